@@ -1,0 +1,153 @@
+// Package litestore implements store.Store on SQLite through modernc.org/sqlite
+// (pure Go, no cgo), with River's riversqlite driver for jobs.
+package litestore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"clinaudit/app/store"
+	"clinaudit/app/store/litestore/litedb"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Store is a store.Store on one SQLite file.
+type Store struct {
+	queries
+	store.RiverHost[*sql.Tx]
+	db *sql.DB
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the SQLite database at path. It does not
+// migrate; call MigrateUp.
+func Open(path string) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("litestore: create %s: %w", dir, err)
+		}
+	}
+	db, err := sql.Open("sqlite", DSN(path))
+	if err != nil {
+		return nil, fmt.Errorf("litestore: open: %w", err)
+	}
+	// One connection: SQLite allows one writer, and River's SQLite driver
+	// requires it. WAL keeps readers cheap on that connection.
+	db.SetMaxOpenConns(1)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("litestore: open %s: %w", path, err)
+	}
+	return &Store{queries: queries{litedb.New(db)}, db: db}, nil
+}
+
+// DSN is the modernc connection string for path: foreign keys on, a busy
+// timeout, WAL, UTC times in SQLite's own format (so date() works on them),
+// and BEGIN IMMEDIATE so writers queue instead of failing mid-transaction.
+func DSN(path string) string {
+	q := url.Values{}
+	for _, p := range []string{"foreign_keys(1)", "busy_timeout(5000)", "journal_mode(WAL)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_time_format", "sqlite")
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+func (s *Store) Engine() store.Engine          { return store.SQLite }
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+func (s *Store) Close() error                   { return s.db.Close() }
+
+// DB exposes the pool for tests and benchmarks that need raw SQL.
+func (s *Store) DB() *sql.DB { return s.db }
+
+func (s *Store) InTx(ctx context.Context, fn func(store.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	if err := fn(&txStore{queries: queries{litedb.New(tx)}, tx: tx, host: &s.RiverHost}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return mapErr(tx.Commit())
+}
+
+type txStore struct {
+	queries
+	tx   *sql.Tx
+	host *store.RiverHost[*sql.Tx]
+}
+
+func (t *txStore) InsertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
+	return t.host.InsertJobTx(ctx, t.tx, args, opts)
+}
+
+func (s *Store) MigrateUp(ctx context.Context) error {
+	p, err := store.NewMigrationProvider(s.db, store.SQLite)
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("litestore: migrate: %w", err)
+	}
+	m, err := rivermigrate.New(riversqlite.New(s.db), nil)
+	if err != nil {
+		return err
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("litestore: river migrate: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) MigrateDown(ctx context.Context) error {
+	p, err := store.NewMigrationProvider(s.db, store.SQLite)
+	if err != nil {
+		return err
+	}
+	_, err = p.Down(ctx)
+	return err
+}
+
+func (s *Store) MigrationStatus(ctx context.Context) ([]store.MigrationState, error) {
+	p, err := store.NewMigrationProvider(s.db, store.SQLite)
+	if err != nil {
+		return nil, err
+	}
+	return store.MigrationStates(ctx, p)
+}
+
+func (s *Store) ConfigureJobs(cfg store.JobsConfig) error {
+	return s.Configure(riversqlite.New(s.db), cfg)
+}
+
+// mapErr turns driver errors into the store's error contract.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %s", store.ErrConflict, strings.TrimPrefix(se.Error(), "constraint failed: "))
+		}
+	}
+	return err
+}

@@ -1,0 +1,108 @@
+// Package store defines clinaudit's data layer: the domain types it reads and
+// writes, the Store and Tx interfaces the rest of the app talks to, and the
+// error contract. Two adapters implement it, litestore (SQLite, the embedded
+// default) and pgstore (PostgreSQL), and one conformance suite (storetest)
+// holds both to the same behaviour.
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/riverqueue/river"
+)
+
+// Errors every Store method may return. Adapters map driver errors onto them
+// so callers never see engine-specific errors.
+var (
+	// ErrNotFound means the record asked for does not exist.
+	ErrNotFound = errors.New("store: not found")
+	// ErrConflict means a uniqueness or version check failed.
+	ErrConflict = errors.New("store: conflict")
+	// ErrJobsNotConfigured means InsertJob was called before ConfigureJobs.
+	ErrJobsNotConfigured = errors.New("store: jobs are not configured")
+)
+
+// Engine names a database engine.
+type Engine string
+
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Queries are the reads and writes available both on the Store (each in its
+// own implicit transaction) and inside a Tx.
+type Queries interface {
+	GetMeta(ctx context.Context, key string) (string, error)
+	SetMeta(ctx context.Context, arg SetMetaParams) error
+
+	UpsertCountry(ctx context.Context, arg UpsertCountryParams) error
+	UpsertRegion(ctx context.Context, arg UpsertRegionParams) error
+	UpsertICB(ctx context.Context, arg UpsertICBParams) error
+	UpsertHealthBoard(ctx context.Context, arg UpsertHealthBoardParams) error
+	UpsertNetwork(ctx context.Context, arg UpsertNetworkParams) error
+	UpsertLondonBorough(ctx context.Context, arg UpsertLondonBoroughParams) error
+	UpsertTrust(ctx context.Context, arg UpsertTrustParams) error
+	UpsertOrganisation(ctx context.Context, arg UpsertOrganisationParams) error
+	UpsertSyndrome(ctx context.Context, arg UpsertSyndromeParams) error
+	UpsertMedicine(ctx context.Context, arg UpsertMedicineParams) error
+	UpsertKeyword(ctx context.Context, arg UpsertKeywordParams) error
+	UpsertCauseCategory(ctx context.Context, arg UpsertCauseCategoryParams) error
+
+	CountReferenceData(ctx context.Context) (ReferenceCounts, error)
+	// GetOrganisationByODS returns ErrNotFound for an unknown code.
+	GetOrganisationByODS(ctx context.Context, odsCode string) (Organisation, error)
+	ListOrganisations(ctx context.Context, arg ListOrganisationsParams) ([]Organisation, error)
+	CountOrganisations(ctx context.Context, arg CountOrganisationsParams) (int64, error)
+}
+
+// Tx is one database transaction. Jobs inserted through it are committed or
+// rolled back together with the data change that caused them.
+type Tx interface {
+	Queries
+	// InsertJob enqueues a River job in this transaction.
+	InsertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
+}
+
+// Store is the whole data layer of one database.
+type Store interface {
+	Queries
+	// InTx runs fn in one transaction, committed when fn returns nil and
+	// rolled back otherwise. fn must use only the Tx it is given.
+	InTx(ctx context.Context, fn func(Tx) error) error
+
+	Engine() Engine
+	Ping(ctx context.Context) error
+	Close() error
+
+	Migrator
+	JobHost
+}
+
+// Migrator applies the embedded goose migrations and River's own.
+type Migrator interface {
+	// MigrateUp applies every pending migration, ours and River's.
+	MigrateUp(ctx context.Context) error
+	// MigrateDown rolls back the most recent migration of ours.
+	MigrateDown(ctx context.Context) error
+	// MigrationStatus lists every known migration and whether it is applied.
+	MigrationStatus(ctx context.Context) ([]MigrationState, error)
+}
+
+// MigrationState is one migration and whether it has been applied.
+type MigrationState struct {
+	Version int64
+	Source  string
+	Applied bool
+}
+
+// Pending reports whether any migration in states is unapplied.
+func Pending(states []MigrationState) bool {
+	for _, s := range states {
+		if !s.Applied {
+			return true
+		}
+	}
+	return false
+}

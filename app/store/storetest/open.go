@@ -1,0 +1,113 @@
+// Package storetest runs the same tests against every store engine. Each test
+// gets a fresh, migrated database with reference data loaded: a copy of a
+// template file on SQLite, a database cloned from a template on PostgreSQL.
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"clinaudit/app/refdata"
+	"clinaudit/app/store"
+	"clinaudit/app/store/litestore"
+)
+
+// Each runs fn once per engine, as subtests named "sqlite" and "postgres".
+// The PostgreSQL subtest is skipped when no server answers, unless
+// REQUIRE_POSTGRES=1 or CI=true, when it fails instead.
+func Each(t *testing.T, fn func(t *testing.T, s store.Store)) {
+	t.Helper()
+	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
+		t.Run(string(e), func(t *testing.T) { fn(t, Open(t, e)) })
+	}
+}
+
+// Open returns a fresh store of the engine, closed when the test ends.
+func Open(t testing.TB, e store.Engine) store.Store {
+	t.Helper()
+	var s store.Store
+	if e == store.Postgres {
+		s = openPostgres(t)
+	} else {
+		s = openSQLite(t)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = s.StopJobs(ctx)
+		_ = s.Close()
+	})
+	return s
+}
+
+// Prepare migrates s and loads the reference data: what start-up does.
+func Prepare(ctx context.Context, s store.Store) error {
+	if err := s.MigrateUp(ctx); err != nil {
+		return err
+	}
+	_, err := refdata.Load(ctx, s, time.Now())
+	return err
+}
+
+var sqliteTemplate struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+func openSQLite(t testing.TB) store.Store {
+	sqliteTemplate.once.Do(func() {
+		dir, err := os.MkdirTemp("", "clinaudit-tmpl-")
+		if err != nil {
+			sqliteTemplate.err = err
+			return
+		}
+		path := filepath.Join(dir, "template.db")
+		s, err := litestore.Open(path)
+		if err != nil {
+			sqliteTemplate.err = err
+			return
+		}
+		sqliteTemplate.err = Prepare(context.Background(), s)
+		// Closing checkpoints the WAL, so the main file alone is complete.
+		if err := s.Close(); sqliteTemplate.err == nil {
+			sqliteTemplate.err = err
+		}
+		sqliteTemplate.path = path
+	})
+	if sqliteTemplate.err != nil {
+		t.Fatalf("sqlite template: %v", sqliteTemplate.err)
+	}
+	path := filepath.Join(t.TempDir(), "test.db")
+	if err := copyFile(sqliteTemplate.path, path); err != nil {
+		t.Fatal(err)
+	}
+	s, err := litestore.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return fmt.Errorf("copy %s: %w", from, err)
+	}
+	return out.Close()
+}
