@@ -51,6 +51,8 @@ type Queries interface {
 	UpsertCauseCategory(ctx context.Context, arg UpsertCauseCategoryParams) error
 
 	CountReferenceData(ctx context.Context) (ReferenceCounts, error)
+	// ListAuditCountries lists the countries whose organisations take part.
+	ListAuditCountries(ctx context.Context) ([]Country, error)
 	// GetOrganisationByODS returns ErrNotFound for an unknown code.
 	GetOrganisationByODS(ctx context.Context, odsCode string) (Organisation, error)
 	ListOrganisations(ctx context.Context, arg ListOrganisationsParams) ([]Organisation, error)
@@ -75,6 +77,9 @@ type Store interface {
 	Engine() Engine
 	Ping(ctx context.Context) error
 	Close() error
+	// Optimize refreshes the query planner's statistics where the engine
+	// needs telling (SQLite); a no-op where it does this itself (PostgreSQL).
+	Optimize(ctx context.Context) error
 
 	Migrator
 	JobHost

@@ -153,3 +153,11 @@ type CountOrganisationsParams struct {
 	Pattern     string
 	CountryCode string
 }
+
+// Country is a country of the UK or a Crown dependency.
+type Country struct {
+	Code             string
+	Name             string
+	WelshName        string
+	TakesPartInAudit bool
+}

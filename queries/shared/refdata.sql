@@ -133,3 +133,7 @@ LEFT JOIN local_health_boards h ON h.ods_code = o.local_health_board_ods_code
 WHERE (lower(o.name) LIKE @pattern OR lower(o.ods_code) LIKE @pattern
        OR lower(coalesce(t.name, h.name)) LIKE @pattern)
   AND (o.country_code = @country_code OR @country_code = '');
+
+-- name: ListAuditCountries :many
+SELECT code, name, welsh_name, takes_part_in_audit FROM countries
+WHERE takes_part_in_audit ORDER BY name;

@@ -66,9 +66,14 @@ func DSN(path string) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-func (s *Store) Engine() store.Engine          { return store.SQLite }
+func (s *Store) Engine() store.Engine           { return store.SQLite }
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 func (s *Store) Close() error                   { return s.db.Close() }
+
+func (s *Store) Optimize(ctx context.Context) error {
+	_, err := s.db.ExecContext(ctx, "PRAGMA optimize")
+	return err
+}
 
 // DB exposes the pool for tests and benchmarks that need raw SQL.
 func (s *Store) DB() *sql.DB { return s.db }

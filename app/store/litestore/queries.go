@@ -73,6 +73,11 @@ func (q queries) CountReferenceData(ctx context.Context) (store.ReferenceCounts,
 	return store.ReferenceCounts(row), mapErr(err)
 }
 
+func (q queries) ListAuditCountries(ctx context.Context) ([]store.Country, error) {
+	rows, err := q.q.ListAuditCountries(ctx)
+	return convertAll(rows, func(r litedb.Country) store.Country { return store.Country(r) }), mapErr(err)
+}
+
 func (q queries) GetOrganisationByODS(ctx context.Context, odsCode string) (store.Organisation, error) {
 	row, err := q.q.GetOrganisationByODS(ctx, odsCode)
 	return store.Organisation(row), mapErr(err)

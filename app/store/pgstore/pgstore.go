@@ -48,9 +48,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	return &Store{queries: queries{pgdb.New(pool)}, pool: pool}, nil
 }
 
-func (s *Store) Engine() store.Engine          { return store.Postgres }
+func (s *Store) Engine() store.Engine           { return store.Postgres }
 func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 func (s *Store) Close() error                   { s.pool.Close(); return nil }
+
+// Optimize does nothing: autovacuum keeps PostgreSQL's statistics fresh.
+func (s *Store) Optimize(context.Context) error { return nil }
 
 // Pool exposes the pool for tests and benchmarks that need raw SQL.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }

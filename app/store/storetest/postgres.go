@@ -51,13 +51,7 @@ func openPostgres(t testing.TB) store.Store {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	admin, err := pgx.Connect(ctx, PostgresURL())
-	if err != nil {
-		if PostgresRequired() {
-			t.Fatalf("PostgreSQL is required (REQUIRE_POSTGRES=1 or CI=true) but not reachable: %v", err)
-		}
-		t.Skipf("PostgreSQL not reachable at TEST_DATABASE_URL (%v): skipping the PostgreSQL half", err)
-	}
+	admin := connectAdmin(ctx, t)
 	defer admin.Close(ctx)
 
 	pgTemplate.once.Do(func() { pgTemplate.name, pgTemplate.err = ensureTemplate(ctx, admin) })
@@ -68,14 +62,7 @@ func openPostgres(t testing.TB) store.Store {
 	if err := createFromTemplate(ctx, admin, name, pgTemplate.name); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if c, err := pgx.Connect(ctx, PostgresURL()); err == nil {
-			_, _ = c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-			c.Close(ctx)
-		}
-	})
+	t.Cleanup(func() { dropDatabase(name) })
 	s, err := pgstore.Open(ctx, databaseURL(name))
 	if err != nil {
 		t.Fatal(err)
@@ -168,4 +155,47 @@ func randomHex(n int) string {
 		panic(errors.New("storetest: no randomness"))
 	}
 	return hex.EncodeToString(b)
+}
+
+// EmptyDatabaseURL returns the URL of a new, empty database for the test,
+// dropped when it ends: for tests of start-up, which migrate it themselves.
+// On SQLite it is a path in the test's temporary directory.
+func EmptyDatabaseURL(t testing.TB, e store.Engine) string {
+	t.Helper()
+	if e == store.SQLite {
+		return "sqlite:" + t.TempDir() + "/empty.db"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	admin := connectAdmin(ctx, t)
+	defer admin.Close(ctx)
+	name := "clinaudit_test_" + randomHex(6)
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dropDatabase(name) })
+	return databaseURL(name)
+}
+
+func dropDatabase(name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if c, err := pgx.Connect(ctx, PostgresURL()); err == nil {
+		_, _ = c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		c.Close(ctx)
+	}
+}
+
+// connectAdmin connects to TEST_DATABASE_URL, skipping the test when no
+// server answers, or failing it when PostgreSQL is required.
+func connectAdmin(ctx context.Context, t testing.TB) *pgx.Conn {
+	t.Helper()
+	admin, err := pgx.Connect(ctx, PostgresURL())
+	if err != nil {
+		if PostgresRequired() {
+			t.Fatalf("PostgreSQL is required (REQUIRE_POSTGRES=1 or CI=true) but not reachable: %v", err)
+		}
+		t.Skipf("PostgreSQL not reachable at TEST_DATABASE_URL (%v): skipping the PostgreSQL half", err)
+	}
+	return admin
 }

@@ -147,6 +147,39 @@ func (q *Queries) GetOrganisationByODS(ctx context.Context, odsCode string) (Get
 	return i, err
 }
 
+const listAuditCountries = `-- name: ListAuditCountries :many
+SELECT code, name, welsh_name, takes_part_in_audit FROM countries
+WHERE takes_part_in_audit ORDER BY name
+`
+
+func (q *Queries) ListAuditCountries(ctx context.Context) ([]Country, error) {
+	rows, err := q.db.QueryContext(ctx, listAuditCountries)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Country
+	for rows.Next() {
+		var i Country
+		if err := rows.Scan(
+			&i.Code,
+			&i.Name,
+			&i.WelshName,
+			&i.TakesPartInAudit,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listOrganisations = `-- name: ListOrganisations :many
 SELECT o.id, o.ods_code, o.name, o.city, o.postcode, o.country_code,
     o.trust_ods_code, coalesce(t.name, '') AS trust_name,

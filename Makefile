@@ -1,0 +1,48 @@
+# clinaudit: `make help` lists the targets.
+SHELL := /bin/bash
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X clinaudit/app/cli.Version=$(VERSION)
+SQLC_VERSION := v1.31.1
+SQLC := $(shell command -v sqlc 2>/dev/null || echo $(HOME)/go/bin/sqlc)
+TEST_DATABASE_URL ?= postgres://root@127.0.0.1:5432/test?sslmode=disable
+export TEST_DATABASE_URL
+
+.PHONY: help build run test test-sqlite test-pg bench lint generate check-generated tools assets clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+build: ## build the static binary into bin/clinaudit
+	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o bin/clinaudit ./app/cmd/clinaudit
+
+run: build ## run the app on the embedded SQLite file with demo data
+	./bin/clinaudit serve --demo
+
+test: ## run every test; the PostgreSQL half skips (saying so) when no server answers, unless REQUIRE_POSTGRES=1 or CI=true
+	@go run ./tools/pgprobe
+	go test -race -count=1 ./...
+
+test-sqlite: ## run the tests on SQLite only
+	TEST_DATABASE_URL=postgres://nobody@127.0.0.1:1/none go test -count=1 ./...
+
+bench: ## run the Go benchmarks (figures go in docs/performance.md)
+	go test -run '^$$' -bench . -benchmem ./...
+
+lint: ## gofmt and go vet
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	go vet ./...
+
+tools: ## install sqlc (needs cgo, so installed as a tool, not a module dependency)
+	@[ -x "$(SQLC)" ] || go install github.com/sqlc-dev/sqlc/cmd/sqlc@$(SQLC_VERSION)
+
+generate: tools ## regenerate the sqlc query code for both engines
+	$(SQLC) generate
+
+check-generated: tools ## fail when generated code is stale
+	$(SQLC) diff
+
+assets: ## re-vendor the pinned front-end packages from the npm registry into static/vendor
+	scripts/vendor-assets.sh
+
+clean: ## remove build output and the local database
+	rm -rf bin data

@@ -1,0 +1,148 @@
+// Package cli is clinaudit's command line: it parses settings, opens the
+// store, and runs the subcommand. It is the only package that wires every
+// other package together.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"clinaudit/app/config"
+	"clinaudit/app/refdata"
+	"clinaudit/app/store"
+	"clinaudit/app/store/litestore"
+	"clinaudit/app/store/pgstore"
+
+	"golang.org/x/term"
+)
+
+// Version is set at build time with -ldflags "-X clinaudit/app/cli.Version=…".
+var Version = "dev"
+
+var commands = []config.Command{
+	{Name: "serve", Summary: "run the web app and work background jobs (the default command)"},
+	{Name: "worker", Summary: "work background jobs only, with no web server"},
+	{Name: "migrate up|down|status", Summary: "apply, roll back one, or list database migrations"},
+	{Name: "seed-demo", Summary: "load reference data and demo data, then exit"},
+	{Name: "version", Summary: "print the version"},
+	{Name: "help", Summary: "print this help"},
+}
+
+// Env is what a command runs with; tests supply their own.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// Started is when the process began, for the start-up time in the log.
+	Started time.Time
+	// Ready, if set, is called with the address once the server listens.
+	Ready func(addr string)
+}
+
+// Run runs the command in args (without the program name) and returns the
+// process exit code: 0 success, 1 failure, 2 bad usage.
+func Run(ctx context.Context, args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	if env.Started.IsZero() {
+		env.Started = time.Now()
+	}
+	cfg, positional, err := config.Parse("clinaudit", args, env.Getenv, env.Stderr)
+	cmd, rest := "serve", positional
+	if len(positional) > 0 {
+		cmd, rest = positional[0], positional[1:]
+	}
+	switch {
+	case errors.Is(err, flag.ErrHelp) || cmd == "help":
+		config.WriteHelp(env.Stdout, commands)
+		return 0
+	case cmd == "version":
+		fmt.Fprintln(env.Stdout, "clinaudit", Version)
+		return 0
+	case cmd != "serve" && cmd != "worker" && cmd != "migrate" && cmd != "seed-demo":
+		fmt.Fprintf(env.Stderr, "clinaudit: unknown command %q\n\n", cmd)
+		config.WriteHelp(env.Stderr, commands)
+		return 2
+	case err != nil:
+		fmt.Fprintf(env.Stderr, "clinaudit: %v\n(run clinaudit --help for the settings)\n", err)
+		return 2
+	case cmd != "migrate" && len(rest) > 0:
+		fmt.Fprintf(env.Stderr, "clinaudit %s: unexpected argument %q\n", cmd, rest[0])
+		return 2
+	}
+	log := newLogger(cfg, env.Stderr)
+
+	switch cmd {
+	case "serve":
+		err = serve(ctx, cfg, log, env, true)
+	case "worker":
+		err = serve(ctx, cfg, log, env, false)
+	case "migrate":
+		err = migrate(ctx, cfg, rest, env)
+	case "seed-demo":
+		err = seedDemo(ctx, cfg, log, env)
+	}
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	if err != nil {
+		log.Error(cmd+" failed", "err", err)
+		return 1
+	}
+	return 0
+}
+
+var errUsage = errors.New("usage")
+
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	format := cfg.LogFormat
+	if format == "auto" {
+		format = "json"
+		if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// openStore opens the database the URL names, migrates it (ours and River's)
+// and loads the reference data: every command starts from a current schema.
+func openStore(ctx context.Context, cfg *config.Config, migrateUp bool) (store.Store, error) {
+	engine, target, err := config.ParseDatabaseURL(cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	var s store.Store
+	if engine == "postgres" {
+		s, err = pgstore.Open(ctx, target)
+	} else {
+		s, err = litestore.Open(target)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !migrateUp {
+		return s, nil
+	}
+	if err := s.MigrateUp(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if _, err := refdata.Load(ctx, s, time.Now()); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}

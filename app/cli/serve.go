@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"clinaudit/app/config"
+	"clinaudit/app/store"
+	"clinaudit/app/web"
+	"clinaudit/jobs"
+
+	"github.com/riverqueue/river"
+)
+
+// serve runs the web app (withHTTP) and/or the job workers until ctx ends or
+// SIGINT/SIGTERM arrives, then drains HTTP first, jobs second, and closes the
+// database last.
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, withHTTP bool) error {
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	s, err := openStore(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+
+	if cfg.Demo {
+		if err := seedDemoData(ctx, s, env); err != nil {
+			return err
+		}
+	}
+
+	workers := cfg.Workers
+	if !withHTTP && workers == 0 {
+		return fmt.Errorf("worker with --workers=0 would do nothing")
+	}
+	riverWorkers := river.NewWorkers()
+	jobs.Register(riverWorkers, s)
+	if err := s.ConfigureJobs(store.JobsConfig{Workers: riverWorkers, MaxWorkers: workers, PeriodicJobs: jobs.Periodic(), Logger: log.With("component", "jobs")}); err != nil {
+		return err
+	}
+	if err := s.StartJobs(ctx); err != nil {
+		return err
+	}
+
+	var app interface {
+		ShutdownWithContext(context.Context) error
+	}
+	if withHTTP {
+		ln, err := net.Listen("tcp", cfg.Addr)
+		if err != nil {
+			return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		}
+		a := web.New(web.Deps{Store: s, Logger: log, Version: Version, Demo: cfg.Demo})
+		app = a
+		serveErr := make(chan error, 1)
+		go func() { serveErr <- a.Listener(ln) }()
+		addr := ln.Addr().String()
+		log.Info("listening", "url", "http://"+addr, "engine", s.Engine(), "workers", workers,
+			"startup_ms", time.Since(env.Started).Milliseconds())
+		fmt.Fprintf(env.Stdout, "clinaudit %s is serving http://%s (database: %s)\n", Version, addr, s.Engine())
+		if env.Ready != nil {
+			env.Ready(addr)
+		}
+		select {
+		case <-ctx.Done():
+		case err := <-serveErr:
+			if err != nil {
+				return err
+			}
+		}
+	} else {
+		log.Info("working jobs", "engine", s.Engine(), "workers", workers,
+			"startup_ms", time.Since(env.Started).Milliseconds())
+		if env.Ready != nil {
+			env.Ready("")
+		}
+		<-ctx.Done()
+	}
+
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if app != nil {
+		if err := app.ShutdownWithContext(sctx); err != nil {
+			log.Warn("http shutdown", "err", err)
+		}
+	}
+	if err := s.StopJobs(sctx); err != nil {
+		log.Warn("jobs shutdown", "err", err)
+	}
+	log.Info("stopped")
+	return nil
+}

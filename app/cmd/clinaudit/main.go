@@ -1,0 +1,16 @@
+// Command clinaudit runs the clinaudit web app, its job workers and its
+// operator commands. See `clinaudit --help`.
+package main
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"clinaudit/app/cli"
+)
+
+func main() {
+	started := time.Now()
+	os.Exit(cli.Run(context.Background(), os.Args[1:], cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Started: started}))
+}

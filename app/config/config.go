@@ -1,0 +1,195 @@
+// Package config reads clinaudit's settings from flags and environment
+// variables. Every setting is declared once, in Settings, which also feeds
+// `clinaudit --help` and is checked against the README's table by a test.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config holds every setting. There is no global instance: main builds one
+// and passes what each package needs.
+type Config struct {
+	Addr            string
+	DatabaseURL     string
+	Demo            bool
+	Workers         int
+	LogLevel        string
+	LogFormat       string
+	ShutdownTimeout time.Duration
+}
+
+// Setting describes one setting: its flag, environment variable, default and
+// meaning. Secret settings are never printed with their values.
+type Setting struct {
+	Flag    string
+	Env     string
+	Default string
+	Usage   string
+	Secret  bool
+	bind    func(c *Config, fs *flag.FlagSet, name, def string) error
+}
+
+// Settings lists every setting, in the order --help and the README show them.
+var Settings = []Setting{
+	{Flag: "addr", Env: "CLINAUDIT_ADDR", Default: "127.0.0.1:8080",
+		Usage: "address the web server listens on (host:port)",
+		bind:  str(func(c *Config) *string { return &c.Addr })},
+	{Flag: "database-url", Env: "DATABASE_URL", Default: "sqlite:./data/clinaudit.db",
+		Usage: "sqlite:PATH for the embedded SQLite file, or postgres://user:pass@host:port/db for PostgreSQL", Secret: true,
+		bind: str(func(c *Config) *string { return &c.DatabaseURL })},
+	{Flag: "demo", Env: "CLINAUDIT_DEMO", Default: "false",
+		Usage: "seed demo data at start-up and print the demo sign-ins (never in production)",
+		bind:  boolean(func(c *Config) *bool { return &c.Demo })},
+	{Flag: "workers", Env: "CLINAUDIT_WORKERS", Default: "4",
+		Usage: "background jobs worked at once by this process; 0 serves HTTP only and leaves jobs to `clinaudit worker`",
+		bind:  integer(func(c *Config) *int { return &c.Workers })},
+	{Flag: "log-level", Env: "CLINAUDIT_LOG_LEVEL", Default: "info",
+		Usage: "debug, info, warn or error",
+		bind:  str(func(c *Config) *string { return &c.LogLevel })},
+	{Flag: "log-format", Env: "CLINAUDIT_LOG_FORMAT", Default: "auto",
+		Usage: "json, text, or auto (text on a terminal, JSON otherwise)",
+		bind:  str(func(c *Config) *string { return &c.LogFormat })},
+	{Flag: "shutdown-timeout", Env: "CLINAUDIT_SHUTDOWN_TIMEOUT", Default: "15s",
+		Usage: "how long a shutdown waits for requests and jobs in flight",
+		bind:  duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+}
+
+// Parse reads settings from args (flags win), then the environment, then the
+// defaults, and validates them. Flags may come before, between or after the
+// positional arguments (`clinaudit --demo serve`, `clinaudit migrate up
+// --database-url …`); the positional arguments are returned in order, even
+// when err is not nil.
+func Parse(name string, args []string, getenv func(string) string, out io.Writer) (*Config, []string, error) {
+	c := &Config{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() {}
+	for _, s := range Settings {
+		def := s.Default
+		if v := getenv(s.Env); v != "" {
+			def = v
+		}
+		if err := s.bind(c, fs, s.Flag, def); err != nil {
+			return nil, nil, fmt.Errorf("%s=%q: %w", s.Env, redact(s, def), err)
+		}
+		fs.Lookup(s.Flag).Usage = s.Usage
+	}
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, positional, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return c, positional, c.Validate()
+}
+
+// Validate reports the first setting that cannot work.
+func (c *Config) Validate() error {
+	var errs []error
+	if _, _, ok := strings.Cut(c.Addr, ":"); !ok {
+		errs = append(errs, fmt.Errorf("--addr %q must be host:port", c.Addr))
+	}
+	if _, _, err := ParseDatabaseURL(c.DatabaseURL); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Workers < 0 {
+		errs = append(errs, errors.New("--workers must be 0 or more"))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("--log-level %q must be debug, info, warn or error", c.LogLevel))
+	}
+	switch c.LogFormat {
+	case "auto", "json", "text":
+	default:
+		errs = append(errs, fmt.Errorf("--log-format %q must be auto, json or text", c.LogFormat))
+	}
+	if c.ShutdownTimeout <= 0 {
+		errs = append(errs, errors.New("--shutdown-timeout must be positive"))
+	}
+	return errors.Join(errs...)
+}
+
+// ParseDatabaseURL splits a database URL into engine ("sqlite" or
+// "postgres") and what that engine opens: a file path or the URL itself.
+func ParseDatabaseURL(u string) (engine, target string, err error) {
+	switch {
+	case strings.HasPrefix(u, "sqlite:"):
+		path := strings.TrimPrefix(strings.TrimPrefix(u, "sqlite:"), "//")
+		if path == "" {
+			return "", "", errors.New("--database-url sqlite: needs a file path, as in sqlite:./data/clinaudit.db")
+		}
+		return "sqlite", path, nil
+	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
+		return "postgres", u, nil
+	default:
+		// Never echo the URL: it may hold a password.
+		return "", "", errors.New("--database-url must start with sqlite: or postgres://")
+	}
+}
+
+// Getenv is os.Getenv, named for callers of Parse.
+var Getenv = os.Getenv
+
+func redact(s Setting, v string) string {
+	if s.Secret {
+		return "(hidden)"
+	}
+	return v
+}
+
+func str(field func(*Config) *string) func(*Config, *flag.FlagSet, string, string) error {
+	return func(c *Config, fs *flag.FlagSet, name, def string) error {
+		p := field(c)
+		*p = def
+		fs.Func(name, "", func(v string) error { *p = v; return nil })
+		return nil
+	}
+}
+
+func boolean(field func(*Config) *bool) func(*Config, *flag.FlagSet, string, string) error {
+	return func(c *Config, fs *flag.FlagSet, name, def string) error {
+		v, err := strconv.ParseBool(def)
+		if err != nil {
+			return errors.New("must be true or false")
+		}
+		fs.BoolVar(field(c), name, v, "")
+		return nil
+	}
+}
+
+func integer(field func(*Config) *int) func(*Config, *flag.FlagSet, string, string) error {
+	return func(c *Config, fs *flag.FlagSet, name, def string) error {
+		v, err := strconv.Atoi(def)
+		if err != nil {
+			return errors.New("must be a whole number")
+		}
+		fs.IntVar(field(c), name, v, "")
+		return nil
+	}
+}
+
+func duration(field func(*Config) *time.Duration) func(*Config, *flag.FlagSet, string, string) error {
+	return func(c *Config, fs *flag.FlagSet, name, def string) error {
+		v, err := time.ParseDuration(def)
+		if err != nil {
+			return errors.New("must be a duration such as 15s or 2m")
+		}
+		fs.DurationVar(field(c), name, v, "")
+		return nil
+	}
+}

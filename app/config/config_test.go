@@ -1,0 +1,104 @@
+package config
+
+import (
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestParsePrecedence(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want Config
+	}{
+		{"defaults", nil, nil, Config{Addr: "127.0.0.1:8080", DatabaseURL: "sqlite:./data/clinaudit.db", Workers: 4, LogLevel: "info", LogFormat: "auto", ShutdownTimeout: 15 * time.Second}},
+		{"environment", nil, map[string]string{"CLINAUDIT_ADDR": ":9000", "DATABASE_URL": "postgres://u@h/db", "CLINAUDIT_DEMO": "true", "CLINAUDIT_WORKERS": "0"},
+			Config{Addr: ":9000", DatabaseURL: "postgres://u@h/db", Demo: true, Workers: 0, LogLevel: "info", LogFormat: "auto", ShutdownTimeout: 15 * time.Second}},
+		{"flag beats environment", []string{"--addr", ":7000", "--demo=false", "--workers=2"}, map[string]string{"CLINAUDIT_ADDR": ":9000", "CLINAUDIT_DEMO": "true"},
+			Config{Addr: ":7000", DatabaseURL: "sqlite:./data/clinaudit.db", Workers: 2, LogLevel: "info", LogFormat: "auto", ShutdownTimeout: 15 * time.Second}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _, err := Parse("t", tt.args, env(tt.env), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if *got != tt.want {
+				t.Errorf("got %+v\nwant %+v", *got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		wantErr string
+	}{
+		{"bad engine", []string{"--database-url", "mysql://root:s3cret@h/db"}, nil, "must start with sqlite: or postgres://"},
+		{"bad bool env", nil, map[string]string{"CLINAUDIT_DEMO": "yes please"}, "CLINAUDIT_DEMO"},
+		{"negative workers", []string{"--workers=-1"}, nil, "--workers"},
+		{"bad level", []string{"--log-level=loud"}, nil, "--log-level"},
+		{"addr without port", []string{"--addr=localhost"}, nil, "host:port"},
+		{"unknown flag", []string{"--nope"}, nil, "not defined"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := Parse("t", tt.args, env(tt.env), io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("err = %v, want it to mention %q", err, tt.wantErr)
+			}
+			if strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("error leaks the database password: %v", err)
+			}
+		})
+	}
+}
+
+func TestParseDatabaseURL(t *testing.T) {
+	for _, tt := range []struct{ in, engine, target string }{
+		{"sqlite:./data/clinaudit.db", "sqlite", "./data/clinaudit.db"},
+		{"sqlite:///var/lib/clinaudit.db", "sqlite", "/var/lib/clinaudit.db"},
+		{"postgres://root@127.0.0.1/test", "postgres", "postgres://root@127.0.0.1/test"},
+		{"postgresql://root@127.0.0.1/test", "postgres", "postgresql://root@127.0.0.1/test"},
+	} {
+		e, target, err := ParseDatabaseURL(tt.in)
+		if err != nil || e != tt.engine || target != tt.target {
+			t.Errorf("ParseDatabaseURL(%q) = %q, %q, %v", tt.in, e, target, err)
+		}
+	}
+}
+
+// The README's configuration table must list every setting, so the docs
+// cannot fall behind the code.
+func TestREADMEListsEverySetting(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	for _, s := range Settings {
+		row := "| `--" + s.Flag + "` | `" + s.Env + "` | `" + s.Default + "` |"
+		if !strings.Contains(readme, row) {
+			t.Errorf("README.md lacks the row starting %s", row)
+		}
+	}
+}
+
+func TestHelpListsEverySetting(t *testing.T) {
+	var b strings.Builder
+	WriteHelp(&b, []Command{{Name: "serve", Summary: "run"}})
+	for _, s := range Settings {
+		if !strings.Contains(b.String(), "--"+s.Flag) || !strings.Contains(b.String(), s.Env) {
+			t.Errorf("help lacks %s / %s", s.Flag, s.Env)
+		}
+	}
+}

@@ -1,0 +1,71 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+type errorPage struct {
+	page
+	Status    int
+	Heading   string
+	Message   string
+	Help      string
+	RequestID string
+}
+
+// handleError renders every error the same way: a page for browsers, a short
+// fragment with the right status for htmx. It never shows internal details;
+// they are in the log under the same request ID.
+func (s *server) handleError(c *fiber.Ctx, err error) error {
+	status := http.StatusInternalServerError
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		status = fe.Code
+	}
+	if status >= 500 {
+		s.log(c).Error("request failed", "err", err)
+	}
+	data := errorPage{Status: status, RequestID: requestIDOf(c)}
+	switch status {
+	case http.StatusNotFound:
+		data.Heading = "Page not found"
+		data.Message = "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."
+	case http.StatusForbidden:
+		data.Heading = "You do not have access to this page"
+		data.Message = "Your account does not allow this. Ask your organisation's lead clinician or the national audit team if you need access."
+	case http.StatusMethodNotAllowed:
+		data.Heading = "That action is not possible here"
+		data.Message = "The page you came from sent a request this address does not accept."
+	case http.StatusRequestEntityTooLarge:
+		data.Heading = "What you sent is too large"
+		data.Message = "Send less at once, or split a file into smaller parts."
+	default:
+		if status >= 500 {
+			data.Heading = "Sorry, there is a problem with the service"
+			data.Message = "Nothing you entered was lost by this error page, but the last action may not have been saved. Try again later."
+		} else {
+			data.Heading = "The request could not be completed"
+			data.Message = http.StatusText(status)
+		}
+	}
+	data.page = s.page(data.Heading, "")
+	c.Status(status)
+	var rerr error
+	if isHTMX(c) {
+		rerr = renderPartial(c, "partials/error_message", data)
+	} else {
+		rerr = renderPage(c, "pages/error", data)
+	}
+	if rerr != nil {
+		// The error page itself failed: fall back to plain text.
+		s.log(c).Error("render error page", "err", rerr)
+		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+		return c.Status(status).SendString(data.Heading + ". Reference " + data.RequestID)
+	}
+	return nil
+}
+
+func (s *server) notFound(c *fiber.Ctx) error { return fiber.ErrNotFound }

@@ -1,0 +1,34 @@
+package web
+
+import "github.com/gofiber/fiber/v2"
+
+// isHTMX reports whether the request came from htmx and wants a fragment.
+// History restores ask for the whole page.
+func isHTMX(c *fiber.Ctx) bool {
+	return c.Get("HX-Request") == "true" && c.Get("HX-History-Restore-Request") != "true"
+}
+
+// page holds what the base layout reads on every page.
+type page struct {
+	Title   string
+	Nav     string
+	Version string
+	Demo    bool
+}
+
+func (s *server) page(title, nav string) page {
+	return page{Title: title, Nav: nav, Version: s.Version, Demo: s.Demo}
+}
+
+// renderPage renders a full page inside the base layout.
+func renderPage(c *fiber.Ctx, name string, data any) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Render(name, data)
+}
+
+// renderPartial renders a fragment with no layout, for htmx to swap in.
+func renderPartial(c *fiber.Ctx, name string, data any) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderVary, "HX-Request")
+	return c.Render(name, data, "")
+}

@@ -1,0 +1,66 @@
+// Package web is clinaudit's HTTP interface: a Fiber app serving full pages
+// and the HTMX partials that update them. Handlers are thin: they read the
+// request, call the store or a domain package, and render.
+package web
+
+import (
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"clinaudit/app/store"
+	"clinaudit/static"
+	"clinaudit/templates"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/template/html/v2"
+)
+
+// Deps is what the web app needs from the rest of the program.
+type Deps struct {
+	Store   store.Store
+	Logger  *slog.Logger
+	Version string
+	Demo    bool
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// server carries Deps to the handlers.
+type server struct {
+	Deps
+}
+
+// New builds the Fiber app with every route and middleware.
+func New(d Deps) *fiber.App {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	s := &server{Deps: d}
+
+	app := s.newFiber()
+	s.routes(app)
+	return app
+}
+
+func (s *server) newFiber() *fiber.App {
+	engine := html.NewFileSystem(http.FS(templates.FS), ".html")
+	engine.AddFuncMap(template.FuncMap{"asset": static.Path})
+	return fiber.New(fiber.Config{
+		Views:                 engine,
+		ViewsLayout:           "layouts/base",
+		ErrorHandler:          s.handleError,
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           2 * time.Minute,
+		BodyLimit:             4 << 20,
+		// Handlers may keep request strings past the handler (logs, jobs);
+		// fasthttp reuses their buffers otherwise.
+		Immutable: true,
+	})
+}
