@@ -34,6 +34,8 @@ const (
 // Queries are the reads and writes available both on the Store (each in its
 // own implicit transaction) and inside a Tx.
 type Queries interface {
+	AccountQueries
+
 	GetMeta(ctx context.Context, key string) (string, error)
 	SetMeta(ctx context.Context, arg SetMetaParams) error
 

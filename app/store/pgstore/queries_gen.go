@@ -4,12 +4,182 @@ package pgstore
 
 import (
 	"context"
+	"time"
 
 	"clinaudit/app/store"
 	"clinaudit/app/store/pgstore/pgdb"
 )
 
 var _ store.Queries = queries{}
+
+func (q queries) CreateUser(ctx context.Context, arg store.CreateUserParams) (int64, error) {
+	v, err := q.q.CreateUser(ctx, pgdb.CreateUserParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetUser(ctx context.Context, arg int64) (store.User, error) {
+	row, err := q.q.GetUser(ctx, arg)
+	return store.User(row), mapErr(err)
+}
+
+func (q queries) GetUserByEmail(ctx context.Context, arg string) (store.User, error) {
+	row, err := q.q.GetUserByEmail(ctx, arg)
+	return store.User(row), mapErr(err)
+}
+
+func (q queries) SetUserPassword(ctx context.Context, arg store.SetUserPasswordParams) error {
+	return mapErr(q.q.SetUserPassword(ctx, pgdb.SetUserPasswordParams(arg)))
+}
+
+func (q queries) RehashUserPassword(ctx context.Context, arg store.RehashUserPasswordParams) error {
+	return mapErr(q.q.RehashUserPassword(ctx, pgdb.RehashUserPasswordParams(arg)))
+}
+
+func (q queries) SetUserTOTPSecret(ctx context.Context, arg store.SetUserTOTPSecretParams) error {
+	return mapErr(q.q.SetUserTOTPSecret(ctx, pgdb.SetUserTOTPSecretParams(arg)))
+}
+
+func (q queries) ConfirmUserTOTP(ctx context.Context, arg store.ConfirmUserTOTPParams) error {
+	return mapErr(q.q.ConfirmUserTOTP(ctx, pgdb.ConfirmUserTOTPParams(arg)))
+}
+
+func (q queries) UseTOTPStep(ctx context.Context, arg store.UseTOTPStepParams) (int64, error) {
+	v, err := q.q.UseTOTPStep(ctx, pgdb.UseTOTPStepParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) RecordUserSignIn(ctx context.Context, arg store.RecordUserSignInParams) error {
+	return mapErr(q.q.RecordUserSignIn(ctx, pgdb.RecordUserSignInParams(arg)))
+}
+
+func (q queries) CreateSession(ctx context.Context, arg store.CreateSessionParams) error {
+	return mapErr(q.q.CreateSession(ctx, pgdb.CreateSessionParams(arg)))
+}
+
+func (q queries) GetSession(ctx context.Context, arg string) (store.Session, error) {
+	row, err := q.q.GetSession(ctx, arg)
+	return store.Session(row), mapErr(err)
+}
+
+func (q queries) TouchSession(ctx context.Context, arg store.TouchSessionParams) error {
+	return mapErr(q.q.TouchSession(ctx, pgdb.TouchSessionParams(arg)))
+}
+
+func (q queries) DeleteSession(ctx context.Context, arg string) error {
+	return mapErr(q.q.DeleteSession(ctx, arg))
+}
+
+func (q queries) DeleteUserSessions(ctx context.Context, arg int64) error {
+	return mapErr(q.q.DeleteUserSessions(ctx, arg))
+}
+
+func (q queries) DeleteOtherUserSessions(ctx context.Context, arg store.DeleteOtherUserSessionsParams) (int64, error) {
+	v, err := q.q.DeleteOtherUserSessions(ctx, pgdb.DeleteOtherUserSessionsParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) DeleteExpiredSessions(ctx context.Context, arg store.DeleteExpiredSessionsParams) (int64, error) {
+	v, err := q.q.DeleteExpiredSessions(ctx, pgdb.DeleteExpiredSessionsParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) CreateAuthToken(ctx context.Context, arg store.CreateAuthTokenParams) error {
+	return mapErr(q.q.CreateAuthToken(ctx, pgdb.CreateAuthTokenParams(arg)))
+}
+
+func (q queries) UseAuthToken(ctx context.Context, arg store.UseAuthTokenParams) (int64, error) {
+	v, err := q.q.UseAuthToken(ctx, pgdb.UseAuthTokenParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetAuthToken(ctx context.Context, arg store.GetAuthTokenParams) (store.AuthToken, error) {
+	row, err := q.q.GetAuthToken(ctx, pgdb.GetAuthTokenParams(arg))
+	return store.AuthToken(row), mapErr(err)
+}
+
+func (q queries) RevokeAuthTokens(ctx context.Context, arg store.RevokeAuthTokensParams) error {
+	return mapErr(q.q.RevokeAuthTokens(ctx, pgdb.RevokeAuthTokensParams(arg)))
+}
+
+func (q queries) DeleteSpentAuthTokens(ctx context.Context, arg time.Time) (int64, error) {
+	v, err := q.q.DeleteSpentAuthTokens(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) InsertBackupCode(ctx context.Context, arg store.InsertBackupCodeParams) error {
+	return mapErr(q.q.InsertBackupCode(ctx, pgdb.InsertBackupCodeParams(arg)))
+}
+
+func (q queries) DeleteBackupCodes(ctx context.Context, arg int64) error {
+	return mapErr(q.q.DeleteBackupCodes(ctx, arg))
+}
+
+func (q queries) UseBackupCode(ctx context.Context, arg store.UseBackupCodeParams) (int64, error) {
+	v, err := q.q.UseBackupCode(ctx, pgdb.UseBackupCodeParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) CountUnusedBackupCodes(ctx context.Context, arg int64) (int64, error) {
+	v, err := q.q.CountUnusedBackupCodes(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) GetThrottle(ctx context.Context, arg string) (store.SignInThrottle, error) {
+	row, err := q.q.GetThrottle(ctx, arg)
+	return store.SignInThrottle(row), mapErr(err)
+}
+
+func (q queries) PutThrottle(ctx context.Context, arg store.PutThrottleParams) error {
+	return mapErr(q.q.PutThrottle(ctx, pgdb.PutThrottleParams(arg)))
+}
+
+func (q queries) DeleteThrottle(ctx context.Context, arg string) error {
+	return mapErr(q.q.DeleteThrottle(ctx, arg))
+}
+
+func (q queries) DeleteThrottlesWithPrefix(ctx context.Context, arg string) error {
+	return mapErr(q.q.DeleteThrottlesWithPrefix(ctx, arg))
+}
+
+func (q queries) InsertSignInEvent(ctx context.Context, arg store.InsertSignInEventParams) error {
+	return mapErr(q.q.InsertSignInEvent(ctx, pgdb.InsertSignInEventParams(arg)))
+}
+
+func (q queries) ListSignInEvents(ctx context.Context, arg store.ListSignInEventsParams) ([]store.SignInEvent, error) {
+	rows, err := q.q.ListSignInEvents(ctx, pgdb.ListSignInEventsParams(arg))
+	out := make([]store.SignInEvent, len(rows))
+	for i, r := range rows {
+		out[i] = store.SignInEvent(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) InsertEmail(ctx context.Context, arg store.InsertEmailParams) (int64, error) {
+	v, err := q.q.InsertEmail(ctx, pgdb.InsertEmailParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetEmail(ctx context.Context, arg int64) (store.Email, error) {
+	row, err := q.q.GetEmail(ctx, arg)
+	return store.Email(row), mapErr(err)
+}
+
+func (q queries) MarkEmailSent(ctx context.Context, arg store.MarkEmailSentParams) error {
+	return mapErr(q.q.MarkEmailSent(ctx, pgdb.MarkEmailSentParams(arg)))
+}
+
+func (q queries) RecordEmailFailure(ctx context.Context, arg store.RecordEmailFailureParams) error {
+	return mapErr(q.q.RecordEmailFailure(ctx, pgdb.RecordEmailFailureParams(arg)))
+}
+
+func (q queries) ListEmails(ctx context.Context, arg int64) ([]store.Email, error) {
+	rows, err := q.q.ListEmails(ctx, arg)
+	out := make([]store.Email, len(rows))
+	for i, r := range rows {
+		out[i] = store.Email(r)
+	}
+	return out, mapErr(err)
+}
 
 func (q queries) GetMeta(ctx context.Context, arg string) (string, error) {
 	v, err := q.q.GetMeta(ctx, arg)

@@ -14,11 +14,37 @@ type AppMetum struct {
 	UpdatedAt time.Time
 }
 
+type AuthToken struct {
+	Hash      string
+	UserID    int64
+	Purpose   string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
+type BackupCode struct {
+	UserID   int64
+	CodeHash string
+	UsedAt   *time.Time
+}
+
 type Country struct {
 	Code             string
 	Name             string
 	WelshName        string
 	TakesPartInAudit bool
+}
+
+type Email struct {
+	ID        int64
+	ToAddress string
+	Subject   string
+	BodyText  string
+	CreatedAt time.Time
+	SentAt    *time.Time
+	Attempts  int64
+	LastError string
 }
 
 type EpilepsyCauseCategory struct {
@@ -93,6 +119,33 @@ type SemiologyKeyword struct {
 	Category string
 }
 
+type Session struct {
+	ID          string
+	UserID      int64
+	TwoFactorOk bool
+	CreatedAt   time.Time
+	LastSeenAt  time.Time
+	ExpiresAt   time.Time
+	Ip          string
+	UserAgent   string
+}
+
+type SignInEvent struct {
+	ID         int64
+	UserID     *int64
+	Event      string
+	OccurredAt time.Time
+	Ip         string
+	UserAgent  string
+}
+
+type SignInThrottle struct {
+	Key         string
+	Failures    int64
+	WindowStart time.Time
+	LockedUntil *time.Time
+}
+
 type Syndrome struct {
 	ID                 int64
 	Name               string
@@ -107,4 +160,25 @@ type Trust struct {
 	Town         string
 	Postcode     string
 	Country      string
+}
+
+type User struct {
+	ID              int64
+	Email           string
+	FirstName       string
+	Surname         string
+	Role            string
+	OrganisationID  *int64
+	IsSuperuser     bool
+	IsActive        bool
+	EmailConfirmed  bool
+	PasswordHash    *string
+	PasswordSetAt   *time.Time
+	TotpSecret      *string
+	TotpConfirmedAt *time.Time
+	TotpLastStep    int64
+	TwoFactorExempt bool
+	LastSignInAt    *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }

@@ -1,0 +1,129 @@
+-- name: CreateUser :one
+INSERT INTO users (email, first_name, surname, role, organisation_id, is_superuser,
+    two_factor_exempt, created_at, updated_at)
+VALUES (@email, @first_name, @surname, @role, @organisation_id, @is_superuser,
+    @two_factor_exempt, @created_at, @created_at)
+RETURNING id;
+
+-- name: GetUser :one
+SELECT * FROM users WHERE id = @id;
+
+-- name: GetUserByEmail :one
+SELECT * FROM users WHERE email = @email;
+
+-- name: SetUserPassword :exec
+UPDATE users SET password_hash = @password_hash, password_set_at = @set_at,
+    email_confirmed = TRUE, updated_at = @set_at
+WHERE id = @id;
+
+-- name: RehashUserPassword :exec
+UPDATE users SET password_hash = @password_hash WHERE id = @id;
+
+-- name: SetUserTOTPSecret :exec
+UPDATE users SET totp_secret = @totp_secret, totp_confirmed_at = NULL, updated_at = @updated_at
+WHERE id = @id;
+
+-- name: ConfirmUserTOTP :exec
+UPDATE users SET totp_confirmed_at = @confirmed_at, totp_last_step = @step, updated_at = @confirmed_at
+WHERE id = @id;
+
+-- UseTOTPStep records the time step of an accepted code; it affects no row
+-- when that step (or a later one) was already used, which refuses replays.
+-- name: UseTOTPStep :execrows
+UPDATE users SET totp_last_step = @step WHERE id = @id AND totp_last_step < @step;
+
+-- name: RecordUserSignIn :exec
+UPDATE users SET last_sign_in_at = @at WHERE id = @id;
+
+-- name: CreateSession :exec
+INSERT INTO sessions (id, user_id, two_factor_ok, created_at, last_seen_at, expires_at, ip, user_agent)
+VALUES (@id, @user_id, @two_factor_ok, @created_at, @created_at, @expires_at, @ip, @user_agent);
+
+-- name: GetSession :one
+SELECT * FROM sessions WHERE id = @id;
+
+-- name: TouchSession :exec
+UPDATE sessions SET last_seen_at = @last_seen_at WHERE id = @id;
+
+-- name: DeleteSession :exec
+DELETE FROM sessions WHERE id = @id;
+
+-- name: DeleteUserSessions :exec
+DELETE FROM sessions WHERE user_id = @user_id;
+
+-- name: DeleteOtherUserSessions :execrows
+DELETE FROM sessions WHERE user_id = @user_id AND id <> @keep_id;
+
+-- name: DeleteExpiredSessions :execrows
+DELETE FROM sessions WHERE expires_at <= @now OR last_seen_at <= @idle_cutoff;
+
+-- name: CreateAuthToken :exec
+INSERT INTO auth_tokens (hash, user_id, purpose, created_at, expires_at)
+VALUES (@hash, @user_id, @purpose, @created_at, @expires_at);
+
+-- UseAuthToken spends a token: exactly once, and only before it expires.
+-- name: UseAuthToken :one
+UPDATE auth_tokens SET used_at = @now
+WHERE hash = @hash AND purpose = @purpose AND used_at IS NULL AND expires_at > @now
+RETURNING user_id;
+
+-- name: GetAuthToken :one
+SELECT * FROM auth_tokens WHERE hash = @hash AND purpose = @purpose;
+
+-- name: RevokeAuthTokens :exec
+UPDATE auth_tokens SET used_at = @now WHERE user_id = @user_id AND purpose = @purpose AND used_at IS NULL;
+
+-- name: DeleteSpentAuthTokens :execrows
+DELETE FROM auth_tokens WHERE expires_at <= @before;
+
+-- name: InsertBackupCode :exec
+INSERT INTO backup_codes (user_id, code_hash) VALUES (@user_id, @code_hash);
+
+-- name: DeleteBackupCodes :exec
+DELETE FROM backup_codes WHERE user_id = @user_id;
+
+-- name: UseBackupCode :execrows
+UPDATE backup_codes SET used_at = @now WHERE user_id = @user_id AND code_hash = @code_hash AND used_at IS NULL;
+
+-- name: CountUnusedBackupCodes :one
+SELECT count(*) FROM backup_codes WHERE user_id = @user_id AND used_at IS NULL;
+
+-- name: GetThrottle :one
+SELECT * FROM sign_in_throttle WHERE key = @key;
+
+-- name: PutThrottle :exec
+INSERT INTO sign_in_throttle (key, failures, window_start, locked_until)
+VALUES (@key, @failures, @window_start, @locked_until)
+ON CONFLICT (key) DO UPDATE SET failures = excluded.failures,
+    window_start = excluded.window_start, locked_until = excluded.locked_until;
+
+-- name: DeleteThrottle :exec
+DELETE FROM sign_in_throttle WHERE key = @key;
+
+-- name: DeleteThrottlesWithPrefix :exec
+DELETE FROM sign_in_throttle WHERE key LIKE @prefix;
+
+-- name: InsertSignInEvent :exec
+INSERT INTO sign_in_events (user_id, event, occurred_at, ip, user_agent)
+VALUES (@user_id, @event, @occurred_at, @ip, @user_agent);
+
+-- name: ListSignInEvents :many
+SELECT * FROM sign_in_events WHERE user_id = @user_id ORDER BY occurred_at DESC, id DESC LIMIT @page_limit;
+
+-- name: InsertEmail :one
+INSERT INTO emails (to_address, subject, body_text, created_at)
+VALUES (@to_address, @subject, @body_text, @created_at)
+RETURNING id;
+
+-- name: GetEmail :one
+SELECT * FROM emails WHERE id = @id;
+
+-- name: MarkEmailSent :exec
+UPDATE emails SET sent_at = @sent_at, body_text = @body_text, attempts = attempts + 1, last_error = ''
+WHERE id = @id;
+
+-- name: RecordEmailFailure :exec
+UPDATE emails SET attempts = attempts + 1, last_error = @last_error WHERE id = @id;
+
+-- name: ListEmails :many
+SELECT * FROM emails ORDER BY created_at DESC, id DESC LIMIT @page_limit;
