@@ -4,16 +4,31 @@
 package jobs
 
 import (
+	"context"
+	"log/slog"
 	"time"
+
+	"clinaudit/app/auth"
+	"clinaudit/app/mail"
 
 	"clinaudit/app/store"
 
 	"github.com/riverqueue/river"
 )
 
+// Deps is what the workers need.
+type Deps struct {
+	Store  store.Store
+	Auth   *auth.Service
+	Mail   mail.Sender // nil keeps email in the outbox
+	Logger *slog.Logger
+}
+
 // Register adds every worker to workers.
-func Register(workers *river.Workers, s store.Store) {
-	river.AddWorker(workers, &OptimizeWorker{Store: s})
+func Register(workers *river.Workers, d Deps) {
+	river.AddWorker(workers, &OptimizeWorker{Store: d.Store})
+	river.AddWorker(workers, &EmailWorker{Store: d.Store, Sender: d.Mail, Logger: d.Logger})
+	river.AddWorker(workers, &PurgeSessionsWorker{Auth: d.Auth})
 }
 
 // Periodic lists the jobs River inserts on a schedule.
@@ -22,5 +37,24 @@ func Periodic() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return OptimizeArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(15*time.Minute),
+			func() (river.JobArgs, *river.InsertOpts) { return PurgeSessionsArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
 	}
+}
+
+// PurgeSessionsArgs deletes sessions that have ended, so the table only
+// holds live ones.
+type PurgeSessionsArgs struct{}
+
+func (PurgeSessionsArgs) Kind() string { return "sessions_purge" }
+
+type PurgeSessionsWorker struct {
+	river.WorkerDefaults[PurgeSessionsArgs]
+	Auth *auth.Service
+}
+
+func (w *PurgeSessionsWorker) Work(ctx context.Context, _ *river.Job[PurgeSessionsArgs]) error {
+	_, err := w.Auth.PurgeExpiredSessions(ctx)
+	return err
 }

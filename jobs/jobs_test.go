@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"clinaudit/app/auth"
+	"clinaudit/app/auth/password"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 	"clinaudit/jobs"
@@ -18,7 +20,7 @@ func TestOptimizeRunsOnStart(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		workers := river.NewWorkers()
-		jobs.Register(workers, s)
+		jobs.Register(workers, jobs.Deps{Store: s, Auth: newAuth(t, s)})
 		if err := s.ConfigureJobs(store.JobsConfig{Workers: workers, MaxWorkers: 1, PeriodicJobs: jobs.Periodic(), PollInterval: 100 * time.Millisecond}); err != nil {
 			t.Fatal(err)
 		}
@@ -38,4 +40,13 @@ func TestOptimizeRunsOnStart(t *testing.T) {
 		}
 		t.Fatal("no completed optimize job within 20s")
 	})
+}
+
+func newAuth(t *testing.T, s store.Store) *auth.Service {
+	t.Helper()
+	a, err := auth.New(s, password.DefaultPolicy(), auth.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

@@ -30,6 +30,8 @@ var commands = []config.Command{
 	{Name: "worker", Summary: "work background jobs only, with no web server"},
 	{Name: "migrate up|down|status", Summary: "apply, roll back one, or list database migrations"},
 	{Name: "seed-demo", Summary: "load reference data and demo data, then exit"},
+	{Name: "user add --email E --role ROLE [--org ODS] [--superuser] --first-name F --surname S", Summary: "create an account and print its invite link (how the first superuser is made)"},
+	{Name: "user unlock --email E", Summary: "clear the sign-in locks on an account"},
 	{Name: "version", Summary: "print the version"},
 	{Name: "help", Summary: "print this help"},
 }
@@ -53,7 +55,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if env.Started.IsZero() {
 		env.Started = time.Now()
 	}
-	cfg, positional, err := config.Parse("clinaudit", args, env.Getenv, env.Stderr)
+	var uf userFlags
+	cfg, positional, err := config.Parse("clinaudit", args, env.Getenv, env.Stderr, uf.register)
 	cmd, rest := "serve", positional
 	if len(positional) > 0 {
 		cmd, rest = positional[0], positional[1:]
@@ -65,14 +68,17 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case cmd == "version":
 		fmt.Fprintln(env.Stdout, "clinaudit", Version)
 		return 0
-	case cmd != "serve" && cmd != "worker" && cmd != "migrate" && cmd != "seed-demo":
+	case cmd != "serve" && cmd != "worker" && cmd != "migrate" && cmd != "seed-demo" && cmd != "user":
 		fmt.Fprintf(env.Stderr, "clinaudit: unknown command %q\n\n", cmd)
 		config.WriteHelp(env.Stderr, commands)
 		return 2
 	case err != nil:
 		fmt.Fprintf(env.Stderr, "clinaudit: %v\n(run clinaudit --help for the settings)\n", err)
 		return 2
-	case cmd != "migrate" && len(rest) > 0:
+	case cmd != "user" && uf.given():
+		fmt.Fprintf(env.Stderr, "clinaudit %s: --email, --role, --org, --superuser, --first-name and --surname are for `clinaudit user`\n", cmd)
+		return 2
+	case cmd != "migrate" && cmd != "user" && len(rest) > 0:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: unexpected argument %q\n", cmd, rest[0])
 		return 2
 	}
@@ -87,6 +93,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = migrate(ctx, cfg, rest, env)
 	case "seed-demo":
 		err = seedDemo(ctx, cfg, log, env)
+	case "user":
+		err = userCommand(ctx, cfg, rest, uf, env)
 	}
 	if errors.Is(err, errUsage) {
 		return 2
@@ -141,6 +149,12 @@ func openStore(ctx context.Context, cfg *config.Config, migrateUp bool) (store.S
 		return nil, err
 	}
 	if _, err := refdata.Load(ctx, s, time.Now()); err != nil {
+		s.Close()
+		return nil, err
+	}
+	// Commands insert jobs (an invite's email) even when they work none;
+	// serve and worker replace this client with one that works them.
+	if err := s.ConfigureJobs(store.JobsConfig{}); err != nil {
 		s.Close()
 		return nil, err
 	}

@@ -30,18 +30,25 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 	}
 	defer s.Close()
 
-	if cfg.Demo {
-		if err := seedDemoData(ctx, s, env); err != nil {
-			return err
-		}
-	}
-
 	workers := cfg.Workers
 	if !withHTTP && workers == 0 {
 		return fmt.Errorf("worker with --workers=0 would do nothing")
 	}
+	authSvc, err := newAuth(s, cfg)
+	if err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if err := seedDemoData(ctx, s, authSvc, env); err != nil {
+			return err
+		}
+	}
+	sender, err := newMailSender(cfg)
+	if err != nil {
+		return err
+	}
 	riverWorkers := river.NewWorkers()
-	jobs.Register(riverWorkers, s)
+	jobs.Register(riverWorkers, jobs.Deps{Store: s, Auth: authSvc, Mail: sender, Logger: log.With("component", "jobs")})
 	if err := s.ConfigureJobs(store.JobsConfig{Workers: riverWorkers, MaxWorkers: workers, PeriodicJobs: jobs.Periodic(), Logger: log.With("component", "jobs")}); err != nil {
 		return err
 	}
@@ -57,7 +64,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 		if err != nil {
 			return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 		}
-		a := web.New(web.Deps{Store: s, Logger: log, Version: Version, Demo: cfg.Demo})
+		a := web.New(web.Deps{Store: s, Logger: log, Version: Version, Demo: cfg.Demo, Auth: authSvc, HTTPS: cfg.HTTPS()})
 		app = a
 		serveErr := make(chan error, 1)
 		go func() { serveErr <- a.Listener(ln) }()

@@ -24,7 +24,25 @@ type Config struct {
 	LogLevel        string
 	LogFormat       string
 	ShutdownTimeout time.Duration
+
+	BaseURL             string
+	SessionIdle         time.Duration
+	SessionMax          time.Duration
+	TwoFactorForAll     bool
+	PasswordComposition bool
+	PasswordMaxAge      time.Duration
+
+	SMTPHost     string
+	SMTPPort     int
+	SMTPUsername string
+	SMTPPassword string
+	SMTPTLS      string
+	SMTPFrom     string
 }
+
+// HTTPS reports whether the app is served over HTTPS, which turns on Secure
+// and __Host- cookies and HSTS.
+func (c *Config) HTTPS() bool { return strings.HasPrefix(c.BaseURL, "https://") }
 
 // Setting describes one setting: its flag, environment variable, default and
 // meaning. Secret settings are never printed with their values.
@@ -60,6 +78,42 @@ var Settings = []Setting{
 	{Flag: "shutdown-timeout", Env: "CLINAUDIT_SHUTDOWN_TIMEOUT", Default: "15s",
 		Usage: "how long a shutdown waits for requests and jobs in flight",
 		bind:  duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+	{Flag: "base-url", Env: "CLINAUDIT_BASE_URL", Default: "http://127.0.0.1:8080",
+		Usage: "the address users reach the app at, for links in emails; https:// turns on secure cookies and HSTS",
+		bind:  str(func(c *Config) *string { return &c.BaseURL })},
+	{Flag: "session-idle", Env: "CLINAUDIT_SESSION_IDLE", Default: "30m",
+		Usage: "sign a user out after this long without a request",
+		bind:  duration(func(c *Config) *time.Duration { return &c.SessionIdle })},
+	{Flag: "session-max", Env: "CLINAUDIT_SESSION_MAX", Default: "12h",
+		Usage: "sign a user out this long after signing in, active or not",
+		bind:  duration(func(c *Config) *time.Duration { return &c.SessionMax })},
+	{Flag: "two-factor-for-all", Env: "CLINAUDIT_TWO_FACTOR_FOR_ALL", Default: "true",
+		Usage: "require a second factor from every user (national roles and superusers always need one)",
+		bind:  boolean(func(c *Config) *bool { return &c.TwoFactorForAll })},
+	{Flag: "password-composition", Env: "CLINAUDIT_PASSWORD_COMPOSITION", Default: "true",
+		Usage: "require a capital, a digit and a symbol in passwords (NCSC and OWASP ASVS advise against; see docs/passwords.md)",
+		bind:  boolean(func(c *Config) *bool { return &c.PasswordComposition })},
+	{Flag: "password-max-age", Env: "CLINAUDIT_PASSWORD_MAX_AGE", Default: "2160h",
+		Usage: "force a new password after this long (2160h = 90 days); 0 never expires",
+		bind:  duration(func(c *Config) *time.Duration { return &c.PasswordMaxAge })},
+	{Flag: "smtp-host", Env: "CLINAUDIT_SMTP_HOST", Default: "",
+		Usage: "SMTP server for outgoing email; empty keeps mail in the outbox (the demo mailbox shows it with --demo)",
+		bind:  str(func(c *Config) *string { return &c.SMTPHost })},
+	{Flag: "smtp-port", Env: "CLINAUDIT_SMTP_PORT", Default: "587",
+		Usage: "SMTP server port",
+		bind:  integer(func(c *Config) *int { return &c.SMTPPort })},
+	{Flag: "smtp-username", Env: "CLINAUDIT_SMTP_USERNAME", Default: "",
+		Usage: "SMTP user name, if the server needs one",
+		bind:  str(func(c *Config) *string { return &c.SMTPUsername })},
+	{Flag: "smtp-password", Env: "CLINAUDIT_SMTP_PASSWORD", Default: "", Secret: true,
+		Usage: "SMTP password (never logged)",
+		bind:  str(func(c *Config) *string { return &c.SMTPPassword })},
+	{Flag: "smtp-tls", Env: "CLINAUDIT_SMTP_TLS", Default: "starttls",
+		Usage: "starttls, tls (implicit, usually port 465) or none",
+		bind:  str(func(c *Config) *string { return &c.SMTPTLS })},
+	{Flag: "smtp-from", Env: "CLINAUDIT_SMTP_FROM", Default: "clinaudit <noreply@clinaudit.invalid>",
+		Usage: "the From address of outgoing email",
+		bind:  str(func(c *Config) *string { return &c.SMTPFrom })},
 }
 
 // Parse reads settings from args (flags win), then the environment, then the
@@ -67,11 +121,17 @@ var Settings = []Setting{
 // positional arguments (`clinaudit --demo serve`, `clinaudit migrate up
 // --database-url …`); the positional arguments are returned in order, even
 // when err is not nil.
-func Parse(name string, args []string, getenv func(string) string, out io.Writer) (*Config, []string, error) {
+//
+// extra registers a command's own flags (such as `user add --email`) on the
+// same flag set.
+func Parse(name string, args []string, getenv func(string) string, out io.Writer, extra ...func(*flag.FlagSet)) (*Config, []string, error) {
 	c := &Config{}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.Usage = func() {}
+	for _, e := range extra {
+		e(fs)
+	}
 	for _, s := range Settings {
 		def := s.Default
 		if v := getenv(s.Env); v != "" {
@@ -117,6 +177,20 @@ func (c *Config) Validate() error {
 	case "auto", "json", "text":
 	default:
 		errs = append(errs, fmt.Errorf("--log-format %q must be auto, json or text", c.LogFormat))
+	}
+	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
+		errs = append(errs, fmt.Errorf("--base-url %q must start with http:// or https://", c.BaseURL))
+	}
+	if c.SessionIdle <= 0 || c.SessionMax < c.SessionIdle {
+		errs = append(errs, errors.New("--session-idle must be positive and no longer than --session-max"))
+	}
+	if c.PasswordMaxAge < 0 {
+		errs = append(errs, errors.New("--password-max-age must be 0 (never) or positive"))
+	}
+	switch c.SMTPTLS {
+	case "starttls", "tls", "none":
+	default:
+		errs = append(errs, fmt.Errorf("--smtp-tls %q must be starttls, tls or none", c.SMTPTLS))
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("--shutdown-timeout must be positive"))

@@ -29,8 +29,14 @@ func TestParsePrecedence(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if *got != tt.want {
-				t.Errorf("got %+v\nwant %+v", *got, tt.want)
+			// Compare the settings these cases set; the rest keep defaults.
+			g := Config{Addr: got.Addr, DatabaseURL: got.DatabaseURL, Demo: got.Demo, Workers: got.Workers,
+				LogLevel: got.LogLevel, LogFormat: got.LogFormat, ShutdownTimeout: got.ShutdownTimeout}
+			if g != tt.want {
+				t.Errorf("got %+v\nwant %+v", g, tt.want)
+			}
+			if got.SessionIdle != 30*time.Minute || got.SessionMax != 12*time.Hour || !got.TwoFactorForAll || got.PasswordMaxAge != 90*24*time.Hour {
+				t.Errorf("auth defaults changed: %+v", got)
 			}
 		})
 	}
@@ -49,6 +55,10 @@ func TestParseRejects(t *testing.T) {
 		{"bad level", []string{"--log-level=loud"}, nil, "--log-level"},
 		{"addr without port", []string{"--addr=localhost"}, nil, "host:port"},
 		{"unknown flag", []string{"--nope"}, nil, "not defined"},
+		{"base URL without scheme", []string{"--base-url", "clinaudit.example"}, nil, "--base-url"},
+		{"idle longer than max", []string{"--session-idle", "13h"}, nil, "--session-idle"},
+		{"bad SMTP TLS mode", []string{"--smtp-tls", "maybe"}, nil, "--smtp-tls"},
+		{"SMTP password never echoed", []string{"--smtp-password", "s3cret", "--smtp-port", "x"}, nil, "invalid value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -21,6 +21,7 @@ type AccountQueries interface {
 	ConfirmUserTOTP(ctx context.Context, arg ConfirmUserTOTPParams) error
 	UseTOTPStep(ctx context.Context, arg UseTOTPStepParams) (int64, error)
 	RecordUserSignIn(ctx context.Context, arg RecordUserSignInParams) error
+	SetUserActive(ctx context.Context, arg SetUserActiveParams) error
 
 	CreateSession(ctx context.Context, arg CreateSessionParams) error
 	GetSession(ctx context.Context, id string) (Session, error)

@@ -215,3 +215,9 @@ type UseTOTPStepParams struct {
 	Step int64
 	ID   int64
 }
+
+type SetUserActiveParams struct {
+	IsActive  bool
+	UpdatedAt time.Time
+	ID        int64
+}

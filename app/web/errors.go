@@ -34,8 +34,16 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		data.Heading = "Page not found"
 		data.Message = "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."
 	case http.StatusForbidden:
+		if fe != nil && fe.Message == errCSRF {
+			data.Heading = "Your form could not be sent"
+			data.Message = "The page you sent it from had expired, or the request did not come from this service. Go back, reload the page, and try again. Nothing was changed."
+			break
+		}
 		data.Heading = "You do not have access to this page"
 		data.Message = "Your account does not allow this. Ask your organisation's lead clinician or the national audit team if you need access."
+	case http.StatusTooManyRequests:
+		data.Heading = "Too many attempts"
+		data.Message = "Wait a few minutes, then try again."
 	case http.StatusMethodNotAllowed:
 		data.Heading = "That action is not possible here"
 		data.Message = "The page you came from sent a request this address does not accept."
@@ -51,7 +59,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 			data.Message = http.StatusText(status)
 		}
 	}
-	data.page = s.page(data.Heading, "")
+	data.page = s.page(c, data.Heading, "")
 	c.Status(status)
 	var rerr error
 	if isHTMX(c) {

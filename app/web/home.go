@@ -14,5 +14,5 @@ func (s *server) handleHome(c *fiber.Ctx) error {
 	return renderPage(c, "pages/home", struct {
 		page
 		Counts store.ReferenceCounts
-	}{s.page("", "home"), counts})
+	}{s.page(c, "", "home"), counts})
 }

@@ -50,7 +50,7 @@ func (s *server) handleOrganisations(c *fiber.Ctx) error {
 		return err
 	}
 
-	data := organisationsPage{page: s.page("Organisations", "organisations"), Query: q, Country: country,
+	data := organisationsPage{page: s.page(c, "Organisations", "organisations"), Query: q, Country: country,
 		Organisations: orgs, Total: total}
 	if total > 0 {
 		data.From, data.To = offset+1, offset+int64(len(orgs))

@@ -1,6 +1,10 @@
 package web
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
 
 // isHTMX reports whether the request came from htmx and wants a fragment.
 // History restores ask for the whole page.
@@ -14,10 +18,20 @@ type page struct {
 	Nav     string
 	Version string
 	Demo    bool
+	CSRF    string
+	// UserName is the signed-in user's name, empty when signed out.
+	UserName string
+	// SessionExpires (RFC 3339) lets the page warn before an idle sign-out.
+	SessionExpires string
 }
 
-func (s *server) page(title, nav string) page {
-	return page{Title: title, Nav: nav, Version: s.Version, Demo: s.Demo}
+func (s *server) page(c *fiber.Ctx, title, nav string) page {
+	p := page{Title: title, Nav: nav, Version: s.Version, Demo: s.Demo, CSRF: csrfToken(c)}
+	if id := signedIn(c); id != nil {
+		p.UserName = id.User.FirstName + " " + id.User.Surname
+		p.SessionExpires = id.ExpiresAt.UTC().Format(time.RFC3339)
+	}
+	return p
 }
 
 // renderPage renders a full page inside the base layout.

@@ -7,24 +7,50 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/compress"
 )
 
-// routes lists every route the app serves, in one place.
+// routes lists every route the app serves, in one place. Access is decided
+// here by the guard in front of each group: public, pending (password
+// passed, second factor not yet), signed in.
 func (s *server) routes(app *fiber.App) {
 	s.middleware(app)
 
 	// Precompressed and content-hashed; served before the compressor.
 	app.Use("/static", static.Handler())
-
 	app.Get("/healthz", s.handleHealthz)
 	app.Get("/readyz", s.handleReadyz)
 
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	app.Use(s.loadIdentity, s.csrf)
+
+	// Public.
 	app.Get("/", s.handleHome)
 	app.Get("/organisations", s.handleOrganisations)
+	app.Get("/sign-in", s.handleSignInForm)
+	app.Post("/sign-in", s.handleSignIn)
+	app.Post("/sign-out", s.handleSignOut)
+	app.Get("/forgot-password", s.handleForgotForm)
+	app.Post("/forgot-password", s.handleForgot)
+	app.Get("/account/set-password/:token", s.handleSetPasswordForm)
+	app.Post("/account/set-password/:token", s.handleSetPassword)
+	if s.Demo {
+		app.Get("/demo/mailbox", s.handleMailbox)
+	}
+
+	// Password passed, second factor pending.
+	pending := app.Group("/sign-in/two-factor", s.requirePending)
+	pending.Get("", s.handleTwoFactorForm)
+	pending.Post("", s.handleTwoFactor)
+	pending.Post("/setup", s.handleTwoFactorSetup)
+
+	// Signed in: each route names its guard.
+	in := s.requireSignedIn
+	app.Get("/account", in, s.handleAccount)
+	app.Post("/account/end-other-sessions", in, s.handleEndOtherSessions)
+	app.Post("/session/extend", in, s.handleExtend)
 
 	app.Use(s.notFound)
 }
 
 // middleware runs on every request, in this order.
 func (s *server) middleware(app *fiber.App) {
-	app.Use(s.requestID, s.accessLog, s.recoverPanic, securityHeaders)
+	app.Use(s.requestID, s.accessLog, s.recoverPanic, s.securityHeaders)
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"clinaudit/app/auth"
 	"clinaudit/app/store"
 	"clinaudit/static"
 	"clinaudit/templates"
@@ -23,6 +24,10 @@ type Deps struct {
 	Logger  *slog.Logger
 	Version string
 	Demo    bool
+	// Auth signs users in and resolves their sessions.
+	Auth *auth.Service
+	// HTTPS turns on Secure and __Host- cookies and HSTS.
+	HTTPS bool
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }

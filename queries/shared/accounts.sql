@@ -127,3 +127,6 @@ UPDATE emails SET attempts = attempts + 1, last_error = @last_error WHERE id = @
 
 -- name: ListEmails :many
 SELECT * FROM emails ORDER BY created_at DESC, id DESC LIMIT @page_limit;
+
+-- name: SetUserActive :exec
+UPDATE users SET is_active = @is_active, updated_at = @updated_at WHERE id = @id;

@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"time"
+	_ "time/tzdata" // UK local times in messages, even on a distroless image
 
 	"clinaudit/app/cli"
 )

@@ -52,6 +52,10 @@ func (q queries) RecordUserSignIn(ctx context.Context, arg store.RecordUserSignI
 	return mapErr(q.q.RecordUserSignIn(ctx, litedb.RecordUserSignInParams(arg)))
 }
 
+func (q queries) SetUserActive(ctx context.Context, arg store.SetUserActiveParams) error {
+	return mapErr(q.q.SetUserActive(ctx, litedb.SetUserActiveParams(arg)))
+}
+
 func (q queries) CreateSession(ctx context.Context, arg store.CreateSessionParams) error {
 	return mapErr(q.q.CreateSession(ctx, litedb.CreateSessionParams(arg)))
 }

@@ -589,6 +589,21 @@ func (q *Queries) RevokeAuthTokens(ctx context.Context, arg RevokeAuthTokensPara
 	return err
 }
 
+const setUserActive = `-- name: SetUserActive :exec
+UPDATE users SET is_active = ?1, updated_at = ?2 WHERE id = ?3
+`
+
+type SetUserActiveParams struct {
+	IsActive  bool
+	UpdatedAt time.Time
+	ID        int64
+}
+
+func (q *Queries) SetUserActive(ctx context.Context, arg SetUserActiveParams) error {
+	_, err := q.db.ExecContext(ctx, setUserActive, arg.IsActive, arg.UpdatedAt, arg.ID)
+	return err
+}
+
 const setUserPassword = `-- name: SetUserPassword :exec
 UPDATE users SET password_hash = ?1, password_set_at = ?2,
     email_confirmed = TRUE, updated_at = ?2

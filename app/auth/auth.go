@@ -1,0 +1,115 @@
+// Package auth signs users in and keeps them signed in: passwords, lockout
+// and throttling, the second factor, sessions, invite and reset links. It
+// knows nothing of HTTP: the web package turns its results into pages and
+// cookies. Secrets (passwords, tokens, codes) never leave it except to the
+// user they belong to, and never reach a log.
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"clinaudit/app/access"
+	"clinaudit/app/auth/password"
+	"clinaudit/app/store"
+)
+
+// Config holds the rules. Defaults come from DefaultConfig.
+type Config struct {
+	IdleTimeout time.Duration // sign out after this long without a request
+	MaxLifetime time.Duration // sign out this long after sign-in regardless
+
+	TwoFactorForAll bool // national roles and superusers need it anyway
+
+	LockoutThreshold int           // consecutive failures that lock an account (from one address)
+	LockoutDuration  time.Duration // how long the lock lasts
+	AddressLimit     int           // failures from one address, any accounts, before it is throttled
+	AddressWindow    time.Duration // the window those failures are counted in, and the throttle's length
+
+	InviteTTL    time.Duration
+	ResetTTL     time.Duration
+	EmailCodeTTL time.Duration
+
+	BaseURL string // for links in emails
+}
+
+// DefaultConfig is the policy of decisions.md and the sign-in issue.
+func DefaultConfig() Config {
+	return Config{
+		IdleTimeout: 30 * time.Minute, MaxLifetime: 12 * time.Hour,
+		TwoFactorForAll:  true,
+		LockoutThreshold: 5, LockoutDuration: 10 * time.Minute,
+		AddressLimit: 30, AddressWindow: 15 * time.Minute,
+		InviteTTL: 72 * time.Hour, ResetTTL: 72 * time.Hour, EmailCodeTTL: 5 * time.Minute,
+		BaseURL: "http://127.0.0.1:8080",
+	}
+}
+
+// Service is the sign-in machinery over one store.
+type Service struct {
+	Store  store.Store
+	Hasher *password.Hasher
+	Policy password.Policy
+	Config Config
+	Now    func() time.Time
+}
+
+// New returns a Service with the default hasher.
+func New(s store.Store, policy password.Policy, cfg Config) (*Service, error) {
+	h, err := password.NewHasher(password.DefaultParams(), 0)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{Store: s, Hasher: h, Policy: policy, Config: cfg, Now: time.Now}, nil
+}
+
+// Errors a caller shows to the user. None says whether an email exists.
+var (
+	ErrBadCredentials = errors.New("auth: wrong email or password")
+	ErrDeactivated    = errors.New("auth: account deactivated")
+	ErrSessionEnded   = errors.New("auth: session ended")
+	ErrBadCode        = errors.New("auth: wrong or expired code")
+	ErrBadToken       = errors.New("auth: link not valid")
+)
+
+// LockedError says an account (from this address) or an address is locked
+// out, and until when.
+type LockedError struct {
+	Until   time.Time
+	Address bool // the address is throttled, not the account
+}
+
+func (e *LockedError) Error() string {
+	return fmt.Sprintf("auth: locked until %s", e.Until.Format(time.RFC3339))
+}
+
+// PolicyError lists every password rule a new password fails.
+type PolicyError struct{ Failures []password.Failure }
+
+func (e *PolicyError) Error() string { return "auth: password does not meet the policy" }
+
+// Privileged reports whether u needs the longer password and always a second
+// factor: national staff and superusers.
+func Privileged(u store.User) bool {
+	return u.IsSuperuser || access.Role(u.Role).National()
+}
+
+// NeedsTwoFactor reports whether u must pass a second factor to sign in.
+func (s *Service) NeedsTwoFactor(u store.User) bool {
+	if u.TwoFactorExempt {
+		return false
+	}
+	return s.Config.TwoFactorForAll || Privileged(u)
+}
+
+// HasTOTP reports whether u has finished enrolling an authenticator app.
+func HasTOTP(u store.User) bool { return u.TotpSecret != nil && u.TotpConfirmedAt != nil }
+
+// Client is who is asking: recorded with every sign-in event.
+type Client struct {
+	IP        string
+	UserAgent string
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC() }

@@ -1,0 +1,116 @@
+package auth
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"clinaudit/app/auth/secret"
+	"clinaudit/app/store"
+)
+
+// Identity is who a request's session belongs to.
+type Identity struct {
+	User      store.User
+	Session   store.Session
+	SessionID string // the stored id (hash of the token), never the token
+	// ExpiresAt is when the session ends if the user does nothing more:
+	// the earlier of the idle timeout and the absolute lifetime.
+	ExpiresAt time.Time
+}
+
+// touchEvery limits last-seen writes to one per interval per session: the
+// idle timeout is minutes, so seconds of slack cost nothing.
+const touchEvery = 15 * time.Second
+
+func sessionID(token string) string { return hex.EncodeToString(secret.HashToken(token)) }
+
+func (s *Service) createSession(ctx context.Context, userID int64, complete bool, c Client) (string, error) {
+	token, hash := secret.NewToken()
+	now := s.now()
+	err := s.Store.CreateSession(ctx, store.CreateSessionParams{
+		ID: hex.EncodeToString(hash), UserID: userID, TwoFactorOk: complete,
+		CreatedAt: now, ExpiresAt: now.Add(s.Config.MaxLifetime),
+		Ip: c.IP, UserAgent: truncate(c.UserAgent, 300),
+	})
+	return token, err
+}
+
+// Authenticate resolves a session cookie. It fails with ErrSessionEnded when
+// the token is unknown, idle too long, past its lifetime, or its user has
+// been deactivated (whose sessions it then ends, all of them). A session
+// that still awaits its second factor is returned with TwoFactorOk false.
+func (s *Service) Authenticate(ctx context.Context, token string) (Identity, error) {
+	if token == "" {
+		return Identity{}, ErrSessionEnded
+	}
+	id := sessionID(token)
+	sess, err := s.Store.GetSession(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return Identity{}, ErrSessionEnded
+	}
+	if err != nil {
+		return Identity{}, err
+	}
+	now := s.now()
+	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) >= s.Config.IdleTimeout {
+		_ = s.Store.DeleteSession(ctx, id)
+		return Identity{}, ErrSessionEnded
+	}
+	u, err := s.Store.GetUser(ctx, sess.UserID)
+	if err != nil {
+		return Identity{}, err
+	}
+	if !u.IsActive {
+		_ = s.Store.DeleteUserSessions(ctx, u.ID)
+		return Identity{}, ErrSessionEnded
+	}
+	if now.Sub(sess.LastSeenAt) >= touchEvery {
+		if err := s.Store.TouchSession(ctx, store.TouchSessionParams{LastSeenAt: now, ID: id}); err != nil {
+			return Identity{}, err
+		}
+		sess.LastSeenAt = now
+	}
+	exp := sess.LastSeenAt.Add(s.Config.IdleTimeout)
+	if sess.ExpiresAt.Before(exp) {
+		exp = sess.ExpiresAt
+	}
+	return Identity{User: u, Session: sess, SessionID: id, ExpiresAt: exp}, nil
+}
+
+// Extend records activity now, for the "Stay signed in" button.
+func (s *Service) Extend(ctx context.Context, id Identity) error {
+	return s.Store.TouchSession(ctx, store.TouchSessionParams{LastSeenAt: s.now(), ID: id.SessionID})
+}
+
+// SignOut ends the session on the server.
+func (s *Service) SignOut(ctx context.Context, id Identity, c Client) error {
+	if err := s.Store.DeleteSession(ctx, id.SessionID); err != nil {
+		return err
+	}
+	s.event(ctx, &id.User.ID, EventSignedOut, c)
+	return nil
+}
+
+// EndOtherSessions signs the user out everywhere but here, and says how many
+// sessions it ended.
+func (s *Service) EndOtherSessions(ctx context.Context, id Identity) (int64, error) {
+	return s.Store.DeleteOtherUserSessions(ctx, store.DeleteOtherUserSessionsParams{UserID: id.User.ID, KeepID: id.SessionID})
+}
+
+// rotate replaces a session by a new, complete one: a new token after the
+// second factor, so a token seen before it is worthless after.
+func (s *Service) rotate(ctx context.Context, id Identity, c Client) (string, error) {
+	if err := s.Store.DeleteSession(ctx, id.SessionID); err != nil {
+		return "", err
+	}
+	return s.createSession(ctx, id.User.ID, true, c)
+}
+
+// PurgeExpiredSessions deletes sessions past their lifetime or idle too
+// long; a periodic job calls it.
+func (s *Service) PurgeExpiredSessions(ctx context.Context) (int64, error) {
+	now := s.now()
+	return s.Store.DeleteExpiredSessions(ctx, store.DeleteExpiredSessionsParams{Now: now, IdleCutoff: now.Add(-s.Config.IdleTimeout)})
+}

@@ -1,0 +1,185 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"clinaudit/app/auth/password"
+	"clinaudit/app/store"
+)
+
+// Sign-in events, as recorded in the sign-in trail.
+const (
+	EventSignedIn          = "signed_in"
+	EventSignInFailed      = "sign_in_failed"
+	EventLockedOut         = "locked_out"
+	EventSignedOut         = "signed_out"
+	EventResetRequested    = "reset_requested"
+	EventPasswordSet       = "password_set"
+	EventPasswordExpired   = "password_expired"
+	EventTwoFactorEnrolled = "two_factor_enrolled"
+	EventTwoFactorPassed   = "two_factor_passed"
+	EventTwoFactorFailed   = "two_factor_failed"
+	EventUnlocked          = "unlocked"
+)
+
+// NormaliseEmail is how emails are stored and looked up: trimmed, lower case.
+func NormaliseEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// SignInResult is a successful password check.
+type SignInResult struct {
+	User store.User
+	// Token is the new session's cookie value. The session is complete when
+	// NeedsTwoFactor is false; otherwise it only allows the second factor.
+	Token          string
+	NeedsTwoFactor bool
+	// ResetToken is set instead of Token when the password has expired:
+	// the user must choose a new one (and then sign in again, second factor
+	// included) before anything else.
+	ResetToken string
+}
+
+// SignIn checks an email and password. It fails with ErrBadCredentials
+// (whatever was wrong), *LockedError, or ErrDeactivated (only after a correct
+// password, so it reveals nothing to a guesser).
+func (s *Service) SignIn(ctx context.Context, email, pw string, c Client) (SignInResult, error) {
+	now := s.now()
+	addrKey := "addr:" + c.IP
+	if until := s.lockedUntil(ctx, addrKey, now); until != nil {
+		return SignInResult{}, &LockedError{Until: *until, Address: true}
+	}
+	u, err := s.Store.GetUserByEmail(ctx, NormaliseEmail(email))
+	if errors.Is(err, store.ErrNotFound) {
+		_ = s.Hasher.DummyVerify(ctx) // same time as a real check: no enumeration
+		s.recordFailure(ctx, addrKey, s.Config.AddressLimit, s.Config.AddressWindow, s.Config.AddressWindow, now)
+		s.event(ctx, nil, EventSignInFailed, c)
+		return SignInResult{}, ErrBadCredentials
+	}
+	if err != nil {
+		return SignInResult{}, err
+	}
+	acctKey := accountKey(u.ID, c.IP)
+	if until := s.lockedUntil(ctx, acctKey, now); until != nil {
+		s.event(ctx, &u.ID, EventLockedOut, c)
+		return SignInResult{}, &LockedError{Until: *until}
+	}
+
+	ok := false
+	if u.PasswordHash != nil {
+		var rehash bool
+		ok, rehash, err = s.Hasher.Verify(ctx, *u.PasswordHash, pw)
+		if errors.Is(err, password.ErrMalformedHash) || errors.Is(err, password.ErrTooLong) {
+			ok, err = false, nil // a damaged hash or an absurd input is a failed sign-in
+		}
+		if err != nil {
+			return SignInResult{}, err // cancelled: not the user's failure
+		}
+		if ok && rehash {
+			if h, err := s.Hasher.Hash(ctx, pw); err == nil {
+				_ = s.Store.RehashUserPassword(ctx, store.RehashUserPasswordParams{PasswordHash: &h, ID: u.ID})
+			}
+		}
+	} else {
+		_ = s.Hasher.DummyVerify(ctx)
+	}
+	if !ok {
+		s.recordFailure(ctx, addrKey, s.Config.AddressLimit, s.Config.AddressWindow, s.Config.AddressWindow, now)
+		// Consecutive failures: the window is long, a success clears it.
+		if until := s.recordFailure(ctx, acctKey, s.Config.LockoutThreshold, 24*time.Hour, s.Config.LockoutDuration, now); until != nil {
+			s.event(ctx, &u.ID, EventLockedOut, c)
+			return SignInResult{}, &LockedError{Until: *until}
+		}
+		s.event(ctx, &u.ID, EventSignInFailed, c)
+		return SignInResult{}, ErrBadCredentials
+	}
+	_ = s.Store.DeleteThrottle(ctx, acctKey)
+	if !u.IsActive {
+		s.event(ctx, &u.ID, EventSignInFailed, c)
+		return SignInResult{}, ErrDeactivated
+	}
+	if u.PasswordSetAt != nil && s.Policy.Expired(*u.PasswordSetAt, now) {
+		token, err := s.issueToken(ctx, s.Store, u.ID, purposeReset, s.Config.ResetTTL)
+		if err != nil {
+			return SignInResult{}, err
+		}
+		s.event(ctx, &u.ID, EventPasswordExpired, c)
+		return SignInResult{User: u, ResetToken: token}, nil
+	}
+
+	res := SignInResult{User: u, NeedsTwoFactor: s.NeedsTwoFactor(u)}
+	if res.Token, err = s.createSession(ctx, u.ID, !res.NeedsTwoFactor, c); err != nil {
+		return SignInResult{}, err
+	}
+	if !res.NeedsTwoFactor {
+		s.completeSignIn(ctx, u.ID, c)
+	}
+	return res, nil
+}
+
+// completeSignIn records a full sign-in (password and, if needed, second factor).
+func (s *Service) completeSignIn(ctx context.Context, userID int64, c Client) {
+	_ = s.Store.RecordUserSignIn(ctx, store.RecordUserSignInParams{At: ptr(s.now()), ID: userID})
+	s.event(ctx, &userID, EventSignedIn, c)
+}
+
+// Unlock clears every lock on a user's account (an admin action).
+func (s *Service) Unlock(ctx context.Context, userID int64, c Client) error {
+	if err := s.Store.DeleteThrottlesWithPrefix(ctx, fmt.Sprintf("acct:%d:%%", userID)); err != nil {
+		return err
+	}
+	if err := s.Store.DeleteThrottle(ctx, fmt.Sprintf("2fa:%d", userID)); err != nil {
+		return err
+	}
+	s.event(ctx, &userID, EventUnlocked, c)
+	return nil
+}
+
+// Locked reports whether any lock is on the user's account now.
+func (s *Service) Locked(ctx context.Context, userID int64, ip string) *time.Time {
+	return s.lockedUntil(ctx, accountKey(userID, ip), s.now())
+}
+
+func accountKey(userID int64, ip string) string { return fmt.Sprintf("acct:%d:%s", userID, ip) }
+
+func (s *Service) lockedUntil(ctx context.Context, key string, now time.Time) *time.Time {
+	t, err := s.Store.GetThrottle(ctx, key)
+	if err != nil || t.LockedUntil == nil || !t.LockedUntil.After(now) {
+		return nil
+	}
+	return t.LockedUntil
+}
+
+// recordFailure counts a failure under key and, when it reaches limit within
+// window, locks the key for lockFor and returns the lock's end.
+func (s *Service) recordFailure(ctx context.Context, key string, limit int, window, lockFor time.Duration, now time.Time) *time.Time {
+	t, err := s.Store.GetThrottle(ctx, key)
+	if err != nil || now.Sub(t.WindowStart) > window || (t.LockedUntil != nil && !t.LockedUntil.After(now)) {
+		t = store.SignInThrottle{Key: key, WindowStart: now}
+	}
+	t.Failures++
+	t.LockedUntil = nil
+	if t.Failures >= int64(limit) {
+		until := now.Add(lockFor)
+		t.LockedUntil, t.Failures = &until, 0
+	}
+	_ = s.Store.PutThrottle(ctx, store.PutThrottleParams(t))
+	return t.LockedUntil
+}
+
+func (s *Service) event(ctx context.Context, userID *int64, event string, c Client) {
+	_ = s.Store.InsertSignInEvent(ctx, store.InsertSignInEventParams{
+		UserID: userID, Event: event, OccurredAt: s.now(), Ip: c.IP, UserAgent: truncate(c.UserAgent, 300),
+	})
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,208 @@
+package auth
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"clinaudit/app/auth/secret"
+	"clinaudit/app/auth/totp"
+	"clinaudit/app/outbox"
+	"clinaudit/app/store"
+)
+
+// Second-factor failures lock the second step for LockoutDuration after
+// LockoutThreshold wrong codes, so six digits cannot be guessed.
+func twoFactorKey(userID int64) string { return fmt.Sprintf("2fa:%d", userID) }
+
+func (s *Service) checkTwoFactorLock(ctx context.Context, userID int64) error {
+	if until := s.lockedUntil(ctx, twoFactorKey(userID), s.now()); until != nil {
+		return &LockedError{Until: *until}
+	}
+	return nil
+}
+
+func (s *Service) twoFactorFailed(ctx context.Context, id Identity, c Client) error {
+	s.event(ctx, &id.User.ID, EventTwoFactorFailed, c)
+	if until := s.recordFailure(ctx, twoFactorKey(id.User.ID), s.Config.LockoutThreshold, 24*time.Hour, s.Config.LockoutDuration, s.now()); until != nil {
+		return &LockedError{Until: *until}
+	}
+	return ErrBadCode
+}
+
+// passed completes the sign-in: a new session token, the trail, the lock cleared.
+func (s *Service) passed(ctx context.Context, id Identity, c Client) (string, error) {
+	_ = s.Store.DeleteThrottle(ctx, twoFactorKey(id.User.ID))
+	token, err := s.rotate(ctx, id, c)
+	if err != nil {
+		return "", err
+	}
+	s.event(ctx, &id.User.ID, EventTwoFactorPassed, c)
+	s.completeSignIn(ctx, id.User.ID, c)
+	return token, nil
+}
+
+// VerifyTOTP checks an authenticator code for a session awaiting its second
+// factor and returns the new session token. A code is accepted once only.
+func (s *Service) VerifyTOTP(ctx context.Context, id Identity, code string, c Client) (string, error) {
+	if err := s.checkTwoFactorLock(ctx, id.User.ID); err != nil {
+		return "", err
+	}
+	if !HasTOTP(id.User) {
+		return "", ErrBadCode
+	}
+	ok, step := totp.Verify(*id.User.TotpSecret, code, s.now(), 1)
+	if ok {
+		n, err := s.Store.UseTOTPStep(ctx, store.UseTOTPStepParams{Step: step, ID: id.User.ID})
+		if err != nil {
+			return "", err
+		}
+		ok = n == 1 // zero rows: this code (or a later one) was used already
+	}
+	if !ok {
+		return "", s.twoFactorFailed(ctx, id, c)
+	}
+	return s.passed(ctx, id, c)
+}
+
+// emailCodeHash binds a six-digit code to its user, so codes of different
+// users never collide in the token table.
+func emailCodeHash(userID int64, code string) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%d:%s", userID, secret.NormaliseCode(code))))
+	return hex.EncodeToString(sum[:])
+}
+
+// SendEmailCode emails a one-time sign-in code, valid EmailCodeTTL, and
+// revokes any earlier one.
+func (s *Service) SendEmailCode(ctx context.Context, id Identity) error {
+	if err := s.checkTwoFactorLock(ctx, id.User.ID); err != nil {
+		return err
+	}
+	code, err := secret.NewNumericCode(6)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.Store.InTx(ctx, func(tx store.Tx) error {
+		if err := tx.RevokeAuthTokens(ctx, store.RevokeAuthTokensParams{Now: &now, UserID: id.User.ID, Purpose: purposeEmailCode}); err != nil {
+			return err
+		}
+		if err := tx.CreateAuthToken(ctx, store.CreateAuthTokenParams{Hash: emailCodeHash(id.User.ID, code), UserID: id.User.ID,
+			Purpose: purposeEmailCode, CreatedAt: now, ExpiresAt: now.Add(s.Config.EmailCodeTTL)}); err != nil {
+			return err
+		}
+		_, err := outbox.Enqueue(ctx, tx, codeEmail(id.User, code, now.Add(s.Config.EmailCodeTTL)), now)
+		return err
+	})
+}
+
+// VerifyEmailCode checks an emailed code (single use, before it expires).
+func (s *Service) VerifyEmailCode(ctx context.Context, id Identity, code string, c Client) (string, error) {
+	if err := s.checkTwoFactorLock(ctx, id.User.ID); err != nil {
+		return "", err
+	}
+	now := s.now()
+	_, err := s.Store.UseAuthToken(ctx, store.UseAuthTokenParams{Now: &now, Hash: emailCodeHash(id.User.ID, code), Purpose: purposeEmailCode})
+	if errors.Is(err, store.ErrNotFound) {
+		return "", s.twoFactorFailed(ctx, id, c)
+	}
+	if err != nil {
+		return "", err
+	}
+	return s.passed(ctx, id, c)
+}
+
+// VerifyBackupCode checks one of the user's single-use backup codes.
+func (s *Service) VerifyBackupCode(ctx context.Context, id Identity, code string, c Client) (string, error) {
+	if err := s.checkTwoFactorLock(ctx, id.User.ID); err != nil {
+		return "", err
+	}
+	n, err := s.Store.UseBackupCode(ctx, store.UseBackupCodeParams{Now: ptr(s.now()), UserID: id.User.ID, CodeHash: hex.EncodeToString(secret.HashCode(code))})
+	if err != nil {
+		return "", err
+	}
+	if n != 1 {
+		return "", s.twoFactorFailed(ctx, id, c)
+	}
+	return s.passed(ctx, id, c)
+}
+
+// Enrolment is what the set-up page shows: the secret to type, and the QR
+// code of the same secret for an authenticator app to scan.
+type Enrolment struct {
+	Secret    string // grouped in fours for typing
+	URI       string
+	QRCodePNG []byte
+}
+
+// StartTOTP gives the user a new, unconfirmed authenticator secret.
+func (s *Service) StartTOTP(ctx context.Context, id Identity) (Enrolment, error) {
+	sec, err := totp.NewSecret()
+	if err != nil {
+		return Enrolment{}, err
+	}
+	if err := s.Store.SetUserTOTPSecret(ctx, store.SetUserTOTPSecretParams{TotpSecret: &sec, UpdatedAt: s.now(), ID: id.User.ID}); err != nil {
+		return Enrolment{}, err
+	}
+	return enrolment(sec, id.User.Email)
+}
+
+// PendingTOTP shows again the secret set up by StartTOTP (after a wrong code).
+func PendingTOTP(u store.User) (Enrolment, bool) {
+	if u.TotpSecret == nil || u.TotpConfirmedAt != nil {
+		return Enrolment{}, false
+	}
+	e, err := enrolment(*u.TotpSecret, u.Email)
+	return e, err == nil
+}
+
+func enrolment(sec, email string) (Enrolment, error) {
+	uri := totp.URI("clinaudit", email, sec)
+	png, err := totp.QRCodePNG(uri)
+	if err != nil {
+		return Enrolment{}, err
+	}
+	return Enrolment{Secret: totp.FormatSecret(sec), URI: uri, QRCodePNG: png}, nil
+}
+
+// ConfirmTOTP checks the first code from the newly set-up app, completes
+// the sign-in, and returns ten backup codes (shown once, stored hashed) with
+// the new session token.
+func (s *Service) ConfirmTOTP(ctx context.Context, id Identity, code string, c Client) (codes []string, token string, err error) {
+	if err := s.checkTwoFactorLock(ctx, id.User.ID); err != nil {
+		return nil, "", err
+	}
+	if id.User.TotpSecret == nil {
+		return nil, "", ErrBadCode
+	}
+	ok, step := totp.Verify(*id.User.TotpSecret, code, s.now(), 1)
+	if !ok {
+		return nil, "", s.twoFactorFailed(ctx, id, c)
+	}
+	if codes, err = secret.NewBackupCodes(10); err != nil {
+		return nil, "", err
+	}
+	err = s.Store.InTx(ctx, func(tx store.Tx) error {
+		if err := tx.ConfirmUserTOTP(ctx, store.ConfirmUserTOTPParams{ConfirmedAt: ptr(s.now()), Step: step, ID: id.User.ID}); err != nil {
+			return err
+		}
+		if err := tx.DeleteBackupCodes(ctx, id.User.ID); err != nil {
+			return err
+		}
+		for _, bc := range codes {
+			if err := tx.InsertBackupCode(ctx, store.InsertBackupCodeParams{UserID: id.User.ID, CodeHash: hex.EncodeToString(secret.HashCode(bc))}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	s.event(ctx, &id.User.ID, EventTwoFactorEnrolled, c)
+	token, err = s.passed(ctx, id, c)
+	return codes, token, err
+}

@@ -1,0 +1,241 @@
+package kpi
+
+import (
+	"fmt"
+	"strings"
+)
+
+// KPI 9A, 9B (and their sub-measures) and 10: the individualised care plan.
+
+const (
+	carePlanPrefix         = "management.individualised_care_plan_"
+	fieldCarePlanInPlace   = carePlanPrefix + "in_place"
+	fieldCarePlanAgreement = carePlanPrefix + "has_parent_carer_child_agreement"
+	fieldCarePlanUpdated   = "management.has_individualised_care_plan_been_updated_in_the_last_year"
+	fieldProlongedSeizures = carePlanPrefix + "parental_prolonged_seizure_care"
+	fieldFirstAid          = carePlanPrefix + "include_first_aid"
+	fieldWaterSafety       = carePlanPrefix + "addresses_water_safety"
+	fieldContactDetails    = carePlanPrefix + "includes_service_contact_details"
+	fieldParticipationRisk = carePlanPrefix + "includes_general_participation_risk"
+	fieldSUDEP             = carePlanPrefix + "addresses_sudep"
+	fieldSchoolPlan        = carePlanPrefix + "includes_ehcp"
+	fieldRescueMedication  = "management.has_rescue_medication_been_prescribed"
+)
+
+// schoolPlanMinAge is KPI 10's threshold. The audit's documentation says 4
+// years; its code uses 5, and so do we (quirk 8).
+const schoolPlanMinAge = 5.0
+
+// scoreCarePlanningAgreement is KPI 9A (spec §6). Never ineligible.
+func scoreCarePlanningAgreement(s *scorer, e *explainer) Explanation {
+	if ex, ok := e.requireForms(s.c, managementForm); !ok {
+		return ex
+	}
+	m := s.c.Management
+	e.read(fieldCarePlanInPlace)
+	if ex, decided := carePlanMissing(e, m.IndividualisedCarePlanInPlace); decided {
+		return ex
+	}
+	e.read(fieldCarePlanUpdated, fieldCarePlanAgreement)
+	updated, agreed := m.HasIndividualisedCarePlanBeenUpdatedInTheLastYear, m.IndividualisedCarePlanHasParentCarerChildAgreement
+	if updated == nil || agreed == nil {
+		return e.notScored("agreement_or_update_unanswered", "Not scored yet: a care plan is in place, but whether it was agreed with the family and updated in the last year are not both answered.")
+	}
+	if *updated && *agreed {
+		return e.pass("agreed_and_updated", "A care plan is in place, agreed with the child and family, and updated in the last year.")
+	}
+	return e.fail("not_agreed_or_not_updated", fmt.Sprintf("A care plan is in place, but agreed with the family: %s; updated in the last year: %s.", answer(agreed), answer(updated)))
+}
+
+// carePlanMissing decides the two cases every headline care-plan measure
+// starts with: plan_in_place unanswered (not scored) or no (fail).
+func carePlanMissing(e *explainer, inPlace *bool) (Explanation, bool) {
+	switch {
+	case inPlace == nil:
+		return e.notScored("care_plan_unanswered", "Not scored yet: whether care planning has started is not answered."), true
+	case !*inPlace:
+		return e.fail("no_care_plan", "No individualised care plan is in place."), true
+	}
+	return Explanation{}, false
+}
+
+// scorePatientHeldDocument is KPI 9Ai: the care plan is in place.
+func scorePatientHeldDocument(s *scorer, e *explainer) Explanation {
+	if ex, ok := e.requireForms(s.c, managementForm); !ok {
+		return ex
+	}
+	e.read(fieldCarePlanInPlace)
+	if ex, decided := carePlanMissing(e, s.c.Management.IndividualisedCarePlanInPlace); decided {
+		return ex
+	}
+	return e.pass("care_plan_in_place", "An individualised care plan is in place.")
+}
+
+// scoreCarePlanComponent is the pattern shared by 9Aii, 9Aiii and 9Bii-9Bvi:
+// no plan fails first; otherwise the one answer decides. Note that an
+// unanswered plan_in_place does not stop it: a NULL plan with the component
+// answered yes passes, as in the audit.
+func scoreCarePlanComponent(s *scorer, e *explainer, field string, what string, component func() *bool) Explanation {
+	if ex, ok := e.requireForms(s.c, managementForm); !ok {
+		return ex
+	}
+	e.read(fieldCarePlanInPlace)
+	if isFalse(s.c.Management.IndividualisedCarePlanInPlace) {
+		return e.fail("no_care_plan", "No individualised care plan is in place.")
+	}
+	e.read(field)
+	got := component()
+	switch {
+	case got == nil:
+		return e.notScored("unanswered", fmt.Sprintf("Not scored yet: whether the care plan %s is not answered.", what))
+	case *got:
+		return e.pass("included", fmt.Sprintf("The care plan %s.", what))
+	}
+	return e.fail("not_included", fmt.Sprintf("The care plan does not say it %s.", what))
+}
+
+// scorePatientCarerParentAgreement is KPI 9Aii.
+func scorePatientCarerParentAgreement(s *scorer, e *explainer) Explanation {
+	return scoreCarePlanComponent(s, e, fieldCarePlanAgreement, "was agreed with the child, parents or carers",
+		func() *bool { return s.c.Management.IndividualisedCarePlanHasParentCarerChildAgreement })
+}
+
+// scoreCarePlanUpdated is KPI 9Aiii.
+func scoreCarePlanUpdated(s *scorer, e *explainer) Explanation {
+	return scoreCarePlanComponent(s, e, fieldCarePlanUpdated, "was updated in the last year",
+		func() *bool { return s.c.Management.HasIndividualisedCarePlanBeenUpdatedInTheLastYear })
+}
+
+// scoreWaterSafety is KPI 9Bii.
+func scoreWaterSafety(s *scorer, e *explainer) Explanation {
+	return scoreCarePlanComponent(s, e, fieldWaterSafety, "addresses water safety",
+		func() *bool { return s.c.Management.IndividualisedCarePlanAddressesWaterSafety })
+}
+
+// scoreFirstAid is KPI 9Biii.
+func scoreFirstAid(s *scorer, e *explainer) Explanation {
+	return scoreCarePlanComponent(s, e, fieldFirstAid, "includes first aid",
+		func() *bool { return s.c.Management.IndividualisedCarePlanIncludeFirstAid })
+}
+
+// scoreGeneralParticipationAndRisk is KPI 9Biv.
+func scoreGeneralParticipationAndRisk(s *scorer, e *explainer) Explanation {
+	return scoreCarePlanComponent(s, e, fieldParticipationRisk, "covers general participation and risk",
+		func() *bool { return s.c.Management.IndividualisedCarePlanIncludesGeneralParticipationRisk })
+}
+
+// scoreServiceContactDetails is KPI 9Bv. (The audit's docstrings of 9Bv and
+// 9Bvi are swapped; its field mapping, followed here, is right.)
+func scoreServiceContactDetails(s *scorer, e *explainer) Explanation {
+	return scoreCarePlanComponent(s, e, fieldContactDetails, "includes service contact details",
+		func() *bool { return s.c.Management.IndividualisedCarePlanIncludesServiceContactDetails })
+}
+
+// scoreSUDEP is KPI 9Bvi.
+func scoreSUDEP(s *scorer, e *explainer) Explanation {
+	return scoreCarePlanComponent(s, e, fieldSUDEP, "addresses SUDEP",
+		func() *bool { return s.c.Management.IndividualisedCarePlanAddressesSUDEP })
+}
+
+// scoreCarePlanningContent is KPI 9B (spec §6). All seven answers must be
+// given, even the prolonged-seizure plan when no rescue medicine was
+// prescribed, although it cannot then change the outcome.
+func scoreCarePlanningContent(s *scorer, e *explainer) Explanation {
+	if ex, ok := e.requireForms(s.c, managementForm); !ok {
+		return ex
+	}
+	m := s.c.Management
+	e.read(fieldCarePlanInPlace)
+	if ex, decided := carePlanMissing(e, m.IndividualisedCarePlanInPlace); decided {
+		return ex
+	}
+	parts := []struct {
+		field  string
+		what   string
+		answer *bool
+	}{
+		{fieldRescueMedication, "rescue medication prescribed", m.HasRescueMedicationBeenPrescribed},
+		{fieldProlongedSeizures, "parental prolonged seizure care", m.IndividualisedCarePlanParentalProlongedSeizureCare},
+		{fieldFirstAid, "first aid", m.IndividualisedCarePlanIncludeFirstAid},
+		{fieldWaterSafety, "water safety", m.IndividualisedCarePlanAddressesWaterSafety},
+		{fieldContactDetails, "service contact details", m.IndividualisedCarePlanIncludesServiceContactDetails},
+		{fieldParticipationRisk, "general participation and risk", m.IndividualisedCarePlanIncludesGeneralParticipationRisk},
+		{fieldSUDEP, "SUDEP", m.IndividualisedCarePlanAddressesSUDEP},
+	}
+	var unanswered, missing []string
+	for _, p := range parts {
+		e.read(p.field)
+		if p.answer == nil {
+			unanswered = append(unanswered, p.what)
+		}
+	}
+	if len(unanswered) > 0 {
+		return e.notScored("components_unanswered", "Not scored yet: unanswered care plan questions: "+strings.Join(unanswered, ", ")+".")
+	}
+	for _, p := range parts[2:] { // the five components every plan needs
+		if !*p.answer {
+			missing = append(missing, p.what)
+		}
+	}
+	rescue, prolonged := *m.HasRescueMedicationBeenPrescribed, *m.IndividualisedCarePlanParentalProlongedSeizureCare
+	if rescue && !prolonged {
+		missing = append(missing, "parental prolonged seizure care (rescue medication is prescribed)")
+	}
+	if len(missing) > 0 {
+		return e.fail("components_missing", "The care plan lacks: "+strings.Join(missing, ", ")+".")
+	}
+	if !rescue {
+		return e.pass("all_components", "The care plan covers first aid, water safety, service contact details, participation and risk, and SUDEP; no rescue medication, so a prolonged-seizure plan is not needed.")
+	}
+	return e.pass("all_components", "The care plan covers first aid, water safety, service contact details, participation and risk, SUDEP, and parental care of prolonged seizures.")
+}
+
+// scoreProlongedSeizuresCarePlan is KPI 9Bi (spec §6).
+func scoreProlongedSeizuresCarePlan(s *scorer, e *explainer) Explanation {
+	if ex, ok := e.requireForms(s.c, managementForm); !ok {
+		return ex
+	}
+	m := s.c.Management
+	e.read(fieldCarePlanInPlace)
+	if isFalse(m.IndividualisedCarePlanInPlace) {
+		return e.fail("no_care_plan", "No individualised care plan is in place.")
+	}
+	e.read(fieldRescueMedication, fieldProlongedSeizures)
+	rescue, prolonged := m.HasRescueMedicationBeenPrescribed, m.IndividualisedCarePlanParentalProlongedSeizureCare
+	switch {
+	case rescue == nil || prolonged == nil:
+		return e.notScored("unanswered", "Not scored yet: whether rescue medication was prescribed and whether the plan covers parental care of prolonged seizures are not both answered.")
+	case !*rescue:
+		return e.ineligible("no_rescue_medication", "No rescue medication is prescribed.")
+	case *prolonged:
+		return e.pass("included", "Rescue medication is prescribed and the care plan covers parental care of prolonged seizures.")
+	}
+	return e.fail("not_included", "Rescue medication is prescribed but the care plan does not cover parental care of prolonged seizures.")
+}
+
+// scoreSchoolIndividualHealthcarePlan is KPI 10 (spec §6).
+func scoreSchoolIndividualHealthcarePlan(s *scorer, e *explainer) Explanation {
+	if ex, ok := e.requireForms(s.c, managementForm); !ok {
+		return ex
+	}
+	if !s.hasAge {
+		return e.ageUnknown()
+	}
+	e.read(fieldDateOfBirth, fieldFPA)
+	if s.age < schoolPlanMinAge {
+		return e.ineligible("under_5", fmt.Sprintf("Under 5: %s.", s.ageText()))
+	}
+	m := s.c.Management
+	e.read(fieldCarePlanInPlace)
+	if isFalse(m.IndividualisedCarePlanInPlace) {
+		return e.fail("no_care_plan", "No individualised care plan is in place.")
+	}
+	e.read(fieldSchoolPlan)
+	switch plan := m.IndividualisedCarePlanIncludesEHCP; {
+	case plan == nil:
+		return e.notScored("unanswered", "Not scored yet: whether the care plan includes a school individual health care plan is not answered.")
+	case *plan:
+		return e.pass("included", "The care plan includes a school individual health care plan.")
+	}
+	return e.fail("not_included", "The care plan does not include a school individual health care plan.")
+}

@@ -1,0 +1,109 @@
+package web
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+
+	"clinaudit/app/auth"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+type forgotPage struct {
+	page
+	Email  string
+	Sent   bool
+	Errors []formError
+}
+
+func (s *server) handleForgotForm(c *fiber.Ctx) error {
+	return renderPage(c, "pages/forgot_password", forgotPage{page: s.page(c, "Reset your password", "signin")})
+}
+
+// handleForgot answers the same whether or not the email has an account.
+func (s *server) handleForgot(c *fiber.Ctx) error {
+	email := strings.TrimSpace(c.FormValue("email"))
+	data := forgotPage{page: s.page(c, "Reset your password", "signin"), Email: email}
+	if email == "" || !strings.Contains(email, "@") {
+		data.Errors = []formError{{"email", "Enter your email address, like name@nhs.net"}}
+		c.Status(fiber.StatusUnprocessableEntity)
+		return renderPage(c, "pages/forgot_password", data)
+	}
+	if err := s.Auth.RequestReset(c.UserContext(), email, s.client(c)); err != nil {
+		return err
+	}
+	data.Sent = true
+	return renderPage(c, "pages/forgot_password", data)
+}
+
+type setPasswordPage struct {
+	page
+	Token   string
+	Email   string
+	Rules   []string
+	Errors  []formError
+	Expired bool
+	Invalid bool
+}
+
+func (s *server) handleSetPasswordForm(c *fiber.Ctx) error {
+	token := c.Params("token")
+	data := setPasswordPage{page: s.page(c, "Set your password", "signin"), Token: token, Expired: c.Query("expired") != ""}
+	u, err := s.Auth.TokenUser(c.UserContext(), token)
+	if errors.Is(err, auth.ErrBadToken) {
+		data.Invalid = true
+		c.Status(fiber.StatusNotFound)
+		return renderPage(c, "pages/set_password", data)
+	}
+	if err != nil {
+		return err
+	}
+	data.Email, data.Rules = u.Email, s.Auth.PasswordRules(u)
+	// The token is in the path: keep it out of Referer headers and caches.
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return renderPage(c, "pages/set_password", data)
+}
+
+func (s *server) handleSetPassword(c *fiber.Ctx) error {
+	token := c.Params("token")
+	pw, confirm := c.FormValue("password"), c.FormValue("confirm")
+	data := setPasswordPage{page: s.page(c, "Set your password", "signin"), Token: token}
+	u, err := s.Auth.TokenUser(c.UserContext(), token)
+	if errors.Is(err, auth.ErrBadToken) {
+		data.Invalid = true
+		c.Status(fiber.StatusNotFound)
+		return renderPage(c, "pages/set_password", data)
+	}
+	if err != nil {
+		return err
+	}
+	data.Email, data.Rules = u.Email, s.Auth.PasswordRules(u)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if pw != confirm {
+		data.Errors = []formError{{"confirm", "The passwords do not match"}}
+		c.Status(fiber.StatusUnprocessableEntity)
+		return renderPage(c, "pages/set_password", data)
+	}
+	_, err = s.Auth.SetPassword(c.UserContext(), token, pw, s.client(c))
+	var perr *auth.PolicyError
+	switch {
+	case errors.As(err, &perr):
+		for _, f := range perr.Failures {
+			data.Errors = append(data.Errors, formError{"password", f.Message})
+		}
+		c.Status(fiber.StatusUnprocessableEntity)
+		return renderPage(c, "pages/set_password", data)
+	case errors.Is(err, auth.ErrBadToken):
+		data.Invalid = true
+		c.Status(fiber.StatusNotFound)
+		return renderPage(c, "pages/set_password", data)
+	case err != nil:
+		return err
+	}
+	// Setting a password ends every session: sign in afresh, second factor too.
+	s.clearCookie(c, "session")
+	return c.Redirect("/sign-in?done=password", fiber.StatusSeeOther)
+}

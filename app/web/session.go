@@ -1,0 +1,154 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"clinaudit/app/auth"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+const localIdentity = "identity"
+
+// cookieName uses the __Host- prefix over HTTPS: the browser then refuses
+// the cookie unless it is Secure, host-only and for the whole site.
+func (s *server) cookieName(base string) string {
+	if s.HTTPS {
+		return "__Host-" + base
+	}
+	return base
+}
+
+func (s *server) setCookie(c *fiber.Ctx, name, value string, maxAge time.Duration) {
+	c.Cookie(&fiber.Cookie{
+		Name: s.cookieName(name), Value: value, Path: "/", HTTPOnly: true, Secure: s.HTTPS,
+		SameSite: fiber.CookieSameSiteLaxMode, MaxAge: int(maxAge.Seconds()),
+	})
+}
+
+func (s *server) clearCookie(c *fiber.Ctx, name string) {
+	c.Cookie(&fiber.Cookie{Name: s.cookieName(name), Value: "", Path: "/", HTTPOnly: true, Secure: s.HTTPS,
+		SameSite: fiber.CookieSameSiteLaxMode, MaxAge: -1, Expires: time.Unix(1, 0)})
+}
+
+func (s *server) client(c *fiber.Ctx) auth.Client {
+	return auth.Client{IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}
+}
+
+// loadIdentity resolves the session cookie, if any, for every request. A
+// cookie that no longer names a session is cleared.
+func (s *server) loadIdentity(c *fiber.Ctx) error {
+	token := c.Cookies(s.cookieName("session"))
+	if token == "" {
+		return c.Next()
+	}
+	id, err := s.Auth.Authenticate(c.UserContext(), token)
+	switch {
+	case err == nil:
+		c.Locals(localIdentity, &id)
+		// Pages of a signed-in user are never cached: not by the browser's
+		// back button after sign-out, not by a shared proxy.
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	case errors.Is(err, auth.ErrSessionEnded):
+		s.clearCookie(c, "session")
+	default:
+		return err
+	}
+	return c.Next()
+}
+
+// identity is the request's session, complete or awaiting its second
+// factor, or nil.
+func identity(c *fiber.Ctx) *auth.Identity {
+	id, _ := c.Locals(localIdentity).(*auth.Identity)
+	return id
+}
+
+// signedIn is the fully signed-in identity (second factor passed), or nil.
+func signedIn(c *fiber.Ctx) *auth.Identity {
+	if id := identity(c); id != nil && id.Session.TwoFactorOk {
+		return id
+	}
+	return nil
+}
+
+// requireSignedIn guards every page that needs an account. A browser is sent
+// to sign in and back; an htmx request gets 401 and a header the page's
+// script reacts to, never the sign-in page swapped into a field.
+func (s *server) requireSignedIn(c *fiber.Ctx) error {
+	if signedIn(c) != nil {
+		return c.Next()
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if c.Get("HX-Request") == "true" {
+		c.Set("HX-Trigger", "session-ended")
+		return c.Status(fiber.StatusUnauthorized).SendString("You were signed out; your last answer was not saved. Sign in again to carry on.")
+	}
+	if id := identity(c); id != nil {
+		return c.Redirect("/sign-in/two-factor", fiber.StatusSeeOther)
+	}
+	return c.Redirect("/sign-in?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+}
+
+// safeNext accepts only a local path to return to after sign-in, so the
+// sign-in page cannot be used to send users to another site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}
+
+const csrfField = "csrf"
+
+// csrf protects every state-changing request with a double-submit token:
+// a random value in an HttpOnly, SameSite cookie that the page repeats in a
+// form field (plain forms) or the X-CSRF-Token header (htmx, set once on
+// <body>). A cross-site page can neither read the cookie nor set the header.
+// A new value is issued at sign-in.
+func (s *server) csrf(c *fiber.Ctx) error {
+	token := c.Cookies(s.cookieName("csrf"))
+	if token == "" {
+		token = s.newCSRF(c)
+	}
+	c.Locals(csrfField, token)
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return c.Next()
+	}
+	sent := c.Get("X-CSRF-Token")
+	if sent == "" {
+		sent = c.FormValue(csrfField)
+	}
+	if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(c.Cookies(s.cookieName("csrf")))) != 1 {
+		s.log(c).Warn("csrf token missing or wrong", "path", c.Path())
+		if c.Get("HX-Request") == "true" {
+			// The page's token is stale (a new one was issued): reload it.
+			c.Set("HX-Refresh", "true")
+		}
+		return fiber.NewError(fiber.StatusForbidden, errCSRF)
+	}
+	return c.Next()
+}
+
+const errCSRF = "csrf"
+
+func (s *server) newCSRF(c *fiber.Ctx) string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	token := base64.RawURLEncoding.EncodeToString(b)
+	s.setCookie(c, "csrf", token, 0)
+	c.Locals(csrfField, token)
+	return token
+}
+
+func csrfToken(c *fiber.Ctx) string {
+	t, _ := c.Locals(csrfField).(string)
+	return t
+}

@@ -1,0 +1,250 @@
+package web
+
+import (
+	"encoding/base64"
+	"errors"
+	"strings"
+	"time"
+
+	"clinaudit/app/auth"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+type formError struct {
+	Field   string // the input id the error summary links to
+	Message string
+}
+
+type signInPage struct {
+	page
+	Email   string
+	Next    string
+	Errors  []formError
+	Notice  string
+	Expired bool
+}
+
+func (s *server) handleSignInForm(c *fiber.Ctx) error {
+	if signedIn(c) != nil {
+		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
+	}
+	data := signInPage{page: s.page(c, "Sign in", "signin"), Next: safeNext(c.Query("next")), Expired: c.Query("expired") != ""}
+	switch c.Query("done") {
+	case "password":
+		data.Notice = "Your password is set. Sign in with it now."
+	case "signed-out":
+		data.Notice = "You have signed out."
+	}
+	return renderPage(c, "pages/sign_in", data)
+}
+
+func (s *server) handleSignIn(c *fiber.Ctx) error {
+	email, pw := strings.TrimSpace(c.FormValue("email")), c.FormValue("password")
+	data := signInPage{page: s.page(c, "Sign in", "signin"), Email: email, Next: safeNext(c.FormValue("next"))}
+	if email == "" {
+		data.Errors = append(data.Errors, formError{"email", "Enter your email address"})
+	}
+	if pw == "" {
+		data.Errors = append(data.Errors, formError{"password", "Enter your password"})
+	}
+	if len(data.Errors) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return renderPage(c, "pages/sign_in", data)
+	}
+	res, err := s.Auth.SignIn(c.UserContext(), email, pw, s.client(c))
+	var locked *auth.LockedError
+	switch {
+	case errors.As(err, &locked):
+		msg := "You have entered a wrong password 5 times in a row, so this account is locked for 10 minutes, until " + clock(locked.Until) + ". You can try again after that, or ask your lead clinician or the national audit team to unlock it."
+		if locked.Address {
+			msg = "There have been too many failed sign-ins from your network. Try again after " + clock(locked.Until) + "."
+		}
+		data.Errors = []formError{{"email", msg}}
+		c.Status(fiber.StatusTooManyRequests)
+		return renderPage(c, "pages/sign_in", data)
+	case errors.Is(err, auth.ErrBadCredentials):
+		data.Errors = []formError{{"email", "Enter a correct email address and password"}}
+		c.Status(fiber.StatusUnauthorized)
+		return renderPage(c, "pages/sign_in", data)
+	case errors.Is(err, auth.ErrDeactivated):
+		data.Errors = []formError{{"email", "This account has been deactivated. Ask your lead clinician or the national audit team if you need it again."}}
+		c.Status(fiber.StatusForbidden)
+		return renderPage(c, "pages/sign_in", data)
+	case err != nil:
+		return err
+	}
+	if res.ResetToken != "" {
+		return c.Redirect("/account/set-password/"+res.ResetToken+"?expired=1", fiber.StatusSeeOther)
+	}
+	s.setCookie(c, "session", res.Token, 0)
+	s.newCSRF(c)
+	if res.NeedsTwoFactor {
+		return c.Redirect("/sign-in/two-factor?next="+urlQueryEscape(data.Next), fiber.StatusSeeOther)
+	}
+	return c.Redirect(data.Next, fiber.StatusSeeOther)
+}
+
+func (s *server) handleSignOut(c *fiber.Ctx) error {
+	if id := identity(c); id != nil {
+		if err := s.Auth.SignOut(c.UserContext(), *id, s.client(c)); err != nil {
+			return err
+		}
+	}
+	s.clearCookie(c, "session")
+	s.newCSRF(c)
+	return c.Redirect("/sign-in?done=signed-out", fiber.StatusSeeOther)
+}
+
+// handleExtend is the "Stay signed in" button: it records activity and
+// answers with the new expiry for the page's timer.
+func (s *server) handleExtend(c *fiber.Ctx) error {
+	id := signedIn(c)
+	if err := s.Auth.Extend(c.UserContext(), *id); err != nil {
+		return err
+	}
+	exp := s.Now().Add(s.Auth.Config.IdleTimeout)
+	if id.Session.ExpiresAt.Before(exp) {
+		exp = id.Session.ExpiresAt
+	}
+	return c.JSON(fiber.Map{"expires": exp.UTC().Format(time.RFC3339)})
+}
+
+type twoFactorPage struct {
+	page
+	Method   string // "totp", "email" or "backup"
+	Next     string
+	Errors   []formError
+	Notice   string
+	HasTOTP  bool
+	Email    string
+	Enrol    *auth.Enrolment
+	QRCode   string // data: URL of the QR code PNG
+	Codes    []string
+	Continue string
+}
+
+// pendingIdentity is a session that has passed its password but not its
+// second factor; other requests are sent to sign in.
+func (s *server) requirePending(c *fiber.Ctx) error {
+	if id := identity(c); id != nil && !id.Session.TwoFactorOk {
+		return c.Next()
+	}
+	if signedIn(c) != nil {
+		return c.Redirect("/", fiber.StatusSeeOther)
+	}
+	return c.Redirect("/sign-in", fiber.StatusSeeOther)
+}
+
+func (s *server) handleTwoFactorForm(c *fiber.Ctx) error {
+	id := identity(c)
+	if !auth.HasTOTP(id.User) {
+		return s.renderEnrolment(c, id, nil, fiber.StatusOK)
+	}
+	method := c.Query("method", "totp")
+	if method != "email" && method != "backup" {
+		method = "totp"
+	}
+	data := twoFactorPage{page: s.page(c, "Enter your security code", "signin"), Method: method, Next: safeNext(c.Query("next")), HasTOTP: true, Email: id.User.Email}
+	return renderPage(c, "pages/two_factor", data)
+}
+
+func (s *server) handleTwoFactor(c *fiber.Ctx) error {
+	id := identity(c)
+	ctx := c.UserContext()
+	method := c.FormValue("method")
+	next := safeNext(c.FormValue("next"))
+	data := twoFactorPage{page: s.page(c, "Enter your security code", "signin"), Method: method, Next: next, HasTOTP: auth.HasTOTP(id.User), Email: id.User.Email}
+	if method == "send-email" {
+		if err := s.Auth.SendEmailCode(ctx, *id); err != nil {
+			return s.twoFactorError(c, data, err)
+		}
+		data.Method, data.Notice = "email", "We have emailed a 6-digit code to "+id.User.Email+". It expires in 5 minutes."
+		return renderPage(c, "pages/two_factor", data)
+	}
+	code := strings.TrimSpace(c.FormValue("code"))
+	if code == "" {
+		data.Errors = []formError{{"code", "Enter the code"}}
+		c.Status(fiber.StatusUnprocessableEntity)
+		return renderPage(c, "pages/two_factor", data)
+	}
+	var token string
+	var err error
+	switch method {
+	case "email":
+		token, err = s.Auth.VerifyEmailCode(ctx, *id, code, s.client(c))
+	case "backup":
+		token, err = s.Auth.VerifyBackupCode(ctx, *id, code, s.client(c))
+	default:
+		data.Method = "totp"
+		token, err = s.Auth.VerifyTOTP(ctx, *id, code, s.client(c))
+	}
+	if err != nil {
+		return s.twoFactorError(c, data, err)
+	}
+	s.setCookie(c, "session", token, 0)
+	s.newCSRF(c)
+	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+func (s *server) twoFactorError(c *fiber.Ctx, data twoFactorPage, err error) error {
+	var locked *auth.LockedError
+	switch {
+	case errors.As(err, &locked):
+		data.Errors = []formError{{"code", "Too many wrong codes. Try again after " + clock(locked.Until) + "."}}
+		c.Status(fiber.StatusTooManyRequests)
+	case errors.Is(err, auth.ErrBadCode):
+		data.Errors = []formError{{"code", "The code is wrong or has expired. Check it and try again."}}
+		c.Status(fiber.StatusUnprocessableEntity)
+	default:
+		return err
+	}
+	return renderPage(c, "pages/two_factor", data)
+}
+
+// renderEnrolment shows the authenticator set-up: the QR code and the
+// secret to type, kept from the first visit so a reload shows the same one.
+func (s *server) renderEnrolment(c *fiber.Ctx, id *auth.Identity, errs []formError, status int) error {
+	e, ok := auth.PendingTOTP(id.User)
+	if !ok {
+		var err error
+		if e, err = s.Auth.StartTOTP(c.UserContext(), *id); err != nil {
+			return err
+		}
+	}
+	data := twoFactorPage{page: s.page(c, "Set up your authenticator app", "signin"), Enrol: &e, Errors: errs,
+		QRCode: "data:image/png;base64," + base64.StdEncoding.EncodeToString(e.QRCodePNG), Next: safeNext(c.Query("next"))}
+	c.Status(status)
+	return renderPage(c, "pages/two_factor_setup", data)
+}
+
+func (s *server) handleTwoFactorSetup(c *fiber.Ctx) error {
+	id := identity(c)
+	code := strings.TrimSpace(c.FormValue("code"))
+	if code == "" {
+		return s.renderEnrolment(c, id, []formError{{"code", "Enter the 6-digit code from your authenticator app"}}, fiber.StatusUnprocessableEntity)
+	}
+	codes, token, err := s.Auth.ConfirmTOTP(c.UserContext(), *id, code, s.client(c))
+	var locked *auth.LockedError
+	switch {
+	case errors.As(err, &locked):
+		return s.renderEnrolment(c, id, []formError{{"code", "Too many wrong codes. Try again after " + clock(locked.Until) + "."}}, fiber.StatusTooManyRequests)
+	case errors.Is(err, auth.ErrBadCode):
+		return s.renderEnrolment(c, id, []formError{{"code", "The code is wrong or has expired. Check the time on your phone is right, then enter the newest code."}}, fiber.StatusUnprocessableEntity)
+	case err != nil:
+		return err
+	}
+	s.setCookie(c, "session", token, 0)
+	s.newCSRF(c)
+	data := twoFactorPage{page: s.page(c, "Save your backup codes", "signin"), Codes: codes, Continue: safeNext(c.FormValue("next"))}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return renderPage(c, "pages/backup_codes", data)
+}
+
+// clock formats a time for messages, in UK local time.
+func clock(t time.Time) string {
+	if loc, err := time.LoadLocation("Europe/London"); err == nil {
+		t = t.In(loc)
+	}
+	return t.Format("15:04")
+}
