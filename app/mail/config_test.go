@@ -76,7 +76,7 @@ func TestConfigNeverShowsPassword(t *testing.T) {
 		"%d":      fmt.Sprintf("%d", cfg),
 		"pointer": fmt.Sprintf("%+v", &cfg),
 		"nested":  fmt.Sprintf("%+v", struct{ SMTP Config }{cfg}),
-		"sender":  fmt.Sprintf("%#v %+v", sender, sender),
+		"sender":  fmt.Sprintf("%#v %+v %+v", sender, sender, *sender),
 		"slog":    logs.String(),
 	}
 	for name, out := range outputs {

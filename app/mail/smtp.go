@@ -39,14 +39,16 @@ func NewSMTPSender(cfg Config) (*SMTPSender, error) {
 	return &SMTPSender{cfg: cfg, envelope: from.Address}, nil
 }
 
-// String describes the sender without the password.
-func (s *SMTPSender) String() string { return "mail.SMTPSender" + s.cfg.String() }
+// String describes the sender without the password. It and Format have
+// value receivers so that printing a dereferenced sender is safe too: fmt
+// cannot call methods on the unexported cfg field.
+func (s SMTPSender) String() string { return "mail.SMTPSender " + s.cfg.String() }
 
 // Format keeps the password out of every fmt verb.
-func (s *SMTPSender) Format(f fmt.State, _ rune) { io.WriteString(f, s.String()) }
+func (s SMTPSender) Format(f fmt.State, _ rune) { io.WriteString(f, s.String()) }
 
 // LogValue logs the configuration without the password.
-func (s *SMTPSender) LogValue() slog.Value { return s.cfg.LogValue() }
+func (s SMTPSender) LogValue() slog.Value { return s.cfg.LogValue() }
 
 // longAgo is a deadline in the past: setting it aborts blocked I/O at once.
 var longAgo = time.Unix(1, 0)

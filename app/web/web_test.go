@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"clinaudit/app/auth"
+	"clinaudit/app/auth/password"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 
@@ -39,7 +41,11 @@ func get(t *testing.T, app *fiber.App, target string, htmx bool) (*http.Response
 }
 
 func newTestApp(s store.Store) *fiber.App {
-	return New(Deps{Store: s, Version: "test"})
+	a, err := auth.New(s, password.DefaultPolicy(), auth.DefaultConfig())
+	if err != nil {
+		panic(err)
+	}
+	return New(Deps{Store: s, Version: "test", Auth: a})
 }
 
 func TestHomePage(t *testing.T) {

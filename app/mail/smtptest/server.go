@@ -53,7 +53,7 @@ type Options struct {
 // Reject describes an injected failure reply.
 type Reject struct {
 	Code  int // e.g. 451 (temporary) or 550 (permanent); 0 means no rejection
-	Times int // reject only the first Times commands; 0 means every one
+	Times int // reject only the first Times commands, counted across connections; 0 means every one
 }
 
 // Received is one accepted message.
