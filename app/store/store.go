@@ -35,6 +35,7 @@ const (
 // own implicit transaction) and inside a Tx.
 type Queries interface {
 	AccountQueries
+	UserAdminQueries
 
 	GetMeta(ctx context.Context, key string) (string, error)
 	SetMeta(ctx context.Context, arg SetMetaParams) error

@@ -185,6 +185,60 @@ func (q queries) ListEmails(ctx context.Context, arg int64) ([]store.Email, erro
 	return out, mapErr(err)
 }
 
+func (q queries) ListUsers(ctx context.Context, arg store.ListUsersParams) ([]store.UserListItem, error) {
+	rows, err := q.q.ListUsers(ctx, litedb.ListUsersParams(arg))
+	out := make([]store.UserListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.UserListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) CountUsers(ctx context.Context, arg store.CountUsersParams) (int64, error) {
+	v, err := q.q.CountUsers(ctx, litedb.CountUsersParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) UpdateUserAccess(ctx context.Context, arg store.UpdateUserAccessParams) error {
+	return mapErr(q.q.UpdateUserAccess(ctx, litedb.UpdateUserAccessParams(arg)))
+}
+
+func (q queries) ResetUserTwoFactor(ctx context.Context, arg store.ResetUserTwoFactorParams) error {
+	return mapErr(q.q.ResetUserTwoFactor(ctx, litedb.ResetUserTwoFactorParams(arg)))
+}
+
+func (q queries) InsertUserAdminEvent(ctx context.Context, arg store.InsertUserAdminEventParams) error {
+	return mapErr(q.q.InsertUserAdminEvent(ctx, litedb.InsertUserAdminEventParams(arg)))
+}
+
+func (q queries) ListUserAdminEvents(ctx context.Context, arg store.ListUserAdminEventsParams) ([]store.UserAdminEvent, error) {
+	rows, err := q.q.ListUserAdminEvents(ctx, litedb.ListUserAdminEventsParams(arg))
+	out := make([]store.UserAdminEvent, len(rows))
+	for i, r := range rows {
+		out[i] = store.UserAdminEvent(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) GetOrganisation(ctx context.Context, arg int64) (store.Organisation, error) {
+	row, err := q.q.GetOrganisation(ctx, arg)
+	return store.Organisation(row), mapErr(err)
+}
+
+func (q queries) CountActiveLocks(ctx context.Context, arg store.CountActiveLocksParams) (int64, error) {
+	v, err := q.q.CountActiveLocks(ctx, litedb.CountActiveLocksParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ListOrganisationsInScope(ctx context.Context, arg store.ListOrganisationsInScopeParams) ([]store.OrganisationChoice, error) {
+	rows, err := q.q.ListOrganisationsInScope(ctx, litedb.ListOrganisationsInScopeParams(arg))
+	out := make([]store.OrganisationChoice, len(rows))
+	for i, r := range rows {
+		out[i] = store.OrganisationChoice(r)
+	}
+	return out, mapErr(err)
+}
+
 func (q queries) GetMeta(ctx context.Context, arg string) (string, error) {
 	v, err := q.q.GetMeta(ctx, arg)
 	return v, mapErr(err)

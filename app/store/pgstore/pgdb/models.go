@@ -182,3 +182,12 @@ type User struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }
+
+type UserAdminEvent struct {
+	ID         int64
+	UserID     int64
+	ActorID    *int64
+	Action     string
+	Detail     string
+	OccurredAt time.Time
+}
