@@ -2,8 +2,8 @@ package web
 
 import (
 	"encoding/base64"
-	"html/template"
 	"errors"
+	"html/template"
 	"strings"
 	"time"
 
