@@ -89,8 +89,8 @@ func TestInviteSetPasswordEnrolSignInSignOut(t *testing.T) {
 	if status != 422 {
 		t.Errorf("weak password: status %d, want 422", status)
 	}
-	b.do("wait for the error summary", chromedp.WaitVisible(css(".nhsuk-error-summary")))
-	summary := b.text(".nhsuk-error-summary")
+	b.do("wait for the error summary", chromedp.WaitVisible(css("main .nhsuk-error-summary")))
+	summary := b.text("main .nhsuk-error-summary")
 	for _, rule := range []string{
 		"at least 10 characters",
 		"must contain a capital letter",
@@ -102,12 +102,12 @@ func TestInviteSetPasswordEnrolSignInSignOut(t *testing.T) {
 			t.Errorf("error summary does not name the rule %q:\n%s", rule, summary)
 		}
 	}
-	if n := eval[int](b, `document.querySelectorAll('.nhsuk-error-summary a[href="#password"]').length`); n < 5 {
+	if n := eval[int](b, `document.querySelectorAll('main .nhsuk-error-summary a[href="#password"]').length`); n < 5 {
 		t.Errorf("error summary links %d errors to the password field, want 5", n)
 	}
 	// NHS.UK frontend's error summary takes the focus when its script runs:
 	// proof that the page's JavaScript works under its CSP.
-	if !eval[bool](b, `document.activeElement === document.querySelector(".nhsuk-error-summary")`) {
+	if !eval[bool](b, `document.activeElement === document.querySelector("main .nhsuk-error-summary")`) {
 		t.Errorf("the error summary does not have the focus (is app.js running?)")
 	}
 	if v := eval[string](b, `document.getElementById("password").value`); v != "" {
@@ -214,6 +214,7 @@ func TestInviteSetPasswordEnrolSignInSignOut(t *testing.T) {
 		t.Logf("Back did not finish a page load: %v", err)
 	}
 	nav := b.console.lastNavigation()
+	t.Logf("DEBUG back: %+v %v", nav, b.console.bfNotUsed)
 	if nav.Type == page.NavigationTypeBackForwardCacheRestore || b.signedInHeader() ||
 		strings.Contains(eval[string](b, `document.body.innerText`), e2eName) {
 		b.screenshot("after-back-CACHED")
@@ -279,7 +280,9 @@ func TestInviteSetPasswordEnrolSignInSignOut(t *testing.T) {
 // open navigates to u and fails unless the page's status is want.
 func (b *browser) open(step, u string, want int64) {
 	b.t.Helper()
-	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(u))
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(u))
 	if err != nil {
 		b.t.Fatalf("%s: %v", step, err)
 	}

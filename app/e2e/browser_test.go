@@ -62,6 +62,10 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// stepTimeout bounds each step, so a step that cannot finish fails with its
+// own name well before the test's overall deadline.
+const stepTimeout = 20 * time.Second
+
 // browser is one headless Chromium with one tab, and what the tab has
 // written to its console.
 type browser struct {
@@ -125,7 +129,9 @@ func startBrowser(t *testing.T, parent context.Context) *browser {
 // do runs actions in the tab, failing the test with step in the message.
 func (b *browser) do(step string, actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	if err := chromedp.Do(b.ctx, actions...); err != nil {
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
 		b.t.Fatalf("%s: %v (page: %s)", step, err, b.where())
 	}
 }
@@ -141,7 +147,9 @@ func (b *browser) submit(step string, actions ...chromedp.Action[chromedp.Void])
 // submitResponse is submit returning the whole response of the document.
 func (b *browser) submitResponse(step string, actions ...chromedp.Action[chromedp.Void]) *network.Response {
 	b.t.Helper()
-	resp, err := chromedp.RunResponse(b.ctx, actions...)
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, actions...)
 	if err != nil {
 		b.t.Fatalf("%s: %v (page: %s)", step, err, b.where())
 	}
@@ -154,7 +162,9 @@ func (b *browser) submitResponse(step string, actions ...chromedp.Action[chromed
 // text returns the text of the first element sel matches, waiting for it.
 func (b *browser) text(sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
 	if err != nil {
 		b.t.Fatalf("text of %s: %v (page: %s)", sel, err, b.where())
 	}
@@ -164,7 +174,9 @@ func (b *browser) text(sel string) string {
 // eval evaluates a JavaScript expression in the page.
 func eval[T any](b *browser, expr string) T {
 	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr))
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
 	if err != nil {
 		b.t.Fatalf("evaluating %s: %v (page: %s)", expr, err, b.where())
 	}
@@ -174,7 +186,9 @@ func eval[T any](b *browser, expr string) T {
 // location is the tab's URL.
 func (b *browser) location() string {
 	b.t.Helper()
-	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	loc, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
 		b.t.Fatalf("location: %v", err)
 	}

@@ -10,34 +10,42 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-func TestExperiment(t *testing.T) {
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'")
-		switch r.URL.Path {
-		case "/csp":
-			w.Write([]byte(`<!doctype html><html><body><p style="color:red">x</p><script>console.log("inline ran")</script><h1>csp</h1></body></html>`))
-		case "/422":
-			w.WriteHeader(422)
-			w.Write([]byte(`<!doctype html><html><body><h1>422</h1></body></html>`))
-		case "/404img":
-			w.Write([]byte(`<!doctype html><html><body><img src="/nope.png"><h1>img</h1></body></html>`))
-		case "/throw":
-			w.Header().Set("Content-Type", "text/html")
-			w.Write([]byte(`<!doctype html><html><body><script src="/t.js"></script><h1>throw</h1></body></html>`))
-		case "/t.js":
-			w.Header().Set("Content-Type", "text/javascript")
-			w.Write([]byte(`console.error("boom"); throw new Error("thrown");`))
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	defer ts.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	b := startBrowser(t, ctx)
-	for _, p := range []string{"/csp", "/422", "/404img", "/throw"} {
-		b.do(p, chromedp.Navigate(ts.URL+p), chromedp.WaitVisible(chromedp.CSS("h1")))
-		b.checkConsole(p)
+func TestExperimentBack(t *testing.T) {
+	for _, noStore := range []bool{false, true} {
+		t.Run(map[bool]string{false: "cacheable", true: "nostore"}[noStore], func(t *testing.T) {
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				c, _ := r.Cookie("s")
+				signed := c != nil && c.Value == "1"
+				switch r.URL.Path {
+				case "/in":
+					http.SetCookie(w, &http.Cookie{Name: "s", Value: "1", Path: "/"})
+					http.Redirect(w, r, "/account", 303)
+				case "/account":
+					if !signed {
+						http.Redirect(w, r, "/sign-in", 303)
+						return
+					}
+					if noStore {
+						w.Header().Set("Cache-Control", "no-store")
+					}
+					w.Write([]byte(`<!doctype html><html><body><h1>Account Eve Tester</h1><form method=post action=/out><button id=out>out</button></form></body></html>`))
+				case "/out":
+					http.SetCookie(w, &http.Cookie{Name: "s", Value: "", Path: "/", MaxAge: -1})
+					http.Redirect(w, r, "/sign-in?done=1", 303)
+				case "/sign-in":
+					w.Write([]byte(`<!doctype html><html><body><h1>Sign in</h1><input id=email></body></html>`))
+				}
+			}))
+			defer ts.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			b := startBrowser(t, ctx)
+			b.open("in", ts.URL+"/in", 200)
+			b.submit("out", chromedp.Click(chromedp.CSS("#out")))
+			bctx, c2 := context.WithTimeout(b.ctx, 5*time.Second)
+			err := chromedp.Do(bctx, chromedp.NavigateBack())
+			c2()
+			t.Logf("back err %v nav %+v h1 %q reasons %v", err, b.console.lastNavigation(), eval[string](b, `document.querySelector("h1").textContent`), b.console.bfNotUsed)
+		})
 	}
-	t.Log(b.console.allWarnings())
 }

@@ -57,6 +57,9 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		} else {
 			data.Heading = "The request could not be completed"
 			data.Message = http.StatusText(status)
+			if fe != nil && fe.Message != "" && fe.Message != http.StatusText(status) {
+				data.Message = fe.Message // written for the user by the handler
+			}
 		}
 	}
 	data.page = s.page(c, data.Heading, "")

@@ -3,6 +3,8 @@ package web
 import (
 	"time"
 
+	"clinaudit/app/access"
+
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -23,6 +25,8 @@ type page struct {
 	UserName string
 	// SessionExpires (RFC 3339) lets the page warn before an idle sign-out.
 	SessionExpires string
+	// CanViewUsers shows the Staff link.
+	CanViewUsers bool
 }
 
 func (s *server) page(c *fiber.Ctx, title, nav string) page {
@@ -30,6 +34,7 @@ func (s *server) page(c *fiber.Ctx, title, nav string) page {
 	if id := signedIn(c); id != nil {
 		p.UserName = id.User.FirstName + " " + id.User.Surname
 		p.SessionExpires = id.ExpiresAt.UTC().Format(time.RFC3339)
+		p.CanViewUsers = actor(c).Can(access.ViewUsers)
 	}
 	return p
 }

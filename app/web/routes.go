@@ -46,6 +46,13 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/account", in, s.handleAccount)
 	app.Post("/account/end-other-sessions", in, s.handleEndOtherSessions)
 	app.Post("/session/extend", in, s.handleExtend)
+	app.Get("/admin/users", in, s.handleStaffList)
+	app.Get("/admin/users/new", in, s.handleStaffNew)
+	app.Post("/admin/users", in, s.handleStaffCreate)
+	app.Get("/admin/users/:id", in, s.handleStaffShow)
+	app.Get("/admin/users/:id/edit", in, s.handleStaffEdit)
+	app.Post("/admin/users/:id/edit", in, s.handleStaffUpdate)
+	app.Post("/admin/users/:id/:action", in, s.handleStaffAction)
 
 	app.Use(s.notFound)
 }

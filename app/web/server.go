@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"time"
 
+	"clinaudit/app/access"
 	"clinaudit/app/auth"
+	"clinaudit/app/staff"
 	"clinaudit/app/store"
 	"clinaudit/static"
 	"clinaudit/templates"
@@ -26,6 +28,8 @@ type Deps struct {
 	Demo    bool
 	// Auth signs users in and resolves their sessions.
 	Auth *auth.Service
+	// Staff administers accounts.
+	Staff *staff.Service
 	// HTTPS turns on Secure and __Host- cookies and HSTS.
 	HTTPS bool
 	// Now is the clock; tests replace it.
@@ -45,6 +49,9 @@ func New(d Deps) *fiber.App {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.Staff == nil && d.Auth != nil {
+		d.Staff = &staff.Service{Store: d.Store, Auth: d.Auth, Now: d.Now}
+	}
 	s := &server{Deps: d}
 
 	app := s.newFiber()
@@ -54,7 +61,8 @@ func New(d Deps) *fiber.App {
 
 func (s *server) newFiber() *fiber.App {
 	engine := html.NewFileSystem(http.FS(templates.FS), ".html")
-	engine.AddFuncMap(template.FuncMap{"asset": static.Path})
+	engine.AddFuncMap(template.FuncMap{"asset": static.Path, "dict": dict,
+		"roleLabel": func(r string) string { return access.Role(r).Label() }})
 	return fiber.New(fiber.Config{
 		Views:                 engine,
 		ViewsLayout:           "layouts/base",
@@ -68,4 +76,14 @@ func (s *server) newFiber() *fiber.App {
 		// fasthttp reuses their buffers otherwise.
 		Immutable: true,
 	})
+}
+
+// dict builds a map for passing several values to a partial template.
+func dict(kv ...any) map[string]any {
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		k, _ := kv[i].(string)
+		m[k] = kv[i+1]
+	}
+	return m
 }

@@ -9,12 +9,17 @@ import (
 	"strings"
 	"time"
 
+	"clinaudit/app/access"
 	"clinaudit/app/auth"
+	"clinaudit/app/staff"
 
 	"github.com/gofiber/fiber/v2"
 )
 
-const localIdentity = "identity"
+const (
+	localIdentity = "identity"
+	localActor    = "actor"
+)
 
 // cookieName uses the __Host- prefix over HTTPS: the browser then refuses
 // the cookie unless it is Secure, host-only and for the whole site.
@@ -52,6 +57,11 @@ func (s *server) loadIdentity(c *fiber.Ctx) error {
 	switch {
 	case err == nil:
 		c.Locals(localIdentity, &id)
+		actor, err := staff.ActorFor(c.UserContext(), s.Store, id.User)
+		if err != nil {
+			return err
+		}
+		c.Locals(localActor, &actor)
 		// Pages of a signed-in user are never cached: not by the browser's
 		// back button after sign-out, not by a shared proxy.
 		c.Set(fiber.HeaderCacheControl, "no-store")
@@ -76,6 +86,25 @@ func signedIn(c *fiber.Ctx) *auth.Identity {
 		return id
 	}
 	return nil
+}
+
+// actor is the signed-in user's access actor; the zero Actor (which may do
+// nothing) when signed out or half signed in.
+func actor(c *fiber.Ctx) access.Actor {
+	if signedIn(c) == nil {
+		return access.Actor{}
+	}
+	a, _ := c.Locals(localActor).(*access.Actor)
+	if a == nil {
+		return access.Actor{}
+	}
+	return *a
+}
+
+// me is the signed-in user as the staff service knows them.
+func me(c *fiber.Ctx) staff.Me {
+	id := signedIn(c)
+	return staff.Me{ID: id.User.ID, Actor: actor(c)}
 }
 
 // requireSignedIn guards every page that needs an account. A browser is sent

@@ -1,0 +1,250 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"clinaudit/app/access"
+	"clinaudit/app/auth"
+	"clinaudit/app/store"
+	"clinaudit/app/store/storetest"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// The access matrix: every route the app serves × every role (and
+// superuser, and signed out) × a record in the actor's own organisation,
+// another organisation of the same trust, another trust, and a Welsh health
+// board. Expectations are written out here, not derived from the policy
+// code, so a slip in either shows. A route the app serves that this table
+// does not list fails TestMatrixListsEveryRoute.
+
+type who int
+
+const (
+	whoAnyone    who = iota // public
+	whoPending              // only a session between password and second factor
+	whoSignedIn             // any signed-in account
+	whoViewStaff            // every role may view staff (within scope for targets)
+	whoManageStaff
+)
+
+type route struct {
+	method, path string // path as registered
+	who          who
+	target       bool // has an account id: scope applies
+}
+
+var matrix = []route{
+	{"GET", "/", whoAnyone, false},
+	{"GET", "/organisations", whoAnyone, false},
+	{"GET", "/healthz", whoAnyone, false},
+	{"GET", "/readyz", whoAnyone, false},
+	{"GET", "/sign-in", whoAnyone, false},
+	{"POST", "/sign-in", whoAnyone, false},
+	{"POST", "/sign-out", whoAnyone, false},
+	{"GET", "/forgot-password", whoAnyone, false},
+	{"POST", "/forgot-password", whoAnyone, false},
+	{"GET", "/account/set-password/:token", whoAnyone, false},
+	{"POST", "/account/set-password/:token", whoAnyone, false},
+	{"GET", "/demo/mailbox", whoAnyone, false},
+	{"GET", "/sign-in/two-factor", whoPending, false},
+	{"POST", "/sign-in/two-factor", whoPending, false},
+	{"POST", "/sign-in/two-factor/setup", whoPending, false},
+	{"GET", "/account", whoSignedIn, false},
+	{"POST", "/account/end-other-sessions", whoSignedIn, false},
+	{"POST", "/session/extend", whoSignedIn, false},
+	{"GET", "/admin/users", whoViewStaff, false},
+	{"GET", "/admin/users/new", whoManageStaff, false},
+	{"POST", "/admin/users", whoManageStaff, false},
+	{"GET", "/admin/users/:id", whoViewStaff, true},
+	{"GET", "/admin/users/:id/edit", whoManageStaff, true},
+	{"POST", "/admin/users/:id/edit", whoManageStaff, true},
+	{"POST", "/admin/users/:id/:action", whoManageStaff, true},
+}
+
+// Who may manage staff: written out, not read from the policy.
+var managers = map[string]bool{"national_full": true, "lead_clinician": true, "superuser": true}
+
+type matrixActor struct {
+	name     string // role, "superuser" or "signed out"
+	national bool
+	token    string
+}
+
+// Places: the actor's own organisation, another in the same trust (RM3,
+// Northern Care Alliance), another trust, a Welsh health board.
+var places = []struct{ name, ods string }{
+	{"own organisation", "RM332"}, {"same trust", "RM335"}, {"other trust", "RGT01"}, {"Welsh health board", "7A4H1"},
+}
+
+func TestMatrixListsEveryRoute(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	app, _ := authApp(t, s, false)
+	listed := map[string]bool{}
+	for _, r := range matrix {
+		listed[r.method+" "+r.path] = true
+	}
+	var missing []string
+	for _, r := range app.GetRoutes(true) {
+		if r.Method == "HEAD" || r.Method == "USE" || strings.HasPrefix(r.Path, "/static") {
+			continue
+		}
+		if !listed[r.Method+" "+r.Path] {
+			missing = append(missing, r.Method+" "+r.Path)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("routes not in the access matrix: %v", missing)
+	}
+}
+
+func TestAccessMatrix(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		app, a := authApp(t, s, false)
+		a.Config.TwoFactorForAll = false
+
+		mk := func(email string, role access.Role, org string, superuser bool) store.User {
+			var u store.User
+			err := s.InTx(ctx, func(tx store.Tx) error {
+				var err error
+				// Actors skip the second factor (as demo accounts do), so a
+				// session is complete straight after the password.
+				u, err = a.CreateUser(ctx, tx, auth.NewUser{Email: email, FirstName: "M", Surname: "Atrix", Role: role, Organisation: org, Superuser: superuser, TwoFactorSkip: true})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		var actors []matrixActor
+		for _, r := range access.Roles {
+			org := "RM332"
+			if r.National() {
+				org = ""
+			}
+			actors = append(actors, matrixActor{name: string(r), national: r.National()})
+			u := mk(string(r)+"@actor.example", r, org, false)
+			if err := a.SetPasswordDirect(ctx, u, testPassword); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A superuser with an organisation role: the flag, not the role, decides.
+		actors = append(actors, matrixActor{name: "superuser", national: true})
+		su := mk("superuser@actor.example", access.Clinician, "RM332", true)
+		if err := a.SetPasswordDirect(ctx, su, testPassword); err != nil {
+			t.Fatal(err)
+		}
+		actors = append(actors, matrixActor{name: "signed out"})
+		for i := range actors {
+			if actors[i].name == "signed out" {
+				continue
+			}
+			res, err := a.SignIn(ctx, actors[i].name+"@actor.example", testPassword, auth.Client{IP: "10.9.9.9"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			actors[i].token = res.Token
+		}
+		targets, odsOf := map[string]store.User{}, map[string]string{}
+		for _, p := range places {
+			odsOf[p.name] = p.ods
+			targets[p.name] = mk("target-"+strings.ToLower(p.ods)+"@example.org", access.Clinician, p.ods, false)
+		}
+
+		send := func(act matrixActor, method, path string, form url.Values) *http.Response {
+			b := newBrowser(t, app)
+			if act.token != "" {
+				b.jar["session"] = act.token
+			}
+			b.get("/") // sets the CSRF cookie, whose value the form repeats
+			if method == "GET" {
+				req := httptest.NewRequest(method, path, nil)
+				for k, v := range b.jar {
+					req.AddCookie(&http.Cookie{Name: k, Value: v})
+				}
+				resp, err := app.Test(req, -1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return resp
+			}
+			if form == nil {
+				form = url.Values{}
+			}
+			form.Set("csrf", b.jar["csrf"])
+			req := httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			for k, v := range b.jar {
+				req.AddCookie(&http.Cookie{Name: k, Value: v})
+			}
+			resp, err := app.Test(req, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp
+		}
+		refused := func(resp *http.Response) bool {
+			loc := resp.Header.Get("Location")
+			return resp.StatusCode == fiber.StatusForbidden || resp.StatusCode == fiber.StatusNotFound ||
+				resp.StatusCode == fiber.StatusUnauthorized ||
+				(resp.StatusCode == fiber.StatusSeeOther && (strings.HasPrefix(loc, "/sign-in?next=") || loc == "/sign-in/two-factor" || loc == "/sign-in"))
+		}
+
+		for _, r := range matrix {
+			for _, act := range actors {
+				if r.who == whoAnyone || r.who == whoPending {
+					continue // covered by the sign-in tests; no account data behind them
+				}
+				var ps []string
+				if r.target {
+					for _, p := range places {
+						ps = append(ps, p.name)
+					}
+				} else {
+					ps = []string{""}
+				}
+				for _, place := range ps {
+					path, form := r.path, url.Values{}
+					if r.target {
+						path = strings.Replace(path, ":id", fmt.Sprint(targets[place].ID), 1)
+					}
+					switch {
+					case strings.HasSuffix(path, "/:action"):
+						path = strings.Replace(path, ":action", "unlock", 1)
+					case strings.HasSuffix(path, "/edit") && r.method == "POST":
+						form = url.Values{"role": {"clinician"}, "organisation": {odsOf[place]}}
+					case r.path == "/admin/users" && r.method == "POST":
+						form = url.Values{"email": {fmt.Sprintf("new-%d@example.org", time.Now().UnixNano())}, "first_name": {"N"},
+							"surname": {"W"}, "role": {"clinician"}, "organisation": {"RM332"}}
+					}
+					want := act.name != "signed out"
+					switch r.who {
+					case whoViewStaff:
+						// every role may view staff
+					case whoManageStaff:
+						want = want && managers[act.name]
+					}
+					if r.target && !act.national {
+						want = want && (place == "own organisation" || place == "same trust")
+					}
+					resp := send(act, r.method, path, form)
+					if got := !refused(resp); got != want {
+						t.Errorf("%s %s as %s, target %s: allowed=%v (status %d, Location %q), want %v",
+							r.method, r.path, act.name, place, got, resp.StatusCode, resp.Header.Get("Location"), want)
+					}
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,305 @@
+package web
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"clinaudit/app/access"
+	"clinaudit/app/auth"
+	"clinaudit/app/staff"
+	"clinaudit/app/store"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// staffError turns the staff service's refusals into statuses: nothing is
+// said about accounts out of scope beyond "not found".
+func staffError(err error) error {
+	switch {
+	case errors.Is(err, staff.ErrForbidden):
+		return fiber.ErrForbidden
+	case errors.Is(err, staff.ErrNotFound):
+		return fiber.ErrNotFound
+	}
+	return err
+}
+
+type staffListPage struct {
+	page
+	staff.Page
+	Orgs      []store.OrganisationChoice
+	Roles     []access.Role
+	CanInvite bool
+	Columns   []sortColumn
+	PrevURL   string
+	NextURL   string
+}
+
+type sortColumn struct {
+	Key, Label, URL, AriaSort string
+}
+
+var columnLabels = map[string]string{"name": "Name", "email": "Email", "role": "Role", "organisation": "Organisation", "status": "Status", "last_sign_in": "Last signed in"}
+
+func staffFilter(c *fiber.Ctx) staff.Filter {
+	page, _ := strconv.Atoi(c.Query("page"))
+	return staff.Filter{Query: c.Query("q"), Org: c.Query("org"), Role: c.Query("role"), Status: c.Query("status"),
+		Sort: c.Query("sort"), Desc: c.Query("dir") == "desc", Page: page}.Normalise()
+}
+
+func staffURL(f staff.Filter) string {
+	v := url.Values{}
+	for k, x := range map[string]string{"q": f.Query, "org": f.Org, "role": f.Role, "status": f.Status} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	if f.Sort != "name" || f.Desc {
+		v.Set("sort", f.Sort)
+	}
+	if f.Desc {
+		v.Set("dir", "desc")
+	}
+	if f.Page > 1 {
+		v.Set("page", strconv.Itoa(f.Page))
+	}
+	if len(v) == 0 {
+		return "/admin/users"
+	}
+	return "/admin/users?" + v.Encode()
+}
+
+func (s *server) handleStaffList(c *fiber.Ctx) error {
+	a := actor(c)
+	p, err := s.Staff.List(c.UserContext(), a, staffFilter(c))
+	if err != nil {
+		return staffError(err)
+	}
+	data := staffListPage{page: s.page(c, "Staff", "staff"), Page: p, Roles: access.Roles, CanInvite: a.Can(access.ManageUsers)}
+	for _, col := range staff.SortColumns {
+		f := p.Filter
+		f.Page = 1
+		sc := sortColumn{Key: col, Label: columnLabels[col], AriaSort: "none"}
+		if f.Sort == col {
+			sc.AriaSort = "ascending"
+			if f.Desc {
+				sc.AriaSort = "descending"
+			}
+			f.Desc = !f.Desc
+		} else {
+			f.Sort, f.Desc = col, false
+		}
+		sc.URL = staffURL(f)
+		data.Columns = append(data.Columns, sc)
+	}
+	if p.Filter.Page > 1 {
+		f := p.Filter
+		f.Page--
+		data.PrevURL = staffURL(f)
+	}
+	if p.Filter.Page < p.Pages {
+		f := p.Filter
+		f.Page++
+		data.NextURL = staffURL(f)
+	}
+	if isHTMX(c) {
+		return renderPartial(c, "partials/staff_results", data)
+	}
+	if data.Orgs, err = s.Staff.OrganisationsInScope(c.UserContext(), a); err != nil {
+		return err
+	}
+	return renderPage(c, "pages/staff_list", data)
+}
+
+type staffFormPage struct {
+	page
+	Editing   bool
+	Account   *staff.Account
+	Form      staffForm
+	Errors    []formError
+	Orgs      []store.OrganisationChoice
+	Roles     []access.Role
+	Superuser bool // the viewer may grant the superuser flag
+}
+
+type staffForm struct {
+	Email, FirstName, Surname, Role, Org string
+	Superuser                            bool
+}
+
+// assignable are the roles the actor may give.
+func assignable(a access.Actor) []access.Role {
+	var out []access.Role
+	for _, r := range access.Roles {
+		if access.MayAssignRole(a, r, false) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (s *server) renderStaffForm(c *fiber.Ctx, data staffFormPage, status int) error {
+	a := actor(c)
+	var err error
+	if data.Orgs, err = s.Staff.OrganisationsInScope(c.UserContext(), a); err != nil {
+		return err
+	}
+	data.Roles, data.Superuser = assignable(a), a.Superuser
+	c.Status(status)
+	return renderPage(c, "pages/staff_form", data)
+}
+
+func (s *server) handleStaffNew(c *fiber.Ctx) error {
+	a := actor(c)
+	if !a.Can(access.ManageUsers) {
+		return fiber.ErrForbidden
+	}
+	form := staffForm{Role: string(access.Clinician)}
+	if !a.National() {
+		if o, err := s.Store.GetOrganisation(c.UserContext(), a.Organisation); err == nil {
+			form.Org = o.ODSCode
+		}
+	}
+	return s.renderStaffForm(c, staffFormPage{page: s.page(c, "Add a member of staff", "staff"), Form: form}, fiber.StatusOK)
+}
+
+func readStaffForm(c *fiber.Ctx) staffForm {
+	return staffForm{Email: strings.TrimSpace(c.FormValue("email")), FirstName: strings.TrimSpace(c.FormValue("first_name")),
+		Surname: strings.TrimSpace(c.FormValue("surname")), Role: c.FormValue("role"), Org: c.FormValue("organisation"),
+		Superuser: c.FormValue("superuser") == "yes"}
+}
+
+func (s *server) handleStaffCreate(c *fiber.Ctx) error {
+	f := readStaffForm(c)
+	data := staffFormPage{page: s.page(c, "Add a member of staff", "staff"), Form: f}
+	for _, req := range []struct{ field, value, msg string }{
+		{"email", f.Email, "Enter an email address"}, {"first_name", f.FirstName, "Enter a first name"}, {"surname", f.Surname, "Enter a surname"},
+	} {
+		if req.value == "" {
+			data.Errors = append(data.Errors, formError{req.field, req.msg})
+		}
+	}
+	if len(data.Errors) > 0 {
+		return s.renderStaffForm(c, data, fiber.StatusUnprocessableEntity)
+	}
+	u, err := s.Staff.Invite(c.UserContext(), me(c), auth.NewUser{Email: f.Email, FirstName: f.FirstName, Surname: f.Surname,
+		Role: access.Role(f.Role), Organisation: f.Org, Superuser: f.Superuser})
+	var fe *staff.FieldError
+	if errors.As(err, &fe) {
+		data.Errors = []formError{{fe.Field, fe.Message}}
+		return s.renderStaffForm(c, data, fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return staffError(err)
+	}
+	return c.Redirect("/admin/users/"+strconv.FormatInt(u.ID, 10)+"?done=invited", fiber.StatusSeeOther)
+}
+
+func userID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return id, nil
+}
+
+type staffShowPage struct {
+	page
+	Account staff.Account
+	Notice  string
+	IsMe    bool
+}
+
+var staffNotices = map[string]string{
+	"invited": "Account created. We have emailed an invite link, valid for 72 hours.", "saved": "Changes saved.",
+	"deactivate": "Account deactivated. Any signed-in session has ended.", "reactivate": "Account reactivated.",
+	"resend-invite": "A new invite link has been emailed. The old one no longer works.", "unlock": "Account unlocked.",
+	"reset-two-factor": "Second factor reset. They will set up a new authenticator app at their next sign-in.",
+}
+
+func (s *server) handleStaffShow(c *fiber.Ctx) error {
+	id, err := userID(c)
+	if err != nil {
+		return err
+	}
+	acc, err := s.Staff.Get(c.UserContext(), actor(c), id)
+	if err != nil {
+		return staffError(err)
+	}
+	return renderPage(c, "pages/staff_show", staffShowPage{page: s.page(c, acc.User.FirstName+" "+acc.User.Surname, "staff"),
+		Account: acc, Notice: staffNotices[c.Query("done")], IsMe: acc.User.ID == signedIn(c).User.ID})
+}
+
+func (s *server) handleStaffEdit(c *fiber.Ctx) error {
+	id, err := userID(c)
+	if err != nil {
+		return err
+	}
+	acc, err := s.Staff.Get(c.UserContext(), actor(c), id)
+	if err != nil {
+		return staffError(err)
+	}
+	if !acc.CanManage || acc.User.ID == signedIn(c).User.ID {
+		return fiber.ErrForbidden
+	}
+	f := staffForm{Email: acc.User.Email, FirstName: acc.User.FirstName, Surname: acc.User.Surname, Role: acc.User.Role, Superuser: acc.User.IsSuperuser}
+	if acc.Organisation != nil {
+		f.Org = acc.Organisation.ODSCode
+	}
+	return s.renderStaffForm(c, staffFormPage{page: s.page(c, "Change access", "staff"), Editing: true, Account: &acc, Form: f}, fiber.StatusOK)
+}
+
+func (s *server) handleStaffUpdate(c *fiber.Ctx) error {
+	id, err := userID(c)
+	if err != nil {
+		return err
+	}
+	f := readStaffForm(c)
+	err = s.Staff.UpdateAccess(c.UserContext(), me(c), id, access.Role(f.Role), f.Org, f.Superuser)
+	var fe *staff.FieldError
+	if errors.As(err, &fe) {
+		acc, gerr := s.Staff.Get(c.UserContext(), actor(c), id)
+		if gerr != nil {
+			return staffError(gerr)
+		}
+		f.Email, f.FirstName, f.Surname = acc.User.Email, acc.User.FirstName, acc.User.Surname
+		return s.renderStaffForm(c, staffFormPage{page: s.page(c, "Change access", "staff"), Editing: true, Account: &acc, Form: f,
+			Errors: []formError{{fe.Field, fe.Message}}}, fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return staffError(err)
+	}
+	return c.Redirect("/admin/users/"+strconv.FormatInt(id, 10)+"?done=saved", fiber.StatusSeeOther)
+}
+
+// handleStaffAction runs one of the buttons on an account's page.
+func (s *server) handleStaffAction(c *fiber.Ctx) error {
+	id, err := userID(c)
+	if err != nil {
+		return err
+	}
+	ctx, m, action := c.UserContext(), me(c), c.Params("action")
+	switch action {
+	case "deactivate":
+		err = s.Staff.SetActive(ctx, m, id, false)
+	case "reactivate":
+		err = s.Staff.SetActive(ctx, m, id, true)
+	case "resend-invite":
+		err = s.Staff.ResendInvite(ctx, m, id)
+		if errors.Is(err, staff.ErrAlreadyActivated) {
+			return fiber.NewError(fiber.StatusConflict, "This person has already set a password. They can use “Forgot your password?” on the sign-in page.")
+		}
+	case "unlock":
+		err = s.Staff.Unlock(ctx, m, id, s.client(c))
+	case "reset-two-factor":
+		err = s.Staff.ResetTwoFactor(ctx, m, id)
+	default:
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return staffError(err)
+	}
+	return c.Redirect("/admin/users/"+strconv.FormatInt(id, 10)+"?done="+action, fiber.StatusSeeOther)
+}
