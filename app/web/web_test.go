@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -72,6 +73,24 @@ func TestHomePage(t *testing.T) {
 				t.Errorf("asset %s: status %d", url, r.StatusCode)
 			}
 		})
+		// htmx's config must parse, or htmx silently ignores all of it:
+		// refused requests must be shown (4xx/5xx swapped), 401 handled by
+		// the page script instead.
+		var cfg struct {
+			AllowEval        bool `json:"allowEval"`
+			HistoryCacheSize int  `json:"historyCacheSize"`
+			ResponseHandling []struct {
+				Code  string `json:"code"`
+				Swap  bool   `json:"swap"`
+				Error bool   `json:"error"`
+			} `json:"responseHandling"`
+		}
+		if err := json.Unmarshal([]byte(doc.Find(`meta[name="htmx-config"]`).AttrOr("content", "")), &cfg); err != nil {
+			t.Fatalf("htmx-config: %v", err)
+		}
+		if cfg.AllowEval || cfg.HistoryCacheSize != 0 || len(cfg.ResponseHandling) < 4 || cfg.ResponseHandling[2].Code != "401" || cfg.ResponseHandling[2].Swap {
+			t.Errorf("htmx-config = %+v", cfg)
+		}
 		if doc.Find("script:not([src])").Length() != 0 {
 			t.Error("inline script found; the CSP forbids it")
 		}
