@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -70,11 +71,21 @@ func (s *server) accessLog(c *fiber.Ctx) error {
 		level = slog.LevelError
 	}
 	s.log(c).Log(c.UserContext(), level, "request",
-		"method", c.Method(), "path", c.Path(), "status", status,
+		"method", c.Method(), "path", loggedPath(c), "status", status,
 		"duration_ms", float64(time.Since(start).Microseconds())/1000,
 		"bytes", len(c.Response().Body()), "ip", c.IP(),
 		"htmx", c.Get("HX-Request") == "true")
 	return nil
+}
+
+// loggedPath is the request path with secrets replaced: a set-password
+// link carries its token in the path, and logs must never hold one.
+func loggedPath(c *fiber.Ctx) string {
+	const tokenRoute = "/account/set-password/"
+	if strings.HasPrefix(c.Path(), tokenRoute) {
+		return tokenRoute + ":token"
+	}
+	return c.Path()
 }
 
 // recoverPanic turns a panic into a 500 with the stack in the log only.

@@ -156,7 +156,7 @@ func (s *server) csrf(c *fiber.Ctx) error {
 		sent = c.FormValue(csrfField)
 	}
 	if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(c.Cookies(s.cookieName("csrf")))) != 1 {
-		s.log(c).Warn("csrf token missing or wrong", "path", c.Path())
+		s.log(c).Warn("csrf token missing or wrong", "path", loggedPath(c))
 		if c.Get("HX-Request") == "true" {
 			// The page's token is stale (a new one was issued): reload it.
 			c.Set("HX-Refresh", "true")

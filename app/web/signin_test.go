@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"log/slog"
 	"net/url"
 	"regexp"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/auth"
+	"clinaudit/app/auth/password"
 	"clinaudit/app/auth/totp"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
@@ -231,5 +233,28 @@ func TestNextMustBeLocal(t *testing.T) {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestTokensNeverReachTheLog(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	var logs strings.Builder
+	a, err := auth.New(s, password.DefaultPolicy(), auth.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ConfigureJobs(store.JobsConfig{}); err != nil {
+		t.Fatal(err)
+	}
+	app := New(Deps{Store: s, Auth: a, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	b := newBrowser(t, app)
+	b.get("/account/set-password/SECRETTOKEN123")
+	b.post("/account/set-password/SECRETTOKEN123", url.Values{"password": {"Pass-word-secret-1"}, "confirm": {"Pass-word-secret-1"}})
+	b.post("/sign-in", url.Values{"email": {"who@example.org"}, "password": {"Pass-word-secret-2"}})
+	if strings.Contains(logs.String(), "SECRETTOKEN123") || strings.Contains(logs.String(), "Pass-word-secret") {
+		t.Errorf("a secret reached the log:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), `"path":"/account/set-password/:token"`) {
+		t.Errorf("the set-password request was not logged by its route:\n%s", logs.String())
 	}
 }
