@@ -57,6 +57,7 @@ var matrix = []route{
 	{"GET", "/demo/mailbox", whoAnyone, false},
 	{"GET", "/sign-in/two-factor", whoPending, false},
 	{"POST", "/sign-in/two-factor", whoPending, false},
+	{"POST", "/sign-in/two-factor/start", whoPending, false},
 	{"POST", "/sign-in/two-factor/setup", whoPending, false},
 	{"GET", "/account", whoSignedIn, false},
 	{"POST", "/account/end-other-sessions", whoSignedIn, false},

@@ -39,6 +39,7 @@ func (s *server) routes(app *fiber.App) {
 	pending := app.Group("/sign-in/two-factor", s.requirePending)
 	pending.Get("", s.handleTwoFactorForm)
 	pending.Post("", s.handleTwoFactor)
+	pending.Post("/start", s.handleTwoFactorStart)
 	pending.Post("/setup", s.handleTwoFactorSetup)
 
 	// Signed in: each route names its guard.

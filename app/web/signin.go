@@ -80,6 +80,14 @@ func (s *server) handleSignIn(c *fiber.Ctx) error {
 	}
 	s.setCookie(c, "session", res.Token, 0)
 	s.newCSRF(c)
+	if res.NeedsTwoFactor && !auth.HasTOTP(res.User) {
+		// First sign-in: start enrolling an authenticator app now, in this POST.
+		if _, ok := auth.PendingTOTP(res.User); !ok {
+			if _, err := s.Auth.StartTOTP(c.UserContext(), auth.Identity{User: res.User}); err != nil {
+				return err
+			}
+		}
+	}
 	if res.NeedsTwoFactor {
 		return c.Redirect("/sign-in/two-factor?next="+urlQueryEscape(data.Next), fiber.StatusSeeOther)
 	}
@@ -205,18 +213,28 @@ func (s *server) twoFactorError(c *fiber.Ctx, data twoFactorPage, err error) err
 
 // renderEnrolment shows the authenticator set-up: the QR code and the
 // secret to type, kept from the first visit so a reload shows the same one.
+// The secret is created by a POST (the sign-in itself, or the "Set up"
+// button): a GET never changes state.
 func (s *server) renderEnrolment(c *fiber.Ctx, id *auth.Identity, errs []formError, status int) error {
-	e, ok := auth.PendingTOTP(id.User)
-	if !ok {
-		var err error
-		if e, err = s.Auth.StartTOTP(c.UserContext(), *id); err != nil {
-			return err
-		}
+	data := twoFactorPage{page: s.page(c, "Set up your authenticator app", "signin"), Errors: errs, Next: safeNext(c.Query("next"))}
+	if e, ok := auth.PendingTOTP(id.User); ok {
+		data.Enrol = &e
+		data.QRCode = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(e.QRCodePNG))
 	}
-	data := twoFactorPage{page: s.page(c, "Set up your authenticator app", "signin"), Enrol: &e, Errors: errs,
-		QRCode: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(e.QRCodePNG)), Next: safeNext(c.Query("next"))}
 	c.Status(status)
 	return renderPage(c, "pages/two_factor_setup", data)
+}
+
+// handleTwoFactorStart creates a new authenticator secret to enrol.
+func (s *server) handleTwoFactorStart(c *fiber.Ctx) error {
+	id := identity(c)
+	if auth.HasTOTP(id.User) {
+		return c.Redirect("/sign-in/two-factor", fiber.StatusSeeOther)
+	}
+	if _, err := s.Auth.StartTOTP(c.UserContext(), *id); err != nil {
+		return err
+	}
+	return c.Redirect("/sign-in/two-factor?next="+urlQueryEscape(safeNext(c.FormValue("next"))), fiber.StatusSeeOther)
 }
 
 func (s *server) handleTwoFactorSetup(c *fiber.Ctx) error {

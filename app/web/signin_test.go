@@ -258,3 +258,34 @@ func TestTokensNeverReachTheLog(t *testing.T) {
 		t.Errorf("the set-password request was not logged by its route:\n%s", logs.String())
 	}
 }
+
+// GET never changes state: the authenticator secret is created by a POST.
+func TestTwoFactorSetupSecretCreatedByPostOnly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		app, a := authApp(t, s, false)
+		u := makeUser(t, s, a, "getsafe@example.org")
+		res, err := a.SignIn(ctx, u.Email, testPassword, auth.Client{IP: "1.1.1.1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := newBrowser(t, app)
+		b.jar["session"] = res.Token
+		p := b.get("/sign-in/two-factor")
+		if p.doc.Find("#start-setup").Length() != 1 || p.doc.Find("#totp-secret").Length() != 0 {
+			t.Fatalf("set-up page without a pending secret: %s", p.body)
+		}
+		if got, _ := s.GetUser(ctx, u.ID); got.TotpSecret != nil {
+			t.Fatal("a GET created an authenticator secret")
+		}
+		if p := b.post("/sign-in/two-factor/start", url.Values{"next": {"/account"}}); p.status != 303 {
+			t.Fatalf("start: %d", p.status)
+		}
+		if got, _ := s.GetUser(ctx, u.ID); got.TotpSecret == nil {
+			t.Error("start did not create a secret")
+		}
+		if p := b.get("/sign-in/two-factor"); p.doc.Find("#totp-secret").Length() != 1 {
+			t.Error("no secret shown after start")
+		}
+	})
+}
