@@ -100,6 +100,9 @@ type Account struct {
 	Locked       bool
 	SignIns      []store.SignInEvent
 	History      []store.UserAdminEvent
+	// Emails sent to the account, so an admin can see an invite that
+	// failed. Bodies are never shown: they hold links and codes.
+	Emails []store.Email
 	// What the viewer may do to it.
 	CanManage bool
 }
@@ -153,6 +156,9 @@ func (s *Service) Get(ctx context.Context, a access.Actor, id int64) (Account, e
 		return Account{}, err
 	}
 	if acc.History, err = s.Store.ListUserAdminEvents(ctx, store.ListUserAdminEventsParams{UserID: u.ID, PageLimit: 50}); err != nil {
+		return Account{}, err
+	}
+	if acc.Emails, err = s.Store.ListEmailsTo(ctx, store.ListEmailsToParams{ToAddress: u.Email, PageLimit: 20}); err != nil {
 		return Account{}, err
 	}
 	locks, err := s.Store.CountActiveLocks(ctx, store.CountActiveLocksParams{KeyPrefix: fmt.Sprintf("acct:%d:%%", u.ID), Now: ptr(s.now())})

@@ -57,4 +57,5 @@ type AccountQueries interface {
 	MarkEmailSent(ctx context.Context, arg MarkEmailSentParams) error
 	RecordEmailFailure(ctx context.Context, arg RecordEmailFailureParams) error
 	ListEmails(ctx context.Context, pageLimit int64) ([]Email, error)
+	ListEmailsTo(ctx context.Context, arg ListEmailsToParams) ([]Email, error)
 }

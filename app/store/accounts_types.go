@@ -221,3 +221,8 @@ type SetUserActiveParams struct {
 	UpdatedAt time.Time
 	ID        int64
 }
+
+type ListEmailsToParams struct {
+	ToAddress string
+	PageLimit int64
+}

@@ -67,6 +67,9 @@ func TestStaffPagesInviteListAndDeactivate(t *testing.T) {
 		if !strings.Contains(p.doc.Find("#notice").Text(), "invite link") || !strings.Contains(p.doc.Find("#badges").Text(), "Invited, no password yet") {
 			t.Errorf("account page after invite: %q / %q", p.doc.Find("#notice").Text(), p.doc.Find("#badges").Text())
 		}
+		if !strings.Contains(p.doc.Find("#emails").Text(), "set your password") || strings.Contains(p.body, "/account/set-password/") {
+			t.Error("the account page does not list the invite email, or shows its link")
+		}
 		if !strings.Contains(p.doc.Find("#admin-history").Text(), "invited") {
 			t.Error("admin history lacks the invite")
 		}

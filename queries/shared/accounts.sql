@@ -130,3 +130,6 @@ SELECT * FROM emails ORDER BY created_at DESC, id DESC LIMIT @page_limit;
 
 -- name: SetUserActive :exec
 UPDATE users SET is_active = @is_active, updated_at = @updated_at WHERE id = @id;
+
+-- name: ListEmailsTo :many
+SELECT * FROM emails WHERE to_address = @to_address ORDER BY created_at DESC, id DESC LIMIT @page_limit;

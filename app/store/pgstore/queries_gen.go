@@ -185,6 +185,15 @@ func (q queries) ListEmails(ctx context.Context, arg int64) ([]store.Email, erro
 	return out, mapErr(err)
 }
 
+func (q queries) ListEmailsTo(ctx context.Context, arg store.ListEmailsToParams) ([]store.Email, error) {
+	rows, err := q.q.ListEmailsTo(ctx, pgdb.ListEmailsToParams(arg))
+	out := make([]store.Email, len(rows))
+	for i, r := range rows {
+		out[i] = store.Email(r)
+	}
+	return out, mapErr(err)
+}
+
 func (q queries) ListUsers(ctx context.Context, arg store.ListUsersParams) ([]store.UserListItem, error) {
 	rows, err := q.q.ListUsers(ctx, pgdb.ListUsersParams(arg))
 	out := make([]store.UserListItem, len(rows))

@@ -453,6 +453,47 @@ func (q *Queries) ListEmails(ctx context.Context, pageLimit int64) ([]Email, err
 	return items, nil
 }
 
+const listEmailsTo = `-- name: ListEmailsTo :many
+SELECT id, to_address, subject, body_text, created_at, sent_at, attempts, last_error FROM emails WHERE to_address = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2
+`
+
+type ListEmailsToParams struct {
+	ToAddress string
+	PageLimit int64
+}
+
+func (q *Queries) ListEmailsTo(ctx context.Context, arg ListEmailsToParams) ([]Email, error) {
+	rows, err := q.db.QueryContext(ctx, listEmailsTo, arg.ToAddress, arg.PageLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Email
+	for rows.Next() {
+		var i Email
+		if err := rows.Scan(
+			&i.ID,
+			&i.ToAddress,
+			&i.Subject,
+			&i.BodyText,
+			&i.CreatedAt,
+			&i.SentAt,
+			&i.Attempts,
+			&i.LastError,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listSignInEvents = `-- name: ListSignInEvents :many
 SELECT id, user_id, event, occurred_at, ip, user_agent FROM sign_in_events WHERE user_id = ?1 ORDER BY occurred_at DESC, id DESC LIMIT ?2
 `
