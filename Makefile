@@ -19,7 +19,7 @@ run: build ## run the app on the embedded SQLite file with demo data
 	./bin/clinaudit serve --demo
 
 test: ## run every test; the PostgreSQL half skips (saying so) when no server answers, unless REQUIRE_POSTGRES=1 or CI=true
-	@go run ./tools/pgprobe
+	@go run ./tools/testprobe
 	go test -race -count=1 ./...
 
 test-sqlite: ## run the tests on SQLite only

@@ -26,6 +26,23 @@ const (
 	EventUnlocked          = "unlocked"
 )
 
+var eventLabels = map[string]string{
+	EventSignedIn: "Signed in", EventSignInFailed: "Sign-in failed (wrong email or password)",
+	EventLockedOut: "Locked out after failed sign-ins", EventSignedOut: "Signed out",
+	EventResetRequested: "Asked for a password reset link", EventPasswordSet: "Set a new password",
+	EventPasswordExpired: "Password expired at sign-in", EventTwoFactorEnrolled: "Set up an authenticator app",
+	EventTwoFactorPassed: "Passed the second factor", EventTwoFactorFailed: "Wrong second-factor code",
+	EventUnlocked: "Account unlocked",
+}
+
+// EventLabel is the sign-in event as people read it.
+func EventLabel(event string) string {
+	if l, ok := eventLabels[event]; ok {
+		return l
+	}
+	return event
+}
+
 // NormaliseEmail is how emails are stored and looked up: trimmed, lower case.
 func NormaliseEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 

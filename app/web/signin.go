@@ -101,6 +101,9 @@ func (s *server) handleSignOut(c *fiber.Ctx) error {
 		}
 	}
 	s.clearCookie(c, "session")
+	// A new CSRF cookie also makes Chromium drop the signed-in pages from
+	// its back/forward cache (an HttpOnly cookie changed), so Back does not
+	// show them; session.js reloads such a page too.
 	s.newCSRF(c)
 	return c.Redirect("/sign-in?done=signed-out", fiber.StatusSeeOther)
 }
@@ -255,7 +258,10 @@ func (s *server) handleTwoFactorSetup(c *fiber.Ctx) error {
 	}
 	s.setCookie(c, "session", token, 0)
 	s.newCSRF(c)
-	data := twoFactorPage{page: s.page(c, "Save your backup codes", "signin"), Codes: codes, Continue: safeNext(c.FormValue("next"))}
+	if id, err := s.Auth.Authenticate(c.UserContext(), token); err == nil {
+		c.Locals(localIdentity, &id) // the page below is the signed-in user's
+	}
+	data := twoFactorPage{page: s.page(c, "Save your backup codes", ""), Codes: codes, Continue: safeNext(c.FormValue("next"))}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return renderPage(c, "pages/backup_codes", data)
 }

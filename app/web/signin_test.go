@@ -119,7 +119,7 @@ func TestSignInTwoFactorSetupAndSignOut(t *testing.T) {
 			t.Error("no session expiry for the idle warning")
 		}
 		events := p.doc.Find("#sign-in-events").Text()
-		for _, e := range []string{"two_factor_enrolled", "signed_in", "sign_in_failed"} {
+		for _, e := range []string{"Set up an authenticator app", "Signed in", "Sign-in failed"} {
 			if !strings.Contains(events, e) {
 				t.Errorf("sign-in history lacks %s", e)
 			}

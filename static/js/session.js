@@ -69,4 +69,11 @@
     });
   }
   document.addEventListener('session-ended', ended);
+
+  // A signed-in page restored from the back/forward cache (Back after
+  // signing out) must not show patient data: ask the server again. The
+  // server sends no-store, which not every browser honours for that cache.
+  window.addEventListener('pageshow', function (ev) {
+    if (ev.persisted && body.hasAttribute('data-session-expires')) window.location.reload();
+  });
 })();

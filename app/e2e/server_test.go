@@ -1,0 +1,122 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"clinaudit/app/cli"
+)
+
+// server is the app running in-process, as `clinaudit serve --demo` would run
+// it, on a fresh SQLite file.
+type server struct {
+	t      *testing.T
+	base   string // http://127.0.0.1:PORT, also the base URL of email links
+	dbURL  string
+	stdout *syncBuffer
+	logs   *syncBuffer // JSON log lines
+}
+
+// cliEnv is the environment commands run with: no environment variables, so
+// nothing on the machine (DATABASE_URL, CLINAUDIT_*) changes the test.
+func cliEnv(stdout, stderr *syncBuffer, ready func(string)) cli.Env {
+	return cli.Env{Stdout: stdout, Stderr: stderr, Getenv: func(string) string { return "" }, Ready: ready}
+}
+
+// startServer runs `serve --demo` until the test ends. The port is chosen
+// first so that --base-url, and so the links in emails, name the real
+// address; if another process takes the port in between, it tries again.
+func startServer(t *testing.T) *server {
+	t.Helper()
+	dir := t.TempDir()
+	for attempt := 1; ; attempt++ {
+		port := freePort(t)
+		s := &server{
+			t:      t,
+			base:   fmt.Sprintf("http://127.0.0.1:%d", port),
+			dbURL:  "sqlite:" + filepath.Join(dir, fmt.Sprintf("e2e-%d.db", attempt)),
+			stdout: &syncBuffer{},
+			logs:   &syncBuffer{},
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		ready := make(chan string, 1)
+		done := make(chan int, 1)
+		args := []string{"serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--database-url", s.dbURL,
+			"--demo", "--workers", "1", "--log-format", "json", "--base-url", s.base}
+		go func() {
+			done <- cli.Run(ctx, args, cliEnv(s.stdout, s.logs, func(addr string) { ready <- addr }))
+		}()
+		select {
+		case addr := <-ready:
+			if "http://"+addr != s.base {
+				cancel()
+				t.Fatalf("serve listens on %s, not %s", addr, s.base)
+			}
+			t.Cleanup(func() {
+				cancel()
+				select {
+				case code := <-done:
+					if code != 0 {
+						t.Errorf("serve exited with %d", code)
+					}
+				case <-time.After(20 * time.Second):
+					t.Errorf("serve did not stop within 20s of its context ending")
+				}
+				if t.Failed() {
+					t.Logf("server log:\n%s", s.logs.String())
+				}
+			})
+			return s
+		case code := <-done:
+			cancel()
+			if attempt < 3 && strings.Contains(s.logs.String(), "address already in use") {
+				continue
+			}
+			t.Fatalf("serve exited with %d before listening:\n%s", code, s.logs.String())
+		case <-time.After(60 * time.Second):
+			cancel()
+			t.Fatalf("serve did not start within 60s:\n%s", s.logs.String())
+		}
+	}
+}
+
+// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// run runs a clinaudit command against the server's database and base URL,
+// failing the test unless it exits 0. It returns its standard output.
+func (s *server) run(args ...string) string {
+	s.t.Helper()
+	var out, errOut syncBuffer
+	args = append(args, "--database-url", s.dbURL, "--base-url", s.base)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if code := cli.Run(ctx, args, cliEnv(&out, &errOut, nil)); code != 0 {
+		s.t.Fatalf("clinaudit %s: exit %d\n%s%s", strings.Join(args, " "), code, out.String(), errOut.String())
+	}
+	return out.String()
+}
+
+// checkLogs fails the test for any error the server logged (a 5xx, a
+// panic, a failed job).
+func (s *server) checkLogs() {
+	s.t.Helper()
+	for _, line := range strings.Split(s.logs.String(), "\n") {
+		if strings.Contains(line, `"level":"ERROR"`) {
+			s.t.Errorf("server logged an error: %s", line)
+		}
+	}
+}
