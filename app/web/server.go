@@ -62,7 +62,7 @@ func New(d Deps) *fiber.App {
 func (s *server) newFiber() *fiber.App {
 	engine := html.NewFileSystem(http.FS(templates.FS), ".html")
 	engine.AddFuncMap(template.FuncMap{"asset": static.Path, "dict": dict,
-		"roleLabel": func(r string) string { return access.Role(r).Label() },
+		"roleLabel":  func(r string) string { return access.Role(r).Label() },
 		"eventLabel": auth.EventLabel})
 	return fiber.New(fiber.Config{
 		Views:                 engine,
