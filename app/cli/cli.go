@@ -29,7 +29,7 @@ var commands = []config.Command{
 	{Name: "serve", Summary: "run the web app and work background jobs (the default command)"},
 	{Name: "worker", Summary: "work background jobs only, with no web server"},
 	{Name: "migrate up|down|status", Summary: "apply, roll back one, or list database migrations"},
-	{Name: "seed-demo", Summary: "load reference data and demo data, then exit"},
+	{Name: "seed-demo [--children N]", Summary: "load reference data and demo data, then exit; --children adds N more synthetic children (benchmarks)"},
 	{Name: "user add --email E --role ROLE [--org ODS] [--superuser] --first-name F --surname S", Summary: "create an account and print its invite link (how the first superuser is made)"},
 	{Name: "user unlock --email E", Summary: "clear the sign-in locks on an account"},
 	{Name: "version", Summary: "print the version"},
@@ -56,7 +56,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		env.Started = time.Now()
 	}
 	var uf userFlags
-	cfg, positional, err := config.Parse("clinaudit", args, env.Getenv, env.Stderr, uf.register)
+	var df demoFlags
+	cfg, positional, err := config.Parse("clinaudit", args, env.Getenv, env.Stderr, uf.register, df.register)
 	cmd, rest := "serve", positional
 	if len(positional) > 0 {
 		cmd, rest = positional[0], positional[1:]
@@ -78,6 +79,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case cmd != "user" && uf.given():
 		fmt.Fprintf(env.Stderr, "clinaudit %s: --email, --role, --org, --superuser, --first-name and --surname are for `clinaudit user`\n", cmd)
 		return 2
+	case cmd != "seed-demo" && df.children != 0:
+		fmt.Fprintf(env.Stderr, "clinaudit %s: --children is for `clinaudit seed-demo`\n", cmd)
+		return 2
 	case cmd != "migrate" && cmd != "user" && len(rest) > 0:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: unexpected argument %q\n", cmd, rest[0])
 		return 2
@@ -92,7 +96,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case "migrate":
 		err = migrate(ctx, cfg, rest, env)
 	case "seed-demo":
-		err = seedDemo(ctx, cfg, log, env)
+		err = seedDemo(ctx, cfg, log, env, df.children)
 	case "user":
 		err = userCommand(ctx, cfg, rest, uf, env)
 	}

@@ -3,12 +3,16 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"text/tabwriter"
+	"time"
 
 	"clinaudit/app/access"
 	"clinaudit/app/auth"
+	"clinaudit/app/children"
 	"clinaudit/app/config"
 	"clinaudit/app/store"
 )
@@ -32,8 +36,22 @@ var demoAccounts = []auth.NewUser{
 	{Email: "admin@7a4h1.demo.clinaudit.invalid", FirstName: "Aled", Surname: "Morgan", Role: access.Administrator, Organisation: "7A4H1"},
 }
 
-// seedDemo runs `seed-demo`: migrate, load reference data, seed demo data.
-func seedDemo(ctx context.Context, cfg *config.Config, _ *slog.Logger, env Env) error {
+// demoChildren is how many synthetic children the demo starts with, most of
+// them at the organisations of the demo accounts and of the access tests.
+const demoChildren = 300
+
+var demoChildOrganisations = []string{"RM332", "RM335", "RGT01", "7A4H1"}
+
+// demoFlags are seed-demo's own flags.
+type demoFlags struct{ children int }
+
+func (d *demoFlags) register(fs *flag.FlagSet) {
+	fs.IntVar(&d.children, "children", 0, "with seed-demo: add this many more synthetic children (for benchmarks)")
+}
+
+// seedDemo runs `seed-demo`: migrate, load reference data, seed demo data,
+// and with --children N add N synthetic children in large transactions.
+func seedDemo(ctx context.Context, cfg *config.Config, _ *slog.Logger, env Env, extraChildren int) error {
 	s, err := openStore(ctx, cfg, true)
 	if err != nil {
 		return err
@@ -43,11 +61,53 @@ func seedDemo(ctx context.Context, cfg *config.Config, _ *slog.Logger, env Env) 
 	if err != nil {
 		return err
 	}
-	return seedDemoData(ctx, s, a, env)
+	if err := seedDemoData(ctx, s, a, env); err != nil {
+		return err
+	}
+	if extraChildren <= 0 {
+		return nil
+	}
+	started := time.Now()
+	g, err := syntheticChildren(ctx, s, rand.New(rand.NewPCG(uint64(started.UnixNano()), 1)))
+	if err != nil {
+		return err
+	}
+	n, err := children.Seed(ctx, s, g, extraChildren, 10000, time.Now())
+	fmt.Fprintf(env.Stdout, "added %d synthetic children in %s\n", n, time.Since(started).Round(time.Millisecond))
+	return err
+}
+
+// syntheticChildren spreads made-up children over every organisation,
+// seven in ten of them at demoChildOrganisations.
+func syntheticChildren(ctx context.Context, s store.Store, r *rand.Rand) (*children.Synthetic, error) {
+	orgs, err := s.ListOrganisations(ctx, store.ListOrganisationsParams{Pattern: "%", PageLimit: 100000})
+	if err != nil {
+		return nil, err
+	}
+	return &children.Synthetic{Rand: r, Today: time.Now(), Organisations: orgs,
+		Weighted: demoChildOrganisations, WeightedShare: 0.7}, nil
+}
+
+// seedDemoChildren adds the demo's children, once: never when any exist.
+func seedDemoChildren(ctx context.Context, s store.Store, env Env) error {
+	t, err := s.ChildTotals(ctx, store.ChildTotalsParams{})
+	if err != nil || t.Total > 0 {
+		return err
+	}
+	g, err := syntheticChildren(ctx, s, rand.New(rand.NewPCG(12, 2020))) // the same children every time
+	if err != nil {
+		return err
+	}
+	n, err := children.Seed(ctx, s, g, demoChildren, demoChildren, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "demo data: %d synthetic children (999 test NHS numbers)\n", n)
+	return nil
 }
 
 // seedDemoData creates what the demo shows, idempotently, and prints the
-// sign-ins. Synthetic children are added here as the case features land.
+// sign-ins.
 func seedDemoData(ctx context.Context, s store.Store, a *auth.Service, env Env) error {
 	c, err := s.CountReferenceData(ctx)
 	if err != nil {
@@ -72,6 +132,9 @@ func seedDemoData(ctx context.Context, s store.Store, a *auth.Service, env Env) 
 		if err := a.SetPasswordDirect(ctx, u, DemoPassword); err != nil {
 			return fmt.Errorf("demo account %s: %w", d.Email, err)
 		}
+	}
+	if err := seedDemoChildren(ctx, s, env); err != nil {
+		return fmt.Errorf("demo children: %w", err)
 	}
 	fmt.Fprintf(env.Stdout, "demo sign-ins (password %s, no second factor for demo accounts):\n", DemoPassword)
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)

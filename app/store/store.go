@@ -36,6 +36,7 @@ const (
 type Queries interface {
 	AccountQueries
 	UserAdminQueries
+	ChildQueries
 
 	GetMeta(ctx context.Context, key string) (string, error)
 	SetMeta(ctx context.Context, arg SetMetaParams) error

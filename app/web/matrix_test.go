@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +14,9 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/auth"
+	"clinaudit/app/children"
+	"clinaudit/app/cohort"
+	"clinaudit/app/nhsnumber"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 
@@ -34,12 +38,16 @@ const (
 	whoSignedIn             // any signed-in account
 	whoViewStaff            // every role may view staff (within scope for targets)
 	whoManageStaff
+	whoViewChild     // every role may view children (within scope for targets)
+	whoEditChild     // add a child, change demographics
+	whoRegisterChild // register a child
+	whoLockChild     // lock and unlock a child
 )
 
 type route struct {
 	method, path string // path as registered
 	who          who
-	target       bool // has an account id: scope applies
+	target       bool // has an account or child id: scope applies
 }
 
 var matrix = []route{
@@ -69,10 +77,31 @@ var matrix = []route{
 	{"GET", "/admin/users/:id/edit", whoManageStaff, true},
 	{"POST", "/admin/users/:id/edit", whoManageStaff, true},
 	{"POST", "/admin/users/:id/:action", whoManageStaff, true},
+	{"GET", "/children", whoViewChild, false},
+	{"GET", "/children/new", whoEditChild, false},
+	{"POST", "/children", whoEditChild, false},
+	{"GET", "/children/:id", whoViewChild, true},
+	{"GET", "/children/:id/edit", whoEditChild, true},
+	{"POST", "/children/:id/edit", whoEditChild, true},
+	{"GET", "/children/:id/register", whoRegisterChild, true},
+	{"POST", "/children/:id/register", whoRegisterChild, true},
+	{"GET", "/children/:id/lock", whoLockChild, true},
+	{"POST", "/children/:id/lock", whoLockChild, true},
+	{"POST", "/children/:id/unlock", whoLockChild, true},
 }
 
 // Who may manage staff: written out, not read from the policy.
 var managers = map[string]bool{"national_full": true, "lead_clinician": true, "superuser": true}
+
+// Who may add children and change their demographics (everyone but
+// national view-only), and who may register, lock and unlock them (not
+// administrators either): written out, not read from the policy.
+var (
+	childEditors = map[string]bool{"national_full": true, "national_edit": true, "lead_clinician": true, "clinician": true,
+		"administrator": true, "superuser": true}
+	childRegistrars = map[string]bool{"national_full": true, "national_edit": true, "lead_clinician": true, "clinician": true,
+		"superuser": true}
+)
 
 type matrixActor struct {
 	name     string // role, "superuser" or "signed out"
@@ -162,6 +191,40 @@ func TestAccessMatrix(t *testing.T) {
 			odsOf[p.name] = p.ods
 			targets[p.name] = mk("target-"+strings.ToLower(p.ods)+"@example.org", access.Clinician, p.ods, false)
 		}
+		// Child routes get a fresh child at the place for every request, in
+		// the state the route needs: registered to lock, locked to unlock.
+		nhsRand, nhsUsed := rand.New(rand.NewPCG(12, 12)), map[string]bool{}
+		nhs := func() string {
+			for {
+				if n := nhsnumber.Generate(nhsRand); !nhsUsed[n] {
+					nhsUsed[n] = true
+					return n
+				}
+			}
+		}
+		today := time.Now().In(london(t))
+		recruiting, _ := cohort.ForDate(today)
+		newChild := func(ods, path string) (int64, string) {
+			o, err := s.GetOrganisationByODS(ctx, ods)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, dob, now := nhs(), store.Date{Year: 2015, Month: 5, Day: 3}, time.Now()
+			p := store.InsertChildParams{AuditID: children.NewAuditID(), NHSNumber: &n, FirstName: "Mat", Surname: "Rix",
+				DateOfBirth: &dob, Sex: 1, Postcode: "ZZ993WZ", Ethnicity: "Z", LeadOrganisationID: o.ID, CreatedAt: now}
+			if strings.HasSuffix(path, "/lock") || strings.HasSuffix(path, "/unlock") {
+				fpa, c := store.NewDate(today), int64(recruiting)
+				p.FirstPaediatricAssessmentDate, p.EligibilityConfirmed, p.Cohort, p.RegisteredAt = &fpa, true, &c, &now
+			}
+			if strings.HasSuffix(path, "/unlock") {
+				p.LockedAt = &now
+			}
+			id, err := s.InsertChild(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id, n
+		}
 
 		send := func(act matrixActor, method, path string, form url.Values) *http.Response {
 			b := newBrowser(t, app)
@@ -217,10 +280,24 @@ func TestAccessMatrix(t *testing.T) {
 				}
 				for _, place := range ps {
 					path, form := r.path, url.Values{}
-					if r.target {
+					child := strings.HasPrefix(r.path, "/children")
+					if r.target && child {
+						id, n := newChild(odsOf[place], r.path)
+						path = strings.Replace(path, ":id", fmt.Sprint(id), 1)
+						form = childForm(n)
+						form.Set("version", "1")
+					} else if r.target {
 						path = strings.Replace(path, ":id", fmt.Sprint(targets[place].ID), 1)
 					}
 					switch {
+					case r.path == "/children" && r.method == "POST":
+						form = childForm(nhs())
+					case strings.HasSuffix(r.path, "/register") && r.method == "POST":
+						form = url.Values{"eligibility": {"yes"}, "lead_organisation": {odsOf[place]},
+							"first_paediatric_assessment_date-day":   {fmt.Sprint(today.Day())},
+							"first_paediatric_assessment_date-month": {fmt.Sprint(int(today.Month()))},
+							"first_paediatric_assessment_date-year":  {fmt.Sprint(today.Year())}}
+					case child:
 					case strings.HasSuffix(path, "/:action"):
 						path = strings.Replace(path, ":action", "unlock", 1)
 					case strings.HasSuffix(path, "/edit") && r.method == "POST":
@@ -235,6 +312,12 @@ func TestAccessMatrix(t *testing.T) {
 						// every role may view staff
 					case whoManageStaff:
 						want = want && managers[act.name]
+					case whoViewChild:
+						// every role may view children
+					case whoEditChild:
+						want = want && childEditors[act.name]
+					case whoRegisterChild, whoLockChild:
+						want = want && childRegistrars[act.name]
 					}
 					if r.target && !act.national {
 						want = want && (place == "own organisation" || place == "same trust")

@@ -54,6 +54,17 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/admin/users/:id/edit", in, s.handleStaffEdit)
 	app.Post("/admin/users/:id/edit", in, s.handleStaffUpdate)
 	app.Post("/admin/users/:id/:action", in, s.handleStaffAction)
+	app.Get("/children", in, s.handleChildList)
+	app.Get("/children/new", in, s.handleChildNew)
+	app.Post("/children", in, s.handleChildCreate)
+	app.Get("/children/:id", in, s.handleChildShow)
+	app.Get("/children/:id/edit", in, s.handleChildEdit)
+	app.Post("/children/:id/edit", in, s.handleChildUpdate)
+	app.Get("/children/:id/register", in, s.handleChildRegisterForm)
+	app.Post("/children/:id/register", in, s.handleChildRegister)
+	app.Get("/children/:id/lock", in, s.handleChildLockForm)
+	app.Post("/children/:id/lock", in, s.handleChildLock)
+	app.Post("/children/:id/unlock", in, s.handleChildUnlock)
 
 	app.Use(s.notFound)
 }

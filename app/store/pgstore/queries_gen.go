@@ -248,6 +248,60 @@ func (q queries) ListOrganisationsInScope(ctx context.Context, arg store.ListOrg
 	return out, mapErr(err)
 }
 
+func (q queries) InsertChild(ctx context.Context, arg store.InsertChildParams) (int64, error) {
+	v, err := q.q.InsertChild(ctx, pgdb.InsertChildParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) InsertChildIfNew(ctx context.Context, arg store.InsertChildIfNewParams) (int64, error) {
+	v, err := q.q.InsertChildIfNew(ctx, pgdb.InsertChildIfNewParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetChild(ctx context.Context, arg int64) (store.Child, error) {
+	row, err := q.q.GetChild(ctx, arg)
+	return store.Child(row), mapErr(err)
+}
+
+func (q queries) UpdateChildDemographics(ctx context.Context, arg store.UpdateChildDemographicsParams) (int64, error) {
+	v, err := q.q.UpdateChildDemographics(ctx, pgdb.UpdateChildDemographicsParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) RegisterChild(ctx context.Context, arg store.RegisterChildParams) (int64, error) {
+	v, err := q.q.RegisterChild(ctx, pgdb.RegisterChildParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) LockChild(ctx context.Context, arg store.LockChildParams) (int64, error) {
+	v, err := q.q.LockChild(ctx, pgdb.LockChildParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) UnlockChild(ctx context.Context, arg store.UnlockChildParams) (int64, error) {
+	v, err := q.q.UnlockChild(ctx, pgdb.UnlockChildParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ListChildren(ctx context.Context, arg store.ListChildrenParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildren(ctx, pgdb.ListChildrenParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) CountChildren(ctx context.Context, arg store.CountChildrenParams) (int64, error) {
+	v, err := q.q.CountChildren(ctx, pgdb.CountChildrenParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ChildTotals(ctx context.Context, arg store.ChildTotalsParams) (store.ChildTotals, error) {
+	row, err := q.q.ChildTotals(ctx, pgdb.ChildTotalsParams(arg))
+	return store.ChildTotals(row), mapErr(err)
+}
+
 func (q queries) GetMeta(ctx context.Context, arg string) (string, error) {
 	v, err := q.q.GetMeta(ctx, arg)
 	return v, mapErr(err)

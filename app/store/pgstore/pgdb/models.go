@@ -6,6 +6,8 @@ package pgdb
 
 import (
 	"time"
+
+	"clinaudit/app/store"
 )
 
 type AppMetum struct {
@@ -27,6 +29,33 @@ type BackupCode struct {
 	UserID   int64
 	CodeHash string
 	UsedAt   *time.Time
+}
+
+type Child struct {
+	ID                            int64
+	AuditID                       string
+	NHSNumber                     *string
+	UniqueReferenceNumber         *string
+	FirstName                     *string
+	Surname                       *string
+	DateOfBirth                   *store.Date
+	Sex                           *int64
+	Postcode                      *string
+	Ethnicity                     *string
+	LeadOrganisationID            int64
+	FirstPaediatricAssessmentDate *store.Date
+	EligibilityConfirmed          bool
+	Cohort                        *int64
+	RegisteredAt                  *time.Time
+	RegisteredBy                  *int64
+	LockedAt                      *time.Time
+	LockedBy                      *int64
+	CreatedAt                     time.Time
+	CreatedBy                     *int64
+	UpdatedAt                     time.Time
+	UpdatedBy                     *int64
+	Version                       int64
+	DeletedAt                     *time.Time
 }
 
 type Country struct {

@@ -1,0 +1,283 @@
+// Package children keeps the audit's children (Epilepsy12's cases): their
+// demographics, lead organisation, registration into a cohort, and the lock
+// that marks their data as submitted. Every operation asks access.Allowed
+// about the child's lead organisation first; a child outside the actor's
+// scope is reported as not found, so nothing leaks. Writes are refused while
+// a child is locked and once their cohort's submission deadline has passed
+// (decisions.md: enforced on the server, on every write).
+package children
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"clinaudit/app/access"
+	"clinaudit/app/cohort"
+	"clinaudit/app/nhsnumber"
+	"clinaudit/app/postcode"
+	"clinaudit/app/staff"
+	"clinaudit/app/store"
+)
+
+// Errors the web layer turns into statuses.
+var (
+	// ErrForbidden: the role may not do this (403).
+	ErrForbidden = errors.New("children: not allowed")
+	// ErrNotFound: no such child, or one outside the actor's scope (404).
+	ErrNotFound = errors.New("children: no such child")
+)
+
+// Refusals because of the child's state (409). Their text is shown to the
+// user as it is.
+var (
+	ErrLocked            = errors.New("This child's record is locked, so it cannot be changed. Someone who may unlock it has to unlock it first.")
+	ErrPastDeadline      = errors.New("The submission deadline for this child's cohort has passed, so their record can no longer be changed.")
+	ErrStale             = errors.New("Someone else changed this child's record while you had it open. Nothing you sent was saved: go back to the child's page to see the record as it is now, then make your change again.")
+	ErrAlreadyRegistered = errors.New("This child is already registered. Only the national audit team can change a registration.")
+	ErrNotRegistered     = errors.New("This child is not registered yet. Register them before locking their record.")
+	ErrAlreadyLocked     = errors.New("This child's record is already locked.")
+	ErrNotLocked         = errors.New("This child's record is not locked.")
+)
+
+// IsConflict reports whether err is one of the refusals above.
+func IsConflict(err error) bool {
+	for _, e := range []error{ErrLocked, ErrPastDeadline, ErrStale, ErrAlreadyRegistered, ErrNotRegistered, ErrAlreadyLocked, ErrNotLocked} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// MsgNHSNumberTaken is the field error for an NHS number another child has.
+// It says nothing about that child.
+const MsgNHSNumberTaken = "This NHS number is already registered in the audit"
+
+// MsgReferenceTaken is the same for a Jersey unique reference number.
+const MsgReferenceTaken = "This unique reference number is already registered in the audit"
+
+// Service keeps children.
+type Service struct {
+	Store store.Store
+	Now   func() time.Time
+}
+
+// Me is the acting user: their account id and access actor.
+type Me = staff.Me
+
+var london = func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/London"); err == nil {
+		return loc
+	}
+	return time.UTC
+}()
+
+// today is now in the UK, whose calendar date decides cohorts and deadlines.
+func (s *Service) today() time.Time { return s.Now().In(london) }
+
+func (s *Service) now() time.Time { return s.Now().UTC() }
+
+// Child is one child as its pages show it, with what the viewer may do.
+type Child struct {
+	store.Child
+	Organisation store.Organisation
+	// Cohort is set once the child is registered.
+	Cohort *CohortCard
+	// ReadOnly says why nobody may change the child (ErrLocked or
+	// ErrPastDeadline), nil when it may be changed.
+	ReadOnly error
+	// What the viewer may do now, given their role and the child's state.
+	CanEdit, CanRegister, CanLock, CanUnlock bool
+}
+
+// CohortCard is the cohort a registered child belongs to and its dates.
+type CohortCard struct {
+	Number        cohort.Cohort
+	Start, End    time.Time
+	Deadline      time.Time
+	DaysRemaining int
+	Open          bool
+}
+
+func cohortCard(c cohort.Cohort, today time.Time) *CohortCard {
+	return &CohortCard{Number: c, Start: c.Start(), End: c.End(), Deadline: c.SubmissionDeadline(),
+		DaysRemaining: c.DaysRemaining(today), Open: c.IsOpen(today)}
+}
+
+// readOnly is why a child may not be changed today, or nil: the lock first,
+// then the deadline.
+func readOnly(c store.Child, today time.Time) error {
+	if c.LockedAt != nil {
+		return ErrLocked
+	}
+	if c.Cohort != nil && !cohort.Cohort(*c.Cohort).IsOpen(today) {
+		return ErrPastDeadline
+	}
+	return nil
+}
+
+// pastDeadline reports whether the child's cohort no longer accepts data.
+func pastDeadline(c store.Child, today time.Time) bool {
+	return c.Cohort != nil && !cohort.Cohort(*c.Cohort).IsOpen(today)
+}
+
+// load reads a child the actor may view, with its lead organisation, or
+// ErrNotFound.
+func (s *Service) load(ctx context.Context, q store.Queries, a access.Actor, id int64) (store.Child, store.Organisation, access.Place, error) {
+	c, err := q.GetChild(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Child{}, store.Organisation{}, access.Place{}, ErrNotFound
+	}
+	if err != nil {
+		return store.Child{}, store.Organisation{}, access.Place{}, err
+	}
+	o, err := q.GetOrganisation(ctx, c.LeadOrganisationID)
+	if err != nil {
+		return store.Child{}, store.Organisation{}, access.Place{}, err
+	}
+	p := staff.PlaceOfOrganisation(o)
+	if !access.Allowed(a, access.ViewChild, p) {
+		return store.Child{}, store.Organisation{}, access.Place{}, ErrNotFound
+	}
+	return c, o, p, nil
+}
+
+// Get returns a child the actor may view.
+func (s *Service) Get(ctx context.Context, a access.Actor, id int64) (Child, error) {
+	c, o, p, err := s.load(ctx, s.Store, a, id)
+	if err != nil {
+		return Child{}, err
+	}
+	today := s.today()
+	out := Child{Child: c, Organisation: o, ReadOnly: readOnly(c, today)}
+	if c.Cohort != nil {
+		out.Cohort = cohortCard(cohort.Cohort(*c.Cohort), today)
+	}
+	registered := c.RegisteredAt != nil
+	open := !pastDeadline(c, today)
+	unlocked := c.LockedAt == nil
+	out.CanEdit = access.Allowed(a, access.EditDemographics, p) && out.ReadOnly == nil
+	out.CanRegister = access.Allowed(a, access.RegisterChild, p) && out.ReadOnly == nil && (!registered || a.National())
+	out.CanLock = access.Allowed(a, access.LockChild, p) && registered && unlocked && open
+	out.CanUnlock = access.Allowed(a, access.UnlockChild, p) && !unlocked && open
+	return out, nil
+}
+
+// IsJersey reports whether an organisation is in Jersey, where children
+// have a unique reference number instead of an NHS number (§4.2, §4.4).
+func IsJersey(o store.Organisation) bool {
+	return o.CountryCode == "JEY" || o.ODSCode == "RGT1W"
+}
+
+// scope is the actor's reach as the queries' scope parameters.
+func scope(a access.Actor) (trust, board string) {
+	if a.National() {
+		return "", ""
+	}
+	if a.Trust == "" && a.HealthBoard == "" {
+		return "\x00none", "\x00none" // an organisation user without one reaches nothing
+	}
+	return a.Trust, a.HealthBoard
+}
+
+// OrganisationsInScope are the organisations the actor may choose as a
+// child's lead organisation or filter the list by.
+func (s *Service) OrganisationsInScope(ctx context.Context, a access.Actor) ([]store.OrganisationChoice, error) {
+	t, b := scope(a)
+	return s.Store.ListOrganisationsInScope(ctx, store.ListOrganisationsInScopeParams{ScopeTrust: t, ScopeBoard: b})
+}
+
+// Display helpers for templates.
+
+// NHSNumberDisplay is the NHS number as "999 123 4560", or the Jersey
+// reference number.
+func (c Child) NHSNumberDisplay() string { return numberDisplay(c.NHSNumber, c.UniqueReferenceNumber) }
+
+func numberDisplay(nhs, urn string) string {
+	if nhs != "" {
+		return nhsnumber.Format(nhs)
+	}
+	return urn
+}
+
+// PostcodeDisplay is the stored postcode as "SW1A 1AA".
+func (c Child) PostcodeDisplay() string { return postcodeDisplay(c.Postcode) }
+
+func postcodeDisplay(p string) string {
+	if v, err := postcode.Validate(p); err == nil {
+		return v
+	}
+	if v, err := postcode.ValidateJersey(p); err == nil {
+		return v
+	}
+	return p
+}
+
+// PostcodeUnknown describes an ONS unknown code, "" for a real postcode.
+func (c Child) PostcodeUnknown() string {
+	for _, u := range postcode.UnknownCodes() {
+		if postcode.Compact(u.Code) == c.Postcode {
+			return u.Description
+		}
+	}
+	return ""
+}
+
+// DateOfBirthDisplay is "3 May 2015", or "" when blank.
+func (c Child) DateOfBirthDisplay() string { return dateDisplay(c.DateOfBirth) }
+
+// FirstAssessmentDisplay is the first paediatric assessment date, or "".
+func (c Child) FirstAssessmentDisplay() string { return dateDisplay(c.FirstPaediatricAssessmentDate) }
+
+func dateDisplay(d *store.Date) string {
+	if d == nil {
+		return ""
+	}
+	return d.Time().Format("2 January 2006")
+}
+
+// SexLabel and EthnicityLabel name the child's codes.
+func (c Child) SexLabel() string { return sexLabel(c.Sex) }
+
+func (c Child) EthnicityLabel() string { return EthnicityLabel(c.Ethnicity) }
+
+// Jersey reports whether the child's lead organisation is in Jersey.
+func (c Child) Jersey() bool { return IsJersey(c.Organisation) }
+
+// Registered reports whether the child is registered in a cohort.
+func (c Child) Registered() bool { return c.RegisteredAt != nil }
+
+// Locked reports whether the child's record is locked.
+func (c Child) Locked() bool { return c.LockedAt != nil }
+
+// OrganisationLabel is "Name (ODS)".
+func (c Child) OrganisationLabel() string {
+	return c.Organisation.Name + " (" + c.Organisation.ODSCode + ")"
+}
+
+// ReadOnlyMessage is why the record cannot be changed, or "".
+func (c Child) ReadOnlyMessage() string {
+	if c.ReadOnly == nil {
+		return ""
+	}
+	return c.ReadOnly.Error()
+}
+
+func cleanODS(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+
+func ptr[T any](v T) *T { return &v }
+
+// LockedAtDisplay and RegisteredAtDisplay are UK times, "21 December 2024
+// at 12:00".
+func (c Child) LockedAtDisplay() string { return timeDisplay(c.LockedAt) }
+
+func (c Child) RegisteredAtDisplay() string { return timeDisplay(c.RegisteredAt) }
+
+func timeDisplay(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(london).Format("2 January 2006 at 15:04")
+}

@@ -1,0 +1,33 @@
+package store
+
+import "context"
+
+// ChildQueries keep the children: the case list, one child, and the writes
+// of demographics, registration and lock. Deleted children are invisible to
+// all of them. Scope parameters (ScopeTrust, ScopeBoard) both empty mean
+// every organisation.
+type ChildQueries interface {
+	// InsertChild returns the new child's id, or ErrConflict wrapping the
+	// unique index it hit: its text names the column (nhs_number,
+	// unique_reference_number or audit_id).
+	InsertChild(ctx context.Context, arg InsertChildParams) (int64, error)
+	// InsertChildIfNew inserts a child unless its NHS number, reference
+	// number or audit ID is taken, and returns the rows inserted (0 or 1).
+	// For bulk loading: a clash does not abort the transaction.
+	InsertChildIfNew(ctx context.Context, arg InsertChildIfNewParams) (int64, error)
+	// GetChild returns ErrNotFound for an unknown or deleted id.
+	GetChild(ctx context.Context, id int64) (Child, error)
+	// UpdateChildDemographics, RegisterChild, LockChild and UnlockChild
+	// return the rows changed: 0 when the child's version is no longer
+	// the one given (someone else changed it first), it is gone, or (lock,
+	// unlock) it is already in that state. UpdateChildDemographics returns
+	// ErrConflict, naming the column, when the NHS number or reference
+	// number belongs to another child.
+	UpdateChildDemographics(ctx context.Context, arg UpdateChildDemographicsParams) (int64, error)
+	RegisterChild(ctx context.Context, arg RegisterChildParams) (int64, error)
+	LockChild(ctx context.Context, arg LockChildParams) (int64, error)
+	UnlockChild(ctx context.Context, arg UnlockChildParams) (int64, error)
+	ListChildren(ctx context.Context, arg ListChildrenParams) ([]ChildListItem, error)
+	CountChildren(ctx context.Context, arg CountChildrenParams) (int64, error)
+	ChildTotals(ctx context.Context, arg ChildTotalsParams) (ChildTotals, error)
+}

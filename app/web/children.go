@@ -1,0 +1,495 @@
+package web
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"clinaudit/app/access"
+	"clinaudit/app/children"
+	"clinaudit/app/cohort"
+	"clinaudit/app/datefield"
+	"clinaudit/app/postcode"
+	"clinaudit/app/staff"
+	"clinaudit/app/store"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Children: the case list, adding a child, the child's page, editing
+// demographics, registration, and lock/unlock. The children service checks
+// access on every call; URLs carry only the child's numeric id, never a name
+// or NHS number (the list's search box is the user's own words, kept in the
+// URL so filters survive paging; the access log never logs query strings).
+
+func (s *server) children() *children.Service {
+	return &children.Service{Store: s.Store, Now: s.Now}
+}
+
+// childError turns the service's refusals into statuses: nothing is said
+// about children out of scope beyond "not found".
+func childError(err error) error {
+	switch {
+	case errors.Is(err, children.ErrForbidden):
+		return fiber.ErrForbidden
+	case errors.Is(err, children.ErrNotFound):
+		return fiber.ErrNotFound
+	case children.IsConflict(err):
+		return fiber.NewError(fiber.StatusConflict, err.Error())
+	}
+	return err
+}
+
+// childConflict answers a write refused because of the child's state (409)
+// with a page that says why and leads back to the child.
+func (s *server) childConflict(c *fiber.Ctx, id int64, err error) error {
+	if isHTMX(c) {
+		return childError(err)
+	}
+	c.Status(fiber.StatusConflict)
+	return renderPage(c, "pages/child_conflict", struct {
+		page
+		ID      int64
+		Message string
+	}{s.page(c, "Your change was not saved", "children"), id, err.Error()})
+}
+
+// writeError renders a refused write: conflicts as a page, the rest by status.
+func (s *server) writeError(c *fiber.Ctx, id int64, err error) error {
+	if children.IsConflict(err) {
+		return s.childConflict(c, id, err)
+	}
+	return childError(err)
+}
+
+func childID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return id, nil
+}
+
+func childURL(id int64) string { return "/children/" + strconv.FormatInt(id, 10) }
+
+// fieldErr is one form error as the page shows it: next to its field and
+// in the summary, linked to the field's first input.
+type fieldErr struct {
+	Field   string
+	Message string
+	Href    string
+	Parts   []datefield.Part
+}
+
+type fieldErrs []fieldErr
+
+// For is the message for a field, or "".
+func (e fieldErrs) For(field string) string {
+	for _, f := range e {
+		if f.Field == field {
+			return f.Message
+		}
+	}
+	return ""
+}
+
+// Part reports whether a date field's error highlights one of its inputs.
+func (e fieldErrs) Part(field, part string) bool {
+	for _, f := range e {
+		if f.Field == field {
+			for _, p := range f.Parts {
+				if string(p) == part {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// firstInput is the id the error summary links to for each field: the
+// first input of a date, the first radio of a group.
+var firstInput = map[string]string{"sex": "sex-" + children.Sexes[0].Code}
+
+func toFieldErrs(errs children.FieldErrors) fieldErrs {
+	out := make(fieldErrs, len(errs))
+	for i, e := range errs {
+		href := e.Field
+		if len(e.Parts) > 0 {
+			href += "-" + string(e.Parts[0])
+		} else if h, ok := firstInput[e.Field]; ok {
+			href = h
+		}
+		out[i] = fieldErr{Field: e.Field, Message: e.Message, Href: href, Parts: e.Parts}
+	}
+	return out
+}
+
+// The case list.
+
+type childListPage struct {
+	page
+	children.Page
+	Orgs     []store.OrganisationChoice
+	Cohorts  []cohort.Cohort
+	CanAdd   bool
+	Columns  []sortColumn
+	PrevURL  string
+	NextURL  string
+	National bool
+}
+
+var childColumnLabels = map[string]string{"audit_id": "Audit ID", "name": "Name", "nhs_number": "NHS number",
+	"date_of_birth": "Date of birth", "cohort": "Cohort", "organisation": "Lead organisation", "status": "Status"}
+
+func childFilter(c *fiber.Ctx) children.Filter {
+	page, _ := strconv.Atoi(c.Query("page"))
+	co, _ := strconv.Atoi(c.Query("cohort"))
+	return children.Filter{Query: c.Query("q"), Org: c.Query("org"), Cohort: co, Registered: c.Query("registered"),
+		Locked: c.Query("locked"), Sort: c.Query("sort"), Desc: c.Query("dir") == "desc", Page: page}.Normalise()
+}
+
+func childrenURL(f children.Filter) string {
+	v := url.Values{}
+	for k, x := range map[string]string{"q": f.Query, "org": f.Org, "registered": f.Registered, "locked": f.Locked} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	if f.Cohort != 0 {
+		v.Set("cohort", strconv.Itoa(f.Cohort))
+	}
+	if f.Sort != "name" || f.Desc {
+		v.Set("sort", f.Sort)
+	}
+	if f.Desc {
+		v.Set("dir", "desc")
+	}
+	if f.Page > 1 {
+		v.Set("page", strconv.Itoa(f.Page))
+	}
+	if len(v) == 0 {
+		return "/children"
+	}
+	return "/children?" + v.Encode()
+}
+
+func (s *server) handleChildList(c *fiber.Ctx) error {
+	a := actor(c)
+	svc := s.children()
+	p, err := svc.List(c.UserContext(), a, childFilter(c))
+	if err != nil {
+		return childError(err)
+	}
+	data := childListPage{page: s.page(c, "Children", "children"), Page: p, CanAdd: a.Can(access.EditDemographics),
+		Cohorts: svc.CohortChoices(), National: a.National()}
+	for _, col := range children.SortColumns {
+		f := p.Filter
+		f.Page = 1
+		sc := sortColumn{Key: col, Label: childColumnLabels[col], AriaSort: "none"}
+		if f.Sort == col {
+			sc.AriaSort = "ascending"
+			if f.Desc {
+				sc.AriaSort = "descending"
+			}
+			f.Desc = !f.Desc
+		} else {
+			f.Sort, f.Desc = col, false
+		}
+		sc.URL = childrenURL(f)
+		data.Columns = append(data.Columns, sc)
+	}
+	if p.Filter.Page > 1 {
+		f := p.Filter
+		f.Page--
+		data.PrevURL = childrenURL(f)
+	}
+	if p.Filter.Page < p.Pages {
+		f := p.Filter
+		f.Page++
+		data.NextURL = childrenURL(f)
+	}
+	if isHTMX(c) {
+		return renderPartial(c, "partials/child_results", data)
+	}
+	if data.Orgs, err = svc.OrganisationsInScope(c.UserContext(), a); err != nil {
+		return err
+	}
+	return renderPage(c, "pages/child_list", data)
+}
+
+// Adding and editing demographics.
+
+type childFormPage struct {
+	page
+	Editing     bool
+	Child       *children.Child
+	Form        children.Demographics
+	Lead        string // ODS code of the lead organisation (adding only)
+	Version     int64
+	Jersey      bool // editing a child in Jersey: reference number, not NHS number
+	Errors      fieldErrs
+	Orgs        []store.OrganisationChoice
+	Sexes       []children.Choice
+	Ethnicities []children.Choice
+	Unknown     []postcode.UnknownCode
+}
+
+func (s *server) renderChildForm(c *fiber.Ctx, data childFormPage, status int) error {
+	if !data.Editing {
+		var err error
+		if data.Orgs, err = s.children().OrganisationsInScope(c.UserContext(), actor(c)); err != nil {
+			return err
+		}
+	}
+	data.Sexes, data.Ethnicities, data.Unknown = children.Sexes, children.Ethnicities, postcode.UnknownCodes()
+	c.Status(status)
+	return renderPage(c, "pages/child_form", data)
+}
+
+func readDemographics(c *fiber.Ctx) children.Demographics {
+	return children.Demographics{FirstName: c.FormValue("first_name"), Surname: c.FormValue("surname"),
+		NHSNumber: c.FormValue("nhs_number"), UniqueReferenceNumber: c.FormValue("unique_reference_number"),
+		DateOfBirth: readDate(c, "date_of_birth"), Sex: c.FormValue("sex"), Ethnicity: c.FormValue("ethnicity"),
+		Postcode: c.FormValue("postcode")}
+}
+
+func readDate(c *fiber.Ctx, field string) children.DateInput {
+	return children.DateInput{Day: c.FormValue(field + "-day"), Month: c.FormValue(field + "-month"), Year: c.FormValue(field + "-year")}
+}
+
+func (s *server) handleChildNew(c *fiber.Ctx) error {
+	a := actor(c)
+	if !a.Can(access.EditDemographics) {
+		return fiber.ErrForbidden
+	}
+	data := childFormPage{page: s.page(c, "Add a child", "children")}
+	if !a.National() {
+		if o, err := s.Store.GetOrganisation(c.UserContext(), a.Organisation); err == nil {
+			data.Lead = o.ODSCode
+		}
+	}
+	return s.renderChildForm(c, data, fiber.StatusOK)
+}
+
+func (s *server) handleChildCreate(c *fiber.Ctx) error {
+	n := children.NewChild{Demographics: readDemographics(c), LeadOrganisation: c.FormValue("lead_organisation")}
+	id, err := s.children().Create(c.UserContext(), me(c), n)
+	var fe children.FieldErrors
+	if errors.As(err, &fe) {
+		return s.renderChildForm(c, childFormPage{page: s.page(c, "Add a child", "children"), Form: n.Demographics,
+			Lead: strings.ToUpper(strings.TrimSpace(n.LeadOrganisation)), Errors: toFieldErrs(fe)}, fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return childError(err)
+	}
+	return c.Redirect(childURL(id)+"?done=created", fiber.StatusSeeOther)
+}
+
+// loadChild reads the child named in the URL for the actor.
+func (s *server) loadChild(c *fiber.Ctx) (children.Child, error) {
+	id, err := childID(c)
+	if err != nil {
+		return children.Child{}, err
+	}
+	ch, err := s.children().Get(c.UserContext(), actor(c), id)
+	if err != nil {
+		return children.Child{}, childError(err)
+	}
+	return ch, nil
+}
+
+type childShowPage struct {
+	page
+	Child  children.Child
+	Notice string
+}
+
+var childNotices = map[string]string{
+	"created":    "Child added. They can now be registered in the audit.",
+	"saved":      "Changes saved.",
+	"registered": "Child registered.",
+	"locked":     "Record locked. It can be unlocked, to make changes, until the submission deadline.",
+	"unlocked":   "Record unlocked. It can be changed again.",
+}
+
+func (s *server) handleChildShow(c *fiber.Ctx) error {
+	ch, err := s.loadChild(c)
+	if err != nil {
+		return err
+	}
+	return renderPage(c, "pages/child_show", childShowPage{page: s.page(c, ch.FirstName+" "+ch.Surname, "children"),
+		Child: ch, Notice: childNotices[c.Query("done")]})
+}
+
+// mayChange refuses a form for a child the actor may not change:
+// ErrForbidden when the role does not allow it, the conflict the write
+// would get when the child's state does not. Answer it with writeError.
+func mayChange(c *fiber.Ctx, ch children.Child, action access.Action, allowed bool) error {
+	if !access.Allowed(actor(c), action, staff.PlaceOfOrganisation(ch.Organisation)) {
+		return children.ErrForbidden
+	}
+	if !allowed {
+		return whyNot(ch, action)
+	}
+	return nil
+}
+
+// whyNot is the refusal a write to ch would get.
+func whyNot(ch children.Child, action access.Action) error {
+	switch {
+	case action == access.LockChild && ch.Locked():
+		return children.ErrAlreadyLocked
+	case action == access.LockChild && !ch.Registered():
+		return children.ErrNotRegistered
+	case ch.ReadOnly != nil:
+		return ch.ReadOnly
+	case action == access.RegisterChild && ch.Registered():
+		return children.ErrAlreadyRegistered
+	}
+	return children.ErrLocked
+}
+
+func (s *server) handleChildEdit(c *fiber.Ctx) error {
+	ch, err := s.loadChild(c)
+	if err != nil {
+		return err
+	}
+	if err := mayChange(c, ch, access.EditDemographics, ch.CanEdit); err != nil {
+		return s.writeError(c, ch.ID, err)
+	}
+	return s.renderChildForm(c, childFormPage{page: s.page(c, "Change details", "children"), Editing: true, Child: &ch,
+		Form: children.DemographicsOf(ch.Child), Version: ch.Version, Jersey: ch.Jersey()}, fiber.StatusOK)
+}
+
+func (s *server) handleChildUpdate(c *fiber.Ctx) error {
+	id, err := childID(c)
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	d := readDemographics(c)
+	err = s.children().Update(c.UserContext(), me(c), id, version, d)
+	var fe children.FieldErrors
+	if errors.As(err, &fe) {
+		ch, gerr := s.loadChild(c)
+		if gerr != nil {
+			return gerr
+		}
+		return s.renderChildForm(c, childFormPage{page: s.page(c, "Change details", "children"), Editing: true, Child: &ch,
+			Form: d, Version: version, Jersey: ch.Jersey(), Errors: toFieldErrs(fe)}, fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return s.writeError(c, id, err)
+	}
+	return c.Redirect(childURL(id)+"?done=saved", fiber.StatusSeeOther)
+}
+
+// Registration.
+
+type registerForm struct {
+	Eligible bool
+	FPA      children.DateInput
+	Lead     string
+}
+
+type childRegisterPage struct {
+	page
+	Child    children.Child
+	Form     registerForm
+	Errors   fieldErrs
+	Orgs     []store.OrganisationChoice
+	Earliest string
+}
+
+func (s *server) renderRegister(c *fiber.Ctx, ch children.Child, f registerForm, errs fieldErrs, status int) error {
+	svc := s.children()
+	a := actor(c)
+	orgs, err := svc.OrganisationsInScope(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
+	// A child keeps to organisations on its side of the Jersey line.
+	var same []store.OrganisationChoice
+	for _, o := range orgs {
+		if (o.ODSCode == "RGT1W") == ch.Jersey() {
+			same = append(same, o)
+		}
+	}
+	c.Status(status)
+	return renderPage(c, "pages/child_register", childRegisterPage{page: s.page(c, "Register "+ch.FirstName+" "+ch.Surname, "children"),
+		Child: ch, Form: f, Errors: errs, Orgs: same, Earliest: svc.EarliestFirstAssessment(a, ch)})
+}
+
+func (s *server) handleChildRegisterForm(c *fiber.Ctx) error {
+	ch, err := s.loadChild(c)
+	if err != nil {
+		return err
+	}
+	if err := mayChange(c, ch, access.RegisterChild, ch.CanRegister); err != nil {
+		return s.writeError(c, ch.ID, err)
+	}
+	f := registerForm{Lead: ch.Organisation.ODSCode, Eligible: ch.EligibilityConfirmed,
+		FPA: children.DateInputOf(ch.FirstPaediatricAssessmentDate)}
+	return s.renderRegister(c, ch, f, nil, fiber.StatusOK)
+}
+
+func (s *server) handleChildRegister(c *fiber.Ctx) error {
+	id, err := childID(c)
+	if err != nil {
+		return err
+	}
+	f := registerForm{Eligible: c.FormValue("eligibility") == "yes", FPA: readDate(c, "first_paediatric_assessment_date"),
+		Lead: strings.ToUpper(strings.TrimSpace(c.FormValue("lead_organisation")))}
+	err = s.children().Register(c.UserContext(), me(c), id, children.Registration{EligibilityConfirmed: f.Eligible,
+		FirstAssessment: f.FPA, LeadOrganisation: f.Lead})
+	var fe children.FieldErrors
+	if errors.As(err, &fe) {
+		ch, gerr := s.loadChild(c)
+		if gerr != nil {
+			return gerr
+		}
+		return s.renderRegister(c, ch, f, toFieldErrs(fe), fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return s.writeError(c, id, err)
+	}
+	return c.Redirect(childURL(id)+"?done=registered", fiber.StatusSeeOther)
+}
+
+// Lock and unlock.
+
+func (s *server) handleChildLockForm(c *fiber.Ctx) error {
+	ch, err := s.loadChild(c)
+	if err != nil {
+		return err
+	}
+	if err := mayChange(c, ch, access.LockChild, ch.CanLock); err != nil {
+		return s.writeError(c, ch.ID, err)
+	}
+	return renderPage(c, "pages/child_lock", childShowPage{page: s.page(c, "Check the record before locking", "children"), Child: ch})
+}
+
+func (s *server) handleChildLock(c *fiber.Ctx) error {
+	id, err := childID(c)
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	if err := s.children().Lock(c.UserContext(), me(c), id, version); err != nil {
+		return s.writeError(c, id, err)
+	}
+	return c.Redirect(childURL(id)+"?done=locked", fiber.StatusSeeOther)
+}
+
+func (s *server) handleChildUnlock(c *fiber.Ctx) error {
+	id, err := childID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.children().Unlock(c.UserContext(), me(c), id); err != nil {
+		return s.writeError(c, id, err)
+	}
+	return c.Redirect(childURL(id)+"?done=unlocked", fiber.StatusSeeOther)
+}
