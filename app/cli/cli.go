@@ -32,12 +32,14 @@ var commands = []config.Command{
 	{Name: "seed-demo [--children N]", Summary: "load reference data and demo data, then exit; --children adds N more synthetic children (benchmarks)"},
 	{Name: "user add --email E --role ROLE [--org ODS] [--superuser] --first-name F --surname S", Summary: "create an account and print its invite link (how the first superuser is made)"},
 	{Name: "user unlock --email E", Summary: "clear the sign-in locks on an account"},
+	{Name: "kpi score [--explain] < child.json", Summary: "score one child (the JSON document of docs/data-format.md) and print the 21 measures as JSON"},
 	{Name: "version", Summary: "print the version"},
 	{Name: "help", Summary: "print this help"},
 }
 
 // Env is what a command runs with; tests supply their own.
 type Env struct {
+	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
 	// Started is when the process began, for the start-up time in the log.
@@ -56,8 +58,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 		env.Started = time.Now()
 	}
 	var uf userFlags
+	var kf kpiFlags
 	var df demoFlags
-	cfg, positional, err := config.Parse("clinaudit", args, env.Getenv, env.Stderr, uf.register, df.register)
+	cfg, positional, err := config.Parse("clinaudit", args, env.Getenv, env.Stderr, uf.register, df.register, kf.register)
 	cmd, rest := "serve", positional
 	if len(positional) > 0 {
 		cmd, rest = positional[0], positional[1:]
@@ -69,7 +72,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case cmd == "version":
 		fmt.Fprintln(env.Stdout, "clinaudit", Version)
 		return 0
-	case cmd != "serve" && cmd != "worker" && cmd != "migrate" && cmd != "seed-demo" && cmd != "user":
+	case cmd != "serve" && cmd != "worker" && cmd != "migrate" && cmd != "seed-demo" && cmd != "user" && cmd != "kpi":
 		fmt.Fprintf(env.Stderr, "clinaudit: unknown command %q\n\n", cmd)
 		config.WriteHelp(env.Stderr, commands)
 		return 2
@@ -82,7 +85,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case cmd != "seed-demo" && df.children != 0:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: --children is for `clinaudit seed-demo`\n", cmd)
 		return 2
-	case cmd != "migrate" && cmd != "user" && len(rest) > 0:
+	case cmd != "kpi" && kf.explain:
+		fmt.Fprintf(env.Stderr, "clinaudit %s: --explain is for `clinaudit kpi score`\n", cmd)
+		return 2
+	case cmd != "migrate" && cmd != "user" && cmd != "kpi" && len(rest) > 0:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: unexpected argument %q\n", cmd, rest[0])
 		return 2
 	}
@@ -99,9 +105,14 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = seedDemo(ctx, cfg, log, env, df.children)
 	case "user":
 		err = userCommand(ctx, cfg, rest, uf, env)
+	case "kpi":
+		err = kpiCommand(rest, kf, env)
 	}
 	if errors.Is(err, errUsage) {
 		return 2
+	}
+	if errors.Is(err, errBadInput) {
+		return 1
 	}
 	if err != nil {
 		log.Error(cmd+" failed", "err", err)

@@ -13,5 +13,5 @@ import (
 
 func main() {
 	started := time.Now()
-	os.Exit(cli.Run(context.Background(), os.Args[1:], cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Started: started}))
+	os.Exit(cli.Run(context.Background(), os.Args[1:], cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Started: started}))
 }
