@@ -17,8 +17,9 @@ import (
 )
 
 const (
-	localIdentity = "identity"
-	localActor    = "actor"
+	localIdentity     = "identity"
+	localActor        = "actor"
+	localSessionEnded = "session_ended" // the request's cookie named a session that has ended
 )
 
 // cookieName uses the __Host- prefix over HTTPS: the browser then refuses
@@ -67,6 +68,7 @@ func (s *server) loadIdentity(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 	case errors.Is(err, auth.ErrSessionEnded):
 		s.clearCookie(c, "session")
+		c.Locals(localSessionEnded, true)
 	default:
 		return err
 	}
@@ -122,7 +124,11 @@ func (s *server) requireSignedIn(c *fiber.Ctx) error {
 	if id := identity(c); id != nil {
 		return c.Redirect("/sign-in/two-factor", fiber.StatusSeeOther)
 	}
-	return c.Redirect("/sign-in?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+	target := "/sign-in?next=" + url.QueryEscape(c.OriginalURL())
+	if ended, _ := c.Locals(localSessionEnded).(bool); ended {
+		target += "&expired=1" // the sign-in page says why
+	}
+	return c.Redirect(target, fiber.StatusSeeOther)
 }
 
 // safeNext accepts only a local path to return to after sign-in, so the

@@ -289,3 +289,22 @@ func TestTwoFactorSetupSecretCreatedByPostOnly(t *testing.T) {
 		}
 	})
 }
+
+// A browser whose session ended is told why on the sign-in page.
+func TestEndedSessionSaysWhy(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	app, _ := authApp(t, s, false)
+	b := newBrowser(t, app)
+	b.jar["session"] = "a-session-that-ended"
+	p := b.get("/account")
+	if p.status != 303 || !strings.HasSuffix(p.header.Get("Location"), "&expired=1") {
+		t.Fatalf("ended session: %d %s", p.status, p.header.Get("Location"))
+	}
+	if p := b.get(p.header.Get("Location")); !strings.Contains(p.doc.Find(".nhsuk-warning-callout").Text(), "session has ended") {
+		t.Error("the sign-in page does not say the session ended")
+	}
+	// Never signed in: no such message.
+	if p := newBrowser(t, app).get("/account"); strings.Contains(p.header.Get("Location"), "expired") {
+		t.Errorf("fresh browser told its session ended: %s", p.header.Get("Location"))
+	}
+}

@@ -122,6 +122,7 @@ type staffFormPage struct {
 	Orgs      []store.OrganisationChoice
 	Roles     []access.Role
 	Superuser bool // the viewer may grant the superuser flag
+	National  bool // the viewer may give national roles (no organisation)
 }
 
 type staffForm struct {
@@ -146,7 +147,7 @@ func (s *server) renderStaffForm(c *fiber.Ctx, data staffFormPage, status int) e
 	if data.Orgs, err = s.Staff.OrganisationsInScope(c.UserContext(), a); err != nil {
 		return err
 	}
-	data.Roles, data.Superuser = assignable(a), a.Superuser
+	data.Roles, data.Superuser, data.National = assignable(a), a.Superuser, a.Can(access.ManageNational)
 	c.Status(status)
 	return renderPage(c, "pages/staff_form", data)
 }
