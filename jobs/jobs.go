@@ -29,6 +29,7 @@ func Register(workers *river.Workers, d Deps) {
 	river.AddWorker(workers, &OptimizeWorker{Store: d.Store})
 	river.AddWorker(workers, &EmailWorker{Store: d.Store, Sender: d.Mail, Logger: d.Logger})
 	river.AddWorker(workers, &PurgeSessionsWorker{Auth: d.Auth})
+	river.AddWorker(workers, &PurgeChildrenWorker{Store: d.Store, Logger: d.Logger})
 }
 
 // Periodic lists the jobs River inserts on a schedule.
@@ -39,6 +40,9 @@ func Periodic() []*river.PeriodicJob {
 			&river.PeriodicJobOpts{RunOnStart: true}),
 		river.NewPeriodicJob(river.PeriodicInterval(15*time.Minute),
 			func() (river.JobArgs, *river.InsertOpts) { return PurgeSessionsArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return PurgeChildrenArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
 	}
 }

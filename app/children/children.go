@@ -43,7 +43,8 @@ var (
 
 // IsConflict reports whether err is one of the refusals above.
 func IsConflict(err error) bool {
-	for _, e := range []error{ErrLocked, ErrPastDeadline, ErrStale, ErrAlreadyRegistered, ErrNotRegistered, ErrAlreadyLocked, ErrNotLocked} {
+	for _, e := range []error{ErrLocked, ErrPastDeadline, ErrStale, ErrAlreadyRegistered, ErrNotRegistered, ErrAlreadyLocked, ErrNotLocked,
+		ErrOptedOut, ErrTransferPending, ErrNoTransfer, ErrJerseyTransfer, ErrRestoreExpired} {
 		if errors.Is(err, e) {
 			return true
 		}
@@ -62,6 +63,8 @@ const MsgReferenceTaken = "This unique reference number is already registered in
 type Service struct {
 	Store store.Store
 	Now   func() time.Time
+	// BaseURL is where users reach the app, for links in emails.
+	BaseURL string
 }
 
 // Me is the acting user: their account id and access actor.
@@ -106,9 +109,12 @@ func cohortCard(c cohort.Cohort, today time.Time) *CohortCard {
 		DaysRemaining: c.DaysRemaining(today), Open: c.IsOpen(today)}
 }
 
-// readOnly is why a child may not be changed today, or nil: the lock first,
-// then the deadline.
+// readOnly is why a child may not be changed today, or nil: an opt-out
+// (for good), then the lock, then the deadline.
 func readOnly(c store.Child, today time.Time) error {
+	if c.OptedOutAt != nil {
+		return ErrOptedOut
+	}
 	if c.LockedAt != nil {
 		return ErrLocked
 	}
@@ -139,7 +145,15 @@ func (s *Service) load(ctx context.Context, q store.Queries, a access.Actor, id 
 	}
 	p := staff.PlaceOfOrganisation(o)
 	if !access.Allowed(a, access.ViewChild, p) {
-		return store.Child{}, store.Organisation{}, access.Place{}, ErrNotFound
+		// The receiving side of a pending transfer sees the child it is
+		// asked to accept (transfer.go).
+		ok, err := receiving(ctx, q, a, c.ID)
+		if err == nil && !ok {
+			err = ErrNotFound
+		}
+		if err != nil {
+			return store.Child{}, store.Organisation{}, access.Place{}, err
+		}
 	}
 	return c, o, p, nil
 }

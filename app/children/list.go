@@ -25,6 +25,7 @@ type Filter struct {
 	Cohort     int    // 0 for any
 	Registered string // "yes", "no" or ""
 	Locked     string // "yes", "no" or ""
+	OptedOut   string // "" leaves opted-out children out (§11.2), "yes" shows only them, "all" both
 	Sort       string // one of SortColumns
 	Desc       bool
 	Page       int
@@ -48,6 +49,9 @@ func (f Filter) Normalise() Filter {
 		return ""
 	}
 	f.Registered, f.Locked = yesNo(f.Registered), yesNo(f.Locked)
+	if f.OptedOut != "yes" && f.OptedOut != "all" {
+		f.OptedOut = ""
+	}
 	valid := false
 	for _, c := range SortColumns {
 		valid = valid || c == f.Sort
@@ -63,7 +67,7 @@ func (f Filter) Normalise() Filter {
 
 // Filtered reports whether anything narrows the list beyond the scope.
 func (f Filter) Filtered() bool {
-	return f.Query != "" || f.Org != "" || f.Cohort != 0 || f.Registered != "" || f.Locked != ""
+	return f.Query != "" || f.Org != "" || f.Cohort != 0 || f.Registered != "" || f.Locked != "" || f.OptedOut != ""
 }
 
 // search is the query as the list's patterns: each applies to one kind of
@@ -151,7 +155,7 @@ func (s *Service) List(ctx context.Context, a access.Actor, f Filter) (Page, err
 	q := searchFor(f.Query)
 	p.Total, err = s.Store.CountChildren(ctx, store.CountChildrenParams{ScopeTrust: trust, ScopeBoard: board, Search: q.on,
 		NamePattern: q.name, NumberPattern: q.number, ReferencePattern: q.reference, AuditIDPattern: q.audit,
-		OrganisationID: orgID, Cohort: int64(f.Cohort), Registered: f.Registered, Locked: f.Locked})
+		OrganisationID: orgID, Cohort: int64(f.Cohort), Registered: f.Registered, Locked: f.Locked, OptedOut: f.OptedOut})
 	if err != nil {
 		return Page{}, err
 	}
@@ -161,7 +165,7 @@ func (s *Service) List(ctx context.Context, a access.Actor, f Filter) (Page, err
 	rows, err := s.Store.ListChildren(ctx, store.ListChildrenParams{Descending: f.Desc, SortColumn: f.Sort,
 		ScopeTrust: trust, ScopeBoard: board, Search: q.on, NamePattern: q.name, NumberPattern: q.number,
 		ReferencePattern: q.reference, AuditIDPattern: q.audit, OrganisationID: orgID, Cohort: int64(f.Cohort),
-		Registered: f.Registered, Locked: f.Locked, PageOffset: int64(f.Page-1) * PageSize, PageLimit: PageSize})
+		Registered: f.Registered, Locked: f.Locked, OptedOut: f.OptedOut, PageOffset: int64(f.Page-1) * PageSize, PageLimit: PageSize})
 	if err != nil {
 		return Page{}, err
 	}

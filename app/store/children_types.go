@@ -56,6 +56,8 @@ type Child struct {
 	UpdatedAt                     time.Time
 	UpdatedByName                 string
 	Version                       int64
+	// OptedOutAt is set once the child is opted out (spec §11.2).
+	OptedOutAt *time.Time
 }
 
 type UpdateChildDemographicsParams struct {
@@ -111,6 +113,7 @@ type ListChildrenParams struct {
 	Cohort           int64
 	Registered       string
 	Locked           string
+	OptedOut         string // "" leaves opted-out children out, "yes" lists only them, "all" both
 	PageOffset       int64
 	PageLimit        int64
 }
@@ -128,6 +131,7 @@ type ChildListItem struct {
 	Cohort                *int64
 	Registered            bool
 	Locked                bool
+	OptedOut              bool
 	OrganisationOds       string
 	OrganisationName      string
 	SortUp                string
@@ -146,6 +150,7 @@ type CountChildrenParams struct {
 	Cohort           int64
 	Registered       string
 	Locked           string
+	OptedOut         string
 }
 
 type ChildTotalsParams struct {

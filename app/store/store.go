@@ -37,6 +37,7 @@ type Queries interface {
 	AccountQueries
 	UserAdminQueries
 	ChildQueries
+	ChildLifecycleQueries
 
 	GetMeta(ctx context.Context, key string) (string, error)
 	SetMeta(ctx context.Context, arg SetMetaParams) error

@@ -24,7 +24,11 @@ import (
 // URL so filters survive paging; the access log never logs query strings).
 
 func (s *server) children() *children.Service {
-	return &children.Service{Store: s.Store, Now: s.Now}
+	svc := &children.Service{Store: s.Store, Now: s.Now}
+	if s.Auth != nil {
+		svc.BaseURL = s.Auth.Config.BaseURL
+	}
+	return svc
 }
 
 // childError turns the service's refusals into statuses: nothing is said
@@ -138,6 +142,13 @@ type childListPage struct {
 	PrevURL  string
 	NextURL  string
 	National bool
+	// Notice confirms a deletion; Incoming counts the transfers waiting for
+	// the viewer's answer; the links go to the transfers and deleted
+	// children pages for those who may see them.
+	Notice           string
+	Incoming         int64
+	CanViewTransfers bool
+	CanViewDeleted   bool
 }
 
 var childColumnLabels = map[string]string{"audit_id": "Audit ID", "name": "Name", "nhs_number": "NHS number",
@@ -147,12 +158,13 @@ func childFilter(c *fiber.Ctx) children.Filter {
 	page, _ := strconv.Atoi(c.Query("page"))
 	co, _ := strconv.Atoi(c.Query("cohort"))
 	return children.Filter{Query: c.Query("q"), Org: c.Query("org"), Cohort: co, Registered: c.Query("registered"),
-		Locked: c.Query("locked"), Sort: c.Query("sort"), Desc: c.Query("dir") == "desc", Page: page}.Normalise()
+		Locked: c.Query("locked"), OptedOut: c.Query("opted_out"), Sort: c.Query("sort"), Desc: c.Query("dir") == "desc",
+		Page: page}.Normalise()
 }
 
 func childrenURL(f children.Filter) string {
 	v := url.Values{}
-	for k, x := range map[string]string{"q": f.Query, "org": f.Org, "registered": f.Registered, "locked": f.Locked} {
+	for k, x := range map[string]string{"q": f.Query, "org": f.Org, "registered": f.Registered, "locked": f.Locked, "opted_out": f.OptedOut} {
 		if x != "" {
 			v.Set(k, x)
 		}
@@ -216,6 +228,10 @@ func (s *server) handleChildList(c *fiber.Ctx) error {
 	if data.Orgs, err = svc.OrganisationsInScope(c.UserContext(), a); err != nil {
 		return err
 	}
+	if data.Incoming, err = svc.IncomingTransfers(c.UserContext(), a); err != nil {
+		return err
+	}
+	data.Notice, data.CanViewTransfers, data.CanViewDeleted = childListNotices[c.Query("done")], a.Can(access.TransferChild), a.Can(access.RestoreChild)
 	return renderPage(c, "pages/child_list", data)
 }
 
@@ -304,6 +320,8 @@ type childShowPage struct {
 	page
 	Child  children.Child
 	Notice string
+	// Lifecycle: transfers, opt-out and deletion (children_lifecycle.go).
+	Lifecycle children.Lifecycle
 }
 
 var childNotices = map[string]string{
@@ -312,15 +330,29 @@ var childNotices = map[string]string{
 	"registered": "Child registered.",
 	"locked":     "Record locked. It can be unlocked, to make changes, until the submission deadline.",
 	"unlocked":   "Record unlocked. It can be changed again.",
+
+	"transfer-requested": "Transfer requested. Both organisations' lead clinicians have been emailed; the child stays here until the other organisation accepts.",
+	"transfer-accepted":  "Transfer accepted. This organisation now leads the child's care, and both organisations' lead clinicians have been emailed.",
+	"transfer-cancelled": "Transfer cancelled. The child stays with their lead organisation.",
+	"opted-out":          "Child opted out. Their details and registration have been removed.",
+	"restored":           "Record restored. It is back in the case list as it was when it was deleted.",
+}
+
+var childListNotices = map[string]string{
+	"deleted": "Record deleted. The national audit team can restore it within 30 days; after that it is removed for good.",
 }
 
 func (s *server) handleChildShow(c *fiber.Ctx) error {
-	ch, err := s.loadChild(c)
+	ch, lc, err := s.loadLifecycle(c)
 	if err != nil {
 		return err
 	}
-	return renderPage(c, "pages/child_show", childShowPage{page: s.page(c, ch.FirstName+" "+ch.Surname, "children"),
-		Child: ch, Notice: childNotices[c.Query("done")]})
+	title := ch.FirstName + " " + ch.Surname
+	if ch.OptedOut() {
+		title = "Opted-out child " + ch.AuditID
+	}
+	return renderPage(c, "pages/child_show", childShowPage{page: s.page(c, title, "children"),
+		Child: ch, Notice: childNotices[c.Query("done")], Lifecycle: lc})
 }
 
 // mayChange refuses a form for a child the actor may not change:

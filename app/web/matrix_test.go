@@ -42,6 +42,10 @@ const (
 	whoEditChild     // add a child, change demographics
 	whoRegisterChild // register a child
 	whoLockChild     // lock and unlock a child
+	whoTransferChild // ask for, cancel, accept and reject a transfer of lead organisation
+	whoOptOutChild   // opt a child out
+	whoDeleteChild   // delete a child
+	whoRestoreChild  // see deleted children and restore them
 )
 
 type route struct {
@@ -79,6 +83,8 @@ var matrix = []route{
 	{"POST", "/admin/users/:id/:action", whoManageStaff, true},
 	{"GET", "/children", whoViewChild, false},
 	{"GET", "/children/new", whoEditChild, false},
+	{"GET", "/children/transfers", whoTransferChild, false},
+	{"GET", "/children/deleted", whoRestoreChild, false},
 	{"POST", "/children", whoEditChild, false},
 	{"GET", "/children/:id", whoViewChild, true},
 	{"GET", "/children/:id/edit", whoEditChild, true},
@@ -88,6 +94,20 @@ var matrix = []route{
 	{"GET", "/children/:id/lock", whoLockChild, true},
 	{"POST", "/children/:id/lock", whoLockChild, true},
 	{"POST", "/children/:id/unlock", whoLockChild, true},
+	// Transfers: the place is the child's lead organisation, except for
+	// accept and reject, where it is the organisation asked to take the
+	// child (the child itself is at an organisation out of every
+	// organisation actor's reach).
+	{"GET", "/children/:id/transfer", whoTransferChild, true},
+	{"POST", "/children/:id/transfer", whoTransferChild, true},
+	{"POST", "/children/:id/transfer/accept", whoTransferChild, true},
+	{"POST", "/children/:id/transfer/reject", whoTransferChild, true},
+	{"POST", "/children/:id/transfer/cancel", whoTransferChild, true},
+	{"GET", "/children/:id/opt-out", whoOptOutChild, true},
+	{"POST", "/children/:id/opt-out", whoOptOutChild, true},
+	{"GET", "/children/:id/delete", whoDeleteChild, true},
+	{"POST", "/children/:id/delete", whoDeleteChild, true},
+	{"POST", "/children/:id/restore", whoRestoreChild, true}, // a deleted child at the place
 }
 
 // Who may manage staff: written out, not read from the policy.
@@ -101,7 +121,23 @@ var (
 		"administrator": true, "superuser": true}
 	childRegistrars = map[string]bool{"national_full": true, "national_edit": true, "lead_clinician": true, "clinician": true,
 		"superuser": true}
+	// Transfers: lead clinicians and the national team with full access.
+	childTransferers = map[string]bool{"national_full": true, "lead_clinician": true, "superuser": true}
+	// Opt-out and deletion: not administrators, not the national team
+	// without full access.
+	childRemovers = map[string]bool{"national_full": true, "lead_clinician": true, "clinician": true, "superuser": true}
+	// Deleted children: the national team with full access only.
+	childRestorers = map[string]bool{"national_full": true, "superuser": true}
 )
+
+// elsewhere is an organisation other than ods, out of reach of the
+// organisation actors (who are at RM332, trust RM3) unless ods is.
+func elsewhere(ods string) string {
+	if ods == "RGT01" {
+		return "7A4H1"
+	}
+	return "RGT01"
+}
 
 type matrixActor struct {
 	name     string // role, "superuser" or "signed out"
@@ -205,7 +241,12 @@ func TestAccessMatrix(t *testing.T) {
 		today := time.Now().In(london(t))
 		recruiting, _ := cohort.ForDate(today)
 		newChild := func(ods, path string) (int64, string) {
-			o, err := s.GetOrganisationByODS(ctx, ods)
+			answer := strings.HasSuffix(path, "/accept") || strings.HasSuffix(path, "/reject")
+			at := ods
+			if answer {
+				at = elsewhere(ods) // the place is where the transfer goes
+			}
+			o, err := s.GetOrganisationByODS(ctx, at)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -222,6 +263,25 @@ func TestAccessMatrix(t *testing.T) {
 			id, err := s.InsertChild(ctx, p)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if answer || strings.HasSuffix(path, "/cancel") {
+				dest := elsewhere(ods) // cancel: the child is at the place, going elsewhere
+				if answer {
+					dest = ods
+				}
+				to, err := s.GetOrganisationByODS(ctx, dest)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := s.InsertChildTransfer(ctx, store.InsertChildTransferParams{ChildID: id, FromOrganisationID: o.ID,
+					ToOrganisationID: to.ID, RequestedAt: now}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if strings.HasSuffix(path, "/restore") {
+				if _, err := s.SoftDeleteChild(ctx, store.SoftDeleteChildParams{UpdatedAt: now, ID: id, Version: 1}); err != nil {
+					t.Fatal(err)
+				}
 			}
 			return id, n
 		}
@@ -292,6 +352,8 @@ func TestAccessMatrix(t *testing.T) {
 					switch {
 					case r.path == "/children" && r.method == "POST":
 						form = childForm(nhs())
+					case strings.HasSuffix(r.path, "/transfer") && r.method == "POST":
+						form.Set("organisation", elsewhere(odsOf[place]))
 					case strings.HasSuffix(r.path, "/register") && r.method == "POST":
 						form = url.Values{"eligibility": {"yes"}, "lead_organisation": {odsOf[place]},
 							"first_paediatric_assessment_date-day":   {fmt.Sprint(today.Day())},
@@ -318,6 +380,12 @@ func TestAccessMatrix(t *testing.T) {
 						want = want && childEditors[act.name]
 					case whoRegisterChild, whoLockChild:
 						want = want && childRegistrars[act.name]
+					case whoTransferChild:
+						want = want && childTransferers[act.name]
+					case whoOptOutChild, whoDeleteChild:
+						want = want && childRemovers[act.name]
+					case whoRestoreChild:
+						want = want && childRestorers[act.name]
 					}
 					if r.target && !act.national {
 						want = want && (place == "own organisation" || place == "same trust")

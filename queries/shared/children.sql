@@ -3,6 +3,9 @@
 -- invisible to every query here. Text columns that an opt-out may blank are
 -- read through coalesce so both engines give a string.
 --
+-- Opted-out children (spec 11.2, child_lifecycle.sql) are left out of the case
+-- list unless OptedOut is 'yes' (only them) or 'all'.
+--
 -- Scope parameters, as in user_admin.sql: ScopeTrust and ScopeBoard both
 -- empty mean every organisation; otherwise children whose lead organisation
 -- is in that trust (England) or health board (Wales).
@@ -40,7 +43,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     c.registered_at, CAST(coalesce(r.first_name || ' ' || r.surname, '') AS TEXT) AS registered_by_name,
     c.locked_at, CAST(coalesce(l.first_name || ' ' || l.surname, '') AS TEXT) AS locked_by_name,
     c.created_at, c.updated_at, CAST(coalesce(u.first_name || ' ' || u.surname, '') AS TEXT) AS updated_by_name,
-    c.version
+    c.version, c.opted_out_at
 FROM children c
 LEFT JOIN users r ON r.id = c.registered_by
 LEFT JOIN users l ON l.id = c.locked_by
@@ -85,14 +88,15 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.unique_reference_number, '') AS unique_reference_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
-    CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, o.ods_code AS organisation_ods, o.name AS organisation_name,
+    CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
+    o.ods_code AS organisation_ods, o.name AS organisation_name,
     CAST(CASE WHEN CAST(@descending AS BOOLEAN) THEN '' ELSE CASE CAST(@sort_column AS TEXT)
         WHEN 'audit_id' THEN c.audit_id
         WHEN 'nhs_number' THEN coalesce(c.nhs_number, c.unique_reference_number, '')
         WHEN 'date_of_birth' THEN coalesce(CAST(c.date_of_birth AS TEXT), '')
         WHEN 'cohort' THEN coalesce(CASE WHEN c.cohort < 10 THEN '00' WHEN c.cohort < 100 THEN '0' ELSE '' END || CAST(c.cohort AS TEXT), '')
         WHEN 'organisation' THEN lower(o.name)
-        WHEN 'status' THEN CASE WHEN c.locked_at IS NOT NULL THEN '2' WHEN c.registered_at IS NOT NULL THEN '1' ELSE '0' END
+        WHEN 'status' THEN CASE WHEN c.opted_out_at IS NOT NULL THEN '3' WHEN c.locked_at IS NOT NULL THEN '2' WHEN c.registered_at IS NOT NULL THEN '1' ELSE '0' END
         ELSE lower(coalesce(c.surname, '') || ' ' || coalesce(c.first_name, '')) END END AS TEXT) AS sort_up,
     CAST(CASE WHEN CAST(@descending AS BOOLEAN) THEN CASE CAST(@sort_column AS TEXT)
         WHEN 'audit_id' THEN c.audit_id
@@ -100,7 +104,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
         WHEN 'date_of_birth' THEN coalesce(CAST(c.date_of_birth AS TEXT), '')
         WHEN 'cohort' THEN coalesce(CASE WHEN c.cohort < 10 THEN '00' WHEN c.cohort < 100 THEN '0' ELSE '' END || CAST(c.cohort AS TEXT), '')
         WHEN 'organisation' THEN lower(o.name)
-        WHEN 'status' THEN CASE WHEN c.locked_at IS NOT NULL THEN '2' WHEN c.registered_at IS NOT NULL THEN '1' ELSE '0' END
+        WHEN 'status' THEN CASE WHEN c.opted_out_at IS NOT NULL THEN '3' WHEN c.locked_at IS NOT NULL THEN '2' WHEN c.registered_at IS NOT NULL THEN '1' ELSE '0' END
         ELSE lower(coalesce(c.surname, '') || ' ' || coalesce(c.first_name, '')) END ELSE '' END AS TEXT) AS sort_down
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
@@ -117,6 +121,7 @@ WHERE c.deleted_at IS NULL
   AND (CAST(@cohort AS BIGINT) = 0 OR c.cohort = CAST(@cohort AS BIGINT))
   AND (CAST(@registered AS TEXT) = '' OR (CAST(@registered AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
   AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
+  AND (CAST(@opted_out AS TEXT) = 'all' OR (CAST(@opted_out AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
 ORDER BY sort_up ASC, sort_down DESC, c.id ASC
 LIMIT @page_limit OFFSET @page_offset;
 
@@ -135,7 +140,8 @@ WHERE c.deleted_at IS NULL
   AND (CAST(@organisation_id AS BIGINT) = 0 OR c.lead_organisation_id = CAST(@organisation_id AS BIGINT))
   AND (CAST(@cohort AS BIGINT) = 0 OR c.cohort = CAST(@cohort AS BIGINT))
   AND (CAST(@registered AS TEXT) = '' OR (CAST(@registered AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
-  AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = (c.locked_at IS NOT NULL));
+  AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
+  AND (CAST(@opted_out AS TEXT) = 'all' OR (CAST(@opted_out AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL));
 
 -- ChildTotals counts every child in scope, and those registered, whatever
 -- the filters: the list's statistics and its "no children yet" state.

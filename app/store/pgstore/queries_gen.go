@@ -302,6 +302,111 @@ func (q queries) ChildTotals(ctx context.Context, arg store.ChildTotalsParams) (
 	return store.ChildTotals(row), mapErr(err)
 }
 
+func (q queries) InsertChildTransfer(ctx context.Context, arg store.InsertChildTransferParams) (int64, error) {
+	v, err := q.q.InsertChildTransfer(ctx, pgdb.InsertChildTransferParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetPendingChildTransfer(ctx context.Context, arg int64) (store.ChildTransfer, error) {
+	row, err := q.q.GetPendingChildTransfer(ctx, arg)
+	return store.ChildTransfer(row), mapErr(err)
+}
+
+func (q queries) ListChildTransfers(ctx context.Context, arg int64) ([]store.ChildTransfer, error) {
+	rows, err := q.q.ListChildTransfers(ctx, arg)
+	out := make([]store.ChildTransfer, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildTransfer(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) AnswerChildTransfer(ctx context.Context, arg store.AnswerChildTransferParams) (int64, error) {
+	v, err := q.q.AnswerChildTransfer(ctx, pgdb.AnswerChildTransferParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) MoveChildLeadOrganisation(ctx context.Context, arg store.MoveChildLeadOrganisationParams) (int64, error) {
+	v, err := q.q.MoveChildLeadOrganisation(ctx, pgdb.MoveChildLeadOrganisationParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ListPendingChildTransfers(ctx context.Context, arg store.ListPendingChildTransfersParams) ([]store.PendingChildTransfer, error) {
+	rows, err := q.q.ListPendingChildTransfers(ctx, pgdb.ListPendingChildTransfersParams(arg))
+	out := make([]store.PendingChildTransfer, len(rows))
+	for i, r := range rows {
+		out[i] = store.PendingChildTransfer(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) CountIncomingChildTransfers(ctx context.Context, arg store.CountIncomingChildTransfersParams) (int64, error) {
+	v, err := q.q.CountIncomingChildTransfers(ctx, pgdb.CountIncomingChildTransfersParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ListTransferOrganisations(ctx context.Context) ([]store.OrganisationChoice, error) {
+	rows, err := q.q.ListTransferOrganisations(ctx)
+	out := make([]store.OrganisationChoice, len(rows))
+	for i, r := range rows {
+		out[i] = store.OrganisationChoice(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListActiveUsersWithRole(ctx context.Context, arg store.ListActiveUsersWithRoleParams) ([]store.Recipient, error) {
+	rows, err := q.q.ListActiveUsersWithRole(ctx, pgdb.ListActiveUsersWithRoleParams(arg))
+	out := make([]store.Recipient, len(rows))
+	for i, r := range rows {
+		out[i] = store.Recipient(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) OptOutChild(ctx context.Context, arg store.OptOutChildParams) (int64, error) {
+	v, err := q.q.OptOutChild(ctx, pgdb.OptOutChildParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) DeleteChildTransfers(ctx context.Context, arg int64) (int64, error) {
+	v, err := q.q.DeleteChildTransfers(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) SoftDeleteChild(ctx context.Context, arg store.SoftDeleteChildParams) (int64, error) {
+	v, err := q.q.SoftDeleteChild(ctx, pgdb.SoftDeleteChildParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetDeletedChild(ctx context.Context, arg int64) (store.DeletedChild, error) {
+	row, err := q.q.GetDeletedChild(ctx, arg)
+	return store.DeletedChild(row), mapErr(err)
+}
+
+func (q queries) ListDeletedChildren(ctx context.Context, arg int64) ([]store.DeletedChild, error) {
+	rows, err := q.q.ListDeletedChildren(ctx, arg)
+	out := make([]store.DeletedChild, len(rows))
+	for i, r := range rows {
+		out[i] = store.DeletedChild(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) RestoreChild(ctx context.Context, arg store.RestoreChildParams) (int64, error) {
+	v, err := q.q.RestoreChild(ctx, pgdb.RestoreChildParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) PurgeDeletedChildTransfers(ctx context.Context, arg *time.Time) (int64, error) {
+	v, err := q.q.PurgeDeletedChildTransfers(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) PurgeDeletedChildren(ctx context.Context, arg *time.Time) (int64, error) {
+	v, err := q.q.PurgeDeletedChildren(ctx, arg)
+	return v, mapErr(err)
+}
+
 func (q queries) GetMeta(ctx context.Context, arg string) (string, error) {
 	v, err := q.q.GetMeta(ctx, arg)
 	return v, mapErr(err)

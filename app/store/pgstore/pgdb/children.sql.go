@@ -58,6 +58,7 @@ WHERE c.deleted_at IS NULL
   AND (CAST($9 AS BIGINT) = 0 OR c.cohort = CAST($9 AS BIGINT))
   AND (CAST($10 AS TEXT) = '' OR (CAST($10 AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
   AND (CAST($11 AS TEXT) = '' OR (CAST($11 AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
+  AND (CAST($12 AS TEXT) = 'all' OR (CAST($12 AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
 `
 
 type CountChildrenParams struct {
@@ -72,6 +73,7 @@ type CountChildrenParams struct {
 	Cohort           int64
 	Registered       string
 	Locked           string
+	OptedOut         string
 }
 
 func (q *Queries) CountChildren(ctx context.Context, arg CountChildrenParams) (int64, error) {
@@ -87,6 +89,7 @@ func (q *Queries) CountChildren(ctx context.Context, arg CountChildrenParams) (i
 		arg.Cohort,
 		arg.Registered,
 		arg.Locked,
+		arg.OptedOut,
 	)
 	var count int64
 	err := row.Scan(&count)
@@ -102,7 +105,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     c.registered_at, CAST(coalesce(r.first_name || ' ' || r.surname, '') AS TEXT) AS registered_by_name,
     c.locked_at, CAST(coalesce(l.first_name || ' ' || l.surname, '') AS TEXT) AS locked_by_name,
     c.created_at, c.updated_at, CAST(coalesce(u.first_name || ' ' || u.surname, '') AS TEXT) AS updated_by_name,
-    c.version
+    c.version, c.opted_out_at
 FROM children c
 LEFT JOIN users r ON r.id = c.registered_by
 LEFT JOIN users l ON l.id = c.locked_by
@@ -133,6 +136,7 @@ type GetChildRow struct {
 	UpdatedAt                     time.Time
 	UpdatedByName                 string
 	Version                       int64
+	OptedOutAt                    *time.Time
 }
 
 func (q *Queries) GetChild(ctx context.Context, id int64) (GetChildRow, error) {
@@ -161,6 +165,7 @@ func (q *Queries) GetChild(ctx context.Context, id int64) (GetChildRow, error) {
 		&i.UpdatedAt,
 		&i.UpdatedByName,
 		&i.Version,
+		&i.OptedOutAt,
 	)
 	return i, err
 }
@@ -203,6 +208,9 @@ type InsertChildParams struct {
 // demographics, registration and lock. Deleted children (deleted_at set) are
 // invisible to every query here. Text columns that an opt-out may blank are
 // read through coalesce so both engines give a string.
+//
+// Opted-out children (spec 11.2, child_lifecycle.sql) are left out of the case
+// list unless OptedOut is 'yes' (only them) or 'all'.
 //
 // Scope parameters, as in user_admin.sql: ScopeTrust and ScopeBoard both
 // empty mean every organisation; otherwise children whose lead organisation
@@ -305,14 +313,15 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.unique_reference_number, '') AS unique_reference_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
-    CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, o.ods_code AS organisation_ods, o.name AS organisation_name,
+    CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
+    o.ods_code AS organisation_ods, o.name AS organisation_name,
     CAST(CASE WHEN CAST($1 AS BOOLEAN) THEN '' ELSE CASE CAST($2 AS TEXT)
         WHEN 'audit_id' THEN c.audit_id
         WHEN 'nhs_number' THEN coalesce(c.nhs_number, c.unique_reference_number, '')
         WHEN 'date_of_birth' THEN coalesce(CAST(c.date_of_birth AS TEXT), '')
         WHEN 'cohort' THEN coalesce(CASE WHEN c.cohort < 10 THEN '00' WHEN c.cohort < 100 THEN '0' ELSE '' END || CAST(c.cohort AS TEXT), '')
         WHEN 'organisation' THEN lower(o.name)
-        WHEN 'status' THEN CASE WHEN c.locked_at IS NOT NULL THEN '2' WHEN c.registered_at IS NOT NULL THEN '1' ELSE '0' END
+        WHEN 'status' THEN CASE WHEN c.opted_out_at IS NOT NULL THEN '3' WHEN c.locked_at IS NOT NULL THEN '2' WHEN c.registered_at IS NOT NULL THEN '1' ELSE '0' END
         ELSE lower(coalesce(c.surname, '') || ' ' || coalesce(c.first_name, '')) END END AS TEXT) AS sort_up,
     CAST(CASE WHEN CAST($1 AS BOOLEAN) THEN CASE CAST($2 AS TEXT)
         WHEN 'audit_id' THEN c.audit_id
@@ -320,7 +329,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
         WHEN 'date_of_birth' THEN coalesce(CAST(c.date_of_birth AS TEXT), '')
         WHEN 'cohort' THEN coalesce(CASE WHEN c.cohort < 10 THEN '00' WHEN c.cohort < 100 THEN '0' ELSE '' END || CAST(c.cohort AS TEXT), '')
         WHEN 'organisation' THEN lower(o.name)
-        WHEN 'status' THEN CASE WHEN c.locked_at IS NOT NULL THEN '2' WHEN c.registered_at IS NOT NULL THEN '1' ELSE '0' END
+        WHEN 'status' THEN CASE WHEN c.opted_out_at IS NOT NULL THEN '3' WHEN c.locked_at IS NOT NULL THEN '2' WHEN c.registered_at IS NOT NULL THEN '1' ELSE '0' END
         ELSE lower(coalesce(c.surname, '') || ' ' || coalesce(c.first_name, '')) END ELSE '' END AS TEXT) AS sort_down
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
@@ -337,8 +346,9 @@ WHERE c.deleted_at IS NULL
   AND (CAST($11 AS BIGINT) = 0 OR c.cohort = CAST($11 AS BIGINT))
   AND (CAST($12 AS TEXT) = '' OR (CAST($12 AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
   AND (CAST($13 AS TEXT) = '' OR (CAST($13 AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
+  AND (CAST($14 AS TEXT) = 'all' OR (CAST($14 AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
 ORDER BY sort_up ASC, sort_down DESC, c.id ASC
-LIMIT $15 OFFSET $14
+LIMIT $16 OFFSET $15
 `
 
 type ListChildrenParams struct {
@@ -355,6 +365,7 @@ type ListChildrenParams struct {
 	Cohort           int64
 	Registered       string
 	Locked           string
+	OptedOut         string
 	PageOffset       int64
 	PageLimit        int64
 }
@@ -371,6 +382,7 @@ type ListChildrenRow struct {
 	Cohort                *int64
 	Registered            bool
 	Locked                bool
+	OptedOut              bool
 	OrganisationOds       string
 	OrganisationName      string
 	SortUp                string
@@ -397,6 +409,7 @@ func (q *Queries) ListChildren(ctx context.Context, arg ListChildrenParams) ([]L
 		arg.Cohort,
 		arg.Registered,
 		arg.Locked,
+		arg.OptedOut,
 		arg.PageOffset,
 		arg.PageLimit,
 	)
@@ -419,6 +432,7 @@ func (q *Queries) ListChildren(ctx context.Context, arg ListChildrenParams) ([]L
 			&i.Cohort,
 			&i.Registered,
 			&i.Locked,
+			&i.OptedOut,
 			&i.OrganisationOds,
 			&i.OrganisationName,
 			&i.SortUp,

@@ -56,6 +56,19 @@ type Child struct {
 	UpdatedBy                     *int64
 	Version                       int64
 	DeletedAt                     *time.Time
+	OptedOutAt                    *time.Time
+}
+
+type ChildTransfer struct {
+	ID                 int64
+	ChildID            int64
+	FromOrganisationID int64
+	ToOrganisationID   int64
+	Status             string
+	RequestedAt        time.Time
+	RequestedBy        *int64
+	RespondedAt        *time.Time
+	RespondedBy        *int64
 }
 
 type Country struct {
