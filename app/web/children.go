@@ -239,17 +239,19 @@ func (s *server) handleChildList(c *fiber.Ctx) error {
 
 type childFormPage struct {
 	page
-	Editing     bool
-	Child       *children.Child
-	Form        children.Demographics
-	Lead        string // ODS code of the lead organisation (adding only)
-	Version     int64
-	Jersey      bool // editing a child in Jersey: reference number, not NHS number
-	Errors      fieldErrs
-	Orgs        []store.OrganisationChoice
-	Sexes       []children.Choice
-	Ethnicities []children.Choice
-	Unknown     []postcode.UnknownCode
+	Editing bool
+	Child   *children.Child
+	Form    children.Demographics
+	Lead    string // ODS code of the lead organisation (adding only)
+	// RecordVersion is the child's version the form was opened on (named
+	// so as not to hide page.Version, the app's version in the footer).
+	RecordVersion int64
+	Jersey        bool // editing a child in Jersey: reference number, not NHS number
+	Errors        fieldErrs
+	Orgs          []store.OrganisationChoice
+	Sexes         []children.Choice
+	Ethnicities   []children.Choice
+	Unknown       []postcode.UnknownCode
 }
 
 func (s *server) renderChildForm(c *fiber.Ctx, data childFormPage, status int) error {
@@ -392,7 +394,7 @@ func (s *server) handleChildEdit(c *fiber.Ctx) error {
 		return s.writeError(c, ch.ID, err)
 	}
 	return s.renderChildForm(c, childFormPage{page: s.page(c, "Change details", "children"), Editing: true, Child: &ch,
-		Form: children.DemographicsOf(ch.Child), Version: ch.Version, Jersey: ch.Jersey()}, fiber.StatusOK)
+		Form: children.DemographicsOf(ch.Child), RecordVersion: ch.Version, Jersey: ch.Jersey()}, fiber.StatusOK)
 }
 
 func (s *server) handleChildUpdate(c *fiber.Ctx) error {
@@ -410,7 +412,7 @@ func (s *server) handleChildUpdate(c *fiber.Ctx) error {
 			return gerr
 		}
 		return s.renderChildForm(c, childFormPage{page: s.page(c, "Change details", "children"), Editing: true, Child: &ch,
-			Form: d, Version: version, Jersey: ch.Jersey(), Errors: toFieldErrs(fe)}, fiber.StatusUnprocessableEntity)
+			Form: d, RecordVersion: version, Jersey: ch.Jersey(), Errors: toFieldErrs(fe)}, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
 		return s.writeError(c, id, err)

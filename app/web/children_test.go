@@ -295,3 +295,18 @@ func london(t *testing.T) *time.Location {
 	}
 	return loc
 }
+
+// The footer shows the app's version on every page, the child form
+// included (a field named Version once hid it).
+func TestChildFormFooterShowsAppVersion(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	app, a := authApp(t, s, false)
+	makeStaff(t, s, a, "footer@example.org", access.Clinician, "RGT01")
+	b := newBrowser(t, app)
+	b.get("/sign-in")
+	b.post("/sign-in", url.Values{"email": {"footer@example.org"}, "password": {testPassword}})
+	p := b.get("/children/new")
+	if !strings.Contains(p.doc.Find("footer").Text(), "clinaudit test.") {
+		t.Errorf("footer: %q", p.doc.Find("footer").Text())
+	}
+}
