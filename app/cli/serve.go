@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"clinaudit/app/config"
+	"clinaudit/app/jobsui"
 	"clinaudit/app/store"
 	"clinaudit/app/web"
 	"clinaudit/jobs"
@@ -64,7 +65,11 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 		if err != nil {
 			return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 		}
-		a := web.New(web.Deps{Store: s, Logger: log, Version: Version, Demo: cfg.Demo, Auth: authSvc, HTTPS: cfg.HTTPS()})
+		ui, err := jobsui.New(ctx, s, log.With("component", "jobsui"))
+		if err != nil {
+			return err
+		}
+		a := web.New(web.Deps{Store: s, Logger: log, Version: Version, Demo: cfg.Demo, Auth: authSvc, HTTPS: cfg.HTTPS(), JobsUI: ui})
 		app = a
 		serveErr := make(chan error, 1)
 		go func() { serveErr <- a.Listener(ln) }()

@@ -25,8 +25,9 @@ type page struct {
 	UserName string
 	// SessionExpires (RFC 3339) lets the page warn before an idle sign-out.
 	SessionExpires string
-	// CanViewUsers shows the Staff link.
+	// CanViewUsers shows the Staff link, CanViewJobs the Jobs link.
 	CanViewUsers bool
+	CanViewJobs  bool
 }
 
 func (s *server) page(c *fiber.Ctx, title, nav string) page {
@@ -35,6 +36,7 @@ func (s *server) page(c *fiber.Ctx, title, nav string) page {
 		p.UserName = id.User.FirstName + " " + id.User.Surname
 		p.SessionExpires = id.ExpiresAt.UTC().Format(time.RFC3339)
 		p.CanViewUsers = actor(c).Can(access.ViewUsers)
+		p.CanViewJobs = s.JobsUI != nil && actor(c).Can(access.ViewJobs)
 	}
 	return p
 }

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"clinaudit/app/access"
+	"clinaudit/app/jobsui"
 	"clinaudit/static"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/gofiber/fiber/v2/middleware/compress"
 )
 
@@ -19,7 +22,13 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/readyz", s.handleReadyz)
 
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
-	app.Use(s.loadIdentity, s.csrf)
+	app.Use(s.loadIdentity)
+	if s.JobsUI != nil {
+		// riverui's own JSON API cannot carry our CSRF token: it is mounted
+		// before the CSRF check and guarded by a same-origin check instead.
+		app.Use(jobsui.Prefix, s.requireSignedIn, s.requireAction(access.ViewJobs), sameOrigin, adaptor.HTTPHandler(s.JobsUI))
+	}
+	app.Use(s.csrf)
 
 	// Public.
 	app.Get("/", s.handleHome)

@@ -30,6 +30,9 @@ type Deps struct {
 	Auth *auth.Service
 	// Staff administers accounts.
 	Staff *staff.Service
+	// JobsUI is River's web UI (app/jobsui), shown to those who may view
+	// jobs; nil leaves it out.
+	JobsUI http.Handler
 	// HTTPS turns on Secure and __Host- cookies and HSTS.
 	HTTPS bool
 	// Now is the clock; tests replace it.
