@@ -1,0 +1,120 @@
+package web
+
+import (
+	"net/url"
+	"strconv"
+
+	"clinaudit/app/access"
+	"clinaudit/app/children"
+	"clinaudit/app/cohort"
+	"clinaudit/app/store"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// The case list: search, filters, sort and paging, all kept in the URL.
+
+type childListPage struct {
+	page
+	children.Page
+	Orgs     []store.OrganisationChoice
+	Cohorts  []cohort.Cohort
+	CanAdd   bool
+	Columns  []sortColumn
+	PrevURL  string
+	NextURL  string
+	National bool
+	// Notice confirms a deletion; Incoming counts the transfers waiting for
+	// the viewer's answer; the links go to the transfers and deleted
+	// children pages for those who may see them.
+	Notice           string
+	Incoming         int64
+	CanViewTransfers bool
+	CanViewDeleted   bool
+}
+
+var childColumnLabels = map[string]string{"audit_id": "Audit ID", "name": "Name", "nhs_number": "NHS number",
+	"date_of_birth": "Date of birth", "cohort": "Cohort", "organisation": "Lead organisation", "status": "Status"}
+
+func childFilter(c *fiber.Ctx) children.Filter {
+	page, _ := strconv.Atoi(c.Query("page"))
+	co, _ := strconv.Atoi(c.Query("cohort"))
+	return children.Filter{Query: c.Query("q"), Org: c.Query("org"), Cohort: co, Registered: c.Query("registered"),
+		Locked: c.Query("locked"), OptedOut: c.Query("opted_out"), Sort: c.Query("sort"), Desc: c.Query("dir") == "desc",
+		Page: page}.Normalise()
+}
+
+func childrenURL(f children.Filter) string {
+	v := url.Values{}
+	for k, x := range map[string]string{"q": f.Query, "org": f.Org, "registered": f.Registered, "locked": f.Locked, "opted_out": f.OptedOut} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	if f.Cohort != 0 {
+		v.Set("cohort", strconv.Itoa(f.Cohort))
+	}
+	if f.Sort != "name" || f.Desc {
+		v.Set("sort", f.Sort)
+	}
+	if f.Desc {
+		v.Set("dir", "desc")
+	}
+	if f.Page > 1 {
+		v.Set("page", strconv.Itoa(f.Page))
+	}
+	if len(v) == 0 {
+		return "/children"
+	}
+	return "/children?" + v.Encode()
+}
+
+func (s *server) handleChildList(c *fiber.Ctx) error {
+	a := actor(c)
+	svc := s.children()
+	p, err := svc.List(c.UserContext(), a, childFilter(c))
+	if err != nil {
+		return childError(err)
+	}
+	data := childListPage{page: s.page(c, "Children", "children"), Page: p, CanAdd: a.Can(access.EditDemographics),
+		Cohorts: svc.CohortChoices(), National: a.National()}
+	for _, col := range children.SortColumns {
+		f := p.Filter
+		f.Page = 1
+		sc := sortColumn{Key: col, Label: childColumnLabels[col], AriaSort: "none"}
+		if f.Sort == col {
+			sc.AriaSort = "ascending"
+			if f.Desc {
+				sc.AriaSort = "descending"
+			}
+			f.Desc = !f.Desc
+		} else {
+			f.Sort, f.Desc = col, false
+		}
+		sc.URL = childrenURL(f)
+		data.Columns = append(data.Columns, sc)
+	}
+	if p.Filter.Page > 1 {
+		f := p.Filter
+		f.Page--
+		data.PrevURL = childrenURL(f)
+	}
+	if p.Filter.Page < p.Pages {
+		f := p.Filter
+		f.Page++
+		data.NextURL = childrenURL(f)
+	}
+	if isHTMX(c) {
+		return renderPartial(c, "partials/child_results", data)
+	}
+	if data.Orgs, err = svc.OrganisationsInScope(c.UserContext(), a); err != nil {
+		return err
+	}
+	if data.Incoming, err = svc.IncomingTransfers(c.UserContext(), a); err != nil {
+		return err
+	}
+	data.Notice, data.CanViewTransfers, data.CanViewDeleted = childListNotices[c.Query("done")], a.Can(access.TransferChild), a.Can(access.RestoreChild)
+	return renderPage(c, "pages/child_list", data)
+}
+
+// Adding and editing demographics.

@@ -1,0 +1,121 @@
+package web
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"clinaudit/app/access"
+	"clinaudit/app/children"
+	"clinaudit/app/store"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Registration, and locking a record for submission.
+
+type registerForm struct {
+	Eligible bool
+	FPA      children.DateInput
+	Lead     string
+}
+
+type childRegisterPage struct {
+	page
+	Child    children.Child
+	Form     registerForm
+	Errors   fieldErrs
+	Orgs     []store.OrganisationChoice
+	Earliest string
+}
+
+func (s *server) renderRegister(c *fiber.Ctx, ch children.Child, f registerForm, errs fieldErrs, status int) error {
+	svc := s.children()
+	a := actor(c)
+	orgs, err := svc.OrganisationsInScope(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
+	// A child keeps to organisations on its side of the Jersey line.
+	var same []store.OrganisationChoice
+	for _, o := range orgs {
+		if (o.ODSCode == "RGT1W") == ch.Jersey() {
+			same = append(same, o)
+		}
+	}
+	c.Status(status)
+	return renderPage(c, "pages/child_register", childRegisterPage{page: s.page(c, "Register "+ch.FirstName+" "+ch.Surname, "children"),
+		Child: ch, Form: f, Errors: errs, Orgs: same, Earliest: svc.EarliestFirstAssessment(a, ch)})
+}
+
+func (s *server) handleChildRegisterForm(c *fiber.Ctx) error {
+	ch, err := s.loadChild(c)
+	if err != nil {
+		return err
+	}
+	if err := mayChange(c, ch, access.RegisterChild, ch.CanRegister); err != nil {
+		return s.writeError(c, ch.ID, err)
+	}
+	f := registerForm{Lead: ch.Organisation.ODSCode, Eligible: ch.EligibilityConfirmed,
+		FPA: children.DateInputOf(ch.FirstPaediatricAssessmentDate)}
+	return s.renderRegister(c, ch, f, nil, fiber.StatusOK)
+}
+
+func (s *server) handleChildRegister(c *fiber.Ctx) error {
+	id, err := childID(c)
+	if err != nil {
+		return err
+	}
+	f := registerForm{Eligible: c.FormValue("eligibility") == "yes", FPA: readDate(c, "first_paediatric_assessment_date"),
+		Lead: strings.ToUpper(strings.TrimSpace(c.FormValue("lead_organisation")))}
+	err = s.children().Register(c.UserContext(), me(c), id, children.Registration{EligibilityConfirmed: f.Eligible,
+		FirstAssessment: f.FPA, LeadOrganisation: f.Lead})
+	var fe children.FieldErrors
+	if errors.As(err, &fe) {
+		ch, gerr := s.loadChild(c)
+		if gerr != nil {
+			return gerr
+		}
+		return s.renderRegister(c, ch, f, toFieldErrs(fe), fiber.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return s.writeError(c, id, err)
+	}
+	return c.Redirect(childURL(id)+"?done=registered", fiber.StatusSeeOther)
+}
+
+// Lock and unlock.
+
+func (s *server) handleChildLockForm(c *fiber.Ctx) error {
+	ch, err := s.loadChild(c)
+	if err != nil {
+		return err
+	}
+	if err := mayChange(c, ch, access.LockChild, ch.CanLock); err != nil {
+		return s.writeError(c, ch.ID, err)
+	}
+	return renderPage(c, "pages/child_lock", childShowPage{page: s.page(c, "Check the record before locking", "children"), Child: ch})
+}
+
+func (s *server) handleChildLock(c *fiber.Ctx) error {
+	id, err := childID(c)
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	if err := s.children().Lock(c.UserContext(), me(c), id, version); err != nil {
+		return s.writeError(c, id, err)
+	}
+	return c.Redirect(childURL(id)+"?done=locked", fiber.StatusSeeOther)
+}
+
+func (s *server) handleChildUnlock(c *fiber.Ctx) error {
+	id, err := childID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.children().Unlock(c.UserContext(), me(c), id); err != nil {
+		return s.writeError(c, id, err)
+	}
+	return c.Redirect(childURL(id)+"?done=unlocked", fiber.StatusSeeOther)
+}
