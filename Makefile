@@ -35,13 +35,14 @@ lint: ## gofmt and go vet
 tools: ## install sqlc (needs cgo, so installed as a tool, not a module dependency)
 	@[ -x "$(SQLC)" ] || go install github.com/sqlc-dev/sqlc/cmd/sqlc@$(SQLC_VERSION)
 
-generate: tools ## regenerate the sqlc query code and the store adapters for both engines
+generate: tools ## regenerate the case list's queries, the sqlc query code and the store adapters for both engines
+	go run ./app/store/internal/listgen
 	$(SQLC) generate
 	go run ./app/store/internal/adaptergen
 
 check-generated: generate ## fail when generated code is stale (regenerates, then asks git)
-	@git diff --exit-code --stat -- app/store || { echo "generated code was stale: run make generate and commit"; exit 1; }
-	@test -z "$$(git status --porcelain -- app/store)" || { echo "make generate created files that are not committed:"; git status --porcelain -- app/store; exit 1; }
+	@git diff --exit-code --stat -- app/store queries || { echo "generated code was stale: run make generate and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- app/store queries)" || { echo "make generate created files that are not committed:"; git status --porcelain -- app/store queries; exit 1; }
 
 assets: ## re-vendor the pinned front-end packages from the npm registry into static/vendor
 	scripts/vendor-assets.sh

@@ -15,8 +15,9 @@ import (
 // PageSize is how many children a page of the case list shows (§10.1).
 const PageSize = 50
 
-// SortColumns are the case list's columns, every one sortable.
-var SortColumns = []string{"audit_id", "name", "nhs_number", "date_of_birth", "cohort", "organisation", "status"}
+// SortColumns are the case list's columns, every one sortable: each has
+// its own queries and indexes (app/store/internal/listgen).
+var SortColumns = store.ChildSortColumns
 
 // Filter is the case list's query, as kept in the URL.
 type Filter struct {
@@ -70,26 +71,53 @@ func (f Filter) Filtered() bool {
 	return f.Query != "" || f.Org != "" || f.Cohort != 0 || f.Registered != "" || f.Locked != "" || f.OptedOut != ""
 }
 
-// search is the query as the list's patterns: each applies to one kind of
-// identifier, and one that does not apply is "" (which matches nothing).
+// search is the query as ranges of the list's indexes. Every kind of
+// search is a prefix, so each is one range of one index and the children
+// matching are found without reading the others:
+//   - a name: the start of "surname first name" or "first name surname",
+//     case-insensitive;
+//   - an NHS number (spaces and dashes removed) or a Jersey reference
+//     number (upper-case): the start of it, from 3 characters; 10 digits
+//     find that one child;
+//   - an audit ID, read the forgiving way (NormaliseAuditID): the start of
+//     it, from 3 characters ("C" and two more), since every ID starts
+//     with C.
+//
+// A kind that does not apply keeps empty bounds, which match nothing.
 type search struct {
-	on                             bool
-	name, number, reference, audit string
+	nameFrom, nameTo, numberFrom, numberTo, auditFrom, auditTo string
 }
 
-func searchFor(q string) search {
-	if q == "" {
-		return search{}
-	}
+// beyond follows every string that starts with a prefix it is appended to:
+// the highest code point, in UTF-8, compared byte by byte (SQLite's
+// binary collation, PostgreSQL's "C" of the key columns).
+const beyond = "\U0010FFFF"
+
+// minPrefix is the shortest number, reference or audit ID prefix searched.
+const minPrefix = 3
+
+func searchFor(q string) (search, bool) {
 	q = strings.NewReplacer("%", "", "_", "", "\\", "").Replace(q)
-	s := search{on: true, name: "%" + strings.ToLower(q) + "%", reference: "%" + strings.ToUpper(q) + "%"}
-	if digits := nhsnumber.Normalise(q); digits != "" && strings.Trim(digits, "0123456789") == "" {
-		s.number = "%" + digits + "%"
+	if q == "" {
+		return search{}, false
 	}
-	if id, ok := NormaliseAuditID(q); ok {
-		s.audit = id + "%"
+	name := strings.ToLower(q)
+	s := search{nameFrom: name, nameTo: name + beyond}
+	number := nhsnumber.Normalise(q)
+	if strings.Trim(number, "0123456789") != "" {
+		number = strings.ToUpper(q) // a Jersey reference number
 	}
-	return s
+	if len(number) >= minPrefix {
+		s.numberFrom, s.numberTo = number, number+beyond
+	}
+	// Audit IDs have one length and an alphabet of digits and capitals, so
+	// the IDs starting with id lie between id padded with the lowest and
+	// with the highest character, in any collation.
+	if id, ok := NormaliseAuditID(q); ok && len(id) >= minPrefix {
+		s.auditFrom = id + strings.Repeat(auditIDAlphabet[:1], AuditIDLength-len(id))
+		s.auditTo = id + strings.Repeat(auditIDAlphabet[len(auditIDAlphabet)-1:], AuditIDLength-len(id))
+	}
+	return s, true
 }
 
 // Row is one child in the case list.
@@ -128,44 +156,101 @@ type Page struct {
 
 // List returns the children the actor may see that match f. Choosing an
 // organisation outside the actor's scope is refused, however it was sent.
+//
+// The figures come from child_counts (a few thousand rows, kept exact by
+// triggers) and a page from one index walk (docs/performance.md): without a
+// search, ListChildrenSorted nationally, or ListChildrenInScopeSorted
+// within the actor's trust or health board or, with an organisation
+// chosen, within that organisation's; with a search, the matches are found
+// as index ranges and counted from the indexes (by name, only when the
+// first page is full).
 func (s *Service) List(ctx context.Context, a access.Actor, f Filter) (Page, error) {
 	if !a.Can(access.ViewChild) {
 		return Page{}, ErrForbidden
 	}
 	f = f.Normalise()
+	scope := scopeCode(a)
 	var orgID int64
+	listScope := scope
 	if f.Org != "" {
 		o, err := s.Store.GetOrganisationByODS(ctx, f.Org)
 		if err != nil || !a.InScope(staff.PlaceOfOrganisation(o)) {
 			return Page{}, ErrForbidden
 		}
 		orgID = o.ID
+		// The organisation's own trust or health board: its children are
+		// all there, and the walk is of that scope, not of the country.
+		place := staff.PlaceOfOrganisation(o)
+		listScope = place.Trust + place.HealthBoard
 	}
-	trust, board := scope(a)
-	all, err := s.Store.ChildTotals(ctx, store.ChildTotalsParams{ScopeTrust: trust, ScopeBoard: board})
+	all, err := s.Store.ChildTotals(ctx, store.ChildTotalsParams{Scope: scope})
 	if err != nil {
 		return Page{}, err
 	}
-	p := Page{Totals: all, NoChildren: all.Total == 0}
+	p := Page{Totals: all, NoChildren: all.Total == 0, Pages: 1}
+	if p.NoChildren {
+		f.Page = 1
+		p.Filter = f
+		return p, nil
+	}
 	if orgID != 0 {
-		if p.Totals, err = s.Store.ChildTotals(ctx, store.ChildTotalsParams{ScopeTrust: trust, ScopeBoard: board, OrganisationID: orgID}); err != nil {
+		if p.Totals, err = s.Store.ChildTotals(ctx, store.ChildTotalsParams{OrganisationID: orgID}); err != nil {
 			return Page{}, err
 		}
 	}
-	q := searchFor(f.Query)
-	p.Total, err = s.Store.CountChildren(ctx, store.CountChildrenParams{ScopeTrust: trust, ScopeBoard: board, Search: q.on,
-		NamePattern: q.name, NumberPattern: q.number, ReferencePattern: q.reference, AuditIDPattern: q.audit,
-		OrganisationID: orgID, Cohort: int64(f.Cohort), Registered: f.Registered, Locked: f.Locked, OptedOut: f.OptedOut})
+	q, searching := searchFor(f.Query)
+	m := store.ListChildrenMatchingParams{Descending: f.Desc, SortColumn: f.Sort,
+		NameFrom: q.nameFrom, NameTo: q.nameTo, NumberFrom: q.numberFrom, NumberTo: q.numberTo,
+		AuditIDFrom: q.auditFrom, AuditIDTo: q.auditTo, Scope: scope, OrganisationID: orgID,
+		Cohort: int64(f.Cohort), Registered: f.Registered, Locked: f.Locked, OptedOut: f.OptedOut, PageLimit: PageSize}
+	var rows []store.ChildListItem
+	switch {
+	case !searching:
+		p.Total, err = s.Store.CountChildren(ctx, store.CountChildrenParams{Scope: scope, OrganisationID: orgID,
+			Cohort: m.Cohort, Registered: m.Registered, Locked: m.Locked, OptedOut: m.OptedOut})
+	case f.Page == 1 && f.Sort == "name":
+		// Most searches find one child or a few: then the first page
+		// says how many.
+		if rows, err = s.matches(ctx, m); err == nil && len(rows) == PageSize {
+			p.Total, err = s.countMatches(ctx, m)
+		} else {
+			p.Total = int64(len(rows))
+		}
+	default:
+		p.Total, err = s.countMatches(ctx, m)
+	}
 	if err != nil {
 		return Page{}, err
 	}
 	p.Pages = max(1, int((p.Total+PageSize-1)/PageSize))
-	f.Page = min(f.Page, p.Pages)
+	f.Page = min(f.Page, p.Pages) // past the end: the last page
 	p.Filter = f
-	rows, err := s.Store.ListChildren(ctx, store.ListChildrenParams{Descending: f.Desc, SortColumn: f.Sort,
-		ScopeTrust: trust, ScopeBoard: board, Search: q.on, NamePattern: q.name, NumberPattern: q.number,
-		ReferencePattern: q.reference, AuditIDPattern: q.audit, OrganisationID: orgID, Cohort: int64(f.Cohort),
-		Registered: f.Registered, Locked: f.Locked, OptedOut: f.OptedOut, PageOffset: int64(f.Page-1) * PageSize, PageLimit: PageSize})
+	m.PageOffset = int64(f.Page-1) * PageSize
+	// A search sorted by name pages its matches from the name indexes. By
+	// another column, either every match is read and sorted, or the
+	// column's index is walked, testing each child, until the page is
+	// full: whichever reads fewer rows, the walk being about (offset + a
+	// page) × children in scope ÷ matches.
+	walk := !searching
+	if searching && f.Sort != "name" && p.Total > 0 {
+		walk = (m.PageOffset+PageSize)*p.Totals.Total/p.Total < p.Total
+	}
+	sorted := store.ChildListInScopeParams{Scope: listScope, Searching: searching,
+		NameFrom: m.NameFrom, NameTo: m.NameTo, NumberFrom: m.NumberFrom, NumberTo: m.NumberTo,
+		AuditIDFrom: m.AuditIDFrom, AuditIDTo: m.AuditIDTo, OrganisationID: orgID, Cohort: m.Cohort,
+		Registered: m.Registered, Locked: m.Locked, OptedOut: m.OptedOut, PageOffset: m.PageOffset, PageLimit: PageSize}
+	switch {
+	case p.Total == 0 || rows != nil:
+	case !walk:
+		rows, err = s.matches(ctx, m)
+	case listScope == "":
+		rows, err = store.ListChildrenSorted(ctx, s.Store, f.Sort, f.Desc, store.ChildListParams{Searching: sorted.Searching,
+			NameFrom: sorted.NameFrom, NameTo: sorted.NameTo, NumberFrom: sorted.NumberFrom, NumberTo: sorted.NumberTo,
+			AuditIDFrom: sorted.AuditIDFrom, AuditIDTo: sorted.AuditIDTo, OrganisationID: orgID, Cohort: m.Cohort,
+			Registered: m.Registered, Locked: m.Locked, OptedOut: m.OptedOut, PageOffset: m.PageOffset, PageLimit: PageSize})
+	default:
+		rows, err = store.ListChildrenInScopeSorted(ctx, s.Store, f.Sort, f.Desc, sorted)
+	}
 	if err != nil {
 		return Page{}, err
 	}
@@ -174,6 +259,39 @@ func (s *Service) List(ctx context.Context, a access.Actor, f Filter) (Page, err
 		p.Rows[i] = Row{r}
 	}
 	return p, nil
+}
+
+// matches is a page of a search: by name (the default) from the indexes
+// alone, by another column reading every match.
+func (s *Service) matches(ctx context.Context, m store.ListChildrenMatchingParams) ([]store.ChildListItem, error) {
+	if m.SortColumn != "name" {
+		return s.Store.ListChildrenMatching(ctx, m)
+	}
+	byName := store.ListChildrenMatchingByNameParams{PageOffset: m.PageOffset, PageLimit: m.PageLimit,
+		NameFrom: m.NameFrom, NameTo: m.NameTo, Scope: m.Scope, OrganisationID: m.OrganisationID, Cohort: m.Cohort,
+		Registered: m.Registered, Locked: m.Locked, OptedOut: m.OptedOut, NumberFrom: m.NumberFrom, NumberTo: m.NumberTo,
+		AuditIDFrom: m.AuditIDFrom, AuditIDTo: m.AuditIDTo}
+	if m.Descending {
+		return s.Store.ListChildrenMatchingByNameDesc(ctx, byName)
+	}
+	return s.Store.ListChildrenMatchingByNameAsc(ctx, byName)
+}
+
+func (s *Service) countMatches(ctx context.Context, m store.ListChildrenMatchingParams) (int64, error) {
+	return s.Store.CountChildrenMatching(ctx, store.CountChildrenMatchingParams{NameFrom: m.NameFrom, NameTo: m.NameTo,
+		Scope: m.Scope, OrganisationID: m.OrganisationID, Cohort: m.Cohort, Registered: m.Registered, Locked: m.Locked,
+		OptedOut: m.OptedOut, NumberFrom: m.NumberFrom, NumberTo: m.NumberTo, AuditIDFrom: m.AuditIDFrom, AuditIDTo: m.AuditIDTo})
+}
+
+// scopeCode is the actor's scope as the case list's queries take it:
+// children.scope_code, the trust (England) or health board (Wales) of the
+// child's lead organisation; "" for national roles.
+func scopeCode(a access.Actor) string {
+	trust, board := scope(a)
+	if trust != "" {
+		return trust
+	}
+	return board
 }
 
 // CohortChoices are the cohorts the list can filter by: the first of the

@@ -141,19 +141,28 @@ func TestAuditIDs(t *testing.T) {
 	}
 }
 
-func TestSearchPatterns(t *testing.T) {
-	for _, tc := range []struct{ q, name, number, audit string }{
-		{"Smith", "%smith%", "", ""},
-		{"943 476 5919", "%943 476 5919%", "%9434765919%", ""},
-		{"c7k2", "%c7k2%", "", "C7K2%"},
-		{"50%_off", "%50off%", "", ""},
+func TestSearchRanges(t *testing.T) {
+	const z = "\U0010FFFF"
+	for _, tc := range []struct {
+		q    string
+		want search
+	}{
+		{"Smith", search{nameFrom: "smith", nameTo: "smith" + z, numberFrom: "SMITH", numberTo: "SMITH" + z}},
+		{"943 476 5919", search{nameFrom: "943 476 5919", nameTo: "943 476 5919" + z, numberFrom: "9434765919", numberTo: "9434765919" + z}},
+		{"401-023", search{nameFrom: "401-023", nameTo: "401-023" + z, numberFrom: "401023", numberTo: "401023" + z}},
+		{"c7k2", search{nameFrom: "c7k2", nameTo: "c7k2" + z, numberFrom: "C7K2", numberTo: "C7K2" + z, auditFrom: "C7K20000", auditTo: "C7K2ZZZZ"}},
+		{"c-ol", search{nameFrom: "c-ol", nameTo: "c-ol" + z, numberFrom: "C-OL", numberTo: "C-OL" + z, auditFrom: "C0100000", auditTo: "C01ZZZZZ"}},
+		{"50%_off", search{nameFrom: "50off", nameTo: "50off" + z, numberFrom: "50OFF", numberTo: "50OFF" + z}},
+		// Too short to be the start of a number or an audit ID (every ID
+		// starts with C): names only.
+		{"c", search{nameFrom: "c", nameTo: "c" + z}},
+		{"99", search{nameFrom: "99", nameTo: "99" + z}},
 	} {
-		s := searchFor(tc.q)
-		if !s.on || s.name != tc.name || s.number != tc.number || s.audit != tc.audit {
-			t.Errorf("searchFor(%q) = %+v", tc.q, s)
+		if s, on := searchFor(tc.q); !on || s != tc.want {
+			t.Errorf("searchFor(%q) = %+v, want %+v", tc.q, s, tc.want)
 		}
 	}
-	if searchFor("").on {
+	if _, on := searchFor(""); on {
 		t.Error("an empty query searches")
 	}
 }

@@ -27,7 +27,19 @@ type ChildQueries interface {
 	RegisterChild(ctx context.Context, arg RegisterChildParams) (int64, error)
 	LockChild(ctx context.Context, arg LockChildParams) (int64, error)
 	UnlockChild(ctx context.Context, arg UnlockChildParams) (int64, error)
-	ListChildren(ctx context.Context, arg ListChildrenParams) ([]ChildListItem, error)
+	// The case list: pages without a search (ChildListQueries, one query
+	// per sort column and direction, picked by ListChildrenSorted and
+	// ListChildrenInScopeSorted), a page of the children matching a search,
+	// and the counts. CountChildren and ChildTotals add up child_counts,
+	// which triggers keep exact; CountChildrenMatching counts the matches.
+	ChildListQueries
+	// A search (queries/*/children_list.sql): ListChildrenMatchingByNameAsc
+	// and Desc page the matches by name from the indexes alone,
+	// ListChildrenMatching by any column, reading every match.
+	ListChildrenMatchingByNameAsc(ctx context.Context, arg ListChildrenMatchingByNameParams) ([]ChildListItem, error)
+	ListChildrenMatchingByNameDesc(ctx context.Context, arg ListChildrenMatchingByNameParams) ([]ChildListItem, error)
+	ListChildrenMatching(ctx context.Context, arg ListChildrenMatchingParams) ([]ChildListItem, error)
+	CountChildrenMatching(ctx context.Context, arg CountChildrenMatchingParams) (int64, error)
 	CountChildren(ctx context.Context, arg CountChildrenParams) (int64, error)
 	ChildTotals(ctx context.Context, arg ChildTotalsParams) (ChildTotals, error)
 }

@@ -99,23 +99,47 @@ type UnlockChildParams struct {
 	Version   int64
 }
 
-type ListChildrenParams struct {
-	Descending       bool
-	SortColumn       string
-	ScopeTrust       string
-	ScopeBoard       string
-	Search           bool
-	NamePattern      string
-	NumberPattern    string
-	ReferencePattern string
-	AuditIDPattern   string
-	OrganisationID   int64
-	Cohort           int64
-	Registered       string
-	Locked           string
-	OptedOut         string // "" leaves opted-out children out, "yes" lists only them, "all" both
-	PageOffset       int64
-	PageLimit        int64
+// ChildListParams are the filters and page of the case list in every
+// organisation, sorted by one column (ChildListQueries). Empty strings and
+// zeros leave a filter off; OptedOut "" leaves opted-out children out,
+// "yes" lists only them, "all" both. With Searching, only the children a
+// search matches, as in CountChildrenMatchingParams.
+type ChildListParams struct {
+	Searching      bool
+	NameFrom       string
+	NameTo         string
+	NumberFrom     string
+	NumberTo       string
+	AuditIDFrom    string
+	AuditIDTo      string
+	OrganisationID int64
+	Cohort         int64
+	Registered     string
+	Locked         string
+	OptedOut       string
+	PageOffset     int64
+	PageLimit      int64
+}
+
+// ChildListInScopeParams are ChildListParams within one scope: the
+// scope_code of the children wanted (their lead organisation's trust or
+// health board).
+type ChildListInScopeParams struct {
+	Scope          string
+	Searching      bool
+	NameFrom       string
+	NameTo         string
+	NumberFrom     string
+	NumberTo       string
+	AuditIDFrom    string
+	AuditIDTo      string
+	OrganisationID int64
+	Cohort         int64
+	Registered     string
+	Locked         string
+	OptedOut       string
+	PageOffset     int64
+	PageLimit      int64
 }
 
 // ChildListItem is one row of the case list.
@@ -134,28 +158,80 @@ type ChildListItem struct {
 	OptedOut              bool
 	OrganisationOds       string
 	OrganisationName      string
-	SortUp                string
-	SortDown              string
 }
 
+// CountChildrenMatchingParams are a search of the case list: the children
+// whose name_key or first_name_key is in [NameFrom, NameTo), whose
+// number_key is in [NumberFrom, NumberTo) or whose audit ID is in
+// [AuditIDFrom, AuditIDTo] (empty bounds match nothing), within Scope ("":
+// every organisation), filtered as ChildListParams.
+type CountChildrenMatchingParams struct {
+	NameFrom       string
+	NameTo         string
+	Scope          string
+	OrganisationID int64
+	Cohort         int64
+	Registered     string
+	Locked         string
+	OptedOut       string
+	NumberFrom     string
+	NumberTo       string
+	AuditIDFrom    string
+	AuditIDTo      string
+}
+
+// ListChildrenMatchingByNameParams are a page of a search sorted by name.
+type ListChildrenMatchingByNameParams struct {
+	PageOffset     int64
+	PageLimit      int64
+	NameFrom       string
+	NameTo         string
+	Scope          string
+	OrganisationID int64
+	Cohort         int64
+	Registered     string
+	Locked         string
+	OptedOut       string
+	NumberFrom     string
+	NumberTo       string
+	AuditIDFrom    string
+	AuditIDTo      string
+}
+
+// ListChildrenMatchingParams are a page of a search sorted by SortColumn.
+type ListChildrenMatchingParams struct {
+	Descending     bool
+	SortColumn     string
+	NameFrom       string
+	NameTo         string
+	Scope          string
+	OrganisationID int64
+	Cohort         int64
+	Registered     string
+	Locked         string
+	OptedOut       string
+	NumberFrom     string
+	NumberTo       string
+	AuditIDFrom    string
+	AuditIDTo      string
+	PageOffset     int64
+	PageLimit      int64
+}
+
+// CountChildrenParams count the case list without a search.
 type CountChildrenParams struct {
-	ScopeTrust       string
-	ScopeBoard       string
-	Search           bool
-	NamePattern      string
-	NumberPattern    string
-	ReferencePattern string
-	AuditIDPattern   string
-	OrganisationID   int64
-	Cohort           int64
-	Registered       string
-	Locked           string
-	OptedOut         string
+	Scope          string
+	OrganisationID int64
+	Cohort         int64
+	Registered     string
+	Locked         string
+	OptedOut       string
 }
 
+// ChildTotalsParams: every child in Scope ("": every organisation), or of
+// one organisation when OrganisationID is not 0.
 type ChildTotalsParams struct {
-	ScopeTrust     string
-	ScopeBoard     string
+	Scope          string
 	OrganisationID int64
 }
 

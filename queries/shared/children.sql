@@ -6,9 +6,9 @@
 -- Opted-out children (spec 11.2, child_lifecycle.sql) are left out of the case
 -- list unless OptedOut is 'yes' (only them) or 'all'.
 --
--- Scope parameters, as in user_admin.sql: ScopeTrust and ScopeBoard both
--- empty mean every organisation; otherwise children whose lead organisation
--- is in that trust (England) or health board (Wales).
+-- The case list's scope is one parameter, scope: '' means every
+-- organisation; otherwise children whose lead organisation is in that trust
+-- (England) or health board (Wales), kept on each child as scope_code.
 
 -- name: InsertChild :one
 INSERT INTO children (audit_id, nhs_number, unique_reference_number, first_name, surname, date_of_birth, sex,
@@ -77,80 +77,32 @@ UPDATE children SET locked_at = NULL, locked_by = NULL,
     updated_at = @updated_at, updated_by = @updated_by, version = version + 1
 WHERE id = @id AND version = @version AND locked_at IS NOT NULL AND deleted_at IS NULL;
 
--- The case list. The search is one of: a name pattern (lower-case), NHS
--- number digits, or an audit ID prefix; patterns that do not apply are ''
--- and match nothing. Sort keys are text computed in the select list (sqlc's
--- SQLite parser drops parameters in ORDER BY), one ascending, one
--- descending, the other ''.
-
--- name: ListChildren :many
-SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
-    coalesce(c.unique_reference_number, '') AS unique_reference_number,
-    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
-    c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
-    CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name,
-    CAST(CASE WHEN CAST(@descending AS BOOLEAN) THEN '' ELSE CASE CAST(@sort_column AS TEXT)
-        WHEN 'audit_id' THEN c.audit_id
-        WHEN 'nhs_number' THEN coalesce(c.nhs_number, c.unique_reference_number, '')
-        WHEN 'date_of_birth' THEN coalesce(CAST(c.date_of_birth AS TEXT), '')
-        WHEN 'cohort' THEN coalesce(CASE WHEN c.cohort < 10 THEN '00' WHEN c.cohort < 100 THEN '0' ELSE '' END || CAST(c.cohort AS TEXT), '')
-        WHEN 'organisation' THEN lower(o.name)
-        WHEN 'status' THEN CASE WHEN c.opted_out_at IS NOT NULL THEN '3' WHEN c.locked_at IS NOT NULL THEN '2' WHEN c.registered_at IS NOT NULL THEN '1' ELSE '0' END
-        ELSE lower(coalesce(c.surname, '') || ' ' || coalesce(c.first_name, '')) END END AS TEXT) AS sort_up,
-    CAST(CASE WHEN CAST(@descending AS BOOLEAN) THEN CASE CAST(@sort_column AS TEXT)
-        WHEN 'audit_id' THEN c.audit_id
-        WHEN 'nhs_number' THEN coalesce(c.nhs_number, c.unique_reference_number, '')
-        WHEN 'date_of_birth' THEN coalesce(CAST(c.date_of_birth AS TEXT), '')
-        WHEN 'cohort' THEN coalesce(CASE WHEN c.cohort < 10 THEN '00' WHEN c.cohort < 100 THEN '0' ELSE '' END || CAST(c.cohort AS TEXT), '')
-        WHEN 'organisation' THEN lower(o.name)
-        WHEN 'status' THEN CASE WHEN c.opted_out_at IS NOT NULL THEN '3' WHEN c.locked_at IS NOT NULL THEN '2' WHEN c.registered_at IS NOT NULL THEN '1' ELSE '0' END
-        ELSE lower(coalesce(c.surname, '') || ' ' || coalesce(c.first_name, '')) END ELSE '' END AS TEXT) AS sort_down
-FROM children c
-JOIN organisations o ON o.id = c.lead_organisation_id
-WHERE c.deleted_at IS NULL
-  AND ((CAST(@scope_trust AS TEXT) = '' AND CAST(@scope_board AS TEXT) = '')
-       OR o.trust_ods_code = CAST(@scope_trust AS TEXT) OR o.local_health_board_ods_code = CAST(@scope_board AS TEXT))
-  AND (CAST(@search AS BOOLEAN) = FALSE
-       OR lower(coalesce(c.first_name, '') || ' ' || coalesce(c.surname, '')) LIKE CAST(@name_pattern AS TEXT)
-       OR lower(coalesce(c.surname, '') || ' ' || coalesce(c.first_name, '')) LIKE CAST(@name_pattern AS TEXT)
-       OR c.nhs_number LIKE CAST(@number_pattern AS TEXT)
-       OR upper(c.unique_reference_number) LIKE CAST(@reference_pattern AS TEXT)
-       OR c.audit_id LIKE CAST(@audit_id_pattern AS TEXT))
-  AND (CAST(@organisation_id AS BIGINT) = 0 OR c.lead_organisation_id = CAST(@organisation_id AS BIGINT))
-  AND (CAST(@cohort AS BIGINT) = 0 OR c.cohort = CAST(@cohort AS BIGINT))
-  AND (CAST(@registered AS TEXT) = '' OR (CAST(@registered AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
-  AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
-  AND (CAST(@opted_out AS TEXT) = 'all' OR (CAST(@opted_out AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
-ORDER BY sort_up ASC, sort_down DESC, c.id ASC
-LIMIT @page_limit OFFSET @page_offset;
+-- The case list's pages, with a search or without, are the generated
+-- queries of queries/*/children_list.sql (app/store/internal/listgen).
+--
+-- CountChildren counts the children matching the list's filters, without a
+-- search, by adding up child_counts (kept exact by triggers, see
+-- 00007_children_list_indexes.sql): a few thousand rows at most, however
+-- many children there are. Registered is cohort <> 0 (a child has a cohort
+-- exactly when registered).
 
 -- name: CountChildren :one
-SELECT count(*) FROM children c
-JOIN organisations o ON o.id = c.lead_organisation_id
-WHERE c.deleted_at IS NULL
-  AND ((CAST(@scope_trust AS TEXT) = '' AND CAST(@scope_board AS TEXT) = '')
-       OR o.trust_ods_code = CAST(@scope_trust AS TEXT) OR o.local_health_board_ods_code = CAST(@scope_board AS TEXT))
-  AND (CAST(@search AS BOOLEAN) = FALSE
-       OR lower(coalesce(c.first_name, '') || ' ' || coalesce(c.surname, '')) LIKE CAST(@name_pattern AS TEXT)
-       OR lower(coalesce(c.surname, '') || ' ' || coalesce(c.first_name, '')) LIKE CAST(@name_pattern AS TEXT)
-       OR c.nhs_number LIKE CAST(@number_pattern AS TEXT)
-       OR upper(c.unique_reference_number) LIKE CAST(@reference_pattern AS TEXT)
-       OR c.audit_id LIKE CAST(@audit_id_pattern AS TEXT))
-  AND (CAST(@organisation_id AS BIGINT) = 0 OR c.lead_organisation_id = CAST(@organisation_id AS BIGINT))
-  AND (CAST(@cohort AS BIGINT) = 0 OR c.cohort = CAST(@cohort AS BIGINT))
-  AND (CAST(@registered AS TEXT) = '' OR (CAST(@registered AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
-  AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
-  AND (CAST(@opted_out AS TEXT) = 'all' OR (CAST(@opted_out AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL));
+SELECT CAST(coalesce(sum(k.children), 0) AS BIGINT) AS children FROM child_counts k
+WHERE (CAST(@scope AS TEXT) = '' OR k.scope_code = CAST(@scope AS TEXT))
+  AND (CAST(@organisation_id AS BIGINT) = 0 OR k.lead_organisation_id = CAST(@organisation_id AS BIGINT))
+  AND (CAST(@cohort AS BIGINT) = 0 OR k.cohort = CAST(@cohort AS BIGINT))
+  AND (CAST(@registered AS TEXT) = '' OR (CAST(@registered AS TEXT) = 'yes') = (k.cohort <> 0))
+  AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = k.locked)
+  AND (CAST(@opted_out AS TEXT) = 'all' OR (CAST(@opted_out AS TEXT) = 'yes') = k.opted_out);
 
--- ChildTotals counts every child in scope, and those registered, whatever
--- the filters: the list's statistics and its "no children yet" state.
+-- ChildTotals counts every child in scope (of one organisation, if
+-- organisation_id is not 0), and those registered, whatever the filters:
+-- the list's statistics and its "no children yet" state. From child_counts,
+-- as CountChildren.
 
 -- name: ChildTotals :one
-SELECT count(*) AS total, count(c.registered_at) AS registered FROM children c
-JOIN organisations o ON o.id = c.lead_organisation_id
-WHERE c.deleted_at IS NULL
-  AND ((CAST(@scope_trust AS TEXT) = '' AND CAST(@scope_board AS TEXT) = '')
-       OR o.trust_ods_code = CAST(@scope_trust AS TEXT) OR o.local_health_board_ods_code = CAST(@scope_board AS TEXT))
-  AND (CAST(@organisation_id AS BIGINT) = 0 OR c.lead_organisation_id = CAST(@organisation_id AS BIGINT));
-
+SELECT CAST(coalesce(sum(k.children), 0) AS BIGINT) AS total,
+    CAST(coalesce(sum(CASE WHEN k.cohort <> 0 THEN k.children ELSE 0 END), 0) AS BIGINT) AS registered
+FROM child_counts k
+WHERE (CAST(@scope AS TEXT) = '' OR k.scope_code = CAST(@scope AS TEXT))
+  AND (CAST(@organisation_id AS BIGINT) = 0 OR k.lead_organisation_id = CAST(@organisation_id AS BIGINT));

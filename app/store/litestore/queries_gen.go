@@ -283,13 +283,288 @@ func (q queries) UnlockChild(ctx context.Context, arg store.UnlockChildParams) (
 	return v, mapErr(err)
 }
 
-func (q queries) ListChildren(ctx context.Context, arg store.ListChildrenParams) ([]store.ChildListItem, error) {
-	rows, err := q.q.ListChildren(ctx, litedb.ListChildrenParams(arg))
+func (q queries) ListChildrenByAuditIDAsc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByAuditIDAsc(ctx, litedb.ListChildrenByAuditIDAscParams(arg))
 	out := make([]store.ChildListItem, len(rows))
 	for i, r := range rows {
 		out[i] = store.ChildListItem(r)
 	}
 	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByAuditIDDesc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByAuditIDDesc(ctx, litedb.ListChildrenByAuditIDDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByNameAsc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByNameAsc(ctx, litedb.ListChildrenByNameAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByNameDesc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByNameDesc(ctx, litedb.ListChildrenByNameDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByNHSNumberAsc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByNHSNumberAsc(ctx, litedb.ListChildrenByNHSNumberAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByNHSNumberDesc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByNHSNumberDesc(ctx, litedb.ListChildrenByNHSNumberDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByDateOfBirthAsc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByDateOfBirthAsc(ctx, litedb.ListChildrenByDateOfBirthAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByDateOfBirthDesc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByDateOfBirthDesc(ctx, litedb.ListChildrenByDateOfBirthDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByCohortAsc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByCohortAsc(ctx, litedb.ListChildrenByCohortAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByCohortDesc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByCohortDesc(ctx, litedb.ListChildrenByCohortDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByOrganisationAsc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByOrganisationAsc(ctx, litedb.ListChildrenByOrganisationAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByOrganisationDesc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByOrganisationDesc(ctx, litedb.ListChildrenByOrganisationDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByStatusAsc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByStatusAsc(ctx, litedb.ListChildrenByStatusAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByStatusDesc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByStatusDesc(ctx, litedb.ListChildrenByStatusDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByAuditIDAsc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByAuditIDAsc(ctx, litedb.ListChildrenInScopeByAuditIDAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByAuditIDDesc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByAuditIDDesc(ctx, litedb.ListChildrenInScopeByAuditIDDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByNameAsc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByNameAsc(ctx, litedb.ListChildrenInScopeByNameAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByNameDesc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByNameDesc(ctx, litedb.ListChildrenInScopeByNameDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByNHSNumberAsc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByNHSNumberAsc(ctx, litedb.ListChildrenInScopeByNHSNumberAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByNHSNumberDesc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByNHSNumberDesc(ctx, litedb.ListChildrenInScopeByNHSNumberDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByDateOfBirthAsc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByDateOfBirthAsc(ctx, litedb.ListChildrenInScopeByDateOfBirthAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByDateOfBirthDesc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByDateOfBirthDesc(ctx, litedb.ListChildrenInScopeByDateOfBirthDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByCohortAsc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByCohortAsc(ctx, litedb.ListChildrenInScopeByCohortAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByCohortDesc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByCohortDesc(ctx, litedb.ListChildrenInScopeByCohortDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByOrganisationAsc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByOrganisationAsc(ctx, litedb.ListChildrenInScopeByOrganisationAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByOrganisationDesc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByOrganisationDesc(ctx, litedb.ListChildrenInScopeByOrganisationDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByStatusAsc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByStatusAsc(ctx, litedb.ListChildrenInScopeByStatusAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByStatusDesc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByStatusDesc(ctx, litedb.ListChildrenInScopeByStatusDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenMatchingByNameAsc(ctx context.Context, arg store.ListChildrenMatchingByNameParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenMatchingByNameAsc(ctx, litedb.ListChildrenMatchingByNameAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenMatchingByNameDesc(ctx context.Context, arg store.ListChildrenMatchingByNameParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenMatchingByNameDesc(ctx, litedb.ListChildrenMatchingByNameDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenMatching(ctx context.Context, arg store.ListChildrenMatchingParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenMatching(ctx, litedb.ListChildrenMatchingParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) CountChildrenMatching(ctx context.Context, arg store.CountChildrenMatchingParams) (int64, error) {
+	v, err := q.q.CountChildrenMatching(ctx, litedb.CountChildrenMatchingParams(arg))
+	return v, mapErr(err)
 }
 
 func (q queries) CountChildren(ctx context.Context, arg store.CountChildrenParams) (int64, error) {

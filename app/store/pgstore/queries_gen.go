@@ -283,13 +283,288 @@ func (q queries) UnlockChild(ctx context.Context, arg store.UnlockChildParams) (
 	return v, mapErr(err)
 }
 
-func (q queries) ListChildren(ctx context.Context, arg store.ListChildrenParams) ([]store.ChildListItem, error) {
-	rows, err := q.q.ListChildren(ctx, pgdb.ListChildrenParams(arg))
+func (q queries) ListChildrenByAuditIDAsc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByAuditIDAsc(ctx, pgdb.ListChildrenByAuditIDAscParams(arg))
 	out := make([]store.ChildListItem, len(rows))
 	for i, r := range rows {
 		out[i] = store.ChildListItem(r)
 	}
 	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByAuditIDDesc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByAuditIDDesc(ctx, pgdb.ListChildrenByAuditIDDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByNameAsc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByNameAsc(ctx, pgdb.ListChildrenByNameAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByNameDesc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByNameDesc(ctx, pgdb.ListChildrenByNameDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByNHSNumberAsc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByNHSNumberAsc(ctx, pgdb.ListChildrenByNHSNumberAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByNHSNumberDesc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByNHSNumberDesc(ctx, pgdb.ListChildrenByNHSNumberDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByDateOfBirthAsc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByDateOfBirthAsc(ctx, pgdb.ListChildrenByDateOfBirthAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByDateOfBirthDesc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByDateOfBirthDesc(ctx, pgdb.ListChildrenByDateOfBirthDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByCohortAsc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByCohortAsc(ctx, pgdb.ListChildrenByCohortAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByCohortDesc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByCohortDesc(ctx, pgdb.ListChildrenByCohortDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByOrganisationAsc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByOrganisationAsc(ctx, pgdb.ListChildrenByOrganisationAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByOrganisationDesc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByOrganisationDesc(ctx, pgdb.ListChildrenByOrganisationDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByStatusAsc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByStatusAsc(ctx, pgdb.ListChildrenByStatusAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByStatusDesc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByStatusDesc(ctx, pgdb.ListChildrenByStatusDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByAuditIDAsc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByAuditIDAsc(ctx, pgdb.ListChildrenInScopeByAuditIDAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByAuditIDDesc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByAuditIDDesc(ctx, pgdb.ListChildrenInScopeByAuditIDDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByNameAsc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByNameAsc(ctx, pgdb.ListChildrenInScopeByNameAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByNameDesc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByNameDesc(ctx, pgdb.ListChildrenInScopeByNameDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByNHSNumberAsc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByNHSNumberAsc(ctx, pgdb.ListChildrenInScopeByNHSNumberAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByNHSNumberDesc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByNHSNumberDesc(ctx, pgdb.ListChildrenInScopeByNHSNumberDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByDateOfBirthAsc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByDateOfBirthAsc(ctx, pgdb.ListChildrenInScopeByDateOfBirthAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByDateOfBirthDesc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByDateOfBirthDesc(ctx, pgdb.ListChildrenInScopeByDateOfBirthDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByCohortAsc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByCohortAsc(ctx, pgdb.ListChildrenInScopeByCohortAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByCohortDesc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByCohortDesc(ctx, pgdb.ListChildrenInScopeByCohortDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByOrganisationAsc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByOrganisationAsc(ctx, pgdb.ListChildrenInScopeByOrganisationAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByOrganisationDesc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByOrganisationDesc(ctx, pgdb.ListChildrenInScopeByOrganisationDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByStatusAsc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByStatusAsc(ctx, pgdb.ListChildrenInScopeByStatusAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByStatusDesc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByStatusDesc(ctx, pgdb.ListChildrenInScopeByStatusDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenMatchingByNameAsc(ctx context.Context, arg store.ListChildrenMatchingByNameParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenMatchingByNameAsc(ctx, pgdb.ListChildrenMatchingByNameAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenMatchingByNameDesc(ctx context.Context, arg store.ListChildrenMatchingByNameParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenMatchingByNameDesc(ctx, pgdb.ListChildrenMatchingByNameDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenMatching(ctx context.Context, arg store.ListChildrenMatchingParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenMatching(ctx, pgdb.ListChildrenMatchingParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) CountChildrenMatching(ctx context.Context, arg store.CountChildrenMatchingParams) (int64, error) {
+	v, err := q.q.CountChildrenMatching(ctx, pgdb.CountChildrenMatchingParams(arg))
+	return v, mapErr(err)
 }
 
 func (q queries) CountChildren(ctx context.Context, arg store.CountChildrenParams) (int64, error) {

@@ -57,6 +57,21 @@ type Child struct {
 	Version                       int64
 	DeletedAt                     *time.Time
 	OptedOutAt                    *time.Time
+	NameKey                       *string
+	FirstNameKey                  *string
+	NumberKey                     *string
+	StatusKey                     *int64
+	ScopeCode                     string
+	OrganisationKey               string
+}
+
+type ChildCount struct {
+	LeadOrganisationID int64
+	Cohort             int64
+	Locked             bool
+	OptedOut           bool
+	ScopeCode          string
+	Children           int64
 }
 
 type ChildTransfer struct {

@@ -14,17 +14,15 @@ import (
 
 const childTotals = `-- name: ChildTotals :one
 
-SELECT count(*) AS total, count(c.registered_at) AS registered FROM children c
-JOIN organisations o ON o.id = c.lead_organisation_id
-WHERE c.deleted_at IS NULL
-  AND ((CAST($1 AS TEXT) = '' AND CAST($2 AS TEXT) = '')
-       OR o.trust_ods_code = CAST($1 AS TEXT) OR o.local_health_board_ods_code = CAST($2 AS TEXT))
-  AND (CAST($3 AS BIGINT) = 0 OR c.lead_organisation_id = CAST($3 AS BIGINT))
+SELECT CAST(coalesce(sum(k.children), 0) AS BIGINT) AS total,
+    CAST(coalesce(sum(CASE WHEN k.cohort <> 0 THEN k.children ELSE 0 END), 0) AS BIGINT) AS registered
+FROM child_counts k
+WHERE (CAST($1 AS TEXT) = '' OR k.scope_code = CAST($1 AS TEXT))
+  AND (CAST($2 AS BIGINT) = 0 OR k.lead_organisation_id = CAST($2 AS BIGINT))
 `
 
 type ChildTotalsParams struct {
-	ScopeTrust     string
-	ScopeBoard     string
+	Scope          string
 	OrganisationID int64
 }
 
@@ -33,67 +31,57 @@ type ChildTotalsRow struct {
 	Registered int64
 }
 
-// ChildTotals counts every child in scope, and those registered, whatever
-// the filters: the list's statistics and its "no children yet" state.
+// ChildTotals counts every child in scope (of one organisation, if
+// organisation_id is not 0), and those registered, whatever the filters:
+// the list's statistics and its "no children yet" state. From child_counts,
+// as CountChildren.
 func (q *Queries) ChildTotals(ctx context.Context, arg ChildTotalsParams) (ChildTotalsRow, error) {
-	row := q.db.QueryRow(ctx, childTotals, arg.ScopeTrust, arg.ScopeBoard, arg.OrganisationID)
+	row := q.db.QueryRow(ctx, childTotals, arg.Scope, arg.OrganisationID)
 	var i ChildTotalsRow
 	err := row.Scan(&i.Total, &i.Registered)
 	return i, err
 }
 
 const countChildren = `-- name: CountChildren :one
-SELECT count(*) FROM children c
-JOIN organisations o ON o.id = c.lead_organisation_id
-WHERE c.deleted_at IS NULL
-  AND ((CAST($1 AS TEXT) = '' AND CAST($2 AS TEXT) = '')
-       OR o.trust_ods_code = CAST($1 AS TEXT) OR o.local_health_board_ods_code = CAST($2 AS TEXT))
-  AND (CAST($3 AS BOOLEAN) = FALSE
-       OR lower(coalesce(c.first_name, '') || ' ' || coalesce(c.surname, '')) LIKE CAST($4 AS TEXT)
-       OR lower(coalesce(c.surname, '') || ' ' || coalesce(c.first_name, '')) LIKE CAST($4 AS TEXT)
-       OR c.nhs_number LIKE CAST($5 AS TEXT)
-       OR upper(c.unique_reference_number) LIKE CAST($6 AS TEXT)
-       OR c.audit_id LIKE CAST($7 AS TEXT))
-  AND (CAST($8 AS BIGINT) = 0 OR c.lead_organisation_id = CAST($8 AS BIGINT))
-  AND (CAST($9 AS BIGINT) = 0 OR c.cohort = CAST($9 AS BIGINT))
-  AND (CAST($10 AS TEXT) = '' OR (CAST($10 AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
-  AND (CAST($11 AS TEXT) = '' OR (CAST($11 AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
-  AND (CAST($12 AS TEXT) = 'all' OR (CAST($12 AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
+
+SELECT CAST(coalesce(sum(k.children), 0) AS BIGINT) AS children FROM child_counts k
+WHERE (CAST($1 AS TEXT) = '' OR k.scope_code = CAST($1 AS TEXT))
+  AND (CAST($2 AS BIGINT) = 0 OR k.lead_organisation_id = CAST($2 AS BIGINT))
+  AND (CAST($3 AS BIGINT) = 0 OR k.cohort = CAST($3 AS BIGINT))
+  AND (CAST($4 AS TEXT) = '' OR (CAST($4 AS TEXT) = 'yes') = (k.cohort <> 0))
+  AND (CAST($5 AS TEXT) = '' OR (CAST($5 AS TEXT) = 'yes') = k.locked)
+  AND (CAST($6 AS TEXT) = 'all' OR (CAST($6 AS TEXT) = 'yes') = k.opted_out)
 `
 
 type CountChildrenParams struct {
-	ScopeTrust       string
-	ScopeBoard       string
-	Search           bool
-	NamePattern      string
-	NumberPattern    string
-	ReferencePattern string
-	AuditIDPattern   string
-	OrganisationID   int64
-	Cohort           int64
-	Registered       string
-	Locked           string
-	OptedOut         string
+	Scope          string
+	OrganisationID int64
+	Cohort         int64
+	Registered     string
+	Locked         string
+	OptedOut       string
 }
 
+// The case list's pages, with a search or without, are the generated
+// queries of queries/*/children_list.sql (app/store/internal/listgen).
+//
+// CountChildren counts the children matching the list's filters, without a
+// search, by adding up child_counts (kept exact by triggers, see
+// 00007_children_list_indexes.sql): a few thousand rows at most, however
+// many children there are. Registered is cohort <> 0 (a child has a cohort
+// exactly when registered).
 func (q *Queries) CountChildren(ctx context.Context, arg CountChildrenParams) (int64, error) {
 	row := q.db.QueryRow(ctx, countChildren,
-		arg.ScopeTrust,
-		arg.ScopeBoard,
-		arg.Search,
-		arg.NamePattern,
-		arg.NumberPattern,
-		arg.ReferencePattern,
-		arg.AuditIDPattern,
+		arg.Scope,
 		arg.OrganisationID,
 		arg.Cohort,
 		arg.Registered,
 		arg.Locked,
 		arg.OptedOut,
 	)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
+	var children int64
+	err := row.Scan(&children)
+	return children, err
 }
 
 const getChild = `-- name: GetChild :one
@@ -212,9 +200,9 @@ type InsertChildParams struct {
 // Opted-out children (spec 11.2, child_lifecycle.sql) are left out of the case
 // list unless OptedOut is 'yes' (only them) or 'all'.
 //
-// Scope parameters, as in user_admin.sql: ScopeTrust and ScopeBoard both
-// empty mean every organisation; otherwise children whose lead organisation
-// is in that trust (England) or health board (Wales).
+// The case list's scope is one parameter, scope: ” means every
+// organisation; otherwise children whose lead organisation is in that trust
+// (England) or health board (Wales), kept on each child as scope_code.
 func (q *Queries) InsertChild(ctx context.Context, arg InsertChildParams) (int64, error) {
 	row := q.db.QueryRow(ctx, insertChild,
 		arg.AuditID,
@@ -305,147 +293,6 @@ func (q *Queries) InsertChildIfNew(ctx context.Context, arg InsertChildIfNewPara
 		return 0, err
 	}
 	return result.RowsAffected(), nil
-}
-
-const listChildren = `-- name: ListChildren :many
-
-SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
-    coalesce(c.unique_reference_number, '') AS unique_reference_number,
-    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
-    c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
-    CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name,
-    CAST(CASE WHEN CAST($1 AS BOOLEAN) THEN '' ELSE CASE CAST($2 AS TEXT)
-        WHEN 'audit_id' THEN c.audit_id
-        WHEN 'nhs_number' THEN coalesce(c.nhs_number, c.unique_reference_number, '')
-        WHEN 'date_of_birth' THEN coalesce(CAST(c.date_of_birth AS TEXT), '')
-        WHEN 'cohort' THEN coalesce(CASE WHEN c.cohort < 10 THEN '00' WHEN c.cohort < 100 THEN '0' ELSE '' END || CAST(c.cohort AS TEXT), '')
-        WHEN 'organisation' THEN lower(o.name)
-        WHEN 'status' THEN CASE WHEN c.opted_out_at IS NOT NULL THEN '3' WHEN c.locked_at IS NOT NULL THEN '2' WHEN c.registered_at IS NOT NULL THEN '1' ELSE '0' END
-        ELSE lower(coalesce(c.surname, '') || ' ' || coalesce(c.first_name, '')) END END AS TEXT) AS sort_up,
-    CAST(CASE WHEN CAST($1 AS BOOLEAN) THEN CASE CAST($2 AS TEXT)
-        WHEN 'audit_id' THEN c.audit_id
-        WHEN 'nhs_number' THEN coalesce(c.nhs_number, c.unique_reference_number, '')
-        WHEN 'date_of_birth' THEN coalesce(CAST(c.date_of_birth AS TEXT), '')
-        WHEN 'cohort' THEN coalesce(CASE WHEN c.cohort < 10 THEN '00' WHEN c.cohort < 100 THEN '0' ELSE '' END || CAST(c.cohort AS TEXT), '')
-        WHEN 'organisation' THEN lower(o.name)
-        WHEN 'status' THEN CASE WHEN c.opted_out_at IS NOT NULL THEN '3' WHEN c.locked_at IS NOT NULL THEN '2' WHEN c.registered_at IS NOT NULL THEN '1' ELSE '0' END
-        ELSE lower(coalesce(c.surname, '') || ' ' || coalesce(c.first_name, '')) END ELSE '' END AS TEXT) AS sort_down
-FROM children c
-JOIN organisations o ON o.id = c.lead_organisation_id
-WHERE c.deleted_at IS NULL
-  AND ((CAST($3 AS TEXT) = '' AND CAST($4 AS TEXT) = '')
-       OR o.trust_ods_code = CAST($3 AS TEXT) OR o.local_health_board_ods_code = CAST($4 AS TEXT))
-  AND (CAST($5 AS BOOLEAN) = FALSE
-       OR lower(coalesce(c.first_name, '') || ' ' || coalesce(c.surname, '')) LIKE CAST($6 AS TEXT)
-       OR lower(coalesce(c.surname, '') || ' ' || coalesce(c.first_name, '')) LIKE CAST($6 AS TEXT)
-       OR c.nhs_number LIKE CAST($7 AS TEXT)
-       OR upper(c.unique_reference_number) LIKE CAST($8 AS TEXT)
-       OR c.audit_id LIKE CAST($9 AS TEXT))
-  AND (CAST($10 AS BIGINT) = 0 OR c.lead_organisation_id = CAST($10 AS BIGINT))
-  AND (CAST($11 AS BIGINT) = 0 OR c.cohort = CAST($11 AS BIGINT))
-  AND (CAST($12 AS TEXT) = '' OR (CAST($12 AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
-  AND (CAST($13 AS TEXT) = '' OR (CAST($13 AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
-  AND (CAST($14 AS TEXT) = 'all' OR (CAST($14 AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
-ORDER BY sort_up ASC, sort_down DESC, c.id ASC
-LIMIT $16 OFFSET $15
-`
-
-type ListChildrenParams struct {
-	Descending       bool
-	SortColumn       string
-	ScopeTrust       string
-	ScopeBoard       string
-	Search           bool
-	NamePattern      string
-	NumberPattern    string
-	ReferencePattern string
-	AuditIDPattern   string
-	OrganisationID   int64
-	Cohort           int64
-	Registered       string
-	Locked           string
-	OptedOut         string
-	PageOffset       int64
-	PageLimit        int64
-}
-
-type ListChildrenRow struct {
-	ID                    int64
-	AuditID               string
-	NHSNumber             string
-	UniqueReferenceNumber string
-	FirstName             string
-	Surname               string
-	DateOfBirth           *store.Date
-	Sex                   *int64
-	Cohort                *int64
-	Registered            bool
-	Locked                bool
-	OptedOut              bool
-	OrganisationOds       string
-	OrganisationName      string
-	SortUp                string
-	SortDown              string
-}
-
-// The case list. The search is one of: a name pattern (lower-case), NHS
-// number digits, or an audit ID prefix; patterns that do not apply are ”
-// and match nothing. Sort keys are text computed in the select list (sqlc's
-// SQLite parser drops parameters in ORDER BY), one ascending, one
-// descending, the other ”.
-func (q *Queries) ListChildren(ctx context.Context, arg ListChildrenParams) ([]ListChildrenRow, error) {
-	rows, err := q.db.Query(ctx, listChildren,
-		arg.Descending,
-		arg.SortColumn,
-		arg.ScopeTrust,
-		arg.ScopeBoard,
-		arg.Search,
-		arg.NamePattern,
-		arg.NumberPattern,
-		arg.ReferencePattern,
-		arg.AuditIDPattern,
-		arg.OrganisationID,
-		arg.Cohort,
-		arg.Registered,
-		arg.Locked,
-		arg.OptedOut,
-		arg.PageOffset,
-		arg.PageLimit,
-	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []ListChildrenRow
-	for rows.Next() {
-		var i ListChildrenRow
-		if err := rows.Scan(
-			&i.ID,
-			&i.AuditID,
-			&i.NHSNumber,
-			&i.UniqueReferenceNumber,
-			&i.FirstName,
-			&i.Surname,
-			&i.DateOfBirth,
-			&i.Sex,
-			&i.Cohort,
-			&i.Registered,
-			&i.Locked,
-			&i.OptedOut,
-			&i.OrganisationOds,
-			&i.OrganisationName,
-			&i.SortUp,
-			&i.SortDown,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
 }
 
 const lockChild = `-- name: LockChild :execrows
