@@ -22,6 +22,8 @@ type Deps struct {
 	Auth   *auth.Service
 	Mail   mail.Sender // nil keeps email in the outbox
 	Logger *slog.Logger
+	// KPI scores children (the kpi_score job); nil leaves the job out.
+	KPI KPIScorer
 }
 
 // Register adds every worker to workers.
@@ -30,6 +32,9 @@ func Register(workers *river.Workers, d Deps) {
 	river.AddWorker(workers, &EmailWorker{Store: d.Store, Sender: d.Mail, Logger: d.Logger})
 	river.AddWorker(workers, &PurgeSessionsWorker{Auth: d.Auth})
 	river.AddWorker(workers, &PurgeChildrenWorker{Store: d.Store, Logger: d.Logger})
+	if d.KPI != nil {
+		river.AddWorker(workers, &ScoreKPIWorker{Scorer: d.KPI})
+	}
 }
 
 // Periodic lists the jobs River inserts on a schedule.

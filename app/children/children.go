@@ -44,7 +44,7 @@ var (
 // IsConflict reports whether err is one of the refusals above.
 func IsConflict(err error) bool {
 	for _, e := range []error{ErrLocked, ErrPastDeadline, ErrStale, ErrAlreadyRegistered, ErrNotRegistered, ErrAlreadyLocked, ErrNotLocked,
-		ErrOptedOut, ErrTransferPending, ErrNoTransfer, ErrJerseyTransfer, ErrRestoreExpired} {
+		ErrOptedOut, ErrTransferPending, ErrNoTransfer, ErrJerseyTransfer, ErrRestoreExpired, ErrNotRegisteredForms} {
 		if errors.Is(err, e) {
 			return true
 		}
@@ -295,3 +295,33 @@ func timeDisplay(t *time.Time) string {
 	}
 	return t.In(london).Format("2 January 2006 at 15:04")
 }
+
+// ErrNotRegisteredForms refuses audit answers for a child not registered:
+// the forms exist from registration (decisions.md).
+var ErrNotRegisteredForms = errors.New("This child is not registered yet. Register them before answering the audit forms.")
+
+// Authorize loads a child the actor may view and checks they may do action
+// to it. With write set, it also refuses a child that may not be changed
+// today (opted out, locked, past its deadline) or is not registered.
+// Other packages that keep a child's data use it, inside their transaction.
+func (s *Service) Authorize(ctx context.Context, q store.Queries, a access.Actor, id int64, action access.Action, write bool) (store.Child, store.Organisation, error) {
+	c, o, p, err := s.load(ctx, q, a, id)
+	if err != nil {
+		return c, o, err
+	}
+	if !access.Allowed(a, action, p) {
+		return c, o, ErrForbidden
+	}
+	if write {
+		if err := readOnly(c, s.today()); err != nil {
+			return c, o, err
+		}
+		if c.RegisteredAt == nil {
+			return c, o, ErrNotRegisteredForms
+		}
+	}
+	return c, o, nil
+}
+
+// Today is the current date in the UK.
+func (s *Service) Today() time.Time { return s.today() }

@@ -68,7 +68,20 @@ func (s *Service) OptOut(ctx context.Context, me Me, id int64) error {
 		if rows == 0 {
 			return ErrStale
 		}
-		_, err = tx.DeleteChildTransfers(ctx, c.ID)
-		return err
+		if _, err = tx.DeleteChildTransfers(ctx, c.ID); err != nil {
+			return err
+		}
+		// The audit answers and their history go too (spec 11.2): only the
+		// row that keeps the child counted stays.
+		if err := tx.DeleteChildAnswers(ctx, c.ID); err != nil {
+			return err
+		}
+		if err := tx.DeleteChildRows(ctx, c.ID); err != nil {
+			return err
+		}
+		if err := tx.DeleteChildAnswerChanges(ctx, c.ID); err != nil {
+			return err
+		}
+		return tx.DeleteKPIResult(ctx, c.ID)
 	})
 }

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"time"
 
+	"clinaudit/app/answers"
+	"clinaudit/app/children"
 	"clinaudit/app/config"
 	"clinaudit/app/jobsui"
 	"clinaudit/app/store"
@@ -49,7 +51,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 		return err
 	}
 	riverWorkers := river.NewWorkers()
-	jobs.Register(riverWorkers, jobs.Deps{Store: s, Auth: authSvc, Mail: sender, Logger: log.With("component", "jobs")})
+	scorer := &answers.Service{Store: s, Children: &children.Service{Store: s, Now: time.Now}}
+	jobs.Register(riverWorkers, jobs.Deps{Store: s, Auth: authSvc, Mail: sender, Logger: log.With("component", "jobs"), KPI: scorer})
 	if err := s.ConfigureJobs(store.JobsConfig{Workers: riverWorkers, MaxWorkers: workers, PeriodicJobs: jobs.Periodic(), Logger: log.With("component", "jobs")}); err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ package refdata
 import (
 	"context"
 	"crypto/sha256"
-	"embed"
+
 	"encoding/csv"
 	"encoding/hex"
 	"errors"
@@ -19,18 +19,18 @@ import (
 	"strings"
 	"time"
 
+	"clinaudit/app/refdata/data"
 	"clinaudit/app/store"
 )
 
-//go:embed data/*.csv
-var files embed.FS
+var files = data.Files
 
 // metaKey records, in app_meta, the checksum of the data last loaded.
 const metaKey = "refdata_checksum"
 
 // Checksum identifies this build's reference data.
 func Checksum() string {
-	names, _ := fs.Glob(files, "data/*.csv")
+	names, _ := fs.Glob(files, "*.csv")
 	sort.Strings(names)
 	h := sha256.New()
 	for _, n := range names {
@@ -144,7 +144,7 @@ func each(file string, fn func(context.Context, store.Tx, *row) error) func(cont
 
 // readRows reads one embedded CSV file into rows keyed by its header.
 func readRows(file string) ([]row, error) {
-	f, err := files.Open("data/" + file)
+	f, err := files.Open(file)
 	if err != nil {
 		return nil, err
 	}

@@ -57,11 +57,11 @@ func TestChecksumIsStable(t *testing.T) {
 // SNOMED CT-derived lists are licensed content and must not be embedded.
 func TestNoSNOMEDContentEmbedded(t *testing.T) {
 	for _, name := range []string{"epilepsy_causes.csv", "epilepsy_causes_supplementary.csv", "comorbidities_ui_whitelist.csv"} {
-		if _, err := files.Open("data/" + name); err == nil {
+		if _, err := files.Open(name); err == nil {
 			t.Errorf("%s is embedded", name)
 		}
 	}
-	b, _ := files.ReadFile("data/medicines.csv")
+	b, _ := files.ReadFile("medicines.csv")
 	if strings.Contains(string(b), "snomed") {
 		t.Error("medicines.csv carries SNOMED concept ids")
 	}

@@ -37,6 +37,8 @@ type Queries interface {
 	AccountQueries
 	UserAdminQueries
 	ChildQueries
+	AnswerQueries
+	KPIResultQueries
 	ChildLifecycleQueries
 
 	GetMeta(ctx context.Context, key string) (string, error)

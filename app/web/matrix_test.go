@@ -46,6 +46,7 @@ const (
 	whoOptOutChild   // opt a child out
 	whoDeleteChild   // delete a child
 	whoRestoreChild  // see deleted children and restore them
+	whoEditAudit     // answer the audit forms, add and remove their rows
 )
 
 type route struct {
@@ -108,6 +109,13 @@ var matrix = []route{
 	{"GET", "/children/:id/delete", whoDeleteChild, true},
 	{"POST", "/children/:id/delete", whoDeleteChild, true},
 	{"POST", "/children/:id/restore", whoRestoreChild, true}, // a deleted child at the place
+	{"GET", "/children/:id/audit", whoViewChild, true},
+	{"GET", "/children/:id/history", whoViewChild, true},
+	{"GET", "/children/:id/forms/:form", whoViewChild, true},
+	{"GET", "/children/:id/forms/:form/question", whoViewChild, true},
+	{"POST", "/children/:id/forms/:form/answer", whoEditAudit, true},
+	{"POST", "/children/:id/forms/:form/rows", whoEditAudit, true},
+	{"POST", "/children/:id/forms/:form/rows/:row/remove", whoEditAudit, true},
 }
 
 // Who may manage staff: written out, not read from the policy.
@@ -253,7 +261,7 @@ func TestAccessMatrix(t *testing.T) {
 			n, dob, now := nhs(), store.Date{Year: 2015, Month: 5, Day: 3}, time.Now()
 			p := store.InsertChildParams{AuditID: children.NewAuditID(), NHSNumber: &n, FirstName: "Mat", Surname: "Rix",
 				DateOfBirth: &dob, Sex: 1, Postcode: "ZZ993WZ", Ethnicity: "Z", LeadOrganisationID: o.ID, CreatedAt: now}
-			if strings.HasSuffix(path, "/lock") || strings.HasSuffix(path, "/unlock") {
+			if strings.HasSuffix(path, "/lock") || strings.HasSuffix(path, "/unlock") || strings.Contains(path, "/forms/") {
 				fpa, c := store.NewDate(today), int64(recruiting)
 				p.FirstPaediatricAssessmentDate, p.EligibilityConfirmed, p.Cohort, p.RegisteredAt = &fpa, true, &c, &now
 			}
@@ -350,6 +358,15 @@ func TestAccessMatrix(t *testing.T) {
 						path = strings.Replace(path, ":id", fmt.Sprint(targets[place].ID), 1)
 					}
 					switch {
+					case strings.Contains(r.path, "/forms/:form"):
+						path = strings.Replace(strings.Replace(path, ":form", "management", 1), ":row", "999999", 1)
+						form.Set("key", "management.0.has_an_aed_been_given")
+						form.Set("management.0.has_an_aed_been_given", "true")
+						form.Set("list", "list-antiepilepsy_medicines-maintenance")
+						form.Set("client_key", fmt.Sprint(time.Now().UnixNano()))
+						if strings.HasSuffix(r.path, "/question") {
+							path += "?key=management.0.has_an_aed_been_given"
+						}
 					case r.path == "/children" && r.method == "POST":
 						form = childForm(nhs())
 					case strings.HasSuffix(r.path, "/transfer") && r.method == "POST":
@@ -378,7 +395,7 @@ func TestAccessMatrix(t *testing.T) {
 						// every role may view children
 					case whoEditChild:
 						want = want && childEditors[act.name]
-					case whoRegisterChild, whoLockChild:
+					case whoRegisterChild, whoLockChild, whoEditAudit:
 						want = want && childRegistrars[act.name]
 					case whoTransferChild:
 						want = want && childTransferers[act.name]

@@ -86,6 +86,13 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/children/:id/delete", in, s.handleChildDeleteForm)
 	app.Post("/children/:id/delete", in, s.handleChildDelete)
 	app.Post("/children/:id/restore", in, s.handleChildRestore)
+	app.Get("/children/:id/audit", in, s.handleAuditTasks)
+	app.Get("/children/:id/history", in, s.handleAuditHistory)
+	app.Get("/children/:id/forms/:form", in, s.handleAuditForm)
+	app.Get("/children/:id/forms/:form/question", in, s.handleAuditQuestion)
+	app.Post("/children/:id/forms/:form/answer", in, s.handleAuditAnswer)
+	app.Post("/children/:id/forms/:form/rows", in, s.handleAuditAddRow)
+	app.Post("/children/:id/forms/:form/rows/:row/remove", in, s.handleAuditRemoveRow)
 
 	app.Use(s.notFound)
 }

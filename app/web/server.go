@@ -66,7 +66,9 @@ func (s *server) newFiber() *fiber.App {
 	engine := html.NewFileSystem(http.FS(templates.FS), ".html")
 	engine.AddFuncMap(template.FuncMap{"asset": static.Path, "dict": dict,
 		"roleLabel":  func(r string) string { return access.Role(r).Label() },
-		"eventLabel": auth.EventLabel})
+		"eventLabel": auth.EventLabel,
+		"list":       func(items ...string) []string { return items },
+		"title":      capitalise})
 	return fiber.New(fiber.Config{
 		Views:                 engine,
 		ViewsLayout:           "layouts/base",

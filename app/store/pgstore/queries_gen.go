@@ -577,6 +577,104 @@ func (q queries) ChildTotals(ctx context.Context, arg store.ChildTotalsParams) (
 	return store.ChildTotals(row), mapErr(err)
 }
 
+func (q queries) BumpChildVersion(ctx context.Context, arg store.BumpChildVersionParams) (int64, error) {
+	v, err := q.q.BumpChildVersion(ctx, pgdb.BumpChildVersionParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ListAnswers(ctx context.Context, arg int64) ([]store.ListAnswersRow, error) {
+	rows, err := q.q.ListAnswers(ctx, arg)
+	out := make([]store.ListAnswersRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.ListAnswersRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildRows(ctx context.Context, arg int64) ([]store.ListChildRowsRow, error) {
+	rows, err := q.q.ListChildRows(ctx, arg)
+	out := make([]store.ListChildRowsRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.ListChildRowsRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) UpsertAnswer(ctx context.Context, arg store.UpsertAnswerParams) error {
+	return mapErr(q.q.UpsertAnswer(ctx, pgdb.UpsertAnswerParams(arg)))
+}
+
+func (q queries) DeleteAnswer(ctx context.Context, arg store.DeleteAnswerParams) error {
+	return mapErr(q.q.DeleteAnswer(ctx, pgdb.DeleteAnswerParams(arg)))
+}
+
+func (q queries) InsertChildRow(ctx context.Context, arg store.InsertChildRowParams) (int64, error) {
+	v, err := q.q.InsertChildRow(ctx, pgdb.InsertChildRowParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetChildRowByClientKey(ctx context.Context, arg store.GetChildRowByClientKeyParams) (store.GetChildRowByClientKeyRow, error) {
+	row, err := q.q.GetChildRowByClientKey(ctx, pgdb.GetChildRowByClientKeyParams(arg))
+	return store.GetChildRowByClientKeyRow(row), mapErr(err)
+}
+
+func (q queries) DeleteChildRow(ctx context.Context, arg store.DeleteChildRowParams) (int64, error) {
+	v, err := q.q.DeleteChildRow(ctx, pgdb.DeleteChildRowParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) DeleteRowAnswers(ctx context.Context, arg store.DeleteRowAnswersParams) error {
+	return mapErr(q.q.DeleteRowAnswers(ctx, pgdb.DeleteRowAnswersParams(arg)))
+}
+
+func (q queries) InsertAnswerChange(ctx context.Context, arg store.InsertAnswerChangeParams) error {
+	return mapErr(q.q.InsertAnswerChange(ctx, pgdb.InsertAnswerChangeParams(arg)))
+}
+
+func (q queries) ListAnswerChanges(ctx context.Context, arg store.ListAnswerChangesParams) ([]store.ListAnswerChangesRow, error) {
+	rows, err := q.q.ListAnswerChanges(ctx, pgdb.ListAnswerChangesParams(arg))
+	out := make([]store.ListAnswerChangesRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.ListAnswerChangesRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListAnswerChangeAuthors(ctx context.Context, arg int64) ([]store.ListAnswerChangeAuthorsRow, error) {
+	rows, err := q.q.ListAnswerChangeAuthors(ctx, arg)
+	out := make([]store.ListAnswerChangeAuthorsRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.ListAnswerChangeAuthorsRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) DeleteChildAnswers(ctx context.Context, arg int64) error {
+	return mapErr(q.q.DeleteChildAnswers(ctx, arg))
+}
+
+func (q queries) DeleteChildRows(ctx context.Context, arg int64) error {
+	return mapErr(q.q.DeleteChildRows(ctx, arg))
+}
+
+func (q queries) DeleteChildAnswerChanges(ctx context.Context, arg int64) error {
+	return mapErr(q.q.DeleteChildAnswerChanges(ctx, arg))
+}
+
+func (q queries) UpsertKPIResult(ctx context.Context, arg store.UpsertKPIResultParams) (int64, error) {
+	v, err := q.q.UpsertKPIResult(ctx, pgdb.UpsertKPIResultParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetKPIResult(ctx context.Context, arg int64) (store.KpiResult, error) {
+	row, err := q.q.GetKPIResult(ctx, arg)
+	return store.KpiResult(row), mapErr(err)
+}
+
+func (q queries) DeleteKPIResult(ctx context.Context, arg int64) error {
+	return mapErr(q.q.DeleteKPIResult(ctx, arg))
+}
+
 func (q queries) InsertChildTransfer(ctx context.Context, arg store.InsertChildTransferParams) (int64, error) {
 	v, err := q.q.InsertChildTransfer(ctx, pgdb.InsertChildTransferParams(arg))
 	return v, mapErr(err)

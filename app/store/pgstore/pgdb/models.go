@@ -10,6 +10,32 @@ import (
 	"clinaudit/app/store"
 )
 
+type Answer struct {
+	ChildID   int64
+	Section   string
+	RowID     int64
+	Field     string
+	Value     string
+	Version   int64
+	UpdatedAt time.Time
+	UpdatedBy *int64
+}
+
+type AnswerChange struct {
+	ID        int64
+	ChildID   int64
+	Section   string
+	RowID     int64
+	Field     string
+	OldValue  *string
+	NewValue  *string
+	Cause     string
+	Version   int64
+	ChangedAt time.Time
+	ChangedBy *int64
+	RequestID string
+}
+
 type AppMetum struct {
 	Key       string
 	Value     string
@@ -74,6 +100,15 @@ type ChildCount struct {
 	Children           int64
 }
 
+type ChildRow struct {
+	ID        int64
+	ChildID   int64
+	Section   string
+	ClientKey string
+	CreatedAt time.Time
+	CreatedBy *int64
+}
+
 type ChildTransfer struct {
 	ID                 int64
 	ChildID            int64
@@ -113,6 +148,34 @@ type IntegratedCareBoard struct {
 	ODSCode string
 	GSSCode string
 	Name    string
+}
+
+type KpiResult struct {
+	ChildID                                      int64
+	RulesVersion                                 string
+	DataVersion                                  int64
+	ComputedAt                                   time.Time
+	PaediatricianWithExpertiseInEpilepsies       *int64
+	EpilepsySpecialistNurse                      *int64
+	TertiaryInput                                *int64
+	EpilepsySurgeryReferral                      *int64
+	Ecg                                          *int64
+	Mri                                          *int64
+	AssessmentOfMentalHealthIssues               *int64
+	MentalHealthSupport                          *int64
+	SodiumValproate                              *int64
+	ComprehensiveCarePlanningAgreement           *int64
+	PatientHeldIndividualisedEpilepsyDocument    *int64
+	PatientCarerParentAgreementToTheCarePlanning *int64
+	CarePlanningHasBeenUpdatedWhenNecessary      *int64
+	ComprehensiveCarePlanningContent             *int64
+	ParentalProlongedSeizuresCarePlan            *int64
+	WaterSafety                                  *int64
+	FirstAid                                     *int64
+	GeneralParticipationAndRisk                  *int64
+	ServiceContactDetails                        *int64
+	Sudep                                        *int64
+	SchoolIndividualHealthcarePlan               *int64
 }
 
 type LocalHealthBoard struct {

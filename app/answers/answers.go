@@ -1,0 +1,214 @@
+// Package answers keeps the answers of a child's audit forms: it loads a
+// child's record, saves one answer at a time (checked by package forms, in
+// one transaction with its audit-trail rows and the KPI job it causes),
+// adds and removes rows, detects two people changing the same answer, and
+// lists the history. Access and the child's state (locked, past its
+// deadline, opted out, not registered) are checked by children.Authorize on
+// every call.
+package answers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"clinaudit/app/access"
+	"clinaudit/app/audit"
+	"clinaudit/app/children"
+	"clinaudit/app/forms"
+	"clinaudit/app/progress"
+	"clinaudit/app/store"
+)
+
+// Service keeps answers.
+type Service struct {
+	Store    store.Store
+	Children *children.Service
+	Now      func() time.Time
+	// Organisations answers whether an ODS code names an organisation (the
+	// Milestones centres); nil accepts any code the store knows.
+	Organisations func(ctx context.Context, q store.Queries, ods string) bool
+}
+
+// Meta is who last changed one answer, and at which version of the child.
+type Meta struct {
+	Version int64
+	At      time.Time
+	By      string
+}
+
+// Loaded is a child's record as one moment saw it.
+type Loaded struct {
+	Child        store.Child
+	Organisation store.Organisation
+	Record       *forms.Record
+	Meta         map[forms.Key]Meta
+	Audit        *audit.Child
+	Progress     progress.Summary
+	// Problem is set when the stored answers do not decode (they always
+	// should; the page still shows what it can).
+	Problem error
+}
+
+// Version is the child's version when it was loaded.
+func (l *Loaded) Version() int64 { return l.Child.Version }
+
+// Load reads a child's record for an actor who may view the child.
+func (s *Service) Load(ctx context.Context, a access.Actor, childID int64) (*Loaded, error) {
+	c, o, err := s.Children.Authorize(ctx, s.Store, a, childID, access.ViewChild, false)
+	if err != nil {
+		return nil, err
+	}
+	return s.read(ctx, s.Store, c, o)
+}
+
+// LoadForSystem reads a child's record with no actor (background jobs).
+func (s *Service) LoadForSystem(ctx context.Context, q store.Queries, childID int64) (*Loaded, error) {
+	c, err := q.GetChild(ctx, childID)
+	if err != nil {
+		return nil, err
+	}
+	return s.read(ctx, q, c, store.Organisation{})
+}
+
+func (s *Service) read(ctx context.Context, q store.Queries, c store.Child, o store.Organisation) (*Loaded, error) {
+	rows, err := q.ListChildRows(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	ans, err := q.ListAnswers(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	l := &Loaded{Child: c, Organisation: o, Meta: make(map[forms.Key]Meta, len(ans))}
+	rec := &forms.Record{Sections: map[string]map[string]forms.Literal{}}
+	if c.DateOfBirth != nil {
+		d := auditDate(*c.DateOfBirth)
+		rec.DateOfBirth = &d
+	}
+	if c.FirstPaediatricAssessmentDate != nil {
+		d := auditDate(*c.FirstPaediatricAssessmentDate)
+		rec.FirstAssessment = &d
+	}
+	if c.Sex != nil {
+		sex := int(*c.Sex)
+		rec.Sex = &sex
+	}
+	for _, r := range rows {
+		rec.AddRow(forms.Row{ID: r.ID, Section: r.Section, Answers: map[string]forms.Literal{}})
+	}
+	for _, a := range ans {
+		k := forms.Key{Section: a.Section, Row: a.RowID, Field: a.Field}
+		if a.RowID == 0 {
+			if rec.Sections[a.Section] == nil {
+				rec.Sections[a.Section] = map[string]forms.Literal{}
+			}
+			rec.Sections[a.Section][a.Field] = forms.Literal(a.Value)
+		} else if row := rec.Row(a.RowID); row != nil {
+			row.Answers[a.Field] = forms.Literal(a.Value)
+		}
+		l.Meta[k] = Meta{Version: a.Version, At: a.UpdatedAt, By: a.UpdatedByName}
+	}
+	l.Record = rec
+	l.refresh(s.today())
+	return l, nil
+}
+
+// refresh recomputes the audit model and progress from the record.
+func (l *Loaded) refresh(today audit.Date) {
+	child, err := l.Record.Child(caseOf(l.Child), registrationOf(l.Child))
+	if err != nil {
+		l.Problem = err
+		child = &audit.Child{}
+	}
+	l.Audit = child
+	sites := SitesOf(l.Record)
+	l.Progress = progress.Options{Sites: &sites, Today: today}.Overall(child)
+}
+
+// SitesOf is what the record's centre answers say, for progress.
+func SitesOf(rec *forms.Record) progress.Sites {
+	has := func(field string) bool { return rec.Sections["sites"][field] != nil }
+	return progress.Sites{
+		Lead:                      true,
+		GeneralPaediatricCentre:   has("site_is_general_paediatric_centre"),
+		PaediatricNeurologyCentre: has("site_is_paediatric_neurology_centre"),
+		EpilepsySurgeryCentre:     has("site_is_childrens_epilepsy_surgery_centre"),
+	}
+}
+
+func auditDate(d store.Date) audit.Date { return audit.Date{Year: d.Year, Month: d.Month, Day: d.Day} }
+
+// caseOf is the child's demographics as the audit document has them.
+func caseOf(c store.Child) *audit.Case {
+	k := &audit.Case{}
+	str := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	k.NHSNumber, k.UniqueReferenceNumber = str(c.NHSNumber), str(c.UniqueReferenceNumber)
+	k.FirstName, k.Surname = str(c.FirstName), str(c.Surname)
+	k.Postcode, k.Ethnicity = str(c.Postcode), str(c.Ethnicity)
+	if c.Sex != nil {
+		sex := int(*c.Sex)
+		k.Sex = &sex
+	}
+	if c.DateOfBirth != nil {
+		d := auditDate(*c.DateOfBirth)
+		k.DateOfBirth = &d
+	}
+	return k
+}
+
+// registrationOf is the child's registration; nil until registered, so the
+// KPIs are not scored (decisions.md).
+func registrationOf(c store.Child) *audit.Registration {
+	if c.RegisteredAt == nil {
+		return nil
+	}
+	r := &audit.Registration{}
+	if c.EligibilityConfirmed {
+		t := true
+		r.EligibilityCriteriaMet = &t
+	}
+	if c.FirstPaediatricAssessmentDate != nil {
+		d := auditDate(*c.FirstPaediatricAssessmentDate)
+		r.FirstPaediatricAssessmentDate = &d
+	}
+	return r
+}
+
+func (s *Service) today() audit.Date { return audit.DateOf(s.Children.Today()) }
+
+// ConflictError refuses a save because someone else changed the same answer
+// after the clinician saw it. It carries their answer.
+type ConflictError struct {
+	Key     forms.Key
+	Theirs  forms.Literal
+	Version int64
+	By      string
+	At      time.Time
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("%s changed this answer at %s, after you opened the form", e.By, e.At.Format("15:04"))
+}
+
+// IsConflict reports whether err is a ConflictError.
+func IsConflict(err error) bool {
+	var c *ConflictError
+	return errors.As(err, &c)
+}
+
+// jsonText is a stored answer as a nullable column value.
+func jsonText(v forms.Literal) *string {
+	if v == nil {
+		return nil
+	}
+	s := string(json.RawMessage(v))
+	return &s
+}

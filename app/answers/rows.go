@@ -1,0 +1,148 @@
+package answers
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"clinaudit/app/access"
+	"clinaudit/app/audit"
+	"clinaudit/app/children"
+	"clinaudit/app/forms"
+	"clinaudit/app/store"
+)
+
+// ErrNoSuchList refuses a row for a list the form does not show now.
+var ErrNoSuchList = errors.New("This list is not part of the form as it is now. Reload the page to see the form as it is.")
+
+// AddRow adds a row to one of the form's lists (episodes, medicines...).
+// ClientKey is the Add button's one-time key: the same key again returns the
+// row it added, so a double click or a retried request adds one row.
+type AddRow struct {
+	ChildID   int64
+	Form      *forms.Form
+	List      *forms.Question // a Rows question of Form
+	ClientKey string
+	RequestID string
+}
+
+// AddRow adds the row and returns the record with it, and the row's id.
+func (s *Service) AddRow(ctx context.Context, me children.Me, in AddRow) (*Saved, int64, error) {
+	var out *Saved
+	var rowID int64
+	err := s.Store.InTx(ctx, func(tx store.Tx) error {
+		now := s.Children.Now().UTC()
+		version, err := tx.BumpChildVersion(ctx, store.BumpChildVersionParams{ID: in.ChildID, UpdatedAt: now, UpdatedBy: &me.ID})
+		if errors.Is(err, store.ErrNotFound) {
+			return children.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		c, o, err := s.Children.Authorize(ctx, tx, me.Actor, in.ChildID, access.EditAudit, true)
+		if err != nil {
+			return err
+		}
+		l, err := s.read(ctx, tx, c, o)
+		if err != nil {
+			return err
+		}
+		if in.List == nil || in.List.Kind != forms.Rows || !in.Form.Shown(l.Record, in.List, nil) {
+			return ErrNoSuchList
+		}
+		id, err := tx.InsertChildRow(ctx, store.InsertChildRowParams{ChildID: in.ChildID, Section: in.List.RowSection,
+			ClientKey: in.ClientKey, CreatedAt: now, CreatedBy: &me.ID})
+		if errors.Is(err, store.ErrNotFound) {
+			// Added already by this key: nothing more to do.
+			existing, err := tx.GetChildRowByClientKey(ctx, store.GetChildRowByClientKeyParams{ChildID: in.ChildID, ClientKey: in.ClientKey})
+			if err != nil {
+				return err
+			}
+			rowID = existing.ID
+			out = &Saved{Loaded: l, Version: version - 1}
+			l.Child.Version = version - 1
+			return errNothingChanged
+		}
+		if err != nil {
+			return err
+		}
+		rowID = id
+		w := writeArgs{childID: in.ChildID, version: version, me: me.ID, requestID: in.RequestID, cause: "row_added"}
+		if err := tx.InsertAnswerChange(ctx, store.InsertAnswerChangeParams{ChildID: in.ChildID, Section: in.List.RowSection, RowID: id,
+			Cause: "row_added", Version: version, ChangedAt: now, ChangedBy: &me.ID, RequestID: in.RequestID}); err != nil {
+			return err
+		}
+		row := forms.Row{ID: id, Section: in.List.RowSection, Answers: map[string]forms.Literal{}}
+		l.Record.AddRow(row)
+		var eff forms.Effect
+		if f := in.List.RowFilter; f != nil {
+			// The list a row was added from is an answer fixed with it.
+			k := forms.Key{Section: row.Section, Row: id, Field: f.Field}
+			l.Record.Row(id).Answers[f.Field] = forms.Literal(f.Value)
+			eff.Changes = append(eff.Changes, forms.Change{Key: k, New: forms.Literal(f.Value)})
+		}
+		w.cause = "answer"
+		if err := s.write(ctx, tx, w, eff); err != nil {
+			return err
+		}
+		l.Child.Version = version
+		l.refresh(audit.DateOf(s.Children.Today()))
+		out = &Saved{Loaded: l, Effect: eff, Version: version}
+		return nil
+	})
+	if errors.Is(err, errNothingChanged) {
+		return out, rowID, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, rowID, nil
+}
+
+// RemoveRow deletes one row of the form's lists and its answers. Removing
+// a row that is already gone succeeds (a double click).
+func (s *Service) RemoveRow(ctx context.Context, me children.Me, childID int64, form *forms.Form, rowID int64, requestID string) (*Saved, error) {
+	var out *Saved
+	err := s.Store.InTx(ctx, func(tx store.Tx) error {
+		now := s.Children.Now().UTC()
+		version, err := tx.BumpChildVersion(ctx, store.BumpChildVersionParams{ID: childID, UpdatedAt: now, UpdatedBy: &me.ID})
+		if errors.Is(err, store.ErrNotFound) {
+			return children.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		c, o, err := s.Children.Authorize(ctx, tx, me.Actor, childID, access.EditAudit, true)
+		if err != nil {
+			return err
+		}
+		l, err := s.read(ctx, tx, c, o)
+		if err != nil {
+			return err
+		}
+		row := l.Record.Row(rowID)
+		if row == nil || !slices.Contains(form.Sections(), row.Section) {
+			l.Child.Version = version - 1
+			out = &Saved{Loaded: l, Version: version - 1}
+			return errNothingChanged
+		}
+		removed := *row
+		l.Record.Rows = slices.DeleteFunc(l.Record.Rows, func(r forms.Row) bool { return r.ID == rowID })
+		w := writeArgs{childID: childID, version: version, me: me.ID, requestID: requestID, cause: "answer"}
+		eff := forms.Effect{RemovedRows: []forms.Row{removed}}
+		if err := s.write(ctx, tx, w, eff); err != nil {
+			return err
+		}
+		l.Child.Version = version
+		l.refresh(audit.DateOf(s.Children.Today()))
+		out = &Saved{Loaded: l, Effect: eff, Version: version}
+		return nil
+	})
+	if errors.Is(err, errNothingChanged) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,238 @@
+package answers
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"clinaudit/app/access"
+	"clinaudit/app/audit"
+	"clinaudit/app/children"
+	"clinaudit/app/forms"
+	"clinaudit/app/store"
+	"clinaudit/jobs"
+)
+
+// Save is one answer as the clinician gave it.
+type Save struct {
+	ChildID int64
+	Form    *forms.Form
+	Key     forms.Key
+	Value   forms.Literal // nil: not answered
+	// Seen is the version of the child the clinician's form showed this
+	// answer at; someone else's change to the same answer after it is a
+	// conflict. A clinician who chose to overwrite sends the conflict's
+	// version.
+	Seen      int64
+	RequestID string
+	// Cause is recorded in the audit trail: "answer", or "import".
+	Cause string
+}
+
+// Saved is what a save did, with the record as it is now.
+type Saved struct {
+	*Loaded
+	Effect forms.Effect
+	// Version is the child's version after the save (unchanged when the
+	// answer was already the one given).
+	Version int64
+}
+
+// errNothingChanged rolls back a save that changed nothing (the same answer
+// again), so the child's version does not move.
+var errNothingChanged = errors.New("answers: nothing changed")
+
+// Save checks and stores one answer, with everything it clears or derives,
+// its audit-trail rows and the KPI job, in one transaction. A *forms.FieldError
+// is an answer that cannot be saved; a *ConflictError is someone else's
+// change to the same answer.
+func (s *Service) Save(ctx context.Context, me children.Me, in Save) (*Saved, error) {
+	var out *Saved
+	err := s.Store.InTx(ctx, func(tx store.Tx) error {
+		now := s.Children.Now().UTC()
+		version, err := tx.BumpChildVersion(ctx, store.BumpChildVersionParams{ID: in.ChildID, UpdatedAt: now, UpdatedBy: &me.ID})
+		if errors.Is(err, store.ErrNotFound) {
+			return children.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		c, o, err := s.Children.Authorize(ctx, tx, me.Actor, in.ChildID, access.EditAudit, true)
+		if err != nil {
+			return err
+		}
+		l, err := s.read(ctx, tx, c, o)
+		if err != nil {
+			return err
+		}
+		if err := conflict(l, in); err != nil {
+			return err
+		}
+		env := s.env(ctx, tx)
+		eff, err := in.Form.Apply(l.Record, in.Key, in.Value, env)
+		if err != nil {
+			return err
+		}
+		if len(eff.Changes) == 0 && len(eff.RemovedRows) == 0 {
+			l.Child.Version = version - 1
+			out = &Saved{Loaded: l, Version: version - 1}
+			return errNothingChanged
+		}
+		cause := in.Cause
+		if cause == "" {
+			cause = "answer"
+		}
+		if err := s.write(ctx, tx, writeArgs{childID: in.ChildID, version: version, me: me.ID, requestID: in.RequestID, cause: cause}, eff); err != nil {
+			return err
+		}
+		l.Child.Version = version
+		for _, ch := range eff.Changes {
+			if ch.New != nil {
+				l.Meta[ch.Key] = Meta{Version: version, At: now}
+			} else {
+				delete(l.Meta, ch.Key)
+			}
+		}
+		l.refresh(audit.DateOf(s.Children.Today()))
+		out = &Saved{Loaded: l, Effect: eff, Version: version}
+		return nil
+	})
+	if errors.Is(err, errNothingChanged) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// conflict is a refusal when someone else changed the answer (any field the
+// question stores) after the version the clinician saw, to something other
+// than what they are now sending.
+func conflict(l *Loaded, in Save) error {
+	q, _ := in.Form.Locate(l.Record, in.Key)
+	if q == nil {
+		return nil // Apply reports it
+	}
+	fields := q.Stores()
+	if !slices.Contains(fields, in.Key.Field) {
+		fields = []string{in.Key.Field}
+	}
+	for _, f := range fields {
+		k := forms.Key{Section: in.Key.Section, Row: in.Key.Row, Field: f}
+		m, ok := l.Meta[k]
+		if !ok || m.Version <= in.Seen {
+			continue
+		}
+		theirs := in.Form.Answer(l.Record, q, l.Record.Row(in.Key.Row))
+		if string(theirs) == string(in.Value) {
+			return nil // they gave the same answer: nothing to choose between
+		}
+		return &ConflictError{Key: in.Key, Theirs: theirs, Version: m.Version, By: nameOr(m.By), At: m.At}
+	}
+	return nil
+}
+
+func nameOr(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "Someone else"
+	}
+	return s
+}
+
+func (s *Service) env(ctx context.Context, q store.Queries) forms.Env {
+	return forms.Env{
+		Today:    s.today(),
+		Keywords: forms.SemiologyKeywords,
+		OrganisationExists: func(ods string) bool {
+			if s.Organisations != nil {
+				return s.Organisations(ctx, q, ods)
+			}
+			_, err := q.GetOrganisationByODS(ctx, ods)
+			return err == nil
+		},
+	}
+}
+
+type writeArgs struct {
+	childID, version, me int64
+	requestID, cause     string
+}
+
+// write stores an Effect: the answers, the removed rows, one audit-trail
+// row per change, and the KPI job.
+func (s *Service) write(ctx context.Context, tx store.Tx, w writeArgs, eff forms.Effect) error {
+	now := s.Children.Now().UTC()
+	by := &w.me
+	if w.me == 0 {
+		by = nil
+	}
+	for _, ch := range eff.Changes {
+		var err error
+		if ch.New == nil {
+			err = tx.DeleteAnswer(ctx, store.DeleteAnswerParams{ChildID: w.childID, Section: ch.Key.Section, RowID: ch.Key.Row, Field: ch.Key.Field})
+		} else {
+			err = tx.UpsertAnswer(ctx, store.UpsertAnswerParams{ChildID: w.childID, Section: ch.Key.Section, RowID: ch.Key.Row,
+				Field: ch.Key.Field, Value: string(ch.New), Version: w.version, UpdatedAt: now, UpdatedBy: by})
+		}
+		if err != nil {
+			return err
+		}
+		cause := w.cause
+		if ch.Cleared {
+			cause = "cleared"
+		}
+		if err := tx.InsertAnswerChange(ctx, store.InsertAnswerChangeParams{ChildID: w.childID, Section: ch.Key.Section, RowID: ch.Key.Row,
+			Field: ch.Key.Field, OldValue: jsonText(ch.Old), NewValue: jsonText(ch.New), Cause: cause, Version: w.version,
+			ChangedAt: now, ChangedBy: by, RequestID: w.requestID}); err != nil {
+			return err
+		}
+	}
+	for _, row := range eff.RemovedRows {
+		if err := s.removeRow(ctx, tx, w, row); err != nil {
+			return err
+		}
+	}
+	return s.scoreLater(ctx, tx, w.childID)
+}
+
+// removeRow deletes a row and its answers, recording each answer it held and
+// the row itself in the trail.
+func (s *Service) removeRow(ctx context.Context, tx store.Tx, w writeArgs, row forms.Row) error {
+	now := s.Children.Now().UTC()
+	by := &w.me
+	if w.me == 0 {
+		by = nil
+	}
+	for _, f := range sortedKeys(row.Answers) {
+		if err := tx.InsertAnswerChange(ctx, store.InsertAnswerChangeParams{ChildID: w.childID, Section: row.Section, RowID: row.ID,
+			Field: f, OldValue: jsonText(row.Answers[f]), Cause: "cleared", Version: w.version, ChangedAt: now, ChangedBy: by,
+			RequestID: w.requestID}); err != nil {
+			return err
+		}
+	}
+	if err := tx.DeleteRowAnswers(ctx, store.DeleteRowAnswersParams{ChildID: w.childID, RowID: row.ID}); err != nil {
+		return err
+	}
+	if _, err := tx.DeleteChildRow(ctx, store.DeleteChildRowParams{ID: row.ID, ChildID: w.childID}); err != nil {
+		return err
+	}
+	return tx.InsertAnswerChange(ctx, store.InsertAnswerChangeParams{ChildID: w.childID, Section: row.Section, RowID: row.ID,
+		Cause: "row_removed", Version: w.version, ChangedAt: now, ChangedBy: by, RequestID: w.requestID})
+}
+
+func (s *Service) scoreLater(ctx context.Context, tx store.Tx, childID int64) error {
+	args := jobs.ScoreKPIArgs{ChildID: childID}
+	opts := args.InsertOpts()
+	return tx.InsertJob(ctx, args, &opts)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,12 @@
+package store
+
+import "context"
+
+// KPIResultQueries keep each child's stored KPI results (schema 00009).
+type KPIResultQueries interface {
+	// UpsertKPIResult returns 0 rows when a newer version of the child was
+	// scored already.
+	UpsertKPIResult(ctx context.Context, arg UpsertKPIResultParams) (int64, error)
+	GetKPIResult(ctx context.Context, childID int64) (KpiResult, error)
+	DeleteKPIResult(ctx context.Context, childID int64) error
+}

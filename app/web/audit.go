@@ -1,0 +1,303 @@
+package web
+
+import (
+	"errors"
+	"strconv"
+
+	"clinaudit/app/access"
+	"clinaudit/app/answers"
+	"clinaudit/app/children"
+	"clinaudit/app/forms"
+	"clinaudit/app/staff"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// The audit forms: the task list, one page per form whose every question
+// saves itself (POST .../answer, one field at a time), rows added and
+// removed inline, and the child's history. Handlers only read the request
+// and render; package answers checks access and state and saves, package
+// forms decides what is valid and what an answer clears.
+
+func (s *server) answers() *answers.Service {
+	return &answers.Service{Store: s.Store, Children: s.children()}
+}
+
+// auditPage is what the task list and the form pages share.
+type auditPage struct {
+	page
+	Child    children.Child
+	Progress progressView
+	ReadOnly string
+	CanEdit  bool
+}
+
+func (s *server) auditPage(c *fiber.Ctx, l *answers.Loaded, title, current string) (auditPage, error) {
+	ch, err := s.children().Get(c.UserContext(), actor(c), l.Child.ID)
+	if err != nil {
+		return auditPage{}, childError(err)
+	}
+	p := auditPage{page: s.page(c, title, "children"), Child: ch, Progress: newProgressView(l, current)}
+	p.CanEdit = access.Allowed(actor(c), access.EditAudit, staff.PlaceOfOrganisation(ch.Organisation)) && ch.ReadOnly == nil && ch.Registered()
+	switch {
+	case ch.ReadOnly != nil:
+		p.ReadOnly = ch.ReadOnly.Error()
+	case !ch.Registered():
+		p.ReadOnly = children.ErrNotRegisteredForms.Error()
+	case !p.CanEdit:
+		p.ReadOnly = "You can view this child's audit forms but not change them."
+	}
+	return p, nil
+}
+
+func (s *server) loadAnswers(c *fiber.Ctx) (*answers.Loaded, error) {
+	id, err := childID(c)
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.answers().Load(c.UserContext(), actor(c), id)
+	if err != nil {
+		return nil, childError(err)
+	}
+	return l, nil
+}
+
+func (s *server) handleAuditTasks(c *fiber.Ctx) error {
+	l, err := s.loadAnswers(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.auditPage(c, l, "Audit forms", "")
+	if err != nil {
+		return err
+	}
+	return renderPage(c, "pages/audit_tasks", p)
+}
+
+type auditFormPage struct {
+	auditPage
+	Form      *forms.Form
+	Questions []questionView
+}
+
+func formOf(c *fiber.Ctx) (*forms.Form, error) {
+	f := forms.ByID(c.Params("form"))
+	if f == nil {
+		return nil, fiber.ErrNotFound
+	}
+	return f, nil
+}
+
+func (s *server) handleAuditForm(c *fiber.Ctx) error {
+	f, err := formOf(c)
+	if err != nil {
+		return err
+	}
+	l, err := s.loadAnswers(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.auditPage(c, l, f.Title, f.ID)
+	if err != nil {
+		return err
+	}
+	centres, err := s.centreOptions(c)
+	if err != nil {
+		return err
+	}
+	v := newFormView(l, f, !p.CanEdit, centres)
+	return renderPage(c, "pages/audit_form", auditFormPage{auditPage: p, Form: f, Questions: v.questions()})
+}
+
+// centreOptions lists the organisations a Milestones centre may be.
+func (s *server) centreOptions(c *fiber.Ctx) ([]optionView, error) {
+	orgs, err := s.Store.ListTransferOrganisations(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]optionView, 0, len(orgs))
+	for _, o := range orgs {
+		out = append(out, optionView{Value: o.ODSCode, Label: o.Name + " (" + o.ODSCode + ")"})
+	}
+	return out, nil
+}
+
+// saveResult is the fragment a save answers with: the message slot's new
+// content, and out-of-band the field's status and version, the follow-ups
+// the answer shows or hides, other questions it changed, and the progress.
+type saveResult struct {
+	Question  questionView
+	Status    string
+	Error     string
+	Conflict  *conflictView
+	FollowUps *questionView
+	Others    []questionView
+	Progress  *progressView
+	Version   int64
+}
+
+func (s *server) handleAuditAnswer(c *fiber.Ctx) error {
+	f, err := formOf(c)
+	if err != nil {
+		return err
+	}
+	id, err := childID(c)
+	if err != nil {
+		return err
+	}
+	key, err := forms.ParseKey(c.FormValue("key"))
+	if err != nil {
+		return fiber.NewError(fiber.StatusUnprocessableEntity, "The answer did not say which question it is for.")
+	}
+	qid := key.ID()
+	seen, _ := strconv.ParseInt(c.FormValue("v"), 10, 64)
+	svc := s.answers()
+	q := f.Question(key)
+	if q == nil {
+		return s.answerRefused(c, qid, fiber.StatusUnprocessableEntity, "This question is not on this form.")
+	}
+	var value forms.Literal
+	if c.FormValue("clear") != "1" {
+		value, err = q.Parse(key, formValues(c))
+		if err != nil {
+			return s.answerRefused(c, qid, fiber.StatusUnprocessableEntity, err.Error())
+		}
+	}
+	saved, err := svc.Save(c.UserContext(), me(c), answers.Save{ChildID: id, Form: f, Key: key, Value: value, Seen: seen, RequestID: requestIDOf(c)})
+	var fe *forms.FieldError
+	var ce *answers.ConflictError
+	switch {
+	case errors.As(err, &fe):
+		return s.answerRefused(c, qid, fiber.StatusUnprocessableEntity, fe.Message)
+	case errors.As(err, &ce):
+		return s.answerConflict(c, id, f, q, key, value, ce)
+	case errors.Is(err, children.ErrForbidden), errors.Is(err, children.ErrNotFound):
+		return childError(err)
+	case err != nil && children.IsConflict(err):
+		return s.answerRefused(c, qid, fiber.StatusConflict, err.Error())
+	case err != nil:
+		return err
+	}
+	return s.renderSaved(c, saved, f, q, key)
+}
+
+// formValues reads every value of an input name from the posted form.
+func formValues(c *fiber.Ctx) forms.Values {
+	args := c.Request().PostArgs()
+	return func(name string) []string {
+		var out []string
+		for _, b := range args.PeekMulti(name) {
+			out = append(out, string(b))
+		}
+		return out
+	}
+}
+
+func (s *server) answerRefused(c *fiber.Ctx, qid string, status int, message string) error {
+	c.Status(status)
+	return renderPartial(c, "partials/audit_saved", saveResult{Question: questionView{ID: qid}, Error: message, Status: "Not saved"})
+}
+
+func (s *server) answerConflict(c *fiber.Ctx, childID int64, f *forms.Form, q *forms.Question, key forms.Key, mine forms.Literal, ce *answers.ConflictError) error {
+	qid := key.ID()
+	base := "/children/" + strconv.FormatInt(childID, 10) + "/forms/" + f.ID
+	cv := &conflictView{Theirs: answerText(q, ce.Theirs), By: ce.By, At: ce.At.In(londonTime).Format("15:04 on 2 January 2006"),
+		Version: ce.Version, Mine: answerText(q, mine), Key: key.String(), PostURL: base + "/answer",
+		KeepURL: base + "/question?key=" + key.String()}
+	c.Status(fiber.StatusConflict)
+	return renderPartial(c, "partials/audit_saved", saveResult{Question: questionView{ID: qid, Key: key.String()}, Conflict: cv, Status: "Not saved"})
+}
+
+// renderSaved answers a successful save.
+func (s *server) renderSaved(c *fiber.Ctx, saved *answers.Saved, f *forms.Form, q *forms.Question, key forms.Key) error {
+	centres, err := s.centreOptions(c)
+	if err != nil {
+		return err
+	}
+	v := newFormView(saved.Loaded, f, false, centres)
+	var row *forms.Row
+	if key.Row != 0 {
+		row = saved.Record.Row(key.Row)
+	}
+	res := saveResult{Question: questionView{ID: key.ID(), Key: key.String()}, Status: "Saved", Version: saved.Version}
+	if saved.Version == 0 {
+		res.Version = saved.Child.Version
+	}
+	if len(q.FollowUps) > 0 {
+		qv := v.question(q, row)
+		res.FollowUps = &qv
+	}
+	res.Others = s.changedElsewhere(v, f, saved, q)
+	pv := newProgressView(saved.Loaded, f.ID)
+	pv.OOB = true
+	res.Progress = &pv
+	return renderPartial(c, "partials/audit_saved", res)
+}
+
+// changedElsewhere re-renders the shown questions, other than the one saved
+// and its follow-ups, whose answers the save changed (a derived answer,
+// such as the keywords found in an episode's description).
+func (s *server) changedElsewhere(v *formView, f *forms.Form, saved *answers.Saved, q *forms.Question) []questionView {
+	inside := map[*forms.Question]bool{q: true}
+	var mark func([]*forms.Question)
+	mark = func(qs []*forms.Question) {
+		for _, x := range qs {
+			inside[x] = true
+			mark(x.FollowUps)
+			mark(x.RowItems)
+		}
+	}
+	mark(q.FollowUps)
+	var out []questionView
+	seen := map[*forms.Question]bool{}
+	for _, ch := range saved.Effect.Changes {
+		other, shown := f.Locate(saved.Record, ch.Key)
+		if other == nil || !shown || inside[other] || seen[other] {
+			continue
+		}
+		seen[other] = true
+		var row *forms.Row
+		if ch.Key.Row != 0 {
+			row = saved.Record.Row(ch.Key.Row)
+		}
+		qv := v.question(other, row)
+		qv.OOB = true
+		out = append(out, qv)
+	}
+	return out
+}
+
+// handleAuditQuestion re-renders one question as it is stored now: the
+// "keep their answer" choice of a conflict.
+func (s *server) handleAuditQuestion(c *fiber.Ctx) error {
+	f, err := formOf(c)
+	if err != nil {
+		return err
+	}
+	key, err := forms.ParseKey(c.Query("key"))
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	l, err := s.loadAnswers(c)
+	if err != nil {
+		return err
+	}
+	q, shown := f.Locate(l.Record, key)
+	if q == nil || !shown {
+		return fiber.ErrNotFound
+	}
+	p, err := s.auditPage(c, l, f.Title, f.ID)
+	if err != nil {
+		return err
+	}
+	centres, err := s.centreOptions(c)
+	if err != nil {
+		return err
+	}
+	var row *forms.Row
+	if key.Row != 0 {
+		row = l.Record.Row(key.Row)
+	}
+	qv := newFormView(l, f, !p.CanEdit, centres).question(q, row)
+	return renderPartial(c, "partials/audit_question", qv)
+}

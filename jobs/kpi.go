@@ -1,0 +1,42 @@
+package jobs
+
+import (
+	"context"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+)
+
+// ScoreKPIArgs rescores one child's KPIs. Every save that can change them
+// inserts one, in the save's transaction; it is unique per child while one
+// is waiting, so a burst of saves scores once.
+type ScoreKPIArgs struct {
+	ChildID int64 `json:"child_id"`
+}
+
+func (ScoreKPIArgs) Kind() string { return "kpi_score" }
+
+// InsertOpts makes the job unique per child among jobs not yet finished.
+// A job already running does not absorb a new save; the scorer checks for
+// that itself (KPIScorer.ScoreChild stores the version it scored and
+// rescores while the child moves on).
+func (ScoreKPIArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateRetryable, rivertype.JobStateScheduled,
+	}}}
+}
+
+// KPIScorer scores one child and stores the result.
+type KPIScorer interface {
+	ScoreChild(ctx context.Context, childID int64) error
+}
+
+type ScoreKPIWorker struct {
+	river.WorkerDefaults[ScoreKPIArgs]
+	Scorer KPIScorer
+}
+
+func (w *ScoreKPIWorker) Work(ctx context.Context, job *river.Job[ScoreKPIArgs]) error {
+	return w.Scorer.ScoreChild(ctx, job.Args.ChildID)
+}
