@@ -7,7 +7,7 @@ SQLC := $(shell command -v sqlc 2>/dev/null || echo $(HOME)/go/bin/sqlc)
 TEST_DATABASE_URL ?= postgres://root@127.0.0.1:5432/test?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: help build run test test-sqlite test-pg bench lint generate check-generated tools assets clean
+.PHONY: help build run test test-sqlite test-pg bench bench-forms lint generate check-generated tools assets clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ test-sqlite: ## run the tests on SQLite only
 
 bench: ## run the Go benchmarks (figures go in docs/performance.md)
 	go test -run '^$$' -bench . -benchmem ./...
+
+bench-forms: ## load the audit-form save path over loopback HTTP at 16 and 64 clinicians, both engines, with the direct-database baseline
+	go test -run '^$$' -bench 'AnswerSave' -benchtime 2000x ./app/web
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }

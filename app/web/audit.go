@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"strconv"
+	"sync"
+	"time"
 
 	"clinaudit/app/access"
 	"clinaudit/app/answers"
@@ -109,8 +111,22 @@ func (s *server) handleAuditForm(c *fiber.Ctx) error {
 	return renderPage(c, "pages/audit_form", auditFormPage{auditPage: p, Form: f, Questions: v.questions()})
 }
 
+// centreCache holds the organisations a Milestones centre may be. They
+// change only with the reference data, so they are read at most every few
+// minutes rather than on every save.
+type centreCache struct {
+	mu      sync.Mutex
+	options []optionView
+	read    time.Time
+}
+
 // centreOptions lists the organisations a Milestones centre may be.
 func (s *server) centreOptions(c *fiber.Ctx) ([]optionView, error) {
+	s.centres.mu.Lock()
+	defer s.centres.mu.Unlock()
+	if s.centres.options != nil && time.Since(s.centres.read) < 5*time.Minute {
+		return s.centres.options, nil
+	}
 	orgs, err := s.Store.ListTransferOrganisations(c.UserContext())
 	if err != nil {
 		return nil, err
@@ -119,6 +135,7 @@ func (s *server) centreOptions(c *fiber.Ctx) ([]optionView, error) {
 	for _, o := range orgs {
 		out = append(out, optionView{Value: o.ODSCode, Label: o.Name + " (" + o.ODSCode + ")"})
 	}
+	s.centres.options, s.centres.read = out, time.Now()
 	return out, nil
 }
 

@@ -42,6 +42,7 @@ type Deps struct {
 // server carries Deps to the handlers.
 type server struct {
 	Deps
+	centres centreCache
 }
 
 // New builds the Fiber app with every route and middleware.
