@@ -21,6 +21,11 @@ func (s *Service) ScoreChild(ctx context.Context, childID int64) error {
 		if err != nil {
 			return err
 		}
+		if l.Child.OptedOutAt != nil {
+			// Opted out since the job was queued (spec 11.2): no result, not
+			// even one this loop stored before it saw the opt-out.
+			return s.Store.DeleteKPIResult(ctx, childID)
+		}
 		r := kpi.Score(l.Audit)
 		p := store.UpsertKPIResultParams{ChildID: childID, RulesVersion: r.RulesVersion, DataVersion: l.Child.Version,
 			ComputedAt: s.Children.Now().UTC()}
