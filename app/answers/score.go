@@ -81,3 +81,23 @@ func setOutcomes(p *store.UpsertKPIResultParams, s kpi.Scores) {
 	p.Sudep = outcomeCode(s[kpi.SUDEP])
 	p.SchoolIndividualHealthcarePlan = outcomeCode(s[kpi.SchoolIndividualHealthcarePlan])
 }
+
+// StoredScores reads a stored result back into the engine's Scores.
+func StoredScores(r store.KpiResult) kpi.Scores {
+	var s kpi.Scores
+	for m, v := range []*int64{r.PaediatricianWithExpertiseInEpilepsies, r.EpilepsySpecialistNurse, r.TertiaryInput,
+		r.EpilepsySurgeryReferral, r.Ecg, r.Mri, r.AssessmentOfMentalHealthIssues, r.MentalHealthSupport, r.SodiumValproate,
+		r.ComprehensiveCarePlanningAgreement, r.PatientHeldIndividualisedEpilepsyDocument,
+		r.PatientCarerParentAgreementToTheCarePlanning, r.CarePlanningHasBeenUpdatedWhenNecessary,
+		r.ComprehensiveCarePlanningContent, r.ParentalProlongedSeizuresCarePlan, r.WaterSafety, r.FirstAid,
+		r.GeneralParticipationAndRisk, r.ServiceContactDetails, r.Sudep, r.SchoolIndividualHealthcarePlan} {
+		var code *int
+		if v != nil {
+			n := int(*v)
+			code = &n
+		}
+		// The column's CHECK constraint allows only 0, 1, 2 and NULL.
+		s[m], _ = kpi.OutcomeFromStored(code)
+	}
+	return s
+}

@@ -84,6 +84,11 @@ func historyRowOf(ch store.ListAnswerChangesRow) historyRow {
 		return forms.Literal(*p)
 	}
 	r.Old, r.New = answerText(q, lit(ch.OldValue)), answerText(q, lit(ch.NewValue))
+	if ch.Cause == "cleared" && ch.NewValue != nil {
+		// The app set it (the other sides of a laterality, the valproate
+		// programme): nothing was cleared.
+		r.Cause = "Set by another answer"
+	}
 	return r
 }
 

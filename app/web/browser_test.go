@@ -96,3 +96,14 @@ func authApp(t *testing.T, s store.Store, https bool) (*fiber.App, *auth.Service
 	}
 	return New(Deps{Store: s, Version: "test", Auth: a, HTTPS: https, Demo: true}), a
 }
+
+// htmxPost is post as htmx sends it (the autosave of one field).
+func (b *browser) htmxPost(path string, form url.Values) response {
+	if _, ok := form["csrf"]; !ok {
+		form.Set("csrf", b.csrf)
+	}
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	return b.do(req)
+}

@@ -111,6 +111,7 @@ var matrix = []route{
 	{"POST", "/children/:id/restore", whoRestoreChild, true}, // a deleted child at the place
 	{"GET", "/children/:id/audit", whoViewChild, true},
 	{"GET", "/children/:id/history", whoViewChild, true},
+	{"GET", "/children/:id/kpis", whoViewChild, true},
 	{"GET", "/children/:id/forms/:form", whoViewChild, true},
 	{"GET", "/children/:id/forms/:form/question", whoViewChild, true},
 	{"POST", "/children/:id/forms/:form/answer", whoEditAudit, true},

@@ -88,6 +88,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/children/:id/restore", in, s.handleChildRestore)
 	app.Get("/children/:id/audit", in, s.handleAuditTasks)
 	app.Get("/children/:id/history", in, s.handleAuditHistory)
+	app.Get("/children/:id/kpis", in, s.handleAuditKPIs)
 	app.Get("/children/:id/forms/:form", in, s.handleAuditForm)
 	app.Get("/children/:id/forms/:form/question", in, s.handleAuditQuestion)
 	app.Post("/children/:id/forms/:form/answer", in, s.handleAuditAnswer)
