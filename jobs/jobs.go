@@ -35,6 +35,9 @@ func Register(workers *river.Workers, d Deps) {
 	if d.KPI != nil {
 		river.AddWorker(workers, &ScoreKPIWorker{Scorer: d.KPI})
 	}
+	if r, ok := d.KPI.(KPIRecalculator); ok {
+		river.AddWorker(workers, &RecalculateKPIsWorker{Recalculator: r})
+	}
 }
 
 // Periodic lists the jobs River inserts on a schedule.

@@ -30,6 +30,9 @@ type Service struct {
 	// Organisations answers whether an ODS code names an organisation (the
 	// Milestones centres); nil accepts any code the store knows.
 	Organisations func(ctx context.Context, q store.Queries, ods string) bool
+	// RescoreBatch is the recalculation's batch size; 0 means
+	// DefaultRescoreBatch.
+	RescoreBatch int
 }
 
 // Meta is who last changed one answer, and at which version of the child.
@@ -83,6 +86,22 @@ func (s *Service) read(ctx context.Context, q store.Queries, c store.Child, o st
 		return nil, err
 	}
 	l := &Loaded{Child: c, Organisation: o, Meta: make(map[forms.Key]Meta, len(ans))}
+	rec := newRecord(c)
+	for _, r := range rows {
+		rec.AddRow(forms.Row{ID: r.ID, Section: r.Section, Answers: map[string]forms.Literal{}})
+	}
+	for _, a := range ans {
+		setAnswer(rec, a.Section, a.RowID, a.Field, a.Value)
+		l.Meta[forms.Key{Section: a.Section, Row: a.RowID, Field: a.Field}] = Meta{Version: a.Version, At: a.UpdatedAt, By: a.UpdatedByName}
+	}
+	l.Record = rec
+	l.refresh(s.today())
+	return l, nil
+}
+
+// newRecord is an empty record of child c: the answers of the case that
+// the forms' rules read.
+func newRecord(c store.Child) *forms.Record {
 	rec := &forms.Record{Sections: map[string]map[string]forms.Literal{}}
 	if c.DateOfBirth != nil {
 		d := auditDate(*c.DateOfBirth)
@@ -96,24 +115,20 @@ func (s *Service) read(ctx context.Context, q store.Queries, c store.Child, o st
 		sex := int(*c.Sex)
 		rec.Sex = &sex
 	}
-	for _, r := range rows {
-		rec.AddRow(forms.Row{ID: r.ID, Section: r.Section, Answers: map[string]forms.Literal{}})
-	}
-	for _, a := range ans {
-		k := forms.Key{Section: a.Section, Row: a.RowID, Field: a.Field}
-		if a.RowID == 0 {
-			if rec.Sections[a.Section] == nil {
-				rec.Sections[a.Section] = map[string]forms.Literal{}
-			}
-			rec.Sections[a.Section][a.Field] = forms.Literal(a.Value)
-		} else if row := rec.Row(a.RowID); row != nil {
-			row.Answers[a.Field] = forms.Literal(a.Value)
+	return rec
+}
+
+// setAnswer puts one stored answer into rec; an answer of a row that is
+// not there is dropped.
+func setAnswer(rec *forms.Record, section string, rowID int64, field, value string) {
+	if rowID == 0 {
+		if rec.Sections[section] == nil {
+			rec.Sections[section] = map[string]forms.Literal{}
 		}
-		l.Meta[k] = Meta{Version: a.Version, At: a.UpdatedAt, By: a.UpdatedByName}
+		rec.Sections[section][field] = forms.Literal(value)
+	} else if row := rec.Row(rowID); row != nil {
+		row.Answers[field] = forms.Literal(value)
 	}
-	l.Record = rec
-	l.refresh(s.today())
-	return l, nil
 }
 
 // refresh recomputes the audit model and progress from the record.

@@ -39,6 +39,7 @@ type Queries interface {
 	ChildQueries
 	AnswerQueries
 	KPIResultQueries
+	KPIRecalculationQueries
 	ChildLifecycleQueries
 
 	GetMeta(ctx context.Context, key string) (string, error)

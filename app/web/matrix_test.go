@@ -47,6 +47,7 @@ const (
 	whoDeleteChild   // delete a child
 	whoRestoreChild  // see deleted children and restore them
 	whoEditAudit     // answer the audit forms, add and remove their rows
+	whoRecalculate   // rescore every child's KPIs
 )
 
 type route struct {
@@ -76,6 +77,8 @@ var matrix = []route{
 	{"POST", "/account/end-other-sessions", whoSignedIn, false},
 	{"POST", "/session/extend", whoSignedIn, false},
 	{"GET", "/admin/users", whoViewStaff, false},
+	{"GET", "/admin/kpi-recalculation", whoRecalculate, false},
+	{"POST", "/admin/kpi-recalculation", whoRecalculate, false},
 	{"GET", "/admin/users/new", whoManageStaff, false},
 	{"POST", "/admin/users", whoManageStaff, false},
 	{"GET", "/admin/users/:id", whoViewStaff, true},
@@ -137,6 +140,8 @@ var (
 	childRemovers = map[string]bool{"national_full": true, "lead_clinician": true, "clinician": true, "superuser": true}
 	// Deleted children: the national team with full access only.
 	childRestorers = map[string]bool{"national_full": true, "superuser": true}
+	// A national KPI recalculation: the national team with full access.
+	recalculators = map[string]bool{"national_full": true, "superuser": true}
 )
 
 // elsewhere is an organisation other than ods, out of reach of the
@@ -404,6 +409,8 @@ func TestAccessMatrix(t *testing.T) {
 						want = want && childRemovers[act.name]
 					case whoRestoreChild:
 						want = want && childRestorers[act.name]
+					case whoRecalculate:
+						want = want && recalculators[act.name]
 					}
 					if r.target && !act.national {
 						want = want && (place == "own organisation" || place == "same trust")

@@ -23,20 +23,28 @@ type page struct {
 	CSRF    string
 	// UserName is the signed-in user's name, empty when signed out.
 	UserName string
+	// UserID is the signed-in user's id (0 when signed out), on <body> as
+	// data-user: autosave.js applies answers stashed in the tab only for the
+	// user who stashed them.
+	UserID int64
 	// SessionExpires (RFC 3339) lets the page warn before an idle sign-out.
 	SessionExpires string
 	// CanViewUsers shows the Staff link, CanViewJobs the Jobs link.
 	CanViewUsers bool
 	CanViewJobs  bool
+	// CanRecalculate shows the KPI recalculation link.
+	CanRecalculate bool
 }
 
 func (s *server) page(c *fiber.Ctx, title, nav string) page {
 	p := page{Title: title, Nav: nav, Version: s.Version, Demo: s.Demo, CSRF: csrfToken(c)}
 	if id := signedIn(c); id != nil {
 		p.UserName = id.User.FirstName + " " + id.User.Surname
+		p.UserID = id.User.ID
 		p.SessionExpires = id.ExpiresAt.UTC().Format(time.RFC3339)
 		p.CanViewUsers = actor(c).Can(access.ViewUsers)
 		p.CanViewJobs = s.JobsUI != nil && actor(c).Can(access.ViewJobs)
+		p.CanRecalculate = actor(c).Can(access.RecalculateKPIs)
 	}
 	return p
 }

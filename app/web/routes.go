@@ -63,6 +63,8 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/admin/users/:id/edit", in, s.handleStaffEdit)
 	app.Post("/admin/users/:id/edit", in, s.handleStaffUpdate)
 	app.Post("/admin/users/:id/:action", in, s.handleStaffAction)
+	app.Get("/admin/kpi-recalculation", in, s.requireAction(access.RecalculateKPIs), s.handleRecalcList)
+	app.Post("/admin/kpi-recalculation", in, s.requireAction(access.RecalculateKPIs), s.handleRecalcCreate)
 	app.Get("/children", in, s.handleChildList)
 	app.Get("/children/new", in, s.handleChildNew)
 	app.Get("/children/transfers", in, s.handleChildTransfers)

@@ -24,8 +24,10 @@
  * Classes it sets on the form group (the lead's CSS styles them):
  *   .app-saving             a request for this group is in flight
  *   .app-save-failed        not saved: network error, timeout, 5xx, 401, 4xx
- *   .app-conflict           409: someone else changed it; panel in #msg-ID
- *   .nhsuk-form-group--error  422 (added), any 2xx (removed)
+ *   .app-conflict           409 with the conflict panel (#conflict-ID in
+ *                           #msg-ID): someone else changed it
+ *   .nhsuk-form-group--error  422, or a 409 without the panel (the record is
+ *                           locked, past its deadline…) (added); 2xx (removed)
  * and inside #st-ID on failure:
  *   button.app-retry.nhsuk-button.nhsuk-button--secondary.nhsuk-button--small
  *
@@ -186,8 +188,9 @@
 
   /* ---- status line ------------------------------------------------------ */
 
-  // marker records which of our messages is showing (the server's own
-  // status replaces the element and so drops it).
+  // marker records which of our messages is showing, and autosaveText its
+  // text: the server's own status (swapped in as the element's content)
+  // changes the text, which tells calmStatus not to overwrite it.
   function setStatus(group, text, marker, alert, retry) {
     const st = statusOf(group);
     if (!st) return;
@@ -211,6 +214,7 @@
       }
       st.append(' ', b);
     }
+    st.dataset.autosaveText = st.textContent;
   }
 
   function calmStatus(group, fallbackText) {
@@ -220,12 +224,16 @@
       st.setAttribute('role', 'status');
       st.setAttribute('aria-live', 'polite');
     }
-    // The server normally replaces #st-ID out of band; if it did not, do not
-    // leave "Saving…" or a failure message behind.
+    // The server normally writes #st-ID's content out of band ("Saved",
+    // "Not saved: why"); if it did not, do not leave "Saving…" or a failure
+    // message behind.
     if (st.dataset.autosaveMsg) {
-      rescueFocus(group, st);
-      st.textContent = fallbackText;
+      if (st.textContent === st.dataset.autosaveText) {
+        rescueFocus(group, st);
+        st.textContent = fallbackText;
+      }
       delete st.dataset.autosaveMsg;
+      delete st.dataset.autosaveText;
     }
   }
 
@@ -338,6 +346,10 @@
     setStatus(group, kind === 'auth' ? MSG_AUTH : MSG_FAILED, kind, true, true);
   }
 
+  // The server's conflict panel (partials/audit_saved.html) has the id
+  // conflict-ID; its other 409 answers are a plain error message.
+  const isConflictPanel = (xhr) => /\bid="conflict-/.test(xhr.responseText || '');
+
   function finish(xhr) {
     const key = inflight.get(xhr);
     if (key === undefined) return;
@@ -360,11 +372,16 @@
       calmStatus(group, '');
     } else if (status === 422 || status === 409) {
       // The server answered: its message is in #msg-ID, "Not saved" in #st-ID.
+      // A 409 is a conflict only when it carries the conflict panel; a 409
+      // for the record's state (locked, past the deadline, opted out) is a
+      // refusal, shown as an error like a 422.
       clearFailure(s, group);
       unstash(key);
-      if (status === 409) s.conflict = true;
+      const conflict = status === 409 && isConflictPanel(xhr);
+      s.conflict = conflict;
       if (!group) return;
-      group.classList.add(status === 409 ? 'app-conflict' : 'nhsuk-form-group--error');
+      group.classList.remove(conflict ? 'nhsuk-form-group--error' : 'app-conflict');
+      group.classList.add(conflict ? 'app-conflict' : 'nhsuk-form-group--error');
       calmStatus(group, 'Not saved');
     } else if (status === 401) {
       fail(key, s, group, 'auth');
@@ -573,11 +590,13 @@
   if (window.htmx) window.htmx.config.timeout = TIMEOUT_MS;
 
   function restoreStashes() {
-    // Stashes from another user of this tab are never applied.
+    // Stashes are applied only for the user who stashed them (<body
+    // data-user>): another user of this tab, or a stash whose owner is not
+    // known, is deleted unapplied.
     const user = currentUser();
     try {
-      const owner = sessionStorage.getItem(STASH_USER);
-      if (user && owner && owner !== user) clearAllStashes();
+      const owner = sessionStorage.getItem(STASH_USER) || '';
+      if (!user || owner !== user) clearAllStashes();
     } catch (e) { return; }
     if (!window.htmx) return;
     for (const group of document.querySelectorAll(GROUP)) {

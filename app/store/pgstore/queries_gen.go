@@ -675,6 +675,73 @@ func (q queries) DeleteKPIResult(ctx context.Context, arg int64) error {
 	return mapErr(q.q.DeleteKPIResult(ctx, arg))
 }
 
+func (q queries) InsertKPIRecalculation(ctx context.Context, arg store.InsertKPIRecalculationParams) (int64, error) {
+	v, err := q.q.InsertKPIRecalculation(ctx, pgdb.InsertKPIRecalculationParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetKPIRecalculation(ctx context.Context, arg int64) (store.KpiRecalculation, error) {
+	row, err := q.q.GetKPIRecalculation(ctx, arg)
+	return store.KpiRecalculation(row), mapErr(err)
+}
+
+func (q queries) ListKPIRecalculations(ctx context.Context, arg int64) ([]store.ListKPIRecalculationsRow, error) {
+	rows, err := q.q.ListKPIRecalculations(ctx, arg)
+	out := make([]store.ListKPIRecalculationsRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.ListKPIRecalculationsRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) StartKPIRecalculation(ctx context.Context, arg store.StartKPIRecalculationParams) error {
+	return mapErr(q.q.StartKPIRecalculation(ctx, pgdb.StartKPIRecalculationParams(arg)))
+}
+
+func (q queries) ProgressKPIRecalculation(ctx context.Context, arg store.ProgressKPIRecalculationParams) error {
+	return mapErr(q.q.ProgressKPIRecalculation(ctx, pgdb.ProgressKPIRecalculationParams(arg)))
+}
+
+func (q queries) FinishKPIRecalculation(ctx context.Context, arg store.FinishKPIRecalculationParams) error {
+	return mapErr(q.q.FinishKPIRecalculation(ctx, pgdb.FinishKPIRecalculationParams(arg)))
+}
+
+func (q queries) FailKPIRecalculation(ctx context.Context, arg store.FailKPIRecalculationParams) error {
+	return mapErr(q.q.FailKPIRecalculation(ctx, pgdb.FailKPIRecalculationParams(arg)))
+}
+
+func (q queries) CountChildrenToScore(ctx context.Context) (int64, error) {
+	v, err := q.q.CountChildrenToScore(ctx)
+	return v, mapErr(err)
+}
+
+func (q queries) ListChildrenToScore(ctx context.Context, arg store.ListChildrenToScoreParams) ([]store.Child, error) {
+	rows, err := q.q.ListChildrenToScore(ctx, pgdb.ListChildrenToScoreParams(arg))
+	out := make([]store.Child, len(rows))
+	for i, r := range rows {
+		out[i] = store.Child(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListAnswersOfChildren(ctx context.Context, arg store.ListAnswersOfChildrenParams) ([]store.ListAnswersOfChildrenRow, error) {
+	rows, err := q.q.ListAnswersOfChildren(ctx, pgdb.ListAnswersOfChildrenParams(arg))
+	out := make([]store.ListAnswersOfChildrenRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.ListAnswersOfChildrenRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildRowsOfChildren(ctx context.Context, arg store.ListChildRowsOfChildrenParams) ([]store.ListChildRowsOfChildrenRow, error) {
+	rows, err := q.q.ListChildRowsOfChildren(ctx, pgdb.ListChildRowsOfChildrenParams(arg))
+	out := make([]store.ListChildRowsOfChildrenRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.ListChildRowsOfChildrenRow(r)
+	}
+	return out, mapErr(err)
+}
+
 func (q queries) InsertChildTransfer(ctx context.Context, arg store.InsertChildTransferParams) (int64, error) {
 	v, err := q.q.InsertChildTransfer(ctx, pgdb.InsertChildTransferParams(arg))
 	return v, mapErr(err)

@@ -150,6 +150,19 @@ type IntegratedCareBoard struct {
 	Name    string
 }
 
+type KpiRecalculation struct {
+	ID           int64
+	RulesVersion string
+	RequestedBy  *int64
+	RequestedAt  time.Time
+	StartedAt    *time.Time
+	FinishedAt   *time.Time
+	Total        int64
+	Done         int64
+	LastChildID  int64
+	Error        string
+}
+
 type KpiResult struct {
 	ChildID                                      int64
 	RulesVersion                                 string

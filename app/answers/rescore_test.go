@@ -1,0 +1,142 @@
+package answers_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"clinaudit/app/answers"
+	"clinaudit/app/children"
+	"clinaudit/app/forms"
+	"clinaudit/app/kpi"
+	"clinaudit/app/store"
+	"clinaudit/app/store/storetest"
+
+	"github.com/riverqueue/river"
+)
+
+// A recalculation rescores every child under the current rules, in
+// batches, from the same records the forms save: each stored result then
+// equals the engine's score of the child as loaded one by one. Opted-out
+// children lose their result; deleted ones are left alone; progress is
+// recorded, and a retried run resumes after the last batch it stored.
+func TestRecalculateEveryChild(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		w := newWorld(t, s)
+		svc := w.svc()
+		svc.RescoreBatch = 2 // several batches from a handful of children
+
+		// Seven children whose answers differ where the KPIs look.
+		var ids []int64
+		for i := range 7 {
+			id := w.child(t, childOpts{unregistered: i == 6})
+			ids = append(ids, id)
+			if i == 6 {
+				continue
+			}
+			a := forms.Assessment
+			w.answer(t, id, a, "consultant_paediatrician_referral_made", lit(i%2 == 0))
+			if i%2 == 0 {
+				w.answer(t, id, a, "consultant_paediatrician_referral_date", lit(fpa.Time().AddDate(0, 0, 1).Format(time.DateOnly)))
+				w.answer(t, id, a, "consultant_paediatrician_input_achieved", lit(true))
+				days := 15 // after the referral: a fail, but for child 2 (14: a pass)
+				if i == 2 {
+					days = 14
+				}
+				w.answer(t, id, a, "consultant_paediatrician_input_date", lit(fpa.Time().AddDate(0, 0, 1+days).Format(time.DateOnly)))
+			}
+			w.answer(t, id, forms.Management, "has_been_referred_for_mental_health_support", lit(i%3 == 0))
+			ma := forms.MultiaxialDiagnosis
+			_, row := w.addRow(t, id, ma, list(ma, "episodes", ""), "e1")
+			w.save(t, carl, id, ma, key("episodes", row, "epilepsy_or_nonepilepsy_status"), lit("E"), w.version(t, id))
+		}
+		// Results under old rules, all wrong, for every child.
+		for _, id := range ids {
+			p := store.UpsertKPIResultParams{ChildID: id, RulesVersion: "old", DataVersion: w.version(t, id), ComputedAt: now.Add(-time.Hour)}
+			pass := int64(1)
+			p.PaediatricianWithExpertiseInEpilepsies, p.Mri, p.SodiumValproate = &pass, &pass, &pass
+			if _, err := s.UpsertKPIResult(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cs := &children.Service{Store: s, Now: func() time.Time { return now }}
+		if err := cs.OptOut(ctx, w.me(t, carl), ids[4]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpsertKPIResult(ctx, store.UpsertKPIResultParams{ChildID: ids[4], RulesVersion: "old", DataVersion: 1 << 30, ComputedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+
+		id, err := svc.RequestRecalculation(ctx, w.users[carl].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds("kpi_recalculate"))
+		if err != nil || len(res.Jobs) != 1 {
+			t.Fatalf("jobs queued by the request: %v %v", res, err)
+		}
+		var args struct {
+			ID int64 `json:"recalculation_id"`
+		}
+		if err := json.Unmarshal(res.Jobs[0].EncodedArgs, &args); err != nil || args.ID != id {
+			t.Errorf("job args %s, want recalculation %d", res.Jobs[0].EncodedArgs, id)
+		}
+
+		// The first attempt stored two children before it stopped: the
+		// retry must not redo them (their old results stay).
+		if err := s.ProgressKPIRecalculation(ctx, store.ProgressKPIRecalculationParams{ID: id, Done: 2, LastChildID: ids[1]}); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Recalculate(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.GetKPIRecalculation(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Total != 7 || r.Done != 7 || r.LastChildID != ids[6] || r.FinishedAt == nil || r.StartedAt == nil || r.Error != "" || r.RulesVersion != kpi.RulesVersion {
+			t.Errorf("recalculation %+v, want 7 of 7 done, finished", r)
+		}
+		for i, child := range ids {
+			got, err := s.GetKPIResult(ctx, child)
+			switch {
+			case i < 2:
+				if err != nil || got.RulesVersion != "old" {
+					t.Errorf("child %d, done before the retry, was rescored: %+v %v", i, got, err)
+				}
+			case i == 4:
+				if !errors.Is(err, store.ErrNotFound) {
+					t.Errorf("opted-out child keeps a result: %+v %v", got, err)
+				}
+			default:
+				l, lerr := svc.LoadForSystem(ctx, s, child)
+				if err != nil || lerr != nil {
+					t.Fatalf("child %d: %v %v", i, err, lerr)
+				}
+				want := kpi.Score(l.Audit).Scores
+				if answers.StoredScores(got) != want || got.RulesVersion != kpi.RulesVersion || got.DataVersion != l.Version() || !got.ComputedAt.Equal(now) {
+					t.Errorf("child %d: stored %v (%s, v%d), engine %v (v%d)", i, answers.StoredScores(got), got.RulesVersion, got.DataVersion, want, l.Version())
+				}
+			}
+		}
+		// The children differ where it matters, so equal results prove something.
+		a, _ := s.GetKPIResult(ctx, ids[2])
+		b, _ := s.GetKPIResult(ctx, ids[6])
+		if answers.StoredScores(a)[kpi.PaediatricianWithExpertiseInEpilepsies] != kpi.Pass ||
+			answers.StoredScores(b)[kpi.PaediatricianWithExpertiseInEpilepsies] != kpi.NotScored {
+			t.Error("KPI 1 is not a pass for child 2 and not scored for the unregistered child: the test data does not exercise the engine")
+		}
+
+		// Running a finished recalculation again does nothing.
+		if err := svc.Recalculate(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		list, err := s.ListKPIRecalculations(ctx, 10)
+		if err != nil || len(list) != 1 || list[0].RequestedByName != "Carl Clin" || list[0].Done != 7 {
+			t.Errorf("recalculations listed: %+v %v", list, err)
+		}
+	})
+}
