@@ -50,7 +50,7 @@ type world struct {
 	nhs   int
 }
 
-func newWorld(t *testing.T, s store.Store) *world {
+func newWorld(t testing.TB, s store.Store) *world {
 	t.Helper()
 	ctx := context.Background()
 	if err := s.ConfigureJobs(store.JobsConfig{}); err != nil {
@@ -79,7 +79,7 @@ func (w *world) svc() *answers.Service {
 	return &answers.Service{Store: w.s, Children: &children.Service{Store: w.s, Now: func() time.Time { return now }}}
 }
 
-func (w *world) me(t *testing.T, email string) children.Me {
+func (w *world) me(t testing.TB, email string) children.Me {
 	t.Helper()
 	u, ok := w.users[email]
 	if !ok {
@@ -99,7 +99,7 @@ type childOpts struct {
 
 // child inserts a girl born 3 May 2015, registered with a first assessment
 // on fpa unless told otherwise.
-func (w *world) child(t *testing.T, o childOpts) int64 {
+func (w *world) child(t testing.TB, o childOpts) int64 {
 	t.Helper()
 	ctx := context.Background()
 	if o.ods == "" {
@@ -139,7 +139,7 @@ func (w *world) child(t *testing.T, o childOpts) int64 {
 	return id
 }
 
-func (w *world) load(t *testing.T, email string, id int64) *answers.Loaded {
+func (w *world) load(t testing.TB, email string, id int64) *answers.Loaded {
 	t.Helper()
 	l, err := w.svc().Load(context.Background(), w.me(t, email).Actor, id)
 	if err != nil {
@@ -152,7 +152,7 @@ func (w *world) load(t *testing.T, email string, id int64) *answers.Loaded {
 }
 
 // save saves one answer seen at version seen, failing the test on an error.
-func (w *world) save(t *testing.T, email string, id int64, f *forms.Form, k forms.Key, v forms.Literal, seen int64) *answers.Saved {
+func (w *world) save(t testing.TB, email string, id int64, f *forms.Form, k forms.Key, v forms.Literal, seen int64) *answers.Saved {
 	t.Helper()
 	saved, err := w.svc().Save(context.Background(), w.me(t, email), answers.Save{ChildID: id, Form: f, Key: k, Value: v, Seen: seen})
 	if err != nil {
@@ -162,12 +162,12 @@ func (w *world) save(t *testing.T, email string, id int64, f *forms.Form, k form
 }
 
 // answer saves at the child's current version.
-func (w *world) answer(t *testing.T, id int64, f *forms.Form, field string, v forms.Literal) *answers.Saved {
+func (w *world) answer(t testing.TB, id int64, f *forms.Form, field string, v forms.Literal) *answers.Saved {
 	t.Helper()
 	return w.save(t, carl, id, f, key(f.Section, 0, field), v, w.version(t, id))
 }
 
-func (w *world) addRow(t *testing.T, id int64, f *forms.Form, list *forms.Question, clientKey string) (*answers.Saved, int64) {
+func (w *world) addRow(t testing.TB, id int64, f *forms.Form, list *forms.Question, clientKey string) (*answers.Saved, int64) {
 	t.Helper()
 	saved, rowID, err := w.svc().AddRow(context.Background(), w.me(t, carl), answers.AddRow{ChildID: id, Form: f, List: list, ClientKey: clientKey})
 	if err != nil {
@@ -176,7 +176,7 @@ func (w *world) addRow(t *testing.T, id int64, f *forms.Form, list *forms.Questi
 	return saved, rowID
 }
 
-func (w *world) version(t *testing.T, id int64) int64 {
+func (w *world) version(t testing.TB, id int64) int64 {
 	t.Helper()
 	c, err := w.s.GetChild(context.Background(), id)
 	if err != nil {
@@ -186,7 +186,7 @@ func (w *world) version(t *testing.T, id int64) int64 {
 }
 
 // trail is the child's audit trail, oldest first.
-func (w *world) trail(t *testing.T, id int64) []store.ListAnswerChangesRow {
+func (w *world) trail(t testing.TB, id int64) []store.ListAnswerChangesRow {
 	t.Helper()
 	h, err := w.svc().History(context.Background(), w.me(t, carl).Actor, id, answers.HistoryFilter{Limit: 1000})
 	if err != nil {
@@ -197,7 +197,7 @@ func (w *world) trail(t *testing.T, id int64) []store.ListAnswerChangesRow {
 }
 
 // stored is every answer row of the child, by key.
-func (w *world) stored(t *testing.T, id int64) map[forms.Key]string {
+func (w *world) stored(t testing.TB, id int64) map[forms.Key]string {
 	t.Helper()
 	rows, err := w.s.ListAnswers(context.Background(), id)
 	if err != nil {
@@ -211,7 +211,7 @@ func (w *world) stored(t *testing.T, id int64) map[forms.Key]string {
 }
 
 // kpiJobs counts the kpi_score jobs of each child, and checks they wait.
-func (w *world) kpiJobs(t *testing.T) map[int64]int {
+func (w *world) kpiJobs(t testing.TB) map[int64]int {
 	t.Helper()
 	res, err := w.s.ListJobs(context.Background(), river.NewJobListParams().Kinds("kpi_score").First(1000))
 	if err != nil {
@@ -233,7 +233,7 @@ func (w *world) kpiJobs(t *testing.T) map[int64]int {
 
 // checkKPI scores the child and checks the stored result is kpi.Score of
 // the child as loaded, coded 1 pass, 0 fail, 2 ineligible, NULL not scored.
-func (w *world) checkKPI(t *testing.T, id int64) map[kpi.Outcome]int {
+func (w *world) checkKPI(t testing.TB, id int64) map[kpi.Outcome]int {
 	t.Helper()
 	ctx := context.Background()
 	if err := w.svc().ScoreChild(ctx, id); err != nil {

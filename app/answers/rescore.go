@@ -1,10 +1,15 @@
 package answers
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"clinaudit/app/audit"
@@ -85,33 +90,39 @@ func (s *Service) recalculate(ctx context.Context, r store.KpiRecalculation) err
 // their results in one transaction, with progress written by record. It
 // returns how many children it scored and the last one's id.
 func (s *Service) rescoreNext(ctx context.Context, afterID int64, record func(context.Context, store.Tx, int, int64) error) (int, int64, error) {
-	batch, err := s.Store.ListChildrenToScore(ctx, store.ListChildrenToScoreParams{AfterID: afterID, MaxRows: int64(s.rescoreBatch())})
+	batch, err := ReadBatch(ctx, s.Store, afterID, s.rescoreBatch())
 	if err != nil || len(batch) == 0 {
 		return 0, afterID, err
 	}
-	first, last := batch[0].ID, batch[len(batch)-1].ID
-	rows, err := s.Store.ListChildRowsOfChildren(ctx, store.ListChildRowsOfChildrenParams{FirstID: first, LastID: last})
+	last := batch[len(batch)-1].Child.ID
+	results := scoreAll(batch)
+	now := s.Children.Now().UTC().Format(store.BulkTimeFormat)
+	var bulk []store.BulkKPIResult
+	var optedOut []int64
+	for i, b := range batch {
+		if b.Child.OptedOutAt != nil {
+			optedOut = append(optedOut, b.Child.ID)
+			continue
+		}
+		r := store.BulkKPIResult{ChildID: b.Child.ID, RulesVersion: kpi.RulesVersion, DataVersion: b.Child.Version, ComputedAt: now}
+		for m, o := range results[i] {
+			r.S[m] = outcomeCode(o)
+		}
+		bulk = append(bulk, r)
+	}
+	payload, err := json.Marshal(bulk)
 	if err != nil {
 		return 0, afterID, err
 	}
-	ans, err := s.Store.ListAnswersOfChildren(ctx, store.ListAnswersOfChildrenParams{FirstID: first, LastID: last})
-	if err != nil {
-		return 0, afterID, err
-	}
-	results := scoreAll(batch, recordsOf(batch, rows, ans))
-	now := s.Children.Now().UTC()
 	err = s.Store.InTx(ctx, func(tx store.Tx) error {
-		for i, c := range batch {
-			if c.OptedOutAt != nil {
-				if err := tx.DeleteKPIResult(ctx, c.ID); err != nil {
-					return err
-				}
-				continue
+		for _, id := range optedOut {
+			if err := tx.DeleteKPIResult(ctx, id); err != nil {
+				return err
 			}
-			p := store.UpsertKPIResultParams{ChildID: c.ID, RulesVersion: kpi.RulesVersion, DataVersion: c.Version, ComputedAt: now}
-			setOutcomes(&p, results[i])
-			if _, err := tx.UpsertKPIResult(ctx, p); err != nil {
-				return fmt.Errorf("storing child %d's result: %w", c.ID, err)
+		}
+		if len(bulk) > 0 {
+			if _, err := tx.UpsertKPIResults(ctx, string(payload)); err != nil {
+				return fmt.Errorf("storing the results of children %d to %d: %w", batch[0].Child.ID, last, err)
 			}
 		}
 		return record(ctx, tx, len(batch), last)
@@ -122,54 +133,79 @@ func (s *Service) rescoreNext(ctx context.Context, afterID int64, record func(co
 	return len(batch), last, nil
 }
 
-// recordsOf builds each child's record from the batch's rows and answers,
-// which come ordered by child.
-func recordsOf(batch []store.Child, rows []store.ListChildRowsOfChildrenRow, ans []store.ListAnswersOfChildrenRow) []*forms.Record {
-	recs := make([]*forms.Record, len(batch))
+// BatchRecord is one child's record as a recalculation reads it.
+type BatchRecord struct {
+	Child  store.Child
+	Record *forms.Record
+}
+
+// Scores is what ScoreChild would store for the record.
+func (b BatchRecord) Scores() kpi.Scores {
+	child, err := b.Record.Child(caseOf(b.Child), registrationOf(b.Child))
+	if err != nil {
+		// Stored answers always decode (each was checked when saved); if
+		// one ever does not, the child is scored as ScoreChild scores it.
+		return kpi.Score(&audit.Child{}).Scores
+	}
+	return kpi.Score(child).Scores
+}
+
+// ReadBatch reads up to size children after afterID, in id order, with
+// their rows and answers: three queries for the batch.
+func ReadBatch(ctx context.Context, q store.Queries, afterID int64, size int) ([]BatchRecord, error) {
+	kids, err := q.ListChildrenToScore(ctx, store.ListChildrenToScoreParams{AfterID: afterID, MaxRows: int64(size)})
+	if err != nil || len(kids) == 0 {
+		return nil, err
+	}
+	first, last := kids[0].ID, kids[len(kids)-1].ID
+	rows, err := q.ListChildRowsOfChildren(ctx, store.ListChildRowsOfChildrenParams{FirstID: first, LastID: last})
+	if err != nil {
+		return nil, err
+	}
+	ans, err := q.ListAnswersOfChildren(ctx, store.ListAnswersOfChildrenParams{FirstID: first, LastID: last})
+	if err != nil {
+		return nil, err
+	}
+	// Rows and answers come one text per child, ordered by child as the
+	// children are; a child with neither has no text.
+	out := make([]BatchRecord, len(kids))
 	ri, ai := 0, 0
-	for i, c := range batch {
+	for i, c := range kids {
 		rec := newRecord(c)
 		for ; ri < len(rows) && rows[ri].ChildID <= c.ID; ri++ {
 			if rows[ri].ChildID == c.ID {
-				rec.AddRow(forms.Row{ID: rows[ri].ID, Section: rows[ri].Section, Answers: map[string]forms.Literal{}})
+				if err := addRowList(rec, rows[ri].RowList); err != nil {
+					return nil, fmt.Errorf("child %d: %w", c.ID, err)
+				}
 			}
 		}
 		for ; ai < len(ans) && ans[ai].ChildID <= c.ID; ai++ {
-			if a := ans[ai]; a.ChildID == c.ID {
-				setAnswer(rec, a.Section, a.RowID, a.Field, a.Value)
+			if ans[ai].ChildID == c.ID {
+				if err := setAnswerList(rec, ans[ai].AnswerList); err != nil {
+					return nil, fmt.Errorf("child %d: %w", c.ID, err)
+				}
 			}
 		}
-		recs[i] = rec
+		out[i] = BatchRecord{Child: c, Record: rec}
 	}
-	return recs
+	return out, nil
 }
 
 // scoreAll scores the records on every core: scoring is pure, and the
 // decoding it needs is most of a recalculation's CPU.
-func scoreAll(batch []store.Child, recs []*forms.Record) []kpi.Scores {
+func scoreAll(batch []BatchRecord) []kpi.Scores {
 	out := make([]kpi.Scores, len(batch))
 	workers := min(runtime.GOMAXPROCS(0), len(batch))
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(batch); i += workers {
-				out[i] = scoreRecord(batch[i], recs[i])
+				out[i] = batch[i].Scores()
 			}
 		})
 	}
 	wg.Wait()
 	return out
-}
-
-// scoreRecord is what ScoreChild stores, for one record already read.
-func scoreRecord(c store.Child, rec *forms.Record) kpi.Scores {
-	child, err := rec.Child(caseOf(c), registrationOf(c))
-	if err != nil {
-		// Stored answers always decode (each was checked when saved); if one
-		// ever does not, the child is scored as ScoreChild would score it.
-		return kpi.Score(&audit.Child{}).Scores
-	}
-	return kpi.Score(child).Scores
 }
 
 func (s *Service) rescoreBatch() int {
@@ -180,3 +216,42 @@ func (s *Service) rescoreBatch() int {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// The separators of ListAnswersOfChildren and ListChildRowsOfChildren.
+const (
+	unitSep   = "\x1f"
+	recordSep = "\x1e"
+)
+
+// addRowList adds a child's rows, in id order (the order they were added).
+func addRowList(rec *forms.Record, list string) error {
+	var rows []forms.Row
+	for item := range strings.SplitSeq(list, recordSep) {
+		id, section, ok := strings.Cut(item, unitSep)
+		n, err := strconv.ParseInt(id, 10, 64)
+		if !ok || err != nil {
+			return fmt.Errorf("bad row %q", item)
+		}
+		rows = append(rows, forms.Row{ID: n, Section: section, Answers: map[string]forms.Literal{}})
+	}
+	slices.SortFunc(rows, func(a, b forms.Row) int { return cmp.Compare(a.ID, b.ID) })
+	for _, r := range rows {
+		rec.AddRow(r)
+	}
+	return nil
+}
+
+func setAnswerList(rec *forms.Record, list string) error {
+	for item := range strings.SplitSeq(list, recordSep) {
+		parts := strings.SplitN(item, unitSep, 4)
+		if len(parts) != 4 {
+			return fmt.Errorf("bad answer %q", item)
+		}
+		row, err := strconv.ParseInt(parts[1], 10, 64)
+		if err != nil {
+			return fmt.Errorf("bad answer %q", item)
+		}
+		setAnswer(rec, parts[0], row, parts[2], parts[3])
+	}
+	return nil
+}

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // FieldError is one problem with one field of a document. Path is
@@ -260,6 +262,9 @@ func (d *decoder) value(path string, raw json.RawMessage, field reflect.Value) {
 		d.stringList(path, raw, field)
 		return
 	}
+	if fastValue(raw, field) {
+		return
+	}
 	err := json.Unmarshal(raw, field.Addr().Interface())
 	if err == nil {
 		return
@@ -347,3 +352,66 @@ func jsonKind(raw []byte) string {
 }
 
 func isNull(raw []byte) bool { return string(bytes.TrimSpace(raw)) == "null" }
+
+// fastValue decodes the commonest plain values (true, false, null, a whole
+// number, a string with no escapes) without encoding/json, which costs a
+// reflection walk per field; anything else it leaves to value.
+func fastValue(raw json.RawMessage, field reflect.Value) bool {
+	switch field.Type() {
+	case boolPtrType:
+		switch string(raw) {
+		case "true", "false":
+			b := string(raw) == "true"
+			field.Set(reflect.ValueOf(&b))
+			return true
+		}
+	case intPtrType:
+		if !plainInteger(raw) {
+			break
+		}
+		if n, err := strconv.Atoi(string(raw)); err == nil {
+			field.Set(reflect.ValueOf(&n))
+			return true
+		}
+	case stringPtrType:
+		if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && bytes.IndexByte(raw[1:len(raw)-1], '\\') < 0 &&
+			bytes.IndexByte(raw[1:len(raw)-1], '"') < 0 && utf8.Valid(raw) && !hasControl(raw) {
+			s := string(raw[1 : len(raw)-1])
+			field.Set(reflect.ValueOf(&s))
+			return true
+		}
+	}
+	if string(raw) == "null" {
+		field.SetZero()
+		return true
+	}
+	return false
+}
+
+// plainInteger: a JSON whole number (no sign but minus, no leading zero,
+// no fraction or exponent).
+func plainInteger(raw []byte) bool {
+	digits := raw
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || (digits[0] == '0' && len(digits) > 1) {
+		return false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// hasControl: JSON strings may not hold raw control characters.
+func hasControl(raw []byte) bool {
+	for _, c := range raw {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
+}

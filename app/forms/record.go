@@ -1,7 +1,6 @@
 package forms
 
 import (
-	"bytes"
 	"encoding/json"
 	"maps"
 	"slices"
@@ -160,19 +159,17 @@ func objectOf(m map[string]Literal) map[string]json.RawMessage {
 }
 
 // Child decodes the record, with the case and registration given, into the
-// audit model that progress and the KPIs read. It goes through
-// audit.Decode, the same checks an imported document gets.
+// audit model that progress and the KPIs read. It makes the same checks an
+// imported document gets (audit.DecodeParts is audit.Decode for a document
+// already in parts).
 func (r *Record) Child(c *audit.Case, reg *audit.Registration) (*audit.Child, error) {
-	doc := r.Document()
-	if c != nil {
-		doc["case"] = c
+	p := audit.Parts{Case: c, Registration: reg, Forms: map[string]map[string]json.RawMessage{},
+		Rows: map[string][]map[string]json.RawMessage{}}
+	for _, s := range documentSections {
+		p.Forms[s] = objectOf(r.Sections[s])
 	}
-	if reg != nil {
-		doc["registration"] = reg
+	for _, row := range r.Rows {
+		p.Rows[row.Section] = append(p.Rows[row.Section], objectOf(row.Answers))
 	}
-	data, err := json.Marshal(doc)
-	if err != nil {
-		return nil, err
-	}
-	return audit.Decode(bytes.NewReader(data))
+	return audit.DecodeParts(p)
 }

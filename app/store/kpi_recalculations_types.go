@@ -71,12 +71,11 @@ type ListAnswersOfChildrenParams struct {
 	LastID  int64
 }
 
+// ListAnswersOfChildrenRow is one child's answers: items joined by U+001E,
+// each "section U+001F row_id U+001F field U+001F value".
 type ListAnswersOfChildrenRow struct {
-	ChildID int64
-	Section string
-	RowID   int64
-	Field   string
-	Value   string
+	ChildID    int64
+	AnswerList string
 }
 
 type ListChildRowsOfChildrenParams struct {
@@ -84,8 +83,9 @@ type ListChildRowsOfChildrenParams struct {
 	LastID  int64
 }
 
+// ListChildRowsOfChildrenRow is one child's rows: items joined by U+001E,
+// each "id U+001F section", in no particular order.
 type ListChildRowsOfChildrenRow struct {
 	ChildID int64
-	ID      int64
-	Section string
+	RowList string
 }

@@ -7,6 +7,9 @@ type KPIResultQueries interface {
 	// UpsertKPIResult returns 0 rows when a newer version of the child was
 	// scored already.
 	UpsertKPIResult(ctx context.Context, arg UpsertKPIResultParams) (int64, error)
+	// UpsertKPIResults is UpsertKPIResult for a batch, in one statement:
+	// results is the JSON of []BulkKPIResult.
+	UpsertKPIResults(ctx context.Context, results string) (int64, error)
 	GetKPIResult(ctx context.Context, childID int64) (KpiResult, error)
 	DeleteKPIResult(ctx context.Context, childID int64) error
 }

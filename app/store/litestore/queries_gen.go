@@ -666,6 +666,11 @@ func (q queries) UpsertKPIResult(ctx context.Context, arg store.UpsertKPIResultP
 	return v, mapErr(err)
 }
 
+func (q queries) UpsertKPIResults(ctx context.Context, arg string) (int64, error) {
+	v, err := q.q.UpsertKPIResults(ctx, arg)
+	return v, mapErr(err)
+}
+
 func (q queries) GetKPIResult(ctx context.Context, arg int64) (store.KpiResult, error) {
 	row, err := q.q.GetKPIResult(ctx, arg)
 	return store.KpiResult(row), mapErr(err)
