@@ -50,39 +50,19 @@ func (s *Service) AddRow(ctx context.Context, me children.Me, in AddRow) (*Saved
 		if in.List == nil || in.List.Kind != forms.Rows || !in.Form.Shown(l.Record, in.List, nil) {
 			return ErrNoSuchList
 		}
-		id, err := tx.InsertChildRow(ctx, store.InsertChildRowParams{ChildID: in.ChildID, Section: in.List.RowSection,
-			ClientKey: in.ClientKey, CreatedAt: now, CreatedBy: &me.ID})
-		if errors.Is(err, store.ErrNotFound) {
-			// Added already by this key: nothing more to do.
-			existing, err := tx.GetChildRowByClientKey(ctx, store.GetChildRowByClientKeyParams{ChildID: in.ChildID, ClientKey: in.ClientKey})
-			if err != nil {
-				return err
-			}
-			rowID = existing.ID
-			out = &Saved{Loaded: l, Version: version - 1}
-			l.Child.Version = version - 1
-			return errNothingChanged
-		}
+		w := writeArgs{childID: in.ChildID, version: version, me: me.ID, requestID: in.RequestID, cause: "answer"}
+		id, eff, added, err := s.addRow(ctx, tx, l, w, in.List, in.ClientKey)
 		if err != nil {
 			return err
 		}
 		rowID = id
-		w := writeArgs{childID: in.ChildID, version: version, me: me.ID, requestID: in.RequestID, cause: "row_added"}
-		if err := tx.InsertAnswerChange(ctx, store.InsertAnswerChangeParams{ChildID: in.ChildID, Section: in.List.RowSection, RowID: id,
-			Cause: "row_added", Version: version, ChangedAt: now, ChangedBy: &me.ID, RequestID: in.RequestID}); err != nil {
-			return err
+		if !added {
+			// Added already by this key: nothing more to do.
+			out = &Saved{Loaded: l, Version: version - 1}
+			l.Child.Version = version - 1
+			return errNothingChanged
 		}
-		row := forms.Row{ID: id, Section: in.List.RowSection, Answers: map[string]forms.Literal{}}
-		l.Record.AddRow(row)
-		var eff forms.Effect
-		if f := in.List.RowFilter; f != nil {
-			// The list a row was added from is an answer fixed with it.
-			k := forms.Key{Section: row.Section, Row: id, Field: f.Field}
-			l.Record.Row(id).Answers[f.Field] = forms.Literal(f.Value)
-			eff.Changes = append(eff.Changes, forms.Change{Key: k, New: forms.Literal(f.Value)})
-		}
-		w.cause = "answer"
-		if err := s.write(ctx, tx, w, eff); err != nil {
+		if err := s.scoreLater(ctx, tx, in.ChildID); err != nil {
 			return err
 		}
 		l.Child.Version = version
@@ -97,6 +77,37 @@ func (s *Service) AddRow(ctx context.Context, me children.Me, in AddRow) (*Saved
 		return nil, 0, err
 	}
 	return out, rowID, nil
+}
+
+// addRow adds a row to list on the record l holds, with its audit-trail
+// row and the answer its list fixes (stored with cause w.cause), at
+// w.version. When clientKey added a row already, added is false and id is
+// that row; nothing is written. It inserts no KPI job: the caller does.
+// AddRow and Import share it.
+func (s *Service) addRow(ctx context.Context, tx store.Tx, l *Loaded, w writeArgs, list *forms.Question, clientKey string) (id int64, eff forms.Effect, added bool, err error) {
+	now := s.Children.Now().UTC()
+	id, err = tx.InsertChildRow(ctx, store.InsertChildRowParams{ChildID: w.childID, Section: list.RowSection,
+		ClientKey: clientKey, CreatedAt: now, CreatedBy: w.by()})
+	if errors.Is(err, store.ErrNotFound) {
+		existing, err := tx.GetChildRowByClientKey(ctx, store.GetChildRowByClientKeyParams{ChildID: w.childID, ClientKey: clientKey})
+		return existing.ID, eff, false, err
+	}
+	if err != nil {
+		return 0, eff, false, err
+	}
+	if err := tx.InsertAnswerChange(ctx, store.InsertAnswerChangeParams{ChildID: w.childID, Section: list.RowSection, RowID: id,
+		Cause: "row_added", Version: w.version, ChangedAt: now, ChangedBy: w.by(), RequestID: w.requestID}); err != nil {
+		return 0, eff, false, err
+	}
+	row := forms.Row{ID: id, Section: list.RowSection, Answers: map[string]forms.Literal{}}
+	l.Record.AddRow(row)
+	if f := list.RowFilter; f != nil {
+		// The list a row was added from is an answer fixed with it.
+		k := forms.Key{Section: row.Section, Row: id, Field: f.Field}
+		l.Record.Row(id).Answers[f.Field] = forms.Literal(f.Value)
+		eff.Changes = append(eff.Changes, forms.Change{Key: k, New: forms.Literal(f.Value)})
+	}
+	return id, eff, true, s.writeEffect(ctx, tx, w, eff)
 }
 
 // RemoveRow deletes one row of the form's lists and its answers. Removing

@@ -69,8 +69,12 @@ func (s *Service) Save(ctx context.Context, me children.Me, in Save) (*Saved, er
 		if err := conflict(l, in); err != nil {
 			return err
 		}
-		env := s.env(ctx, tx)
-		eff, err := in.Form.Apply(l.Record, in.Key, in.Value, env)
+		cause := in.Cause
+		if cause == "" {
+			cause = "answer"
+		}
+		w := writeArgs{childID: in.ChildID, version: version, me: me.ID, requestID: in.RequestID, cause: cause}
+		eff, err := s.applyAnswer(ctx, tx, l, w, in.Form, in.Key, in.Value, s.env(ctx, tx))
 		if err != nil {
 			return err
 		}
@@ -79,21 +83,10 @@ func (s *Service) Save(ctx context.Context, me children.Me, in Save) (*Saved, er
 			out = &Saved{Loaded: l, Version: version - 1}
 			return errNothingChanged
 		}
-		cause := in.Cause
-		if cause == "" {
-			cause = "answer"
-		}
-		if err := s.write(ctx, tx, writeArgs{childID: in.ChildID, version: version, me: me.ID, requestID: in.RequestID, cause: cause}, eff); err != nil {
+		if err := s.scoreLater(ctx, tx, in.ChildID); err != nil {
 			return err
 		}
 		l.Child.Version = version
-		for _, ch := range eff.Changes {
-			if ch.New != nil {
-				l.Meta[ch.Key] = Meta{Version: version, At: now}
-			} else {
-				delete(l.Meta, ch.Key)
-			}
-		}
 		l.refresh(audit.DateOf(s.Children.Today()))
 		out = &Saved{Loaded: l, Effect: eff, Version: version}
 		return nil
@@ -155,19 +148,57 @@ func (s *Service) env(ctx context.Context, q store.Queries) forms.Env {
 	}
 }
 
+// applyAnswer checks one answer against the record l holds (forms.Apply)
+// and stores everything it changes with its audit-trail rows, at
+// w.version, keeping l's record and meta current. It changes nothing when
+// the answer is refused, and inserts no KPI job: the caller does, once.
+// Save and Import share it.
+func (s *Service) applyAnswer(ctx context.Context, tx store.Tx, l *Loaded, w writeArgs, f *forms.Form, k forms.Key, v forms.Literal, env forms.Env) (forms.Effect, error) {
+	eff, err := f.Apply(l.Record, k, v, env)
+	if err != nil || len(eff.Changes) == 0 && len(eff.RemovedRows) == 0 {
+		return eff, err
+	}
+	if err := s.writeEffect(ctx, tx, w, eff); err != nil {
+		return eff, err
+	}
+	now := s.Children.Now().UTC()
+	for _, ch := range eff.Changes {
+		if ch.New != nil {
+			l.Meta[ch.Key] = Meta{Version: w.version, At: now}
+		} else {
+			delete(l.Meta, ch.Key)
+		}
+	}
+	return eff, nil
+}
+
 type writeArgs struct {
 	childID, version, me int64
 	requestID, cause     string
 }
 
-// write stores an Effect: the answers, the removed rows, one audit-trail
-// row per change, and the KPI job.
-func (s *Service) write(ctx context.Context, tx store.Tx, w writeArgs, eff forms.Effect) error {
-	now := s.Children.Now().UTC()
-	by := &w.me
+// by is who the trail records: nobody (NULL, "the system") for the
+// command line's actor, which has no account.
+func (w writeArgs) by() *int64 {
 	if w.me == 0 {
-		by = nil
+		return nil
 	}
+	return &w.me
+}
+
+// write stores an Effect (writeEffect) and inserts the KPI job.
+func (s *Service) write(ctx context.Context, tx store.Tx, w writeArgs, eff forms.Effect) error {
+	if err := s.writeEffect(ctx, tx, w, eff); err != nil {
+		return err
+	}
+	return s.scoreLater(ctx, tx, w.childID)
+}
+
+// writeEffect stores an Effect: the answers, the removed rows, and one
+// audit-trail row per change.
+func (s *Service) writeEffect(ctx context.Context, tx store.Tx, w writeArgs, eff forms.Effect) error {
+	now := s.Children.Now().UTC()
+	by := w.by()
 	for _, ch := range eff.Changes {
 		var err error
 		if ch.New == nil {
@@ -194,17 +225,14 @@ func (s *Service) write(ctx context.Context, tx store.Tx, w writeArgs, eff forms
 			return err
 		}
 	}
-	return s.scoreLater(ctx, tx, w.childID)
+	return nil
 }
 
 // removeRow deletes a row and its answers, recording each answer it held and
 // the row itself in the trail.
 func (s *Service) removeRow(ctx context.Context, tx store.Tx, w writeArgs, row forms.Row) error {
 	now := s.Children.Now().UTC()
-	by := &w.me
-	if w.me == 0 {
-		by = nil
-	}
+	by := w.by()
 	for _, f := range sortedKeys(row.Answers) {
 		if err := tx.InsertAnswerChange(ctx, store.InsertAnswerChangeParams{ChildID: w.childID, Section: row.Section, RowID: row.ID,
 			Field: f, OldValue: jsonText(row.Answers[f]), Cause: "cleared", Version: w.version, ChangedAt: now, ChangedBy: by,

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"time"
 
 	"clinaudit/app/config"
@@ -33,6 +34,8 @@ var commands = []config.Command{
 	{Name: "user add --email E --role ROLE [--org ODS] [--superuser] --first-name F --surname S", Summary: "create an account and print its invite link (how the first superuser is made)"},
 	{Name: "user unlock --email E", Summary: "clear the sign-in locks on an account"},
 	{Name: "kpi score [--explain] < child.json", Summary: "score one child (the JSON document of docs/data-format.md) and print the 21 measures as JSON"},
+	{Name: "import FILE.jsonl|- --org ODS", Summary: "add children from a file of JSON documents, one a line (docs/data-format.md; - reads standard input), at an organisation, through the forms' checks; reports each line refused"},
+	{Name: "export [--format jsonl] [--org ODS] [--cohort N]", Summary: "write every child (of an organisation, of a cohort) as one JSON document a line, the format import reads"},
 	{Name: "version", Summary: "print the version"},
 	{Name: "help", Summary: "print this help"},
 }
@@ -60,10 +63,15 @@ func Run(ctx context.Context, args []string, env Env) int {
 	var uf userFlags
 	var kf kpiFlags
 	var df demoFlags
-	cfg, positional, err := config.Parse("clinaudit", args, env.Getenv, env.Stderr, uf.register, df.register, kf.register)
+	var ef exportFlags
+	cfg, positional, err := config.Parse("clinaudit", args, env.Getenv, env.Stderr, uf.register, df.register, kf.register, ef.register)
 	cmd, rest := "serve", positional
 	if len(positional) > 0 {
 		cmd, rest = positional[0], positional[1:]
+	}
+	userOnly := uf // the flags only `user` takes: import and export take --org too
+	if cmd == "import" || cmd == "export" {
+		userOnly.org = ""
 	}
 	switch {
 	case errors.Is(err, flag.ErrHelp) || cmd == "help":
@@ -72,15 +80,18 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case cmd == "version":
 		fmt.Fprintln(env.Stdout, "clinaudit", Version)
 		return 0
-	case cmd != "serve" && cmd != "worker" && cmd != "migrate" && cmd != "seed-demo" && cmd != "user" && cmd != "kpi":
+	case !slices.Contains(commandNames, cmd):
 		fmt.Fprintf(env.Stderr, "clinaudit: unknown command %q\n\n", cmd)
 		config.WriteHelp(env.Stderr, commands)
 		return 2
 	case err != nil:
 		fmt.Fprintf(env.Stderr, "clinaudit: %v\n(run clinaudit --help for the settings)\n", err)
 		return 2
-	case cmd != "user" && uf.given():
-		fmt.Fprintf(env.Stderr, "clinaudit %s: --email, --role, --org, --superuser, --first-name and --surname are for `clinaudit user`\n", cmd)
+	case cmd != "user" && userOnly.given():
+		fmt.Fprintf(env.Stderr, "clinaudit %s: --email, --role, --org, --superuser, --first-name and --surname are for `clinaudit user` (and --org for import and export)\n", cmd)
+		return 2
+	case cmd != "export" && ef.given():
+		fmt.Fprintf(env.Stderr, "clinaudit %s: --format and --cohort are for `clinaudit export`\n", cmd)
 		return 2
 	case cmd != "seed-demo" && df.children != 0:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: --children is for `clinaudit seed-demo`\n", cmd)
@@ -88,7 +99,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case cmd != "kpi" && kf.explain:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: --explain is for `clinaudit kpi score`\n", cmd)
 		return 2
-	case cmd != "migrate" && cmd != "user" && cmd != "kpi" && len(rest) > 0:
+	case cmd != "migrate" && cmd != "user" && cmd != "kpi" && cmd != "import" && len(rest) > 0:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: unexpected argument %q\n", cmd, rest[0])
 		return 2
 	}
@@ -107,6 +118,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = userCommand(ctx, cfg, rest, uf, env)
 	case "kpi":
 		err = kpiCommand(rest, kf, env)
+	case "import":
+		err = importCommand(ctx, cfg, rest, uf.org, env)
+	case "export":
+		err = exportCommand(ctx, cfg, uf.org, ef, env)
 	}
 	if errors.Is(err, errUsage) {
 		return 2
@@ -122,6 +137,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 }
 
 var errUsage = errors.New("usage")
+
+// commandNames are the commands Run knows.
+var commandNames = []string{"serve", "worker", "migrate", "seed-demo", "user", "kpi", "import", "export"}
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level

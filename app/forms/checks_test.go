@@ -163,7 +163,11 @@ var checkCases = []checkCase{
 	{"the derived answer", Management, []step{{mg("has_an_aed_been_given"), yes}, adding(maintenance), {med(1, "medicine_name"), quote("Sodium valproate")}},
 		med(1, "is_a_pregnancy_prevention_programme_needed"), no, "set by the application"},
 	{"a row that is gone", Management, []step{{mg("has_an_aed_been_given"), yes}, adding(maintenance), {mg("has_an_aed_been_given"), no}},
-		med(1, "medicine_name"), quote("Lamotrigine"), "no such question"},
+		med(1, "medicine_name"), quote("Lamotrigine"), "This row has been removed"},
+	{"a row that never was", Management, []step{{mg("has_an_aed_been_given"), yes}},
+		med(7, "medicine_name"), quote("Lamotrigine"), "This row has been removed"},
+	{"a row field that no list has", Management, []step{{mg("has_an_aed_been_given"), yes}, adding(maintenance)},
+		med(1, "no_such_field"), yes, "no such question"},
 	{"a field of another form", Management, nil, inv("eeg_indicated"), yes, "no such question"},
 }
 

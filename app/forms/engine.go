@@ -41,6 +41,10 @@ type Env struct {
 // is now (its row was removed, or an answer above it hides it).
 var ErrNotAsked = errors.New("This question is no longer asked, because of another answer. Reload the page to see the form as it is now.")
 
+// ErrRowGone is a save into a row that is no longer there: removed by
+// someone else, in another tab, or by an answer that hides its list.
+var ErrRowGone = errors.New("This row has been removed, so the answer was not saved. Reload the page to see the form as it is now.")
+
 // Locate finds the question that stores k in form f, and reports whether it
 // is shown on rec.
 func (f *Form) Locate(rec *Record, k Key) (q *Question, shown bool) {
@@ -187,6 +191,9 @@ func quote(s string) Literal {
 // On error rec is unchanged.
 func (f *Form) Apply(rec *Record, k Key, v Literal, env Env) (Effect, error) {
 	q, shown := f.Locate(rec, k)
+	if q == nil && k.Row != 0 && rec.Row(k.Row) == nil && f.Question(k) != nil {
+		return Effect{}, &FieldError{Key: k, Message: ErrRowGone.Error()}
+	}
 	if q == nil {
 		return Effect{}, &FieldError{Key: k, Message: "There is no such question on this form"}
 	}

@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"clinaudit/app/answers"
+	"clinaudit/app/audit"
+	"clinaudit/app/children"
+	"clinaudit/app/config"
+	"clinaudit/app/store"
+)
+
+const importUsage = "usage: clinaudit import FILE.jsonl --org ODS   (FILE - reads standard input)"
+
+// maxImportLine bounds one line of an import: a child's document is a few
+// kilobytes (an episode description is at most 2,000 characters).
+const maxImportLine = 4 << 20
+
+// importCommand runs `import FILE --org ODS`: one child's JSON document a
+// line (docs/data-format.md), each added at the organisation through the
+// checks and saves of the forms (answers.Service.Import). Every line
+// refused is reported on standard error with its number and why, naming
+// the field; the others are imported, each in its own transaction. The
+// summary goes to standard output; the exit status is 1 if any line was
+// refused.
+func importCommand(ctx context.Context, cfg *config.Config, args []string, ods string, env Env) error {
+	if len(args) != 1 || strings.TrimSpace(ods) == "" {
+		fmt.Fprintln(env.Stderr, importUsage)
+		return errUsage
+	}
+	name, in := args[0], env.Stdin
+	if name == "-" {
+		name = "stdin"
+		if in == nil {
+			in = eofReader{}
+		}
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "clinaudit import: %v\n", err)
+			return errBadInput
+		}
+		defer f.Close()
+		in = f
+	}
+	s, err := openStore(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	o, err := s.GetOrganisationByODS(ctx, strings.ToUpper(strings.TrimSpace(ods)))
+	if errors.Is(err, store.ErrNotFound) {
+		fmt.Fprintf(env.Stderr, "clinaudit import: no organisation has the ODS code %q\n", ods)
+		return errUsage
+	}
+	if err != nil {
+		return err
+	}
+	res, err := importChildren(ctx, s, o, name, in, env.Stderr, time.Now)
+	fmt.Fprintf(env.Stdout, "imported %d, rejected %d\n", res.Imported, res.Rejected)
+	if err != nil {
+		return err
+	}
+	if res.Rejected > 0 {
+		return errBadInput
+	}
+	return nil
+}
+
+// importResult counts an import's lines; IDs are the children added, in
+// line order.
+type importResult struct {
+	Imported, Rejected int
+	IDs                []int64
+}
+
+// importChildren imports every line of r (named name in reports, and by
+// its base name in the audit trail's request ID) at organisation o,
+// reporting each line refused to report. It stops, with an error, only
+// when the database fails.
+func importChildren(ctx context.Context, s store.Store, o store.Organisation, name string, r io.Reader, report io.Writer, now func() time.Time) (importResult, error) {
+	svc := &answers.Service{Store: s, Children: &children.Service{Store: s, Now: now}}
+	me := answers.SystemActor(o)
+	var res importResult
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxImportLine)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := bytes.TrimSpace(sc.Bytes())
+		if len(text) == 0 {
+			continue // a blank line (the last newline, say) is no child
+		}
+		doc, err := audit.Decode(bytes.NewReader(text))
+		if err == nil {
+			var id int64
+			id, err = svc.Import(ctx, me, answers.Import{Organisation: o, Child: doc, RequestID: fmt.Sprintf("import %s:%d", filepath.Base(name), line)})
+			if err == nil {
+				res.Imported++
+				res.IDs = append(res.IDs, id)
+				continue
+			}
+			if !refusal(err) {
+				return res, fmt.Errorf("%s:%d: %w", name, line, err)
+			}
+		}
+		res.Rejected++
+		for _, p := range problems(err) {
+			fmt.Fprintf(report, "%s:%d: %s\n", name, line, p)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			res.Rejected++
+			fmt.Fprintf(report, "%s:%d: longer than %d bytes: no line after it was read\n", name, line+1, maxImportLine)
+			return res, nil
+		}
+		return res, fmt.Errorf("reading %s: %w", name, err)
+	}
+	return res, nil
+}
+
+// refusal reports whether err refuses one document (it is reported and the
+// import goes on) rather than the database failing.
+func refusal(err error) bool {
+	var fe audit.Errors
+	return errors.As(err, &fe) || children.IsConflict(err)
+}
+
+// problems are an error's messages, one per field; a malformed line's
+// position is its column (the line number is the file's).
+func problems(err error) []string {
+	var fe audit.Errors
+	if errors.As(err, &fe) {
+		out := make([]string, len(fe))
+		for i, e := range fe {
+			out[i] = e.Error()
+		}
+		return out
+	}
+	msg := strings.TrimPrefix(err.Error(), "audit: ")
+	msg = strings.Replace(msg, "at line 1, column", "at column", 1)
+	return []string{msg}
+}
