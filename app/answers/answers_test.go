@@ -350,3 +350,41 @@ func TestSameFieldConflict(t *testing.T) {
 		}
 	})
 }
+
+// An answer someone else cleared after you opened the form is a conflict
+// too, though nothing is stored to compare with: the trail remembers. An
+// answer your own answers cleared is not.
+func TestClearedAnswerConflict(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		w := newWorld(t, s)
+		ctx := context.Background()
+		id := w.child(t, childOpts{})
+		f := forms.FirstPaediatricAssessment
+		k := key(f.Section, 0, "general_examination_performed")
+		w.save(t, cleo, id, f, k, lit(true), w.version(t, id))
+		seenByCarl := w.load(t, carl, id).Version()
+		cleared := w.save(t, cleo, id, f, k, nil, w.version(t, id))
+
+		_, err := w.svc().Save(ctx, w.me(t, carl), answers.Save{ChildID: id, Form: f, Key: k, Value: lit(false), Seen: seenByCarl})
+		var ce *answers.ConflictError
+		if !errors.As(err, &ce) {
+			t.Fatalf("a save over a cleared answer: %v, want a conflict", err)
+		}
+		if ce.Theirs != nil || ce.By != "Cleo Second" || ce.Version != cleared.Version {
+			t.Errorf("conflict %+v", ce)
+		}
+		if _, ok := w.stored(t, id)[k]; ok {
+			t.Error("the refused save stored the answer")
+		}
+		// Having seen the clearing, the save goes through.
+		w.save(t, carl, id, f, k, lit(false), ce.Version)
+
+		// Carl clears his own answer; a stale form of his is no conflict.
+		stale := w.version(t, id)
+		w.save(t, carl, id, f, k, nil, stale)
+		w.save(t, carl, id, f, k, lit(true), stale)
+		if w.stored(t, id)[k] != "true" {
+			t.Errorf("stored %q after Carl answered again", w.stored(t, id)[k])
+		}
+	})
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"slices"
 
-	"clinaudit/app/access"
 	"clinaudit/app/audit"
 	"clinaudit/app/children"
 	"clinaudit/app/forms"
@@ -31,19 +30,7 @@ func (s *Service) AddRow(ctx context.Context, me children.Me, in AddRow) (*Saved
 	var out *Saved
 	var rowID int64
 	err := s.Store.InTx(ctx, func(tx store.Tx) error {
-		now := s.Children.Now().UTC()
-		version, err := tx.BumpChildVersion(ctx, store.BumpChildVersionParams{ID: in.ChildID, UpdatedAt: now, UpdatedBy: &me.ID})
-		if errors.Is(err, store.ErrNotFound) {
-			return children.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		c, o, err := s.Children.Authorize(ctx, tx, me.Actor, in.ChildID, access.EditAudit, true)
-		if err != nil {
-			return err
-		}
-		l, err := s.read(ctx, tx, c, o)
+		version, l, err := s.begin(ctx, tx, me, in.ChildID)
 		if err != nil {
 			return err
 		}
@@ -115,19 +102,7 @@ func (s *Service) addRow(ctx context.Context, tx store.Tx, l *Loaded, w writeArg
 func (s *Service) RemoveRow(ctx context.Context, me children.Me, childID int64, form *forms.Form, rowID int64, requestID string) (*Saved, error) {
 	var out *Saved
 	err := s.Store.InTx(ctx, func(tx store.Tx) error {
-		now := s.Children.Now().UTC()
-		version, err := tx.BumpChildVersion(ctx, store.BumpChildVersionParams{ID: childID, UpdatedAt: now, UpdatedBy: &me.ID})
-		if errors.Is(err, store.ErrNotFound) {
-			return children.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		c, o, err := s.Children.Authorize(ctx, tx, me.Actor, childID, access.EditAudit, true)
-		if err != nil {
-			return err
-		}
-		l, err := s.read(ctx, tx, c, o)
+		version, l, err := s.begin(ctx, tx, me, childID)
 		if err != nil {
 			return err
 		}

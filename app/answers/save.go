@@ -50,23 +50,11 @@ var errNothingChanged = errors.New("answers: nothing changed")
 func (s *Service) Save(ctx context.Context, me children.Me, in Save) (*Saved, error) {
 	var out *Saved
 	err := s.Store.InTx(ctx, func(tx store.Tx) error {
-		now := s.Children.Now().UTC()
-		version, err := tx.BumpChildVersion(ctx, store.BumpChildVersionParams{ID: in.ChildID, UpdatedAt: now, UpdatedBy: &me.ID})
-		if errors.Is(err, store.ErrNotFound) {
-			return children.ErrNotFound
-		}
+		version, l, err := s.begin(ctx, tx, me, in.ChildID)
 		if err != nil {
 			return err
 		}
-		c, o, err := s.Children.Authorize(ctx, tx, me.Actor, in.ChildID, access.EditAudit, true)
-		if err != nil {
-			return err
-		}
-		l, err := s.read(ctx, tx, c, o)
-		if err != nil {
-			return err
-		}
-		if err := conflict(l, in); err != nil {
+		if err := conflict(ctx, tx, l, in, me.ID); err != nil {
 			return err
 		}
 		cause := in.Cause
@@ -100,31 +88,75 @@ func (s *Service) Save(ctx context.Context, me children.Me, in Save) (*Saved, er
 	return out, nil
 }
 
+// begin starts every write to a child's answers, in its transaction: the
+// version bump first (it takes the child's row lock, so writes to one child
+// queue), then the access and state checks, then the record as it is now.
+// It returns the version the write makes.
+func (s *Service) begin(ctx context.Context, tx store.Tx, me children.Me, childID int64) (int64, *Loaded, error) {
+	version, err := tx.BumpChildVersion(ctx, store.BumpChildVersionParams{ID: childID, UpdatedAt: s.Children.Now().UTC(), UpdatedBy: &me.ID})
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, nil, children.ErrNotFound
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	c, o, err := s.Children.Authorize(ctx, tx, me.Actor, childID, access.EditAudit, true)
+	if err != nil {
+		return 0, nil, err
+	}
+	l, err := s.read(ctx, tx, c, o)
+	if err != nil {
+		return 0, nil, err
+	}
+	return version, l, nil
+}
+
 // conflict is a refusal when someone else changed the answer (any field the
 // question stores) after the version the clinician saw, to something other
-// than what they are now sending.
-func conflict(l *Loaded, in Save) error {
-	q, _ := in.Form.Locate(l.Record, in.Key)
-	if q == nil {
+// than what they are now sending. An answer someone cleared has no row to
+// compare with, so for an answer not there the trail says who removed it
+// and when; a clearing caused by the clinician's own answers is not a
+// conflict with themselves.
+func conflict(ctx context.Context, q store.Queries, l *Loaded, in Save, me int64) error {
+	question, _ := in.Form.Locate(l.Record, in.Key)
+	if question == nil {
 		return nil // Apply reports it
 	}
-	fields := q.Stores()
+	fields := question.Stores()
 	if !slices.Contains(fields, in.Key.Field) {
 		fields = []string{in.Key.Field}
 	}
+	theirs := func() forms.Literal { return in.Form.Answer(l.Record, question, l.Record.Row(in.Key.Row)) }
+	cleared := true
 	for _, f := range fields {
 		k := forms.Key{Section: in.Key.Section, Row: in.Key.Row, Field: f}
 		m, ok := l.Meta[k]
+		if ok {
+			cleared = false
+		}
 		if !ok || m.Version <= in.Seen {
 			continue
 		}
-		theirs := in.Form.Answer(l.Record, q, l.Record.Row(in.Key.Row))
-		if string(theirs) == string(in.Value) {
+		if string(theirs()) == string(in.Value) {
 			return nil // they gave the same answer: nothing to choose between
 		}
-		return &ConflictError{Key: in.Key, Theirs: theirs, Version: m.Version, By: nameOr(m.By), At: m.At}
+		return &ConflictError{Key: in.Key, Theirs: theirs(), Version: m.Version, By: nameOr(m.By), At: m.At}
 	}
-	return nil
+	if !cleared || in.Value == nil {
+		return nil
+	}
+	last, err := q.GetLastAnswerChange(ctx, store.GetLastAnswerChangeParams{ChildID: in.ChildID, Section: in.Key.Section,
+		RowID: in.Key.Row, Field: in.Key.Field})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if last.Version <= in.Seen || last.NewValue != nil || last.ChangedBy == nil || *last.ChangedBy == me {
+		return nil
+	}
+	return &ConflictError{Key: in.Key, Theirs: nil, Version: last.Version, By: nameOr(last.ChangedByName), At: last.ChangedAt}
 }
 
 func nameOr(s string) string {

@@ -20,6 +20,8 @@ type AnswerQueries interface {
 	DeleteRowAnswers(ctx context.Context, arg DeleteRowAnswersParams) error
 	InsertAnswerChange(ctx context.Context, arg InsertAnswerChangeParams) error
 	ListAnswerChanges(ctx context.Context, arg ListAnswerChangesParams) ([]ListAnswerChangesRow, error)
+	// GetLastAnswerChange is ErrNotFound for an answer never changed.
+	GetLastAnswerChange(ctx context.Context, arg GetLastAnswerChangeParams) (GetLastAnswerChangeRow, error)
 	ListAnswerChangeAuthors(ctx context.Context, childID int64) ([]ListAnswerChangeAuthorsRow, error)
 	DeleteChildAnswers(ctx context.Context, childID int64) error
 	DeleteChildRows(ctx context.Context, childID int64) error

@@ -114,3 +114,18 @@ type UpsertAnswerParams struct {
 	UpdatedAt time.Time
 	UpdatedBy *int64
 }
+
+type GetLastAnswerChangeParams struct {
+	ChildID int64
+	Section string
+	RowID   int64
+	Field   string
+}
+
+type GetLastAnswerChangeRow struct {
+	Version       int64
+	ChangedAt     time.Time
+	ChangedBy     *int64
+	NewValue      *string
+	ChangedByName string
+}

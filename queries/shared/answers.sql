@@ -88,3 +88,16 @@ DELETE FROM child_rows WHERE child_id = @child_id;
 
 -- name: DeleteChildAnswerChanges :exec
 DELETE FROM answer_changes WHERE child_id = @child_id;
+
+-- GetLastAnswerChange is the latest change to one answer, for a save of an
+-- answer that has no row now: someone may have cleared it since the
+-- clinician saw it (a conflict), which only the trail remembers.
+
+-- name: GetLastAnswerChange :one
+SELECT c.version, c.changed_at, c.changed_by, c.new_value,
+    CAST(coalesce(u.first_name || ' ' || u.surname, '') AS TEXT) AS changed_by_name
+FROM answer_changes c
+LEFT JOIN users u ON u.id = c.changed_by
+WHERE c.child_id = @child_id AND c.section = @section AND c.row_id = @row_id AND c.field = @field
+ORDER BY c.id DESC
+LIMIT 1;

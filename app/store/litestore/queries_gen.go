@@ -640,6 +640,11 @@ func (q queries) ListAnswerChanges(ctx context.Context, arg store.ListAnswerChan
 	return out, mapErr(err)
 }
 
+func (q queries) GetLastAnswerChange(ctx context.Context, arg store.GetLastAnswerChangeParams) (store.GetLastAnswerChangeRow, error) {
+	row, err := q.q.GetLastAnswerChange(ctx, litedb.GetLastAnswerChangeParams(arg))
+	return store.GetLastAnswerChangeRow(row), mapErr(err)
+}
+
 func (q queries) ListAnswerChangeAuthors(ctx context.Context, arg int64) ([]store.ListAnswerChangeAuthorsRow, error) {
 	rows, err := q.q.ListAnswerChangeAuthors(ctx, arg)
 	out := make([]store.ListAnswerChangeAuthorsRow, len(rows))

@@ -142,6 +142,53 @@ func (q *Queries) GetChildRowByClientKey(ctx context.Context, arg GetChildRowByC
 	return i, err
 }
 
+const getLastAnswerChange = `-- name: GetLastAnswerChange :one
+
+SELECT c.version, c.changed_at, c.changed_by, c.new_value,
+    CAST(coalesce(u.first_name || ' ' || u.surname, '') AS TEXT) AS changed_by_name
+FROM answer_changes c
+LEFT JOIN users u ON u.id = c.changed_by
+WHERE c.child_id = $1 AND c.section = $2 AND c.row_id = $3 AND c.field = $4
+ORDER BY c.id DESC
+LIMIT 1
+`
+
+type GetLastAnswerChangeParams struct {
+	ChildID int64
+	Section string
+	RowID   int64
+	Field   string
+}
+
+type GetLastAnswerChangeRow struct {
+	Version       int64
+	ChangedAt     time.Time
+	ChangedBy     *int64
+	NewValue      *string
+	ChangedByName string
+}
+
+// GetLastAnswerChange is the latest change to one answer, for a save of an
+// answer that has no row now: someone may have cleared it since the
+// clinician saw it (a conflict), which only the trail remembers.
+func (q *Queries) GetLastAnswerChange(ctx context.Context, arg GetLastAnswerChangeParams) (GetLastAnswerChangeRow, error) {
+	row := q.db.QueryRow(ctx, getLastAnswerChange,
+		arg.ChildID,
+		arg.Section,
+		arg.RowID,
+		arg.Field,
+	)
+	var i GetLastAnswerChangeRow
+	err := row.Scan(
+		&i.Version,
+		&i.ChangedAt,
+		&i.ChangedBy,
+		&i.NewValue,
+		&i.ChangedByName,
+	)
+	return i, err
+}
+
 const insertAnswerChange = `-- name: InsertAnswerChange :exec
 INSERT INTO answer_changes (child_id, section, row_id, field, old_value, new_value, cause, version, changed_at, changed_by, request_id)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
