@@ -106,6 +106,10 @@ type Question struct {
 	ShowUnless []string
 	FollowUps  []*Question
 
+	// OncePerChild: a choice made in one row is not offered in the
+	// child's other rows (a medicine is listed once, spec §2.13).
+	OncePerChild bool
+
 	// Rows only: the row section, its questions, and which rows it lists
 	// (for medicines: the rescue or the maintenance list).
 	RowSection string
@@ -175,3 +179,28 @@ func ParseKey(s string) (Key, error) {
 
 // Literal is a JSON value as stored; nil means not answered.
 type Literal = json.RawMessage
+
+// Offered lists the choices q offers on row: all of them, but for a
+// OncePerChild question none that another row of the child has chosen.
+func (q *Question) Offered(rec *Record, row *Row) []Choice {
+	if !q.OncePerChild || row == nil {
+		return q.Choices
+	}
+	taken := map[string]bool{}
+	for _, other := range rec.RowsOf(row.Section) {
+		if other.ID == row.ID {
+			continue
+		}
+		var code string
+		if json.Unmarshal(other.Answers[q.Field], &code) == nil {
+			taken[code] = true
+		}
+	}
+	out := make([]Choice, 0, len(q.Choices))
+	for _, c := range q.Choices {
+		if !taken[c.Code] {
+			out = append(out, c)
+		}
+	}
+	return out
+}

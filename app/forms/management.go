@@ -5,6 +5,7 @@ package forms
 // (is_rescue_medicine, the RowFilter).
 func medicines(rescue bool) *Question {
 	name := choose("medicine_name", "Which medicine?", "", medicineChoices(rescue))
+	name.OncePerChild = true
 	if !rescue {
 		// §2.13: set when the medicine is chosen (sodium valproate, a girl,
 		// 12 or over today), and the two questions asked when it is true.

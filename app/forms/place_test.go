@@ -92,3 +92,28 @@ func setByList(p Place) bool {
 	}
 	return false
 }
+
+// A medicine chosen in one row is not offered in the child's other rows;
+// the row's own choice and every other medicine still are.
+func TestMedicinesAreOfferedOnce(t *testing.T) {
+	rec := newRecord(girl)
+	first, second := addMedicine(rec, false), addMedicine(rec, false)
+	rec.Row(first).Answers["medicine_name"] = quote("Lamotrigine")
+	q := Management.Question(key("antiepilepsy_medicines", first, "medicine_name"))
+	codes := func(row int64) map[string]bool {
+		out := map[string]bool{}
+		for _, c := range q.Offered(rec, rec.Row(row)) {
+			out[c.Code] = true
+		}
+		return out
+	}
+	if !q.OncePerChild || !codes(first)["Lamotrigine"] || codes(second)["Lamotrigine"] {
+		t.Errorf("lamotrigine offered in its own row %v, in the other %v", codes(first)["Lamotrigine"], codes(second)["Lamotrigine"])
+	}
+	if got, all := len(codes(second)), len(q.Choices); got != all-1 {
+		t.Errorf("the second row offers %d of %d medicines, want all but one", got, all)
+	}
+	if yn := Management.Question(key("management", 0, "has_an_aed_been_given")); yn.OncePerChild {
+		t.Error("a form question is marked once per child")
+	}
+}

@@ -163,7 +163,7 @@ func (v *formView) question(q *forms.Question, row *forms.Row) questionView {
 			qv.Options = append(qv.Options, optionView{Value: o.v, Label: o.l, Checked: str == o.v})
 		}
 	case forms.Radios, forms.Select, forms.Checkboxes:
-		for _, c := range q.Choices {
+		for _, c := range q.Offered(v.rec, row) {
 			checked := false
 			switch {
 			case q.Kind == forms.Checkboxes:
