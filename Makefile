@@ -7,7 +7,7 @@ SQLC := $(shell command -v sqlc 2>/dev/null || echo $(HOME)/go/bin/sqlc)
 TEST_DATABASE_URL ?= postgres://root@127.0.0.1:5432/test?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: help build run test test-sqlite test-pg bench bench-forms lint generate check-generated tools assets clean
+.PHONY: help build run test test-sqlite test-pg bench bench-forms load-forms lint generate check-generated tools assets clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -30,6 +30,13 @@ bench: ## run the Go benchmarks (figures go in docs/performance.md)
 
 bench-forms: ## load the audit-form save path over loopback HTTP at 16 and 64 clinicians, both engines, with the direct-database baseline
 	go test -run '^$$' -bench 'AnswerSave' -benchtime 2000x ./app/web
+
+LOAD_ADDR ?= 127.0.0.1:18181
+load-forms: build ## save audit answers over HTTP in a closed loop against serve --demo on a throwaway SQLite file: 16 clinicians, 20 s (ARGS='-clinicians 64 -duration 30s'; LOAD_DATABASE_URL=postgres://… for a throwaway PostgreSQL database)
+	@dir=$$(mktemp -d); \
+	./bin/clinaudit serve --demo --addr $(LOAD_ADDR) --base-url http://$(LOAD_ADDR) --database-url "$${LOAD_DATABASE_URL:-sqlite:$$dir/load.db}" --log-format json >"$$dir/serve.log" 2>&1 & pid=$$!; \
+	go run ./tools/loadforms -url http://$(LOAD_ADDR) $(ARGS); status=$$?; \
+	kill $$pid; wait $$pid; [ $$status -eq 0 ] || tail -n 20 "$$dir/serve.log"; rm -rf "$$dir"; exit $$status
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }

@@ -33,8 +33,10 @@ var progressRE = regexp.MustCompile(`You have completed ([0-9]+) of ([0-9]+) sec
 // medicine), follow-ups answered as they appear. It answers as
 // TestAFilledQuestionnaireIsComplete's "yes to everything, first choices"
 // child (app/forms), which progress reports complete: yes, the first choice,
-// the first box, some words, dates 10 days after the first paediatric
-// assessment (20 for the second date of a pair). Radios and boxes are
+// the first box, some words (the episode's description naming a semiology
+// keyword, so its keywords are derived), dates 10 days after the first
+// paediatric assessment (20 for the second date of a pair), Confirm boxes
+// left unticked but for two focal-onset features. Radios and boxes are
 // answered alternately with the mouse (a click on the label) and the
 // keyboard (focus, Space); dates and text are typed, half of them left
 // with Tab (date-left, change) and half left to save themselves after the
@@ -99,7 +101,8 @@ func TestCompleteWholeAudit(t *testing.T) {
 			t.Fatalf("back to the task list: status %d at %s", status, b.where())
 		}
 	}
-	t.Logf("%d answers given (%d with the keyboard, %d with the mouse), %d rows added", fill.answers, fill.keyboard, fill.mouse, fill.rows)
+	t.Logf("%d answers given (%d with the keyboard, %d with the mouse; %d dates and texts left to save themselves after the pause), %d rows added",
+		fill.answers, fill.keyboard, fill.mouse, fill.paused, fill.rows)
 	if fill.rows < 5 {
 		t.Errorf("%d rows added, want at least 5 (an episode, a syndrome, a comorbidity, two medicines)", fill.rows)
 	}
@@ -287,9 +290,10 @@ type auditFiller struct {
 	skipped map[string]bool // Confirm boxes left unticked: unticked is their "no"
 	answers int
 	rows    int
-	// How the answers were given, alternating per kind of input.
-	keyboard, mouse int
-	turn            map[string]int
+	// How the answers were given, alternating per kind of input; paused:
+	// dates and text left to save themselves after the pause.
+	keyboard, mouse, paused int
+	turn                    map[string]int
 }
 
 // tickedConfirms are the Confirm boxes the filler ticks (with the keyboard
@@ -348,6 +352,7 @@ func (a *auditFiller) answer(f *forms.Form, q *forms.Question, it *auditItem) {
 	b.t.Helper()
 	byID := func(id string) chromedp.CSS { return chromedp.CSS(fmt.Sprintf(`[id=%q]`, id)) }
 	step := fmt.Sprintf("%s: answer %s (%s)", f.Title, it.Key, it.Control)
+	b.markStatus(it.ID)
 	keyboard := true
 	switch it.Control {
 	case "radio", "checkbox":
@@ -368,6 +373,8 @@ func (a *auditFiller) answer(f *forms.Form, q *forms.Question, it *auditItem) {
 		leave := ""
 		if a.useKeyboard(it.Control) {
 			leave = "\t" // saved on change; otherwise 800 ms after the last key
+		} else {
+			a.paused++
 		}
 		b.do(step, chromedp.Focus(byID(it.First)), chromedp.KeyEvent(text+leave))
 	case "date":
@@ -379,6 +386,8 @@ func (a *auditFiller) answer(f *forms.Form, q *forms.Question, it *auditItem) {
 		typed := fmt.Sprintf("%d\t%d\t%d", d.Day(), int(d.Month()), d.Year())
 		if a.useKeyboard(it.Control) {
 			typed += "\t" // date-left; otherwise date-complete after the pause
+		} else {
+			a.paused++
 		}
 		b.do(step, chromedp.Focus(byID(it.ID+"-day")), chromedp.KeyEvent(typed))
 	default:
@@ -413,10 +422,27 @@ func (b *browser) waitSaved(step, id string) string {
 		return text === "Saving…" ? "" : text;
 	})()`, "st-"+id, "fg-"+id, htmxQuiet), chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(stepTimeout)))
 	if err != nil {
-		b.t.Fatalf("%s: waiting for the save: %v (status %q; page: %s)", step, err,
-			eval[string](b, fmt.Sprintf(`(document.getElementById(%q) || {}).textContent || ""`, "st-"+id)), b.where())
+		type state struct {
+			Status   string
+			Replaced bool
+			Pending  int
+		}
+		s := eval[state](b, fmt.Sprintf(`(() => { const st = document.getElementById(%q) || {dataset: {}};
+			return {Status: st.textContent || "", Replaced: st.dataset.e2eMark !== "1", Pending: clinauditAutosave.pending()}; })()`, "st-"+id))
+		why := ""
+		if s.Replaced {
+			why = "; the question's status element was replaced while saving (the whole question re-rendered out of band?)"
+		}
+		b.t.Fatalf("%s: waiting for the save: %v (status %q, %d requests in flight%s; page: %s)", step, err, s.Status, s.Pending, why, b.where())
 	}
 	return got
+}
+
+// markStatus marks the question's status element, so that a failure can
+// tell whether a save replaced it rather than writing into it.
+func (b *browser) markStatus(id string) {
+	b.t.Helper()
+	b.do("mark the status of "+id, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.getElementById(%q).dataset.e2eMark = "1", true`, "st-"+id)))
 }
 
 // addRow adds a row to an empty list with its Add button (the mouse and the

@@ -232,6 +232,12 @@ func (s *server) renderSaved(c *fiber.Ctx, saved *answers.Saved, f *forms.Form, 
 		return err
 	}
 	v := newFormView(saved.Loaded, f, false, centres)
+	// The question as the record places it: two lists can store the same
+	// field (maintenance and rescue medicines), and the static lookup finds
+	// the first.
+	if located, _ := f.Locate(saved.Record, key); located != nil {
+		q = located
+	}
 	var row *forms.Row
 	if key.Row != 0 {
 		row = saved.Record.Row(key.Row)

@@ -263,8 +263,11 @@
 
   function clearAllStashes() {
     try {
-      for (let i = sessionStorage.length - 1; i >= 0; i--) {
-        const k = sessionStorage.key(i);
+      // Keys first, then removal: the order of sessionStorage's keys may
+      // change as items are removed, so removing while indexing skips some.
+      const keys = [];
+      for (let i = 0; i < sessionStorage.length; i++) keys.push(sessionStorage.key(i));
+      for (const k of keys) {
         if (k && (k.startsWith(STASH_PREFIX) || k === STASH_USER)) sessionStorage.removeItem(k);
       }
     } catch (e) { /* ignore */ }
@@ -596,7 +599,10 @@
     const user = currentUser();
     try {
       const owner = sessionStorage.getItem(STASH_USER) || '';
-      if (!user || owner !== user) clearAllStashes();
+      if (!user || owner !== user) {
+        clearAllStashes();
+        return;
+      }
     } catch (e) { return; }
     if (!window.htmx) return;
     for (const group of document.querySelectorAll(GROUP)) {
