@@ -70,30 +70,65 @@ func (s *Service) recalculate(ctx context.Context, r store.KpiRecalculation) err
 		StartedAt: ptr(s.Children.Now().UTC())}); err != nil {
 		return err
 	}
-	done, after := r.Done, r.LastChildID
-	for {
-		n, last, err := s.rescoreNext(ctx, after, func(ctx context.Context, tx store.Tx, n int, last int64) error {
+	// The next batch is read while this one is scored and stored: reading
+	// is mostly the database's work, scoring the app's.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := s.readAhead(ctx, r.LastChildID)
+	done := r.Done
+	for next := range batches {
+		if next.err != nil {
+			return next.err
+		}
+		last := next.batch[len(next.batch)-1].Child.ID
+		n := len(next.batch)
+		if err := s.storeBatch(ctx, next.batch, func(ctx context.Context, tx store.Tx) error {
 			return tx.ProgressKPIRecalculation(ctx, store.ProgressKPIRecalculationParams{ID: r.ID, Done: done + int64(n), LastChildID: last})
-		})
-		if err != nil {
+		}); err != nil {
 			return err
 		}
-		if n == 0 {
-			break
-		}
-		done, after = done+int64(n), last
+		done += int64(n)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	return s.Store.FinishKPIRecalculation(ctx, store.FinishKPIRecalculationParams{ID: r.ID, FinishedAt: ptr(s.Children.Now().UTC())})
 }
 
-// rescoreNext scores the next batch of children after afterID and stores
-// their results in one transaction, with progress written by record. It
-// returns how many children it scored and the last one's id.
-func (s *Service) rescoreNext(ctx context.Context, afterID int64, record func(context.Context, store.Tx, int, int64) error) (int, int64, error) {
-	batch, err := ReadBatch(ctx, s.Store, afterID, s.rescoreBatch())
-	if err != nil || len(batch) == 0 {
-		return 0, afterID, err
-	}
+type readBatch struct {
+	batch []BatchRecord
+	err   error
+}
+
+// readAhead reads the batches after afterID in order, one ahead of the
+// reader, until none is left (the channel closes), an error (sent, then
+// closed) or ctx ends.
+func (s *Service) readAhead(ctx context.Context, afterID int64) <-chan readBatch {
+	out := make(chan readBatch, 1)
+	go func() {
+		defer close(out)
+		for {
+			batch, err := ReadBatch(ctx, s.Store, afterID, s.rescoreBatch())
+			if len(batch) == 0 && err == nil {
+				return
+			}
+			select {
+			case out <- readBatch{batch: batch, err: err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+			afterID = batch[len(batch)-1].Child.ID
+		}
+	}()
+	return out
+}
+
+// storeBatch scores a batch and stores the results in one transaction, with
+// the run's progress written by record.
+func (s *Service) storeBatch(ctx context.Context, batch []BatchRecord, record func(context.Context, store.Tx) error) error {
 	last := batch[len(batch)-1].Child.ID
 	results := scoreAll(batch)
 	now := s.Children.Now().UTC().Format(store.BulkTimeFormat)
@@ -112,9 +147,9 @@ func (s *Service) rescoreNext(ctx context.Context, afterID int64, record func(co
 	}
 	payload, err := json.Marshal(bulk)
 	if err != nil {
-		return 0, afterID, err
+		return err
 	}
-	err = s.Store.InTx(ctx, func(tx store.Tx) error {
+	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		for _, id := range optedOut {
 			if err := tx.DeleteKPIResult(ctx, id); err != nil {
 				return err
@@ -125,12 +160,8 @@ func (s *Service) rescoreNext(ctx context.Context, afterID int64, record func(co
 				return fmt.Errorf("storing the results of children %d to %d: %w", batch[0].Child.ID, last, err)
 			}
 		}
-		return record(ctx, tx, len(batch), last)
+		return record(ctx, tx)
 	})
-	if err != nil {
-		return 0, afterID, err
-	}
-	return len(batch), last, nil
 }
 
 // BatchRecord is one child's record as a recalculation reads it.

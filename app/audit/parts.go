@@ -98,7 +98,11 @@ func (d *decoder) fields(path string, fields map[string]json.RawMessage, v refle
 			d.fail(path+"."+name, "unknown field")
 			continue
 		}
-		d.value(path+"."+name, raw, v.Field(i))
+		field := v.Field(i)
+		if field.Type() != stringSliceType && fastValue(raw, field) {
+			continue // the path is only for errors: not built for every field
+		}
+		d.value(path+"."+name, raw, field)
 	}
 }
 
