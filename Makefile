@@ -7,7 +7,7 @@ SQLC := $(shell command -v sqlc 2>/dev/null || echo $(HOME)/go/bin/sqlc)
 TEST_DATABASE_URL ?= postgres://root@127.0.0.1:5432/test?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: help build run test test-sqlite test-pg bench bench-forms load-forms lint generate check-generated tools assets clean
+.PHONY: help build run test test-sqlite test-pg bench bench-kpi bench-forms bench-aggregate load-forms lint generate check-generated tools assets clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -28,8 +28,15 @@ test-sqlite: ## run the tests on SQLite only
 bench: ## run the Go benchmarks (figures go in docs/performance.md)
 	go test -run '^$$' -bench . -benchmem ./...
 
+bench-kpi: ## recalculate every child's KPIs over 100,000 complete children (KPI_BENCH_CHILDREN=…), both engines, with the read and scoring baselines; about 10 minutes
+	KPI_BENCH_CHILDREN=$${KPI_BENCH_CHILDREN:-100000} go test -run '^$$' -bench 'Recalculate' -benchtime 1x -timeout 30m ./app/answers/
+
 bench-forms: ## load the audit-form save path over loopback HTTP at 16 and 64 clinicians, both engines, with the direct-database baseline
 	go test -run '^$$' -bench 'AnswerSave' -benchtime 2000x ./app/web
+
+AGG_BENCH_CHILDREN ?= 100000,1000000
+bench-aggregate: ## one full KPI aggregation run over 100,000 and 1,000,000 synthetic children (AGG_BENCH_CHILDREN=…), both engines, with the single-GROUP BY baselines; about 15 minutes
+	set -o pipefail; AGG_BENCH_CHILDREN=$(AGG_BENCH_CHILDREN) go test -run '^$$' -bench 'Aggregate' -benchtime 3x -timeout 60m -v ./app/aggregate/ | grep -E 'ns/op|generated|counted'
 
 LOAD_ADDR ?= 127.0.0.1:18181
 load-forms: build ## save audit answers over HTTP in a closed loop against serve --demo on a throwaway SQLite file: 16 clinicians, 20 s (ARGS='-clinicians 64 -duration 30s'; LOAD_DATABASE_URL=postgres://… for a throwaway PostgreSQL database)

@@ -24,6 +24,12 @@ type Deps struct {
 	Logger *slog.Logger
 	// KPI scores children (the kpi_score job); nil leaves the job out.
 	KPI KPIScorer
+	// Exports writes record exports (the records_export job); nil leaves
+	// the job out.
+	Exports RecordExporter
+	// AggregateAfterScoring queues an aggregation soon after children are
+	// scored; off when automatic aggregation is (--aggregate-every 0).
+	AggregateAfterScoring bool
 }
 
 // Register adds every worker to workers.
@@ -32,15 +38,25 @@ func Register(workers *river.Workers, d Deps) {
 	river.AddWorker(workers, &EmailWorker{Store: d.Store, Sender: d.Mail, Logger: d.Logger})
 	river.AddWorker(workers, &PurgeSessionsWorker{Auth: d.Auth})
 	river.AddWorker(workers, &PurgeChildrenWorker{Store: d.Store, Logger: d.Logger})
+	river.AddWorker(workers, &AggregateWorker{Store: d.Store, Logger: d.Logger})
 	if d.KPI != nil {
-		river.AddWorker(workers, &ScoreKPIWorker{Scorer: d.KPI})
+		w := &ScoreKPIWorker{Scorer: d.KPI}
+		if d.AggregateAfterScoring {
+			w.Aggregates = d.Store
+		}
+		river.AddWorker(workers, w)
 	}
 	if r, ok := d.KPI.(KPIRecalculator); ok {
 		river.AddWorker(workers, &RecalculateKPIsWorker{Recalculator: r})
 	}
+	river.AddWorker(workers, &PurgeExportsWorker{Store: d.Store, Logger: d.Logger})
+	if d.Exports != nil {
+		river.AddWorker(workers, &ExportRecordsWorker{Exporter: d.Exports})
+	}
 }
 
-// Periodic lists the jobs River inserts on a schedule.
+// Periodic lists the jobs River inserts on a schedule, but for the KPI
+// aggregation, whose interval is a setting (AggregatePeriodic).
 func Periodic() []*river.PeriodicJob {
 	return []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour),
@@ -51,6 +67,9 @@ func Periodic() []*river.PeriodicJob {
 			&river.PeriodicJobOpts{RunOnStart: true}),
 		river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return PurgeChildrenArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return PurgeExportsArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
 	}
 }

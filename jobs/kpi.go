@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -35,8 +36,14 @@ type KPIScorer interface {
 type ScoreKPIWorker struct {
 	river.WorkerDefaults[ScoreKPIArgs]
 	Scorer KPIScorer
+	// Aggregates, when set, gets a kpi_aggregate job AggregateDelay after
+	// each child is scored (AggregateSoon), so dashboards catch up.
+	Aggregates JobInserter
 }
 
 func (w *ScoreKPIWorker) Work(ctx context.Context, job *river.Job[ScoreKPIArgs]) error {
-	return w.Scorer.ScoreChild(ctx, job.Args.ChildID)
+	if err := w.Scorer.ScoreChild(ctx, job.Args.ChildID); err != nil || w.Aggregates == nil {
+		return err
+	}
+	return AggregateSoon(ctx, w.Aggregates, time.Now())
 }

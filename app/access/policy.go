@@ -22,24 +22,25 @@ const (
 	Publish          Action = "publish"          // publish a cohort's results for the public pages
 	ViewJobs         Action = "view_jobs"        // background job monitor
 	RecalculateKPIs  Action = "recalculate_kpis" // rescore every child after a rule change
+	ExportRecords    Action = "export_records"   // download children's audit records (identifiable or de-identified) in scope
 )
 
 // Actions lists every action in the order the permission table shows them.
 var Actions = []Action{ViewChild, EditDemographics, EditAudit, RegisterChild, DeleteChild, LockChild,
 	UnlockChild, OptOutChild, TransferChild, RestoreChild, ViewUsers, ManageUsers, ManageNational,
-	ViewDashboards, ViewNational, Publish, ViewJobs, RecalculateKPIs}
+	ViewDashboards, ViewNational, Publish, ViewJobs, RecalculateKPIs, ExportRecords}
 
 // permissions is THE table: which role may do which action (within its
 // scope). Read across a row; docs/permissions.md is generated from it.
 var permissions = map[Role][]Action{
 	NationalFull: {ViewChild, EditDemographics, EditAudit, RegisterChild, DeleteChild, LockChild, UnlockChild,
 		OptOutChild, TransferChild, RestoreChild, ViewUsers, ManageUsers, ManageNational, ViewDashboards, ViewNational, Publish, ViewJobs,
-		RecalculateKPIs},
+		RecalculateKPIs, ExportRecords},
 	NationalEdit: {ViewChild, EditDemographics, EditAudit, RegisterChild, LockChild, UnlockChild,
 		ViewUsers, ViewDashboards, ViewNational},
 	NationalView: {ViewChild, ViewUsers, ViewDashboards, ViewNational},
 	LeadClinician: {ViewChild, EditDemographics, EditAudit, RegisterChild, DeleteChild, LockChild, UnlockChild,
-		OptOutChild, TransferChild, ViewUsers, ManageUsers, ViewDashboards},
+		OptOutChild, TransferChild, ViewUsers, ManageUsers, ViewDashboards, ExportRecords},
 	Clinician: {ViewChild, EditDemographics, EditAudit, RegisterChild, DeleteChild, LockChild, UnlockChild,
 		OptOutChild, ViewUsers, ViewDashboards},
 	Administrator: {ViewChild, EditDemographics, ViewUsers, ViewDashboards},

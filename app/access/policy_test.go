@@ -81,6 +81,12 @@ func TestRoleActions(t *testing.T) {
 		{NationalFull, Publish, true},
 		{NationalFull, ManageNational, true},
 		{NationalFull, RestoreChild, true},
+		{NationalFull, ExportRecords, true},
+		{LeadClinician, ExportRecords, true},
+		{Clinician, ExportRecords, false},
+		{Administrator, ExportRecords, false},
+		{NationalEdit, ExportRecords, false},
+		{NationalView, ExportRecords, false},
 	}
 	for _, tt := range tests {
 		if got := actor(tt.role).Can(tt.action); got != tt.want {

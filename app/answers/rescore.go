@@ -15,6 +15,7 @@ import (
 	"clinaudit/app/audit"
 	"clinaudit/app/forms"
 	"clinaudit/app/kpi"
+	"clinaudit/app/progress"
 	"clinaudit/app/store"
 	"clinaudit/jobs"
 )
@@ -92,7 +93,14 @@ func (s *Service) recalculate(ctx context.Context, r store.KpiRecalculation) err
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.Store.FinishKPIRecalculation(ctx, store.FinishKPIRecalculationParams{ID: r.ID, FinishedAt: ptr(s.Children.Now().UTC())})
+	// The dashboards count the new results once the next aggregation runs:
+	// queue it now rather than wait for the schedule.
+	return s.Store.InTx(ctx, func(tx store.Tx) error {
+		if err := tx.FinishKPIRecalculation(ctx, store.FinishKPIRecalculationParams{ID: r.ID, FinishedAt: ptr(s.Children.Now().UTC())}); err != nil {
+			return err
+		}
+		return jobs.AggregateNow(ctx, tx, 0)
+	})
 }
 
 type readBatch struct {
@@ -130,7 +138,7 @@ func (s *Service) readAhead(ctx context.Context, afterID int64) <-chan readBatch
 // the run's progress written by record.
 func (s *Service) storeBatch(ctx context.Context, batch []BatchRecord, record func(context.Context, store.Tx) error) error {
 	last := batch[len(batch)-1].Child.ID
-	results := scoreAll(batch)
+	results, complete := scoreAll(batch, s.today())
 	now := s.Children.Now().UTC().Format(store.BulkTimeFormat)
 	var bulk []store.BulkKPIResult
 	var optedOut []int64
@@ -139,7 +147,8 @@ func (s *Service) storeBatch(ctx context.Context, batch []BatchRecord, record fu
 			optedOut = append(optedOut, b.Child.ID)
 			continue
 		}
-		r := store.BulkKPIResult{ChildID: b.Child.ID, RulesVersion: kpi.RulesVersion, DataVersion: b.Child.Version, ComputedAt: now}
+		r := store.BulkKPIResult{ChildID: b.Child.ID, RulesVersion: kpi.RulesVersion, DataVersion: b.Child.Version, ComputedAt: now,
+			Complete: complete[i]}
 		for m, o := range results[i] {
 			r.S[m] = outcomeCode(o)
 		}
@@ -170,15 +179,17 @@ type BatchRecord struct {
 	Record *forms.Record
 }
 
-// Scores is what ScoreChild would store for the record.
-func (b BatchRecord) Scores() kpi.Scores {
+// Score is what ScoreChild would store for the record: the scores, and
+// whether the audit is complete (spec §5) on today.
+func (b BatchRecord) Score(today audit.Date) (kpi.Scores, bool) {
 	child, err := b.Record.Child(caseOf(b.Child), registrationOf(b.Child))
 	if err != nil {
 		// Stored answers always decode (each was checked when saved); if
 		// one ever does not, the child is scored as ScoreChild scores it.
-		return kpi.Score(&audit.Child{}).Scores
+		child = &audit.Child{}
 	}
-	return kpi.Score(child).Scores
+	sites := SitesOf(b.Record)
+	return kpi.Score(child).Scores, progress.Options{Sites: &sites, Today: today}.Overall(child).Complete
 }
 
 // ReadBatch reads up to size children after afterID, in id order, with
@@ -224,19 +235,19 @@ func ReadBatch(ctx context.Context, q store.Queries, afterID int64, size int) ([
 
 // scoreAll scores the records on every core: scoring is pure, and the
 // decoding it needs is most of a recalculation's CPU.
-func scoreAll(batch []BatchRecord) []kpi.Scores {
-	out := make([]kpi.Scores, len(batch))
+func scoreAll(batch []BatchRecord, today audit.Date) ([]kpi.Scores, []bool) {
+	out, complete := make([]kpi.Scores, len(batch)), make([]bool, len(batch))
 	workers := min(runtime.GOMAXPROCS(0), len(batch))
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(batch); i += workers {
-				out[i] = batch[i].Scores()
+				out[i], complete[i] = batch[i].Score(today)
 			}
 		})
 	}
 	wg.Wait()
-	return out
+	return out, complete
 }
 
 func (s *Service) rescoreBatch() int {

@@ -53,6 +53,8 @@ func TestRecalculateEveryChild(t *testing.T) {
 			_, row := w.addRow(t, id, ma, list(ma, "episodes", ""), "e1")
 			w.save(t, carl, id, ma, key("episodes", row, "epilepsy_or_nonepilepsy_status"), lit("E"), w.version(t, id))
 		}
+		fillAll(t, w, ids[5]) // one complete audit
+
 		// Results under old rules, all wrong, for every child.
 		for _, id := range ids {
 			p := store.UpsertKPIResultParams{ChildID: id, RulesVersion: "old", DataVersion: w.version(t, id), ComputedAt: now.Add(-time.Hour)}
@@ -117,6 +119,9 @@ func TestRecalculateEveryChild(t *testing.T) {
 					t.Fatalf("child %d: %v %v", i, err, lerr)
 				}
 				want := kpi.Score(l.Audit).Scores
+				if got.AuditComplete == nil || *got.AuditComplete != l.Progress.Complete || l.Progress.Complete != (i == 5) {
+					t.Errorf("child %d: stored completeness %v, progress says %v", i, got.AuditComplete, l.Progress.Complete)
+				}
 				if answers.StoredScores(got) != want || got.RulesVersion != kpi.RulesVersion || got.DataVersion != l.Version() || !got.ComputedAt.Equal(now) {
 					t.Errorf("child %d: stored %v (%s, v%d), engine %v (v%d)", i, answers.StoredScores(got), got.RulesVersion, got.DataVersion, want, l.Version())
 				}
@@ -130,6 +135,9 @@ func TestRecalculateEveryChild(t *testing.T) {
 			t.Error("KPI 1 is not a pass for child 2 and not scored for the unregistered child: the test data does not exercise the engine")
 		}
 
+		if res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds("kpi_aggregate")); err != nil || len(res.Jobs) != 1 {
+			t.Errorf("aggregation jobs queued by the finished recalculation: %v %v", res, err)
+		}
 		// Running a finished recalculation again does nothing.
 		if err := svc.Recalculate(ctx, id); err != nil {
 			t.Fatal(err)

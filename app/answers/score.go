@@ -28,7 +28,7 @@ func (s *Service) ScoreChild(ctx context.Context, childID int64) error {
 		}
 		r := kpi.Score(l.Audit)
 		p := store.UpsertKPIResultParams{ChildID: childID, RulesVersion: r.RulesVersion, DataVersion: l.Child.Version,
-			ComputedAt: s.Children.Now().UTC()}
+			ComputedAt: s.Children.Now().UTC(), AuditComplete: &l.Progress.Complete}
 		setOutcomes(&p, r.Scores)
 		if _, err := s.Store.UpsertKPIResult(ctx, p); err != nil {
 			return err

@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +13,7 @@ import (
 	"clinaudit/app/children"
 	"clinaudit/app/cohort"
 	"clinaudit/app/config"
+	"clinaudit/app/export"
 	"clinaudit/app/store"
 )
 
@@ -67,38 +66,19 @@ func exportCommand(ctx context.Context, cfg *config.Config, ods string, ef expor
 	return err
 }
 
-// exportPage is how many children each listing reads.
-const exportPage = 500
-
 // exportChildren writes the children of an organisation (0: every one) and
-// a cohort (0: any) to w, one compact document a line, and counts them.
+// a cohort (0: any) to w, one compact document a line, and counts them:
+// the identifiable JSON lines of package export, which the web's record
+// exports share.
 func exportChildren(ctx context.Context, s store.Store, orgID int64, cohortNumber int, w io.Writer) (int, error) {
 	svc := &answers.Service{Store: s, Children: &children.Service{Store: s, Now: time.Now}}
-	out := bufio.NewWriter(w)
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-	n := 0
-	for offset := int64(0); ; offset += exportPage {
-		page, err := store.ListChildrenSorted(ctx, s, "nhs_number", false, store.ChildListParams{OrganisationID: orgID,
-			Cohort: int64(cohortNumber), PageOffset: offset, PageLimit: exportPage})
-		if err != nil {
-			return n, err
-		}
-		for _, c := range page {
-			doc, err := svc.Export(ctx, c.ID)
-			if errors.Is(err, store.ErrNotFound) {
-				continue // deleted since the page was read
-			}
-			if err != nil {
-				return n, err
-			}
-			if err := enc.Encode(doc); err != nil {
-				return n, err
-			}
-			n++
-		}
-		if len(page) < exportPage {
-			return n, out.Flush()
-		}
+	rw, err := export.NewRecordWriter(w, export.Options{Format: export.JSONL})
+	if err != nil {
+		return 0, err
 	}
+	n, err := export.EachChild(ctx, s, svc, export.Selection{OrganisationID: orgID, Cohort: int64(cohortNumber)}, rw.Write)
+	if err != nil {
+		return n, err
+	}
+	return n, rw.Close()
 }

@@ -12,6 +12,7 @@ import (
 	"clinaudit/app/answers"
 	"clinaudit/app/children"
 	"clinaudit/app/config"
+	"clinaudit/app/export"
 	"clinaudit/app/jobsui"
 	"clinaudit/app/store"
 	"clinaudit/app/web"
@@ -52,8 +53,10 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 	}
 	riverWorkers := river.NewWorkers()
 	scorer := &answers.Service{Store: s, Children: &children.Service{Store: s, Now: time.Now}}
-	jobs.Register(riverWorkers, jobs.Deps{Store: s, Auth: authSvc, Mail: sender, Logger: log.With("component", "jobs"), KPI: scorer})
-	if err := s.ConfigureJobs(store.JobsConfig{Workers: riverWorkers, MaxWorkers: workers, PeriodicJobs: jobs.Periodic(), Logger: log.With("component", "jobs")}); err != nil {
+	exporter := &export.Runner{Store: s, Answers: scorer, Logger: log.With("component", "jobs")}
+	jobs.Register(riverWorkers, jobs.Deps{Store: s, Auth: authSvc, Mail: sender, Logger: log.With("component", "jobs"), KPI: scorer, Exports: exporter,
+		AggregateAfterScoring: cfg.AggregateEvery > 0})
+	if err := s.ConfigureJobs(store.JobsConfig{Workers: riverWorkers, MaxWorkers: workers, PeriodicJobs: append(jobs.Periodic(), jobs.AggregatePeriodic(cfg.AggregateEvery)...), Logger: log.With("component", "jobs")}); err != nil {
 		return err
 	}
 	if err := s.StartJobs(ctx); err != nil {

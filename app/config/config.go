@@ -24,6 +24,7 @@ type Config struct {
 	LogLevel        string
 	LogFormat       string
 	ShutdownTimeout time.Duration
+	AggregateEvery  time.Duration
 
 	BaseURL             string
 	SessionIdle         time.Duration
@@ -78,6 +79,9 @@ var Settings = []Setting{
 	{Flag: "shutdown-timeout", Env: "CLINAUDIT_SHUTDOWN_TIMEOUT", Default: "15s",
 		Usage: "how long a shutdown waits for requests and jobs in flight",
 		bind:  duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+	{Flag: "aggregate-every", Env: "CLINAUDIT_AGGREGATE_EVERY", Default: "10m",
+		Usage: "recompute the KPI dashboards' figures this often (and at start-up, and 30s after children are scored); 0 turns automatic runs off (an administrator can still ask for one)",
+		bind:  duration(func(c *Config) *time.Duration { return &c.AggregateEvery })},
 	{Flag: "base-url", Env: "CLINAUDIT_BASE_URL", Default: "http://127.0.0.1:8080",
 		Usage: "the address users reach the app at, for links in emails; https:// turns on secure cookies and HSTS",
 		bind:  str(func(c *Config) *string { return &c.BaseURL })},
@@ -191,6 +195,9 @@ func (c *Config) Validate() error {
 	case "starttls", "tls", "none":
 	default:
 		errs = append(errs, fmt.Errorf("--smtp-tls %q must be starttls, tls or none", c.SMTPTLS))
+	}
+	if c.AggregateEvery != 0 && c.AggregateEvery < time.Minute {
+		errs = append(errs, errors.New("--aggregate-every must be 0 (off) or at least 1m"))
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("--shutdown-timeout must be positive"))

@@ -31,7 +31,12 @@ func cliEnv(stdout, stderr *syncBuffer, ready func(string)) cli.Env {
 // startServer runs `serve --demo` until the test ends. The port is chosen
 // first so that --base-url, and so the links in emails, name the real
 // address; if another process takes the port in between, it tries again.
-func startServer(t *testing.T) *server {
+//
+// The demo's children with filled audits are left out (--demo-audits 0):
+// importing them through the forms takes a second or two, and most of a
+// minute under -race, and only the dashboard test needs them. extra
+// arguments follow, so a test may ask for some (--demo-audits N).
+func startServer(t *testing.T, extra ...string) *server {
 	t.Helper()
 	dir := t.TempDir()
 	for attempt := 1; ; attempt++ {
@@ -47,7 +52,12 @@ func startServer(t *testing.T) *server {
 		ready := make(chan string, 1)
 		done := make(chan int, 1)
 		args := []string{"serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--database-url", s.dbURL,
-			"--demo", "--workers", "1", "--log-format", "json", "--base-url", s.base}
+			"--demo", "--workers", "1", "--log-format", "json", "--base-url", s.base,
+			// Aggregation runs only when a test asks: under the race detector
+			// a run holds SQLite's one connection for seconds, and no test
+			// here but the dashboard's needs one (its demo data is aggregated
+			// when seeded).
+			"--aggregate-every", "0"}
 		go func() {
 			done <- cli.Run(ctx, args, cliEnv(s.stdout, s.logs, func(addr string) { ready <- addr }))
 		}()

@@ -9,6 +9,7 @@ type BulkKPIResult struct {
 	DataVersion  int64      `json:"data_version"`
 	ComputedAt   string     `json:"computed_at"`
 	S            [21]*int64 `json:"s"`
+	Complete     bool       `json:"complete"` // the audit's completeness (kpi_results.audit_complete)
 }
 
 // BulkTimeFormat is how a time goes into UpsertKPIResults: the SQLite

@@ -31,6 +31,9 @@ type UpsertKPIResultParams struct {
 	ServiceContactDetails                        *int64
 	Sudep                                        *int64
 	SchoolIndividualHealthcarePlan               *int64
+	// AuditComplete: every form complete when scored (nil: not known;
+	// an upsert with nil keeps the stored value).
+	AuditComplete *bool
 }
 
 type KpiResult struct {
@@ -59,4 +62,7 @@ type KpiResult struct {
 	ServiceContactDetails                        *int64
 	Sudep                                        *int64
 	SchoolIndividualHealthcarePlan               *int64
+	// AuditComplete: every form complete when scored (nil: not known;
+	// an upsert with nil keeps the stored value).
+	AuditComplete *bool
 }

@@ -39,7 +39,10 @@ type Queries interface {
 	ChildQueries
 	AnswerQueries
 	KPIResultQueries
+	KPIAggregateQueries
 	KPIRecalculationQueries
+	KPIPublicationQueries
+	RecordExportQueries
 	ChildLifecycleQueries
 
 	GetMeta(ctx context.Context, key string) (string, error)

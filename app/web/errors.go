@@ -33,6 +33,9 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	case http.StatusNotFound:
 		data.Heading = "Page not found"
 		data.Message = "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."
+		if fe != nil && fe.Message != "" && fe.Message != http.StatusText(status) {
+			data.Message = fe.Message // written for the user by the handler: what is not there
+		}
 	case http.StatusForbidden:
 		if fe != nil && fe.Message == errCSRF {
 			data.Heading = "Your form could not be sent"

@@ -48,6 +48,9 @@ const (
 	whoRestoreChild  // see deleted children and restore them
 	whoEditAudit     // answer the audit forms, add and remove their rows
 	whoRecalculate   // rescore every child's KPIs
+	whoPublish       // publish a cohort's figures for the public pages
+	whoDownload      // download KPI tables (every signed-in role; which levels: TestKPIDownloads)
+	whoExport        // export children's records, download one's own exports
 )
 
 type route struct {
@@ -78,6 +81,12 @@ var matrix = []route{
 	{"POST", "/session/extend", whoSignedIn, false},
 	{"GET", "/admin/users", whoViewStaff, false},
 	{"GET", "/admin/kpi-recalculation", whoRecalculate, false},
+	// Dashboards: every role sees those of its own trust or health board.
+	{"GET", "/dashboards", whoViewChild, false},
+	{"GET", "/dashboards/go", whoViewChild, false},
+	{"GET", "/dashboards/organisations/:ods", whoViewChild, true},
+	{"GET", "/dashboards/measures/:measure", whoViewChild, false},
+	{"POST", "/dashboards/aggregate", whoRecalculate, false},
 	{"POST", "/admin/kpi-recalculation", whoRecalculate, false},
 	{"GET", "/admin/users/new", whoManageStaff, false},
 	{"POST", "/admin/users", whoManageStaff, false},
@@ -120,7 +129,24 @@ var matrix = []route{
 	{"POST", "/children/:id/forms/:form/answer", whoEditAudit, true},
 	{"POST", "/children/:id/forms/:form/rows", whoEditAudit, true},
 	{"POST", "/children/:id/forms/:form/rows/:row/remove", whoEditAudit, true},
+	// Published results, publishing, KPI downloads and record exports.
+	{"GET", "/public", whoAnyone, false},
+	{"GET", "/public/organisations/:ods", whoAnyone, false},
+	{"GET", "/dashboards/publish", whoPublish, false},
+	{"POST", "/dashboards/publish", whoPublish, false},
+	{"GET", "/dashboards/download", whoDownload, false},
+	{"GET", "/exports", whoExport, false},
+	{"POST", "/exports", whoExport, false},
+	{"GET", "/exports/:id/download", whoExport, false}, // the actor's own export
 }
+
+// Who may publish (the national team with full access) and export
+// records (that team and lead clinicians): written out, not read from the
+// policy.
+var (
+	publishers = map[string]bool{"national_full": true, "superuser": true}
+	exporters  = map[string]bool{"national_full": true, "lead_clinician": true, "superuser": true}
+)
 
 // Who may manage staff: written out, not read from the policy.
 var managers = map[string]bool{"national_full": true, "lead_clinician": true, "superuser": true}
@@ -254,6 +280,7 @@ func TestAccessMatrix(t *testing.T) {
 		}
 		today := time.Now().In(london(t))
 		recruiting, _ := cohort.ForDate(today)
+		matrixFigures(t, s, recruiting)
 		newChild := func(ods, path string) (int64, string) {
 			answer := strings.HasSuffix(path, "/accept") || strings.HasSuffix(path, "/reject")
 			at := ods
@@ -364,6 +391,12 @@ func TestAccessMatrix(t *testing.T) {
 						path = strings.Replace(path, ":id", fmt.Sprint(targets[place].ID), 1)
 					}
 					switch {
+					case strings.Contains(r.path, ":ods"):
+						path = strings.Replace(path, ":ods", odsOf[place], 1)
+					case strings.Contains(r.path, ":measure"):
+						path = strings.Replace(path, ":measure", "ecg", 1)
+					case r.path == "/dashboards/aggregate":
+						form.Set("cohort", "8")
 					case strings.Contains(r.path, "/forms/:form"):
 						path = strings.Replace(strings.Replace(path, ":form", "management", 1), ":row", "999999", 1)
 						form.Set("key", "management.0.has_an_aed_been_given")
@@ -390,6 +423,15 @@ func TestAccessMatrix(t *testing.T) {
 					case r.path == "/admin/users" && r.method == "POST":
 						form = url.Values{"email": {fmt.Sprintf("new-%d@example.org", time.Now().UnixNano())}, "first_name": {"N"},
 							"surname": {"W"}, "role": {"clinician"}, "organisation": {"RM332"}}
+					case r.path == "/dashboards/download":
+						path += fmt.Sprintf("?level=national&format=csv&cohort=%d", recruiting)
+					case r.path == "/dashboards/publish" && r.method == "POST":
+						form.Set("cohort", fmt.Sprint(int(recruiting)))
+					case r.path == "/exports" && r.method == "POST":
+						form.Set("format", "csv")
+						form.Set("kind", "deidentified")
+					case r.path == "/exports/:id/download":
+						path = strings.Replace(path, ":id", fmt.Sprint(matrixExport(t, s, act.name)), 1)
 					}
 					want := act.name != "signed out"
 					switch r.who {
@@ -411,6 +453,12 @@ func TestAccessMatrix(t *testing.T) {
 						want = want && childRestorers[act.name]
 					case whoRecalculate:
 						want = want && recalculators[act.name]
+					case whoPublish:
+						want = want && publishers[act.name]
+					case whoExport:
+						want = want && exporters[act.name]
+					case whoDownload:
+						// every role may download the national table
 					}
 					if r.target && !act.national {
 						want = want && (place == "own organisation" || place == "same trust")

@@ -34,6 +34,8 @@ type page struct {
 	CanViewJobs  bool
 	// CanRecalculate shows the KPI recalculation link.
 	CanRecalculate bool
+	// CanPublish shows the Publish link, CanExport the Exports link.
+	CanPublish, CanExport bool
 }
 
 func (s *server) page(c *fiber.Ctx, title, nav string) page {
@@ -45,6 +47,8 @@ func (s *server) page(c *fiber.Ctx, title, nav string) page {
 		p.CanViewUsers = actor(c).Can(access.ViewUsers)
 		p.CanViewJobs = s.JobsUI != nil && actor(c).Can(access.ViewJobs)
 		p.CanRecalculate = actor(c).Can(access.RecalculateKPIs)
+		p.CanPublish = actor(c).Can(access.Publish)
+		p.CanExport = actor(c).Can(access.ExportRecords)
 	}
 	return p
 }

@@ -65,6 +65,11 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/admin/users/:id/:action", in, s.handleStaffAction)
 	app.Get("/admin/kpi-recalculation", in, s.requireAction(access.RecalculateKPIs), s.handleRecalcList)
 	app.Post("/admin/kpi-recalculation", in, s.requireAction(access.RecalculateKPIs), s.handleRecalcCreate)
+	app.Get("/dashboards", in, s.handleDashboards)
+	app.Get("/dashboards/go", in, s.handleDashboardGo)
+	app.Get("/dashboards/organisations/:ods", in, s.requireAction(access.ViewDashboards), s.handleOrganisationDashboard)
+	app.Get("/dashboards/measures/:measure", in, s.handleMeasureDashboard)
+	app.Post("/dashboards/aggregate", in, s.requireAction(access.RecalculateKPIs), s.handleAggregateNow)
 	app.Get("/children", in, s.handleChildList)
 	app.Get("/children/new", in, s.handleChildNew)
 	app.Get("/children/transfers", in, s.handleChildTransfers)
@@ -96,6 +101,19 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/children/:id/forms/:form/answer", in, s.handleAuditAnswer)
 	app.Post("/children/:id/forms/:form/rows", in, s.handleAuditAddRow)
 	app.Post("/children/:id/forms/:form/rows/:row/remove", in, s.handleAuditRemoveRow)
+
+	// Published results (public), publishing, KPI downloads and record
+	// exports: public.go, publish.go, downloads.go, exports.go. Downloads
+	// decide per level and organisation (export.MayDownload*); an export
+	// is its owner's alone (export.Open).
+	app.Get("/public", s.handlePublicList)
+	app.Get("/public/organisations/:ods", s.handlePublicOrganisation)
+	app.Get("/dashboards/publish", in, s.requireAction(access.Publish), s.handlePublishPage)
+	app.Post("/dashboards/publish", in, s.requireAction(access.Publish), s.handlePublish)
+	app.Get("/dashboards/download", in, s.requireAction(access.ViewDashboards), s.handleKPIDownload)
+	app.Get("/exports", in, s.requireAction(access.ExportRecords), s.handleExportList)
+	app.Post("/exports", in, s.requireAction(access.ExportRecords), s.handleExportCreate)
+	app.Get("/exports/:id/download", in, s.handleExportDownload)
 
 	app.Use(s.notFound)
 }

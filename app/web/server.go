@@ -65,7 +65,7 @@ func New(d Deps) *fiber.App {
 
 func (s *server) newFiber() *fiber.App {
 	engine := html.NewFileSystem(http.FS(templates.FS), ".html")
-	engine.AddFuncMap(template.FuncMap{"asset": static.Path, "dict": dict,
+	engine.AddFuncMap(template.FuncMap{"asset": static.Path, "dict": dict, "sub": func(a, b int) int { return a - b },
 		"roleLabel":  func(r string) string { return access.Role(r).Label() },
 		"eventLabel": auth.EventLabel,
 		"list":       func(items ...string) []string { return items },

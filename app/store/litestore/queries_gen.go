@@ -685,6 +685,127 @@ func (q queries) DeleteKPIResult(ctx context.Context, arg int64) error {
 	return mapErr(q.q.DeleteKPIResult(ctx, arg))
 }
 
+func (q queries) LockKPIAggregateCohort(ctx context.Context, arg int64) (*int64, error) {
+	v, err := q.q.LockKPIAggregateCohort(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) InsertKPIAggregateRun(ctx context.Context, arg store.InsertKPIAggregateRunParams) (int64, error) {
+	v, err := q.q.InsertKPIAggregateRun(ctx, litedb.InsertKPIAggregateRunParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) StageKPIAggregates(ctx context.Context, arg int64) (int64, error) {
+	v, err := q.q.StageKPIAggregates(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) RollUpKPIAggregateEntities(ctx context.Context, arg int64) (int64, error) {
+	v, err := q.q.RollUpKPIAggregateEntities(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) RollUpKPIAggregates(ctx context.Context, arg int64) (int64, error) {
+	v, err := q.q.RollUpKPIAggregates(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) ClearKPIAggregateStaging(ctx context.Context, arg int64) error {
+	return mapErr(q.q.ClearKPIAggregateStaging(ctx, arg))
+}
+
+func (q queries) FinishKPIAggregateRun(ctx context.Context, arg store.FinishKPIAggregateRunParams) error {
+	return mapErr(q.q.FinishKPIAggregateRun(ctx, litedb.FinishKPIAggregateRunParams(arg)))
+}
+
+func (q queries) SetCurrentKPIAggregateRun(ctx context.Context, arg store.SetCurrentKPIAggregateRunParams) error {
+	return mapErr(q.q.SetCurrentKPIAggregateRun(ctx, litedb.SetCurrentKPIAggregateRunParams(arg)))
+}
+
+func (q queries) DeleteKPIAggregateResultsBefore(ctx context.Context, arg store.DeleteKPIAggregateResultsBeforeParams) (int64, error) {
+	v, err := q.q.DeleteKPIAggregateResultsBefore(ctx, litedb.DeleteKPIAggregateResultsBeforeParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) DeleteKPIAggregateRunsBefore(ctx context.Context, arg store.DeleteKPIAggregateRunsBeforeParams) (int64, error) {
+	v, err := q.q.DeleteKPIAggregateRunsBefore(ctx, litedb.DeleteKPIAggregateRunsBeforeParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) DeleteOldFailedKPIAggregateRuns(ctx context.Context, arg int64) (int64, error) {
+	v, err := q.q.DeleteOldFailedKPIAggregateRuns(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) GetCurrentKPIAggregateRun(ctx context.Context, arg int64) (store.KpiAggregateRun, error) {
+	row, err := q.q.GetCurrentKPIAggregateRun(ctx, arg)
+	return store.KpiAggregateRun(row), mapErr(err)
+}
+
+func (q queries) ListCurrentKPIAggregateRuns(ctx context.Context) ([]store.KpiAggregateRun, error) {
+	rows, err := q.q.ListCurrentKPIAggregateRuns(ctx)
+	out := make([]store.KpiAggregateRun, len(rows))
+	for i, r := range rows {
+		out[i] = store.KpiAggregateRun(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListKPIAggregateRuns(ctx context.Context, arg store.ListKPIAggregateRunsParams) ([]store.KpiAggregateRun, error) {
+	rows, err := q.q.ListKPIAggregateRuns(ctx, litedb.ListKPIAggregateRunsParams(arg))
+	out := make([]store.KpiAggregateRun, len(rows))
+	for i, r := range rows {
+		out[i] = store.KpiAggregateRun(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListKPIAggregatesForOrganisation(ctx context.Context, arg store.ListKPIAggregatesForOrganisationParams) ([]store.KPIAggregateRow, error) {
+	rows, err := q.q.ListKPIAggregatesForOrganisation(ctx, litedb.ListKPIAggregatesForOrganisationParams(arg))
+	out := make([]store.KPIAggregateRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.KPIAggregateRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListKPIAggregatesForEntity(ctx context.Context, arg store.ListKPIAggregatesForEntityParams) ([]store.KPIAggregateRow, error) {
+	rows, err := q.q.ListKPIAggregatesForEntity(ctx, litedb.ListKPIAggregatesForEntityParams(arg))
+	out := make([]store.KPIAggregateRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.KPIAggregateRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListKPIAggregatesForLevel(ctx context.Context, arg store.ListKPIAggregatesForLevelParams) ([]store.KPIAggregateRow, error) {
+	rows, err := q.q.ListKPIAggregatesForLevel(ctx, litedb.ListKPIAggregatesForLevelParams(arg))
+	out := make([]store.KPIAggregateRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.KPIAggregateRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListKPIMeasureCodes(ctx context.Context) ([]string, error) {
+	v, err := q.q.ListKPIMeasureCodes(ctx)
+	return v, mapErr(err)
+}
+
+func (q queries) ListOrganisationLevels(ctx context.Context) ([]store.OrganisationLevel, error) {
+	rows, err := q.q.ListOrganisationLevels(ctx)
+	out := make([]store.OrganisationLevel, len(rows))
+	for i, r := range rows {
+		out[i] = store.OrganisationLevel(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListRegisteredCohorts(ctx context.Context) ([]int64, error) {
+	v, err := q.q.ListRegisteredCohorts(ctx)
+	return v, mapErr(err)
+}
+
 func (q queries) InsertKPIRecalculation(ctx context.Context, arg store.InsertKPIRecalculationParams) (int64, error) {
 	v, err := q.q.InsertKPIRecalculation(ctx, litedb.InsertKPIRecalculationParams(arg))
 	return v, mapErr(err)
@@ -750,6 +871,124 @@ func (q queries) ListChildRowsOfChildren(ctx context.Context, arg store.ListChil
 		out[i] = store.ListChildRowsOfChildrenRow(r)
 	}
 	return out, mapErr(err)
+}
+
+func (q queries) InsertKPIPublication(ctx context.Context, arg store.InsertKPIPublicationParams) (int64, error) {
+	v, err := q.q.InsertKPIPublication(ctx, litedb.InsertKPIPublicationParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) CopyKPIPublicationEntities(ctx context.Context, arg store.CopyKPIPublicationEntitiesParams) (int64, error) {
+	v, err := q.q.CopyKPIPublicationEntities(ctx, litedb.CopyKPIPublicationEntitiesParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) CopyKPIPublicationResults(ctx context.Context, arg store.CopyKPIPublicationResultsParams) (int64, error) {
+	v, err := q.q.CopyKPIPublicationResults(ctx, litedb.CopyKPIPublicationResultsParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ListKPIPublications(ctx context.Context, arg store.ListKPIPublicationsParams) ([]store.KPIPublication, error) {
+	rows, err := q.q.ListKPIPublications(ctx, litedb.ListKPIPublicationsParams(arg))
+	out := make([]store.KPIPublication, len(rows))
+	for i, r := range rows {
+		out[i] = store.KPIPublication(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListLatestKPIPublications(ctx context.Context) ([]store.KPIPublication, error) {
+	rows, err := q.q.ListLatestKPIPublications(ctx)
+	out := make([]store.KPIPublication, len(rows))
+	for i, r := range rows {
+		out[i] = store.KPIPublication(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListPublishedOrganisations(ctx context.Context) ([]store.PublishedOrganisation, error) {
+	rows, err := q.q.ListPublishedOrganisations(ctx)
+	out := make([]store.PublishedOrganisation, len(rows))
+	for i, r := range rows {
+		out[i] = store.PublishedOrganisation(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListKPIPublishedForOrganisation(ctx context.Context, arg store.ListKPIPublishedForOrganisationParams) ([]store.KPIAggregateRow, error) {
+	rows, err := q.q.ListKPIPublishedForOrganisation(ctx, litedb.ListKPIPublishedForOrganisationParams(arg))
+	out := make([]store.KPIAggregateRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.KPIAggregateRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListKPIAggregatesOfLevel(ctx context.Context, arg store.ListKPIAggregatesOfLevelParams) ([]store.KPIAggregateRow, error) {
+	rows, err := q.q.ListKPIAggregatesOfLevel(ctx, litedb.ListKPIAggregatesOfLevelParams(arg))
+	out := make([]store.KPIAggregateRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.KPIAggregateRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) InsertRecordExport(ctx context.Context, arg store.InsertRecordExportParams) (int64, error) {
+	v, err := q.q.InsertRecordExport(ctx, litedb.InsertRecordExportParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) CountUnfinishedRecordExports(ctx context.Context, arg int64) (int64, error) {
+	v, err := q.q.CountUnfinishedRecordExports(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) GetRecordExport(ctx context.Context, arg int64) (store.RecordExport, error) {
+	row, err := q.q.GetRecordExport(ctx, arg)
+	return store.RecordExport(row), mapErr(err)
+}
+
+func (q queries) ListRecordExports(ctx context.Context, arg store.ListRecordExportsParams) ([]store.RecordExport, error) {
+	rows, err := q.q.ListRecordExports(ctx, litedb.ListRecordExportsParams(arg))
+	out := make([]store.RecordExport, len(rows))
+	for i, r := range rows {
+		out[i] = store.RecordExport(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) StartRecordExport(ctx context.Context, arg store.StartRecordExportParams) error {
+	return mapErr(q.q.StartRecordExport(ctx, litedb.StartRecordExportParams(arg)))
+}
+
+func (q queries) DeleteRecordExportChunks(ctx context.Context, arg int64) error {
+	return mapErr(q.q.DeleteRecordExportChunks(ctx, arg))
+}
+
+func (q queries) InsertRecordExportChunk(ctx context.Context, arg store.InsertRecordExportChunkParams) error {
+	return mapErr(q.q.InsertRecordExportChunk(ctx, litedb.InsertRecordExportChunkParams(arg)))
+}
+
+func (q queries) GetRecordExportChunk(ctx context.Context, arg store.GetRecordExportChunkParams) ([]byte, error) {
+	v, err := q.q.GetRecordExportChunk(ctx, litedb.GetRecordExportChunkParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) FinishRecordExport(ctx context.Context, arg store.FinishRecordExportParams) error {
+	return mapErr(q.q.FinishRecordExport(ctx, litedb.FinishRecordExportParams(arg)))
+}
+
+func (q queries) RetryRecordExport(ctx context.Context, arg store.RetryRecordExportParams) error {
+	return mapErr(q.q.RetryRecordExport(ctx, litedb.RetryRecordExportParams(arg)))
+}
+
+func (q queries) FailRecordExport(ctx context.Context, arg store.FailRecordExportParams) error {
+	return mapErr(q.q.FailRecordExport(ctx, litedb.FailRecordExportParams(arg)))
+}
+
+func (q queries) DeleteExpiredRecordExports(ctx context.Context, arg time.Time) (int64, error) {
+	v, err := q.q.DeleteExpiredRecordExports(ctx, arg)
+	return v, mapErr(err)
 }
 
 func (q queries) InsertChildTransfer(ctx context.Context, arg store.InsertChildTransferParams) (int64, error) {

@@ -150,6 +150,153 @@ type IntegratedCareBoard struct {
 	Name    string
 }
 
+type KpiAggregateCohort struct {
+	Cohort       int64
+	CurrentRunID *int64
+}
+
+type KpiAggregateEntity struct {
+	RunID      int64
+	Level      string
+	Entity     string
+	Name       string
+	Registered int64
+	Complete   int64
+	Counted    int64
+}
+
+type KpiAggregateResult struct {
+	RunID         int64
+	Level         string
+	Entity        string
+	Measure       string
+	Passed        int64
+	TotalEligible int64
+	Ineligible    int64
+	Incomplete    int64
+}
+
+type KpiAggregateRun struct {
+	ID                    int64
+	Cohort                int64
+	Status                string
+	AsOf                  store.Date
+	LastAssessmentCounted store.Date
+	StartedAt             time.Time
+	ComputedAt            time.Time
+	FinishedAt            *time.Time
+	Children              int64
+	Error                 string
+}
+
+type KpiAggregateStaging struct {
+	RunID                                                  int64
+	OrganisationID                                         int64
+	Included                                               bool
+	Children                                               int64
+	Complete                                               int64
+	PaediatricianWithExpertiseInEpilepsiesScored           int64
+	PaediatricianWithExpertiseInEpilepsiesPassed           int64
+	PaediatricianWithExpertiseInEpilepsiesIneligible       int64
+	EpilepsySpecialistNurseScored                          int64
+	EpilepsySpecialistNursePassed                          int64
+	EpilepsySpecialistNurseIneligible                      int64
+	TertiaryInputScored                                    int64
+	TertiaryInputPassed                                    int64
+	TertiaryInputIneligible                                int64
+	EpilepsySurgeryReferralScored                          int64
+	EpilepsySurgeryReferralPassed                          int64
+	EpilepsySurgeryReferralIneligible                      int64
+	EcgScored                                              int64
+	EcgPassed                                              int64
+	EcgIneligible                                          int64
+	MriScored                                              int64
+	MriPassed                                              int64
+	MriIneligible                                          int64
+	AssessmentOfMentalHealthIssuesScored                   int64
+	AssessmentOfMentalHealthIssuesPassed                   int64
+	AssessmentOfMentalHealthIssuesIneligible               int64
+	MentalHealthSupportScored                              int64
+	MentalHealthSupportPassed                              int64
+	MentalHealthSupportIneligible                          int64
+	SodiumValproateScored                                  int64
+	SodiumValproatePassed                                  int64
+	SodiumValproateIneligible                              int64
+	ComprehensiveCarePlanningAgreementScored               int64
+	ComprehensiveCarePlanningAgreementPassed               int64
+	ComprehensiveCarePlanningAgreementIneligible           int64
+	PatientHeldIndividualisedEpilepsyDocumentScored        int64
+	PatientHeldIndividualisedEpilepsyDocumentPassed        int64
+	PatientHeldIndividualisedEpilepsyDocumentIneligible    int64
+	PatientCarerParentAgreementToTheCarePlanningScored     int64
+	PatientCarerParentAgreementToTheCarePlanningPassed     int64
+	PatientCarerParentAgreementToTheCarePlanningIneligible int64
+	CarePlanningHasBeenUpdatedWhenNecessaryScored          int64
+	CarePlanningHasBeenUpdatedWhenNecessaryPassed          int64
+	CarePlanningHasBeenUpdatedWhenNecessaryIneligible      int64
+	ComprehensiveCarePlanningContentScored                 int64
+	ComprehensiveCarePlanningContentPassed                 int64
+	ComprehensiveCarePlanningContentIneligible             int64
+	ParentalProlongedSeizuresCarePlanScored                int64
+	ParentalProlongedSeizuresCarePlanPassed                int64
+	ParentalProlongedSeizuresCarePlanIneligible            int64
+	WaterSafetyScored                                      int64
+	WaterSafetyPassed                                      int64
+	WaterSafetyIneligible                                  int64
+	FirstAidScored                                         int64
+	FirstAidPassed                                         int64
+	FirstAidIneligible                                     int64
+	GeneralParticipationAndRiskScored                      int64
+	GeneralParticipationAndRiskPassed                      int64
+	GeneralParticipationAndRiskIneligible                  int64
+	ServiceContactDetailsScored                            int64
+	ServiceContactDetailsPassed                            int64
+	ServiceContactDetailsIneligible                        int64
+	SudepScored                                            int64
+	SudepPassed                                            int64
+	SudepIneligible                                        int64
+	SchoolIndividualHealthcarePlanScored                   int64
+	SchoolIndividualHealthcarePlanPassed                   int64
+	SchoolIndividualHealthcarePlanIneligible               int64
+}
+
+type KpiMeasure struct {
+	Code     string
+	Position int64
+}
+
+type KpiPublication struct {
+	ID          int64
+	Cohort      int64
+	RunID       int64
+	AsOf        store.Date
+	ComputedAt  time.Time
+	Children    int64
+	PublishedAt time.Time
+	PublishedBy *int64
+}
+
+type KpiPublicationEntity struct {
+	PublicationID int64
+	Level         string
+	Entity        string
+	Name          string
+	Registered    int64
+	Complete      int64
+	Counted       int64
+}
+
+type KpiPublicationResult struct {
+	PublicationID int64
+	Level         string
+	Entity        string
+	Measure       string
+	Passed        int64
+	TotalEligible int64
+	Ineligible    int64
+	Incomplete    int64
+}
+
 type KpiRecalculation struct {
 	ID           int64
 	RulesVersion string
@@ -189,6 +336,7 @@ type KpiResult struct {
 	ServiceContactDetails                        *int64
 	Sudep                                        *int64
 	SchoolIndividualHealthcarePlan               *int64
+	AuditComplete                                *bool
 }
 
 type LocalHealthBoard struct {
@@ -244,6 +392,37 @@ type Organisation struct {
 	CountryCode             string
 	LondonBoroughGSSCode    *string
 	ICBAssignmentAmbiguous  bool
+}
+
+type OrganisationLevel struct {
+	OrganisationID int64
+	Level          string
+	Entity         string
+	Name           string
+}
+
+type RecordExport struct {
+	ID             int64
+	UserID         int64
+	Format         string
+	Deidentified   bool
+	OrganisationID *int64
+	Cohort         int64
+	Status         string
+	RequestedAt    time.Time
+	StartedAt      *time.Time
+	FinishedAt     *time.Time
+	ExpiresAt      time.Time
+	Children       int64
+	Size           int64
+	Chunks         int64
+	Error          string
+}
+
+type RecordExportChunk struct {
+	ExportID int64
+	Seq      int64
+	Data     []byte
 }
 
 type SemiologyKeyword struct {

@@ -20,7 +20,7 @@ func (q *Queries) DeleteKPIResult(ctx context.Context, childID int64) error {
 }
 
 const getKPIResult = `-- name: GetKPIResult :one
-SELECT child_id, rules_version, data_version, computed_at, paediatrician_with_expertise_in_epilepsies, epilepsy_specialist_nurse, tertiary_input, epilepsy_surgery_referral, ecg, mri, assessment_of_mental_health_issues, mental_health_support, sodium_valproate, comprehensive_care_planning_agreement, patient_held_individualised_epilepsy_document, patient_carer_parent_agreement_to_the_care_planning, care_planning_has_been_updated_when_necessary, comprehensive_care_planning_content, parental_prolonged_seizures_care_plan, water_safety, first_aid, general_participation_and_risk, service_contact_details, sudep, school_individual_healthcare_plan FROM kpi_results WHERE child_id = $1
+SELECT child_id, rules_version, data_version, computed_at, paediatrician_with_expertise_in_epilepsies, epilepsy_specialist_nurse, tertiary_input, epilepsy_surgery_referral, ecg, mri, assessment_of_mental_health_issues, mental_health_support, sodium_valproate, comprehensive_care_planning_agreement, patient_held_individualised_epilepsy_document, patient_carer_parent_agreement_to_the_care_planning, care_planning_has_been_updated_when_necessary, comprehensive_care_planning_content, parental_prolonged_seizures_care_plan, water_safety, first_aid, general_participation_and_risk, service_contact_details, sudep, school_individual_healthcare_plan, audit_complete FROM kpi_results WHERE child_id = $1
 `
 
 func (q *Queries) GetKPIResult(ctx context.Context, childID int64) (KpiResult, error) {
@@ -52,6 +52,7 @@ func (q *Queries) GetKPIResult(ctx context.Context, childID int64) (KpiResult, e
 		&i.ServiceContactDetails,
 		&i.Sudep,
 		&i.SchoolIndividualHealthcarePlan,
+		&i.AuditComplete,
 	)
 	return i, err
 }
@@ -59,8 +60,8 @@ func (q *Queries) GetKPIResult(ctx context.Context, childID int64) (KpiResult, e
 const upsertKPIResult = `-- name: UpsertKPIResult :execrows
 
 
-INSERT INTO kpi_results (child_id, rules_version, data_version, computed_at, paediatrician_with_expertise_in_epilepsies, epilepsy_specialist_nurse, tertiary_input, epilepsy_surgery_referral, ecg, mri, assessment_of_mental_health_issues, mental_health_support, sodium_valproate, comprehensive_care_planning_agreement, patient_held_individualised_epilepsy_document, patient_carer_parent_agreement_to_the_care_planning, care_planning_has_been_updated_when_necessary, comprehensive_care_planning_content, parental_prolonged_seizures_care_plan, water_safety, first_aid, general_participation_and_risk, service_contact_details, sudep, school_individual_healthcare_plan)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+INSERT INTO kpi_results (child_id, rules_version, data_version, computed_at, paediatrician_with_expertise_in_epilepsies, epilepsy_specialist_nurse, tertiary_input, epilepsy_surgery_referral, ecg, mri, assessment_of_mental_health_issues, mental_health_support, sodium_valproate, comprehensive_care_planning_agreement, patient_held_individualised_epilepsy_document, patient_carer_parent_agreement_to_the_care_planning, care_planning_has_been_updated_when_necessary, comprehensive_care_planning_content, parental_prolonged_seizures_care_plan, water_safety, first_aid, general_participation_and_risk, service_contact_details, sudep, school_individual_healthcare_plan, audit_complete)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)
 ON CONFLICT (child_id) DO UPDATE SET
     rules_version = excluded.rules_version,
     data_version = excluded.data_version,
@@ -85,7 +86,8 @@ ON CONFLICT (child_id) DO UPDATE SET
     general_participation_and_risk = excluded.general_participation_and_risk,
     service_contact_details = excluded.service_contact_details,
     sudep = excluded.sudep,
-    school_individual_healthcare_plan = excluded.school_individual_healthcare_plan
+    school_individual_healthcare_plan = excluded.school_individual_healthcare_plan,
+    audit_complete = coalesce(excluded.audit_complete, kpi_results.audit_complete)
 WHERE excluded.data_version >= kpi_results.data_version
 `
 
@@ -115,11 +117,13 @@ type UpsertKPIResultParams struct {
 	ServiceContactDetails                        *int64
 	Sudep                                        *int64
 	SchoolIndividualHealthcarePlan               *int64
+	AuditComplete                                *bool
 }
 
 // Each child's stored KPI results (schema 00009), written by the KPI job.
 // UpsertKPIResult stores a child's scores unless a newer version of the
-// child was scored already (two jobs racing): then it changes nothing.
+// child was scored already (two jobs racing): then it changes nothing. A
+// NULL audit_complete keeps the completeness stored before (schema 00011).
 func (q *Queries) UpsertKPIResult(ctx context.Context, arg UpsertKPIResultParams) (int64, error) {
 	result, err := q.db.Exec(ctx, upsertKPIResult,
 		arg.ChildID,
@@ -147,6 +151,7 @@ func (q *Queries) UpsertKPIResult(ctx context.Context, arg UpsertKPIResultParams
 		arg.ServiceContactDetails,
 		arg.Sudep,
 		arg.SchoolIndividualHealthcarePlan,
+		arg.AuditComplete,
 	)
 	if err != nil {
 		return 0, err

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"strconv"
+	"strings"
+
+	"clinaudit/app/aggregate"
+	"clinaudit/app/cohort"
+	"clinaudit/app/export"
+	"clinaudit/app/staff"
+	"clinaudit/app/store"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// The KPI downloads (docs/exports.md): a level's table, every entity ×
+// measure, or one organisation's table across its levels, of a cohort's
+// current figures, as CSV or XLSX. Who may download what is
+// export.MayDownloadLevel and export.MayDownloadOrganisation.
+
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+func (s *server) handleKPIDownload(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	a := actor(c)
+	format := c.Query("format")
+	if format != "csv" && format != "xlsx" {
+		return fiber.NewError(fiber.StatusBadRequest, "Say which format to download: format=csv or format=xlsx.")
+	}
+	n, err := cohort.Parse(c.Query("cohort"))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, "Say which cohort to download, as cohort=8: "+err.Error()+".")
+	}
+	var level aggregate.Level
+	if q := c.Query("level"); q != "" {
+		if level, err = aggregate.ParseLevel(q); err != nil {
+			var names []string
+			for _, l := range aggregate.Levels() {
+				names = append(names, string(l))
+			}
+			return fiber.NewError(fiber.StatusBadRequest, "There is no level "+q+": the levels are "+strings.Join(names, ", ")+".")
+		}
+	}
+	var table export.KPITable
+	switch ods := strings.ToUpper(strings.TrimSpace(c.Query("organisation"))); {
+	case ods != "":
+		var o store.Organisation
+		o, err = s.Store.GetOrganisationByODS(ctx, ods)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && !export.MayDownloadOrganisation(a, staff.PlaceOfOrganisation(o))) {
+			return fiber.NewError(fiber.StatusNotFound, "There is no organisation "+ods+" whose figures you may download.")
+		}
+		if err != nil {
+			return err
+		}
+		if table, err = export.KPIForOrganisation(ctx, s.Store, n, o, level); err == nil && len(table.Rows) == 0 {
+			return fiber.NewError(fiber.StatusNotFound, o.Name+" has no figures at the "+level.Label()+" level.")
+		}
+	case level == "":
+		return fiber.NewError(fiber.StatusBadRequest, "Say what to download: a level (level=icb) or an organisation (organisation=ODS code).")
+	case !export.MayDownloadLevel(a, level):
+		return fiber.ErrForbidden
+	default:
+		table, err = export.KPIForLevel(ctx, s.Store, n, level)
+	}
+	if errors.Is(err, aggregate.ErrNotRun) {
+		return fiber.NewError(fiber.StatusNotFound, "Cohort "+strconv.Itoa(int(n))+" has no figures yet: they are worked out in the background every few minutes.")
+	}
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if format == "csv" {
+		err = export.WriteKPICSV(&b, table)
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	} else {
+		err = export.WriteKPIXLSX(&b, table)
+		c.Set(fiber.HeaderContentType, xlsxType)
+	}
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+table.Filename(format)+`"`)
+	return c.Send(b.Bytes())
+}

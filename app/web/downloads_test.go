@@ -1,0 +1,117 @@
+package web
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"clinaudit/app/access"
+	"clinaudit/app/aggregate"
+	"clinaudit/app/cohort"
+	"clinaudit/app/export"
+	"clinaudit/app/kpi"
+	"clinaudit/app/publish/publishtest"
+	"clinaudit/app/store"
+	"clinaudit/app/store/storetest"
+)
+
+// The KPI downloads: who may download which level or organisation, the
+// files, and a clear 4xx for every bad parameter.
+func TestKPIDownloads(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		c := publishtest.Cohort()
+		app, a := authApp(t, s, false)
+		makeStaff(t, s, a, "clin@rgt.example", access.Clinician, "RGT01")
+		makeStaff(t, s, a, "view@e12.example", access.NationalView, "")
+		publishtest.Child(t, s, "RGT01", map[kpi.Measure]int64{kpi.ECG: 1})
+		clin := signIn(t, newBrowser(t, app), "clin@rgt.example")
+		national := signIn(t, newBrowser(t, app), "view@e12.example")
+		q := func(params string) string { return fmt.Sprintf("/dashboards/download?cohort=%d&%s", c, params) }
+
+		if p := clin.get(q("level=national&format=csv")); p.status != 404 || !strings.Contains(p.doc.Find("main").Text(), "has no figures yet") {
+			t.Errorf("before any run: %d %s", p.status, p.doc.Find("main").Text())
+		}
+		if _, err := aggregate.Run(ctx, s, c); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			path   string
+			status int
+			says   string
+		}{
+			{q("level=icb&format=pdf"), 400, "format=csv or format=xlsx"},
+			{q("level=icb"), 400, "format=csv or format=xlsx"},
+			{"/dashboards/download?level=icb&format=csv&cohort=abc", 400, "cohort"},
+			{"/dashboards/download?level=icb&format=csv", 400, "cohort"},
+			{q("level=planet&format=csv"), 400, "There is no level planet"},
+			{q("format=csv"), 400, "Say what to download"},
+			{q("organisation=NOPE1&format=csv"), 404, "There is no organisation NOPE1"},
+			{q("organisation=RM332&format=csv"), 404, "There is no organisation RM332"}, // another trust's
+			{q("organisation=RGT01&level=local_health_board&format=csv"), 404, "no figures at the Local Health Board level"},
+			{q("level=organisation&format=csv"), 403, ""},
+			{q("level=trust&format=xlsx"), 403, ""},
+			{q("level=local_health_board&format=csv"), 403, ""},
+		} {
+			p := clin.get(tt.path)
+			if p.status != tt.status || !strings.Contains(p.doc.Find("main").Text(), tt.says) {
+				t.Errorf("%s: %d, want %d saying %q: %s", tt.path, p.status, tt.status, tt.says, p.doc.Find("main").Text())
+			}
+		}
+		day := time.Now().UTC().Format("2006-01-02")
+		for _, tt := range []struct {
+			b        *browser
+			params   string
+			rows     int // data rows
+			filename string
+		}{
+			{clin, "level=national&format=csv", kpi.NumMeasures, fmt.Sprintf("kpis-cohort-%d-national-%s.csv", c, day)},
+			{clin, "organisation=RGT01&format=csv", 7 * kpi.NumMeasures, fmt.Sprintf("kpis-cohort-%d-RGT01-%s.csv", c, day)},
+			{clin, "organisation=rgt01&level=trust&format=csv", kpi.NumMeasures, fmt.Sprintf("kpis-cohort-%d-RGT01-trust-%s.csv", c, day)},
+			{national, "level=organisation&format=csv", 342 * kpi.NumMeasures, fmt.Sprintf("kpis-cohort-%d-organisation-%s.csv", c, day)},
+			{national, "organisation=RM332&format=csv", 7 * kpi.NumMeasures, ""},
+		} {
+			p := tt.b.get(q(tt.params))
+			if p.status != 200 || p.header.Get("Content-Type") != "text/csv; charset=utf-8" {
+				t.Errorf("%s: %d %s", tt.params, p.status, p.header.Get("Content-Type"))
+				continue
+			}
+			if tt.filename != "" && p.header.Get("Content-Disposition") != `attachment; filename="`+tt.filename+`"` {
+				t.Errorf("%s: Content-Disposition %q", tt.params, p.header.Get("Content-Disposition"))
+			}
+			rows, err := csv.NewReader(strings.NewReader(p.body)).ReadAll()
+			if err != nil || len(rows)-1 != tt.rows {
+				t.Errorf("%s: %d rows, want %d (%v)", tt.params, len(rows)-1, tt.rows, err)
+			}
+		}
+		p := clin.get(q("level=icb&format=xlsx"))
+		if p.status != 200 || p.header.Get("Content-Type") != xlsxType || !strings.HasSuffix(p.header.Get("Content-Disposition"), `.xlsx"`) {
+			t.Fatalf("XLSX: %d %s %s", p.status, p.header.Get("Content-Type"), p.header.Get("Content-Disposition"))
+		}
+		f, err := excelize.OpenReader(strings.NewReader(p.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if rows, err := f.GetRows(export.KPISheet); err != nil || len(rows) < 2 || rows[1][0] != "icb" {
+			t.Errorf("XLSX rows: %v", err)
+		}
+		if p := newBrowser(t, app).get(q("level=national&format=csv")); p.status != 303 || !strings.HasPrefix(p.header.Get("Location"), "/sign-in") {
+			t.Errorf("signed out: %d %s", p.status, p.header.Get("Location"))
+		}
+	})
+}
+
+// matrixFigures gives the access matrix a run of cohort c to download
+// and publish.
+func matrixFigures(t *testing.T, s store.Store, c cohort.Cohort) {
+	t.Helper()
+	if _, err := aggregate.Run(context.Background(), s, c); err != nil {
+		t.Fatal(err)
+	}
+}

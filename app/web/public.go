@@ -1,0 +1,150 @@
+package web
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"clinaudit/app/aggregate"
+	"clinaudit/app/cohort"
+	"clinaudit/app/kpi"
+	"clinaudit/app/publish"
+	"clinaudit/app/store"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// The public pages (spec §10.5, docs/publishing.md): no sign-in; they read
+// publications only, never an aggregation run, so nothing unpublished is
+// ever shown. /public lists the organisations with published figures;
+// an organisation's page shows the latest publication of a cohort.
+
+type publicListPage struct {
+	page
+	Query         string
+	Published     bool
+	Organisations []store.PublishedOrganisation
+}
+
+func (s *server) handlePublicList(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	q := strings.TrimSpace(c.Query("q"))
+	if len(q) > 100 {
+		q = q[:100]
+	}
+	pubs, err := publish.Cohorts(ctx, s.Store)
+	if err != nil {
+		return err
+	}
+	data := publicListPage{page: s.page(c, "Published results", "public"), Query: q, Published: len(pubs) > 0}
+	if data.Published {
+		orgs, err := s.Store.ListPublishedOrganisations(ctx)
+		if err != nil {
+			return err
+		}
+		data.Organisations = publish.Search(orgs, q)
+	}
+	if isHTMX(c) {
+		return renderPartial(c, "partials/public_results", data)
+	}
+	return renderPage(c, "pages/public_list", data)
+}
+
+// publicColumn is one level of the organisation's published table.
+type publicColumn struct {
+	Level                         aggregate.Level
+	Label, Name                   string
+	Registered, Complete, Counted int64
+}
+
+type publicRow struct {
+	ID, Number, Title string
+	Cells             []publicCell
+}
+
+type publicCell struct {
+	Text, Detail string
+}
+
+type publicCohortLink struct {
+	Cohort   int64
+	Selected bool
+}
+
+type publicOrgPage struct {
+	page
+	Org         store.Organisation
+	Published   bool
+	Cohort      int64
+	PublishedOn string
+	ComputedAt  string
+	Cohorts     []publicCohortLink
+	Columns     []publicColumn
+	Rows        []publicRow
+}
+
+func (s *server) handlePublicOrganisation(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	o, err := s.Store.GetOrganisationByODS(ctx, strings.ToUpper(strings.TrimSpace(c.Params("ods"))))
+	if errors.Is(err, store.ErrNotFound) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	var want int64
+	if q := c.Query("cohort"); q != "" {
+		n, err := cohort.Parse(q)
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, "There is no cohort "+q+".")
+		}
+		want = int64(n)
+	}
+	pubs, err := publish.Cohorts(ctx, s.Store)
+	if err != nil {
+		return err
+	}
+	data := publicOrgPage{page: s.page(c, o.Name+": published results", "public"), Org: o}
+	pub, ok := publish.Choose(pubs, want)
+	if !ok && want != 0 && len(pubs) > 0 {
+		return fiber.NewError(fiber.StatusNotFound, "Cohort "+strconv.FormatInt(want, 10)+" has not been published.")
+	}
+	if ok {
+		rep, err := publish.ForOrganisation(ctx, s.Store, pub, o.ID)
+		if err != nil {
+			return err
+		}
+		if rep.Published() {
+			data.fill(rep, pubs)
+		}
+	}
+	return renderPage(c, "pages/public_organisation", data)
+}
+
+// fill lays the report out as the KPI table of §8.4: the headline measures
+// down, the levels across.
+func (p *publicOrgPage) fill(rep publish.Report, pubs []store.KPIPublication) {
+	p.Published, p.Cohort = true, rep.Publication.Cohort
+	p.PublishedOn = rep.Publication.PublishedAt.In(londonTime).Format("2 January 2006")
+	p.ComputedAt = rep.Publication.ComputedAt.In(londonTime).Format("2 January 2006 at 15:04")
+	for _, pub := range pubs {
+		p.Cohorts = append(p.Cohorts, publicCohortLink{Cohort: pub.Cohort, Selected: pub.ID == rep.Publication.ID})
+	}
+	for _, f := range rep.Levels {
+		p.Columns = append(p.Columns, publicColumn{Level: f.Level, Label: f.Level.Label(), Name: f.Name,
+			Registered: f.Registered, Complete: f.Complete, Counted: f.Counted})
+	}
+	for _, info := range kpi.Measures() {
+		if !info.Headline {
+			continue
+		}
+		row := publicRow{ID: info.ID, Number: info.Number, Title: info.Title}
+		for _, f := range rep.Levels {
+			cnt := f.Measure(info.Measure)
+			row.Cells = append(row.Cells, publicCell{Text: publish.Percent(cnt),
+				Detail: strconv.FormatInt(cnt.Passed, 10) + " of " + strconv.FormatInt(cnt.TotalEligible, 10) + " eligible passed; " +
+					strconv.FormatInt(cnt.Ineligible, 10) + " ineligible; " + strconv.FormatInt(cnt.Incomplete, 10) + " not scored"})
+		}
+		p.Rows = append(p.Rows, row)
+	}
+}

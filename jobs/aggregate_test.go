@@ -1,0 +1,122 @@
+package jobs_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"clinaudit/app/aggregate"
+	"clinaudit/app/kpi"
+	"clinaudit/app/store"
+	"clinaudit/app/store/storetest"
+	"clinaudit/jobs"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+)
+
+// scoredChild adds a child of cohort 5 (first year of care long over) at
+// RM332 with a complete audit and a passed ECG.
+func scoredChild(t *testing.T, s store.Store) int64 {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now()
+	id := liveChild(t, s, "9434765919", "C0000001", now)
+	o, err := s.GetOrganisationByODS(ctx, "RM332")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fpa, cohort := store.Date{Year: 2022, Month: 1, Day: 10}, int64(5)
+	if n, err := s.RegisterChild(ctx, store.RegisterChildParams{ID: id, Version: 1, FirstPaediatricAssessmentDate: &fpa,
+		Cohort: &cohort, LeadOrganisationID: o.ID, UpdatedAt: now}); err != nil || n != 1 {
+		t.Fatalf("register: %d %v", n, err)
+	}
+	pass, complete := int64(1), true
+	if _, err := s.UpsertKPIResult(ctx, store.UpsertKPIResultParams{ChildID: id, RulesVersion: kpi.RulesVersion, DataVersion: 2,
+		ComputedAt: now, Ecg: &pass, AuditComplete: &complete}); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+type noScorer struct{}
+
+func (noScorer) ScoreChild(context.Context, int64) error { return nil }
+
+// The kpi_aggregate job end to end: the periodic run at start-up
+// aggregates every current cohort (cohort 5 has a registered child), an
+// administrator's AggregateNow runs again, and a child scored by the
+// kpi_score job queues a run AggregateDelay later.
+func TestAggregateJob(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		child := scoredChild(t, s)
+		workers := river.NewWorkers()
+		jobs.Register(workers, jobs.Deps{Store: s, Auth: newAuth(t, s), KPI: noScorer{}})
+		if err := s.ConfigureJobs(store.JobsConfig{Workers: workers, MaxWorkers: 2, PollInterval: 100 * time.Millisecond,
+			PeriodicJobs: jobs.AggregatePeriodic(jobs.DefaultAggregateEvery)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.StartJobs(ctx); err != nil {
+			t.Fatal(err)
+		}
+		current := func() store.KpiAggregateRun {
+			run, _ := aggregate.Current(ctx, s, 5)
+			return run
+		}
+		waitFor(t, "the periodic run at start-up", func() bool { return current().Children == 1 })
+		f, _, ok, err := aggregate.ForEntity(ctx, s, 5, aggregate.Trust, "RM3")
+		if err != nil || !ok || f.Measure(kpi.ECG) != (aggregate.Counts{Passed: 1, TotalEligible: 1}) {
+			t.Errorf("trust RM3 after the job: %+v %v %v", f, ok, err)
+		}
+
+		first := current().ID
+		if err := jobs.AggregateNow(ctx, s, 5); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the run asked for", func() bool { return current().ID > first })
+
+		if err := s.InsertJob(ctx, jobs.ScoreKPIArgs{ChildID: child}, nil); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "a run queued after scoring", func() bool {
+			res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds(jobs.AggregateArgs{}.Kind()).States(rivertype.JobStateScheduled))
+			return err == nil && len(res.Jobs) == 1 && res.Jobs[0].ScheduledAt.After(time.Now().Add(jobs.AggregateDelay/2))
+		})
+	})
+}
+
+// Runs queued within one AggregateDelay window are one job; the next
+// window gets its own.
+func TestAggregateSoonDebounces(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		if err := s.ConfigureJobs(store.JobsConfig{}); err != nil { // insert only
+			t.Fatal(err)
+		}
+		now := time.Now().Truncate(jobs.AggregateDelay).Add(time.Second)
+		for _, at := range []time.Time{now, now.Add(time.Second), now.Add(jobs.AggregateDelay - 2*time.Second), now.Add(jobs.AggregateDelay)} {
+			if err := jobs.AggregateSoon(ctx, s, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds(jobs.AggregateArgs{}.Kind()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Jobs) != 2 {
+			t.Errorf("%d jobs queued, want 2 (one per window)", len(res.Jobs))
+		}
+	})
+}
+
+func waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s within 20s", what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
