@@ -52,7 +52,7 @@ func TestAggregateJob(t *testing.T) {
 		ctx := context.Background()
 		child := scoredChild(t, s)
 		workers := river.NewWorkers()
-		jobs.Register(workers, jobs.Deps{Store: s, Auth: newAuth(t, s), KPI: noScorer{}})
+		jobs.Register(workers, jobs.Deps{Store: s, Auth: newAuth(t, s), KPI: noScorer{}, AggregateAfterScoring: true})
 		if err := s.ConfigureJobs(store.JobsConfig{Workers: workers, MaxWorkers: 2, PollInterval: 100 * time.Millisecond,
 			PeriodicJobs: jobs.AggregatePeriodic(jobs.DefaultAggregateEvery)}); err != nil {
 			t.Fatal(err)
