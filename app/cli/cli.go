@@ -30,7 +30,7 @@ var commands = []config.Command{
 	{Name: "serve", Summary: "run the web app and work background jobs (the default command)"},
 	{Name: "worker", Summary: "work background jobs only, with no web server"},
 	{Name: "migrate up|down|status", Summary: "apply, roll back one, or list database migrations"},
-	{Name: "seed-demo [--children N]", Summary: "load reference data and demo data, then exit; --children adds N more synthetic children (benchmarks)"},
+	{Name: "seed-demo [--children N] [--demo-audits N]", Summary: "load reference data and demo data, then exit; --children adds N more synthetic children (benchmarks); --demo-audits sets how many demo children have filled audits (also for serve --demo)"},
 	{Name: "user add --email E --role ROLE [--org ODS] [--superuser] --first-name F --surname S", Summary: "create an account and print its invite link (how the first superuser is made)"},
 	{Name: "user unlock --email E", Summary: "clear the sign-in locks on an account"},
 	{Name: "kpi score [--explain] < child.json", Summary: "score one child (the JSON document of docs/data-format.md) and print the 21 measures as JSON"},
@@ -49,6 +49,8 @@ type Env struct {
 	Started time.Time
 	// Ready, if set, is called with the address once the server listens.
 	Ready func(addr string)
+	// demoAudits is --demo-audits, set by Run for the demo's seeding.
+	demoAudits int
 }
 
 // Run runs the command in args (without the program name) and returns the
@@ -96,6 +98,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case cmd != "seed-demo" && df.children != 0:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: --children is for `clinaudit seed-demo`\n", cmd)
 		return 2
+	case df.audits < 0 || df.audits != demoAudits && cmd != "seed-demo" && (cmd != "serve" && cmd != "worker" || !cfg.Demo):
+		fmt.Fprintf(env.Stderr, "clinaudit %s: --demo-audits is a number of children for `clinaudit serve --demo` and `clinaudit seed-demo`\n", cmd)
+		return 2
 	case cmd != "kpi" && kf.explain:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: --explain is for `clinaudit kpi score`\n", cmd)
 		return 2
@@ -104,6 +109,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return 2
 	}
 	log := newLogger(cfg, env.Stderr)
+	env.demoAudits = df.audits
 
 	switch cmd {
 	case "serve":

@@ -85,7 +85,9 @@ func TestServeFromEmptyDatabaseThenRestart(t *testing.T) {
 	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
 		t.Run(string(e), func(t *testing.T) {
 			dbURL := storetest.EmptyDatabaseURL(t, e)
-			base, out, stop := startServe(t, dbURL, "--demo", "--workers", "1")
+			// Without the demo's children with audits (TestSeedDemoChildren has
+			// them): importing them through the forms is slow under -race.
+			base, out, stop := startServe(t, dbURL, "--demo", "--demo-audits", "0", "--workers", "1")
 			if code, body := httpGet(t, base+"/readyz"); code != 200 || !strings.Contains(body, string(e)) {
 				t.Errorf("readyz = %d %s", code, body)
 			}
@@ -129,7 +131,7 @@ func TestMigrateCommands(t *testing.T) {
 			if _, out, _ := run(t, "migrate", "status", "--database-url", dbURL); !strings.Contains(out, "pending") {
 				t.Fatalf("status after down: %q", out)
 			}
-			if code, _, _ := run(t, "seed-demo", "--database-url", dbURL); code != 0 {
+			if code, _, _ := run(t, "seed-demo", "--demo-audits", "0", "--database-url", dbURL); code != 0 {
 				t.Fatalf("seed-demo: %d", code)
 			}
 		})

@@ -2,19 +2,30 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/aggregate"
+	"clinaudit/app/answers"
+	"clinaudit/app/audit"
 	"clinaudit/app/auth"
 	"clinaudit/app/children"
+	"clinaudit/app/cohort"
 	"clinaudit/app/config"
+	"clinaudit/app/forms"
+	"clinaudit/app/staff"
 	"clinaudit/app/store"
+	"clinaudit/app/synth"
 )
 
 // DemoPassword signs in every demo account. It is printed at start-up: the
@@ -42,11 +53,12 @@ const demoChildren = 300
 
 var demoChildOrganisations = []string{"RM332", "RM335", "RGT01", "7A4H1"}
 
-// demoFlags are seed-demo's own flags.
-type demoFlags struct{ children int }
+// demoFlags are seed-demo's own flags, and the demo's.
+type demoFlags struct{ children, audits int }
 
 func (d *demoFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&d.children, "children", 0, "with seed-demo: add this many more synthetic children (for benchmarks)")
+	fs.IntVar(&d.audits, "demo-audits", demoAudits, "with --demo or seed-demo: how many children with filled audits the demo imports when it first seeds children (0: none)")
 }
 
 // seedDemo runs `seed-demo`: migrate, load reference data, seed demo data,
@@ -103,6 +115,194 @@ func seedDemoChildren(ctx context.Context, s store.Store, env Env) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "demo data: %d synthetic children (999 test NHS numbers)\n", n)
+	if env.demoAudits <= 0 {
+		return nil
+	}
+	return seedDemoAudits(ctx, s, env, env.demoAudits, time.Now)
+}
+
+// demoAudits is how many children with filled audits the demo imports
+// (--demo-audits), demoAuditsComplete of them with every form complete,
+// so that the KPI dashboards have figures to show.
+const (
+	demoAudits         = 150
+	demoAuditsComplete = 0.7
+)
+
+// demoAuditOrganisations are where the children with audits are, and how
+// many of every ten each gets: the demo lead clinician's RGT01 the most.
+var demoAuditOrganisations = []struct {
+	ods    string
+	weight int
+}{{"RGT01", 4}, {"7A4H1", 2}, {"RM332", 2}, {"RM335", 2}}
+
+// demoCentreAccounts choose the centres of the Milestones form, which an
+// imported document cannot carry, for the children of their organisation;
+// the national editor for the others.
+var demoCentreAccounts = map[string]string{
+	"RGT01": "clinician@rgt01.demo.clinaudit.invalid",
+	"7A4H1": "clinician@7a4h1.demo.clinaudit.invalid",
+	"":      "national.edit@demo.clinaudit.invalid",
+}
+
+// demoCohort is one cohort of the children with audits: its first
+// assessment dates and its share of the children.
+type demoCohort struct {
+	cohort   cohort.Cohort
+	from, to audit.Date
+	share    float64
+}
+
+// demoAuditCohorts are the cohorts of the children with audits on a day:
+// two in three in the dashboards' default cohort (§7), assessed more than
+// a year ago so that their first year of care is over and the complete
+// audits count in the KPIs (§8.2); one in three in the submitting cohort
+// (or, when that is the default, the recruiting one), whose first year is
+// mostly not over: registered and complete, but not counted yet. Both are
+// open today, as the import requires.
+func demoAuditCohorts(today time.Time) []demoCohort {
+	roles := cohort.RolesOn(today)
+	day := audit.DateOf(today)
+	home, other := roles.DashboardDefault(), roles.Submitting
+	if other == home {
+		other = roles.Recruiting
+	}
+	return []demoCohort{
+		{home, audit.DateOf(home.Start()), earliest(audit.DateOf(home.End()), day.AddYears(-1)), 2.0 / 3},
+		{other, audit.DateOf(other.Start()), earliest(audit.DateOf(other.End()), day), 1.0 / 3},
+	}
+}
+
+func earliest(a, b audit.Date) audit.Date {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// seedDemoAudits imports n made-up children with filled audits (app/synth)
+// at the demo organisations as `clinaudit import` does
+// (answers.Service.Import: every answer through the forms' checks, with
+// the audit trail and a kpi_score job), has a demo clinician choose their
+// centres, scores them as the kpi_score job does, and aggregates their
+// cohorts: the dashboards show figures from the first page. The same
+// children every time (fixed seeds), their dates relative to today.
+func seedDemoAudits(ctx context.Context, s store.Store, env Env, n int, now func() time.Time) error {
+	started := now()
+	svc := &answers.Service{Store: s, Children: &children.Service{Store: s, Now: now}}
+	today := svc.Children.Today() // the UK's date decides cohorts
+	orgs := map[string]store.Organisation{}
+	var weighted []string
+	for _, w := range demoAuditOrganisations {
+		o, err := s.GetOrganisationByODS(ctx, w.ods)
+		if err != nil {
+			return fmt.Errorf("demo organisation %s: %w", w.ods, err)
+		}
+		orgs[w.ods] = o
+		for range w.weight {
+			weighted = append(weighted, w.ods)
+		}
+	}
+	centresBy := map[string]children.Me{}
+	for ods, email := range demoCentreAccounts {
+		u, err := s.GetUserByEmail(ctx, email)
+		if err != nil {
+			return fmt.Errorf("demo account %s: %w", email, err)
+		}
+		a, err := staff.ActorFor(ctx, s, u)
+		if err != nil {
+			return err
+		}
+		centresBy[ods] = children.Me{ID: u.ID, Actor: a}
+	}
+	cohorts := demoAuditCohorts(today)
+	pick := rand.New(rand.NewPCG(2016, 12))
+	imported, complete, left := 0, 0, n
+	for i, c := range cohorts {
+		want := int(float64(n)*c.share + 0.5)
+		if i == len(cohorts)-1 {
+			want = left
+		}
+		left -= want
+		g := synth.New(synth.Options{Seed: uint64(2020 + i), Today: audit.DateOf(today), From: c.from, To: c.to, Complete: demoAuditsComplete})
+		docs, stop := docStream(g)
+		for made, taken := 0, 0; made < want; {
+			d := <-docs
+			ods := weighted[pick.IntN(len(weighted))]
+			o := orgs[ods]
+			id, err := svc.Import(ctx, answers.SystemActor(o), answers.Import{Organisation: o, Child: d.Child, RequestID: "demo"})
+			if nhsTaken(err) && taken < want {
+				taken++ // another demo child has the NHS number: the next document takes its place
+				continue
+			}
+			if err == nil {
+				me, ok := centresBy[ods]
+				if !ok {
+					me = centresBy[""]
+				}
+				err = saveCentres(ctx, svc, me, id, d.Centres)
+			}
+			if err == nil {
+				err = svc.ScoreChild(ctx, id)
+			}
+			if err != nil {
+				stop()
+				return fmt.Errorf("a demo child with an audit at %s: %w", ods, err)
+			}
+			made++
+			imported++
+			if d.Complete {
+				complete++
+			}
+		}
+		stop()
+	}
+	for _, c := range cohorts {
+		if _, err := aggregate.Run(ctx, s, c.cohort); err != nil {
+			return fmt.Errorf("aggregating cohort %d: %w", c.cohort, err)
+		}
+	}
+	fmt.Fprintf(env.Stdout, "demo data: %d children with filled audits (%d complete) at %s, cohorts %d and %d, scored and aggregated in %s\n",
+		imported, complete, strings.Join(slices.Sorted(maps.Keys(orgs)), ", "), cohorts[0].cohort, cohorts[1].cohort,
+		now().Sub(started).Round(10*time.Millisecond))
+	return nil
+}
+
+// docStream makes g's documents in a goroutine of its own, a few ahead of
+// the reader, so that the forms' engine works on one core while the
+// database works on another. stop ends it.
+func docStream(g *synth.Generator) (docs <-chan synth.Doc, stop func()) {
+	out, done := make(chan synth.Doc, 8), make(chan struct{})
+	go func() {
+		defer close(out)
+		for {
+			select {
+			case out <- g.Next():
+			case <-done:
+				return
+			}
+		}
+	}()
+	return out, func() { close(done) }
+}
+
+// nhsTaken reports whether an import was refused because the NHS number is
+// already in the audit.
+func nhsTaken(err error) bool {
+	var fe audit.Errors
+	return errors.As(err, &fe) && slices.ContainsFunc(fe, func(e *audit.FieldError) bool { return e.Path == "case.nhs_number" })
+}
+
+// saveCentres answers the Milestones form's centre questions as me, in
+// field order.
+func saveCentres(ctx context.Context, svc *answers.Service, me children.Me, id int64, centres map[string]string) error {
+	for _, f := range slices.Sorted(maps.Keys(centres)) {
+		v, _ := json.Marshal(centres[f])
+		if _, err := svc.Save(ctx, me, answers.Save{ChildID: id, Form: forms.Assessment, Key: forms.Key{Section: "sites", Field: f},
+			Value: v, RequestID: "demo"}); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

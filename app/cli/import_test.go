@@ -17,6 +17,7 @@ import (
 	"clinaudit/app/kpi"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
+	"clinaudit/app/synth"
 	"clinaudit/jobs"
 
 	"github.com/riverqueue/river"
@@ -41,8 +42,8 @@ func TestImportGeneratedChildren(t *testing.T) {
 		var made, sent []*audit.Child
 		var file strings.Builder
 		for range n {
-			c := g.next()
-			made, sent = append(made, c), append(sent, g.variant(c))
+			c := g.Next().Child
+			made, sent = append(made, c), append(sent, g.Variant(c))
 			file.WriteString(line(t, sent[len(sent)-1]) + "\n")
 		}
 		o, err := s.GetOrganisationByODS(ctx, "RM332")
@@ -173,11 +174,11 @@ func TestImportExportCommands(t *testing.T) {
 			now := time.Now()
 			today := audit.DateOf(now.In(london))
 			g := newDocGen(12, today)
-			good := []string{line(t, g.next()), line(t, g.next()), line(t, g.next())}
+			good := []string{line(t, g.Next().Child), line(t, g.Next().Child), line(t, g.Next().Child)}
 			dup := good[0]
-			lateBad := g.next()
+			lateBad := g.Next().Child
 			for lateBad.Registration == nil {
-				lateBad = g.next()
+				lateBad = g.Next().Child
 			}
 			future := today.AddDays(3)
 			lateBad.Management.IndividualisedCarePlanInPlace = ptrTo(true)
@@ -219,7 +220,7 @@ func TestImportExportCommands(t *testing.T) {
 			}
 
 			// Standard input, and a clean file: exit 0.
-			code, out, errOut = runWithStdin(t, line(t, g.next())+"\n", "import", "-", "--org", "RGT01", "--database-url", dbURL)
+			code, out, errOut = runWithStdin(t, line(t, g.Next().Child)+"\n", "import", "-", "--org", "RGT01", "--database-url", dbURL)
 			if code != 0 || out != "imported 1, rejected 0\n" || errOut != "" {
 				t.Errorf("stdin: exit %d, %q, %q", code, out, errOut)
 			}
@@ -310,7 +311,7 @@ func kpiJobs(t *testing.T, s store.Store, state rivertype.JobState) []*rivertype
 // withDerivedRegistration is a made document as export writes it: with the
 // registration's derived dates.
 func withDerivedRegistration(c *audit.Child) *audit.Child {
-	c = clone(c)
+	c = synth.Clone(c)
 	if r := c.Registration; r != nil {
 		n, _ := cohort.ForDate(r.FirstPaediatricAssessmentDate.Time())
 		number, year := int(n), r.FirstPaediatricAssessmentDate.AddYears(1)

@@ -51,13 +51,13 @@ func startServer(t *testing.T, extra ...string) *server {
 		ctx, cancel := context.WithCancel(context.Background())
 		ready := make(chan string, 1)
 		done := make(chan int, 1)
-		args := []string{"serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--database-url", s.dbURL,
-			"--demo", "--workers", "1", "--log-format", "json", "--base-url", s.base,
+		args := append([]string{"serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--database-url", s.dbURL,
+			"--demo", "--demo-audits", "0", "--workers", "1", "--log-format", "json", "--base-url", s.base,
 			// Aggregation runs only when a test asks: under the race detector
 			// a run holds SQLite's one connection for seconds, and no test
 			// here but the dashboard's needs one (its demo data is aggregated
 			// when seeded).
-			"--aggregate-every", "0"}
+			"--aggregate-every", "0"}, extra...)
 		go func() {
 			done <- cli.Run(ctx, args, cliEnv(s.stdout, s.logs, func(addr string) { ready <- addr }))
 		}()

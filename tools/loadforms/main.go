@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -75,12 +76,13 @@ func main() {
 	duration := flag.Duration("duration", 20*time.Second, "how long to save for, after signing in (at most 10m)")
 	n := flag.Int("clinicians", 16, "clinicians saving at once, each on their own child (at most 256)")
 	password := flag.String("password", demoPassword, "the demo accounts' password")
+	think := flag.Duration("think", 0, "each clinician's pause between saves, on average (0: back to back, the worst case); a real one answers a question every few seconds")
 	flag.Parse()
-	if *duration <= 0 || *duration > 10*time.Minute || *n < 1 || *n > 256 {
-		fmt.Fprintln(os.Stderr, "loadforms: -duration must be in (0, 10m] and -clinicians in [1, 256]")
+	if *duration <= 0 || *duration > 10*time.Minute || *n < 1 || *n > 256 || *think < 0 || *think > time.Minute {
+		fmt.Fprintln(os.Stderr, "loadforms: -duration must be in (0, 10m], -clinicians in [1, 256] and -think in [0, 1m]")
 		os.Exit(2)
 	}
-	if err := run(strings.TrimRight(*base, "/"), *duration, *n, *password); err != nil {
+	if err := run(strings.TrimRight(*base, "/"), *duration, *n, *password, *think); err != nil {
 		fmt.Fprintln(os.Stderr, "loadforms:", err)
 		os.Exit(1)
 	}
@@ -102,7 +104,7 @@ type claims struct {
 	taken map[int64]bool
 }
 
-func run(base string, duration time.Duration, n int, password string) error {
+func run(base string, duration time.Duration, n int, password string, think time.Duration) error {
 	transport := &http.Transport{MaxIdleConnsPerHost: n + 4}
 	if err := waitReady(base, 60*time.Second); err != nil {
 		return err
@@ -138,8 +140,12 @@ func run(base string, duration time.Duration, n int, password string) error {
 		}
 		fmt.Printf("%d as %s", accounts[email], email)
 	}
-	fmt.Printf("), each on their own child, in %s; saving for %s against %s\n",
+	fmt.Printf("), each on their own child, in %s; saving for %s against %s",
 		time.Since(setupStart).Round(time.Millisecond), duration, base)
+	if think > 0 {
+		fmt.Printf(", pausing %s on average between saves", think)
+	}
+	fmt.Println()
 
 	ctx, cancel := context.WithTimeout(context.Background(), duration)
 	defer cancel()
@@ -155,7 +161,19 @@ func run(base string, duration time.Duration, n int, password string) error {
 		go func() {
 			defer wg.Done()
 			r := result{errs: map[string]int{}}
+			// Pauses are uniform in [0.5, 1.5] × think, so clinicians drift
+			// apart instead of saving in step.
+			pause := rand.New(rand.NewPCG(uint64(i), 1))
 			for ctx.Err() == nil {
+				if think > 0 {
+					select {
+					case <-time.After(think/2 + time.Duration(pause.Int64N(int64(think)+1))):
+					case <-ctx.Done():
+					}
+					if ctx.Err() != nil {
+						break
+					}
+				}
 				t := time.Now()
 				err := c.save(ctx, base)
 				if ctx.Err() != nil && err != nil {
