@@ -50,10 +50,11 @@ type JobInserter interface {
 	InsertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
 }
 
-// AggregateSoon queues an aggregation of every current cohort for
-// AggregateDelay after now, unless one is queued for then already.
-func AggregateSoon(ctx context.Context, j JobInserter, now time.Time) error {
-	return j.InsertJob(ctx, AggregateArgs{}, &river.InsertOpts{ScheduledAt: now.Add(AggregateDelay)})
+// AggregateSoon queues an aggregation of cohort c (0: every current
+// cohort) for AggregateDelay after now, unless one is queued for then
+// already.
+func AggregateSoon(ctx context.Context, j JobInserter, now time.Time, c cohort.Cohort) error {
+	return j.InsertJob(ctx, AggregateArgs{Cohort: int64(c)}, &river.InsertOpts{ScheduledAt: now.Add(AggregateDelay)})
 }
 
 // AggregateNow queues an aggregation of cohort c (0: every current cohort)

@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -79,9 +80,18 @@ func TestAggregateJob(t *testing.T) {
 		if err := s.InsertJob(ctx, jobs.ScoreKPIArgs{ChildID: child}, nil); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, "a run queued after scoring", func() bool {
+		t.Cleanup(func() {
+			if t.Failed() {
+				res, _ := s.ListJobs(ctx, river.NewJobListParams().First(50))
+				for _, j := range res.Jobs {
+					t.Logf("job %s %s %s %v", j.Kind, j.State, j.EncodedArgs, j.ScheduledAt)
+				}
+			}
+		})
+		waitFor(t, "a run of the child's cohort queued after scoring", func() bool {
 			res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds(jobs.AggregateArgs{}.Kind()).States(rivertype.JobStateScheduled))
-			return err == nil && len(res.Jobs) == 1 && res.Jobs[0].ScheduledAt.After(time.Now().Add(jobs.AggregateDelay/2))
+			return err == nil && len(res.Jobs) == 1 && res.Jobs[0].ScheduledAt.After(time.Now().Add(jobs.AggregateDelay/2)) &&
+				argsOf(res.Jobs[0]).Cohort == 5
 		})
 	})
 }
@@ -96,7 +106,7 @@ func TestAggregateSoonDebounces(t *testing.T) {
 		}
 		now := time.Now().Truncate(jobs.AggregateDelay).Add(time.Second)
 		for _, at := range []time.Time{now, now.Add(time.Second), now.Add(jobs.AggregateDelay - 2*time.Second), now.Add(jobs.AggregateDelay)} {
-			if err := jobs.AggregateSoon(ctx, s, at); err != nil {
+			if err := jobs.AggregateSoon(ctx, s, at, 0); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -119,4 +129,10 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+func argsOf(j *rivertype.JobRow) jobs.AggregateArgs {
+	var a jobs.AggregateArgs
+	_ = json.Unmarshal(j.EncodedArgs, &a)
+	return a
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"time"
 
+	"clinaudit/app/cohort"
+	"clinaudit/app/store"
+
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 )
@@ -37,13 +40,24 @@ type ScoreKPIWorker struct {
 	river.WorkerDefaults[ScoreKPIArgs]
 	Scorer KPIScorer
 	// Aggregates, when set, gets a kpi_aggregate job AggregateDelay after
-	// each child is scored (AggregateSoon), so dashboards catch up.
-	Aggregates JobInserter
+	// each child is scored (AggregateSoon), so dashboards catch up: of the
+	// child's cohort only (the others did not change), or of every current
+	// cohort when the child has none now (unregistered or opted out since:
+	// the cohort it left changed). On SQLite a run holds the database, so
+	// running one cohort rather than all keeps saves waiting less.
+	Aggregates interface {
+		JobInserter
+		GetChild(ctx context.Context, id int64) (store.Child, error)
+	}
 }
 
 func (w *ScoreKPIWorker) Work(ctx context.Context, job *river.Job[ScoreKPIArgs]) error {
 	if err := w.Scorer.ScoreChild(ctx, job.Args.ChildID); err != nil || w.Aggregates == nil {
 		return err
 	}
-	return AggregateSoon(ctx, w.Aggregates, time.Now())
+	var c cohort.Cohort
+	if child, err := w.Aggregates.GetChild(ctx, job.Args.ChildID); err == nil && child.Cohort != nil {
+		c = cohort.Cohort(*child.Cohort)
+	}
+	return AggregateSoon(ctx, w.Aggregates, time.Now(), c)
 }
