@@ -125,8 +125,19 @@ func (s *server) run(args ...string) string {
 func (s *server) checkLogs() {
 	s.t.Helper()
 	for _, line := range strings.Split(s.logs.String(), "\n") {
-		if strings.Contains(line, `"level":"ERROR"`) {
+		if strings.Contains(line, `"level":"ERROR"`) && !riverRetrying(line) {
 			s.t.Errorf("server logged an error: %s", line)
 		}
 	}
+}
+
+// riverRetrying is River's own bookkeeping timing out and trying again
+// (leader election, the job completer), which it logs as errors: on a
+// loaded machine under the race detector SQLite's one connection can be
+// busy for longer than those loops wait. Nothing the app does is lost,
+// and a job that fails is still an error.
+func riverRetrying(line string) bool {
+	return strings.Contains(line, `"component":"jobs"`) &&
+		(strings.Contains(line, `"msg":"leadership.Elector: `) ||
+			strings.Contains(line, `"msg":"jobcompleter.BatchCompleter: Completer error (will retry`))
 }
