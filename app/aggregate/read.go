@@ -68,7 +68,7 @@ func ForOrganisation(ctx context.Context, q store.Queries, c cohort.Cohort, orga
 	if err != nil {
 		return OrganisationReport{}, err
 	}
-	figs, err := figures(rows)
+	figs, err := GroupFigures(rows)
 	if err != nil {
 		return OrganisationReport{}, err
 	}
@@ -94,7 +94,7 @@ func ForEntity(ctx context.Context, q store.Queries, c cohort.Cohort, l Level, k
 	if err != nil {
 		return Figures{}, run, false, err
 	}
-	figs, err := figures(rows)
+	figs, err := GroupFigures(rows)
 	if err != nil || len(figs) == 0 {
 		return Figures{}, run, false, err
 	}
@@ -131,9 +131,10 @@ func ForLevel(ctx context.Context, q store.Queries, c cohort.Cohort, l Level, m 
 	return out, nil
 }
 
-// figures groups rows (one per entity and measure, an entity's rows
-// together) into one Figures per entity, in the rows' order.
-func figures(rows []store.KPIAggregateRow) ([]Figures, error) {
+// GroupFigures groups rows (one per entity and measure, an entity's rows
+// together) into one Figures per entity, in the rows' order: what a run's
+// rows, or a publication's copy of them, read as.
+func GroupFigures(rows []store.KPIAggregateRow) ([]Figures, error) {
 	var out []Figures
 	for _, r := range rows {
 		e, err := entityOf(r)

@@ -2,11 +2,9 @@ package publish
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"clinaudit/app/aggregate"
-	"clinaudit/app/kpi"
 	"clinaudit/app/store"
 )
 
@@ -30,7 +28,7 @@ func ForOrganisation(ctx context.Context, q store.Queries, pub store.KPIPublicat
 	if err != nil {
 		return Report{}, err
 	}
-	figs, err := Figures(rows)
+	figs, err := aggregate.GroupFigures(rows)
 	if err != nil {
 		return Report{}, err
 	}
@@ -41,29 +39,6 @@ func ForOrganisation(ctx context.Context, q store.Queries, pub store.KPIPublicat
 				out.Levels = append(out.Levels, f)
 			}
 		}
-	}
-	return out, nil
-}
-
-// Figures groups rows (one per entity and measure, an entity's rows
-// together) into one Figures per entity, in the rows' order.
-func Figures(rows []store.KPIAggregateRow) ([]aggregate.Figures, error) {
-	var out []aggregate.Figures
-	for _, r := range rows {
-		l, err := aggregate.ParseLevel(r.Level)
-		if err != nil {
-			return nil, err
-		}
-		if n := len(out); n == 0 || out[n-1].Level != l || out[n-1].Key != r.Entity {
-			out = append(out, aggregate.Figures{Entity: aggregate.Entity{Level: l, Key: r.Entity, Name: r.Name,
-				Registered: r.Registered, Complete: r.Complete, Counted: r.Counted}})
-		}
-		m, ok := kpi.MeasureByID(r.Measure)
-		if !ok {
-			return nil, fmt.Errorf("publish: unknown measure %q", r.Measure)
-		}
-		out[len(out)-1].Measures[m] = aggregate.Counts{Passed: r.Passed, TotalEligible: r.TotalEligible,
-			Ineligible: r.Ineligible, Incomplete: r.Incomplete}
 	}
 	return out, nil
 }
