@@ -162,6 +162,11 @@ func matches(q *Question, parent Literal) bool {
 	return false
 }
 
+// ShownUnder reports whether q is shown when the question above it has
+// the answer parent (nil: not answered): the one visibility rule, for a
+// page rendering the tree level by level.
+func (q *Question) ShownUnder(parent Literal) bool { return matches(q, parent) }
+
 // Shown reports whether q (found by Locate or walking the form) is shown.
 func (f *Form) Shown(rec *Record, q *Question, row *Row) bool {
 	found := false

@@ -93,31 +93,12 @@ func (v *formView) questions() []questionView {
 func (v *formView) list(qs []*forms.Question, row *forms.Row, parent forms.Literal) []questionView {
 	var out []questionView
 	for _, q := range qs {
-		if !shows(q, parent) {
+		if !q.ShownUnder(parent) {
 			continue
 		}
 		out = append(out, v.question(q, row))
 	}
 	return out
-}
-
-// shows mirrors forms' visibility rule for one level (the form package
-// decides; this only asks it through Shown when in doubt).
-func shows(q *forms.Question, parent forms.Literal) bool {
-	for _, u := range q.ShowUnless {
-		if parent != nil && string(parent) == u {
-			return false
-		}
-	}
-	if len(q.ShowWhen) == 0 {
-		return true
-	}
-	for _, w := range q.ShowWhen {
-		if (w == "*" && parent != nil) || (parent != nil && string(parent) == w) {
-			return true
-		}
-	}
-	return false
 }
 
 func (v *formView) keyOf(q *forms.Question, row *forms.Row) forms.Key {
