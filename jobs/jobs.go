@@ -30,6 +30,9 @@ type Deps struct {
 	// AggregateAfterScoring queues an aggregation soon after children are
 	// scored; off when automatic aggregation is (--aggregate-every 0).
 	AggregateAfterScoring bool
+	// RecordViewRetention is how long the record-view log is kept (0: for
+	// ever).
+	RecordViewRetention time.Duration
 }
 
 // Register adds every worker to workers.
@@ -39,6 +42,7 @@ func Register(workers *river.Workers, d Deps) {
 	river.AddWorker(workers, &PurgeSessionsWorker{Auth: d.Auth})
 	river.AddWorker(workers, &PurgeChildrenWorker{Store: d.Store, Logger: d.Logger})
 	river.AddWorker(workers, &AggregateWorker{Store: d.Store, Logger: d.Logger})
+	registerTrail(workers, d)
 	if d.KPI != nil {
 		w := &ScoreKPIWorker{Scorer: d.KPI}
 		if d.AggregateAfterScoring {
@@ -58,7 +62,7 @@ func Register(workers *river.Workers, d Deps) {
 // Periodic lists the jobs River inserts on a schedule, but for the KPI
 // aggregation, whose interval is a setting (AggregatePeriodic).
 func Periodic() []*river.PeriodicJob {
-	return []*river.PeriodicJob{
+	return append(trailPeriodic(),
 		river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return OptimizeArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
@@ -71,7 +75,7 @@ func Periodic() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return PurgeExportsArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
-	}
+	)
 }
 
 // PurgeSessionsArgs deletes sessions that have ended, so the table only

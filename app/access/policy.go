@@ -18,24 +18,25 @@ const (
 	ManageUsers      Action = "manage_users"    // invite, edit, deactivate, unlock, reset second factor
 	ManageNational   Action = "manage_national" // create and edit national accounts
 	ViewDashboards   Action = "view_dashboards"
-	ViewNational     Action = "view_national"    // national and cross-organisation views
-	Publish          Action = "publish"          // publish a cohort's results for the public pages
-	ViewJobs         Action = "view_jobs"        // background job monitor
-	RecalculateKPIs  Action = "recalculate_kpis" // rescore every child after a rule change
-	ExportRecords    Action = "export_records"   // download children's audit records (identifiable or de-identified) in scope
+	ViewNational     Action = "view_national"     // national and cross-organisation views
+	Publish          Action = "publish"           // publish a cohort's results for the public pages
+	ViewJobs         Action = "view_jobs"         // background job monitor
+	RecalculateKPIs  Action = "recalculate_kpis"  // rescore every child after a rule change
+	ExportRecords    Action = "export_records"    // download children's audit records (identifiable or de-identified) in scope
+	ViewRecordViews  Action = "view_record_views" // read the log of who opened which child's record (access audits)
 )
 
 // Actions lists every action in the order the permission table shows them.
 var Actions = []Action{ViewChild, EditDemographics, EditAudit, RegisterChild, DeleteChild, LockChild,
 	UnlockChild, OptOutChild, TransferChild, RestoreChild, ViewUsers, ManageUsers, ManageNational,
-	ViewDashboards, ViewNational, Publish, ViewJobs, RecalculateKPIs, ExportRecords}
+	ViewDashboards, ViewNational, Publish, ViewJobs, RecalculateKPIs, ExportRecords, ViewRecordViews}
 
 // permissions is THE table: which role may do which action (within its
 // scope). Read across a row; docs/permissions.md is generated from it.
 var permissions = map[Role][]Action{
 	NationalFull: {ViewChild, EditDemographics, EditAudit, RegisterChild, DeleteChild, LockChild, UnlockChild,
 		OptOutChild, TransferChild, RestoreChild, ViewUsers, ManageUsers, ManageNational, ViewDashboards, ViewNational, Publish, ViewJobs,
-		RecalculateKPIs, ExportRecords},
+		RecalculateKPIs, ExportRecords, ViewRecordViews},
 	NationalEdit: {ViewChild, EditDemographics, EditAudit, RegisterChild, LockChild, UnlockChild,
 		ViewUsers, ViewDashboards, ViewNational},
 	NationalView: {ViewChild, ViewUsers, ViewDashboards, ViewNational},

@@ -61,6 +61,7 @@ func (s *Service) Import(ctx context.Context, me children.Me, in Import) (int64,
 	if doc == nil {
 		return 0, errors.New("answers: no document to import")
 	}
+	ctx = children.WithOrigin(ctx, children.CauseImport, in.RequestID) // the child's trail says "import"
 	var id int64
 	err := s.Store.InTx(ctx, func(tx store.Tx) error {
 		// The case and registration forms' service, writing in this

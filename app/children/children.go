@@ -44,7 +44,7 @@ var (
 // IsConflict reports whether err is one of the refusals above.
 func IsConflict(err error) bool {
 	for _, e := range []error{ErrLocked, ErrPastDeadline, ErrStale, ErrAlreadyRegistered, ErrNotRegistered, ErrAlreadyLocked, ErrNotLocked,
-		ErrOptedOut, ErrTransferPending, ErrNoTransfer, ErrJerseyTransfer, ErrRestoreExpired, ErrNotRegisteredForms} {
+		ErrOptedOut, ErrTransferPending, ErrNoTransfer, ErrJerseyTransfer, ErrRestoreExpired, ErrNotRegisteredForms, ErrIncomplete} {
 		if errors.Is(err, e) {
 			return true
 		}
@@ -65,6 +65,8 @@ type Service struct {
 	Now   func() time.Time
 	// BaseURL is where users reach the app, for links in emails.
 	BaseURL string
+	// Progress computes a child's audit progress, for Lock (complete.go).
+	Progress ProgressFunc
 }
 
 // Me is the acting user: their account id and access actor.

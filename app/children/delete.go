@@ -63,7 +63,7 @@ func (s *Service) Delete(ctx context.Context, me Me, id, version int64) error {
 		if rows == 0 {
 			return ErrStale
 		}
-		return nil
+		return s.record(ctx, tx, me, c.ID, nil, KindDeletion, "", Change{Field: "deleted", Old: ptr("false"), New: ptr("true")})
 	})
 }
 
@@ -101,7 +101,7 @@ func (s *Service) Restore(ctx context.Context, me Me, id int64) error {
 		if rows == 0 {
 			return ErrRestoreExpired
 		}
-		return nil
+		return s.record(ctx, tx, me, d.ID, nil, KindDeletion, "", Change{Field: "deleted", Old: ptr("true"), New: ptr("false")})
 	})
 }
 

@@ -249,9 +249,17 @@ func (s *Service) Create(ctx context.Context, me Me, n NewChild) (int64, error) 
 	}
 	now := s.now()
 	for attempt := 0; ; attempt++ {
-		id, err := s.Store.InsertChild(ctx, store.InsertChildParams{AuditID: NewAuditID(), NHSNumber: c.nhs,
-			UniqueReferenceNumber: c.urn, FirstName: c.first, Surname: c.surname, DateOfBirth: &c.dob, Sex: c.sex,
-			Postcode: c.postc, Ethnicity: c.ethnicity, LeadOrganisationID: org.ID, CreatedAt: now, CreatedBy: &me.ID})
+		var id int64
+		err := s.Store.InTx(ctx, func(tx store.Tx) error {
+			var err error
+			id, err = tx.InsertChild(ctx, store.InsertChildParams{AuditID: NewAuditID(), NHSNumber: c.nhs,
+				UniqueReferenceNumber: c.urn, FirstName: c.first, Surname: c.surname, DateOfBirth: &c.dob, Sex: c.sex,
+				Postcode: c.postc, Ethnicity: c.ethnicity, LeadOrganisationID: org.ID, CreatedAt: now, CreatedBy: &me.ID})
+			if err != nil {
+				return err
+			}
+			return s.record(ctx, tx, me, id, &store.Child{}, KindDemographics, "")
+		})
 		if conflictOn(err, "audit_id") && attempt < 5 {
 			continue // 1 in billions: draw another
 		}
@@ -293,6 +301,6 @@ func (s *Service) Update(ctx context.Context, me Me, id, version int64, d Demogr
 		if n == 0 {
 			return ErrStale
 		}
-		return nil
+		return s.record(ctx, tx, me, c.ID, &c, KindDemographics, "")
 	})
 }

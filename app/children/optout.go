@@ -82,6 +82,13 @@ func (s *Service) OptOut(ctx context.Context, me Me, id int64) error {
 		if err := tx.DeleteChildAnswerChanges(ctx, c.ID); err != nil {
 			return err
 		}
-		return tx.DeleteKPIResult(ctx, c.ID)
+		if err := tx.DeleteChildChanges(ctx, c.ID); err != nil { // they hold the old identifiers
+			return err
+		}
+		if err := tx.DeleteKPIResult(ctx, c.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, me, c.ID, nil, KindOptOut, "Identifiers, registration, lock, audit answers, transfers and their history removed (spec 11.2)",
+			Change{Field: "opted_out", Old: ptr("false"), New: ptr("true")})
 	})
 }

@@ -98,7 +98,7 @@ func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration)
 		if rows == 0 {
 			return ErrStale
 		}
-		return nil
+		return s.record(ctx, tx, me, c.ID, &c, KindRegistration, "")
 	})
 }
 
@@ -125,6 +125,9 @@ func (s *Service) Lock(ctx context.Context, me Me, id, version int64) error {
 		case version != c.Version:
 			return ErrStale
 		}
+		if err := s.checkComplete(ctx, tx, c); err != nil {
+			return err
+		}
 		rows, err := tx.LockChild(ctx, store.LockChildParams{UpdatedAt: s.now(), UpdatedBy: &me.ID, ID: c.ID, Version: c.Version})
 		if err != nil {
 			return err
@@ -132,7 +135,7 @@ func (s *Service) Lock(ctx context.Context, me Me, id, version int64) error {
 		if rows == 0 {
 			return ErrStale
 		}
-		return nil
+		return s.record(ctx, tx, me, c.ID, &c, KindLock, "")
 	})
 }
 
@@ -160,7 +163,7 @@ func (s *Service) Unlock(ctx context.Context, me Me, id int64) error {
 		if rows == 0 {
 			return ErrStale
 		}
-		return nil
+		return s.record(ctx, tx, me, c.ID, &c, KindLock, "")
 	})
 }
 

@@ -196,6 +196,9 @@ func (s *Service) RequestTransfer(ctx context.Context, me Me, id int64, to strin
 		}
 		t := store.ChildTransfer{ID: tid, ChildID: c.ID, Status: store.TransferPending, FromOrganisationID: from.ID,
 			FromOds: from.ODSCode, FromName: from.Name, ToOrganisationID: target.ID, ToOds: target.ODSCode, ToName: target.Name}
+		if err := s.record(ctx, tx, me, c.ID, nil, KindTransfer, transferNote(t), Change{Field: "transfer", New: ptr(store.TransferPending)}); err != nil {
+			return err
+		}
 		return s.notifyTransfer(ctx, tx, me, c, t)
 	})
 }
@@ -268,8 +271,21 @@ func (s *Service) answer(ctx context.Context, me Me, id int64, status string) er
 			}
 		}
 		t.Status = status
+		var before *store.Child // an accepted transfer moves the lead organisation
+		if status == store.TransferAccepted {
+			before = &c
+		}
+		if err := s.record(ctx, tx, me, c.ID, before, KindTransfer, transferNote(t),
+			Change{Field: "transfer", Old: ptr(store.TransferPending), New: ptr(status)}); err != nil {
+			return err
+		}
 		return s.notifyTransfer(ctx, tx, me, c, t)
 	})
+}
+
+// transferNote names a transfer's two organisations for the trail.
+func transferNote(t store.ChildTransfer) string {
+	return "From " + t.FromName + " (" + t.FromOds + ") to " + t.ToName + " (" + t.ToOds + ")"
 }
 
 // TransferRow is a pending transfer on the transfers page.

@@ -32,6 +32,7 @@ type Config struct {
 	TwoFactorForAll     bool
 	PasswordComposition bool
 	PasswordMaxAge      time.Duration
+	RecordViewRetention time.Duration
 
 	SMTPHost     string
 	SMTPPort     int
@@ -100,6 +101,9 @@ var Settings = []Setting{
 	{Flag: "password-max-age", Env: "CLINAUDIT_PASSWORD_MAX_AGE", Default: "2160h",
 		Usage: "force a new password after this long (2160h = 90 days); 0 never expires",
 		bind:  duration(func(c *Config) *time.Duration { return &c.PasswordMaxAge })},
+	{Flag: "record-view-retention", Env: "CLINAUDIT_RECORD_VIEW_RETENTION", Default: "26280h",
+		Usage: "keep the log of who opened which child's record this long (26280h = 3 years; docs/security.md), then purge it daily; 0 keeps it for ever",
+		bind:  duration(func(c *Config) *time.Duration { return &c.RecordViewRetention })},
 	{Flag: "smtp-host", Env: "CLINAUDIT_SMTP_HOST", Default: "",
 		Usage: "SMTP server for outgoing email; empty keeps mail in the outbox (the demo mailbox shows it with --demo)",
 		bind:  str(func(c *Config) *string { return &c.SMTPHost })},
@@ -190,6 +194,9 @@ func (c *Config) Validate() error {
 	}
 	if c.PasswordMaxAge < 0 {
 		errs = append(errs, errors.New("--password-max-age must be 0 (never) or positive"))
+	}
+	if c.RecordViewRetention != 0 && c.RecordViewRetention < 24*time.Hour {
+		errs = append(errs, errors.New("--record-view-retention must be 0 (keep for ever) or at least 24h"))
 	}
 	switch c.SMTPTLS {
 	case "starttls", "tls", "none":

@@ -57,6 +57,7 @@ func TestParseRejects(t *testing.T) {
 		{"unknown flag", []string{"--nope"}, nil, "not defined"},
 		{"base URL without scheme", []string{"--base-url", "clinaudit.example"}, nil, "--base-url"},
 		{"idle longer than max", []string{"--session-idle", "13h"}, nil, "--session-idle"},
+		{"record views kept under a day", []string{"--record-view-retention", "1h"}, nil, "--record-view-retention"},
 		{"bad SMTP TLS mode", []string{"--smtp-tls", "maybe"}, nil, "--smtp-tls"},
 		{"SMTP password never echoed", []string{"--smtp-password", "s3cret", "--smtp-port", "x"}, nil, "invalid value"},
 	}

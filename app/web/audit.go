@@ -61,6 +61,7 @@ func (s *server) loadAnswers(c *fiber.Ctx) (*answers.Loaded, error) {
 	if err != nil {
 		return nil, childError(err)
 	}
+	c.Locals(localViewedChild, l.Child.AuditID)
 	return l, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"clinaudit/app/access"
+	"clinaudit/app/answers"
 	"clinaudit/app/children"
 	"clinaudit/app/datefield"
 	"clinaudit/app/postcode"
@@ -26,6 +27,7 @@ func (s *server) children() *children.Service {
 	if s.Auth != nil {
 		svc.BaseURL = s.Auth.Config.BaseURL
 	}
+	svc.Progress = (&answers.Service{Store: s.Store, Children: svc}).AuditProgress // Lock's completeness check
 	return svc
 }
 
@@ -208,6 +210,7 @@ func (s *server) loadChild(c *fiber.Ctx) (children.Child, error) {
 	if err != nil {
 		return children.Child{}, childError(err)
 	}
+	c.Locals(localViewedChild, ch.AuditID)
 	return ch, nil
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"clinaudit/app/children"
+
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -29,6 +31,7 @@ func (s *server) requestID(c *fiber.Ctx) error {
 	}
 	c.Locals(localRequestID, id)
 	c.Set(headerRequestID, id)
+	c.SetUserContext(children.WithRequestID(c.UserContext(), id)) // for the child's trail
 	return c.Next()
 }
 

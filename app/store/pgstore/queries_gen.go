@@ -1096,6 +1096,64 @@ func (q queries) PurgeDeletedChildren(ctx context.Context, arg *time.Time) (int6
 	return v, mapErr(err)
 }
 
+func (q queries) InsertChildChange(ctx context.Context, arg store.InsertChildChangeParams) error {
+	return mapErr(q.q.InsertChildChange(ctx, pgdb.InsertChildChangeParams(arg)))
+}
+
+func (q queries) ListChildChanges(ctx context.Context, arg store.ListChildChangesParams) ([]store.ListChildChangesRow, error) {
+	rows, err := q.q.ListChildChanges(ctx, pgdb.ListChildChangesParams(arg))
+	out := make([]store.ListChildChangesRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.ListChildChangesRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildChangeAuthors(ctx context.Context, arg int64) ([]store.ListChildChangeAuthorsRow, error) {
+	rows, err := q.q.ListChildChangeAuthors(ctx, arg)
+	out := make([]store.ListChildChangeAuthorsRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.ListChildChangeAuthorsRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) DeleteChildChanges(ctx context.Context, arg int64) error {
+	return mapErr(q.q.DeleteChildChanges(ctx, arg))
+}
+
+func (q queries) ListChildrenLockReview(ctx context.Context, arg int64) ([]int64, error) {
+	v, err := q.q.ListChildrenLockReview(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) DeleteChildLockReview(ctx context.Context, arg int64) error {
+	return mapErr(q.q.DeleteChildLockReview(ctx, arg))
+}
+
+func (q queries) QueueChildrenLockReview(ctx context.Context) (int64, error) {
+	v, err := q.q.QueueChildrenLockReview(ctx)
+	return v, mapErr(err)
+}
+
+func (q queries) InsertRecordView(ctx context.Context, arg store.InsertRecordViewParams) error {
+	return mapErr(q.q.InsertRecordView(ctx, pgdb.InsertRecordViewParams(arg)))
+}
+
+func (q queries) ListRecordViews(ctx context.Context, arg store.ListRecordViewsParams) ([]store.ListRecordViewsRow, error) {
+	rows, err := q.q.ListRecordViews(ctx, pgdb.ListRecordViewsParams(arg))
+	out := make([]store.ListRecordViewsRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.ListRecordViewsRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) PurgeRecordViews(ctx context.Context, arg time.Time) (int64, error) {
+	v, err := q.q.PurgeRecordViews(ctx, arg)
+	return v, mapErr(err)
+}
+
 func (q queries) GetMeta(ctx context.Context, arg string) (string, error) {
 	v, err := q.q.GetMeta(ctx, arg)
 	return v, mapErr(err)

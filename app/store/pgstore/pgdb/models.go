@@ -91,6 +91,20 @@ type Child struct {
 	OrganisationKey               string
 }
 
+type ChildChange struct {
+	ID        int64
+	ChildID   int64
+	Kind      string
+	Field     string
+	OldValue  *string
+	NewValue  *string
+	Cause     string
+	Note      string
+	ChangedAt time.Time
+	ChangedBy *int64
+	RequestID string
+}
+
 type ChildCount struct {
 	LeadOrganisationID int64
 	Cohort             int64
@@ -119,6 +133,10 @@ type ChildTransfer struct {
 	RequestedBy        *int64
 	RespondedAt        *time.Time
 	RespondedBy        *int64
+}
+
+type ChildrenLockReview struct {
+	ChildID int64
 }
 
 type Country struct {
@@ -423,6 +441,15 @@ type RecordExportChunk struct {
 	ExportID int64
 	Seq      int64
 	Data     []byte
+}
+
+type RecordView struct {
+	ID       int64
+	UserID   int64
+	ChildID  int64
+	AuditID  string
+	Route    string
+	ViewedAt time.Time
 }
 
 type SemiologyKeyword struct {
