@@ -57,9 +57,9 @@ type InsertRecordViewParams struct {
 }
 
 type ListRecordViewsParams struct {
-	UserFilter  int64
+	UserFilter    int64
 	AuditIDFilter string
-	PageLimit   int64
+	PageLimit     int64
 }
 
 type ListRecordViewsRow struct {
