@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 
 	"clinaudit/app/access"
@@ -85,29 +84,6 @@ func (s *server) handleChildRegister(c *fiber.Ctx) error {
 }
 
 // Lock and unlock.
-
-func (s *server) handleChildLockForm(c *fiber.Ctx) error {
-	ch, err := s.loadChild(c)
-	if err != nil {
-		return err
-	}
-	if err := mayChange(c, ch, access.LockChild, ch.CanLock); err != nil {
-		return s.writeError(c, ch.ID, err)
-	}
-	return renderPage(c, "pages/child_lock", childShowPage{page: s.page(c, "Check the record before locking", "children"), Child: ch})
-}
-
-func (s *server) handleChildLock(c *fiber.Ctx) error {
-	id, err := childID(c)
-	if err != nil {
-		return err
-	}
-	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
-	if err := s.children().Lock(c.UserContext(), me(c), id, version); err != nil {
-		return s.writeError(c, id, err)
-	}
-	return c.Redirect(childURL(id)+"?done=locked", fiber.StatusSeeOther)
-}
 
 func (s *server) handleChildUnlock(c *fiber.Ctx) error {
 	id, err := childID(c)

@@ -51,6 +51,7 @@ const (
 	whoPublish       // publish a cohort's figures for the public pages
 	whoDownload      // download KPI tables (every signed-in role; which levels: TestKPIDownloads)
 	whoExport        // export children's records, download one's own exports
+	whoRecordViews   // read the record-view log
 )
 
 type route struct {
@@ -81,6 +82,7 @@ var matrix = []route{
 	{"POST", "/session/extend", whoSignedIn, false},
 	{"GET", "/admin/users", whoViewStaff, false},
 	{"GET", "/admin/kpi-recalculation", whoRecalculate, false},
+	{"GET", "/admin/record-views", whoRecordViews, false},
 	// Dashboards: every role sees those of its own trust or health board.
 	{"GET", "/dashboards", whoViewChild, false},
 	{"GET", "/dashboards/go", whoViewChild, false},
@@ -451,8 +453,8 @@ func TestAccessMatrix(t *testing.T) {
 						want = want && childRemovers[act.name]
 					case whoRestoreChild:
 						want = want && childRestorers[act.name]
-					case whoRecalculate:
-						want = want && recalculators[act.name]
+					case whoRecalculate, whoRecordViews:
+						want = want && recalculators[act.name] // national full access and superusers
 					case whoPublish:
 						want = want && publishers[act.name]
 					case whoExport:
