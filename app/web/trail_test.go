@@ -302,3 +302,68 @@ func TestHistoryShowsEveryChangeToTheChild(t *testing.T) {
 		}
 	})
 }
+
+// The record-view log: a page of a child shown is one row (user, child,
+// time, page); htmx requests of a page are not; only national full access
+// reads the log.
+func TestRecordViewLog(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		app, a := authApp(t, s, false)
+		makeStaff(t, s, a, "lead@nca.example", access.LeadClinician, "RM332")
+		makeStaff(t, s, a, "full@national.example", access.NationalFull, "")
+		makeStaff(t, s, a, "edit@national.example", access.NationalEdit, "")
+		lead := signIn(t, newBrowser(t, app), "lead@nca.example")
+		full := signIn(t, newBrowser(t, app), "full@national.example")
+		edit := signIn(t, newBrowser(t, app), "edit@national.example")
+		id := registeredChild(t, s, "RM332", "9434765919")
+		c, _ := s.GetChild(context.Background(), id)
+		path := childURL(id)
+
+		if p := lead.get(path + "/forms/first_paediatric_assessment"); p.status != 200 {
+			t.Fatalf("form page: %d", p.status)
+		}
+		// The form's htmx requests (a follow-up question, an autosave) are not views.
+		lead.htmxGet(path + "/forms/first_paediatric_assessment/question?key=first_paediatric_assessment..first_paediatric_assessment_in_acute_or_nonacute_setting")
+		lead.htmxPost(path+"/forms/first_paediatric_assessment/answer", url.Values{"key": {"first_paediatric_assessment..first_paediatric_assessment_in_acute_or_nonacute_setting"}, "value": {"1"}, "version": {"1"}})
+		// A child out of reach is not a view either (404).
+		if p := lead.get(childURL(id + 1000)); p.status != 404 {
+			t.Fatalf("missing child: %d", p.status)
+		}
+
+		p := full.get("/admin/record-views?child=" + strings.ToLower(c.AuditID))
+		if p.status != 200 {
+			t.Fatalf("log page: %d", p.status)
+		}
+		var rows []string
+		p.doc.Find("#record-views tbody tr").Each(func(_ int, r *goquery.Selection) {
+			cells := r.Find("td")
+			rows = append(rows, cells.Eq(1).Text()+" | "+cells.Eq(2).Text()+" | "+cells.Eq(3).Text())
+		})
+		want := "Lena Lead (lead@nca.example) | " + c.AuditID + " | " + path + "/forms/first_paediatric_assessment"
+		if len(rows) != 1 || rows[0] != want {
+			t.Errorf("log rows %q, want [%q]", rows, want)
+		}
+		if when := p.doc.Find("#record-views tbody tr td").First().Text(); !strings.Contains(when, time.Now().In(london(t)).Format("2 Jan 2006")) {
+			t.Errorf("view time %q", when)
+		}
+		// By account: the national user's own view of the log page is not a child's.
+		if p := full.get("/admin/record-views?email=LEAD@nca.example"); p.doc.Find("#record-views tbody tr").Length() != 1 {
+			t.Errorf("filter by email: %q", p.doc.Find("main").Text())
+		}
+		if p := full.get("/admin/record-views?email=nobody@nca.example"); !strings.Contains(p.doc.Find("#record-views-unknown").Text(), "No account has the email") {
+			t.Error("an unknown email is not said to be unknown")
+		}
+		// The child's history links to its views for those who may read them.
+		if p := full.get(path + "/history"); p.doc.Find("#history-views").AttrOr("href", "") != "/admin/record-views?child="+c.AuditID {
+			t.Error("the history does not link to the record's views")
+		}
+		if p := lead.get(path + "/history"); p.doc.Find("#history-views").Length() != 0 {
+			t.Error("a lead clinician is offered the record-view log")
+		}
+		for _, b := range []*browser{lead, edit} {
+			if p := b.get("/admin/record-views"); p.status != 403 {
+				t.Errorf("the log answered %d to someone without national full access", p.status)
+			}
+		}
+	})
+}
