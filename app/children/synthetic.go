@@ -70,7 +70,7 @@ func day(t time.Time) time.Time {
 
 // Next returns one made-up child: about a quarter not yet registered, the
 // rest registered in a recent cohort (some of them closed, so read-only),
-// and about half of those whose first year of care is over locked.
+// none locked (they have no audit answers).
 func (g *Synthetic) Next(now time.Time) store.InsertChildParams {
 	g.seq++
 	today := day(g.Today)
@@ -120,13 +120,11 @@ func (g *Synthetic) Next(now time.Time) store.InsertChildParams {
 	}
 	p.DateOfBirth, p.FirstPaediatricAssessmentDate, p.EligibilityConfirmed = &dob, &fpaDate, true
 	p.Cohort, p.RegisteredAt = &cohortNumber, &registered
-	// Locked: about half of those whose first year of care is over.
+	// Never locked: these children have no audit answers, and locking needs
+	// a complete audit (docs/forms.md). The draws that chose a lock are
+	// kept so the same seed still makes the same children.
 	if yearDone := fpa.AddDate(1, 0, 0); yearDone.Before(today) && g.Rand.IntN(2) == 0 {
-		locked := yearDone.AddDate(0, 0, g.Rand.IntN(30))
-		if locked.After(now) {
-			locked = now
-		}
-		p.LockedAt = &locked
+		_ = g.Rand.IntN(30)
 	}
 	return p
 }

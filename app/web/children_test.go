@@ -204,12 +204,19 @@ func TestChildPagesAddRegisterLock(t *testing.T) {
 			t.Errorf("registration form for a registered child: %d", p.status)
 		}
 
-		// Lock after checking: the check page shows what is locked.
+		// Lock after checking: the check page shows what is locked. This
+		// child's audit is empty, so it cannot be locked (TestLockNeedsCompleteAudit);
+		// the rest runs on a child with a complete audit.
 		p = lead.get(childPath + "/lock")
 		if p.status != 200 || !strings.Contains(p.doc.Find("#check-details").Text(), "Smyth") ||
-			!strings.Contains(p.doc.Find("#check-registration").Text(), fmt.Sprint(int(want))) {
+			!strings.Contains(p.doc.Find("#check-registration").Text(), fmt.Sprint(int(want))) || p.doc.Find("#confirm-lock").Length() != 0 {
 			t.Fatalf("check page: %d", p.status)
 		}
+		if p := lead.post(childPath+"/lock", url.Values{"version": {"3"}}); p.status != 409 {
+			t.Fatalf("lock of an empty audit: %d", p.status)
+		}
+		childPath = childURL(completeChild(t, s, "RM332", "lead@nca.example", 3))
+		p = lead.get(childPath + "/lock")
 		if p := lead.post(childPath+"/lock", url.Values{"version": {p.doc.Find(`input[name="version"]`).AttrOr("value", "")}}); p.status != 303 {
 			t.Fatalf("lock: %d %s", p.status, p.body)
 		}
@@ -236,7 +243,7 @@ func TestChildPagesAddRegisterLock(t *testing.T) {
 		if p := lead.get(childPath + "?done=unlocked"); p.doc.Find("#change-details").Length() != 1 || !strings.Contains(p.doc.Find("#notice").Text(), "unlocked") {
 			t.Error("unlocked child is not editable")
 		}
-		if p := lead.get("/children?locked=no&registered=yes"); p.doc.Find("#child-table tbody tr").Length() != 1 {
+		if p := lead.get("/children?locked=no&registered=yes"); p.doc.Find("#child-table tbody tr").Length() != 2 { // both children
 			t.Error("filter registered, not locked")
 		}
 	})
