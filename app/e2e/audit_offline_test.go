@@ -195,10 +195,11 @@ func TestAutosaveServerCutAndLockedRecord(t *testing.T) {
 	lead := b.newPerson()
 	lead.open("the lead opens the sign-in page", srv.base+"/sign-in", 200)
 	lead.signInAs("the lead signs in", rgt01LeadEmail, cli.DemoPassword)
-	lead.open("the lead opens the check before locking", fmt.Sprintf("%s/children/%d/lock", srv.base, child.ID), 200)
-	if status := lead.submit("the lead locks the record", chromedp.Click(css("main #confirm-lock"))); status != 200 {
-		t.Fatalf("lock: status %d at %s", status, lead.where())
-	}
+	// Locking needs a complete audit, which this child has not: the lock is
+	// put in the database as an unlock-able record locked before that rule
+	// would be; what is tested is the clinician's page meeting a lock.
+	srv.lockChild(child.ID)
+	lead.open("the lead opens the locked record", fmt.Sprintf("%s/children/%d", srv.base, child.ID), 200)
 	lead.do("wait for the locked record", chromedp.WaitVisible(css("main #lock-details")))
 	lead.checkConsole("the locked record")
 

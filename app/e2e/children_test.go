@@ -59,7 +59,7 @@ func TestCreateRegisterFindLockChild(t *testing.T) {
 	t.Cleanup(cancel)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
-	srv := startServer(t)
+	srv := startServer(t, "--demo-audits", "40") // a few complete audits, for the lock
 	b := startBrowser(t, ctx)
 
 	// The child: aged 8, first assessed 30 days ago, which is in an open
@@ -272,14 +272,30 @@ func TestCreateRegisterFindLockChild(t *testing.T) {
 	if status := b.submit("open the check before locking", chromedp.Click(css("main #lock"))); status != 200 || b.path() != childPath+"/lock" {
 		t.Fatalf("check before locking: status %d at %s", status, b.where())
 	}
-	b.do("wait for the check", chromedp.WaitVisible(css("main #check-details")), chromedp.WaitVisible(css("main #confirm-lock")))
+	b.do("wait for the check", chromedp.WaitVisible(css("main #check-details")), chromedp.WaitVisible(css("main #lock-missing")))
 	assertContains(t, "the check page's details", b.text("main #check-details"),
 		newChildFirstName+" "+newChildSurname, nhsSpaced, datefield.Format(dob), newChildPostcode)
 	assertContains(t, "the check page's registration", b.text("main #check-registration"),
 		"("+newChildLead+")", datefield.Format(fpa), strconv.Itoa(int(wantCohort)), datefield.Format(wantCohort.SubmissionDeadline()))
 	assertContains(t, "the check page's caption", b.text("main .nhsuk-caption-l"), auditID)
+	// The new child's audit is empty: no Lock button, and what is missing
+	// is listed, each linked to its question.
+	assertContains(t, "the check page of an empty audit", b.text("main #lock-incomplete"), "once every section of the audit is complete")
+	if eval[bool](b, `!!document.querySelector("main #confirm-lock")`) {
+		t.Errorf("an empty audit is offered to lock")
+	}
+	if !eval[bool](b, fmt.Sprintf(`!!document.querySelector('main #lock-missing a[href^="%s/forms/"]')`, childPath)) {
+		t.Errorf("the missing answers are not linked to their questions")
+	}
 	b.checkConsole("the check before locking")
 	b.screenshot("lock-check")
+
+	// A demo child at RGT01 with a complete audit locks: its check page
+	// shows the answers, form by form.
+	childPath = fmt.Sprintf("/children/%d", srv.completeChild("RGT01"))
+	b.open("open the check before locking a complete audit", srv.base+childPath+"/lock", 200)
+	b.do("wait for the complete check", chromedp.WaitVisible(css("main #confirm-lock")))
+	assertContains(t, "the check page's answers", b.text("main"), "Audit answers", "Treatment and care planning", "(Completed)")
 
 	lockClicked := time.Now()
 	status = b.submit("lock the record", chromedp.Click(css("main #confirm-lock")))
@@ -415,6 +431,39 @@ func (s *server) unusedNHSNumber() string {
 	return ""
 }
 
+// completeChild is a demo child at ods with a complete audit (as scored
+// at seeding), not locked, in a cohort open today.
+func (s *server) completeChild(ods string) int64 {
+	s.t.Helper()
+	st, err := litestore.Open(strings.TrimPrefix(s.dbURL, "sqlite:"))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer st.Close()
+	rows, err := st.DB().QueryContext(context.Background(), `
+		SELECT c.id, c.cohort FROM children c
+		JOIN organisations o ON o.id = c.lead_organisation_id
+		JOIN kpi_results k ON k.child_id = c.id
+		WHERE o.ods_code = ? AND k.audit_complete AND c.locked_at IS NULL AND c.opted_out_at IS NULL AND c.deleted_at IS NULL
+		ORDER BY c.id`, ods)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var number int
+		if err := rows.Scan(&id, &number); err != nil {
+			s.t.Fatal(err)
+		}
+		if cohort.Cohort(number).IsOpen(ukToday()) {
+			return id
+		}
+	}
+	s.t.Fatalf("no demo child at %s has a complete audit in an open cohort", ods)
+	return 0
+}
+
 // london is the UK's time zone, as the app reads it (UTC when the zone
 // database is missing).
 var london = func() *time.Location {
@@ -429,4 +478,19 @@ var london = func() *time.Location {
 func ukToday() time.Time {
 	y, m, d := time.Now().In(london).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// lockChild locks a child in the database, as the demo's lead at RGT01.
+func (s *server) lockChild(id int64) {
+	s.t.Helper()
+	st, err := litestore.Open(strings.TrimPrefix(s.dbURL, "sqlite:"))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer st.Close()
+	lead := s.userID(rgt01LeadEmail)
+	if _, err := st.DB().ExecContext(context.Background(), `UPDATE children SET locked_at = ?, locked_by = ?, version = version + 1 WHERE id = ?`,
+		time.Now().UTC(), lead, id); err != nil {
+		s.t.Fatal(err)
+	}
 }
