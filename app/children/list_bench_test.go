@@ -58,7 +58,7 @@ func BenchmarkCaseList(b *testing.B) {
 				b.Fatal(err)
 			}
 			g := &children.Synthetic{Rand: rand.New(rand.NewPCG(5, 100000)), Today: now, Organisations: orgs,
-				Weighted: []string{"RM332", "RM335", "RGT01", "7A4H1"}, WeightedShare: 0.7}
+				Weighted: []string{"RM332", "RM335", "RGT01", "7A4H1"}, WeightedShare: 0.7, LockSome: true}
 			if _, err := children.Seed(ctx, s, g, n, 10000, now); err != nil {
 				b.Fatal(err)
 			}

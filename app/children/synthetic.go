@@ -38,7 +38,12 @@ type Synthetic struct {
 	Organisations []store.Organisation
 	Weighted      []string
 	WeightedShare float64
-	seq           int
+	// LockSome locks about half of the registered children whose first
+	// year of care is over, for the case list's benchmarks. The demo leaves
+	// it off: these children have no audit answers, and a locked record
+	// must have a complete audit (docs/forms.md).
+	LockSome bool
+	seq      int
 }
 
 func (g *Synthetic) pick(list []string) string { return list[g.Rand.IntN(len(list))] }
@@ -70,7 +75,7 @@ func day(t time.Time) time.Time {
 
 // Next returns one made-up child: about a quarter not yet registered, the
 // rest registered in a recent cohort (some of them closed, so read-only),
-// none locked (they have no audit answers).
+// none locked unless LockSome.
 func (g *Synthetic) Next(now time.Time) store.InsertChildParams {
 	g.seq++
 	today := day(g.Today)
@@ -120,11 +125,17 @@ func (g *Synthetic) Next(now time.Time) store.InsertChildParams {
 	}
 	p.DateOfBirth, p.FirstPaediatricAssessmentDate, p.EligibilityConfirmed = &dob, &fpaDate, true
 	p.Cohort, p.RegisteredAt = &cohortNumber, &registered
-	// Never locked: these children have no audit answers, and locking needs
-	// a complete audit (docs/forms.md). The draws that chose a lock are
-	// kept so the same seed still makes the same children.
+	// Locked (LockSome only): about half of those whose first year of care
+	// is over. The draws are made either way, so a seed makes the same
+	// children with it or without.
 	if yearDone := fpa.AddDate(1, 0, 0); yearDone.Before(today) && g.Rand.IntN(2) == 0 {
-		_ = g.Rand.IntN(30)
+		locked := yearDone.AddDate(0, 0, g.Rand.IntN(30))
+		if locked.After(now) {
+			locked = now
+		}
+		if g.LockSome {
+			p.LockedAt = &locked
+		}
 	}
 	return p
 }
