@@ -82,9 +82,17 @@ func (s *server) renderLockPage(c *fiber.Ctx, ch children.Child, refused string,
 		}
 	}
 	p.Missing = kpiLinks(l, paths)
+	opts, err := s.centreOptions(c)
+	if err != nil {
+		return err
+	}
+	centres := make(map[string]string, len(opts))
+	for _, o := range opts {
+		centres[o.Value] = o.Label
+	}
 	for _, f := range forms.All() {
 		p.Forms = append(p.Forms, formSummary{Title: f.Title, URL: fmt.Sprintf("/children/%d/forms/%s", ch.ID, f.ID),
-			Status: formStatus(l, f), Items: answerSummary(l, f)})
+			Status: formStatus(l, f), Items: answerSummary(l, f, centres)})
 	}
 	c.Status(status)
 	return renderPage(c, "pages/child_lock", p)
@@ -101,9 +109,9 @@ func formStatus(l *answers.Loaded, f *forms.Form) string {
 }
 
 // answerSummary is every question the form shows for the record, with its
-// answer in words ("Not answered" when there is none), rows numbered as on
-// the form.
-func answerSummary(l *answers.Loaded, f *forms.Form) []summaryItem {
+// answer in words ("Not answered" when there is none; a centre by its name,
+// from centres), rows numbered as on the form.
+func answerSummary(l *answers.Loaded, f *forms.Form, centres map[string]string) []summaryItem {
 	var out []summaryItem
 	var walk func(qs []*forms.Question, row *forms.Row, parent forms.Literal, prefix string)
 	walk = func(qs []*forms.Question, row *forms.Row, parent forms.Literal, prefix string) {
@@ -126,7 +134,11 @@ func answerSummary(l *answers.Loaded, f *forms.Form) []summaryItem {
 				continue
 			}
 			ans := f.Answer(l.Record, q, row)
-			out = append(out, summaryItem{Label: prefix + q.Label, Value: answerText(q, ans)})
+			v := answerText(q, ans)
+			if name, ok := centres[v]; ok && q.Kind == forms.Centre {
+				v = name
+			}
+			out = append(out, summaryItem{Label: prefix + q.Label, Value: v})
 			walk(q.FollowUps, row, ans, prefix)
 		}
 	}
