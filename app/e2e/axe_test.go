@@ -22,8 +22,8 @@ type axeViolation struct {
 
 // TestAuditFormsAccessibility runs axe-core (the vendored copy, loaded from
 // the app's own /static, as a page's scripts are under its CSP) on every
-// page of a child's audit: the task list, each of the six forms and the
-// history, with a conflict shown (the same answer changed in another tab),
+// page of a child's audit: the task list, each of the six forms, the
+// history and the check before locking, with a conflict shown (the same answer changed in another tab),
 // conditional questions expanded (an episode with an
 // epileptic focal onset and its follow-ups, a syndrome list, the causes, a
 // referral's follow-ups, an EEG's, a medicine row) and, on the Milestones
@@ -118,6 +118,11 @@ func TestAuditFormsAccessibility(t *testing.T) {
 	b.open("open the history", base+"/history", 200)
 	b.do("wait for the history", chromedp.WaitVisible(chromedp.CSS("main #history")))
 	b.axeCheck("the history")
+
+	// The check before locking: the answers so far and what is missing.
+	b.open("open the check before locking", base+"/lock", 200)
+	b.do("wait for the check", chromedp.WaitVisible(chromedp.CSS("main #lock-missing")))
+	b.axeCheck("the check before locking")
 
 	srv.checkLogs()
 	t.Logf("the check took %v", time.Since(started).Round(time.Millisecond))
