@@ -70,7 +70,7 @@ func (s *server) handleRecordViews(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := recordViewsPage{page: s.page(c, "Who opened which record", ""), Email: f.Email, AuditID: f.AuditID,
+	p := recordViewsPage{page: s.page(c, "Who opened which record", "record-views"), Email: f.Email, AuditID: f.AuditID,
 		UnknownEmail: got.UnknownEmail, Max: recordviews.MaxShown}
 	for _, v := range got.Views {
 		p.Rows = append(p.Rows, recordViewRow{When: v.ViewedAt.In(londonTime).Format("2 Jan 2006 15:04:05"), Who: v.UserName,

@@ -36,6 +36,8 @@ type page struct {
 	CanRecalculate bool
 	// CanPublish shows the Publish link, CanExport the Exports link.
 	CanPublish, CanExport bool
+	// CanSeeRecordViews shows the links to the record-view log.
+	CanSeeRecordViews bool
 }
 
 func (s *server) page(c *fiber.Ctx, title, nav string) page {
@@ -49,6 +51,7 @@ func (s *server) page(c *fiber.Ctx, title, nav string) page {
 		p.CanRecalculate = actor(c).Can(access.RecalculateKPIs)
 		p.CanPublish = actor(c).Can(access.Publish)
 		p.CanExport = actor(c).Can(access.ExportRecords)
+		p.CanSeeRecordViews = actor(c).Can(access.ViewRecordViews)
 	}
 	return p
 }

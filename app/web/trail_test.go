@@ -364,6 +364,19 @@ func TestRecordViewLog(t *testing.T) {
 			if p := b.get("/admin/record-views"); p.status != 403 {
 				t.Errorf("the log answered %d to someone without national full access", p.status)
 			}
+			if p := b.get("/children"); p.doc.Find("#nav-record-views").Length() != 0 {
+				t.Error("the navigation offers the record-view log to someone who may not read it")
+			}
+		}
+		if p := full.get("/children"); p.doc.Find("#nav-record-views").AttrOr("href", "") != "/admin/record-views" {
+			t.Error("the navigation does not offer national full access the record-view log")
+		}
+		u, err := s.GetUserByEmail(context.Background(), "lead@nca.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := full.get(fmt.Sprintf("/admin/users/%d", u.ID)); p.doc.Find("#staff-record-views").AttrOr("href", "") != "/admin/record-views?email=lead%40nca.example" {
+			t.Errorf("the staff page does not link to the records the person opened (%d): %q", p.status, p.doc.Find("#staff-record-views").AttrOr("href", ""))
 		}
 	})
 }
