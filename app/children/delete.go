@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/scorequeue"
 	"clinaudit/app/staff"
 	"clinaudit/app/store"
 )
@@ -101,7 +102,7 @@ func (s *Service) Restore(ctx context.Context, me Me, id int64) error {
 		if rows == 0 {
 			return ErrRestoreExpired
 		}
-		return nil
+		return scorequeue.Later(ctx, tx, d.ID)
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	"clinaudit/app/datefield"
 	"clinaudit/app/nhsnumber"
 	"clinaudit/app/postcode"
+	"clinaudit/app/scorequeue"
 	"clinaudit/app/staff"
 	"clinaudit/app/store"
 )
@@ -293,6 +294,6 @@ func (s *Service) Update(ctx context.Context, me Me, id, version int64, d Demogr
 		if n == 0 {
 			return ErrStale
 		}
-		return nil
+		return scorequeue.Later(ctx, tx, c.ID)
 	})
 }

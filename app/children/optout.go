@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"clinaudit/app/access"
+	"clinaudit/app/scorequeue"
 	"clinaudit/app/store"
 )
 
@@ -82,6 +83,9 @@ func (s *Service) OptOut(ctx context.Context, me Me, id int64) error {
 		if err := tx.DeleteChildAnswerChanges(ctx, c.ID); err != nil {
 			return err
 		}
-		return tx.DeleteKPIResult(ctx, c.ID)
+		if err := tx.DeleteKPIResult(ctx, c.ID); err != nil {
+			return err
+		}
+		return scorequeue.Later(ctx, tx, c.ID)
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"clinaudit/app/access"
 	"clinaudit/app/cohort"
 	"clinaudit/app/datefield"
+	"clinaudit/app/scorequeue"
 	"clinaudit/app/staff"
 	"clinaudit/app/store"
 )
@@ -98,7 +99,7 @@ func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration)
 		if rows == 0 {
 			return ErrStale
 		}
-		return nil
+		return scorequeue.Later(ctx, tx, c.ID)
 	})
 }
 
@@ -132,7 +133,7 @@ func (s *Service) Lock(ctx context.Context, me Me, id, version int64) error {
 		if rows == 0 {
 			return ErrStale
 		}
-		return nil
+		return scorequeue.Later(ctx, tx, c.ID)
 	})
 }
 
@@ -160,7 +161,7 @@ func (s *Service) Unlock(ctx context.Context, me Me, id int64) error {
 		if rows == 0 {
 			return ErrStale
 		}
-		return nil
+		return scorequeue.Later(ctx, tx, c.ID)
 	})
 }
 
