@@ -41,7 +41,9 @@ type ReconcileKPIsWorker struct {
 	Aggregates JobInserter
 }
 
-func (w *ReconcileKPIsWorker) Timeout(*river.Job[ReconcileKPIsArgs]) time.Duration { return 30 * time.Minute }
+func (w *ReconcileKPIsWorker) Timeout(*river.Job[ReconcileKPIsArgs]) time.Duration {
+	return 30 * time.Minute
+}
 
 func (w *ReconcileKPIsWorker) Work(ctx context.Context, _ *river.Job[ReconcileKPIsArgs]) error {
 	n, err := w.Reconciler.Reconcile(ctx)

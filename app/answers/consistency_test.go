@@ -395,7 +395,7 @@ func checkDashboards(t testing.TB, s store.Store, svc *answers.Service, ids []in
 	ctx := context.Background()
 	asOf := audit.DateOf(svc.Children.Today())
 	type tally struct {
-		registered, complete, counted int64
+		registered, complete, counted          int64
 		passed, eligible, ineligible, unscored [kpi.NumMeasures]int64
 	}
 	want := map[cohort.Cohort]*tally{}

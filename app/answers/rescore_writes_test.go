@@ -134,4 +134,3 @@ func TestQuickSavesAreAllScored(t *testing.T) {
 		checkFresh(t, svc, id)
 	})
 }
-
