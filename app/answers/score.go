@@ -175,3 +175,27 @@ func (s *Service) Reconcile(ctx context.Context) (int, error) {
 		after = ids[len(ids)-1]
 	}
 }
+
+// StaleShownMax is the most stale children the recalculation page counts
+// exactly.
+const StaleShownMax = 1000
+
+// CountStale counts the children whose stored results are stale today, as
+// Reconcile finds them, stopping at max.
+func (s *Service) CountStale(ctx context.Context, max int) (int, error) {
+	today := store.NewDate(s.Children.Today())
+	ids, err := s.Store.ListStaleKPIChildren(ctx, store.ListStaleKPIChildrenParams{RulesVersion: kpi.RulesVersion, Today: &today,
+		MaxRows: int64(max)})
+	return len(ids), err
+}
+
+// Fresh reports whether the child's stored result is what scoring their
+// record l today gives: the same version of the child and of the rules,
+// the same scores and completeness, and valid today. The performance page
+// says "Up to date" only then.
+func (s *Service) Fresh(l *Loaded, r store.KpiResult) bool {
+	today := store.NewDate(s.Children.Today())
+	return r.DataVersion == l.Child.Version && r.RulesVersion == kpi.RulesVersion &&
+		StoredScores(r) == kpi.Score(l.Audit).Scores && r.AuditComplete != nil && *r.AuditComplete == l.Progress.Complete &&
+		(r.ValidUntil == nil || today.Time().Before(r.ValidUntil.Time()))
+}
