@@ -67,6 +67,10 @@ func TestStoredResultsMatchAFreshScore(t *testing.T) {
 		for _, id := range ids {
 			checkFresh(t, svc, id)
 		}
+		// The reconciliation's query agrees: nothing is stale.
+		if n, err := svc.CountStale(ctx, 100); err != nil || n != 0 {
+			t.Errorf("the reconciliation finds %d stale children (%v)", n, err)
+		}
 		checkDashboards(t, s, svc, ids)
 	})
 }
