@@ -48,7 +48,11 @@ func TestStoredResultsMatchAFreshScore(t *testing.T) {
 		w := newWorld(t, s)
 		svc := w.svc()
 		nat := nationalUser(t, w)
-		ids := seedAudits(t, w, svc, nat, 30)
+		count, churnFor := 30, 4*time.Second
+		if raceDetector {
+			count, churnFor = 16, 3*time.Second
+		}
+		ids := seedAudits(t, w, svc, nat, count)
 
 		workers := river.NewWorkers()
 		jobs.Register(workers, jobs.Deps{Store: s, KPI: svc})
@@ -60,7 +64,7 @@ func TestStoredResultsMatchAFreshScore(t *testing.T) {
 		}
 		t.Cleanup(func() { _ = s.StopJobs(context.Background()) })
 
-		ops := churn(t, w, svc, nat, ids, 8, 4*time.Second)
+		ops := churn(t, w, svc, nat, ids, 8, churnFor)
 		t.Logf("%d changes made", ops)
 		drain(t, s)
 
