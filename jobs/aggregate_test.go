@@ -42,7 +42,9 @@ func scoredChild(t *testing.T, s store.Store) int64 {
 
 type noScorer struct{}
 
-func (noScorer) ScoreChild(context.Context, int64) error { return nil }
+func (noScorer) ScoreChildJob(ctx context.Context, _ int64, done func(context.Context, store.Tx) error) error {
+	return nil
+}
 
 // The kpi_aggregate job end to end: the periodic run at start-up
 // aggregates every current cohort (cohort 5 has a registered child), an

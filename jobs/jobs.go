@@ -53,6 +53,13 @@ func Register(workers *river.Workers, d Deps) {
 	if r, ok := d.KPI.(KPIRecalculator); ok {
 		river.AddWorker(workers, &RecalculateKPIsWorker{Recalculator: r})
 	}
+	if r, ok := d.KPI.(KPIReconciler); ok {
+		w := &ReconcileKPIsWorker{Reconciler: r, Logger: d.Logger}
+		if d.AggregateAfterScoring {
+			w.Aggregates = d.Store
+		}
+		river.AddWorker(workers, w)
+	}
 	river.AddWorker(workers, &PurgeExportsWorker{Store: d.Store, Logger: d.Logger})
 	if d.Exports != nil {
 		river.AddWorker(workers, &ExportRecordsWorker{Exporter: d.Exports})

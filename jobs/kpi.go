@@ -5,35 +5,20 @@ import (
 	"time"
 
 	"clinaudit/app/cohort"
+	"clinaudit/app/scorequeue"
 	"clinaudit/app/store"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 )
 
-// ScoreKPIArgs rescores one child's KPIs. Every save that can change them
-// inserts one, in the save's transaction; it is unique per child while one
-// is waiting, so a burst of saves scores once.
-type ScoreKPIArgs struct {
-	ChildID int64 `json:"child_id"`
-}
+// ScoreKPIArgs rescores one child's KPIs; scorequeue.Later inserts it
+// (what makes it coalesced but never lost is said there).
+type ScoreKPIArgs = scorequeue.Args
 
-func (ScoreKPIArgs) Kind() string { return "kpi_score" }
-
-// InsertOpts makes the job unique per child among jobs not yet finished.
-// A job already running does not absorb a new save; the scorer checks for
-// that itself (KPIScorer.ScoreChild stores the version it scored and
-// rescores while the child moves on).
-func (ScoreKPIArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
-		rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-	}}}
-}
-
-// KPIScorer scores one child and stores the result.
+// KPIScorer scores one child and stores the result, then calls done in
+// the same transaction (answers.Service.ScoreChildJob).
 type KPIScorer interface {
-	ScoreChild(ctx context.Context, childID int64) error
+	ScoreChildJob(ctx context.Context, childID int64, done func(context.Context, store.Tx) error) error
 }
 
 type ScoreKPIWorker struct {
@@ -51,8 +36,15 @@ type ScoreKPIWorker struct {
 	}
 }
 
+// Timeout: a stuck run is cancelled and retried (scorequeue.Timeout).
+func (w *ScoreKPIWorker) Timeout(*river.Job[ScoreKPIArgs]) time.Duration { return scorequeue.Timeout }
+
+// Work scores the child and marks the job completed in the scorer's
+// transaction, so a save after the scorer's read is never absorbed by this
+// job (scorequeue).
 func (w *ScoreKPIWorker) Work(ctx context.Context, job *river.Job[ScoreKPIArgs]) error {
-	if err := w.Scorer.ScoreChild(ctx, job.Args.ChildID); err != nil || w.Aggregates == nil {
+	complete := func(ctx context.Context, tx store.Tx) error { return tx.CompleteJob(ctx, job.JobRow) }
+	if err := w.Scorer.ScoreChildJob(ctx, job.Args.ChildID, complete); err != nil || w.Aggregates == nil {
 		return err
 	}
 	var c cohort.Cohort

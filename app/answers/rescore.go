@@ -138,7 +138,8 @@ func (s *Service) readAhead(ctx context.Context, afterID int64) <-chan readBatch
 // the run's progress written by record.
 func (s *Service) storeBatch(ctx context.Context, batch []BatchRecord, record func(context.Context, store.Tx) error) error {
 	last := batch[len(batch)-1].Child.ID
-	results, complete := scoreAll(batch, s.today())
+	today := s.today()
+	results, complete := scoreAll(batch, today)
 	now := s.Children.Now().UTC().Format(store.BulkTimeFormat)
 	var bulk []store.BulkKPIResult
 	var optedOut []int64
@@ -149,6 +150,10 @@ func (s *Service) storeBatch(ctx context.Context, batch []BatchRecord, record fu
 		}
 		r := store.BulkKPIResult{ChildID: b.Child.ID, RulesVersion: kpi.RulesVersion, DataVersion: b.Child.Version, ComputedAt: now,
 			Complete: complete[i]}
+		if d := validUntil(b.Child, today); d != nil {
+			v := d.String()
+			r.ValidUntil = &v
+		}
 		for m, o := range results[i] {
 			r.S[m] = outcomeCode(o)
 		}

@@ -10,8 +10,8 @@ import (
 	"clinaudit/app/audit"
 	"clinaudit/app/children"
 	"clinaudit/app/forms"
+	"clinaudit/app/scorequeue"
 	"clinaudit/app/store"
-	"clinaudit/jobs"
 )
 
 // Save is one answer as the clinician gave it.
@@ -282,10 +282,10 @@ func (s *Service) removeRow(ctx context.Context, tx store.Tx, w writeArgs, row f
 		Cause: "row_removed", Version: w.version, ChangedAt: now, ChangedBy: by, RequestID: w.requestID})
 }
 
+// scoreLater queues the child's rescoring (the one helper every write to a
+// child uses: scorequeue.Later).
 func (s *Service) scoreLater(ctx context.Context, tx store.Tx, childID int64) error {
-	args := jobs.ScoreKPIArgs{ChildID: childID}
-	opts := args.InsertOpts()
-	return tx.InsertJob(ctx, args, &opts)
+	return scorequeue.Later(ctx, tx, childID)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

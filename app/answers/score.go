@@ -4,41 +4,86 @@ import (
 	"context"
 	"errors"
 
+	"clinaudit/app/audit"
+	"clinaudit/app/cohort"
 	"clinaudit/app/kpi"
 	"clinaudit/app/store"
+	"clinaudit/app/validity"
 )
 
-// ScoreChild scores a child's KPIs from their stored record and stores the
-// result with the version of the child it scored. When the child changed
-// while it scored (a save the running job did not see), it scores again,
-// up to a few times; the save's own job covers anything later.
+// ScoreChild scores a child's KPIs from their stored record, as of today,
+// and stores the result (ScoreChildJob with no job).
 func (s *Service) ScoreChild(ctx context.Context, childID int64) error {
-	for range 3 {
-		l, err := s.LoadForSystem(ctx, s.Store, childID)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil // deleted or purged since: nothing to score
+	return s.ScoreChildJob(ctx, childID, nil)
+}
+
+// ScoreChildJob scores a child and stores the result with the version of
+// the child it scored, and then calls done (the kpi_score job marking
+// itself completed), all in one transaction that first takes the child's
+// lock. Every write to a child takes that lock too (it updates the child's
+// row), so no write can fall between the read and the job's completion:
+// one that came before is scored, one that comes after finds the job
+// completed and queues another (package scorequeue).
+func (s *Service) ScoreChildJob(ctx context.Context, childID int64, done func(context.Context, store.Tx) error) error {
+	return s.Store.InTx(ctx, func(tx store.Tx) error {
+		finish := func() error {
+			if done == nil {
+				return nil
+			}
+			return done(ctx, tx)
 		}
+		if _, err := tx.LockChildForScoring(ctx, childID); errors.Is(err, store.ErrNotFound) {
+			return finish() // deleted or purged since: nothing to score
+		} else if err != nil {
+			return err
+		}
+		l, err := s.LoadForSystem(ctx, tx, childID)
 		if err != nil {
 			return err
 		}
 		if l.Child.OptedOutAt != nil {
-			// Opted out since the job was queued (spec 11.2): no result, not
-			// even one this loop stored before it saw the opt-out.
-			return s.Store.DeleteKPIResult(ctx, childID)
+			// Opted out (spec 11.2): no result.
+			if err := tx.DeleteKPIResult(ctx, childID); err != nil {
+				return err
+			}
+			return finish()
 		}
 		r := kpi.Score(l.Audit)
 		p := store.UpsertKPIResultParams{ChildID: childID, RulesVersion: r.RulesVersion, DataVersion: l.Child.Version,
-			ComputedAt: s.Children.Now().UTC(), AuditComplete: &l.Progress.Complete}
+			ComputedAt: s.Children.Now().UTC(), AuditComplete: &l.Progress.Complete, ValidUntil: validUntil(l.Child, s.today())}
 		setOutcomes(&p, r.Scores)
-		if _, err := s.Store.UpsertKPIResult(ctx, p); err != nil {
+		if _, err := tx.UpsertKPIResult(ctx, p); err != nil {
 			return err
 		}
-		now, err := s.Store.GetChild(ctx, childID)
-		if err != nil || now.Version == l.Child.Version {
-			return nil
-		}
+		return finish()
+	})
+}
+
+// validUntil is the date the child's result could next change with no
+// write to the child (package validity), nil when none is ahead.
+func validUntil(c store.Child, today audit.Date) *store.Date {
+	in := validity.Child{}
+	if c.DateOfBirth != nil {
+		d := auditDate(*c.DateOfBirth)
+		in.DateOfBirth = &d
 	}
-	return nil
+	if c.Sex != nil {
+		sex := int(*c.Sex)
+		in.Sex = &sex
+	}
+	if c.FirstPaediatricAssessmentDate != nil {
+		d := auditDate(*c.FirstPaediatricAssessmentDate)
+		in.FirstAssessment = &d
+	}
+	if c.Cohort != nil {
+		n := cohort.Cohort(*c.Cohort)
+		in.Cohort = &n
+	}
+	d := validity.Until(in, today)
+	if d == nil {
+		return nil
+	}
+	return &store.Date{Year: d.Year, Month: d.Month, Day: d.Day}
 }
 
 // outcomeCode is a measure's stored value as Epilepsy12 stores it: 1 pass,
@@ -100,4 +145,57 @@ func StoredScores(r store.KpiResult) kpi.Scores {
 		s[m], _ = kpi.OutcomeFromStored(code)
 	}
 	return s
+}
+
+// reconcileBatch is how many stale children one read of the
+// reconciliation lists.
+const reconcileBatch = 500
+
+// Reconcile rescores every child whose stored result is stale as of today
+// (store.ListStaleKPIChildren: missing, of an older version of the child or
+// of the rules, of unknown completeness, past its valid_until, or an
+// opted-out child's), one child at a time as the kpi_score job does, and
+// says how many it rescored. The kpi_reconcile job runs it.
+func (s *Service) Reconcile(ctx context.Context) (int, error) {
+	today := store.NewDate(s.Children.Today())
+	n := 0
+	var after int64
+	for {
+		ids, err := s.Store.ListStaleKPIChildren(ctx, store.ListStaleKPIChildrenParams{AfterID: after,
+			RulesVersion: kpi.RulesVersion, Today: &today, MaxRows: reconcileBatch})
+		if err != nil || len(ids) == 0 {
+			return n, err
+		}
+		for _, id := range ids {
+			if err := s.ScoreChild(ctx, id); err != nil {
+				return n, err
+			}
+			n++
+		}
+		after = ids[len(ids)-1]
+	}
+}
+
+// StaleShownMax is the most stale children the recalculation page counts
+// exactly.
+const StaleShownMax = 1000
+
+// CountStale counts the children whose stored results are stale today, as
+// Reconcile finds them, stopping at max.
+func (s *Service) CountStale(ctx context.Context, max int) (int, error) {
+	today := store.NewDate(s.Children.Today())
+	ids, err := s.Store.ListStaleKPIChildren(ctx, store.ListStaleKPIChildrenParams{RulesVersion: kpi.RulesVersion, Today: &today,
+		MaxRows: int64(max)})
+	return len(ids), err
+}
+
+// Fresh reports whether the child's stored result is what scoring their
+// record l today gives: the same version of the child and of the rules,
+// the same scores and completeness, and valid today. The performance page
+// says "Up to date" only then.
+func (s *Service) Fresh(l *Loaded, r store.KpiResult) bool {
+	today := store.NewDate(s.Children.Today())
+	return r.DataVersion == l.Child.Version && r.RulesVersion == kpi.RulesVersion &&
+		StoredScores(r) == kpi.Score(l.Audit).Scores && r.AuditComplete != nil && *r.AuditComplete == l.Progress.Complete &&
+		(r.ValidUntil == nil || today.Time().Before(r.ValidUntil.Time()))
 }

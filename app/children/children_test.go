@@ -50,6 +50,10 @@ func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0
 func newWorld(t *testing.T, s store.Store) *world {
 	t.Helper()
 	ctx := context.Background()
+	// Writes to a child queue its rescoring (scorequeue).
+	if err := s.ConfigureJobs(store.JobsConfig{}); err != nil {
+		t.Fatal(err)
+	}
 	a, err := auth.New(s, password.DefaultPolicy(), auth.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)

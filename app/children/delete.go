@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/scorequeue"
 	"clinaudit/app/staff"
 	"clinaudit/app/store"
 )
@@ -101,7 +102,10 @@ func (s *Service) Restore(ctx context.Context, me Me, id int64) error {
 		if rows == 0 {
 			return ErrRestoreExpired
 		}
-		return s.record(ctx, tx, me, d.ID, nil, KindDeletion, "", Change{Field: "deleted", Old: ptr("true"), New: ptr("false")})
+		if err := s.record(ctx, tx, me, d.ID, nil, KindDeletion, "", Change{Field: "deleted", Old: ptr("true"), New: ptr("false")}); err != nil {
+			return err
+		}
+		return scorequeue.Later(ctx, tx, d.ID)
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	"clinaudit/app/datefield"
 	"clinaudit/app/nhsnumber"
 	"clinaudit/app/postcode"
+	"clinaudit/app/scorequeue"
 	"clinaudit/app/staff"
 	"clinaudit/app/store"
 )
@@ -301,6 +302,9 @@ func (s *Service) Update(ctx context.Context, me Me, id, version int64, d Demogr
 		if n == 0 {
 			return ErrStale
 		}
-		return s.record(ctx, tx, me, c.ID, &c, KindDemographics, "")
+		if err := s.record(ctx, tx, me, c.ID, &c, KindDemographics, ""); err != nil {
+			return err
+		}
+		return scorequeue.Later(ctx, tx, c.ID)
 	})
 }

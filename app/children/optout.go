@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"clinaudit/app/access"
+	"clinaudit/app/scorequeue"
 	"clinaudit/app/store"
 )
 
@@ -88,7 +89,10 @@ func (s *Service) OptOut(ctx context.Context, me Me, id int64) error {
 		if err := tx.DeleteKPIResult(ctx, c.ID); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, me, c.ID, nil, KindOptOut, "Identifiers, registration, lock, audit answers, transfers and their history removed (spec 11.2)",
-			Change{Field: "opted_out", Old: ptr("false"), New: ptr("true")})
+		if err := s.record(ctx, tx, me, c.ID, nil, KindOptOut, "Identifiers, registration, lock, audit answers, transfers and their history removed (spec 11.2)",
+			Change{Field: "opted_out", Old: ptr("false"), New: ptr("true")}); err != nil {
+			return err
+		}
+		return scorequeue.Later(ctx, tx, c.ID)
 	})
 }

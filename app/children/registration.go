@@ -9,6 +9,7 @@ import (
 	"clinaudit/app/access"
 	"clinaudit/app/cohort"
 	"clinaudit/app/datefield"
+	"clinaudit/app/scorequeue"
 	"clinaudit/app/staff"
 	"clinaudit/app/store"
 )
@@ -98,7 +99,10 @@ func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration)
 		if rows == 0 {
 			return ErrStale
 		}
-		return s.record(ctx, tx, me, c.ID, &c, KindRegistration, "")
+		if err := s.record(ctx, tx, me, c.ID, &c, KindRegistration, ""); err != nil {
+			return err
+		}
+		return scorequeue.Later(ctx, tx, c.ID)
 	})
 }
 
@@ -135,7 +139,10 @@ func (s *Service) Lock(ctx context.Context, me Me, id, version int64) error {
 		if rows == 0 {
 			return ErrStale
 		}
-		return s.record(ctx, tx, me, c.ID, &c, KindLock, "")
+		if err := s.record(ctx, tx, me, c.ID, &c, KindLock, ""); err != nil {
+			return err
+		}
+		return scorequeue.Later(ctx, tx, c.ID)
 	})
 }
 
@@ -163,7 +170,10 @@ func (s *Service) Unlock(ctx context.Context, me Me, id int64) error {
 		if rows == 0 {
 			return ErrStale
 		}
-		return s.record(ctx, tx, me, c.ID, &c, KindLock, "")
+		if err := s.record(ctx, tx, me, c.ID, &c, KindLock, ""); err != nil {
+			return err
+		}
+		return scorequeue.Later(ctx, tx, c.ID)
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/outbox"
+	"clinaudit/app/scorequeue"
 	"clinaudit/app/staff"
 	"clinaudit/app/store"
 )
@@ -268,6 +269,9 @@ func (s *Service) answer(ctx context.Context, me Me, id int64, status string) er
 			}
 			if rows == 0 {
 				return ErrStale
+			}
+			if err := scorequeue.Later(ctx, tx, c.ID); err != nil {
+				return err
 			}
 		}
 		t.Status = status

@@ -56,7 +56,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 	exporter := &export.Runner{Store: s, Answers: scorer, Logger: log.With("component", "jobs")}
 	jobs.Register(riverWorkers, jobs.Deps{Store: s, Auth: authSvc, Mail: sender, Logger: log.With("component", "jobs"), KPI: scorer, Exports: exporter,
 		AggregateAfterScoring: cfg.AggregateEvery > 0, RecordViewRetention: cfg.RecordViewRetention})
-	if err := s.ConfigureJobs(store.JobsConfig{Workers: riverWorkers, MaxWorkers: workers, PeriodicJobs: append(jobs.Periodic(), jobs.AggregatePeriodic(cfg.AggregateEvery)...), Logger: log.With("component", "jobs")}); err != nil {
+	if err := s.ConfigureJobs(store.JobsConfig{Workers: riverWorkers, MaxWorkers: workers, PeriodicJobs: append(append(jobs.Periodic(), jobs.AggregatePeriodic(cfg.AggregateEvery)...), jobs.ReconcilePeriodic()...), Logger: log.With("component", "jobs")}); err != nil {
 		return err
 	}
 	if err := s.StartJobs(ctx); err != nil {

@@ -119,3 +119,9 @@ func (h *RiverHost[TTx]) InsertJobTx(ctx context.Context, tx TTx, args river.Job
 
 // Client is the River client, for riverui and tests; nil before Configure.
 func (h *RiverHost[TTx]) Client() *river.Client[TTx] { return h.client }
+
+// CompletedJob is the args type river.JobCompleteTx is given by the
+// adapters' Tx.CompleteJob: completing a job needs only its row.
+type CompletedJob struct{}
+
+func (CompletedJob) Kind() string { return "" }

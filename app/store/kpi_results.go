@@ -12,4 +12,11 @@ type KPIResultQueries interface {
 	UpsertKPIResults(ctx context.Context, results string) (int64, error)
 	GetKPIResult(ctx context.Context, childID int64) (KpiResult, error)
 	DeleteKPIResult(ctx context.Context, childID int64) error
+	// LockChildForScoring returns the child's version and, on PostgreSQL,
+	// holds its row lock until the transaction ends (SQLite's write lock is
+	// held already): the scorer's read and the completion of its job are
+	// then one step for every write to the child.
+	LockChildForScoring(ctx context.Context, id int64) (int64, error)
+	// ListStaleKPIChildren lists the children the reconciliation rescores.
+	ListStaleKPIChildren(ctx context.Context, arg ListStaleKPIChildrenParams) ([]int64, error)
 }

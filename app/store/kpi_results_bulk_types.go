@@ -9,7 +9,8 @@ type BulkKPIResult struct {
 	DataVersion  int64      `json:"data_version"`
 	ComputedAt   string     `json:"computed_at"`
 	S            [21]*int64 `json:"s"`
-	Complete     bool       `json:"complete"` // the audit's completeness (kpi_results.audit_complete)
+	Complete     bool       `json:"complete"`    // the audit's completeness (kpi_results.audit_complete)
+	ValidUntil   *string    `json:"valid_until"` // kpi_results.valid_until, "2006-01-02"
 }
 
 // BulkTimeFormat is how a time goes into UpsertKPIResults: the SQLite

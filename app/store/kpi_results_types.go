@@ -33,7 +33,9 @@ type UpsertKPIResultParams struct {
 	SchoolIndividualHealthcarePlan               *int64
 	// AuditComplete: every form complete when scored (nil: not known;
 	// an upsert with nil keeps the stored value).
-	AuditComplete *bool
+	AuditComplete *bool // ValidUntil is the first date the result could change with no write
+	// to the child (nil: none ahead); always replaced by an upsert.
+	ValidUntil *Date
 }
 
 type KpiResult struct {
@@ -64,5 +66,14 @@ type KpiResult struct {
 	SchoolIndividualHealthcarePlan               *int64
 	// AuditComplete: every form complete when scored (nil: not known;
 	// an upsert with nil keeps the stored value).
-	AuditComplete *bool
+	AuditComplete *bool // ValidUntil is the first date the result could change with no write
+	// to the child (nil: none ahead); always replaced by an upsert.
+	ValidUntil *Date
+}
+
+type ListStaleKPIChildrenParams struct {
+	AfterID      int64
+	RulesVersion string
+	Today        *Date
+	MaxRows      int64
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // Errors every Store method may return. Adapters map driver errors onto them
@@ -77,6 +78,11 @@ type Tx interface {
 	Queries
 	// InsertJob enqueues a River job in this transaction.
 	InsertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
+	// CompleteJob marks the running job (of the worker whose context ctx
+	// is) completed in this transaction, so that its completion commits
+	// with the work it did: a job unique while running (kpi_score) then
+	// absorbs no change made after its last read.
+	CompleteJob(ctx context.Context, job *rivertype.JobRow) error
 }
 
 // Store is the whole data layer of one database.

@@ -8,6 +8,7 @@ import (
 	"clinaudit/app/answers"
 	"clinaudit/app/forms"
 	"clinaudit/app/kpi"
+	"clinaudit/app/scorequeue"
 	"clinaudit/app/store"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,9 +31,12 @@ type kpiPage struct {
 	auditPage
 	Measures []kpiView
 	// Stored is what the background job last stored, for the dashboards.
-	StoredAt     string
-	StoredRules  string
-	StoredBehind bool // the stored result is older than the answers
+	StoredAt    string
+	StoredRules string
+	// Freshness is the stored copy's state: "up-to-date", "recalculating"
+	// (a kpi_score job is queued or running), "out-of-date" (no job can
+	// be queued here: the daily reconciliation will) or "not-registered".
+	Freshness string
 }
 
 var outcomeView = map[kpi.Outcome][2]string{
@@ -63,14 +67,28 @@ func (s *server) handleAuditKPIs(c *fiber.Ctx) error {
 	stored, err := s.Store.GetKPIResult(c.UserContext(), l.Child.ID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		page.StoredBehind = true
 	case err != nil:
 		return err
 	default:
 		page.StoredAt = stored.ComputedAt.In(londonTime).Format("2 January 2006 at 15:04")
 		page.StoredRules = stored.RulesVersion
-		page.StoredBehind = stored.DataVersion < l.Child.Version || stored.RulesVersion != kpi.RulesVersion ||
-			answers.StoredScores(stored) != res.Scores
+	}
+	switch {
+	case l.Child.RegisteredAt == nil || l.Child.OptedOutAt != nil:
+		page.Freshness = "not-registered"
+	case err == nil && s.answers().Fresh(l, stored):
+		page.Freshness = "up-to-date"
+	default:
+		// Behind the answers (or the calendar): make sure a rescoring is
+		// queued, so that "being recalculated" is true. The job is unique
+		// per child, so this adds one only when none waits.
+		page.Freshness = "recalculating"
+		err := s.Store.InTx(c.UserContext(), func(tx store.Tx) error { return scorequeue.Later(c.UserContext(), tx, l.Child.ID) })
+		if errors.Is(err, store.ErrJobsNotConfigured) {
+			page.Freshness = "out-of-date"
+		} else if err != nil {
+			return err
+		}
 	}
 	return renderPage(c, "pages/audit_kpis", page)
 }

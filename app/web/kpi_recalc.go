@@ -4,10 +4,14 @@ import (
 	"errors"
 	"fmt"
 
+	"clinaudit/app/answers"
 	"clinaudit/app/kpi"
 	"clinaudit/app/store"
+	"clinaudit/jobs"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // KPI recalculation: a national administrator rescores every child after a
@@ -29,6 +33,11 @@ type recalcPage struct {
 	Rules   string
 	Runs    []recalcView
 	Running bool
+	// Stale is how many children's stored results are out of date today
+	// (answers.CountStale, at most answers.StaleShownMax+1); Checking says
+	// a reconciliation is waiting or running.
+	Stale    int
+	Checking bool
 }
 
 func (s *server) recalcRuns(c *fiber.Ctx) ([]recalcView, bool, error) {
@@ -66,7 +75,16 @@ func (s *server) handleRecalcList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := recalcPage{page: s.page(c, "KPI recalculation", "recalc"), Rules: kpi.RulesVersion, Runs: runs, Running: running}
+	stale, err := s.answers().CountStale(c.UserContext(), answers.StaleShownMax+1)
+	if err != nil {
+		return err
+	}
+	checking, err := s.jobWaiting(c, jobs.ReconcileKPIsArgs{}.Kind())
+	if err != nil {
+		return err
+	}
+	p := recalcPage{page: s.page(c, "KPI recalculation", "recalc"), Rules: kpi.RulesVersion, Runs: runs, Running: running,
+		Stale: stale, Checking: checking}
 	if c.Get("HX-Request") == "true" {
 		return renderPartial(c, "partials/kpi_recalc_runs", p)
 	}
@@ -82,4 +100,30 @@ func (s *server) handleRecalcCreate(c *fiber.Ctx) error {
 		return fmt.Errorf("requesting a KPI recalculation: %w", err)
 	}
 	return c.Redirect("/admin/kpi-recalculation", fiber.StatusSeeOther)
+}
+
+// handleReconcileCreate queues the reconciliation (jobs.ReconcileKPIsArgs)
+// now rather than at its daily time: it rescores the children whose stored
+// results are out of date, and only those.
+func (s *server) handleReconcileCreate(c *fiber.Ctx) error {
+	if err := jobs.ReconcileNow(c.UserContext(), s.Store); err != nil {
+		if errors.Is(err, store.ErrJobsNotConfigured) {
+			return fiber.NewError(fiber.StatusServiceUnavailable, "Background jobs are not running on this server.")
+		}
+		return fmt.Errorf("queueing a KPI reconciliation: %w", err)
+	}
+	return c.Redirect("/admin/kpi-recalculation", fiber.StatusSeeOther)
+}
+
+// jobWaiting reports whether a job of kind is waiting to run or running.
+func (s *server) jobWaiting(c *fiber.Ctx, kind string) (bool, error) {
+	res, err := s.Store.ListJobs(c.UserContext(), river.NewJobListParams().Kinds(kind).States(rivertype.JobStateAvailable,
+		rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled).First(1))
+	if errors.Is(err, store.ErrJobsNotConfigured) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return len(res.Jobs) > 0, nil
 }

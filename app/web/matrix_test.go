@@ -90,6 +90,7 @@ var matrix = []route{
 	{"GET", "/dashboards/measures/:measure", whoViewChild, false},
 	{"POST", "/dashboards/aggregate", whoRecalculate, false},
 	{"POST", "/admin/kpi-recalculation", whoRecalculate, false},
+	{"POST", "/admin/kpi-recalculation/check", whoRecalculate, false},
 	{"GET", "/admin/users/new", whoManageStaff, false},
 	{"POST", "/admin/users", whoManageStaff, false},
 	{"GET", "/admin/users/:id", whoViewStaff, true},

@@ -66,6 +66,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/admin/record-views", in, s.requireAction(access.ViewRecordViews), s.handleRecordViews)
 	app.Get("/admin/kpi-recalculation", in, s.requireAction(access.RecalculateKPIs), s.handleRecalcList)
 	app.Post("/admin/kpi-recalculation", in, s.requireAction(access.RecalculateKPIs), s.handleRecalcCreate)
+	app.Post("/admin/kpi-recalculation/check", in, s.requireAction(access.RecalculateKPIs), s.handleReconcileCreate)
 	app.Get("/dashboards", in, s.handleDashboards)
 	app.Get("/dashboards/go", in, s.handleDashboardGo)
 	app.Get("/dashboards/organisations/:ods", in, s.requireAction(access.ViewDashboards), s.handleOrganisationDashboard)

@@ -18,6 +18,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -98,6 +99,11 @@ type txStore struct {
 
 func (t *txStore) InsertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
 	return t.host.InsertJobTx(ctx, t.tx, args, opts)
+}
+
+func (t *txStore) CompleteJob(ctx context.Context, job *rivertype.JobRow) error {
+	_, err := river.JobCompleteTx[*riversqlite.Driver](ctx, t.tx, &river.Job[store.CompletedJob]{JobRow: job})
+	return err
 }
 
 func (s *Store) MigrateUp(ctx context.Context) error {

@@ -19,6 +19,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // Store is a store.Store on a PostgreSQL database.
@@ -72,6 +73,11 @@ type txStore struct {
 
 func (t *txStore) InsertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
 	return t.host.InsertJobTx(ctx, t.tx, args, opts)
+}
+
+func (t *txStore) CompleteJob(ctx context.Context, job *rivertype.JobRow) error {
+	_, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, t.tx, &river.Job[store.CompletedJob]{JobRow: job})
+	return err
 }
 
 func (s *Store) migrations() (*goose.Provider, func() error, error) {

@@ -685,6 +685,16 @@ func (q queries) DeleteKPIResult(ctx context.Context, arg int64) error {
 	return mapErr(q.q.DeleteKPIResult(ctx, arg))
 }
 
+func (q queries) LockChildForScoring(ctx context.Context, arg int64) (int64, error) {
+	v, err := q.q.LockChildForScoring(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) ListStaleKPIChildren(ctx context.Context, arg store.ListStaleKPIChildrenParams) ([]int64, error) {
+	v, err := q.q.ListStaleKPIChildren(ctx, pgdb.ListStaleKPIChildrenParams(arg))
+	return v, mapErr(err)
+}
+
 func (q queries) LockKPIAggregateCohort(ctx context.Context, arg int64) (*int64, error) {
 	v, err := q.q.LockKPIAggregateCohort(ctx, arg)
 	return v, mapErr(err)

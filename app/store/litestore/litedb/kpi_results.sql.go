@@ -8,6 +8,8 @@ package litedb
 import (
 	"context"
 	"time"
+
+	"clinaudit/app/store"
 )
 
 const deleteKPIResult = `-- name: DeleteKPIResult :exec
@@ -20,7 +22,7 @@ func (q *Queries) DeleteKPIResult(ctx context.Context, childID int64) error {
 }
 
 const getKPIResult = `-- name: GetKPIResult :one
-SELECT child_id, rules_version, data_version, computed_at, paediatrician_with_expertise_in_epilepsies, epilepsy_specialist_nurse, tertiary_input, epilepsy_surgery_referral, ecg, mri, assessment_of_mental_health_issues, mental_health_support, sodium_valproate, comprehensive_care_planning_agreement, patient_held_individualised_epilepsy_document, patient_carer_parent_agreement_to_the_care_planning, care_planning_has_been_updated_when_necessary, comprehensive_care_planning_content, parental_prolonged_seizures_care_plan, water_safety, first_aid, general_participation_and_risk, service_contact_details, sudep, school_individual_healthcare_plan, audit_complete FROM kpi_results WHERE child_id = ?1
+SELECT child_id, rules_version, data_version, computed_at, paediatrician_with_expertise_in_epilepsies, epilepsy_specialist_nurse, tertiary_input, epilepsy_surgery_referral, ecg, mri, assessment_of_mental_health_issues, mental_health_support, sodium_valproate, comprehensive_care_planning_agreement, patient_held_individualised_epilepsy_document, patient_carer_parent_agreement_to_the_care_planning, care_planning_has_been_updated_when_necessary, comprehensive_care_planning_content, parental_prolonged_seizures_care_plan, water_safety, first_aid, general_participation_and_risk, service_contact_details, sudep, school_individual_healthcare_plan, audit_complete, valid_until FROM kpi_results WHERE child_id = ?1
 `
 
 func (q *Queries) GetKPIResult(ctx context.Context, childID int64) (KpiResult, error) {
@@ -53,15 +55,68 @@ func (q *Queries) GetKPIResult(ctx context.Context, childID int64) (KpiResult, e
 		&i.Sudep,
 		&i.SchoolIndividualHealthcarePlan,
 		&i.AuditComplete,
+		&i.ValidUntil,
 	)
 	return i, err
+}
+
+const listStaleKPIChildren = `-- name: ListStaleKPIChildren :many
+
+SELECT c.id FROM children c
+LEFT JOIN kpi_results r ON r.child_id = c.id
+WHERE c.id > ?1 AND c.deleted_at IS NULL AND (
+    (c.opted_out_at IS NULL AND c.registered_at IS NOT NULL AND (r.child_id IS NULL OR r.data_version <> c.version
+        OR r.rules_version <> ?2 OR r.audit_complete IS NULL OR r.valid_until <= ?3))
+    OR (c.opted_out_at IS NOT NULL AND r.child_id IS NOT NULL))
+ORDER BY c.id
+LIMIT ?4
+`
+
+type ListStaleKPIChildrenParams struct {
+	AfterID      int64
+	RulesVersion string
+	Today        *store.Date
+	MaxRows      int64
+}
+
+// ListStaleKPIChildren is what the reconciliation job (jobs/kpi.go) rescores,
+// in id order after after_id: registered children, not opted out, whose
+// stored result is missing, of an older version of the child or of the
+// rules, of unknown completeness, or valid only until a date that has come;
+// and opted-out children who still have a result (they must have none).
+func (q *Queries) ListStaleKPIChildren(ctx context.Context, arg ListStaleKPIChildrenParams) ([]int64, error) {
+	rows, err := q.db.QueryContext(ctx, listStaleKPIChildren,
+		arg.AfterID,
+		arg.RulesVersion,
+		arg.Today,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const upsertKPIResult = `-- name: UpsertKPIResult :execrows
 
 
-INSERT INTO kpi_results (child_id, rules_version, data_version, computed_at, paediatrician_with_expertise_in_epilepsies, epilepsy_specialist_nurse, tertiary_input, epilepsy_surgery_referral, ecg, mri, assessment_of_mental_health_issues, mental_health_support, sodium_valproate, comprehensive_care_planning_agreement, patient_held_individualised_epilepsy_document, patient_carer_parent_agreement_to_the_care_planning, care_planning_has_been_updated_when_necessary, comprehensive_care_planning_content, parental_prolonged_seizures_care_plan, water_safety, first_aid, general_participation_and_risk, service_contact_details, sudep, school_individual_healthcare_plan, audit_complete)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
+INSERT INTO kpi_results (child_id, rules_version, data_version, computed_at, paediatrician_with_expertise_in_epilepsies, epilepsy_specialist_nurse, tertiary_input, epilepsy_surgery_referral, ecg, mri, assessment_of_mental_health_issues, mental_health_support, sodium_valproate, comprehensive_care_planning_agreement, patient_held_individualised_epilepsy_document, patient_carer_parent_agreement_to_the_care_planning, care_planning_has_been_updated_when_necessary, comprehensive_care_planning_content, parental_prolonged_seizures_care_plan, water_safety, first_aid, general_participation_and_risk, service_contact_details, sudep, school_individual_healthcare_plan, audit_complete, valid_until)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)
 ON CONFLICT (child_id) DO UPDATE SET
     rules_version = excluded.rules_version,
     data_version = excluded.data_version,
@@ -87,7 +142,8 @@ ON CONFLICT (child_id) DO UPDATE SET
     service_contact_details = excluded.service_contact_details,
     sudep = excluded.sudep,
     school_individual_healthcare_plan = excluded.school_individual_healthcare_plan,
-    audit_complete = coalesce(excluded.audit_complete, kpi_results.audit_complete)
+    audit_complete = coalesce(excluded.audit_complete, kpi_results.audit_complete),
+    valid_until = excluded.valid_until
 WHERE excluded.data_version >= kpi_results.data_version
 `
 
@@ -118,12 +174,14 @@ type UpsertKPIResultParams struct {
 	Sudep                                        *int64
 	SchoolIndividualHealthcarePlan               *int64
 	AuditComplete                                *bool
+	ValidUntil                                   *store.Date
 }
 
 // Each child's stored KPI results (schema 00009), written by the KPI job.
 // UpsertKPIResult stores a child's scores unless a newer version of the
 // child was scored already (two jobs racing): then it changes nothing. A
-// NULL audit_complete keeps the completeness stored before (schema 00011).
+// NULL audit_complete keeps the completeness stored before (schema 00011);
+// valid_until is always replaced (schema 00016).
 func (q *Queries) UpsertKPIResult(ctx context.Context, arg UpsertKPIResultParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, upsertKPIResult,
 		arg.ChildID,
@@ -152,6 +210,7 @@ func (q *Queries) UpsertKPIResult(ctx context.Context, arg UpsertKPIResultParams
 		arg.Sudep,
 		arg.SchoolIndividualHealthcarePlan,
 		arg.AuditComplete,
+		arg.ValidUntil,
 	)
 	if err != nil {
 		return 0, err

@@ -11,7 +11,7 @@ import (
 
 const upsertKPIResults = `-- name: UpsertKPIResults :execrows
 
-INSERT INTO kpi_results (child_id, rules_version, data_version, computed_at, paediatrician_with_expertise_in_epilepsies, epilepsy_specialist_nurse, tertiary_input, epilepsy_surgery_referral, ecg, mri, assessment_of_mental_health_issues, mental_health_support, sodium_valproate, comprehensive_care_planning_agreement, patient_held_individualised_epilepsy_document, patient_carer_parent_agreement_to_the_care_planning, care_planning_has_been_updated_when_necessary, comprehensive_care_planning_content, parental_prolonged_seizures_care_plan, water_safety, first_aid, general_participation_and_risk, service_contact_details, sudep, school_individual_healthcare_plan, audit_complete)
+INSERT INTO kpi_results (child_id, rules_version, data_version, computed_at, paediatrician_with_expertise_in_epilepsies, epilepsy_specialist_nurse, tertiary_input, epilepsy_surgery_referral, ecg, mri, assessment_of_mental_health_issues, mental_health_support, sodium_valproate, comprehensive_care_planning_agreement, patient_held_individualised_epilepsy_document, patient_carer_parent_agreement_to_the_care_planning, care_planning_has_been_updated_when_necessary, comprehensive_care_planning_content, parental_prolonged_seizures_care_plan, water_safety, first_aid, general_participation_and_risk, service_contact_details, sudep, school_individual_healthcare_plan, audit_complete, valid_until)
 SELECT r.child_id, r.rules_version, r.data_version, r.computed_at,
     CAST(r.s->>0 AS SMALLINT),
     CAST(r.s->>1 AS SMALLINT),
@@ -34,8 +34,9 @@ SELECT r.child_id, r.rules_version, r.data_version, r.computed_at,
     CAST(r.s->>18 AS SMALLINT),
     CAST(r.s->>19 AS SMALLINT),
     CAST(r.s->>20 AS SMALLINT),
-    r.complete
-FROM jsonb_to_recordset(CAST($1 AS TEXT)::jsonb) AS r(child_id BIGINT, rules_version TEXT, data_version BIGINT, computed_at TIMESTAMPTZ, s JSONB, complete BOOLEAN)
+    r.complete,
+    r.valid_until
+FROM jsonb_to_recordset(CAST($1 AS TEXT)::jsonb) AS r(child_id BIGINT, rules_version TEXT, data_version BIGINT, computed_at TIMESTAMPTZ, s JSONB, complete BOOLEAN, valid_until DATE)
 ON CONFLICT (child_id) DO UPDATE SET
     rules_version = excluded.rules_version,
     data_version = excluded.data_version,
@@ -61,7 +62,8 @@ ON CONFLICT (child_id) DO UPDATE SET
     service_contact_details = excluded.service_contact_details,
     sudep = excluded.sudep,
     school_individual_healthcare_plan = excluded.school_individual_healthcare_plan,
-    audit_complete = excluded.audit_complete
+    audit_complete = excluded.audit_complete,
+    valid_until = excluded.valid_until
 WHERE excluded.data_version >= kpi_results.data_version
 `
 
@@ -69,7 +71,8 @@ WHERE excluded.data_version >= kpi_results.data_version
 // (the bulk recalculation): results is a JSON array of objects whose
 // members are the columns, each measure given as its short position in the
 // array "s" (1 pass, 0 fail, 2 ineligible, null not scored), and
-// "complete" the audit's completeness (schema 00011). The same version
+// "complete" the audit's completeness (schema 00011), "valid_until" the
+// date the result could next change (schema 00016). The same version
 // check applies row by row.
 func (q *Queries) UpsertKPIResults(ctx context.Context, results string) (int64, error) {
 	result, err := q.db.Exec(ctx, upsertKPIResults, results)

@@ -355,6 +355,7 @@ type KpiResult struct {
 	Sudep                                        *int64
 	SchoolIndividualHealthcarePlan               *int64
 	AuditComplete                                *bool
+	ValidUntil                                   *store.Date
 }
 
 type LocalHealthBoard struct {
