@@ -35,6 +35,15 @@ type Service struct {
 	RescoreBatch int
 }
 
+// New is the answers service over st with its children service, whose
+// locks check that the audit is complete through this service's
+// AuditProgress (children cannot read answers itself).
+func New(st store.Store, now func() time.Time) *Service {
+	svc := &Service{Store: st, Children: &children.Service{Store: st, Now: now}}
+	svc.Children.Progress = svc.AuditProgress
+	return svc
+}
+
 // Meta is who last changed one answer, and at which version of the child.
 type Meta struct {
 	Version int64

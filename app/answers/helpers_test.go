@@ -76,7 +76,7 @@ func newWorld(t testing.TB, s store.Store) *world {
 
 // svc is a new answers service, sharing nothing with earlier ones but the store.
 func (w *world) svc() *answers.Service {
-	return &answers.Service{Store: w.s, Children: &children.Service{Store: w.s, Now: func() time.Time { return now }}}
+	return answers.New(w.s, func() time.Time { return now })
 }
 
 func (w *world) me(t testing.TB, email string) children.Me {

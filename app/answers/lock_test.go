@@ -16,9 +16,7 @@ import (
 // kids is the children service as the web layer builds it: Lock checks the
 // audit with answers' progress.
 func (w *world) kids() *children.Service {
-	svc := &children.Service{Store: w.s, Now: func() time.Time { return now }}
-	svc.Progress = (&answers.Service{Store: w.s, Children: svc}).AuditProgress
-	return svc
+	return answers.New(w.s, func() time.Time { return now }).Children
 }
 
 // Locking needs a complete audit (spec §1.6, §5.2, §11.1): refused with

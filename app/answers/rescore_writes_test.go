@@ -64,6 +64,9 @@ func TestEveryWriteRescoresTheChild(t *testing.T) {
 					FirstAssessment: dateInput(now.AddDate(0, 0, -200))})
 			}},
 			{"lock", func(id int64) error {
+				w.fillAll(t, id) // only a complete audit locks
+				drain(t, s)
+				checkFresh(t, svc, id)
 				c, err := kids.Get(ctx, nat.Actor, id)
 				if err != nil {
 					return err

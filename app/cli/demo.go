@@ -189,7 +189,7 @@ func earliest(a, b audit.Date) audit.Date {
 // children every time (fixed seeds), their dates relative to today.
 func seedDemoAudits(ctx context.Context, s store.Store, env Env, n int, now func() time.Time) error {
 	started := now()
-	svc := &answers.Service{Store: s, Children: &children.Service{Store: s, Now: now}}
+	svc := answers.New(s, now)
 	today := svc.Children.Today() // the UK's date decides cohorts
 	orgs := map[string]store.Organisation{}
 	var weighted []string

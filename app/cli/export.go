@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"clinaudit/app/answers"
-	"clinaudit/app/children"
 	"clinaudit/app/cohort"
 	"clinaudit/app/config"
 	"clinaudit/app/export"
@@ -71,7 +70,7 @@ func exportCommand(ctx context.Context, cfg *config.Config, ods string, ef expor
 // the identifiable JSON lines of package export, which the web's record
 // exports share.
 func exportChildren(ctx context.Context, s store.Store, orgID int64, cohortNumber int, w io.Writer) (int, error) {
-	svc := &answers.Service{Store: s, Children: &children.Service{Store: s, Now: time.Now}}
+	svc := answers.New(s, time.Now)
 	rw, err := export.NewRecordWriter(w, export.Options{Format: export.JSONL})
 	if err != nil {
 		return 0, err

@@ -88,7 +88,7 @@ type importResult struct {
 // reporting each line refused to report. It stops, with an error, only
 // when the database fails.
 func importChildren(ctx context.Context, s store.Store, o store.Organisation, name string, r io.Reader, report io.Writer, now func() time.Time) (importResult, error) {
-	svc := &answers.Service{Store: s, Children: &children.Service{Store: s, Now: now}}
+	svc := answers.New(s, now)
 	me := answers.SystemActor(o)
 	var res importResult
 	sc := bufio.NewScanner(r)

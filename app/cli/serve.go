@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"clinaudit/app/answers"
-	"clinaudit/app/children"
 	"clinaudit/app/config"
 	"clinaudit/app/export"
 	"clinaudit/app/jobsui"
@@ -52,7 +51,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 		return err
 	}
 	riverWorkers := river.NewWorkers()
-	scorer := &answers.Service{Store: s, Children: &children.Service{Store: s, Now: time.Now}}
+	scorer := answers.New(s, time.Now)
 	exporter := &export.Runner{Store: s, Answers: scorer, Logger: log.With("component", "jobs")}
 	jobs.Register(riverWorkers, jobs.Deps{Store: s, Auth: authSvc, Mail: sender, Logger: log.With("component", "jobs"), KPI: scorer, Exports: exporter,
 		AggregateAfterScoring: cfg.AggregateEvery > 0, RecordViewRetention: cfg.RecordViewRetention})
