@@ -233,9 +233,5 @@ func (s *server) handleAggregateNow(c *fiber.Ctx) error {
 	if err := jobs.AggregateNow(c.UserContext(), s.Store, n); err != nil {
 		return err
 	}
-	back := c.FormValue("back")
-	if back == "" || back[0] != '/' || (len(back) > 1 && back[1] == '/') {
-		back = "/dashboards"
-	}
-	return c.Redirect(back, fiber.StatusSeeOther)
+	return c.Redirect(localTarget(c.FormValue("back"), "/dashboards"), fiber.StatusSeeOther)
 }
