@@ -59,7 +59,7 @@ func (s *server) cohortChoice(c *fiber.Ctx) (cohort.Cohort, []cohortView, error)
 	if q := c.Query("cohort"); q != "" {
 		n, err := cohort.Parse(q)
 		if err != nil {
-			return 0, nil, fiber.NewError(fiber.StatusBadRequest, "There is no cohort "+q+".")
+			return 0, nil, fiber.NewError(fiber.StatusBadRequest, msgBadCohort)
 		}
 		chosen = n
 	}

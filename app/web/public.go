@@ -96,7 +96,7 @@ func (s *server) handlePublicOrganisation(c *fiber.Ctx) error {
 	if q := c.Query("cohort"); q != "" {
 		n, err := cohort.Parse(q)
 		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, "There is no cohort "+q+".")
+			return fiber.NewError(fiber.StatusBadRequest, msgBadCohort)
 		}
 		want = int64(n)
 	}
