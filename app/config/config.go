@@ -8,6 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -20,6 +22,7 @@ type Config struct {
 	Addr            string
 	DatabaseURL     string
 	Demo            bool
+	DemoAllowRemote bool
 	Workers         int
 	LogLevel        string
 	LogFormat       string
@@ -67,6 +70,9 @@ var Settings = []Setting{
 	{Flag: "demo", Env: "CLINAUDIT_DEMO", Default: "false",
 		Usage: "seed demo data at start-up and print the demo sign-ins (never in production)",
 		bind:  boolean(func(c *Config) *bool { return &c.Demo })},
+	{Flag: "demo-allow-remote", Env: "CLINAUDIT_DEMO_ALLOW_REMOTE", Default: "false",
+		Usage: "let serve --demo listen on an address other machines can reach (its mailbox shows every reset link to whoever opens it)",
+		bind:  boolean(func(c *Config) *bool { return &c.DemoAllowRemote })},
 	{Flag: "workers", Env: "CLINAUDIT_WORKERS", Default: "4",
 		Usage: "background jobs worked at once by this process; 0 serves HTTP only and leaves jobs to `clinaudit worker`",
 		bind:  integer(func(c *Config) *int { return &c.Workers })},
@@ -203,6 +209,32 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("--shutdown-timeout must be positive"))
 	}
 	return errors.Join(errs...)
+}
+
+// CheckDemoAddr refuses to serve --demo where other machines can reach it,
+// unless --demo-allow-remote says so: the demo's mailbox page shows every
+// invite, reset link and sign-in code to whoever opens it, and its
+// accounts share one published password and skip the second factor.
+func (c *Config) CheckDemoAddr() error {
+	if !c.Demo || c.DemoAllowRemote || Loopback(c.Addr) {
+		return nil
+	}
+	return fmt.Errorf("--demo shows a mailbox of every reset link to anyone who can reach it, so it listens only on a loopback address (127.0.0.1, [::1] or localhost), not %s; set --demo-allow-remote to serve it there anyway", c.Addr)
+}
+
+// Loopback reports whether addr (host:port) listens on this machine only.
+// An empty host or a name other than localhost may be reachable from
+// elsewhere, so it is not.
+func Loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 // ParseDatabaseURL splits a database URL into engine ("sqlite" or
