@@ -28,6 +28,7 @@ type Config struct {
 	LogFormat       string
 	ShutdownTimeout time.Duration
 	AggregateEvery  time.Duration
+	SuppressBelow   int
 
 	BaseURL             string
 	SessionIdle         time.Duration
@@ -88,6 +89,9 @@ var Settings = []Setting{
 	{Flag: "aggregate-every", Env: "CLINAUDIT_AGGREGATE_EVERY", Default: "10m",
 		Usage: "recompute the KPI dashboards' figures this often (and at start-up, and 30s after children are scored); 0 turns automatic runs off (an administrator can still ask for one)",
 		bind:  duration(func(c *Config) *time.Duration { return &c.AggregateEvery })},
+	{Flag: "suppress-below", Env: "CLINAUDIT_SUPPRESS_BELOW", Default: "5",
+		Usage: "public pages show counts of children from 1 to N-1, and percentages that would reveal one, as \"fewer than N\" (docs/publishing.md); 1 shows every count",
+		bind:  integer(func(c *Config) *int { return &c.SuppressBelow })},
 	{Flag: "base-url", Env: "CLINAUDIT_BASE_URL", Default: "http://127.0.0.1:8080",
 		Usage: "the address users reach the app at, for links in emails; https:// turns on secure cookies and HSTS",
 		bind:  str(func(c *Config) *string { return &c.BaseURL })},
@@ -204,6 +208,9 @@ func (c *Config) Validate() error {
 	}
 	if c.AggregateEvery != 0 && c.AggregateEvery < time.Minute {
 		errs = append(errs, errors.New("--aggregate-every must be 0 (off) or at least 1m"))
+	}
+	if c.SuppressBelow < 1 {
+		errs = append(errs, errors.New("--suppress-below must be 1 (show every count) or more"))
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("--shutdown-timeout must be positive"))

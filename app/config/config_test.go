@@ -52,6 +52,7 @@ func TestParseRejects(t *testing.T) {
 		{"bad engine", []string{"--database-url", "mysql://root:s3cret@h/db"}, nil, "must start with sqlite: or postgres://"},
 		{"bad bool env", nil, map[string]string{"CLINAUDIT_DEMO": "yes please"}, "CLINAUDIT_DEMO"},
 		{"negative workers", []string{"--workers=-1"}, nil, "--workers"},
+		{"no small-number threshold", []string{"--suppress-below=0"}, nil, "--suppress-below"},
 		{"bad level", []string{"--log-level=loud"}, nil, "--log-level"},
 		{"addr without port", []string{"--addr=localhost"}, nil, "host:port"},
 		{"unknown flag", []string{"--nope"}, nil, "not defined"},

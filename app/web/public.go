@@ -50,11 +50,12 @@ func (s *server) handlePublicList(c *fiber.Ctx) error {
 	return renderPage(c, "pages/public_list", data)
 }
 
-// publicColumn is one level of the organisation's published table.
+// publicColumn is one level of the organisation's published table; its
+// counts as the page shows them (publish.Suppression).
 type publicColumn struct {
-	Level                         aggregate.Level
-	Label, Name                   string
-	Registered, Complete, Counted int64
+	Level               aggregate.Level
+	Label, Name         string
+	Registered, Counted string
 }
 
 type publicRow struct {
@@ -78,6 +79,8 @@ type publicOrgPage struct {
 	Cohort      int64
 	PublishedOn string
 	ComputedAt  string
+	Below       int64 // the small-number threshold; 1: off
+	SmallMax    int64 // the largest count withheld: Below-1
 	Cohorts     []publicCohortLink
 	Columns     []publicColumn
 	Rows        []publicRow
@@ -115,35 +118,52 @@ func (s *server) handlePublicOrganisation(c *fiber.Ctx) error {
 			return err
 		}
 		if rep.Published() {
-			data.fill(rep, pubs)
+			data.fill(rep, pubs, s.suppression())
 		}
 	}
 	return renderPage(c, "pages/public_organisation", data)
 }
 
+// suppression is the public pages' small-number rule.
+func (s *server) suppression() publish.Suppression {
+	if s.SuppressBelow == 0 {
+		return publish.Suppression{Below: publish.DefaultSuppressBelow}
+	}
+	return publish.Suppression{Below: s.SuppressBelow}
+}
+
 // fill lays the report out as the KPI table of §8.4: the headline measures
-// down, the levels across.
-func (p *publicOrgPage) fill(rep publish.Report, pubs []store.KPIPublication) {
+// down, the levels across, every count and percentage through sup.
+func (p *publicOrgPage) fill(rep publish.Report, pubs []store.KPIPublication, sup publish.Suppression) {
+	p.Below, p.SmallMax = sup.Below, sup.Below-1
 	p.Published, p.Cohort = true, rep.Publication.Cohort
 	p.PublishedOn = rep.Publication.PublishedAt.In(londonTime).Format("2 January 2006")
 	p.ComputedAt = rep.Publication.ComputedAt.In(londonTime).Format("2 January 2006 at 15:04")
 	for _, pub := range pubs {
 		p.Cohorts = append(p.Cohorts, publicCohortLink{Cohort: pub.Cohort, Selected: pub.ID == rep.Publication.ID})
 	}
-	for _, f := range rep.Levels {
-		p.Columns = append(p.Columns, publicColumn{Level: f.Level, Label: f.Level.Label(), Name: f.Name,
-			Registered: f.Registered, Complete: f.Complete, Counted: f.Counted})
-	}
+	var headline []kpi.MeasureInfo
 	for _, info := range kpi.Measures() {
-		if !info.Headline {
-			continue
+		if info.Headline {
+			headline = append(headline, info)
 		}
+	}
+	for _, f := range rep.Levels {
+		var cells []aggregate.Counts
+		for _, info := range headline {
+			cells = append(cells, f.Measure(info.Measure))
+		}
+		counted, _ := sup.Counted(f.Counted, cells) // "": withheld
+		p.Columns = append(p.Columns, publicColumn{Level: f.Level, Label: f.Level.Label(), Name: f.Name,
+			Registered: sup.Count(f.Registered), Counted: counted})
+	}
+	// Only what the cell says: the ineligible and not-scored counts are
+	// not published, since one of them and the totals would give the other.
+	for _, info := range headline {
 		row := publicRow{ID: info.ID, Number: info.Number, Title: info.Title}
 		for _, f := range rep.Levels {
-			cnt := f.Measure(info.Measure)
-			row.Cells = append(row.Cells, publicCell{Text: publish.Percent(cnt),
-				Detail: strconv.FormatInt(cnt.Passed, 10) + " of " + strconv.FormatInt(cnt.TotalEligible, 10) + " eligible passed; " +
-					strconv.FormatInt(cnt.Ineligible, 10) + " ineligible; " + strconv.FormatInt(cnt.Incomplete, 10) + " not scored"})
+			text, detail := sup.Cell(f.Measure(info.Measure))
+			row.Cells = append(row.Cells, publicCell{Text: text, Detail: detail})
 		}
 		p.Rows = append(p.Rows, row)
 	}

@@ -26,6 +26,10 @@ type Deps struct {
 	Logger  *slog.Logger
 	Version string
 	Demo    bool
+	// SuppressBelow is the public pages' small-number threshold: counts
+	// from 1 to SuppressBelow-1 show as "fewer than SuppressBelow"
+	// (publish.Suppression); 0 is publish.DefaultSuppressBelow, 1 is off.
+	SuppressBelow int64
 	// Auth signs users in and resolves their sessions.
 	Auth *auth.Service
 	// Staff administers accounts.
