@@ -317,7 +317,7 @@ func Open(ctx context.Context, q store.Queries, me staff.Me, id int64, now time.
 	}
 	// The owner's reach now, not when they asked: a lead moved to another
 	// trust loses the old trust's file as they lose its children.
-	if ok, err := stillInReach(ctx, q, me.Actor, x); err != nil || !ok {
+	if ok, err := InReach(ctx, q, me.Actor, x); err != nil || !ok {
 		if err == nil {
 			err = store.ErrNotFound // out of reach reads as absent, as a child does
 		}
@@ -326,10 +326,10 @@ func Open(ctx context.Context, q store.Queries, me staff.Me, id int64, now time.
 	return x, &chunkReader{ctx: ctx, q: q, id: id, chunks: x.Chunks}, nil
 }
 
-// stillInReach reports whether a's reach now covers what export x's file
+// InReach reports whether a's reach now covers what export x's file
 // holds: the reach it was written for (x.Scope), and its one organisation
 // if it names one.
-func stillInReach(ctx context.Context, q store.Queries, a access.Actor, x store.RecordExport) (bool, error) {
+func InReach(ctx context.Context, q store.Queries, a access.Actor, x store.RecordExport) (bool, error) {
 	scope, ok := scopeOf(a)
 	if !ok || !covers(scope, x.Scope) {
 		return false, nil

@@ -66,6 +66,11 @@ func TestExportDownloadRechecksReach(t *testing.T) {
 				t.Errorf("%s after moving to another trust: %d, want 404", d, r.status)
 			}
 		}
+		// The list no longer offers them, and says why.
+		p := lead.get("/exports")
+		if p.doc.Find(`a[href$="/download"]`).Length() != 0 || !strings.Contains(p.doc.Find("#export-table").Text(), "Your access has changed since this export was written") {
+			t.Errorf("exports page after the move: %s", strings.Join(strings.Fields(p.doc.Find("#export-list").Text()), " "))
+		}
 		move("RGT01")
 		for _, d := range downloads {
 			if r := lead.get(d); r.status != 200 {
