@@ -125,7 +125,8 @@ func TestSignInNextStaysOnSite(t *testing.T) {
 }
 
 // TestTwoFactorNextStaysOnSite sends the vectors through the second step:
-// the set-up (its "continue" link) and the code (its redirect).
+// "Set up" (its redirect), the set-up (its "continue" link) and the code
+// (its redirect).
 func TestTwoFactorNextStaysOnSite(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		app, a := authApp(t, s, false)
@@ -136,6 +137,11 @@ func TestTwoFactorNextStaysOnSite(t *testing.T) {
 		p := b.post("/sign-in", url.Values{"email": {"wendy@example.org"}, "password": {testPassword}, "next": {bad}})
 		if loc, _ := url.Parse(p.header.Get("Location")); p.status != 303 || loc == nil || loc.Path != "/sign-in/two-factor" || loc.Query().Get("next") != "/" {
 			t.Fatalf("sign in with next=%q: %d to %q", bad, p.status, p.header.Get("Location"))
+		}
+		b.get("/sign-in/two-factor")
+		p = b.post("/sign-in/two-factor/start", url.Values{"next": {bad}}) // "Set up" again
+		if loc, _ := url.Parse(p.header.Get("Location")); p.status != 303 || loc == nil || loc.Path != "/sign-in/two-factor" || loc.Query().Get("next") != "/" {
+			t.Errorf("set up with next=%q: %d to %q", bad, p.status, p.header.Get("Location"))
 		}
 		p = b.get("/sign-in/two-factor?next=" + url.QueryEscape(bad))
 		if got := p.doc.Find(`input[name="next"]`).AttrOr("value", ""); got != "/" {
