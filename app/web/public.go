@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"strings"
@@ -118,7 +119,11 @@ func (s *server) handlePublicOrganisation(c *fiber.Ctx) error {
 			return err
 		}
 		if rep.Published() {
-			data.fill(rep, pubs, s.suppression())
+			plan, err := s.publicPlan(ctx, pub)
+			if err != nil {
+				return err
+			}
+			data.fill(rep, pubs, plan)
 		}
 	}
 	return renderPage(c, "pages/public_organisation", data)
@@ -132,37 +137,63 @@ func (s *server) suppression() publish.Suppression {
 	return publish.Suppression{Below: s.SuppressBelow}
 }
 
+// headlineMeasures are the measures the public pages show.
+func headlineMeasures() []kpi.Measure {
+	var out []kpi.Measure
+	for _, info := range kpi.Measures() {
+		if info.Headline {
+			out = append(out, info.Measure)
+		}
+	}
+	return out
+}
+
+// publicPlan is publication pub's suppression plan, worked out from the
+// whole publication the first time a page asks (a few hundred
+// organisations: milliseconds) and kept.
+func (s *server) publicPlan(ctx context.Context, pub store.KPIPublication) (*publish.Plan, error) {
+	if p, ok := s.plans.Load(pub.ID); ok {
+		return p.(*publish.Plan), nil
+	}
+	rows, err := s.Store.ListKPIPublished(ctx, pub.ID)
+	if err != nil {
+		return nil, err
+	}
+	figs, err := aggregate.GroupFigures(rows)
+	if err != nil {
+		return nil, err
+	}
+	levels, err := s.Store.ListOrganisationLevels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := publish.NewPlan(s.suppression(), figs, levels, headlineMeasures())
+	s.plans.Store(pub.ID, p)
+	return p, nil
+}
+
 // fill lays the report out as the KPI table of §8.4: the headline measures
-// down, the levels across, every count and percentage through sup.
-func (p *publicOrgPage) fill(rep publish.Report, pubs []store.KPIPublication, sup publish.Suppression) {
-	p.Below, p.SmallMax = sup.Below, sup.Below-1
+// down, the levels across, every count and percentage as plan shows it.
+func (p *publicOrgPage) fill(rep publish.Report, pubs []store.KPIPublication, plan *publish.Plan) {
+	p.Below, p.SmallMax = plan.Below(), plan.Below()-1
 	p.Published, p.Cohort = true, rep.Publication.Cohort
 	p.PublishedOn = rep.Publication.PublishedAt.In(londonTime).Format("2 January 2006")
 	p.ComputedAt = rep.Publication.ComputedAt.In(londonTime).Format("2 January 2006 at 15:04")
 	for _, pub := range pubs {
 		p.Cohorts = append(p.Cohorts, publicCohortLink{Cohort: pub.Cohort, Selected: pub.ID == rep.Publication.ID})
 	}
-	var headline []kpi.MeasureInfo
-	for _, info := range kpi.Measures() {
-		if info.Headline {
-			headline = append(headline, info)
-		}
-	}
+	headline := headlineMeasures()
 	for _, f := range rep.Levels {
-		var cells []aggregate.Counts
-		for _, info := range headline {
-			cells = append(cells, f.Measure(info.Measure))
-		}
-		counted, _ := sup.Counted(f.Counted, cells) // "": withheld
 		p.Columns = append(p.Columns, publicColumn{Level: f.Level, Label: f.Level.Label(), Name: f.Name,
-			Registered: sup.Count(f.Registered), Counted: counted})
+			Registered: plan.Registered(f), Counted: plan.Counted(f, headline)}) // "": withheld
 	}
 	// Only what the cell says: the ineligible and not-scored counts are
 	// not published, since one of them and the totals would give the other.
-	for _, info := range headline {
+	for _, m := range headline {
+		info := m.Info()
 		row := publicRow{ID: info.ID, Number: info.Number, Title: info.Title}
 		for _, f := range rep.Levels {
-			text, detail := sup.Cell(f.Measure(info.Measure))
+			text, detail := plan.Cell(f, m)
 			row.Cells = append(row.Cells, publicCell{Text: text, Detail: detail})
 		}
 		p.Rows = append(p.Rows, row)

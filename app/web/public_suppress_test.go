@@ -68,6 +68,17 @@ func TestPublicPagesSuppressSmallNumbers(t *testing.T) {
 		for range 3 {
 			publishtest.Child(t, s, "7A4H1", map[kpi.Measure]int64{kpi.ECG: 1})
 		}
+		// Six at RM332 and eight at RM335 (one trust), 4 of each had an
+		// ECG. Nationally, Wales's 3 would be the national figure less the
+		// English organisations': RM332's (the smallest) are withheld
+		// too; then England's figure less RGT01's would give RM332's, so
+		// RM335's are withheld as well, and RGT01's stay.
+		for i := range 6 {
+			publishtest.Child(t, s, "RM332", map[kpi.Measure]int64{kpi.ECG: b(i < 4)})
+		}
+		for i := range 8 {
+			publishtest.Child(t, s, "RM335", map[kpi.Measure]int64{kpi.ECG: b(i < 4)})
+		}
 		if _, err := aggregate.Run(ctx, s, c); err != nil {
 			t.Fatal(err)
 		}
@@ -94,6 +105,9 @@ func TestPublicPagesSuppressSmallNumbers(t *testing.T) {
 		if got := publicColumnHeader(t, p, aggregate.Organisation); got != "ADDENBROOKE'S HOSPITAL, 10 registered, number counted not shown" {
 			t.Errorf("RGT01's column: %q", got)
 		}
+		if got := publicCellText(p.doc, kpi.ECG, aggregate.National); got != "59% (27)" {
+			t.Errorf("national ECG: %q", got)
+		}
 		hidden := p.doc.Find("#kpi-" + kpi.MRI.ID() + " .nhsuk-u-visually-hidden").First().Text()
 		if strings.Contains(hidden, "2") || !strings.Contains(hidden, "Fewer than 5 eligible children") {
 			t.Errorf("MRI's words for screen readers: %q", hidden)
@@ -111,6 +125,21 @@ func TestPublicPagesSuppressSmallNumbers(t *testing.T) {
 		}
 		if got := publicColumnHeader(t, p, aggregate.Organisation); !strings.HasSuffix(got, ", fewer than 5 registered, fewer than 5 counted") {
 			t.Errorf("7A4H1's column: %q", got)
+		}
+
+		// Withheld to cover Wales's small numbers in the national figures.
+		p = anon.get("/public/organisations/RM332")
+		if got := publicCellText(p.doc, kpi.ECG, aggregate.Organisation); got != "not shown" {
+			t.Errorf("RM332 ECG: %q, want it withheld as cover", got)
+		}
+		if got := publicColumnHeader(t, p, aggregate.Organisation); !strings.HasSuffix(got, ", number registered not shown, number counted not shown") {
+			t.Errorf("RM332's column: %q", got)
+		}
+		if hidden := p.doc.Find("#kpi-ecg .nhsuk-u-visually-hidden").First().Text(); !strings.Contains(hidden, "cannot be worked out by subtraction") {
+			t.Errorf("RM332 ECG's words: %q", hidden)
+		}
+		if got := publicCellText(anon.get("/public/organisations/RM335").doc, kpi.ECG, aggregate.Organisation); got != "not shown" {
+			t.Errorf("RM335 ECG: %q, want it withheld as cover for RM332's", got)
 		}
 
 		// Signed in, the dashboard shows the exact figures.

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"clinaudit/app/access"
@@ -47,6 +48,9 @@ type Deps struct {
 type server struct {
 	Deps
 	centres centreCache
+	// plans are the public pages' suppression plans by publication id
+	// (publish.Plan): a publication never changes.
+	plans sync.Map
 }
 
 // New builds the Fiber app with every route and middleware.
