@@ -101,6 +101,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case df.audits < 0 || df.audits != demoAudits && cmd != "seed-demo" && (cmd != "serve" && cmd != "worker" || !cfg.Demo):
 		fmt.Fprintf(env.Stderr, "clinaudit %s: --demo-audits is a number of children for `clinaudit serve --demo` and `clinaudit seed-demo`\n", cmd)
 		return 2
+	case cmd == "serve" && cfg.CheckDemoAddr() != nil:
+		fmt.Fprintf(env.Stderr, "clinaudit serve: %v\n", cfg.CheckDemoAddr())
+		return 2
 	case cmd != "kpi" && kf.explain:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: --explain is for `clinaudit kpi score`\n", cmd)
 		return 2

@@ -74,7 +74,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 		if err != nil {
 			return err
 		}
-		a := web.New(web.Deps{Store: s, Logger: log, Version: Version, Demo: cfg.Demo, Auth: authSvc, HTTPS: cfg.HTTPS(), JobsUI: ui})
+		a := web.New(web.Deps{Store: s, Logger: log, Version: Version, Demo: cfg.Demo, SuppressBelow: int64(cfg.SuppressBelow), Auth: authSvc, HTTPS: cfg.HTTPS(), JobsUI: ui})
 		app = a
 		serveErr := make(chan error, 1)
 		go func() { serveErr <- a.Listener(ln) }()
@@ -82,6 +82,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 		log.Info("listening", "url", "http://"+addr, "engine", s.Engine(), "workers", workers,
 			"startup_ms", time.Since(env.Started).Milliseconds())
 		fmt.Fprintf(env.Stdout, "clinaudit %s is serving http://%s (database: %s)\n", Version, addr, s.Engine())
+		if cfg.Demo {
+			demoWarning(env, log, cfg, addr)
+		}
 		if env.Ready != nil {
 			env.Ready(addr)
 		}
@@ -114,4 +117,16 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// demoWarning says at start-up who can read the demo's mailbox: anyone who
+// reaches the address, which --demo keeps to this machine unless
+// --demo-allow-remote was given.
+func demoWarning(env Env, log *slog.Logger, cfg *config.Config, addr string) {
+	if config.Loopback(cfg.Addr) {
+		fmt.Fprintf(env.Stdout, "Demo mode: the Demo mailbox (http://%s/demo/mailbox) shows every email, reset links included, to anyone on this machine. Never use --demo with real data.\n", addr)
+		return
+	}
+	fmt.Fprintf(env.Stdout, "WARNING: demo mode on %s with --demo-allow-remote: anyone who can reach it can read the Demo mailbox (every reset link and sign-in code) and sign in as any demo account. Never use --demo with real data.\n", addr)
+	log.Warn("demo mode reachable from other machines", "addr", addr, "setting", "--demo-allow-remote")
 }

@@ -8,6 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -20,11 +22,13 @@ type Config struct {
 	Addr            string
 	DatabaseURL     string
 	Demo            bool
+	DemoAllowRemote bool
 	Workers         int
 	LogLevel        string
 	LogFormat       string
 	ShutdownTimeout time.Duration
 	AggregateEvery  time.Duration
+	SuppressBelow   int
 
 	BaseURL             string
 	SessionIdle         time.Duration
@@ -68,6 +72,9 @@ var Settings = []Setting{
 	{Flag: "demo", Env: "CLINAUDIT_DEMO", Default: "false",
 		Usage: "seed demo data at start-up and print the demo sign-ins (never in production)",
 		bind:  boolean(func(c *Config) *bool { return &c.Demo })},
+	{Flag: "demo-allow-remote", Env: "CLINAUDIT_DEMO_ALLOW_REMOTE", Default: "false",
+		Usage: "let serve --demo listen on an address other machines can reach (its mailbox shows every reset link to whoever opens it)",
+		bind:  boolean(func(c *Config) *bool { return &c.DemoAllowRemote })},
 	{Flag: "workers", Env: "CLINAUDIT_WORKERS", Default: "4",
 		Usage: "background jobs worked at once by this process; 0 serves HTTP only and leaves jobs to `clinaudit worker`",
 		bind:  integer(func(c *Config) *int { return &c.Workers })},
@@ -83,6 +90,9 @@ var Settings = []Setting{
 	{Flag: "aggregate-every", Env: "CLINAUDIT_AGGREGATE_EVERY", Default: "10m",
 		Usage: "recompute the KPI dashboards' figures this often (and at start-up, and 30s after children are scored); 0 turns automatic runs off (an administrator can still ask for one)",
 		bind:  duration(func(c *Config) *time.Duration { return &c.AggregateEvery })},
+	{Flag: "suppress-below", Env: "CLINAUDIT_SUPPRESS_BELOW", Default: "5",
+		Usage: "public pages show counts of children from 1 to N-1, and percentages that would reveal one, as \"fewer than N\" (docs/publishing.md); 1 shows every count",
+		bind:  integer(func(c *Config) *int { return &c.SuppressBelow })},
 	{Flag: "base-url", Env: "CLINAUDIT_BASE_URL", Default: "http://127.0.0.1:8080",
 		Usage: "the address users reach the app at, for links in emails; https:// turns on secure cookies and HSTS",
 		bind:  str(func(c *Config) *string { return &c.BaseURL })},
@@ -206,10 +216,39 @@ func (c *Config) Validate() error {
 	if c.AggregateEvery != 0 && c.AggregateEvery < time.Minute {
 		errs = append(errs, errors.New("--aggregate-every must be 0 (off) or at least 1m"))
 	}
+	if c.SuppressBelow < 1 {
+		errs = append(errs, errors.New("--suppress-below must be 1 (show every count) or more"))
+	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("--shutdown-timeout must be positive"))
 	}
 	return errors.Join(errs...)
+}
+
+// CheckDemoAddr refuses to serve --demo where other machines can reach it,
+// unless --demo-allow-remote says so: the demo's mailbox page shows every
+// invite, reset link and sign-in code to whoever opens it, and its
+// accounts share one published password and skip the second factor.
+func (c *Config) CheckDemoAddr() error {
+	if !c.Demo || c.DemoAllowRemote || Loopback(c.Addr) {
+		return nil
+	}
+	return fmt.Errorf("--demo shows a mailbox of every reset link to anyone who can reach it, so it listens only on a loopback address (127.0.0.1, [::1] or localhost), not %s; set --demo-allow-remote to serve it there anyway", c.Addr)
+}
+
+// Loopback reports whether addr (host:port) listens on this machine only.
+// An empty host or a name other than localhost may be reachable from
+// elsewhere, so it is not.
+func Loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 // ParseDatabaseURL splits a database URL into engine ("sqlite" or

@@ -52,6 +52,7 @@ func TestParseRejects(t *testing.T) {
 		{"bad engine", []string{"--database-url", "mysql://root:s3cret@h/db"}, nil, "must start with sqlite: or postgres://"},
 		{"bad bool env", nil, map[string]string{"CLINAUDIT_DEMO": "yes please"}, "CLINAUDIT_DEMO"},
 		{"negative workers", []string{"--workers=-1"}, nil, "--workers"},
+		{"no small-number threshold", []string{"--suppress-below=0"}, nil, "--suppress-below"},
 		{"bad level", []string{"--log-level=loud"}, nil, "--log-level"},
 		{"addr without port", []string{"--addr=localhost"}, nil, "host:port"},
 		{"unknown flag", []string{"--nope"}, nil, "not defined"},
@@ -110,6 +111,41 @@ func TestHelpListsEverySetting(t *testing.T) {
 	for _, s := range Settings {
 		if !strings.Contains(b.String(), "--"+s.Flag) || !strings.Contains(b.String(), s.Env) {
 			t.Errorf("help lacks %s / %s", s.Flag, s.Env)
+		}
+	}
+}
+
+func TestDemoOnlyOnLoopbackUnlessAllowed(t *testing.T) {
+	for _, tt := range []struct {
+		args   []string
+		refuse bool
+	}{
+		{[]string{"--demo"}, false}, // the default 127.0.0.1:8080
+		{[]string{"--demo", "--addr", "127.0.0.1:0"}, false},
+		{[]string{"--demo", "--addr", "127.8.9.10:8080"}, false},
+		{[]string{"--demo", "--addr", "[::1]:8080"}, false},
+		{[]string{"--demo", "--addr", "localhost:8080"}, false},
+		{[]string{"--demo", "--addr", "LOCALHOST:8080"}, false},
+		{[]string{"--demo", "--addr", ":8080"}, true},
+		{[]string{"--demo", "--addr", "0.0.0.0:8080"}, true},
+		{[]string{"--demo", "--addr", "[::]:8080"}, true},
+		{[]string{"--demo", "--addr", "192.168.1.20:8080"}, true},
+		{[]string{"--demo", "--addr", "clinaudit.example:8080"}, true},
+		{[]string{"--demo", "--addr", "localhost.evil.example:8080"}, true},
+		{[]string{"--demo", "--addr", "[::ffff:10.0.0.1]:8080"}, true},
+		{[]string{"--demo", "--addr", ":8080", "--demo-allow-remote"}, false},
+		{[]string{"--addr", ":8080"}, false}, // no demo: nothing to guard
+	} {
+		c, _, err := Parse("t", tt.args, env(nil), io.Discard)
+		if err != nil {
+			t.Fatalf("%v: %v", tt.args, err)
+		}
+		err = c.CheckDemoAddr()
+		if (err != nil) != tt.refuse {
+			t.Errorf("%v: CheckDemoAddr() = %v, want refused %v", tt.args, err, tt.refuse)
+		}
+		if err != nil && !strings.Contains(err.Error(), "--demo-allow-remote") {
+			t.Errorf("%v: the refusal does not name the setting that allows it: %v", tt.args, err)
 		}
 	}
 }

@@ -169,7 +169,7 @@ func (r *Runner) RunExport(ctx context.Context, id int64, final bool) error {
 	}
 	finished := r.now()
 	return r.Store.FinishRecordExport(ctx, store.FinishRecordExportParams{ID: id, FinishedAt: &finished,
-		Children: int64(children), Size: size, Chunks: chunks})
+		Children: int64(children), Size: size, Chunks: chunks, Scope: &sel.Scope})
 }
 
 // selection is the children export x holds, as its owner may reach them
@@ -297,8 +297,9 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 // Open is export id's file for me: the gzip stream as stored (Gunzip
 // reads it plain). Only its owner may have it (anyone else: ErrNotFound,
 // as for an export that does not exist), while they may still export
-// records (ErrForbidden), once it is ready (ErrNotReady) and until it
-// expires (ErrExpired).
+// records (ErrForbidden), once it is ready (ErrNotReady), until it
+// expires (ErrExpired), and while their reach now covers what the file
+// holds (else ErrNotFound: out of reach reads as absent).
 func Open(ctx context.Context, q store.Queries, me staff.Me, id int64, now time.Time) (store.RecordExport, io.Reader, error) {
 	x, err := q.GetRecordExport(ctx, id)
 	if err != nil {
@@ -314,7 +315,43 @@ func Open(ctx context.Context, q store.Queries, me staff.Me, id int64, now time.
 	case x.Status != "ready":
 		return x, nil, ErrNotReady
 	}
+	// The owner's reach now, not when they asked: a lead moved to another
+	// trust loses the old trust's file as they lose its children.
+	if ok, err := InReach(ctx, q, me.Actor, x); err != nil || !ok {
+		if err == nil {
+			err = store.ErrNotFound // out of reach reads as absent, as a child does
+		}
+		return store.RecordExport{}, nil, err
+	}
 	return x, &chunkReader{ctx: ctx, q: q, id: id, chunks: x.Chunks}, nil
+}
+
+// InReach reports whether a's reach now covers what export x's file
+// holds: the reach it was written for (x.Scope), and its one organisation
+// if it names one.
+func InReach(ctx context.Context, q store.Queries, a access.Actor, x store.RecordExport) (bool, error) {
+	scope, ok := scopeOf(a)
+	if !ok || !covers(scope, x.Scope) {
+		return false, nil
+	}
+	if x.OrganisationID == nil {
+		return true, nil
+	}
+	o, err := q.GetOrganisation(ctx, *x.OrganisationID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil && a.InScope(staff.PlaceOfOrganisation(o)), err
+}
+
+// covers reports whether reach now (scopeOf: "" national, else a trust's
+// or health board's code) covers a file written for reach written (nil:
+// unknown, a file written before the reach was recorded).
+func covers(now string, written *string) bool {
+	if now == "" {
+		return true // national: every organisation
+	}
+	return written != nil && *written == now
 }
 
 // Gunzip reads a stored file plain.

@@ -73,6 +73,3 @@ func Search(orgs []store.PublishedOrganisation, q string) []store.PublishedOrgan
 
 // NoEligible is what a measure shows when nobody is eligible (§8.3).
 const NoEligible = aggregate.NoEligible
-
-// Percent is a measure's result as the KPI table shows it: Counts.Shown.
-func Percent(c aggregate.Counts) string { return c.Shown() }

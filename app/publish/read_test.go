@@ -8,6 +8,7 @@ import (
 	"clinaudit/app/store"
 )
 
+// TestPercent: with suppression off, a cell reads as the dashboards' do.
 func TestPercent(t *testing.T) {
 	for _, tt := range []struct {
 		c    aggregate.Counts
@@ -21,8 +22,8 @@ func TestPercent(t *testing.T) {
 		{aggregate.Counts{Ineligible: 4, Incomplete: 1}, NoEligible},
 		{aggregate.Counts{}, NoEligible},
 	} {
-		if got := Percent(tt.c); got != tt.want {
-			t.Errorf("Percent(%+v) = %q, want %q", tt.c, got, tt.want)
+		if got, _ := (Suppression{Below: 1}).Cell(tt.c); got != tt.want {
+			t.Errorf("Cell(%+v) = %q, want %q", tt.c, got, tt.want)
 		}
 	}
 }

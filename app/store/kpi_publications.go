@@ -19,6 +19,9 @@ type KPIPublicationQueries interface {
 	ListLatestKPIPublications(ctx context.Context) ([]KPIPublication, error)
 	ListPublishedOrganisations(ctx context.Context) ([]PublishedOrganisation, error)
 	ListKPIPublishedForOrganisation(ctx context.Context, arg ListKPIPublishedForOrganisationParams) ([]KPIAggregateRow, error)
+	// ListKPIPublished is every entity of every level in a publication,
+	// every measure (the public pages' small-number suppression).
+	ListKPIPublished(ctx context.Context, publicationID int64) ([]KPIAggregateRow, error)
 	// ListKPIAggregatesOfLevel is every entity of a level in a run, every
 	// measure (the KPI download).
 	ListKPIAggregatesOfLevel(ctx context.Context, arg ListKPIAggregatesOfLevelParams) ([]KPIAggregateRow, error)

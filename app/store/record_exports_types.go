@@ -36,6 +36,7 @@ type RecordExport struct {
 	Size             int64
 	Chunks           int64
 	Error            string
+	Scope            *string // the reach the file was written for (schema 00022)
 	OrganisationOds  string
 	OrganisationName string
 }
@@ -66,6 +67,7 @@ type FinishRecordExportParams struct {
 	Children   int64
 	Size       int64
 	Chunks     int64
+	Scope      *string
 	ID         int64
 }
 

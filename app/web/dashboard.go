@@ -59,7 +59,7 @@ func (s *server) cohortChoice(c *fiber.Ctx) (cohort.Cohort, []cohortView, error)
 	if q := c.Query("cohort"); q != "" {
 		n, err := cohort.Parse(q)
 		if err != nil {
-			return 0, nil, fiber.NewError(fiber.StatusBadRequest, "There is no cohort "+q+".")
+			return 0, nil, fiber.NewError(fiber.StatusBadRequest, msgBadCohort)
 		}
 		chosen = n
 	}
@@ -233,9 +233,5 @@ func (s *server) handleAggregateNow(c *fiber.Ctx) error {
 	if err := jobs.AggregateNow(c.UserContext(), s.Store, n); err != nil {
 		return err
 	}
-	back := c.FormValue("back")
-	if back == "" || back[0] != '/' || (len(back) > 1 && back[1] == '/') {
-		back = "/dashboards"
-	}
-	return c.Redirect(back, fiber.StatusSeeOther)
+	return c.Redirect(localTarget(c.FormValue("back"), "/dashboards"), fiber.StatusSeeOther)
 }

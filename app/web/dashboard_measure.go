@@ -71,7 +71,7 @@ func (s *server) handleMeasureDashboard(c *fiber.Ctx) error {
 	if q := c.Query("level"); q != "" {
 		l, err := aggregate.ParseLevel(q)
 		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, "There is no level "+q+".")
+			return fiber.NewError(fiber.StatusBadRequest, msgBadLevel())
 		}
 		level = l
 	}

@@ -31,16 +31,12 @@ func (s *server) handleKPIDownload(c *fiber.Ctx) error {
 	}
 	n, err := cohort.Parse(c.Query("cohort"))
 	if err != nil {
-		return fiber.NewError(fiber.StatusBadRequest, "Say which cohort to download, as cohort=8: "+err.Error()+".")
+		return fiber.NewError(fiber.StatusBadRequest, "Say which cohort to download as a number, such as cohort=8.")
 	}
 	var level aggregate.Level
 	if q := c.Query("level"); q != "" {
 		if level, err = aggregate.ParseLevel(q); err != nil {
-			var names []string
-			for _, l := range aggregate.Levels() {
-				names = append(names, string(l))
-			}
-			return fiber.NewError(fiber.StatusBadRequest, "There is no level "+q+": the levels are "+strings.Join(names, ", ")+".")
+			return fiber.NewError(fiber.StatusBadRequest, msgBadLevel())
 		}
 	}
 	var table export.KPITable
@@ -49,7 +45,7 @@ func (s *server) handleKPIDownload(c *fiber.Ctx) error {
 		var o store.Organisation
 		o, err = s.Store.GetOrganisationByODS(ctx, ods)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && !export.MayDownloadOrganisation(a, staff.PlaceOfOrganisation(o))) {
-			return fiber.NewError(fiber.StatusNotFound, "There is no organisation "+ods+" whose figures you may download.")
+			return fiber.NewError(fiber.StatusNotFound, "There is no organisation with that ODS code whose figures you may download.")
 		}
 		if err != nil {
 			return err

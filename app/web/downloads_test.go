@@ -49,10 +49,10 @@ func TestKPIDownloads(t *testing.T) {
 			{q("level=icb"), 400, "format=csv or format=xlsx"},
 			{"/dashboards/download?level=icb&format=csv&cohort=abc", 400, "cohort"},
 			{"/dashboards/download?level=icb&format=csv", 400, "cohort"},
-			{q("level=planet&format=csv"), 400, "There is no level planet"},
+			{q("level=planet&format=csv"), 400, "The level in the address is not one of the levels"},
 			{q("format=csv"), 400, "Say what to download"},
-			{q("organisation=NOPE1&format=csv"), 404, "There is no organisation NOPE1"},
-			{q("organisation=RM332&format=csv"), 404, "There is no organisation RM332"}, // another trust's
+			{q("organisation=NOPE1&format=csv"), 404, "There is no organisation with that ODS code"},
+			{q("organisation=RM332&format=csv"), 404, "There is no organisation with that ODS code"}, // another trust's
 			{q("organisation=RGT01&level=local_health_board&format=csv"), 404, "no figures at the Local Health Board level"},
 			{q("level=organisation&format=csv"), 403, ""},
 			{q("level=trust&format=xlsx"), 403, ""},

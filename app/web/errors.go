@@ -3,9 +3,28 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
+
+	"clinaudit/app/aggregate"
 
 	"github.com/gofiber/fiber/v2"
 )
+
+// Messages for an address or form value that is not what it should be.
+// They say what was wrong without repeating what was sent: an error page
+// that echoes its input lends the site's name to whatever text a link
+// carries (a phishing line, a fake instruction).
+const msgBadCohort = "The cohort in the address is not a cohort number, such as 8. Choose a cohort from the list."
+
+// msgBadLevel names the levels there are (the application's words, never
+// the request's).
+func msgBadLevel() string {
+	var names []string
+	for _, l := range aggregate.Levels() {
+		names = append(names, string(l))
+	}
+	return "The level in the address is not one of the levels: " + strings.Join(names, ", ") + "."
+}
 
 type errorPage struct {
 	page

@@ -93,6 +93,17 @@ func (s *server) exportsData(c *fiber.Ctx, f exportForm) (exportsPage, error) {
 	}
 	for _, x := range rows {
 		v := exportViewOf(x)
+		if v.Ready {
+			// Say so rather than offer a link that answers 404.
+			ok, err := export.InReach(ctx, s.Store, actor(c), x)
+			if err != nil {
+				return data, err
+			}
+			if !ok {
+				v.Ready, v.Status, v.Tag = false, "Not available", "nhsuk-tag--grey"
+				v.Error = "Your access has changed since this export was written, so it cannot be downloaded. Ask for a new one."
+			}
+		}
 		data.Running = data.Running || v.Running
 		data.Exports = append(data.Exports, v)
 	}

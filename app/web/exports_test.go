@@ -18,6 +18,7 @@ import (
 	"clinaudit/app/children"
 	"clinaudit/app/export"
 	"clinaudit/app/publish/publishtest"
+	"clinaudit/app/staff"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 )
@@ -184,7 +185,13 @@ func matrixExport(t *testing.T, s store.Store, name string) int64 {
 	if err := s.InsertRecordExportChunk(ctx, store.InsertRecordExportChunkParams{ExportID: id, Data: b.Bytes()}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.FinishRecordExport(ctx, store.FinishRecordExportParams{ID: id, FinishedAt: &now, Size: 48, Chunks: 1}); err != nil {
+	// Written for the actor's reach, as the job records it.
+	a, err := staff.ActorFor(ctx, s, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scope := a.Trust + a.HealthBoard // at most one is set; "" national
+	if err := s.FinishRecordExport(ctx, store.FinishRecordExportParams{ID: id, FinishedAt: &now, Size: 48, Chunks: 1, Scope: &scope}); err != nil {
 		t.Fatal(err)
 	}
 	return id

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"strings"
@@ -50,11 +51,12 @@ func (s *server) handlePublicList(c *fiber.Ctx) error {
 	return renderPage(c, "pages/public_list", data)
 }
 
-// publicColumn is one level of the organisation's published table.
+// publicColumn is one level of the organisation's published table; its
+// counts as the page shows them (publish.Suppression).
 type publicColumn struct {
-	Level                         aggregate.Level
-	Label, Name                   string
-	Registered, Complete, Counted int64
+	Level               aggregate.Level
+	Label, Name         string
+	Registered, Counted string
 }
 
 type publicRow struct {
@@ -78,6 +80,8 @@ type publicOrgPage struct {
 	Cohort      int64
 	PublishedOn string
 	ComputedAt  string
+	Below       int64 // the small-number threshold; 1: off
+	SmallMax    int64 // the largest count withheld: Below-1
 	Cohorts     []publicCohortLink
 	Columns     []publicColumn
 	Rows        []publicRow
@@ -96,7 +100,7 @@ func (s *server) handlePublicOrganisation(c *fiber.Ctx) error {
 	if q := c.Query("cohort"); q != "" {
 		n, err := cohort.Parse(q)
 		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, "There is no cohort "+q+".")
+			return fiber.NewError(fiber.StatusBadRequest, msgBadCohort)
 		}
 		want = int64(n)
 	}
@@ -115,35 +119,82 @@ func (s *server) handlePublicOrganisation(c *fiber.Ctx) error {
 			return err
 		}
 		if rep.Published() {
-			data.fill(rep, pubs)
+			plan, err := s.publicPlan(ctx, pub)
+			if err != nil {
+				return err
+			}
+			data.fill(rep, pubs, plan)
 		}
 	}
 	return renderPage(c, "pages/public_organisation", data)
 }
 
+// suppression is the public pages' small-number rule.
+func (s *server) suppression() publish.Suppression {
+	if s.SuppressBelow == 0 {
+		return publish.Suppression{Below: publish.DefaultSuppressBelow}
+	}
+	return publish.Suppression{Below: s.SuppressBelow}
+}
+
+// headlineMeasures are the measures the public pages show.
+func headlineMeasures() []kpi.Measure {
+	var out []kpi.Measure
+	for _, info := range kpi.Measures() {
+		if info.Headline {
+			out = append(out, info.Measure)
+		}
+	}
+	return out
+}
+
+// publicPlan is publication pub's suppression plan, worked out from the
+// whole publication the first time a page asks (a few hundred
+// organisations: milliseconds) and kept.
+func (s *server) publicPlan(ctx context.Context, pub store.KPIPublication) (*publish.Plan, error) {
+	if p, ok := s.plans.Load(pub.ID); ok {
+		return p.(*publish.Plan), nil
+	}
+	rows, err := s.Store.ListKPIPublished(ctx, pub.ID)
+	if err != nil {
+		return nil, err
+	}
+	figs, err := aggregate.GroupFigures(rows)
+	if err != nil {
+		return nil, err
+	}
+	levels, err := s.Store.ListOrganisationLevels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := publish.NewPlan(s.suppression(), figs, levels, headlineMeasures())
+	s.plans.Store(pub.ID, p)
+	return p, nil
+}
+
 // fill lays the report out as the KPI table of §8.4: the headline measures
-// down, the levels across.
-func (p *publicOrgPage) fill(rep publish.Report, pubs []store.KPIPublication) {
+// down, the levels across, every count and percentage as plan shows it.
+func (p *publicOrgPage) fill(rep publish.Report, pubs []store.KPIPublication, plan *publish.Plan) {
+	p.Below, p.SmallMax = plan.Below(), plan.Below()-1
 	p.Published, p.Cohort = true, rep.Publication.Cohort
 	p.PublishedOn = rep.Publication.PublishedAt.In(londonTime).Format("2 January 2006")
 	p.ComputedAt = rep.Publication.ComputedAt.In(londonTime).Format("2 January 2006 at 15:04")
 	for _, pub := range pubs {
 		p.Cohorts = append(p.Cohorts, publicCohortLink{Cohort: pub.Cohort, Selected: pub.ID == rep.Publication.ID})
 	}
+	headline := headlineMeasures()
 	for _, f := range rep.Levels {
 		p.Columns = append(p.Columns, publicColumn{Level: f.Level, Label: f.Level.Label(), Name: f.Name,
-			Registered: f.Registered, Complete: f.Complete, Counted: f.Counted})
+			Registered: plan.Registered(f), Counted: plan.Counted(f, headline)}) // "": withheld
 	}
-	for _, info := range kpi.Measures() {
-		if !info.Headline {
-			continue
-		}
+	// Only what the cell says: the ineligible and not-scored counts are
+	// not published, since one of them and the totals would give the other.
+	for _, m := range headline {
+		info := m.Info()
 		row := publicRow{ID: info.ID, Number: info.Number, Title: info.Title}
 		for _, f := range rep.Levels {
-			cnt := f.Measure(info.Measure)
-			row.Cells = append(row.Cells, publicCell{Text: publish.Percent(cnt),
-				Detail: strconv.FormatInt(cnt.Passed, 10) + " of " + strconv.FormatInt(cnt.TotalEligible, 10) + " eligible passed; " +
-					strconv.FormatInt(cnt.Ineligible, 10) + " ineligible; " + strconv.FormatInt(cnt.Incomplete, 10) + " not scored"})
+			text, detail := plan.Cell(f, m)
+			row.Cells = append(row.Cells, publicCell{Text: text, Detail: detail})
 		}
 		p.Rows = append(p.Rows, row)
 	}

@@ -91,7 +91,7 @@ func (s *server) handlePublishPage(c *fiber.Ctx) error {
 func (s *server) handlePublish(c *fiber.Ctx) error {
 	n, err := cohort.Parse(c.FormValue("cohort"))
 	if err != nil {
-		return fiber.NewError(fiber.StatusBadRequest, "Choose a cohort to publish: "+err.Error()+".")
+		return fiber.NewError(fiber.StatusBadRequest, "Choose a cohort to publish from the list.")
 	}
 	pub, err := publish.Publish(c.UserContext(), s.Store, me(c), n)
 	switch {

@@ -49,7 +49,10 @@ func TestPublishAndPublicPages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		c := publishtest.Cohort()
-		app, a := authApp(t, s, false)
+		// Small-number suppression off: this test's few children make
+		// exact figures to follow through publishing;
+		// TestPublicPagesSuppressSmallNumbers tests the suppression.
+		app, a := appSuppressing(t, s, 1)
 		makeStaff(t, s, a, "publisher@e12.example", access.NationalFull, "")
 		makeStaff(t, s, a, "lead@nca.example", access.LeadClinician, "RM332")
 		anon := newBrowser(t, app)

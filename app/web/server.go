@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"clinaudit/app/access"
@@ -26,6 +27,10 @@ type Deps struct {
 	Logger  *slog.Logger
 	Version string
 	Demo    bool
+	// SuppressBelow is the public pages' small-number threshold: counts
+	// from 1 to SuppressBelow-1 show as "fewer than SuppressBelow"
+	// (publish.Suppression); 0 is publish.DefaultSuppressBelow, 1 is off.
+	SuppressBelow int64
 	// Auth signs users in and resolves their sessions.
 	Auth *auth.Service
 	// Staff administers accounts.
@@ -43,6 +48,9 @@ type Deps struct {
 type server struct {
 	Deps
 	centres centreCache
+	// plans are the public pages' suppression plans by publication id
+	// (publish.Plan): a publication never changes.
+	plans sync.Map
 }
 
 // New builds the Fiber app with every route and middleware.

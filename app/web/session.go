@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/url"
-	"strings"
 	"time"
 
 	"clinaudit/app/access"
@@ -159,15 +158,6 @@ func sameOrigin(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	return fiber.ErrForbidden
-}
-
-// safeNext accepts only a local path to return to after sign-in, so the
-// sign-in page cannot be used to send users to another site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
-		return "/"
-	}
-	return next
 }
 
 const csrfField = "csrf"

@@ -10,7 +10,7 @@ SELECT count(*) FROM record_exports WHERE user_id = @user_id AND status IN ('pen
 
 -- name: GetRecordExport :one
 SELECT x.id, x.user_id, x.format, x.deidentified, x.organisation_id, x.cohort, x.status,
-    x.requested_at, x.started_at, x.finished_at, x.expires_at, x.children, x.size, x.chunks, x.error,
+    x.requested_at, x.started_at, x.finished_at, x.expires_at, x.children, x.size, x.chunks, x.error, x.scope,
     CAST(coalesce(o.ods_code, '') AS TEXT) AS organisation_ods, CAST(coalesce(o.name, '') AS TEXT) AS organisation_name
 FROM record_exports x
 LEFT JOIN organisations o ON o.id = x.organisation_id
@@ -18,7 +18,7 @@ WHERE x.id = @id;
 
 -- name: ListRecordExports :many
 SELECT x.id, x.user_id, x.format, x.deidentified, x.organisation_id, x.cohort, x.status,
-    x.requested_at, x.started_at, x.finished_at, x.expires_at, x.children, x.size, x.chunks, x.error,
+    x.requested_at, x.started_at, x.finished_at, x.expires_at, x.children, x.size, x.chunks, x.error, x.scope,
     CAST(coalesce(o.ods_code, '') AS TEXT) AS organisation_ods, CAST(coalesce(o.name, '') AS TEXT) AS organisation_name
 FROM record_exports x
 LEFT JOIN organisations o ON o.id = x.organisation_id
@@ -43,7 +43,7 @@ SELECT data FROM record_export_chunks WHERE export_id = @export_id AND seq = @se
 
 -- name: FinishRecordExport :exec
 UPDATE record_exports SET status = 'ready', finished_at = @finished_at, children = @children, size = @size,
-    chunks = @chunks, error = ''
+    chunks = @chunks, error = '', scope = @scope
 WHERE id = @id;
 
 -- RetryRecordExport puts an export that failed back in the queue, saying

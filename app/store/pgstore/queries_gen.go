@@ -934,6 +934,15 @@ func (q queries) ListKPIPublishedForOrganisation(ctx context.Context, arg store.
 	return out, mapErr(err)
 }
 
+func (q queries) ListKPIPublished(ctx context.Context, arg int64) ([]store.KPIAggregateRow, error) {
+	rows, err := q.q.ListKPIPublished(ctx, arg)
+	out := make([]store.KPIAggregateRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.KPIAggregateRow(r)
+	}
+	return out, mapErr(err)
+}
+
 func (q queries) ListKPIAggregatesOfLevel(ctx context.Context, arg store.ListKPIAggregatesOfLevelParams) ([]store.KPIAggregateRow, error) {
 	rows, err := q.q.ListKPIAggregatesOfLevel(ctx, pgdb.ListKPIAggregatesOfLevelParams(arg))
 	out := make([]store.KPIAggregateRow, len(rows))

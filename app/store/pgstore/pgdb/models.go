@@ -436,6 +436,7 @@ type RecordExport struct {
 	Size           int64
 	Chunks         int64
 	Error          string
+	Scope          *string
 }
 
 type RecordExportChunk struct {

@@ -59,8 +59,8 @@ func (q *Queries) FailRecordExport(ctx context.Context, arg FailRecordExportPara
 
 const finishRecordExport = `-- name: FinishRecordExport :exec
 UPDATE record_exports SET status = 'ready', finished_at = $1, children = $2, size = $3,
-    chunks = $4, error = ''
-WHERE id = $5
+    chunks = $4, error = '', scope = $5
+WHERE id = $6
 `
 
 type FinishRecordExportParams struct {
@@ -68,6 +68,7 @@ type FinishRecordExportParams struct {
 	Children   int64
 	Size       int64
 	Chunks     int64
+	Scope      *string
 	ID         int64
 }
 
@@ -77,6 +78,7 @@ func (q *Queries) FinishRecordExport(ctx context.Context, arg FinishRecordExport
 		arg.Children,
 		arg.Size,
 		arg.Chunks,
+		arg.Scope,
 		arg.ID,
 	)
 	return err
@@ -84,7 +86,7 @@ func (q *Queries) FinishRecordExport(ctx context.Context, arg FinishRecordExport
 
 const getRecordExport = `-- name: GetRecordExport :one
 SELECT x.id, x.user_id, x.format, x.deidentified, x.organisation_id, x.cohort, x.status,
-    x.requested_at, x.started_at, x.finished_at, x.expires_at, x.children, x.size, x.chunks, x.error,
+    x.requested_at, x.started_at, x.finished_at, x.expires_at, x.children, x.size, x.chunks, x.error, x.scope,
     CAST(coalesce(o.ods_code, '') AS TEXT) AS organisation_ods, CAST(coalesce(o.name, '') AS TEXT) AS organisation_name
 FROM record_exports x
 LEFT JOIN organisations o ON o.id = x.organisation_id
@@ -107,6 +109,7 @@ type GetRecordExportRow struct {
 	Size             int64
 	Chunks           int64
 	Error            string
+	Scope            *string
 	OrganisationOds  string
 	OrganisationName string
 }
@@ -130,6 +133,7 @@ func (q *Queries) GetRecordExport(ctx context.Context, id int64) (GetRecordExpor
 		&i.Size,
 		&i.Chunks,
 		&i.Error,
+		&i.Scope,
 		&i.OrganisationOds,
 		&i.OrganisationName,
 	)
@@ -202,7 +206,7 @@ func (q *Queries) InsertRecordExportChunk(ctx context.Context, arg InsertRecordE
 
 const listRecordExports = `-- name: ListRecordExports :many
 SELECT x.id, x.user_id, x.format, x.deidentified, x.organisation_id, x.cohort, x.status,
-    x.requested_at, x.started_at, x.finished_at, x.expires_at, x.children, x.size, x.chunks, x.error,
+    x.requested_at, x.started_at, x.finished_at, x.expires_at, x.children, x.size, x.chunks, x.error, x.scope,
     CAST(coalesce(o.ods_code, '') AS TEXT) AS organisation_ods, CAST(coalesce(o.name, '') AS TEXT) AS organisation_name
 FROM record_exports x
 LEFT JOIN organisations o ON o.id = x.organisation_id
@@ -232,6 +236,7 @@ type ListRecordExportsRow struct {
 	Size             int64
 	Chunks           int64
 	Error            string
+	Scope            *string
 	OrganisationOds  string
 	OrganisationName string
 }
@@ -261,6 +266,7 @@ func (q *Queries) ListRecordExports(ctx context.Context, arg ListRecordExportsPa
 			&i.Size,
 			&i.Chunks,
 			&i.Error,
+			&i.Scope,
 			&i.OrganisationOds,
 			&i.OrganisationName,
 		); err != nil {
