@@ -20,6 +20,12 @@ type errorPage struct {
 // fragment with the right status for htmx. It never shows internal details;
 // they are in the log under the same request ID.
 func (s *server) handleError(c *fiber.Ctx, err error) error {
+	if requestIDOf(c) == "" {
+		// The server refused the request before any middleware ran (a
+		// body over the limit): give it what the middleware would have.
+		s.setSecurityHeaders(c)
+		setRequestID(c)
+	}
 	status := http.StatusInternalServerError
 	var fe *fiber.Error
 	if errors.As(err, &fe) {

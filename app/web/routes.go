@@ -29,6 +29,7 @@ func (s *server) routes(app *fiber.App) {
 		app.Use(jobsui.Prefix, s.requireSignedIn, s.requireAction(access.ViewJobs), sameOrigin, adaptor.HTTPHandler(s.JobsUI))
 	}
 	app.Use(s.csrf)
+	app.Use(s.refuseControlCharacters) // textguard.go
 
 	// Public.
 	app.Get("/", s.handleHome)

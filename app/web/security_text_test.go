@@ -1,0 +1,206 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+
+	"clinaudit/app/store"
+	"clinaudit/app/store/storetest"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+// probeForm is one form the pages offer: a <form>, or an htmx element
+// that posts its own inputs (an audit question saving itself).
+type probeForm struct {
+	method, action string
+	htmx           bool
+	names          []string // fields in page order
+	values         url.Values
+	probe          map[string]bool // fields to probe: every one but the CSRF token
+	extra          string          // the hx-vals, which tell one question's save from another's
+}
+
+// findForms reads every form on a page the way a browser would send it.
+func findForms(page string, doc *goquery.Document) []probeForm {
+	var out []probeForm
+	collect := func(f *probeForm, inputs *goquery.Selection) {
+		inputs.Find("input[name], textarea[name], select[name]").AddSelection(inputs.Filter("input[name], textarea[name], select[name]")).Each(func(_ int, in *goquery.Selection) {
+			name := in.AttrOr("name", "")
+			typ := strings.ToLower(in.AttrOr("type", "text"))
+			if _, disabled := in.Attr("disabled"); disabled || name == "" {
+				return
+			}
+			value := in.AttrOr("value", "")
+			switch {
+			case goquery.NodeName(in) == "textarea":
+				value, typ = in.Text(), "textarea"
+			case goquery.NodeName(in) == "select":
+				value = in.Find("option[selected]").AttrOr("value", in.Find("option").First().AttrOr("value", ""))
+				typ = "select"
+			case typ == "checkbox" || typ == "radio":
+				// The checked one, or else the first choice: every name is
+				// probed, since a tampered request can send anything.
+				if _, on := in.Attr("checked"); !on {
+					if _, ok := f.values[name]; ok {
+						return
+					}
+				} else if _, ok := f.values[name]; ok {
+					f.values.Set(name, value)
+					return
+				}
+			case typ == "submit" || typ == "button" || typ == "file":
+				return
+			}
+			if _, ok := f.values[name]; !ok {
+				f.names = append(f.names, name)
+			}
+			f.values.Add(name, value)
+			if name != "csrf" {
+				f.probe[name] = true
+			}
+		})
+	}
+	doc.Find("form").Each(func(_ int, form *goquery.Selection) {
+		f := probeForm{method: strings.ToUpper(form.AttrOr("method", "GET")), action: form.AttrOr("action", page),
+			values: url.Values{}, probe: map[string]bool{}}
+		if hx, ok := form.Attr("hx-post"); ok {
+			f.method, f.action, f.htmx = "POST", hx, true
+		}
+		collect(&f, form)
+		out = append(out, f)
+	})
+	doc.Find("[hx-post]").Each(func(_ int, el *goquery.Selection) {
+		if goquery.NodeName(el) == "form" || el.ParentsFiltered("form").Length() > 0 {
+			return
+		}
+		f := probeForm{method: "POST", action: el.AttrOr("hx-post", ""), htmx: true, values: url.Values{}, probe: map[string]bool{}}
+		scope := el
+		if sel, ok := el.Attr("hx-include"); ok && strings.HasPrefix(sel, "#") {
+			scope = doc.Find(sel)
+		}
+		collect(&f, scope)
+		f.extra = el.AttrOr("hx-vals", "")
+		var vals map[string]any
+		if json.Unmarshal([]byte(el.AttrOr("hx-vals", "{}")), &vals) == nil {
+			for k, v := range vals {
+				if s, ok := v.(string); ok {
+					f.names = append(f.names, k)
+					f.values.Set(k, s)
+					f.probe[k] = true
+				}
+			}
+		}
+		out = append(out, f)
+	})
+	return out
+}
+
+// What the probe types: NUL (a 500 on PostgreSQL, stored on SQLite before
+// the rule), and in turn the other kinds of control character and a byte
+// that is not UTF-8.
+var probeChars = []string{"\x1b[31m", "\x07", "\x7f", "\u0085", "\x08", "\xff"}
+
+// Every field of every form the app's pages offer (signed out, half
+// signed in and as a superuser, every page of every GET route with its
+// parameters filled) refuses NUL and the other control characters with a
+// 422 and a message, the same on both engines, and nothing is stored.
+func TestControlCharactersOnEveryTextInput(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		w := newSecWorld(t, s)
+		type who struct {
+			name string
+			b    func() *browser
+		}
+		visitors := []who{
+			{"signed out", func() *browser { return newBrowser(t, w.app) }},
+			{"half signed in", w.pending},
+			{"superuser", w.superuser},
+		}
+		seen := map[string]bool{}
+		probed := map[string]bool{}
+		n := 0
+		for _, v := range visitors {
+			b := v.b()
+			var found []probeForm
+			for _, route := range w.routes(http.MethodGet) {
+				if strings.Contains(route, "download") || route == "/healthz" || route == "/readyz" {
+					continue // files and probes: no forms
+				}
+				for _, path := range w.paths(route) {
+					p := b.get(path)
+					if p.status != http.StatusOK {
+						continue
+					}
+					for _, f := range findForms(path, p.doc) {
+						names := append([]string(nil), f.names...)
+						sort.Strings(names)
+						key := f.method + " " + f.action + " " + strings.Join(names, ",") + " " + f.extra
+						if !seen[key] {
+							seen[key] = true
+							found = append(found, f)
+						}
+					}
+				}
+			}
+			for _, f := range found {
+				for _, name := range f.names {
+					if !f.probe[name] {
+						continue
+					}
+					for _, bad := range []string{"\x00", probeChars[n%len(probeChars)]} {
+						n++
+						values := url.Values{}
+						for k, vs := range f.values {
+							values[k] = append([]string(nil), vs...)
+						}
+						values.Set(name, "ab"+bad+"cd")
+						values.Set("csrf", b.csrf)
+						var req *http.Request
+						if f.method == "GET" {
+							req = httptest.NewRequest(http.MethodGet, f.action+"?"+values.Encode(), nil)
+						} else {
+							req = httptest.NewRequest(http.MethodPost, f.action, strings.NewReader(values.Encode()))
+							req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+						}
+						if f.htmx {
+							req.Header.Set("HX-Request", "true")
+						}
+						p := b.do(req)
+						probed[name] = true
+						msg := strings.Join(strings.Fields(p.doc.Text()), " ")
+						if p.status != http.StatusUnprocessableEntity || !(strings.Contains(msg, "control characters") || strings.Contains(msg, "could not be read")) {
+							t.Errorf("%s: %s %s, %s = %q: %d %.200q", v.name, f.method, f.action, name, bad, p.status, msg)
+						}
+						if hp := headerProblems(p.header); len(hp) > 0 {
+							t.Errorf("%s %s: headers %v", f.method, f.action, hp)
+						}
+					}
+				}
+			}
+		}
+		// The crawl reached the forms that matter: a guard against a
+		// probe that silently finds nothing.
+		for _, name := range []string{"email", "password", "code", "q", "first_name", "surname", "nhs_number", "postcode",
+			"confirm", "organisation", "field", "key"} {
+			if !probed[name] {
+				t.Errorf("no form field %q was probed", name)
+			}
+		}
+		var audit int
+		for name := range probed {
+			if strings.Contains(name, ".") {
+				audit++
+			}
+		}
+		if audit < 20 {
+			t.Errorf("only %d audit questions probed", audit)
+		}
+		t.Logf("%d requests over %d fields", n, len(probed))
+	})
+}
