@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -202,5 +203,46 @@ func TestControlCharactersOnEveryTextInput(t *testing.T) {
 			t.Errorf("only %d audit questions probed", audit)
 		}
 		t.Logf("%d requests over %d fields", n, len(probed))
+	})
+}
+
+// What a person sees when a control character is refused, and that
+// nothing was stored: the case form's page names the field, an audit
+// answer's message lands next to its question, a search says what was
+// wrong without repeating it; both engines alike (PostgreSQL answered
+// 500, SQLite stored the NUL).
+func TestControlCharacterRefusedAndNothingStored(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		w := newSecWorld(t, s)
+		b := w.superuser()
+		b.get("/children/new")
+		form := childForm("9990000034")
+		form.Set("first_name", "Ava\x00")
+		p := b.post("/children", form)
+		if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.doc.Find("main").Text(),
+			"First name must not include control characters (such as a null character, a tab or a line break): type it again rather than pasting it. Nothing was saved.") {
+			t.Errorf("case form: %d %q", p.status, strings.Join(strings.Fields(p.doc.Find("main").Text()), " "))
+		}
+		if n := b.get("/children").doc.Find("tr[data-child]").Length(); n != 2 {
+			t.Errorf("%d children listed, want the 2 there were", n)
+		}
+
+		const key = "management.0.has_an_aed_been_given"
+		page := "/children/" + strconv.FormatInt(w.reg, 10) + "/forms/management"
+		b.get(page)
+		p = b.htmxPost(page+"/answer", url.Values{"key": {key}, key: {"true\x00"}})
+		if p.status != http.StatusUnprocessableEntity || strings.Contains(p.body, "<html") ||
+			!strings.Contains(p.doc.Find(`[role="alert"]`).Text(), "must not include control characters") {
+			t.Errorf("audit answer: %d %.300q", p.status, p.body)
+		}
+		if b.get(page).doc.Find(`input[name="`+key+`"][checked]`).Length() != 0 {
+			t.Error("the refused answer was saved")
+		}
+
+		p = b.get("/children?q=" + url.QueryEscape("Ava\x1b"))
+		if msg := strings.Join(strings.Fields(p.doc.Find("main").Text()), " "); p.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(msg, "The search must not include control characters") {
+			t.Errorf("search: %d %.200q", p.status, msg)
+		}
 	})
 }
