@@ -2,6 +2,8 @@ package web
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"clinaudit/app/forms"
 	"clinaudit/app/textinput"
@@ -93,4 +95,38 @@ func inputLabel(name string) string {
 		}
 	}
 	return "One of the fields"
+}
+
+// maxUserAgent is how much of a User-Agent is kept: under the 300 bytes
+// app/auth keeps, and cut here at a character boundary (auth cuts bytes).
+const maxUserAgent = 256
+
+// cleanUserAgent makes the User-Agent header storable before anything
+// records it (sign-in events, sessions): a client may send any bytes
+// there. Control characters and bytes that are not UTF-8 become U+FFFD,
+// and it is cut to maxUserAgent bytes without splitting a character. The
+// request goes on: the header is not something a person typed.
+func cleanUserAgent(c *fiber.Ctx) error {
+	ua := string(c.Request().Header.UserAgent())
+	if clean := storableUserAgent(ua); clean != ua {
+		c.Request().Header.SetUserAgent(clean)
+	}
+	return c.Next()
+}
+
+func storableUserAgent(ua string) string {
+	ua = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, strings.ToValidUTF8(ua, string(utf8.RuneError)))
+	if len(ua) > maxUserAgent {
+		cut := maxUserAgent
+		for cut > 0 && !utf8.RuneStart(ua[cut]) {
+			cut--
+		}
+		ua = ua[:cut]
+	}
+	return ua
 }
