@@ -26,9 +26,11 @@ func (s *server) routes(app *fiber.App) {
 	if s.JobsUI != nil {
 		// riverui's own JSON API cannot carry our CSRF token: it is mounted
 		// before the CSRF check and guarded by a same-origin check instead.
-		app.Use(jobsui.Prefix, s.requireSignedIn, s.requireAction(access.ViewJobs), sameOrigin, adaptor.HTTPHandler(s.JobsUI))
+		app.Use(jobsui.Prefix, s.requireSignedIn, s.requireAction(access.ViewJobs), sameOrigin, s.refuseControlCharacters, adaptor.HTTPHandler(s.JobsUI))
 	}
 	app.Use(s.csrf)
+	// After the CSRF check, which puts the page's token where the 422
+	// page's own forms (sign out) find it.
 	app.Use(s.refuseControlCharacters) // textguard.go
 
 	// Public.

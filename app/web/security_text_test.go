@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -281,6 +282,35 @@ func TestControlCharactersInPathParameters(t *testing.T) {
 					b.get("/account")
 				}
 			}
+		}
+	})
+}
+
+// A form sent as multipart/form-data (which Fiber's FormValue reads as
+// readily as a URL-encoded one) is checked the same way.
+func TestControlCharacterInMultipartForm(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		w := newSecWorld(t, s)
+		b := w.superuser()
+		b.get("/children/new")
+		var body strings.Builder
+		mw := multipart.NewWriter(&body)
+		form := childForm("9990000034")
+		form.Set("surname", "Smith\x00")
+		form.Set("csrf", b.csrf)
+		for k := range form {
+			_ = mw.WriteField(k, form.Get(k))
+		}
+		_ = mw.Close()
+		req := httptest.NewRequest(http.MethodPost, "/children", strings.NewReader(body.String()))
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		p := b.do(req)
+		if msg := strings.Join(strings.Fields(p.doc.Find("main").Text()), " "); p.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(msg, "Surname must not include control characters") {
+			t.Errorf("multipart: %d %.200q", p.status, msg)
+		}
+		if n := b.get("/children").doc.Find("tr[data-child]").Length(); n != 2 {
+			t.Errorf("%d children listed, want the 2 there were", n)
 		}
 	})
 }
