@@ -227,6 +227,15 @@ func TestControlCharacterRefusedAndNothingStored(t *testing.T) {
 		if n := b.get("/children").doc.Find("tr[data-child]").Length(); n != 2 {
 			t.Errorf("%d children listed, want the 2 there were", n)
 		}
+		// Tab and line breaks are whitespace, not refused: a name folds
+		// them into one space.
+		b.get("/children/new")
+		form.Set("first_name", "Ava\tRose\r\n")
+		if p := b.post("/children", form); p.status != http.StatusSeeOther {
+			t.Errorf("a name with a tab: %d", p.status)
+		} else if name := text(b.get(p.header.Get("Location")), "h1"); !strings.Contains(name, "Ava Rose") {
+			t.Errorf("child page heading %q, want the name with one space", name)
+		}
 
 		const key = "management.0.has_an_aed_been_given"
 		page := "/children/" + strconv.FormatInt(w.reg, 10) + "/forms/management"
