@@ -15,6 +15,7 @@ import (
 	"clinaudit/app/scorequeue"
 	"clinaudit/app/staff"
 	"clinaudit/app/store"
+	"clinaudit/app/textinput"
 )
 
 // FieldError is bad input, named by its form field.
@@ -123,12 +124,15 @@ func validate(d Demographics, jersey bool, today time.Time, fpa *store.Date) (cl
 	var out clean
 	var errs FieldErrors
 	name := func(field, value, what string) string {
-		v := strings.Join(strings.Fields(value), " ")
-		switch {
+		v := strings.Join(strings.Fields(value), " ") // tabs and line breaks become spaces
+		label := strings.ToUpper(what[:1]) + what[1:]
+		switch err := textinput.Check(v, textinput.SingleLine); {
+		case err != nil:
+			errs.add(field, textinput.Message(label, err))
 		case v == "":
 			errs.add(field, "Enter the child's "+what)
 		case utf8.RuneCountInString(v) > MaxNameLength:
-			errs.add(field, strings.ToUpper(what[:1])+what[1:]+" must be "+strconv.Itoa(MaxNameLength)+" characters or fewer")
+			errs.add(field, label+" must be "+strconv.Itoa(MaxNameLength)+" characters or fewer")
 		}
 		return v
 	}
@@ -137,7 +141,9 @@ func validate(d Demographics, jersey bool, today time.Time, fpa *store.Date) (cl
 
 	if jersey {
 		urn := strings.ToUpper(strings.TrimSpace(d.UniqueReferenceNumber))
-		switch {
+		switch err := textinput.Check(urn, textinput.SingleLine); {
+		case err != nil:
+			errs.add("unique_reference_number", textinput.Message("Unique reference number", err))
 		case urn == "":
 			errs.add("unique_reference_number", "Enter the child's unique reference number")
 		case utf8.RuneCountInString(urn) > MaxReferenceLength:

@@ -37,6 +37,13 @@ func TestValidateDemographics(t *testing.T) {
 		{"first name missing", func(d *Demographics) { d.FirstName = "  " }, false, nil, "first_name", "Enter the child's first name"},
 		{"surname missing", func(d *Demographics) { d.Surname = "" }, false, nil, "surname", "Enter the child's surname"},
 		{"surname too long", func(d *Demographics) { d.Surname = strings.Repeat("x", 101) }, false, nil, "surname", "Surname must be 100 characters or fewer"},
+		{"first name with a NUL", func(d *Demographics) { d.FirstName = "Ava\x00" }, false, nil, "first_name",
+			"First name must not include control characters (such as a null character, a tab or a line break): type it again rather than pasting it"},
+		{"surname with an escape", func(d *Demographics) { d.Surname = "Sm\x1bith" }, false, nil, "surname",
+			"Surname must not include control characters (such as a null character, a tab or a line break): type it again rather than pasting it"},
+		{"surname not UTF-8", func(d *Demographics) { d.Surname = "Sm\xffith" }, false, nil, "surname",
+			"Surname includes characters that could not be read: type it again rather than pasting it"},
+		{"tabs and line breaks in a name are spaces", func(d *Demographics) { d.FirstName = "Ava\tRose\r\n" }, false, nil, "", ""},
 		{"date of birth missing", func(d *Demographics) { d.DateOfBirth = DateInput{} }, false, nil, "date_of_birth", "Enter the date of birth"},
 		{"date of birth no month", func(d *Demographics) { d.DateOfBirth.Month = "" }, false, nil, "date_of_birth", "Date of birth must include a month"},
 		{"date of birth 31 April", func(d *Demographics) { d.DateOfBirth = DateInput{"31", "4", "2015"} }, false, nil, "date_of_birth", "Date of birth must be a real date"},
@@ -58,6 +65,9 @@ func TestValidateDemographics(t *testing.T) {
 		{"Jersey: reference number instead of NHS number", func(d *Demographics) {
 			d.NHSNumber, d.UniqueReferenceNumber, d.Postcode = "", "je-123", "JE2 3QW"
 		}, true, nil, "", ""},
+		{"Jersey: reference number with a NUL", func(d *Demographics) {
+			d.NHSNumber, d.UniqueReferenceNumber, d.Postcode = "", "J\x001", "JE2 3QW"
+		}, true, nil, "unique_reference_number", "Unique reference number must not include control characters (such as a null character, a tab or a line break): type it again rather than pasting it"},
 		{"Jersey: reference number missing", func(d *Demographics) { d.Postcode = "JE2 3QW" }, true, nil, "unique_reference_number", "Enter the child's unique reference number"},
 		{"Jersey: reference number too long", func(d *Demographics) {
 			d.UniqueReferenceNumber, d.Postcode = strings.Repeat("1", 21), "JE2 3QW"

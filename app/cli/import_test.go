@@ -335,3 +335,49 @@ func nhsOf(t *testing.T, l string) string {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// A line with a control character in a free-text field is refused and
+// reported naming the field, and the lines around it are imported, the
+// same on both engines (PostgreSQL used to fail the whole import on a NUL,
+// SQLite stored it).
+func TestImportRefusesControlCharacters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		now := time.Now()
+		g := newDocGen(14, audit.DateOf(now.In(london)))
+		nul := g.Next().Child
+		if nul.Case == nil || nul.Case.FirstName == nil {
+			t.Fatal("generated child without a first name")
+		}
+		nul.Case.FirstName = ptrTo("Ava\x00")
+		esc := g.Next().Child
+		for len(esc.Episodes) == 0 || esc.Episodes[0].Description == nil {
+			esc = g.Next().Child
+		}
+		esc.Episodes[0].Description = ptrTo("Shook\x1b[2J, then slept")
+		file := strings.Join([]string{line(t, g.Next().Child), line(t, nul), line(t, g.Next().Child), line(t, esc), line(t, g.Next().Child)}, "\n")
+		o, err := s.GetOrganisationByODS(ctx, "RGT01")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ConfigureJobs(store.JobsConfig{}); err != nil { // the KPI jobs are queued, not worked
+			t.Fatal(err)
+		}
+		var report strings.Builder
+		res, err := importChildren(ctx, s, o, "f.jsonl", strings.NewReader(file), &report, time.Now)
+		if err != nil || res.Imported != 3 || res.Rejected != 2 {
+			t.Fatalf("imported %d, rejected %d, err %v:\n%s", res.Imported, res.Rejected, err, report.String())
+		}
+		for _, want := range []string{
+			"f.jsonl:2: case.first_name: First name must not include control characters",
+			"].description: Description of the episode must not include control characters",
+		} {
+			if !strings.Contains(report.String(), want) {
+				t.Errorf("report lacks %q:\n%s", want, report.String())
+			}
+		}
+		if strings.Contains(report.String(), "\x00") || strings.Contains(report.String(), "\x1b") {
+			t.Errorf("report repeats the control character: %q", report.String())
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 
 	"clinaudit/app/audit"
 	"clinaudit/app/datefield"
+	"clinaudit/app/textinput"
 )
 
 // FieldError is an answer that cannot be saved, with the message shown
@@ -63,6 +64,19 @@ func (f *Form) check(rec *Record, q *Question, row *Row, k Key, v Literal, env E
 		}
 		if n := utf8.RuneCountInString(s); q.MaxLen > 0 && n > q.MaxLen {
 			return fail(k, "%s must be %d characters or fewer (it is %d)", q.Label, q.MaxLen, n)
+		}
+		// The same rule as the web guard's, for imports too; json.Unmarshal
+		// would quietly mend bad UTF-8, so the literal is checked as sent.
+		lines := textinput.SingleLine
+		if q.Kind == TextArea {
+			lines = textinput.MultiLine
+		}
+		err := textinput.Check(s, lines)
+		if err == nil && !utf8.Valid(v) {
+			err = textinput.ErrEncoding
+		}
+		if err != nil {
+			return fail(k, "%s", textinput.Message(q.Label, err))
 		}
 	case Laterality:
 		var s string

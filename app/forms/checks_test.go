@@ -124,6 +124,21 @@ var checkCases = []checkCase{
 	{"cause of 251 characters", MultiaxialDiagnosis, []step{{ma("epilepsy_cause_known"), yes}},
 		ma("epilepsy_cause"), quote(strings.Repeat("x", 251)), "must be 250 characters or fewer"},
 
+	// Control characters (textinput): refused in every free-text answer,
+	// as the web guard refuses them; a textarea keeps its line breaks and
+	// tabs, a one-line answer may not have them.
+	{"description with a NUL", MultiaxialDiagnosis, []step{episodeAdded}, ep("description"), quote("fell\x00 down"),
+		"Description of the episode must not include control characters"},
+	{"description with an escape", MultiaxialDiagnosis, []step{episodeAdded}, ep("description"), quote("\x1b[2J"),
+		"must not include control characters"},
+	{"description not UTF-8", MultiaxialDiagnosis, []step{episodeAdded}, ep("description"), Literal("\"a\xffb\""),
+		"could not be read"},
+	{"description over lines, with a tab", MultiaxialDiagnosis, []step{episodeAdded}, ep("description"), quote("first\r\nthen\tthis"), ""},
+	{"cause with a line break", MultiaxialDiagnosis, []step{{ma("epilepsy_cause_known"), yes}},
+		ma("epilepsy_cause"), quote("one\ntwo"), "Main cause of the epilepsy must not include control characters"},
+	{"cause with a DEL", MultiaxialDiagnosis, []step{{ma("epilepsy_cause_known"), yes}},
+		ma("epilepsy_cause"), quote("a\x7f"), "must not include control characters"},
+
 	// Choices.
 	{"unknown status", MultiaxialDiagnosis, []step{episodeAdded}, ep("epilepsy_or_nonepilepsy_status"), quote("X"), "Choose one of the options"},
 	{"rescue medicine in the maintenance list", Management, []step{{mg("has_an_aed_been_given"), yes}, adding(maintenance)},

@@ -44,6 +44,14 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	if errors.As(err, &fe) {
 		status = fe.Code
 	}
+	if requestIDOf(c) == "" {
+		// The server refused the request before any middleware ran (a
+		// body over the limit): give it what the middleware would have,
+		// and the access log's line.
+		s.setSecurityHeaders(c)
+		setRequestID(c)
+		s.log(c).Warn("request refused by the server", "method", c.Method(), "path", loggedPath(c), "status", status, "ip", c.IP())
+	}
 	if status >= 500 {
 		s.log(c).Error("request failed", "err", err)
 	}

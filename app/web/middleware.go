@@ -23,6 +23,11 @@ const (
 // to every log line about the request. An ID sent by a trusted proxy is kept
 // when it looks like one; anything else is replaced so logs stay clean.
 func (s *server) requestID(c *fiber.Ctx) error {
+	setRequestID(c)
+	return c.Next()
+}
+
+func setRequestID(c *fiber.Ctx) {
 	id := c.Get(headerRequestID)
 	if !validRequestID(id) {
 		b := make([]byte, 12)
@@ -32,7 +37,6 @@ func (s *server) requestID(c *fiber.Ctx) error {
 	c.Locals(localRequestID, id)
 	c.Set(headerRequestID, id)
 	c.SetUserContext(children.WithRequestID(c.UserContext(), id)) // for the child's trail
-	return c.Next()
 }
 
 func validRequestID(id string) bool {
@@ -105,6 +109,14 @@ func (s *server) recoverPanic(c *fiber.Ctx) (err error) {
 // securityHeaders are set on every response. The CSP allows only our own
 // scripts and styles: assets are vendored and no template has inline script.
 func (s *server) securityHeaders(c *fiber.Ctx) error {
+	s.setSecurityHeaders(c)
+	return c.Next()
+}
+
+// setSecurityHeaders is securityHeaders' work, also done by the error
+// handler: the server answers some requests (a body over the limit, bad
+// headers) itself, on a fresh context that no middleware has seen.
+func (s *server) setSecurityHeaders(c *fiber.Ctx) {
 	if s.HTTPS {
 		c.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 	}
@@ -113,5 +125,4 @@ func (s *server) securityHeaders(c *fiber.Ctx) error {
 	c.Set("Referrer-Policy", "same-origin")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Cross-Origin-Opener-Policy", "same-origin")
-	return c.Next()
 }

@@ -26,9 +26,12 @@ func (s *server) routes(app *fiber.App) {
 	if s.JobsUI != nil {
 		// riverui's own JSON API cannot carry our CSRF token: it is mounted
 		// before the CSRF check and guarded by a same-origin check instead.
-		app.Use(jobsui.Prefix, s.requireSignedIn, s.requireAction(access.ViewJobs), sameOrigin, adaptor.HTTPHandler(s.JobsUI))
+		app.Use(jobsui.Prefix, s.requireSignedIn, s.requireAction(access.ViewJobs), sameOrigin, s.refuseControlCharacters, adaptor.HTTPHandler(s.JobsUI))
 	}
 	app.Use(s.csrf)
+	// After the CSRF check, which puts the page's token where the 422
+	// page's own forms (sign out) find it.
+	app.Use(s.refuseControlCharacters) // textguard.go
 
 	// Public.
 	app.Get("/", s.handleHome)
@@ -123,5 +126,5 @@ func (s *server) routes(app *fiber.App) {
 
 // middleware runs on every request, in this order.
 func (s *server) middleware(app *fiber.App) {
-	app.Use(s.requestID, s.accessLog, s.recoverPanic, s.securityHeaders)
+	app.Use(s.requestID, s.accessLog, s.recoverPanic, s.securityHeaders, cleanUserAgent)
 }
