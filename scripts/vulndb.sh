@@ -26,9 +26,10 @@ cd "$tmp"
 
 # The module zip is checked against go.sum's checksum database like any other.
 go mod download -json "golang.org/x/vulndb@$version" >download.json
-field() { sed -n "s/^\t\"$1\": \"\(.*\)\",\{0,1\}\$/\1/p" "$2"; }
+field() { sed -n "s/.*\"$1\": *\"\([^\"]*\)\".*/\1/p" "$2"; }
 src=$(field Dir download.json)
 modified=$(field Time "$(field Info download.json)")
+[ -n "$modified" ] || { echo "no time in golang.org/x/vulndb@$version's .info" >&2; exit 1; }
 [ -d "$src/data/osv" ] || { echo "golang.org/x/vulndb@$version has no data/osv" >&2; exit 1; }
 
 # indexdb comes from the same pinned version as the data it indexes.
@@ -43,4 +44,4 @@ gzip -9nf -c "$tmp/db/index/db.json" >"$tmp/db/index/db.json.gz"
 
 rm -rf "$out"
 mv "$tmp/db" "$out"
-echo "vulnerability database golang.org/x/vulndb@$version (modified $modified): $(ls "$out/ID" | wc -l) entries in $out"
+echo "vulnerability database golang.org/x/vulndb@$version (modified $modified): $(find "$out/ID" -name '*.json' | wc -l) entries in $out"
