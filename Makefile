@@ -92,7 +92,7 @@ $(VULNDB)/index/modules.json:
 	scripts/vulndb.sh $(VULNDB_VERSION) $(VULNDB)
 
 sbom: build $(CYCLONEDX_GOMOD) ## CycloneDX SBOM of the modules built into bin/clinaudit, written to bin/clinaudit.cdx.json
-	$(CYCLONEDX_GOMOD) bin -json -noserial -notimestamp -version $(VERSION) -output bin/clinaudit.cdx.json bin/clinaudit
+	$(CYCLONEDX_GOMOD) bin -json -std -noserial -notimestamp -version $(VERSION) -output bin/clinaudit.cdx.json bin/clinaudit
 
 $(CYCLONEDX_GOMOD):
 	GOBIN=$(@D) go install github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod@$(CYCLONEDX_GOMOD_VERSION)
