@@ -1,19 +1,40 @@
 # clinaudit: `make help` lists the targets.
 SHELL := /bin/bash
-VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+# Evaluated once (:=), with a fixed hash length, so that two builds of one
+# commit stamp the same version (make check-reproducible).
+ifeq ($(origin VERSION),undefined)
+VERSION := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo dev)
+endif
 LDFLAGS := -s -w -X clinaudit/app/cli.Version=$(VERSION)
+# Reproducible: no cgo, no local paths (-trimpath), no VCS stamp (-buildvcs=false:
+# it would depend on whether the builder has .git); the version comes from LDFLAGS.
+GOBUILD = CGO_ENABLED=0 go build -trimpath -buildvcs=false -ldflags '$(LDFLAGS)'
+# Every target uses exactly the toolchain go.mod names (the standard library
+# ships inside our binary, so its security fixes are a pin like any module's);
+# go fetches it once from the module proxy when the installed go is another.
+export GOTOOLCHAIN := $(shell sed -n 's/^toolchain //p' go.mod)
 SQLC_VERSION := v1.31.1
 SQLC := $(shell command -v sqlc 2>/dev/null || echo $(HOME)/go/bin/sqlc)
+# Supply-chain tools and the offline vulnerability database (docs/security.md),
+# pinned here and built once into a cache outside the repository, one
+# directory per version.
+GOVULNCHECK_VERSION := v1.10.0
+VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
+CYCLONEDX_GOMOD_VERSION := v1.10.0
+TOOLS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/clinaudit
+GOVULNCHECK := $(TOOLS_CACHE)/govulncheck-$(GOVULNCHECK_VERSION)/govulncheck
+CYCLONEDX_GOMOD := $(TOOLS_CACHE)/cyclonedx-gomod-$(CYCLONEDX_GOMOD_VERSION)/cyclonedx-gomod
+VULNDB := $(TOOLS_CACHE)/vulndb-$(VULNDB_VERSION)
 TEST_DATABASE_URL ?= postgres://root@127.0.0.1:5432/test?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: help build run test test-sqlite test-pg bench bench-kpi bench-forms bench-aggregate load-forms lint generate check-generated tools assets clean
+.PHONY: help build run test test-sqlite test-pg bench bench-kpi bench-forms bench-aggregate load-forms lint generate check-generated tools assets vulncheck sbom check-reproducible clean
 
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
 
-build: ## build the static binary into bin/clinaudit
-	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o bin/clinaudit ./app/cmd/clinaudit
+build: ## build the static binary into bin/clinaudit (reproducible: make check-reproducible)
+	$(GOBUILD) -o bin/clinaudit ./app/cmd/clinaudit
 
 run: build ## run the app on the embedded SQLite file with demo data
 	./bin/clinaudit serve --demo
@@ -60,6 +81,29 @@ generate: tools ## regenerate the case list's queries, the sqlc query code and t
 check-generated: generate ## fail when generated code is stale (regenerates, then asks git)
 	@git diff --exit-code --stat -- app/store queries || { echo "generated code was stale: run make generate and commit"; exit 1; }
 	@test -z "$$(git status --porcelain -- app/store queries)" || { echo "make generate created files that are not committed:"; git status --porcelain -- app/store queries; exit 1; }
+
+vulncheck: $(GOVULNCHECK) $(VULNDB)/index/modules.json ## govulncheck ./... against the pinned offline Go vulnerability database; fails when our code calls a vulnerable symbol
+	$(GOVULNCHECK) -db file://$(VULNDB) ./...
+
+$(GOVULNCHECK):
+	GOBIN=$(@D) go install golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION)
+
+$(VULNDB)/index/modules.json:
+	scripts/vulndb.sh $(VULNDB_VERSION) $(VULNDB)
+
+sbom: build $(CYCLONEDX_GOMOD) ## CycloneDX SBOM of the modules built into bin/clinaudit, written to bin/clinaudit.cdx.json
+	$(CYCLONEDX_GOMOD) bin -json -std -noserial -notimestamp -version $(VERSION) -output bin/clinaudit.cdx.json bin/clinaudit
+
+$(CYCLONEDX_GOMOD):
+	GOBIN=$(@D) go install github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod@$(CYCLONEDX_GOMOD_VERSION)
+
+check-reproducible: ## build twice, the second time elsewhere with an empty build cache, and fail unless the binaries are byte-identical
+	@dir=$$(mktemp -d); trap 'chmod -R u+w "$$dir"; rm -rf "$$dir"' EXIT; \
+	$(GOBUILD) -o "$$dir/a/clinaudit" ./app/cmd/clinaudit && \
+	GOCACHE="$$dir/gocache" $(GOBUILD) -o "$$dir/b/clinaudit" ./app/cmd/clinaudit && \
+	(cd "$$dir" && sha256sum a/clinaudit b/clinaudit) && \
+	{ cmp -s "$$dir/a/clinaudit" "$$dir/b/clinaudit" || { echo "two builds of $(VERSION) differ: the build is not reproducible"; exit 1; }; } && \
+	echo "reproducible: two builds of $(VERSION) are byte-identical"
 
 assets: ## re-vendor the pinned front-end packages from the npm registry into static/vendor
 	scripts/vendor-assets.sh
