@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"strings"
 
 	"clinaudit/app/answers"
 	"clinaudit/app/forms"
@@ -73,6 +74,10 @@ func historyRowOf(ch store.ListAnswerChangesRow) historyRow {
 	}
 	if q != nil {
 		r.Question = q.Label
+		if q.Kind == forms.Laterality {
+			// One answer is stored as three yes/no fields: name the side.
+			r.Question += " (" + choiceLabel(q, strings.TrimPrefix(ch.Field, "focal_onset_")) + ")"
+		}
 	}
 	if ch.RowID != 0 {
 		r.Row = "Row " + strconv.FormatInt(ch.RowID, 10)
