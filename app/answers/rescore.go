@@ -188,8 +188,9 @@ func (b BatchRecord) Score(today audit.Date) (kpi.Scores, bool) {
 		// one ever does not, the child is scored as ScoreChild scores it.
 		child = &audit.Child{}
 	}
-	sites := SitesOf(b.Record)
-	return kpi.Score(child).Scores, progress.Options{Sites: &sites, Today: today}.Overall(child).Complete
+	// The centres are in the document (its "sites"), the lead site is the
+	// child's lead organisation: progress.SitesOf.
+	return kpi.Score(child).Scores, progress.Options{Today: today}.Overall(child).Complete
 }
 
 // ReadBatch reads up to size children after afterID, in id order, with
