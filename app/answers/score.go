@@ -33,6 +33,11 @@ func (s *Service) ScoreChild(ctx context.Context, childID int64) error {
 		if _, err := s.Store.UpsertKPIResult(ctx, p); err != nil {
 			return err
 		}
+		// The case list's progress column, for the same version.
+		if err := s.Store.SetChildAuditProgress(ctx, store.SetChildAuditProgressParams{ID: childID, Version: l.Child.Version,
+			AuditProgress: int64(l.Progress.Percent)}); err != nil {
+			return err
+		}
 		now, err := s.Store.GetChild(ctx, childID)
 		if err != nil || now.Version == l.Child.Version {
 			return nil

@@ -44,6 +44,7 @@ type Queries interface {
 	KPIPublicationQueries
 	RecordExportQueries
 	ChildLifecycleQueries
+	ChildProgressQueries
 
 	GetMeta(ctx context.Context, key string) (string, error)
 	SetMeta(ctx context.Context, arg SetMetaParams) error
