@@ -55,7 +55,7 @@ func TestCaseListProgressDaysRemainingSubmitted(t *testing.T) {
 			t.Fatalf("case list: %d", p.status)
 		}
 		for _, h := range []string{"Audit progress", "Days remaining", "Date submitted"} {
-			if p.doc.Find(`#child-table th a:contains("` + h + `")`).Length() != 1 {
+			if p.doc.Find(`#child-table th a:contains("`+h+`")`).Length() != 1 {
 				t.Errorf("no sortable %q column", h)
 			}
 		}
