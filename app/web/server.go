@@ -67,7 +67,7 @@ func (s *server) newFiber() *fiber.App {
 	engine := html.NewFileSystem(http.FS(templates.FS), ".html")
 	engine.AddFuncMap(templateFuncs())
 	return fiber.New(fiber.Config{
-		Views:                 engine,
+		Views:                 views{engine},
 		ViewsLayout:           "layouts/base",
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
