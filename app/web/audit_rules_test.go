@@ -85,3 +85,34 @@ func TestSameMedicineTwiceRefused(t *testing.T) {
 		}
 	})
 }
+
+// The centre lists offer every organisation the server accepts as a centre
+// (spec §2.11: chosen from the organisation list), Jersey's hospital
+// included: before, the page offered only England and Wales.
+func TestCentreListOffersWhatTheServerAccepts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		app, a := authApp(t, s, false)
+		makeStaff(t, s, a, "clin@nca.example", access.Clinician, "RM332")
+		id := registeredChild(t, s, "4857773456")
+		base := fmt.Sprintf("/children/%d/forms/assessment", id)
+		clin := signIn(t, newBrowser(t, app), "clin@nca.example")
+		clin.get(base)
+		k := "assessment.0.consultant_paediatrician_referral_made"
+		if p := clin.htmxPost(base+"/answer", url.Values{"key": {k}, "v": {"1000000"}, k: {"true"}}); p.status != 200 {
+			t.Fatalf("referral made: %d %.300s", p.status, p.body)
+		}
+		sel := clin.get(base).doc.Find(`select[name="sites.0.site_is_general_paediatric_centre"]`)
+		for _, ods := range []string{"RGT01", "7A4H1", "RGT1W"} {
+			if sel.Find(`option[value="`+ods+`"]`).Length() != 1 {
+				t.Errorf("the centre list does not offer %s", ods)
+			}
+		}
+		k = "sites.0.site_is_general_paediatric_centre"
+		if p := clin.htmxPost(base+"/answer", url.Values{"key": {k}, "v": {"1000000"}, k: {"RGT1W"}}); p.status != 200 {
+			t.Errorf("Jersey General Hospital as the centre: %d %.300s", p.status, p.body)
+		}
+		if p := clin.htmxPost(base+"/answer", url.Values{"key": {k}, "v": {"1000000"}, k: {"NOPE1"}}); p.status != 422 {
+			t.Errorf("an unknown centre: %d", p.status)
+		}
+	})
+}
