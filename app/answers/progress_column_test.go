@@ -59,5 +59,21 @@ func TestScoringStoresTheListProgress(t *testing.T) {
 		if p := storedProgress(t, s, id); p == nil || *p != want || want != 100 {
 			t.Errorf("after a recalculation: stored %v, the task list says %d%%", p, want)
 		}
+		// A child not registered has no progress, scored either way: the
+		// list sorts it with the unscored.
+		other := w.child(t, childOpts{unregistered: true})
+		if err := svc.ScoreChild(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		run, err = svc.RequestRecalculation(ctx, w.users[carl].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Recalculate(ctx, run); err != nil {
+			t.Fatal(err)
+		}
+		if p := storedProgress(t, s, other); p != nil {
+			t.Errorf("an unregistered child's progress is %d", *p)
+		}
 	})
 }

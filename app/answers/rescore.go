@@ -144,7 +144,9 @@ func (s *Service) storeBatch(ctx context.Context, batch []BatchRecord, record fu
 	var optedOut []int64
 	percents := map[string][2]int64{} // the case list's progress: [percent, version] by child id
 	for i, b := range batch {
-		percents[strconv.FormatInt(b.Child.ID, 10)] = [2]int64{int64(summary[i].Percent), b.Child.Version}
+		if b.Child.RegisteredAt != nil {
+			percents[strconv.FormatInt(b.Child.ID, 10)] = [2]int64{int64(summary[i].Percent), b.Child.Version}
+		}
 		if b.Child.OptedOutAt != nil {
 			optedOut = append(optedOut, b.Child.ID)
 			continue

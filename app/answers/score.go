@@ -33,10 +33,13 @@ func (s *Service) ScoreChild(ctx context.Context, childID int64) error {
 		if _, err := s.Store.UpsertKPIResult(ctx, p); err != nil {
 			return err
 		}
-		// The case list's progress column, for the same version.
-		if err := s.Store.SetChildAuditProgress(ctx, store.SetChildAuditProgressParams{ID: childID, Version: l.Child.Version,
-			AuditProgress: int64(l.Progress.Percent)}); err != nil {
-			return err
+		// The case list's progress column, for the same version; none
+		// before registration (the audit has not started).
+		if l.Child.RegisteredAt != nil {
+			if err := s.Store.SetChildAuditProgress(ctx, store.SetChildAuditProgressParams{ID: childID, Version: l.Child.Version,
+				AuditProgress: int64(l.Progress.Percent)}); err != nil {
+				return err
+			}
 		}
 		now, err := s.Store.GetChild(ctx, childID)
 		if err != nil || now.Version == l.Child.Version {
