@@ -148,19 +148,8 @@ func (l *Loaded) refresh(today audit.Date) {
 		child = &audit.Child{}
 	}
 	l.Audit = child
-	sites := SitesOf(l.Record)
-	l.Progress = progress.Options{Sites: &sites, Today: today}.Overall(child)
-}
-
-// SitesOf is what the record's centre answers say, for progress.
-func SitesOf(rec *forms.Record) progress.Sites {
-	has := func(field string) bool { return rec.Sections["sites"][field] != nil }
-	return progress.Sites{
-		Lead:                      true,
-		GeneralPaediatricCentre:   has("site_is_general_paediatric_centre"),
-		PaediatricNeurologyCentre: has("site_is_paediatric_neurology_centre"),
-		EpilepsySurgeryCentre:     has("site_is_childrens_epilepsy_surgery_centre"),
-	}
+	// The centres are in the document (its "sites"); see progress.SitesOf.
+	l.Progress = progress.Options{Today: today}.Overall(child)
 }
 
 func auditDate(d store.Date) audit.Date { return audit.Date{Year: d.Year, Month: d.Month, Day: d.Day} }

@@ -2,12 +2,9 @@ package answers_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"math/rand/v2"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -121,13 +118,6 @@ func seedAudits(t testing.TB, w *world, svc *answers.Service, nat children.Me, n
 		id, err := svc.Import(ctx, answers.SystemActor(org), answers.Import{Organisation: org, Child: d.Child, RequestID: "seed"})
 		if err != nil {
 			t.Fatalf("import: %v", err)
-		}
-		for _, f := range slices.Sorted(maps.Keys(d.Centres)) {
-			v, _ := json.Marshal(d.Centres[f])
-			if _, err := svc.Save(ctx, nat, answers.Save{ChildID: id, Form: forms.Assessment, Key: forms.Key{Section: "sites", Field: f},
-				Value: v}); err != nil {
-				t.Fatalf("centre: %v", err)
-			}
 		}
 		ids = append(ids, id)
 	}

@@ -51,7 +51,7 @@ func (o *docObject) value(name string) forms.Literal {
 
 // document is a decoded audit document, form by form and row by row.
 type document struct {
-	forms map[string]*docObject   // by section
+	forms map[string]*docObject   // by section; the centres are "sites"
 	rows  map[string][]*docObject // by row section, in document order
 }
 
@@ -73,6 +73,7 @@ func newDocument(c *audit.Child) (*document, error) {
 		{"investigations", c.Investigations, c.Investigations != nil},
 		{"assessment", c.Assessment, c.Assessment != nil},
 		{"management", c.Management, c.Management != nil},
+		{"sites", c.Sites, c.Sites != nil},
 	} {
 		if f.present {
 			if err := add(f.section, f.v); err != nil {
@@ -135,7 +136,7 @@ func objectOf(path string, v any) (*docObject, error) {
 // objects lists the forms and rows in document order.
 func (d *document) objects() []*docObject {
 	var out []*docObject
-	for _, s := range []string{"first_paediatric_assessment", "epilepsy_context", "multiaxial_diagnosis", "investigations", "assessment", "management"} {
+	for _, s := range []string{"first_paediatric_assessment", "epilepsy_context", "multiaxial_diagnosis", "investigations", "assessment", "management", "sites"} {
 		if o := d.forms[s]; o != nil {
 			out = append(out, o)
 		}

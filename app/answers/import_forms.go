@@ -88,8 +88,10 @@ func (im *importer) visit(f *forms.Form, qs []*forms.Question, o *docObject, row
 	for _, q := range qs {
 		var err error
 		switch q.Kind {
-		case forms.Rows, forms.Centre: // rows come after; centres are not in the document
+		case forms.Rows: // rows come after
 			continue
+		case forms.Centre: // in the document's "sites", not the form's object
+			err = im.answer(f, q, im.doc.forms["sites"], rowID, parent)
 		case forms.Derived:
 			err = im.derived(f, q, o, rowID)
 		default:
@@ -113,8 +115,11 @@ func (im *importer) row(id int64) *forms.Row {
 }
 
 func keyFor(f *forms.Form, q *forms.Question, row *forms.Row) forms.Key {
-	if row != nil {
+	switch {
+	case row != nil:
 		return forms.Key{Section: row.Section, Row: row.ID, Field: q.Field}
+	case q.Kind == forms.Centre:
+		return forms.Key{Section: "sites", Field: q.Field}
 	}
 	return forms.Key{Section: f.Section, Field: q.Field}
 }
@@ -123,6 +128,15 @@ func keyFor(f *forms.Form, q *forms.Question, row *forms.Row) forms.Key {
 // reads its inputs (forms.Question.Parse), unless it has it already (an
 // answer the application derived from an earlier one).
 func (im *importer) answer(f *forms.Form, q *forms.Question, o *docObject, rowID int64, parent *forms.Question) error {
+	if o == nil {
+		return nil // no "sites" in the document: no centre chosen
+	}
+	above := o // the object the question above is answered in
+	if q.Kind == forms.Centre {
+		if above = im.doc.forms[f.Section]; above == nil {
+			above = &docObject{path: f.Section}
+		}
+	}
 	row := im.row(rowID)
 	k := keyFor(f, q, row)
 	field, in, err := inputs(q, k, o)
@@ -138,7 +152,7 @@ func (im *importer) answer(f *forms.Form, q *forms.Question, o *docObject, rowID
 		return nil
 	}
 	if !f.Shown(rec, q, row) {
-		return im.notAsked(f, o.path+"."+field, o, parent, rowID)
+		return im.notAsked(f, o.path+"."+field, above, parent, rowID)
 	}
 	if _, err := im.s.applyAnswer(im.ctx, im.tx, im.l, im.w, f, k, want, im.env); err != nil {
 		return im.refused(o, field, err)

@@ -2,9 +2,6 @@ package answers_test
 
 import (
 	"context"
-	"encoding/json"
-	"maps"
-	"slices"
 	"testing"
 	"time"
 
@@ -185,13 +182,6 @@ func completeGirl(t testing.TB, w *world, svc *answers.Service, nat children.Me)
 		id, err := svc.Import(ctx, answers.SystemActor(org), answers.Import{Organisation: org, Child: d.Child, RequestID: "seed"})
 		if err != nil {
 			t.Fatalf("import: %v", err)
-		}
-		for _, f := range slices.Sorted(maps.Keys(d.Centres)) {
-			v, _ := json.Marshal(d.Centres[f])
-			if _, err := svc.Save(ctx, nat, answers.Save{ChildID: id, Form: forms.Assessment, Key: forms.Key{Section: "sites", Field: f},
-				Value: v}); err != nil {
-				t.Fatalf("centre: %v", err)
-			}
 		}
 		return id
 	}

@@ -139,17 +139,21 @@ func (s *Service) readAhead(ctx context.Context, afterID int64) <-chan readBatch
 func (s *Service) storeBatch(ctx context.Context, batch []BatchRecord, record func(context.Context, store.Tx) error) error {
 	last := batch[len(batch)-1].Child.ID
 	today := s.today()
-	results, complete := scoreAll(batch, today)
+	results, summary := scoreAll(batch, today)
 	now := s.Children.Now().UTC().Format(store.BulkTimeFormat)
 	var bulk []store.BulkKPIResult
 	var optedOut []int64
+	percents := map[string][2]int64{} // the case list's progress: [percent, version] by child id
 	for i, b := range batch {
+		if b.Child.RegisteredAt != nil {
+			percents[strconv.FormatInt(b.Child.ID, 10)] = [2]int64{int64(summary[i].Percent), b.Child.Version}
+		}
 		if b.Child.OptedOutAt != nil {
 			optedOut = append(optedOut, b.Child.ID)
 			continue
 		}
 		r := store.BulkKPIResult{ChildID: b.Child.ID, RulesVersion: kpi.RulesVersion, DataVersion: b.Child.Version, ComputedAt: now,
-			Complete: complete[i]}
+			Complete: summary[i].Complete}
 		if d := validUntil(b.Child, today); d != nil {
 			v := d.String()
 			r.ValidUntil = &v
@@ -160,6 +164,10 @@ func (s *Service) storeBatch(ctx context.Context, batch []BatchRecord, record fu
 		bulk = append(bulk, r)
 	}
 	payload, err := json.Marshal(bulk)
+	if err != nil {
+		return err
+	}
+	progressPayload, err := json.Marshal(percents)
 	if err != nil {
 		return err
 	}
@@ -174,6 +182,9 @@ func (s *Service) storeBatch(ctx context.Context, batch []BatchRecord, record fu
 				return fmt.Errorf("storing the results of children %d to %d: %w", batch[0].Child.ID, last, err)
 			}
 		}
+		if _, err := tx.SetChildrenAuditProgress(ctx, string(progressPayload)); err != nil {
+			return fmt.Errorf("storing the progress of children %d to %d: %w", batch[0].Child.ID, last, err)
+		}
 		return record(ctx, tx)
 	})
 }
@@ -187,14 +198,22 @@ type BatchRecord struct {
 // Score is what ScoreChild would store for the record: the scores, and
 // whether the audit is complete (spec §5) on today.
 func (b BatchRecord) Score(today audit.Date) (kpi.Scores, bool) {
+	scores, p := b.ScoreWithProgress(today)
+	return scores, p.Complete
+}
+
+// ScoreWithProgress is Score with the audit's whole progress (its
+// percentage is the case list's), from one decoding of the record.
+func (b BatchRecord) ScoreWithProgress(today audit.Date) (kpi.Scores, progress.Summary) {
 	child, err := b.Record.Child(caseOf(b.Child), registrationOf(b.Child))
 	if err != nil {
 		// Stored answers always decode (each was checked when saved); if
 		// one ever does not, the child is scored as ScoreChild scores it.
 		child = &audit.Child{}
 	}
-	sites := SitesOf(b.Record)
-	return kpi.Score(child).Scores, progress.Options{Sites: &sites, Today: today}.Overall(child).Complete
+	// The centres are in the document (its "sites"), the lead site is the
+	// child's lead organisation: progress.SitesOf.
+	return kpi.Score(child).Scores, progress.Options{Today: today}.Overall(child)
 }
 
 // ReadBatch reads up to size children after afterID, in id order, with
@@ -240,19 +259,19 @@ func ReadBatch(ctx context.Context, q store.Queries, afterID int64, size int) ([
 
 // scoreAll scores the records on every core: scoring is pure, and the
 // decoding it needs is most of a recalculation's CPU.
-func scoreAll(batch []BatchRecord, today audit.Date) ([]kpi.Scores, []bool) {
-	out, complete := make([]kpi.Scores, len(batch)), make([]bool, len(batch))
+func scoreAll(batch []BatchRecord, today audit.Date) ([]kpi.Scores, []progress.Summary) {
+	out, summary := make([]kpi.Scores, len(batch)), make([]progress.Summary, len(batch))
 	workers := min(runtime.GOMAXPROCS(0), len(batch))
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(batch); i += workers {
-				out[i], complete[i] = batch[i].Score(today)
+				out[i], summary[i] = batch[i].ScoreWithProgress(today)
 			}
 		})
 	}
 	wg.Wait()
-	return out, complete
+	return out, summary
 }
 
 func (s *Service) rescoreBatch() int {

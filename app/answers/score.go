@@ -55,6 +55,14 @@ func (s *Service) ScoreChildJob(ctx context.Context, childID int64, done func(co
 		if _, err := tx.UpsertKPIResult(ctx, p); err != nil {
 			return err
 		}
+		// The case list's progress column, for the same version; none
+		// before registration (the audit has not started).
+		if l.Child.RegisteredAt != nil {
+			if err := tx.SetChildAuditProgress(ctx, store.SetChildAuditProgressParams{ID: childID, Version: l.Child.Version,
+				AuditProgress: int64(l.Progress.Percent)}); err != nil {
+				return err
+			}
+		}
 		return finish()
 	})
 }

@@ -24,8 +24,8 @@ type Investigations struct {
 }
 
 // Assessment is the "Milestones" step (§2.11): referrals to, and input from,
-// each kind of specialist. The centres chosen for each role are Site rows,
-// not part of this record.
+// each kind of specialist. The centres chosen for each role are Site rows
+// in Epilepsy12 (§2.2); the document carries them in Sites.
 type Assessment struct {
 	ChildrensEpilepsySurgicalServiceReferralCriteriaMet *bool `json:"childrens_epilepsy_surgical_service_referral_criteria_met,omitempty"`
 
@@ -90,4 +90,14 @@ type AntiEpilepsyMedicine struct {
 	IsAPregnancyPreventionProgrammeNeeded                   *bool `json:"is_a_pregnancy_prevention_programme_needed,omitempty"`
 	IsAPregnancyPreventionProgrammeInPlace                  *bool `json:"is_a_pregnancy_prevention_programme_in_place,omitempty"`                    // KPI 8
 	HasAValproateAnnualRiskAcknowledgementFormBeenCompleted *bool `json:"has_a_valproate_annual_risk_acknowledgement_form_been_completed,omitempty"` // KPI 8
+}
+
+// Sites are the centres chosen on the Milestones form for each role (the
+// site role flags of spec §2.2), by ODS code. The lead site is the child's
+// lead organisation, not part of the document. Progress counts each centre
+// chosen (§5.1 Milestones); no KPI reads them.
+type Sites struct {
+	GeneralPaediatricCentre        *string `json:"site_is_general_paediatric_centre,omitempty"`
+	PaediatricNeurologyCentre      *string `json:"site_is_paediatric_neurology_centre,omitempty"`
+	ChildrensEpilepsySurgeryCentre *string `json:"site_is_childrens_epilepsy_surgery_centre,omitempty"`
 }

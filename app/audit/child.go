@@ -27,6 +27,8 @@ type Child struct {
 	Investigations            *Investigations            `json:"investigations,omitempty"`
 	Assessment                *Assessment                `json:"assessment,omitempty"`
 	Management                *Management                `json:"management,omitempty"`
+	// Sites are the centres chosen on the Milestones form; nil when none.
+	Sites *Sites `json:"sites,omitempty"`
 
 	// Rows of the multiaxial diagnosis form, in the order they were added.
 	Episodes      []Episode     `json:"episodes,omitempty"`

@@ -138,6 +138,8 @@ func (d *decoder) child(data []byte) *Child {
 			c.Assessment = decodeForm[Assessment](d, m.name, m.value)
 		case "management":
 			c.Management = decodeForm[Management](d, m.name, m.value)
+		case "sites":
+			c.Sites = decodeForm[Sites](d, m.name, m.value)
 		case "episodes":
 			c.Episodes = decodeRows[Episode](d, m.name, m.value)
 		case "syndromes":

@@ -16,6 +16,7 @@ var sectionTypes = map[string]reflect.Type{
 	"investigations":              reflect.TypeFor[Investigations](),
 	"assessment":                  reflect.TypeFor[Assessment](),
 	"management":                  reflect.TypeFor[Management](),
+	"sites":                       reflect.TypeFor[Sites](),
 	"episodes":                    reflect.TypeFor[Episode](),
 	"syndromes":                   reflect.TypeFor[Syndrome](),
 	"comorbidities":               reflect.TypeFor[Comorbidity](),

@@ -41,6 +41,8 @@ func DecodeParts(p Parts) (*Child, error) {
 			c.Assessment = partsForm[Assessment](&d, name, fields)
 		case "management":
 			c.Management = partsForm[Management](&d, name, fields)
+		case "sites":
+			c.Sites = partsForm[Sites](&d, name, fields)
 		default:
 			d.fail(name, "unknown field")
 		}

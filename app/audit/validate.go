@@ -53,6 +53,11 @@ func (c *Child) Validate() error {
 	for n, m := range c.AntiEpilepsyMedicines {
 		v.checkMedicine(fmt.Sprintf("antiepilepsy_medicines[%d]", n), &m)
 	}
+	if s := c.Sites; s != nil {
+		v.odsCode("sites.site_is_general_paediatric_centre", s.GeneralPaediatricCentre)
+		v.odsCode("sites.site_is_paediatric_neurology_centre", s.PaediatricNeurologyCentre)
+		v.odsCode("sites.site_is_childrens_epilepsy_surgery_centre", s.ChildrensEpilepsySurgeryCentre)
+	}
 	v.checkParents(c)
 	return v.errs.orNil()
 }
@@ -202,5 +207,24 @@ func (v *validator) checkParents(c *Child) {
 	}
 	if c.Management == nil && len(c.AntiEpilepsyMedicines) > 0 {
 		v.fail("antiepilepsy_medicines", "rows need the management form, which is missing")
+	}
+	if c.Assessment == nil && c.Sites != nil {
+		v.fail("sites", "centres need the assessment form, which is missing")
+	}
+}
+
+// odsCode checks the shape of an organisation's ODS code (which
+// organisations exist is for the forms to check): 3 to 10 capital letters
+// and digits, as the reference data spells them.
+func (v *validator) odsCode(path string, got *string) {
+	if got == nil {
+		return
+	}
+	ok := len(*got) >= 3 && len(*got) <= 10
+	for _, r := range *got {
+		ok = ok && (r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	}
+	if !ok {
+		v.fail(path, "%q is not an ODS code (3 to 10 capital letters and digits)", *got)
 	}
 }

@@ -718,6 +718,21 @@ func TestListSearchFilterSortPage(t *testing.T) {
 				return fmt.Sprintf("%03s", r.CohortNumber())
 			case "organisation":
 				return orgName(r.OrganisationName)
+			case "days_remaining":
+				if n, ok := r.DaysRemaining(); ok {
+					return fmt.Sprintf("%08d", n+1000000)
+				}
+				return ""
+			case "submitted":
+				if r.LockedAt != nil {
+					return r.LockedAt.UTC().Format(time.RFC3339Nano)
+				}
+				return ""
+			case "progress":
+				if r.AuditProgress != nil {
+					return fmt.Sprintf("%03d", *r.AuditProgress)
+				}
+				return ""
 			case "status":
 				switch {
 				case r.Locked:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"clinaudit/app/access"
 	"clinaudit/app/cohort"
@@ -120,8 +121,59 @@ func searchFor(q string) (search, bool) {
 	return s, true
 }
 
-// Row is one child in the case list.
-type Row struct{ store.ChildListItem }
+// Row is one child in the case list, as on the day the list was read
+// (Today, in the UK).
+type Row struct {
+	store.ChildListItem
+	Today time.Time
+}
+
+// ProgressDisplay is how much of the audit is answered, "45%", as the KPI
+// scoring job last stored it; "" for a child not registered or not scored
+// since the column was added (a KPI recalculation fills it).
+func (r Row) ProgressDisplay() string {
+	if !r.Registered || r.AuditProgress == nil {
+		return ""
+	}
+	return strconv.FormatInt(*r.AuditProgress, 10) + "%"
+}
+
+// DaysRemaining is the days from today to the submission deadline of the
+// child's cohort (spec §10.1; 0 on the day, negative after it), and false
+// for a child not registered.
+func (r Row) DaysRemaining() (int, bool) {
+	if r.Cohort == nil {
+		return 0, false
+	}
+	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+	return int(day(cohort.Cohort(*r.Cohort).SubmissionDeadline()).Sub(day(r.Today)).Hours() / 24), true
+}
+
+// DaysRemainingDisplay is DaysRemaining as the list shows it: "12 days",
+// "1 day", "Today", "Deadline passed", or "" for a child not registered.
+func (r Row) DaysRemainingDisplay() string {
+	n, ok := r.DaysRemaining()
+	switch {
+	case !ok:
+		return ""
+	case n < 0:
+		return "Deadline passed"
+	case n == 0:
+		return "Today"
+	case n == 1:
+		return "1 day"
+	}
+	return strconv.Itoa(n) + " days"
+}
+
+// SubmittedDisplay is the day the record was submitted (locked), "3 May
+// 2026" in the UK; "" while it is not.
+func (r Row) SubmittedDisplay() string {
+	if r.LockedAt == nil {
+		return ""
+	}
+	return r.LockedAt.In(london).Format("2 January 2006")
+}
 
 // NHSNumberDisplay is "999 123 4560", or the Jersey reference number.
 func (r Row) NHSNumberDisplay() string { return numberDisplay(r.NHSNumber, r.UniqueReferenceNumber) }
@@ -255,8 +307,9 @@ func (s *Service) List(ctx context.Context, a access.Actor, f Filter) (Page, err
 		return Page{}, err
 	}
 	p.Rows = make([]Row, len(rows))
+	today := s.today()
 	for i, r := range rows {
-		p.Rows[i] = Row{r}
+		p.Rows[i] = Row{ChildListItem: r, Today: today}
 	}
 	return p, nil
 }

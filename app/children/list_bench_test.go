@@ -104,6 +104,10 @@ func BenchmarkCaseList(b *testing.B) {
 				{"surname-prefix-by-dob", national, func(i int) children.Filter {
 					return children.Filter{Query: surnames[i%len(surnames)], Sort: "date_of_birth", Desc: true}
 				}},
+				// The columns of spec §10.1 added later (schema 00020).
+				{"progress-desc", national, fixed(children.Filter{Sort: "progress", Desc: true})},
+				{"trust-RM3-submitted-desc", rm3, fixed(children.Filter{Sort: "submitted", Desc: true})},
+				{"trust-RM3-days-remaining", rm3, fixed(children.Filter{Sort: "days_remaining"})},
 			}
 
 			b.Run("baseline-select-by-id", func(b *testing.B) {

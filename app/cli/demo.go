@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,8 +21,6 @@ import (
 	"clinaudit/app/children"
 	"clinaudit/app/cohort"
 	"clinaudit/app/config"
-	"clinaudit/app/forms"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 	"clinaudit/app/synth"
 )
@@ -136,15 +133,6 @@ var demoAuditOrganisations = []struct {
 	weight int
 }{{"RGT01", 4}, {"7A4H1", 2}, {"RM332", 2}, {"RM335", 2}}
 
-// demoCentreAccounts choose the centres of the Milestones form, which an
-// imported document cannot carry, for the children of their organisation;
-// the national editor for the others.
-var demoCentreAccounts = map[string]string{
-	"RGT01": "clinician@rgt01.demo.clinaudit.invalid",
-	"7A4H1": "clinician@7a4h1.demo.clinaudit.invalid",
-	"":      "national.edit@demo.clinaudit.invalid",
-}
-
 // demoCohort is one cohort of the children with audits: its first
 // assessment dates and its share of the children.
 type demoCohort struct {
@@ -182,9 +170,9 @@ func earliest(a, b audit.Date) audit.Date {
 
 // seedDemoAudits imports n made-up children with filled audits (app/synth)
 // at the demo organisations as `clinaudit import` does
-// (answers.Service.Import: every answer through the forms' checks, with
-// the audit trail and a kpi_score job), has a demo clinician choose their
-// centres, scores them as the kpi_score job does, and aggregates their
+// (answers.Service.Import: every answer through the forms' checks, the
+// Milestones centres included, with the audit trail and a kpi_score job),
+// scores them as the kpi_score job does, and aggregates their
 // cohorts: the dashboards show figures from the first page. The same
 // children every time (fixed seeds), their dates relative to today.
 func seedDemoAudits(ctx context.Context, s store.Store, env Env, n int, now func() time.Time) error {
@@ -202,18 +190,6 @@ func seedDemoAudits(ctx context.Context, s store.Store, env Env, n int, now func
 		for range w.weight {
 			weighted = append(weighted, w.ods)
 		}
-	}
-	centresBy := map[string]children.Me{}
-	for ods, email := range demoCentreAccounts {
-		u, err := s.GetUserByEmail(ctx, email)
-		if err != nil {
-			return fmt.Errorf("demo account %s: %w", email, err)
-		}
-		a, err := staff.ActorFor(ctx, s, u)
-		if err != nil {
-			return err
-		}
-		centresBy[ods] = children.Me{ID: u.ID, Actor: a}
 	}
 	cohorts := demoAuditCohorts(today)
 	pick := rand.New(rand.NewPCG(2016, 12))
@@ -234,13 +210,6 @@ func seedDemoAudits(ctx context.Context, s store.Store, env Env, n int, now func
 			if nhsTaken(err) && taken < want {
 				taken++ // another demo child has the NHS number: the next document takes its place
 				continue
-			}
-			if err == nil {
-				me, ok := centresBy[ods]
-				if !ok {
-					me = centresBy[""]
-				}
-				err = saveCentres(ctx, svc, me, id, d.Centres)
 			}
 			if err == nil {
 				err = svc.ScoreChild(ctx, id)
@@ -291,19 +260,6 @@ func docStream(g *synth.Generator) (docs <-chan synth.Doc, stop func()) {
 func nhsTaken(err error) bool {
 	var fe audit.Errors
 	return errors.As(err, &fe) && slices.ContainsFunc(fe, func(e *audit.FieldError) bool { return e.Path == "case.nhs_number" })
-}
-
-// saveCentres answers the Milestones form's centre questions as me, in
-// field order.
-func saveCentres(ctx context.Context, svc *answers.Service, me children.Me, id int64, centres map[string]string) error {
-	for _, f := range slices.Sorted(maps.Keys(centres)) {
-		v, _ := json.Marshal(centres[f])
-		if _, err := svc.Save(ctx, me, answers.Save{ChildID: id, Form: forms.Assessment, Key: forms.Key{Section: "sites", Field: f},
-			Value: v, RequestID: "demo"}); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // seedDemoData creates what the demo shows, idempotently, and prints the

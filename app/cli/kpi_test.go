@@ -68,6 +68,9 @@ func TestKPIScoreBadInput(t *testing.T) {
 		{"unknown field", `{"case": {"favourite_colour": "blue"}}`, "favourite_colour"},
 		{"impossible date", `{"case": {"date_of_birth": "2023-02-30"}}`, "case.date_of_birth"},
 		{"wrong type", `{"registration": {"eligibility_criteria_met": "yes"}}`, "registration.eligibility_criteria_met"},
+		{"a centre that is no ODS code", `{"assessment": {}, "sites": {"site_is_general_paediatric_centre": "rgt01"}}`, "sites.site_is_general_paediatric_centre"},
+		{"an unknown centre role", `{"assessment": {}, "sites": {"site_is_lead": "RGT01"}}`, "sites.site_is_lead"},
+		{"centres without the assessment form", `{"sites": {"site_is_general_paediatric_centre": "RGT01"}}`, "sites: centres need the assessment form"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -47,6 +47,10 @@ func (f *Form) check(rec *Record, q *Question, row *Row, k Key, v Literal, env E
 		if !q.hasChoice(v) {
 			return fail(k, "Choose one of the options for: %s", lowerFirst(q.Label))
 		}
+		if q.OncePerChild && row != nil && !slices.ContainsFunc(q.Offered(rec, row), func(c Choice) bool { return jsonEqual(quote(c.Code), v) }) {
+			// The list does not offer it; a request may still send it.
+			return fail(k, "This medicine is listed already for this child. Choose another, or remove this row.")
+		}
 	case Checkboxes:
 		var codes []string
 		if json.Unmarshal(v, &codes) != nil {

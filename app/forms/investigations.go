@@ -16,7 +16,7 @@ var Investigations = &Form{
 		),
 		yesNo("twelve_lead_ecg_status", "Has a 12-lead ECG been done?", "An electrocardiogram"),
 		yesNo("ct_head_scan_status", "Has a CT head scan been done?", ""),
-		yesNo("mri_indicated", "Has an MRI brain scan been requested?", "",
+		yesNo("mri_indicated", "Has a brain MRI been achieved?", "",
 			when(date("mri_brain_requested_date", "Date the MRI was requested",
 				DateRule{Earliest: SinceBirth, NotAfter: "mri_brain_reported_date"}), "true"),
 			when(confirm("mri_brain_declined", "The child or family declined the MRI", "Tick if the MRI will not be done because it was declined",

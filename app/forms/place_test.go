@@ -117,3 +117,20 @@ func TestMedicinesAreOfferedOnce(t *testing.T) {
 		t.Error("a form question is marked once per child")
 	}
 }
+
+// The server refuses what the list does not offer: the same medicine in a
+// second row of the child (a forged or stale request), with a message next
+// to the field; the first row may save it again, and the second another.
+func TestMedicineTwiceIsRefused(t *testing.T) {
+	rec := newRecord(girl)
+	apply(t, Management, rec, step{key("management", 0, "has_an_aed_been_given"), lit(true)})
+	first, second := addMedicine(rec, false), addMedicine(rec, false)
+	apply(t, Management, rec, step{key("antiepilepsy_medicines", first, "medicine_name"), quote("Lamotrigine")})
+	fe := applyErr(t, Management, rec, key("antiepilepsy_medicines", second, "medicine_name"), quote("Lamotrigine"))
+	if !strings.Contains(fe.Message, "listed already") {
+		t.Errorf("message %q", fe.Message)
+	}
+	apply(t, Management, rec,
+		step{key("antiepilepsy_medicines", first, "medicine_name"), quote("Lamotrigine")},
+		step{key("antiepilepsy_medicines", second, "medicine_name"), quote("Levetiracetam")})
+}

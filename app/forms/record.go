@@ -121,8 +121,9 @@ func (r *Record) Clone() *Record {
 	return &c
 }
 
-// documentSections are the sections of the audit document a Record holds;
-// "sites" (the centres) is stored alongside but is not part of it.
+// documentSections are the forms of the audit document a Record holds,
+// present from registration; "sites" (the Milestones centres) is in the
+// document only when a centre is chosen.
 var documentSections = []string{"first_paediatric_assessment", "epilepsy_context", "multiaxial_diagnosis",
 	"investigations", "assessment", "management"}
 
@@ -137,6 +138,9 @@ func (r *Record) Document() map[string]any {
 	doc := map[string]any{}
 	for _, s := range documentSections {
 		doc[s] = objectOf(r.Sections[s])
+	}
+	if len(r.Sections["sites"]) > 0 {
+		doc["sites"] = objectOf(r.Sections["sites"])
 	}
 	for _, s := range RowSections {
 		var rows []any
@@ -167,6 +171,9 @@ func (r *Record) Child(c *audit.Case, reg *audit.Registration) (*audit.Child, er
 		Rows: map[string][]map[string]json.RawMessage{}}
 	for _, s := range documentSections {
 		p.Forms[s] = objectOf(r.Sections[s])
+	}
+	if len(r.Sections["sites"]) > 0 {
+		p.Forms["sites"] = objectOf(r.Sections["sites"])
 	}
 	for _, row := range r.Rows {
 		p.Rows[row.Section] = append(p.Rows[row.Section], objectOf(row.Answers))

@@ -193,8 +193,9 @@ type Summary struct {
 }
 
 // Sites is what the child's site records say (spec §2.2): whether an active
-// lead site exists, and which centre roles an active site holds. These
-// answers live outside the audit document.
+// lead site exists, and which centre roles an active site holds. The
+// document's "sites" object carries the centres; the lead site is the
+// child's lead organisation, outside the document.
 type Sites struct {
 	// Lead: an active primary site of epilepsy care (the lead site) exists.
 	Lead bool
@@ -206,15 +207,27 @@ type Sites struct {
 	EpilepsySurgeryCentre     bool
 }
 
-// AssumedSites is what ForForm and Overall assume about the child's sites:
-// a lead site, which clinaudit stores for every child (a child's lead
-// organisation is required), and no centre, which clinaudit does not store
-// yet. Callers that know the centres pass them in Options.Sites.
+// AssumedSites is what ForForm and Overall assume about a child whose
+// document has no centres: a lead site, which clinaudit stores for every
+// child (a child's lead organisation is required), and no centre.
 var AssumedSites = Sites{Lead: true}
+
+// SitesOf is what c's document says of its sites: a lead site, and the
+// centres of its "sites" object.
+func SitesOf(c *audit.Child) Sites {
+	s := AssumedSites
+	if c != nil && c.Sites != nil {
+		s.GeneralPaediatricCentre = c.Sites.GeneralPaediatricCentre != nil
+		s.PaediatricNeurologyCentre = c.Sites.PaediatricNeurologyCentre != nil
+		s.EpilepsySurgeryCentre = c.Sites.ChildrensEpilepsySurgeryCentre != nil
+	}
+	return s
+}
 
 // Options carries what progress needs besides the audit document.
 type Options struct {
-	// Sites is what the child's site records say; nil means AssumedSites.
+	// Sites is what the child's site records say; nil means SitesOf the
+	// child's document.
 	Sites *Sites
 	// Today is the date on which a girl's age is taken for the valproate
 	// questions (spec §5.1 Management: "≥ 12 whole years old today"). The
@@ -232,12 +245,12 @@ func Overall(c *audit.Child) Summary { return Options{}.Overall(c) }
 // record, counts as nothing answered. An invalid f has nothing expected and
 // is NotStarted.
 func (o Options) ForForm(c *audit.Child, f Form) FormProgress {
-	return o.resolve().forForm(c, f)
+	return o.resolve(c).forForm(c, f)
 }
 
 // Overall is the progress of the whole audit of child c.
 func (o Options) Overall(c *audit.Child) Summary {
-	o = o.resolve()
+	o = o.resolve(c)
 	s := Summary{Forms: make([]FormProgress, 0, NumForms), TotalForms: NumForms}
 	for _, f := range Forms() {
 		p := o.forForm(c, f)
@@ -254,9 +267,9 @@ func (o Options) Overall(c *audit.Child) Summary {
 }
 
 // resolve fills in the defaults, reading the clock at most once.
-func (o Options) resolve() Options {
+func (o Options) resolve(c *audit.Child) Options {
 	if o.Sites == nil {
-		s := AssumedSites
+		s := SitesOf(c)
 		o.Sites = &s
 	}
 	if o.Today.IsZero() {

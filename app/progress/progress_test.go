@@ -150,12 +150,11 @@ func documentedChild(t *testing.T) *audit.Child {
 }
 
 // TestDocumentedExample: the fully answered child of docs/data-format.md
-// (with its general paediatric centre, which the document cannot hold) is
-// complete, form by form; docs/progress.md quotes these counts.
+// (with its general paediatric centre in "sites") is complete, form by
+// form; docs/progress.md quotes these counts.
 func TestDocumentedExample(t *testing.T) {
 	c := documentedChild(t)
-	sites := &Sites{Lead: true, GeneralPaediatricCentre: true}
-	s := Options{Sites: sites, Today: fixedToday}.Overall(c)
+	s := Options{Today: fixedToday}.Overall(c)
 	want := []int{2, 6, 8, 27, 12, 6, 18}
 	for i, p := range s.Forms {
 		if p.Expected != want[i] || p.Status != Completed {
@@ -167,9 +166,9 @@ func TestDocumentedExample(t *testing.T) {
 		t.Errorf("summary: %d of %d forms, %d of %d answered, %d%%, complete %v", s.CompletedForms, s.TotalForms, s.Answered, s.Expected, s.Percent, s.Complete)
 	}
 
-	// By default no centre is known, so the paediatrician referral's
-	// centre is missing and the audit is not complete.
-	d := Options{Today: fixedToday}.Overall(c)
+	// Without the centre the paediatrician referral's centre is missing
+	// and the audit is not complete; Options.Sites overrides the document.
+	d := Options{Sites: &AssumedSites, Today: fixedToday}.Overall(c)
 	ms := d.Forms[Assessment]
 	if ms.Status != InProgress || len(ms.Missing) != 1 || ms.Missing[0] != (Gap{PathGeneralPaediatricCentre, "assessment.consultant_paediatrician_referral_made"}) {
 		t.Errorf("milestones without sites: %+v", ms)
@@ -327,7 +326,7 @@ func TestOverallCountsForms(t *testing.T) {
 
 func TestDefaultOptions(t *testing.T) {
 	before := audit.DateOf(time.Now())
-	o := Options{}.resolve()
+	o := Options{}.resolve(nil)
 	after := audit.DateOf(time.Now())
 	if o.Today.Before(before) || o.Today.After(after) {
 		t.Errorf("default today %v, want the current date", o.Today)
@@ -388,5 +387,30 @@ func TestConcurrentAndPure(t *testing.T) {
 	}
 	if AssumedSites != (Sites{Lead: true}) {
 		t.Errorf("AssumedSites changed: %+v", AssumedSites)
+	}
+}
+
+// The document's "sites" object is what progress counts for the centres
+// when the caller passes none: a referral with its centre chosen is
+// complete from the document alone (an imported child, `kpi score`).
+func TestSitesFromTheDocument(t *testing.T) {
+	yes, ods := true, "RGT01"
+	d := audit.Date{Year: 2024, Month: 1, Day: 10}
+	c := &audit.Child{Assessment: &audit.Assessment{}}
+	a := c.Assessment
+	no := false
+	a.ChildrensEpilepsySurgicalServiceReferralCriteriaMet, a.ChildrensEpilepsySurgicalServiceReferralMade = &no, &no
+	a.PaediatricNeurologistReferralMade, a.EpilepsySpecialistNurseReferralMade = &no, &no
+	a.ConsultantPaediatricianReferralMade, a.ConsultantPaediatricianReferralDate = &yes, &d
+	a.ConsultantPaediatricianInputAchieved, a.ConsultantPaediatricianInputDate = &yes, &d
+	if p := ForForm(c, Assessment); p.Status == Completed {
+		t.Errorf("without the centre: %+v", p)
+	}
+	c.Sites = &audit.Sites{GeneralPaediatricCentre: &ods}
+	if p := ForForm(c, Assessment); p.Status != Completed || p.Answered != p.Expected {
+		t.Errorf("with the centre in the document: %+v", p)
+	}
+	if got := SitesOf(c); !got.Lead || !got.GeneralPaediatricCentre || got.PaediatricNeurologyCentre {
+		t.Errorf("SitesOf: %+v", got)
 	}
 }

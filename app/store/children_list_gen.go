@@ -26,6 +26,12 @@ type ChildListQueries interface {
 	ListChildrenByOrganisationDesc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
 	ListChildrenByStatusAsc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
 	ListChildrenByStatusDesc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	ListChildrenByProgressAsc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	ListChildrenByProgressDesc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	ListChildrenByDaysRemainingAsc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	ListChildrenByDaysRemainingDesc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	ListChildrenBySubmittedAsc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	ListChildrenBySubmittedDesc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
 	ListChildrenInScopeByAuditIDAsc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
 	ListChildrenInScopeByAuditIDDesc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
 	ListChildrenInScopeByNameAsc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
@@ -40,10 +46,16 @@ type ChildListQueries interface {
 	ListChildrenInScopeByOrganisationDesc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
 	ListChildrenInScopeByStatusAsc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
 	ListChildrenInScopeByStatusDesc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	ListChildrenInScopeByProgressAsc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	ListChildrenInScopeByProgressDesc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	ListChildrenInScopeByDaysRemainingAsc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	ListChildrenInScopeByDaysRemainingDesc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	ListChildrenInScopeBySubmittedAsc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	ListChildrenInScopeBySubmittedDesc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
 }
 
 // ChildSortColumns are the columns the case list sorts by.
-var ChildSortColumns = []string{"audit_id", "name", "nhs_number", "date_of_birth", "cohort", "organisation", "status"}
+var ChildSortColumns = []string{"audit_id", "name", "nhs_number", "date_of_birth", "cohort", "organisation", "status", "progress", "days_remaining", "submitted"}
 
 // ListChildrenSorted returns a page of the case list in every organisation, sorted by column
 // (one of ChildSortColumns) ascending or descending.
@@ -77,6 +89,18 @@ func ListChildrenSorted(ctx context.Context, q ChildListQueries, column string, 
 		return q.ListChildrenByStatusAsc(ctx, arg)
 	case column == "status" && desc:
 		return q.ListChildrenByStatusDesc(ctx, arg)
+	case column == "progress" && !desc:
+		return q.ListChildrenByProgressAsc(ctx, arg)
+	case column == "progress" && desc:
+		return q.ListChildrenByProgressDesc(ctx, arg)
+	case column == "days_remaining" && !desc:
+		return q.ListChildrenByDaysRemainingAsc(ctx, arg)
+	case column == "days_remaining" && desc:
+		return q.ListChildrenByDaysRemainingDesc(ctx, arg)
+	case column == "submitted" && !desc:
+		return q.ListChildrenBySubmittedAsc(ctx, arg)
+	case column == "submitted" && desc:
+		return q.ListChildrenBySubmittedDesc(ctx, arg)
 	}
 	return nil, fmt.Errorf("store: the case list has no column %q", column)
 }
@@ -113,6 +137,18 @@ func ListChildrenInScopeSorted(ctx context.Context, q ChildListQueries, column s
 		return q.ListChildrenInScopeByStatusAsc(ctx, arg)
 	case column == "status" && desc:
 		return q.ListChildrenInScopeByStatusDesc(ctx, arg)
+	case column == "progress" && !desc:
+		return q.ListChildrenInScopeByProgressAsc(ctx, arg)
+	case column == "progress" && desc:
+		return q.ListChildrenInScopeByProgressDesc(ctx, arg)
+	case column == "days_remaining" && !desc:
+		return q.ListChildrenInScopeByDaysRemainingAsc(ctx, arg)
+	case column == "days_remaining" && desc:
+		return q.ListChildrenInScopeByDaysRemainingDesc(ctx, arg)
+	case column == "submitted" && !desc:
+		return q.ListChildrenInScopeBySubmittedAsc(ctx, arg)
+	case column == "submitted" && desc:
+		return q.ListChildrenInScopeBySubmittedDesc(ctx, arg)
 	}
 	return nil, fmt.Errorf("store: the case list has no column %q", column)
 }

@@ -158,6 +158,8 @@ type ChildListItem struct {
 	OptedOut              bool
 	OrganisationOds       string
 	OrganisationName      string
+	AuditProgress         *int64
+	LockedAt              *time.Time
 }
 
 // CountChildrenMatchingParams are a search of the case list: the children

@@ -46,6 +46,7 @@ type Queries interface {
 	RecordExportQueries
 	ChildLifecycleQueries
 	ChildChangeQueries
+	ChildProgressQueries
 
 	GetMeta(ctx context.Context, key string) (string, error)
 	SetMeta(ctx context.Context, arg SetMetaParams) error

@@ -66,26 +66,12 @@ var DefaultCentres = []string{"RGT01", "RP401", "RBS25", "RQ301", "RA723", "7A4H
 
 // Doc is one made-up child.
 type Doc struct {
-	// Child is the audit document (docs/data-format.md).
+	// Child is the audit document (docs/data-format.md), with the centres
+	// chosen on the Milestones form in its "sites".
 	Child *audit.Child
-	// Centres are the centres chosen on the Milestones form, by their
-	// "sites" field (site_is_general_paediatric_centre ...) and ODS code:
-	// answers the audit document does not carry.
-	Centres map[string]string
 	// Complete reports whether progress.Overall finds every form
-	// Completed, with Sites.
+	// Completed.
 	Complete bool
-}
-
-// Sites is what progress needs to know of the child's sites: a lead site
-// (every child has one) and the centres chosen.
-func (d Doc) Sites() progress.Sites {
-	has := func(path string) bool { _, ok := d.Centres[strings.TrimPrefix(path, "sites.")]; return ok }
-	return progress.Sites{Lead: true,
-		GeneralPaediatricCentre:   has(progress.PathGeneralPaediatricCentre),
-		PaediatricNeurologyCentre: has(progress.PathPaediatricNeurologyCentre),
-		EpilepsySurgeryCentre:     has(progress.PathEpilepsySurgeryCentre),
-	}
 }
 
 // Generator makes children, one at a time; it is not safe for concurrent
@@ -183,15 +169,8 @@ func (g *Generator) Next() Doc {
 		if err != nil {
 			panic(fmt.Sprintf("synth: a generated record does not decode: %v", err))
 		}
-		d := Doc{Child: child, Centres: map[string]string{}}
-		for field, v := range rec.Sections["sites"] {
-			var ods string
-			if json.Unmarshal(v, &ods) == nil {
-				d.Centres[field] = ods
-			}
-		}
-		sites := d.Sites()
-		d.Complete = progress.Options{Sites: &sites, Today: g.o.Today}.Overall(child).Complete
+		d := Doc{Child: child}
+		d.Complete = progress.Options{Today: g.o.Today}.Overall(child).Complete
 		if d.Complete || !complete || try == completeTries {
 			return d
 		}

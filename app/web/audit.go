@@ -11,6 +11,7 @@ import (
 	"clinaudit/app/children"
 	"clinaudit/app/forms"
 	"clinaudit/app/staff"
+	"clinaudit/app/store"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -121,14 +122,16 @@ type centreCache struct {
 	read    time.Time
 }
 
-// centreOptions lists the organisations a Milestones centre may be.
+// centreOptions lists the organisations a Milestones centre may be: every
+// organisation of the reference data (spec §2.11), as the server accepts
+// (forms.Env.OrganisationExists), Jersey's included.
 func (s *server) centreOptions(c *fiber.Ctx) ([]optionView, error) {
 	s.centres.mu.Lock()
 	defer s.centres.mu.Unlock()
 	if s.centres.options != nil && time.Since(s.centres.read) < 5*time.Minute {
 		return s.centres.options, nil
 	}
-	orgs, err := s.Store.ListTransferOrganisations(c.UserContext())
+	orgs, err := s.Store.ListOrganisations(c.UserContext(), store.ListOrganisationsParams{Pattern: "%", PageLimit: 100000})
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"clinaudit/app/access"
@@ -132,6 +133,10 @@ func historyRowOf(ch store.ListAnswerChangesRow) historyRow {
 	}
 	if q != nil {
 		r.Question = q.Label
+		if q.Kind == forms.Laterality {
+			// One answer is stored as three yes/no fields: name the side.
+			r.Question += " (" + choiceLabel(q, strings.TrimPrefix(ch.Field, "focal_onset_")) + ")"
+		}
 	}
 	if ch.RowID != 0 {
 		r.Row = "Row " + strconv.FormatInt(ch.RowID, 10)

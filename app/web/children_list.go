@@ -34,7 +34,8 @@ type childListPage struct {
 }
 
 var childColumnLabels = map[string]string{"audit_id": "Audit ID", "name": "Name", "nhs_number": "NHS number",
-	"date_of_birth": "Date of birth", "cohort": "Cohort", "organisation": "Lead organisation", "status": "Status"}
+	"date_of_birth": "Date of birth", "cohort": "Cohort", "organisation": "Lead organisation", "status": "Status",
+	"progress": "Audit progress", "days_remaining": "Days remaining", "submitted": "Date submitted"}
 
 func childFilter(c *fiber.Ctx) children.Filter {
 	page, _ := strconv.Atoi(c.Query("page"))

@@ -73,13 +73,9 @@ func New(d Deps) *fiber.App {
 
 func (s *server) newFiber() *fiber.App {
 	engine := html.NewFileSystem(http.FS(templates.FS), ".html")
-	engine.AddFuncMap(template.FuncMap{"asset": static.Path, "dict": dict, "sub": func(a, b int) int { return a - b },
-		"roleLabel":  func(r string) string { return access.Role(r).Label() },
-		"eventLabel": auth.EventLabel,
-		"list":       func(items ...string) []string { return items },
-		"title":      capitalise})
+	engine.AddFuncMap(templateFuncs())
 	return fiber.New(fiber.Config{
-		Views:                 engine,
+		Views:                 views{engine},
 		ViewsLayout:           "layouts/base",
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
@@ -91,6 +87,16 @@ func (s *server) newFiber() *fiber.App {
 		// fasthttp reuses their buffers otherwise.
 		Immutable: true,
 	})
+}
+
+// templateFuncs are the functions templates may call (also read by the
+// templates' type check in tests).
+func templateFuncs() template.FuncMap {
+	return template.FuncMap{"asset": static.Path, "dict": dict, "sub": func(a, b int) int { return a - b },
+		"roleLabel":  func(r string) string { return access.Role(r).Label() },
+		"eventLabel": auth.EventLabel,
+		"list":       func(items ...string) []string { return items },
+		"title":      capitalise}
 }
 
 // dict builds a map for passing several values to a partial template.

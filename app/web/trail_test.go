@@ -2,9 +2,7 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -17,7 +15,6 @@ import (
 	"clinaudit/app/children"
 	"clinaudit/app/cohort"
 	"clinaudit/app/forms"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 	"clinaudit/app/synth"
@@ -46,26 +43,11 @@ func completeChild(t *testing.T, s store.Store, ods, email string, seed uint64) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := s.GetUserByEmail(ctx, email)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := staff.ActorFor(ctx, s, u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range slices.Sorted(maps.Keys(d.Centres)) {
-		v, _ := json.Marshal(d.Centres[f])
-		if _, err := svc.Save(ctx, children.Me{ID: u.ID, Actor: a}, answers.Save{ChildID: id, Form: forms.Assessment,
-			Key: forms.Key{Section: "sites", Field: f}, Value: v, Seen: 1 << 40, RequestID: "test"}); err != nil {
-			t.Fatal(err)
-		}
-	}
 	return id
 }
 
-// registeredChild inserts a registered child with no answers at ods.
-func registeredChild(t *testing.T, s store.Store, ods, nhs string) int64 {
+// registeredChildAt inserts a registered child with no answers at ods.
+func registeredChildAt(t *testing.T, s store.Store, ods, nhs string) int64 {
 	t.Helper()
 	ctx := context.Background()
 	o, err := s.GetOrganisationByODS(ctx, ods)
@@ -95,7 +77,7 @@ func TestLockNeedsCompleteAudit(t *testing.T) {
 		makeStaff(t, s, a, "lead@nca.example", access.LeadClinician, "RM332")
 		lead := signIn(t, newBrowser(t, app), "lead@nca.example")
 
-		empty := registeredChild(t, s, "RM332", "9434765919")
+		empty := registeredChildAt(t, s, "RM332", "9434765919")
 		path := childURL(empty)
 		p := lead.get(path + "/lock")
 		if p.status != 200 {
@@ -279,7 +261,7 @@ func TestHistoryShowsEveryChangeToTheChild(t *testing.T) {
 		}
 
 		// Deleted and restored by the national team.
-		other := registeredChild(t, s, "RM332", "9449305552")
+		other := registeredChildAt(t, s, "RM332", "9449305552")
 		if p := lead.post(childURL(other)+"/delete", url.Values{"version": {"1"}}); p.status != 303 {
 			t.Fatalf("delete: %d", p.status)
 		}
@@ -315,7 +297,7 @@ func TestRecordViewLog(t *testing.T) {
 		lead := signIn(t, newBrowser(t, app), "lead@nca.example")
 		full := signIn(t, newBrowser(t, app), "full@national.example")
 		edit := signIn(t, newBrowser(t, app), "edit@national.example")
-		id := registeredChild(t, s, "RM332", "9434765919")
+		id := registeredChildAt(t, s, "RM332", "9434765919")
 		c, _ := s.GetChild(context.Background(), id)
 		path := childURL(id)
 

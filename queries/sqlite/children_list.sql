@@ -16,7 +16,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -39,7 +39,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -62,7 +62,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -85,7 +85,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -108,7 +108,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -131,7 +131,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -154,7 +154,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -177,7 +177,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -200,7 +200,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -223,7 +223,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -246,7 +246,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -269,7 +269,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -292,7 +292,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -315,7 +315,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -332,13 +332,151 @@ WHERE c.deleted_at IS NULL
 ORDER BY c.status_key DESC, c.id DESC
 LIMIT @page_limit OFFSET @page_offset;
 
+-- name: ListChildrenByProgressAsc :many
+SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
+    coalesce(c.unique_reference_number, '') AS unique_reference_number,
+    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
+    c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
+    CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
+FROM children c
+JOIN organisations o ON o.id = c.lead_organisation_id
+WHERE c.deleted_at IS NULL
+  AND (NOT CAST(@searching AS BOOLEAN)
+       OR (c.name_key >= CAST(@name_from AS TEXT) AND c.name_key < CAST(@name_to AS TEXT))
+       OR (c.first_name_key >= CAST(@name_from AS TEXT) AND c.first_name_key < CAST(@name_to AS TEXT))
+       OR (c.number_key >= CAST(@number_from AS TEXT) AND c.number_key < CAST(@number_to AS TEXT))
+       OR c.audit_id BETWEEN CAST(@audit_id_from AS TEXT) AND CAST(@audit_id_to AS TEXT))
+  AND (CAST(@organisation_id AS BIGINT) = 0 OR c.lead_organisation_id = CAST(@organisation_id AS BIGINT))
+  AND (CAST(@cohort AS BIGINT) = 0 OR c.cohort = CAST(@cohort AS BIGINT))
+  AND (CAST(@registered AS TEXT) = '' OR (CAST(@registered AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
+  AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
+  AND (CAST(@opted_out AS TEXT) = 'all' OR (CAST(@opted_out AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
+ORDER BY c.audit_progress ASC, c.id ASC
+LIMIT @page_limit OFFSET @page_offset;
+
+-- name: ListChildrenByProgressDesc :many
+SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
+    coalesce(c.unique_reference_number, '') AS unique_reference_number,
+    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
+    c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
+    CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
+FROM children c
+JOIN organisations o ON o.id = c.lead_organisation_id
+WHERE c.deleted_at IS NULL
+  AND (NOT CAST(@searching AS BOOLEAN)
+       OR (c.name_key >= CAST(@name_from AS TEXT) AND c.name_key < CAST(@name_to AS TEXT))
+       OR (c.first_name_key >= CAST(@name_from AS TEXT) AND c.first_name_key < CAST(@name_to AS TEXT))
+       OR (c.number_key >= CAST(@number_from AS TEXT) AND c.number_key < CAST(@number_to AS TEXT))
+       OR c.audit_id BETWEEN CAST(@audit_id_from AS TEXT) AND CAST(@audit_id_to AS TEXT))
+  AND (CAST(@organisation_id AS BIGINT) = 0 OR c.lead_organisation_id = CAST(@organisation_id AS BIGINT))
+  AND (CAST(@cohort AS BIGINT) = 0 OR c.cohort = CAST(@cohort AS BIGINT))
+  AND (CAST(@registered AS TEXT) = '' OR (CAST(@registered AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
+  AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
+  AND (CAST(@opted_out AS TEXT) = 'all' OR (CAST(@opted_out AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
+ORDER BY c.audit_progress DESC, c.id DESC
+LIMIT @page_limit OFFSET @page_offset;
+
+-- name: ListChildrenByDaysRemainingAsc :many
+SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
+    coalesce(c.unique_reference_number, '') AS unique_reference_number,
+    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
+    c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
+    CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
+FROM children c
+JOIN organisations o ON o.id = c.lead_organisation_id
+WHERE c.deleted_at IS NULL
+  AND (NOT CAST(@searching AS BOOLEAN)
+       OR (c.name_key >= CAST(@name_from AS TEXT) AND c.name_key < CAST(@name_to AS TEXT))
+       OR (c.first_name_key >= CAST(@name_from AS TEXT) AND c.first_name_key < CAST(@name_to AS TEXT))
+       OR (c.number_key >= CAST(@number_from AS TEXT) AND c.number_key < CAST(@number_to AS TEXT))
+       OR c.audit_id BETWEEN CAST(@audit_id_from AS TEXT) AND CAST(@audit_id_to AS TEXT))
+  AND (CAST(@organisation_id AS BIGINT) = 0 OR c.lead_organisation_id = CAST(@organisation_id AS BIGINT))
+  AND (CAST(@cohort AS BIGINT) = 0 OR c.cohort = CAST(@cohort AS BIGINT))
+  AND (CAST(@registered AS TEXT) = '' OR (CAST(@registered AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
+  AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
+  AND (CAST(@opted_out AS TEXT) = 'all' OR (CAST(@opted_out AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
+ORDER BY c.cohort ASC, c.id ASC
+LIMIT @page_limit OFFSET @page_offset;
+
+-- name: ListChildrenByDaysRemainingDesc :many
+SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
+    coalesce(c.unique_reference_number, '') AS unique_reference_number,
+    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
+    c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
+    CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
+FROM children c
+JOIN organisations o ON o.id = c.lead_organisation_id
+WHERE c.deleted_at IS NULL
+  AND (NOT CAST(@searching AS BOOLEAN)
+       OR (c.name_key >= CAST(@name_from AS TEXT) AND c.name_key < CAST(@name_to AS TEXT))
+       OR (c.first_name_key >= CAST(@name_from AS TEXT) AND c.first_name_key < CAST(@name_to AS TEXT))
+       OR (c.number_key >= CAST(@number_from AS TEXT) AND c.number_key < CAST(@number_to AS TEXT))
+       OR c.audit_id BETWEEN CAST(@audit_id_from AS TEXT) AND CAST(@audit_id_to AS TEXT))
+  AND (CAST(@organisation_id AS BIGINT) = 0 OR c.lead_organisation_id = CAST(@organisation_id AS BIGINT))
+  AND (CAST(@cohort AS BIGINT) = 0 OR c.cohort = CAST(@cohort AS BIGINT))
+  AND (CAST(@registered AS TEXT) = '' OR (CAST(@registered AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
+  AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
+  AND (CAST(@opted_out AS TEXT) = 'all' OR (CAST(@opted_out AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
+ORDER BY c.cohort DESC, c.id DESC
+LIMIT @page_limit OFFSET @page_offset;
+
+-- name: ListChildrenBySubmittedAsc :many
+SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
+    coalesce(c.unique_reference_number, '') AS unique_reference_number,
+    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
+    c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
+    CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
+FROM children c
+JOIN organisations o ON o.id = c.lead_organisation_id
+WHERE c.deleted_at IS NULL
+  AND (NOT CAST(@searching AS BOOLEAN)
+       OR (c.name_key >= CAST(@name_from AS TEXT) AND c.name_key < CAST(@name_to AS TEXT))
+       OR (c.first_name_key >= CAST(@name_from AS TEXT) AND c.first_name_key < CAST(@name_to AS TEXT))
+       OR (c.number_key >= CAST(@number_from AS TEXT) AND c.number_key < CAST(@number_to AS TEXT))
+       OR c.audit_id BETWEEN CAST(@audit_id_from AS TEXT) AND CAST(@audit_id_to AS TEXT))
+  AND (CAST(@organisation_id AS BIGINT) = 0 OR c.lead_organisation_id = CAST(@organisation_id AS BIGINT))
+  AND (CAST(@cohort AS BIGINT) = 0 OR c.cohort = CAST(@cohort AS BIGINT))
+  AND (CAST(@registered AS TEXT) = '' OR (CAST(@registered AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
+  AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
+  AND (CAST(@opted_out AS TEXT) = 'all' OR (CAST(@opted_out AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
+ORDER BY c.locked_at ASC, c.id ASC
+LIMIT @page_limit OFFSET @page_offset;
+
+-- name: ListChildrenBySubmittedDesc :many
+SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
+    coalesce(c.unique_reference_number, '') AS unique_reference_number,
+    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
+    c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
+    CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
+FROM children c
+JOIN organisations o ON o.id = c.lead_organisation_id
+WHERE c.deleted_at IS NULL
+  AND (NOT CAST(@searching AS BOOLEAN)
+       OR (c.name_key >= CAST(@name_from AS TEXT) AND c.name_key < CAST(@name_to AS TEXT))
+       OR (c.first_name_key >= CAST(@name_from AS TEXT) AND c.first_name_key < CAST(@name_to AS TEXT))
+       OR (c.number_key >= CAST(@number_from AS TEXT) AND c.number_key < CAST(@number_to AS TEXT))
+       OR c.audit_id BETWEEN CAST(@audit_id_from AS TEXT) AND CAST(@audit_id_to AS TEXT))
+  AND (CAST(@organisation_id AS BIGINT) = 0 OR c.lead_organisation_id = CAST(@organisation_id AS BIGINT))
+  AND (CAST(@cohort AS BIGINT) = 0 OR c.cohort = CAST(@cohort AS BIGINT))
+  AND (CAST(@registered AS TEXT) = '' OR (CAST(@registered AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
+  AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
+  AND (CAST(@opted_out AS TEXT) = 'all' OR (CAST(@opted_out AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
+ORDER BY c.locked_at DESC, c.id DESC
+LIMIT @page_limit OFFSET @page_offset;
+
 -- name: ListChildrenInScopeByAuditIDAsc :many
 SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.unique_reference_number, '') AS unique_reference_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -362,7 +500,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -386,7 +524,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -410,7 +548,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -434,7 +572,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -458,7 +596,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -482,7 +620,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -506,7 +644,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -530,7 +668,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -554,7 +692,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -578,7 +716,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -602,7 +740,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -626,7 +764,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -650,7 +788,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM children c
 JOIN organisations o ON o.id = c.lead_organisation_id
 WHERE c.deleted_at IS NULL
@@ -666,6 +804,150 @@ WHERE c.deleted_at IS NULL
   AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
   AND (CAST(@opted_out AS TEXT) = 'all' OR (CAST(@opted_out AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
 ORDER BY c.status_key DESC, c.id DESC
+LIMIT @page_limit OFFSET @page_offset;
+
+-- name: ListChildrenInScopeByProgressAsc :many
+SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
+    coalesce(c.unique_reference_number, '') AS unique_reference_number,
+    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
+    c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
+    CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
+FROM children c
+JOIN organisations o ON o.id = c.lead_organisation_id
+WHERE c.deleted_at IS NULL
+  AND c.scope_code = CAST(@scope AS TEXT)
+  AND (NOT CAST(@searching AS BOOLEAN)
+       OR (c.name_key >= CAST(@name_from AS TEXT) AND c.name_key < CAST(@name_to AS TEXT))
+       OR (c.first_name_key >= CAST(@name_from AS TEXT) AND c.first_name_key < CAST(@name_to AS TEXT))
+       OR (c.number_key >= CAST(@number_from AS TEXT) AND c.number_key < CAST(@number_to AS TEXT))
+       OR c.audit_id BETWEEN CAST(@audit_id_from AS TEXT) AND CAST(@audit_id_to AS TEXT))
+  AND (CAST(@organisation_id AS BIGINT) = 0 OR c.lead_organisation_id = CAST(@organisation_id AS BIGINT))
+  AND (CAST(@cohort AS BIGINT) = 0 OR c.cohort = CAST(@cohort AS BIGINT))
+  AND (CAST(@registered AS TEXT) = '' OR (CAST(@registered AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
+  AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
+  AND (CAST(@opted_out AS TEXT) = 'all' OR (CAST(@opted_out AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
+ORDER BY c.audit_progress ASC, c.id ASC
+LIMIT @page_limit OFFSET @page_offset;
+
+-- name: ListChildrenInScopeByProgressDesc :many
+SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
+    coalesce(c.unique_reference_number, '') AS unique_reference_number,
+    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
+    c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
+    CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
+FROM children c
+JOIN organisations o ON o.id = c.lead_organisation_id
+WHERE c.deleted_at IS NULL
+  AND c.scope_code = CAST(@scope AS TEXT)
+  AND (NOT CAST(@searching AS BOOLEAN)
+       OR (c.name_key >= CAST(@name_from AS TEXT) AND c.name_key < CAST(@name_to AS TEXT))
+       OR (c.first_name_key >= CAST(@name_from AS TEXT) AND c.first_name_key < CAST(@name_to AS TEXT))
+       OR (c.number_key >= CAST(@number_from AS TEXT) AND c.number_key < CAST(@number_to AS TEXT))
+       OR c.audit_id BETWEEN CAST(@audit_id_from AS TEXT) AND CAST(@audit_id_to AS TEXT))
+  AND (CAST(@organisation_id AS BIGINT) = 0 OR c.lead_organisation_id = CAST(@organisation_id AS BIGINT))
+  AND (CAST(@cohort AS BIGINT) = 0 OR c.cohort = CAST(@cohort AS BIGINT))
+  AND (CAST(@registered AS TEXT) = '' OR (CAST(@registered AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
+  AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
+  AND (CAST(@opted_out AS TEXT) = 'all' OR (CAST(@opted_out AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
+ORDER BY c.audit_progress DESC, c.id DESC
+LIMIT @page_limit OFFSET @page_offset;
+
+-- name: ListChildrenInScopeByDaysRemainingAsc :many
+SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
+    coalesce(c.unique_reference_number, '') AS unique_reference_number,
+    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
+    c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
+    CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
+FROM children c
+JOIN organisations o ON o.id = c.lead_organisation_id
+WHERE c.deleted_at IS NULL
+  AND c.scope_code = CAST(@scope AS TEXT)
+  AND (NOT CAST(@searching AS BOOLEAN)
+       OR (c.name_key >= CAST(@name_from AS TEXT) AND c.name_key < CAST(@name_to AS TEXT))
+       OR (c.first_name_key >= CAST(@name_from AS TEXT) AND c.first_name_key < CAST(@name_to AS TEXT))
+       OR (c.number_key >= CAST(@number_from AS TEXT) AND c.number_key < CAST(@number_to AS TEXT))
+       OR c.audit_id BETWEEN CAST(@audit_id_from AS TEXT) AND CAST(@audit_id_to AS TEXT))
+  AND (CAST(@organisation_id AS BIGINT) = 0 OR c.lead_organisation_id = CAST(@organisation_id AS BIGINT))
+  AND (CAST(@cohort AS BIGINT) = 0 OR c.cohort = CAST(@cohort AS BIGINT))
+  AND (CAST(@registered AS TEXT) = '' OR (CAST(@registered AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
+  AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
+  AND (CAST(@opted_out AS TEXT) = 'all' OR (CAST(@opted_out AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
+ORDER BY c.cohort ASC, c.id ASC
+LIMIT @page_limit OFFSET @page_offset;
+
+-- name: ListChildrenInScopeByDaysRemainingDesc :many
+SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
+    coalesce(c.unique_reference_number, '') AS unique_reference_number,
+    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
+    c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
+    CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
+FROM children c
+JOIN organisations o ON o.id = c.lead_organisation_id
+WHERE c.deleted_at IS NULL
+  AND c.scope_code = CAST(@scope AS TEXT)
+  AND (NOT CAST(@searching AS BOOLEAN)
+       OR (c.name_key >= CAST(@name_from AS TEXT) AND c.name_key < CAST(@name_to AS TEXT))
+       OR (c.first_name_key >= CAST(@name_from AS TEXT) AND c.first_name_key < CAST(@name_to AS TEXT))
+       OR (c.number_key >= CAST(@number_from AS TEXT) AND c.number_key < CAST(@number_to AS TEXT))
+       OR c.audit_id BETWEEN CAST(@audit_id_from AS TEXT) AND CAST(@audit_id_to AS TEXT))
+  AND (CAST(@organisation_id AS BIGINT) = 0 OR c.lead_organisation_id = CAST(@organisation_id AS BIGINT))
+  AND (CAST(@cohort AS BIGINT) = 0 OR c.cohort = CAST(@cohort AS BIGINT))
+  AND (CAST(@registered AS TEXT) = '' OR (CAST(@registered AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
+  AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
+  AND (CAST(@opted_out AS TEXT) = 'all' OR (CAST(@opted_out AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
+ORDER BY c.cohort DESC, c.id DESC
+LIMIT @page_limit OFFSET @page_offset;
+
+-- name: ListChildrenInScopeBySubmittedAsc :many
+SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
+    coalesce(c.unique_reference_number, '') AS unique_reference_number,
+    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
+    c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
+    CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
+FROM children c
+JOIN organisations o ON o.id = c.lead_organisation_id
+WHERE c.deleted_at IS NULL
+  AND c.scope_code = CAST(@scope AS TEXT)
+  AND (NOT CAST(@searching AS BOOLEAN)
+       OR (c.name_key >= CAST(@name_from AS TEXT) AND c.name_key < CAST(@name_to AS TEXT))
+       OR (c.first_name_key >= CAST(@name_from AS TEXT) AND c.first_name_key < CAST(@name_to AS TEXT))
+       OR (c.number_key >= CAST(@number_from AS TEXT) AND c.number_key < CAST(@number_to AS TEXT))
+       OR c.audit_id BETWEEN CAST(@audit_id_from AS TEXT) AND CAST(@audit_id_to AS TEXT))
+  AND (CAST(@organisation_id AS BIGINT) = 0 OR c.lead_organisation_id = CAST(@organisation_id AS BIGINT))
+  AND (CAST(@cohort AS BIGINT) = 0 OR c.cohort = CAST(@cohort AS BIGINT))
+  AND (CAST(@registered AS TEXT) = '' OR (CAST(@registered AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
+  AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
+  AND (CAST(@opted_out AS TEXT) = 'all' OR (CAST(@opted_out AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
+ORDER BY c.locked_at ASC, c.id ASC
+LIMIT @page_limit OFFSET @page_offset;
+
+-- name: ListChildrenInScopeBySubmittedDesc :many
+SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
+    coalesce(c.unique_reference_number, '') AS unique_reference_number,
+    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
+    c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
+    CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
+FROM children c
+JOIN organisations o ON o.id = c.lead_organisation_id
+WHERE c.deleted_at IS NULL
+  AND c.scope_code = CAST(@scope AS TEXT)
+  AND (NOT CAST(@searching AS BOOLEAN)
+       OR (c.name_key >= CAST(@name_from AS TEXT) AND c.name_key < CAST(@name_to AS TEXT))
+       OR (c.first_name_key >= CAST(@name_from AS TEXT) AND c.first_name_key < CAST(@name_to AS TEXT))
+       OR (c.number_key >= CAST(@number_from AS TEXT) AND c.number_key < CAST(@number_to AS TEXT))
+       OR c.audit_id BETWEEN CAST(@audit_id_from AS TEXT) AND CAST(@audit_id_to AS TEXT))
+  AND (CAST(@organisation_id AS BIGINT) = 0 OR c.lead_organisation_id = CAST(@organisation_id AS BIGINT))
+  AND (CAST(@cohort AS BIGINT) = 0 OR c.cohort = CAST(@cohort AS BIGINT))
+  AND (CAST(@registered AS TEXT) = '' OR (CAST(@registered AS TEXT) = 'yes') = (c.registered_at IS NOT NULL))
+  AND (CAST(@locked AS TEXT) = '' OR (CAST(@locked AS TEXT) = 'yes') = (c.locked_at IS NOT NULL))
+  AND (CAST(@opted_out AS TEXT) = 'all' OR (CAST(@opted_out AS TEXT) = 'yes') = (c.opted_out_at IS NOT NULL))
+ORDER BY c.locked_at DESC, c.id DESC
 LIMIT @page_limit OFFSET @page_offset;
 
 -- The case list with a search: the children whose name (either way round),
@@ -724,7 +1006,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM (
     SELECT s.id, s.name_key FROM children s
     WHERE s.deleted_at IS NULL AND s.name_key >= CAST(@name_from AS TEXT) AND s.name_key < CAST(@name_to AS TEXT)
@@ -774,7 +1056,7 @@ SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 FROM (
     SELECT s.id, s.name_key FROM children s
     WHERE s.deleted_at IS NULL AND s.name_key >= CAST(@name_from AS TEXT) AND s.name_key < CAST(@name_to AS TEXT)
@@ -820,19 +1102,22 @@ ORDER BY m.name_key DESC, m.id DESC;
 
 -- name: ListChildrenMatching :many
 SELECT p.id, p.audit_id, p.nhs_number, p.unique_reference_number, p.first_name, p.surname, p.date_of_birth, p.sex,
-    p.cohort, p.registered, p.locked, p.opted_out, p.organisation_ods, p.organisation_name
+    p.cohort, p.registered, p.locked, p.opted_out, p.organisation_ods, p.organisation_name, p.audit_progress, p.locked_at
 FROM (
     SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
         coalesce(c.unique_reference_number, '') AS unique_reference_number,
         coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
         c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
         CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-        o.ods_code AS organisation_ods, o.name AS organisation_name,
+        o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at,
         CAST(CASE WHEN CAST(@descending AS BOOLEAN) THEN '' ELSE CASE CAST(@sort_column AS TEXT)
             WHEN 'audit_id' THEN c.audit_id
             WHEN 'nhs_number' THEN c.number_key
             WHEN 'date_of_birth' THEN coalesce(CAST(c.date_of_birth AS TEXT), '')
             WHEN 'cohort' THEN coalesce(CASE WHEN c.cohort < 10 THEN '00' WHEN c.cohort < 100 THEN '0' ELSE '' END || CAST(c.cohort AS TEXT), '')
+            WHEN 'days_remaining' THEN coalesce(CASE WHEN c.cohort < 10 THEN '00' WHEN c.cohort < 100 THEN '0' ELSE '' END || CAST(c.cohort AS TEXT), '')
+            WHEN 'progress' THEN coalesce(CASE WHEN c.audit_progress < 10 THEN '00' WHEN c.audit_progress < 100 THEN '0' ELSE '' END || CAST(c.audit_progress AS TEXT), '')
+            WHEN 'submitted' THEN coalesce(CAST(c.locked_at AS TEXT), '')
             WHEN 'organisation' THEN c.organisation_key
             WHEN 'status' THEN CAST(c.status_key AS TEXT)
             ELSE c.name_key END END AS TEXT) AS sort_up,
@@ -841,6 +1126,9 @@ FROM (
             WHEN 'nhs_number' THEN c.number_key
             WHEN 'date_of_birth' THEN coalesce(CAST(c.date_of_birth AS TEXT), '')
             WHEN 'cohort' THEN coalesce(CASE WHEN c.cohort < 10 THEN '00' WHEN c.cohort < 100 THEN '0' ELSE '' END || CAST(c.cohort AS TEXT), '')
+            WHEN 'days_remaining' THEN coalesce(CASE WHEN c.cohort < 10 THEN '00' WHEN c.cohort < 100 THEN '0' ELSE '' END || CAST(c.cohort AS TEXT), '')
+            WHEN 'progress' THEN coalesce(CASE WHEN c.audit_progress < 10 THEN '00' WHEN c.audit_progress < 100 THEN '0' ELSE '' END || CAST(c.audit_progress AS TEXT), '')
+            WHEN 'submitted' THEN coalesce(CAST(c.locked_at AS TEXT), '')
             WHEN 'organisation' THEN c.organisation_key
             WHEN 'status' THEN CAST(c.status_key AS TEXT)
             ELSE c.name_key END ELSE '' END AS TEXT) AS sort_down,

@@ -409,6 +409,60 @@ func (q queries) ListChildrenByStatusDesc(ctx context.Context, arg store.ChildLi
 	return out, mapErr(err)
 }
 
+func (q queries) ListChildrenByProgressAsc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByProgressAsc(ctx, litedb.ListChildrenByProgressAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByProgressDesc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByProgressDesc(ctx, litedb.ListChildrenByProgressDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByDaysRemainingAsc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByDaysRemainingAsc(ctx, litedb.ListChildrenByDaysRemainingAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenByDaysRemainingDesc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenByDaysRemainingDesc(ctx, litedb.ListChildrenByDaysRemainingDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenBySubmittedAsc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenBySubmittedAsc(ctx, litedb.ListChildrenBySubmittedAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenBySubmittedDesc(ctx context.Context, arg store.ChildListParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenBySubmittedDesc(ctx, litedb.ListChildrenBySubmittedDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
 func (q queries) ListChildrenInScopeByAuditIDAsc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
 	rows, err := q.q.ListChildrenInScopeByAuditIDAsc(ctx, litedb.ListChildrenInScopeByAuditIDAscParams(arg))
 	out := make([]store.ChildListItem, len(rows))
@@ -528,6 +582,60 @@ func (q queries) ListChildrenInScopeByStatusAsc(ctx context.Context, arg store.C
 
 func (q queries) ListChildrenInScopeByStatusDesc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
 	rows, err := q.q.ListChildrenInScopeByStatusDesc(ctx, litedb.ListChildrenInScopeByStatusDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByProgressAsc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByProgressAsc(ctx, litedb.ListChildrenInScopeByProgressAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByProgressDesc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByProgressDesc(ctx, litedb.ListChildrenInScopeByProgressDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByDaysRemainingAsc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByDaysRemainingAsc(ctx, litedb.ListChildrenInScopeByDaysRemainingAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeByDaysRemainingDesc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeByDaysRemainingDesc(ctx, litedb.ListChildrenInScopeByDaysRemainingDescParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeBySubmittedAsc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeBySubmittedAsc(ctx, litedb.ListChildrenInScopeBySubmittedAscParams(arg))
+	out := make([]store.ChildListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildrenInScopeBySubmittedDesc(ctx context.Context, arg store.ChildListInScopeParams) ([]store.ChildListItem, error) {
+	rows, err := q.q.ListChildrenInScopeBySubmittedDesc(ctx, litedb.ListChildrenInScopeBySubmittedDescParams(arg))
 	out := make([]store.ChildListItem, len(rows))
 	for i, r := range rows {
 		out[i] = store.ChildListItem(r)
@@ -1170,6 +1278,15 @@ func (q queries) ListRecordViews(ctx context.Context, arg store.ListRecordViewsP
 
 func (q queries) PurgeRecordViews(ctx context.Context, arg time.Time) (int64, error) {
 	v, err := q.q.PurgeRecordViews(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) SetChildAuditProgress(ctx context.Context, arg store.SetChildAuditProgressParams) error {
+	return mapErr(q.q.SetChildAuditProgress(ctx, litedb.SetChildAuditProgressParams(arg)))
+}
+
+func (q queries) SetChildrenAuditProgress(ctx context.Context, arg string) (int64, error) {
+	v, err := q.q.SetChildrenAuditProgress(ctx, arg)
 	return v, mapErr(err)
 }
 

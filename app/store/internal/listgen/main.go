@@ -4,7 +4,7 @@
 // schema/*/00007_children_list_indexes.sql serves, so a page is a walk of
 // that index that stops after the page. sqlc cannot take a sort order as a
 // parameter (and its SQLite parser drops parameters in ORDER BY), hence one
-// query per order: 28, written here from one table rather than by hand.
+// query per order: 40, written here from one table rather than by hand.
 // With a search, the queries that find, page and count the children
 // matching it, which share the same four index ranges.
 //
@@ -41,6 +41,12 @@ var columns = []column{
 	{sort: "cohort", method: "Cohort", key: "c.cohort", nullable: true},
 	{sort: "organisation", method: "Organisation", key: "c.organisation_key"},
 	{sort: "status", method: "Status", key: "c.status_key"},
+	// Spec §10.1's progress, days remaining and date submitted. Days
+	// remaining count down to the cohort's deadline, so they sort as the
+	// cohort does (its indexes); the date submitted is locked_at.
+	{sort: "progress", method: "Progress", key: "c.audit_progress", nullable: true},
+	{sort: "days_remaining", method: "DaysRemaining", key: "c.cohort", nullable: true},
+	{sort: "submitted", method: "Submitted", key: "c.locked_at", nullable: true},
 }
 
 // selectList is the columns of store.ChildListItem, from c and o.
@@ -49,7 +55,7 @@ const selectList = `SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_n
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
     c.cohort, CAST(c.registered_at IS NOT NULL AS BOOLEAN) AS registered,
     CAST(c.locked_at IS NOT NULL AS BOOLEAN) AS locked, CAST(c.opted_out_at IS NOT NULL AS BOOLEAN) AS opted_out,
-    o.ods_code AS organisation_ods, o.name AS organisation_name
+    o.ods_code AS organisation_ods, o.name AS organisation_name, c.audit_progress, c.locked_at
 `
 
 const from = `FROM children c
@@ -145,6 +151,9 @@ const sortKey = `CASE CAST(@sort_column AS TEXT)
             WHEN 'nhs_number' THEN c.number_key
             WHEN 'date_of_birth' THEN coalesce(CAST(c.date_of_birth AS TEXT), '')
             WHEN 'cohort' THEN coalesce(CASE WHEN c.cohort < 10 THEN '00' WHEN c.cohort < 100 THEN '0' ELSE '' END || CAST(c.cohort AS TEXT), '')
+            WHEN 'days_remaining' THEN coalesce(CASE WHEN c.cohort < 10 THEN '00' WHEN c.cohort < 100 THEN '0' ELSE '' END || CAST(c.cohort AS TEXT), '')
+            WHEN 'progress' THEN coalesce(CASE WHEN c.audit_progress < 10 THEN '00' WHEN c.audit_progress < 100 THEN '0' ELSE '' END || CAST(c.audit_progress AS TEXT), '')
+            WHEN 'submitted' THEN coalesce(CAST(c.locked_at AS TEXT), '')
             WHEN 'organisation' THEN c.organisation_key
             WHEN 'status' THEN CAST(c.status_key AS TEXT)
             ELSE c.name_key END`
@@ -195,7 +204,7 @@ SELECT count(*) FROM (
 	fmt.Fprintf(&b, `
 -- name: ListChildrenMatching :many
 SELECT p.id, p.audit_id, p.nhs_number, p.unique_reference_number, p.first_name, p.surname, p.date_of_birth, p.sex,
-    p.cohort, p.registered, p.locked, p.opted_out, p.organisation_ods, p.organisation_name
+    p.cohort, p.registered, p.locked, p.opted_out, p.organisation_ods, p.organisation_name, p.audit_progress, p.locked_at
 FROM (
     %s        CAST(CASE WHEN CAST(@descending AS BOOLEAN) THEN '' ELSE %s END AS TEXT) AS sort_up,
         CAST(CASE WHEN CAST(@descending AS BOOLEAN) THEN %s ELSE '' END AS TEXT) AS sort_down,

@@ -89,6 +89,7 @@ type Child struct {
 	StatusKey                     *int64
 	ScopeCode                     string
 	OrganisationKey               string
+	AuditProgress                 *int64
 }
 
 type ChildChange struct {
