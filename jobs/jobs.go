@@ -37,6 +37,7 @@ func Register(workers *river.Workers, d Deps) {
 	river.AddWorker(workers, &OptimizeWorker{Store: d.Store})
 	river.AddWorker(workers, &EmailWorker{Store: d.Store, Sender: d.Mail, Logger: d.Logger})
 	river.AddWorker(workers, &PurgeSessionsWorker{Auth: d.Auth})
+	river.AddWorker(workers, &ResetRequestWorker{Auth: d.Auth})
 	river.AddWorker(workers, &PurgeChildrenWorker{Store: d.Store, Logger: d.Logger})
 	river.AddWorker(workers, &AggregateWorker{Store: d.Store, Logger: d.Logger})
 	if d.KPI != nil {

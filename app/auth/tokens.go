@@ -11,6 +11,8 @@ import (
 	"clinaudit/app/auth/secret"
 	"clinaudit/app/outbox"
 	"clinaudit/app/store"
+
+	"github.com/riverqueue/river"
 )
 
 const (
@@ -44,6 +46,24 @@ func (s *Service) Invite(ctx context.Context, tx store.Tx, u store.User) (string
 	link := s.link("/account/set-password/", token)
 	_, err = outbox.Enqueue(ctx, tx, inviteEmail(u, link, s.now().Add(s.Config.InviteTTL)), s.now())
 	return link, err
+}
+
+// ResetRequestArgs is the job that answers a "forgot password" request.
+// The page only queues it, the same one insert whatever the email, so
+// neither its answer nor its timing tells whether an account exists.
+type ResetRequestArgs struct {
+	Email     string `json:"email"`
+	IP        string `json:"ip"`
+	UserAgent string `json:"user_agent"`
+}
+
+func (ResetRequestArgs) Kind() string { return "password_reset_request" }
+
+func (ResetRequestArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 5} }
+
+// QueueReset queues RequestReset for the email, for the job worker.
+func (s *Service) QueueReset(ctx context.Context, email string, c Client) error {
+	return s.Store.InsertJob(ctx, ResetRequestArgs{Email: email, IP: c.IP, UserAgent: truncate(c.UserAgent, 300)}, nil)
 }
 
 // RequestReset emails a reset link when email belongs to an active account,

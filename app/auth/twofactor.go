@@ -54,18 +54,31 @@ func (s *Service) VerifyTOTP(ctx context.Context, id Identity, code string, c Cl
 	if !HasTOTP(id.User) {
 		return "", ErrBadCode
 	}
-	ok, step := totp.Verify(*id.User.TotpSecret, code, s.now(), 1)
-	if ok {
-		n, err := s.Store.UseTOTPStep(ctx, store.UseTOTPStepParams{Step: step, ID: id.User.ID})
-		if err != nil {
-			return "", err
-		}
-		ok = n == 1 // zero rows: this code (or a later one) was used already
+	ok, err := s.useTOTPCode(ctx, s.Store, id.User, code)
+	if err != nil {
+		return "", err
 	}
 	if !ok {
 		return "", s.twoFactorFailed(ctx, id, c)
 	}
 	return s.passed(ctx, id, c)
+}
+
+// useTOTPCode is the one check of an authenticator code, for sign-in and
+// enrolment alike: right for the time, and of a later step than any code
+// the user has used, which it records. So a code is accepted once only and
+// the recorded step never moves backwards. q is the store or a transaction.
+func (s *Service) useTOTPCode(ctx context.Context, q store.Queries, u store.User, code string) (bool, error) {
+	if u.TotpSecret == nil {
+		return false, nil
+	}
+	ok, step := totp.Verify(*u.TotpSecret, code, s.now(), 1)
+	if !ok {
+		return false, nil
+	}
+	n, err := q.UseTOTPStep(ctx, store.UseTOTPStepParams{Step: step, ID: u.ID})
+	// Zero rows: this code's step, or a later one, was used already.
+	return n == 1, err
 }
 
 // emailCodeHash binds a six-digit code to its user, so codes of different
@@ -76,16 +89,28 @@ func emailCodeHash(userID int64, code string) string {
 }
 
 // SendEmailCode emails a one-time sign-in code, valid EmailCodeTTL, and
-// revokes any earlier one.
-func (s *Service) SendEmailCode(ctx context.Context, id Identity) error {
+// revokes any earlier one. At most CodeSendLimit codes go to one account,
+// and CodeSendAddressLimit are sent for one client, per CodeSendWindow;
+// past that it fails with *SendLimitError and sends nothing.
+func (s *Service) SendEmailCode(ctx context.Context, id Identity, c Client) error {
 	if err := s.checkTwoFactorLock(ctx, id.User.ID); err != nil {
 		return err
 	}
+	now := s.now()
+	acct, addr := fmt.Sprintf("codes:%d", id.User.ID), "codes-addr:"+c.IP
+	for _, key := range []string{acct, addr} {
+		if until := s.lockedUntil(ctx, key, now); until != nil {
+			s.event(ctx, &id.User.ID, EventCodeSendRefused, c)
+			return &SendLimitError{Until: *until}
+		}
+	}
+	// This send counts; reaching a limit refuses the next ones.
+	s.recordFailure(ctx, acct, s.Config.CodeSendLimit, s.Config.CodeSendWindow, s.Config.CodeSendWindow, now)
+	s.recordFailure(ctx, addr, s.Config.CodeSendAddressLimit, s.Config.CodeSendWindow, s.Config.CodeSendWindow, now)
 	code, err := secret.NewNumericCode(6)
 	if err != nil {
 		return err
 	}
-	now := s.now()
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		if err := tx.RevokeAuthTokens(ctx, store.RevokeAuthTokensParams{Now: &now, UserID: id.User.ID, Purpose: purposeEmailCode}); err != nil {
 			return err
@@ -172,22 +197,31 @@ func enrolment(sec, email string) (Enrolment, error) {
 // the sign-in, and returns ten backup codes (shown once, stored hashed) with
 // the new session token.
 func (s *Service) ConfirmTOTP(ctx context.Context, id Identity, code string, c Client) (codes []string, token string, err error) {
+	if HasTOTP(id.User) {
+		// Enrolment is once: an enrolled user's code, even a fresh one,
+		// must not buy a new set of backup codes.
+		return nil, "", ErrEnrolled
+	}
 	if err := s.checkTwoFactorLock(ctx, id.User.ID); err != nil {
 		return nil, "", err
-	}
-	if id.User.TotpSecret == nil {
-		return nil, "", ErrBadCode
-	}
-	ok, step := totp.Verify(*id.User.TotpSecret, code, s.now(), 1)
-	if !ok {
-		return nil, "", s.twoFactorFailed(ctx, id, c)
 	}
 	if codes, err = secret.NewBackupCodes(10); err != nil {
 		return nil, "", err
 	}
 	err = s.Store.InTx(ctx, func(tx store.Tx) error {
-		if err := tx.ConfirmUserTOTP(ctx, store.ConfirmUserTOTPParams{ConfirmedAt: ptr(s.now()), Step: step, ID: id.User.ID}); err != nil {
+		ok, err := s.useTOTPCode(ctx, tx, id.User, code)
+		if err != nil {
 			return err
+		}
+		if !ok {
+			return ErrBadCode
+		}
+		n, err := tx.ConfirmUserTOTP(ctx, store.ConfirmUserTOTPParams{ConfirmedAt: ptr(s.now()), ID: id.User.ID})
+		if err != nil {
+			return err
+		}
+		if n != 1 { // enrolled by a concurrent request since the session was read
+			return ErrEnrolled
 		}
 		if err := tx.DeleteBackupCodes(ctx, id.User.ID); err != nil {
 			return err
@@ -199,6 +233,9 @@ func (s *Service) ConfirmTOTP(ctx context.Context, id Identity, code string, c C
 		}
 		return nil
 	})
+	if errors.Is(err, ErrBadCode) {
+		return nil, "", s.twoFactorFailed(ctx, id, c)
+	}
 	if err != nil {
 		return nil, "", err
 	}

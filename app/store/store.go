@@ -36,6 +36,7 @@ const (
 type Queries interface {
 	AccountQueries
 	UserAdminQueries
+	SignInLimitQueries
 	ChildQueries
 	AnswerQueries
 	KPIResultQueries

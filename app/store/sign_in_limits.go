@@ -1,0 +1,51 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// SignInLimitQueries count failed sign-ins and emailed codes for app/auth.
+type SignInLimitQueries interface {
+	// EnsureThrottle creates the key's row (no failures) if it is missing.
+	EnsureThrottle(ctx context.Context, arg EnsureThrottleParams) error
+	// CountThrottleFailure adds one failure to an existing key atomically
+	// and returns the key's state after it; ErrNotFound if it is missing.
+	CountThrottleFailure(ctx context.Context, arg CountThrottleFailureParams) (SignInThrottle, error)
+	// LockThrottle locks a key and starts its count again.
+	LockThrottle(ctx context.Context, arg LockThrottleParams) error
+	// DelayThrottle sets when a slowed key may next be tried.
+	DelayThrottle(ctx context.Context, arg DelayThrottleParams) error
+	// SignedInFrom reports whether the user signed in (or set a password)
+	// from the address since the time given.
+	SignedInFrom(ctx context.Context, arg SignedInFromParams) (bool, error)
+}
+
+type EnsureThrottleParams struct {
+	Key string
+	Now time.Time
+}
+
+type CountThrottleFailureParams struct {
+	WindowFloor time.Time
+	Sliding     bool
+	Now         time.Time
+	Key         string
+}
+
+type LockThrottleParams struct {
+	LockedUntil *time.Time
+	Now         time.Time
+	Key         string
+}
+
+type SignedInFromParams struct {
+	UserID *int64
+	Ip     string
+	Since  time.Time
+}
+
+type DelayThrottleParams struct {
+	LockedUntil *time.Time
+	Key         string
+}
