@@ -1,0 +1,302 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"clinaudit/app/access"
+	"clinaudit/app/auth"
+	"clinaudit/app/auth/totp"
+	"clinaudit/app/store"
+	"clinaudit/app/store/storetest"
+)
+
+// outcome is an error as the person signing in sees it: its kind and, for
+// a lock, how long it lasts.
+func outcome(err error, now time.Time) string {
+	var locked *auth.LockedError
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.As(err, &locked):
+		return fmt.Sprintf("locked address=%v slowed=%v for %s", locked.Address, locked.Slowed, locked.Until.Sub(now))
+	case errors.Is(err, auth.ErrBadCredentials):
+		return "bad credentials"
+	}
+	return err.Error()
+}
+
+// A guesser learns nothing from the limits: a real email and one no account
+// has give the same answers, failure after failure, until the lock ends.
+func TestUnknownEmailMeetsTheSameLimits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		f.user(t, "real@example.org", access.Clinician)
+		run := func(email string) []string {
+			var got []string
+			for range 7 {
+				_, err := f.svc.SignIn(ctx, email, "wrong-password", elsewhere)
+				got = append(got, outcome(err, f.clock.Now()))
+			}
+			f.clock.Advance(10 * time.Minute)
+			_, err := f.svc.SignIn(ctx, email, "wrong-password", elsewhere)
+			return append(got, outcome(err, f.clock.Now()))
+		}
+		real, unknown := run("real@example.org"), run("nobody@example.org")
+		if fmt.Sprint(real) != fmt.Sprint(unknown) {
+			t.Errorf("answers differ:\nreal    %q\nunknown %q", real, unknown)
+		}
+		if real[4] != "locked address=false slowed=false for 10m0s" {
+			t.Errorf("5th failure: %q", real[4])
+		}
+	})
+}
+
+// Past SlowAfter failures on an account from every client, a client new to
+// the account waits a delay that doubles, up to SlowMax; the user's own
+// client (signed in from before) is never held back, and a new client gets
+// in once its wait is over.
+func TestAccountSlowDownSparesTheUsersOwnClient(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		f.svc.Config.TwoFactorForAll = false
+		u := f.user(t, "target@example.org", access.Clinician)
+		if _, err := f.svc.SignIn(ctx, u.Email, goodPassword, here); err != nil {
+			t.Fatal(err) // here is now a client the user has signed in from
+		}
+		// Ten guesses from ten addresses: no per-client lock is reached.
+		bot := func(i int) auth.Client { return auth.Client{IP: fmt.Sprintf("203.0.113.%d", i), UserAgent: "bot"} }
+		for i := range 10 {
+			if _, err := f.svc.SignIn(ctx, u.Email, "guess", bot(i)); !errors.Is(err, auth.ErrBadCredentials) {
+				t.Fatalf("guess %d: %v", i+1, err)
+			}
+		}
+		// The 10th failure slows new clients for 1 s, then 2 s, 4 s...
+		_, err := f.svc.SignIn(ctx, u.Email, "guess", bot(11))
+		if got := outcome(err, f.clock.Now()); got != "locked address=false slowed=true for 1s" {
+			t.Fatalf("11th guess at once: %s", got)
+		}
+		for i, want := range []string{"2s", "4s", "8s", "16s"} {
+			f.clock.Advance(time.Hour) // waiting out the delay...
+			_, _ = f.svc.SignIn(ctx, u.Email, "guess", bot(20+i))
+			_, err := f.svc.SignIn(ctx, u.Email, "guess", bot(40+i)) // ...buys one guess
+			if got := outcome(err, f.clock.Now()); got != "locked address=false slowed=true for "+want {
+				t.Errorf("after %d more failures: %s, want a wait of %s", i+1, got, want)
+			}
+		}
+		if d := auth.SlowDelay(40, 10, 15*time.Minute); d != 15*time.Minute {
+			t.Errorf("delay is capped at 15 minutes: %s", d)
+		}
+		// The user, on their usual client, is not held back at all.
+		if _, err := f.svc.SignIn(ctx, u.Email, goodPassword, here); err != nil {
+			t.Errorf("the user's own client: %v", err)
+		}
+		// A new client of the user's waits its turn, then gets in.
+		phone := auth.Client{IP: "198.51.100.20", UserAgent: "phone"}
+		if _, err := f.svc.SignIn(ctx, u.Email, goodPassword, phone); outcome(err, f.clock.Now()) != "locked address=false slowed=true for 16s" {
+			t.Errorf("new client during the wait: %v", err)
+		}
+		f.clock.Advance(16 * time.Second)
+		if _, err := f.svc.SignIn(ctx, u.Email, goodPassword, phone); err != nil {
+			t.Errorf("new client after the wait: %v", err)
+		}
+		// A day without failures ends the slow-down; an unlock ends it at once.
+		f.clock.Advance(24*time.Hour + time.Second)
+		_, err = f.svc.SignIn(ctx, u.Email, "guess", bot(99))
+		if got := outcome(err, f.clock.Now()); got != "bad credentials" {
+			t.Errorf("a day later: %s", got)
+		}
+		for i := range 12 {
+			_, _ = f.svc.SignIn(ctx, u.Email, "guess", bot(100+i))
+		}
+		if err := f.svc.Unlock(ctx, u.ID, here); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.SignIn(ctx, u.Email, goodPassword, auth.Client{IP: "198.51.100.99"}); err != nil {
+			t.Errorf("new client after an unlock: %v", err)
+		}
+	})
+}
+
+// Thirty failures with made-up emails throttle the client that made them,
+// and nobody else.
+func TestRandomEmailsThrottleOnlyTheirClient(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		u := f.user(t, "innocent@example.org", access.Clinician)
+		for i := range 30 {
+			_, _ = f.svc.SignIn(ctx, fmt.Sprintf("random%d@example.org", i), "x", elsewhere)
+		}
+		if _, err := f.svc.SignIn(ctx, u.Email, goodPassword, elsewhere); outcome(err, f.clock.Now()) != "locked address=true slowed=false for 15m0s" {
+			t.Errorf("the guessing client: %v", err)
+		}
+		if _, err := f.svc.SignIn(ctx, u.Email, goodPassword, here); err != nil {
+			t.Errorf("another client: %v", err)
+		}
+	})
+}
+
+// Counts are kept by single statements, so app instances racing on one
+// database lose none (the count is what the limits are worth across them).
+func TestFailureCountsSurviveConcurrentInstances(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		f.svc.Config.AddressLimit = 1000
+		instances := make([]*auth.Service, 4)
+		for i := range instances {
+			svc := *f.svc // another app instance: its own service, the same database
+			instances[i] = &svc
+		}
+		done := make(chan error)
+		for i := range 20 {
+			go func() {
+				_, err := instances[i%4].SignIn(ctx, fmt.Sprintf("n%d@example.org", i), "x", elsewhere)
+				done <- err
+			}()
+		}
+		for range 20 {
+			if err := <-done; !errors.Is(err, auth.ErrBadCredentials) {
+				t.Errorf("sign-in: %v", err)
+			}
+		}
+		th, err := s.GetThrottle(ctx, "addr:"+elsewhere.IP)
+		if err != nil || th.Failures != 20 {
+			t.Errorf("client's failures counted: %d (%v), want 20", th.Failures, err)
+		}
+	})
+}
+
+// At most 3 emailed codes per account and 10 per client, per 15 minutes.
+func TestEmailedCodesAreLimited(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		pending := func(u store.User) auth.Identity {
+			res, err := f.svc.SignIn(ctx, u.Email, goodPassword, here)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, err := f.svc.Authenticate(ctx, res.Token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		u := f.user(t, "codes@example.org", access.Clinician)
+		id := pending(u)
+		var limited *auth.SendLimitError
+		for i := 1; i <= 15; i++ {
+			err := f.svc.SendEmailCode(ctx, id, here)
+			if i <= 3 && err != nil || i > 3 && !errors.As(err, &limited) {
+				t.Fatalf("request %d: %v", i, err)
+			}
+		}
+		if !limited.Until.Equal(f.clock.Now().Add(15 * time.Minute)) {
+			t.Errorf("limited until %s", limited.Until)
+		}
+		if n := countEmails(t, s, u.Email); n != 3 {
+			t.Errorf("%d emails sent for 15 requests, want 3", n)
+		}
+		f.clock.Advance(15 * time.Minute)
+		if err := f.svc.SendEmailCode(ctx, id, here); err != nil {
+			t.Errorf("after 15 minutes: %v", err)
+		}
+		// One client asking for many accounts' codes is limited too.
+		f.clock.Advance(15 * time.Minute)
+		var errs []string
+		for i := range 5 {
+			v := f.user(t, fmt.Sprintf("other%d@example.org", i), access.Clinician)
+			vid := pending(v)
+			for range 3 {
+				if err := f.svc.SendEmailCode(ctx, vid, elsewhere); err != nil {
+					errs = append(errs, err.Error())
+				}
+			}
+		}
+		if len(errs) != 5 {
+			t.Errorf("15 codes for 5 accounts from one client: %d refused, want 5 (10 sent)", len(errs))
+		}
+	})
+}
+
+func countEmails(t *testing.T, s store.Store, to string) int {
+	t.Helper()
+	emails, err := s.ListEmails(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range emails {
+		if e.ToAddress == to {
+			n++
+		}
+	}
+	return n
+}
+
+// An enrolled user's code cannot enrol again (which would give a session
+// and new backup codes), and enrolment uses the same once-only step check
+// as sign-in: the recorded step never moves backwards.
+func TestEnrolmentRefusesEnrolledUsersAndOldSteps(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		u := f.user(t, "enrolled@example.org", access.Clinician)
+		pending := func() auth.Identity {
+			res, err := f.svc.SignIn(ctx, u.Email, goodPassword, here)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, err := f.svc.Authenticate(ctx, res.Token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		if _, err := f.svc.StartTOTP(ctx, pending()); err != nil {
+			t.Fatal(err)
+		}
+		id := pending()
+		secret := *id.User.TotpSecret
+		// A code of the step before the current one is within the window,
+		// but a later step has been used already (by an earlier enrolment,
+		// say): the step must not go back.
+		step := f.clock.Now().Unix() / 30
+		if n, err := s.UseTOTPStep(ctx, store.UseTOTPStepParams{Step: step, ID: u.ID}); err != nil || n != 1 {
+			t.Fatal(n, err)
+		}
+		older, _ := totp.Code(secret, f.clock.Now().Add(-30*time.Second))
+		if _, _, err := f.svc.ConfirmTOTP(ctx, id, older, here); !errors.Is(err, auth.ErrBadCode) {
+			t.Errorf("enrolment with an older step than one used: %v", err)
+		}
+		if got, _ := s.GetUser(ctx, u.ID); got.TotpLastStep != step || got.TotpConfirmedAt != nil {
+			t.Errorf("last step %d (want %d), confirmed %v", got.TotpLastStep, step, got.TotpConfirmedAt)
+		}
+		f.clock.Advance(30 * time.Second)
+		code, _ := totp.Code(secret, f.clock.Now())
+		codes, _, err := f.svc.ConfirmTOTP(ctx, pending(), code, here)
+		if err != nil || len(codes) != 10 {
+			t.Fatalf("enrolment: %v", err)
+		}
+		// Enrolled: the same code, and a fresh one, are refused by
+		// enrolment, and the backup codes stay as they were.
+		f.clock.Advance(30 * time.Second)
+		fresh, _ := totp.Code(secret, f.clock.Now())
+		for _, c := range []string{code, fresh} {
+			if again, token, err := f.svc.ConfirmTOTP(ctx, pending(), c, here); !errors.Is(err, auth.ErrEnrolled) || again != nil || token != "" {
+				t.Errorf("enrolling again with %s: %v, %d codes", c, err, len(again))
+			}
+		}
+		if _, err := f.svc.VerifyBackupCode(ctx, pending(), codes[0], here); err != nil {
+			t.Errorf("the first backup codes were replaced: %v", err)
+		}
+	})
+}
+
