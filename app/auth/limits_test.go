@@ -299,4 +299,3 @@ func TestEnrolmentRefusesEnrolledUsersAndOldSteps(t *testing.T) {
 		}
 	})
 }
-
