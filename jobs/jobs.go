@@ -76,7 +76,7 @@ func Periodic() []*river.PeriodicJob {
 }
 
 // PurgeSessionsArgs deletes sessions that have ended, so the table only
-// holds live ones.
+// holds live ones, and sign-in counts that have lapsed.
 type PurgeSessionsArgs struct{}
 
 func (PurgeSessionsArgs) Kind() string { return "sessions_purge" }
@@ -87,6 +87,9 @@ type PurgeSessionsWorker struct {
 }
 
 func (w *PurgeSessionsWorker) Work(ctx context.Context, _ *river.Job[PurgeSessionsArgs]) error {
-	_, err := w.Auth.PurgeExpiredSessions(ctx)
+	if _, err := w.Auth.PurgeExpiredSessions(ctx); err != nil {
+		return err
+	}
+	_, err := w.Auth.PurgeStaleLimits(ctx)
 	return err
 }

@@ -123,3 +123,10 @@ func (s *Service) recordFailure(ctx context.Context, key string, limit int, wind
 	}
 	return &until
 }
+
+// PurgeStaleLimits deletes counts that have lapsed (their window, a day at
+// most, has passed, and no lock is in force), for the periodic purge.
+func (s *Service) PurgeStaleLimits(ctx context.Context) (int64, error) {
+	now := s.now()
+	return s.Store.DeleteStaleThrottles(ctx, store.DeleteStaleThrottlesParams{Before: now.Add(-24 * time.Hour), Now: &now})
+}

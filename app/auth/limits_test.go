@@ -299,3 +299,29 @@ func TestEnrolmentRefusesEnrolledUsersAndOldSteps(t *testing.T) {
 		}
 	})
 }
+
+// Lapsed counts are purged; counts in their window and locks in force stay.
+func TestPurgeStaleLimits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		for i := range 5 {
+			_, _ = f.svc.SignIn(ctx, "made-up@example.org", "x", auth.Client{IP: fmt.Sprintf("198.51.100.%d", i%2)})
+		}
+		f.clock.Advance(23 * time.Hour)
+		_, _ = f.svc.SignIn(ctx, "other@example.org", "x", here)
+		f.clock.Advance(2 * time.Hour)
+		n, err := f.svc.PurgeStaleLimits(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Gone: made-up@'s two client counts, its account-wide count, the
+		// two clients' counts. Kept: other@'s three.
+		if n != 5 {
+			t.Errorf("purged %d rows, want 5", n)
+		}
+		if th, err := s.GetThrottle(ctx, "addr:"+here.IP); err != nil || th.Failures != 1 {
+			t.Errorf("a live count was purged: %+v %v", th, err)
+		}
+	})
+}

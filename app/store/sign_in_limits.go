@@ -16,6 +16,9 @@ type SignInLimitQueries interface {
 	LockThrottle(ctx context.Context, arg LockThrottleParams) error
 	// DelayThrottle sets when a slowed key may next be tried.
 	DelayThrottle(ctx context.Context, arg DelayThrottleParams) error
+	// DeleteStaleThrottles deletes unlocked counts whose window started
+	// before Before.
+	DeleteStaleThrottles(ctx context.Context, arg DeleteStaleThrottlesParams) (int64, error)
 	// SignedInFrom reports whether the user signed in (or set a password)
 	// from the address since the time given.
 	SignedInFrom(ctx context.Context, arg SignedInFromParams) (bool, error)
@@ -48,4 +51,9 @@ type SignedInFromParams struct {
 type DelayThrottleParams struct {
 	LockedUntil *time.Time
 	Key         string
+}
+
+type DeleteStaleThrottlesParams struct {
+	Before time.Time
+	Now    *time.Time
 }

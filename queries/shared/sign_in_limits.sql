@@ -34,3 +34,9 @@ SELECT CAST(EXISTS (SELECT 1 FROM sign_in_events
 -- DelayThrottle sets when a slowed key may next be tried, keeping its count.
 -- name: DelayThrottle :exec
 UPDATE sign_in_throttle SET locked_until = @locked_until WHERE key = @key;
+
+-- DeleteStaleThrottles removes counts whose window (a day at most) has
+-- passed and that hold no lock: they count as nothing already. Made-up
+-- emails would otherwise leave rows behind for ever.
+-- name: DeleteStaleThrottles :execrows
+DELETE FROM sign_in_throttle WHERE window_start < @before AND (locked_until IS NULL OR locked_until <= @now);

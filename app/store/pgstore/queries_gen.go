@@ -266,6 +266,11 @@ func (q queries) DelayThrottle(ctx context.Context, arg store.DelayThrottleParam
 	return mapErr(q.q.DelayThrottle(ctx, pgdb.DelayThrottleParams(arg)))
 }
 
+func (q queries) DeleteStaleThrottles(ctx context.Context, arg store.DeleteStaleThrottlesParams) (int64, error) {
+	v, err := q.q.DeleteStaleThrottles(ctx, pgdb.DeleteStaleThrottlesParams(arg))
+	return v, mapErr(err)
+}
+
 func (q queries) SignedInFrom(ctx context.Context, arg store.SignedInFromParams) (bool, error) {
 	v, err := q.q.SignedInFrom(ctx, pgdb.SignedInFromParams(arg))
 	return v, mapErr(err)

@@ -63,6 +63,26 @@ func (q *Queries) DelayThrottle(ctx context.Context, arg DelayThrottleParams) er
 	return err
 }
 
+const deleteStaleThrottles = `-- name: DeleteStaleThrottles :execrows
+DELETE FROM sign_in_throttle WHERE window_start < $1 AND (locked_until IS NULL OR locked_until <= $2)
+`
+
+type DeleteStaleThrottlesParams struct {
+	Before time.Time
+	Now    *time.Time
+}
+
+// DeleteStaleThrottles removes counts whose window (a day at most) has
+// passed and that hold no lock: they count as nothing already. Made-up
+// emails would otherwise leave rows behind for ever.
+func (q *Queries) DeleteStaleThrottles(ctx context.Context, arg DeleteStaleThrottlesParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteStaleThrottles, arg.Before, arg.Now)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const ensureThrottle = `-- name: EnsureThrottle :exec
 
 INSERT INTO sign_in_throttle (key, failures, window_start, locked_until)
