@@ -51,7 +51,7 @@ func DefaultConfig() Config {
 		LockoutThreshold: 5, LockoutDuration: 10 * time.Minute,
 		AddressLimit: 30, AddressWindow: 15 * time.Minute,
 		SlowAfter: 10, SlowMax: 15 * time.Minute, KnownClientFor: 90 * 24 * time.Hour,
-		CodeSendLimit: 3, CodeSendAddressLimit: 10, CodeSendWindow: 15 * time.Minute,
+		CodeSendLimit: 3, CodeSendAddressLimit: 30, CodeSendWindow: 15 * time.Minute,
 		InviteTTL: 72 * time.Hour, ResetTTL: 72 * time.Hour, EmailCodeTTL: 5 * time.Minute,
 		BaseURL: "http://127.0.0.1:8080",
 	}

@@ -52,37 +52,142 @@ func SlowDelay(failures int64, after int, max time.Duration) time.Duration {
 	return min(time.Duration(1<<n)*time.Second, max)
 }
 
-// slowedFor reports until when sign-ins to subject are slowed for this
-// client: nil when they are not, or when the client is one the user has
-// signed in from (recently), which the slow-down spares.
-func (s *Service) slowedFor(ctx context.Context, subj string, u *store.User, ip string, now time.Time) *time.Time {
-	until := s.lockedUntil(ctx, slowKey(subj), now)
-	if until == nil {
-		return nil
+// attempt is one sign-in's place in the limits. It is counted as a failure
+// before the (slow) password check, so that attempts made at the same
+// moment, on any instance, each see those before them: a burst from one
+// client gets no more tries than the same attempts one by one. A success
+// takes its counts back.
+type attempt struct {
+	s            *Service
+	addr, acct   string
+	slow         string
+	nAddr, nAcct int64
+	nSlow        int64
+	claimed      bool
+	now          time.Time
+}
+
+// admit checks the limits for a sign-in to subj (u nil: no account has the
+// email) from ip and counts the attempt; a *LockedError refuses it.
+func (s *Service) admit(ctx context.Context, subj string, u *store.User, ip string, now time.Time) (*attempt, error) {
+	a := &attempt{s: s, addr: addressKey(ip), acct: accountKey(subj, ip), slow: slowKey(subj), now: now}
+	if until := s.lockedUntil(ctx, a.addr, now); until != nil {
+		return nil, &LockedError{Until: *until, Address: true}
 	}
-	// Asked for unknown emails too (no user: never known), so both take
-	// the same time.
+	if until := s.lockedUntil(ctx, a.acct, now); until != nil {
+		return nil, &LockedError{Until: *until}
+	}
+	var known *bool
+	isKnown := func() bool {
+		if known == nil {
+			known = ptr(s.knownClient(ctx, u, ip, now))
+		}
+		return *known
+	}
+	if until := s.lockedUntil(ctx, a.slow, now); until != nil && !isKnown() {
+		return nil, &LockedError{Until: *until, Slowed: true}
+	}
+
+	var t store.SignInThrottle
+	var err error
+	if t, err = s.count(ctx, a.addr, s.Config.AddressWindow, false, now); err != nil {
+		return nil, err
+	}
+	a.nAddr = t.Failures
+	if t, err = s.count(ctx, a.acct, 24*time.Hour, false, now); err != nil {
+		return nil, err
+	}
+	a.nAcct = t.Failures
+	// The account-wide count restarts only after a day without failures.
+	if t, err = s.count(ctx, a.slow, 24*time.Hour, true, now); err != nil {
+		return nil, err
+	}
+	a.nSlow = t.Failures
+	// Over a limit because of attempts in flight: refused like a lock.
+	if a.nAddr > int64(s.Config.AddressLimit) {
+		a.uncountSlow(ctx)
+		return nil, &LockedError{Until: s.lock(ctx, a.addr, s.Config.AddressWindow, now), Address: true}
+	}
+	if a.nAcct > int64(s.Config.LockoutThreshold) {
+		a.uncountSlow(ctx)
+		return nil, &LockedError{Until: s.lock(ctx, a.acct, s.Config.LockoutDuration, now)}
+	}
+	// Slowed down: one attempt at a time from clients new to the account.
+	if a.nSlow-1 >= int64(s.Config.SlowAfter) && !isKnown() {
+		n, err := s.Store.ClaimThrottleSlot(ctx, store.ClaimThrottleSlotParams{LockedUntil: ptr(now.Add(s.Config.SlowMax)), Key: a.slow, Now: &now})
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			a.uncountSlow(ctx)
+			until := s.lockedUntil(ctx, a.slow, now)
+			if until == nil {
+				until = ptr(now.Add(time.Second))
+			}
+			return nil, &LockedError{Until: *until, Slowed: true}
+		}
+		a.claimed = true
+	}
+	return a, nil
+}
+
+// failed completes a wrong attempt: locks reached, the account's next
+// delay. It returns the (account, client) lock if this attempt made one.
+func (a *attempt) failed(ctx context.Context) *LockedError {
+	cfg := a.s.Config
+	if a.nAddr >= int64(cfg.AddressLimit) {
+		a.s.lock(ctx, a.addr, cfg.AddressWindow, a.now)
+	}
+	if d := SlowDelay(a.nSlow, cfg.SlowAfter, cfg.SlowMax); d > 0 {
+		_ = a.s.Store.DelayThrottle(ctx, store.DelayThrottleParams{LockedUntil: ptr(a.now.Add(d)), Key: a.slow})
+	}
+	if a.nAcct >= int64(cfg.LockoutThreshold) {
+		return &LockedError{Until: a.s.lock(ctx, a.acct, cfg.LockoutDuration, a.now)}
+	}
+	return nil
+}
+
+// succeeded takes the attempt's counts back: the right password is no
+// failure, and it ends this client's run of failures on the account.
+func (a *attempt) succeeded(ctx context.Context) {
+	_ = a.s.Store.UncountThrottle(ctx, a.addr)
+	_ = a.s.Store.DeleteThrottle(ctx, a.acct)
+	a.uncountSlow(ctx)
+}
+
+// abandoned takes the counts back from an attempt that was not decided
+// (the request was cancelled while hashing).
+func (a *attempt) abandoned(ctx context.Context) {
+	_ = a.s.Store.UncountThrottle(ctx, a.addr)
+	_ = a.s.Store.UncountThrottle(ctx, a.acct)
+	a.uncountSlow(ctx)
+}
+
+func (a *attempt) uncountSlow(ctx context.Context) {
+	_ = a.s.Store.UncountThrottle(ctx, a.slow)
+	if a.claimed { // let the next one through
+		_ = a.s.Store.DelayThrottle(ctx, store.DelayThrottleParams{LockedUntil: &a.now, Key: a.slow})
+	}
+}
+
+// knownClient reports whether the user completed a sign-in (or set a
+// password) from ip lately: the account-wide slow-down spares such a
+// client. Asked for unknown emails too (never known), so both take the
+// same time.
+func (s *Service) knownClient(ctx context.Context, u *store.User, ip string, now time.Time) bool {
 	var userID *int64
 	if u != nil {
 		userID = &u.ID
 	}
 	known, err := s.Store.SignedInFrom(ctx, store.SignedInFromParams{UserID: userID, Ip: ip, Since: now.Add(-s.Config.KnownClientFor)})
-	if err == nil && known {
-		return nil
-	}
-	return until
+	return err == nil && known
 }
 
-// recordSlow counts a failure on subject from any client and sets when a
-// new client may try again.
-func (s *Service) recordSlow(ctx context.Context, subj string, now time.Time) {
-	t, err := s.count(ctx, slowKey(subj), 24*time.Hour, true, now)
-	if err != nil {
-		return
-	}
-	if d := SlowDelay(t.Failures, s.Config.SlowAfter, s.Config.SlowMax); d > 0 {
-		_ = s.Store.DelayThrottle(ctx, store.DelayThrottleParams{LockedUntil: ptr(now.Add(d)), Key: t.Key})
-	}
+// lock locks key for d from now and returns the lock's end.
+func (s *Service) lock(ctx context.Context, key string, d time.Duration, now time.Time) time.Time {
+	until := now.Add(d)
+	_ = s.Store.DelayThrottle(ctx, store.DelayThrottleParams{LockedUntil: &until, Key: key})
+	return until
 }
 
 func (s *Service) lockedUntil(ctx context.Context, key string, now time.Time) *time.Time {
@@ -102,7 +207,7 @@ func (s *Service) count(ctx context.Context, key string, window time.Duration, s
 		if err = s.Store.EnsureThrottle(ctx, store.EnsureThrottleParams{Key: key, Now: now}); err != nil {
 			return t, err
 		}
-		t, err = s.Store.CountThrottleFailure(ctx, store.CountThrottleFailureParams{WindowFloor: now.Add(-window), Sliding: sliding, Now: now, Key: key})
+		t, err = s.Store.CountThrottleFailure(ctx, store.CountThrottleFailureParams{WindowFloor: now.Add(-window), Sliding: sliding, Now: &now, Key: key})
 		if !errors.Is(err, store.ErrNotFound) {
 			break
 		}
@@ -117,11 +222,7 @@ func (s *Service) recordFailure(ctx context.Context, key string, limit int, wind
 	if err != nil || t.Failures < int64(limit) {
 		return nil
 	}
-	until := now.Add(lockFor)
-	if err := s.Store.LockThrottle(ctx, store.LockThrottleParams{LockedUntil: &until, Now: now, Key: key}); err != nil {
-		return nil
-	}
-	return &until
+	return ptr(s.lock(ctx, key, lockFor, now))
 }
 
 // PurgeStaleLimits deletes counts that have lapsed (their window, a day at

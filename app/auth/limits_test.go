@@ -143,7 +143,9 @@ func TestRandomEmailsThrottleOnlyTheirClient(t *testing.T) {
 }
 
 // Counts are kept by single statements, so app instances racing on one
-// database lose none (the count is what the limits are worth across them).
+// database lose none (the count is what the limits are worth across them),
+// and an attempt is counted before its password is checked, so a burst
+// gets no more tries than the same attempts one by one.
 func TestFailureCountsSurviveConcurrentInstances(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
@@ -170,10 +172,37 @@ func TestFailureCountsSurviveConcurrentInstances(t *testing.T) {
 		if err != nil || th.Failures != 20 {
 			t.Errorf("client's failures counted: %d (%v), want 20", th.Failures, err)
 		}
+
+		// A burst of 20 guesses at one account from one client, all at
+		// once: no more are tried than one by one (4 wrong, then locked).
+		f.user(t, "burst@example.org", access.Clinician)
+		for i := range 20 {
+			go func() {
+				_, err := instances[i%4].SignIn(ctx, "burst@example.org", "guess", here)
+				done <- err
+			}()
+		}
+		outcomes := map[string]int{}
+		for range 20 {
+			err := <-done
+			var locked *auth.LockedError
+			switch {
+			case errors.Is(err, auth.ErrBadCredentials):
+				outcomes["wrong"]++
+			case errors.As(err, &locked) && !locked.Address && !locked.Slowed:
+				outcomes["locked"]++
+			default:
+				t.Errorf("burst: %v", err)
+			}
+		}
+		if outcomes["wrong"] != 4 || outcomes["locked"] != 16 {
+			t.Errorf("burst of 20: %v, want 4 wrong and 16 locked", outcomes)
+		}
 	})
 }
 
-// At most 3 emailed codes per account and 10 per client, per 15 minutes.
+// At most 3 emailed codes per account and 30 per client (here 10), per 15
+// minutes.
 func TestEmailedCodesAreLimited(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
@@ -209,6 +238,10 @@ func TestEmailedCodesAreLimited(t *testing.T) {
 			t.Errorf("after 15 minutes: %v", err)
 		}
 		// One client asking for many accounts' codes is limited too.
+		if f.svc.Config.CodeSendAddressLimit != 30 {
+			t.Errorf("per-client limit %d, want 30", f.svc.Config.CodeSendAddressLimit)
+		}
+		f.svc.Config.CodeSendAddressLimit = 10
 		f.clock.Advance(15 * time.Minute)
 		var errs []string
 		for i := range 5 {

@@ -68,10 +68,6 @@ type SignInResult struct {
 // meets the same limits, answers and work as a real one (limits.go).
 func (s *Service) SignIn(ctx context.Context, email, pw string, c Client) (SignInResult, error) {
 	now := s.now()
-	addrKey := addressKey(c.IP)
-	if until := s.lockedUntil(ctx, addrKey, now); until != nil {
-		return SignInResult{}, &LockedError{Until: *until, Address: true}
-	}
 	var user *store.User
 	u, err := s.Store.GetUserByEmail(ctx, NormaliseEmail(email))
 	switch {
@@ -80,15 +76,18 @@ func (s *Service) SignIn(ctx context.Context, email, pw string, c Client) (SignI
 	case !errors.Is(err, store.ErrNotFound):
 		return SignInResult{}, err
 	}
-	subj := subject(user, email)
-	acctKey := accountKey(subj, c.IP)
-	if until := s.lockedUntil(ctx, acctKey, now); until != nil {
-		s.event(ctx, userID(user), EventLockedOut, c)
-		return SignInResult{}, &LockedError{Until: *until}
+	at, err := s.admit(ctx, subject(user, email), user, c.IP, now)
+	var locked *LockedError
+	if errors.As(err, &locked) {
+		switch {
+		case locked.Slowed:
+			s.event(ctx, userID(user), EventSlowedDown, c)
+		case !locked.Address:
+			s.event(ctx, userID(user), EventLockedOut, c)
+		}
 	}
-	if until := s.slowedFor(ctx, subj, user, c.IP, now); until != nil {
-		s.event(ctx, userID(user), EventSlowedDown, c)
-		return SignInResult{}, &LockedError{Until: *until, Slowed: true}
+	if err != nil {
+		return SignInResult{}, err
 	}
 
 	ok := false
@@ -99,6 +98,7 @@ func (s *Service) SignIn(ctx context.Context, email, pw string, c Client) (SignI
 			ok, err = false, nil // a damaged hash or an absurd input is a failed sign-in
 		}
 		if err != nil {
+			at.abandoned(context.WithoutCancel(ctx))
 			return SignInResult{}, err // cancelled: not the user's failure
 		}
 		if ok && rehash {
@@ -110,17 +110,14 @@ func (s *Service) SignIn(ctx context.Context, email, pw string, c Client) (SignI
 		_ = s.Hasher.DummyVerify(ctx) // same time as a real check: no enumeration
 	}
 	if !ok {
-		s.recordFailure(ctx, addrKey, s.Config.AddressLimit, s.Config.AddressWindow, s.Config.AddressWindow, now)
-		s.recordSlow(ctx, subj, now)
-		// Consecutive failures: the window is long, a success clears it.
-		if until := s.recordFailure(ctx, acctKey, s.Config.LockoutThreshold, 24*time.Hour, s.Config.LockoutDuration, now); until != nil {
+		if locked := at.failed(ctx); locked != nil {
 			s.event(ctx, userID(user), EventLockedOut, c)
-			return SignInResult{}, &LockedError{Until: *until}
+			return SignInResult{}, locked
 		}
 		s.event(ctx, userID(user), EventSignInFailed, c)
 		return SignInResult{}, ErrBadCredentials
 	}
-	_ = s.Store.DeleteThrottle(ctx, acctKey)
+	at.succeeded(ctx)
 	if !u.IsActive {
 		s.event(ctx, &u.ID, EventSignInFailed, c)
 		return SignInResult{}, ErrDeactivated

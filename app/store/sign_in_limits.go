@@ -12,9 +12,11 @@ type SignInLimitQueries interface {
 	// CountThrottleFailure adds one failure to an existing key atomically
 	// and returns the key's state after it; ErrNotFound if it is missing.
 	CountThrottleFailure(ctx context.Context, arg CountThrottleFailureParams) (SignInThrottle, error)
-	// LockThrottle locks a key and starts its count again.
-	LockThrottle(ctx context.Context, arg LockThrottleParams) error
-	// DelayThrottle sets when a slowed key may next be tried.
+	// UncountThrottle takes one failure back.
+	UncountThrottle(ctx context.Context, key string) error
+	// ClaimThrottleSlot holds a key that is not held (1 row) until a time.
+	ClaimThrottleSlot(ctx context.Context, arg ClaimThrottleSlotParams) (int64, error)
+	// DelayThrottle locks a key until a time, keeping its count.
 	DelayThrottle(ctx context.Context, arg DelayThrottleParams) error
 	// DeleteStaleThrottles deletes unlocked counts whose window started
 	// before Before.
@@ -32,13 +34,7 @@ type EnsureThrottleParams struct {
 type CountThrottleFailureParams struct {
 	WindowFloor time.Time
 	Sliding     bool
-	Now         time.Time
-	Key         string
-}
-
-type LockThrottleParams struct {
-	LockedUntil *time.Time
-	Now         time.Time
+	Now         *time.Time // never nil
 	Key         string
 }
 
@@ -56,4 +52,10 @@ type DelayThrottleParams struct {
 type DeleteStaleThrottlesParams struct {
 	Before time.Time
 	Now    *time.Time
+}
+
+type ClaimThrottleSlotParams struct {
+	LockedUntil *time.Time
+	Key         string
+	Now         *time.Time
 }

@@ -258,8 +258,13 @@ func (q queries) CountThrottleFailure(ctx context.Context, arg store.CountThrott
 	return store.SignInThrottle(row), mapErr(err)
 }
 
-func (q queries) LockThrottle(ctx context.Context, arg store.LockThrottleParams) error {
-	return mapErr(q.q.LockThrottle(ctx, pgdb.LockThrottleParams(arg)))
+func (q queries) UncountThrottle(ctx context.Context, arg string) error {
+	return mapErr(q.q.UncountThrottle(ctx, arg))
+}
+
+func (q queries) ClaimThrottleSlot(ctx context.Context, arg store.ClaimThrottleSlotParams) (int64, error) {
+	v, err := q.q.ClaimThrottleSlot(ctx, pgdb.ClaimThrottleSlotParams(arg))
+	return v, mapErr(err)
 }
 
 func (q queries) DelayThrottle(ctx context.Context, arg store.DelayThrottleParams) error {

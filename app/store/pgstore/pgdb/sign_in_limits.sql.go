@@ -10,11 +10,38 @@ import (
 	"time"
 )
 
+const claimThrottleSlot = `-- name: ClaimThrottleSlot :execrows
+UPDATE sign_in_throttle SET locked_until = $1
+WHERE key = $2 AND (locked_until IS NULL OR locked_until <= $3)
+`
+
+type ClaimThrottleSlotParams struct {
+	LockedUntil *time.Time
+	Key         string
+	Now         *time.Time
+}
+
+// ClaimThrottleSlot lets one attempt through a slowed key: it affects a
+// row (1) only if the key is not held, and holds it until @locked_until.
+func (q *Queries) ClaimThrottleSlot(ctx context.Context, arg ClaimThrottleSlotParams) (int64, error) {
+	result, err := q.db.Exec(ctx, claimThrottleSlot, arg.LockedUntil, arg.Key, arg.Now)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const countThrottleFailure = `-- name: CountThrottleFailure :one
 UPDATE sign_in_throttle SET
-    failures = CASE WHEN window_start < $1 THEN 1 ELSE failures + 1 END,
-    window_start = CASE WHEN window_start < $1 OR CAST($2 AS BOOLEAN) THEN $3 ELSE window_start END,
-    locked_until = CASE WHEN window_start < $1 THEN NULL ELSE locked_until END
+    failures = CASE WHEN window_start < $1
+        OR (NOT CAST($2 AS BOOLEAN) AND locked_until IS NOT NULL AND locked_until <= $3)
+        THEN 1 ELSE failures + 1 END,
+    window_start = CASE WHEN window_start < $1 OR CAST($2 AS BOOLEAN)
+        OR (locked_until IS NOT NULL AND locked_until <= $3)
+        THEN $3 ELSE window_start END,
+    locked_until = CASE WHEN window_start < $1
+        OR (NOT CAST($2 AS BOOLEAN) AND locked_until IS NOT NULL AND locked_until <= $3)
+        THEN NULL ELSE locked_until END
 WHERE key = $4
 RETURNING key, failures, window_start, locked_until
 `
@@ -22,15 +49,17 @@ RETURNING key, failures, window_start, locked_until
 type CountThrottleFailureParams struct {
 	WindowFloor time.Time
 	Sliding     bool
-	Now         time.Time
+	Now         *time.Time
 	Key         string
 }
 
 // CountThrottleFailure adds one to key's count in one statement, so
 // instances racing on the same key never lose a failure (each UPDATE reads
 // the row the other wrote). The count starts again once its window has
-// passed (window_start before @window_floor); a sliding window (@sliding)
-// restarts with every failure, so it ends only after a quiet spell.
+// passed (window_start before @window_floor), or once a lock on it is over;
+// a sliding window (@sliding) restarts with every failure, so it ends only
+// after a quiet spell, and its locked_until (when the next try may come)
+// never restarts it.
 func (q *Queries) CountThrottleFailure(ctx context.Context, arg CountThrottleFailureParams) (SignInThrottle, error) {
 	row := q.db.QueryRow(ctx, countThrottleFailure,
 		arg.WindowFloor,
@@ -57,7 +86,8 @@ type DelayThrottleParams struct {
 	Key         string
 }
 
-// DelayThrottle sets when a slowed key may next be tried, keeping its count.
+// DelayThrottle locks a key, or sets when a slowed key may next be tried,
+// keeping its count (CountThrottleFailure restarts it when a lock is over).
 func (q *Queries) DelayThrottle(ctx context.Context, arg DelayThrottleParams) error {
 	_, err := q.db.Exec(ctx, delayThrottle, arg.LockedUntil, arg.Key)
 	return err
@@ -103,22 +133,6 @@ func (q *Queries) EnsureThrottle(ctx context.Context, arg EnsureThrottleParams) 
 	return err
 }
 
-const lockThrottle = `-- name: LockThrottle :exec
-UPDATE sign_in_throttle SET locked_until = $1, failures = 0, window_start = $2 WHERE key = $3
-`
-
-type LockThrottleParams struct {
-	LockedUntil *time.Time
-	Now         time.Time
-	Key         string
-}
-
-// LockThrottle locks a key until @locked_until and starts its count again.
-func (q *Queries) LockThrottle(ctx context.Context, arg LockThrottleParams) error {
-	_, err := q.db.Exec(ctx, lockThrottle, arg.LockedUntil, arg.Now, arg.Key)
-	return err
-}
-
 const signedInFrom = `-- name: SignedInFrom :one
 SELECT CAST(EXISTS (SELECT 1 FROM sign_in_events
     WHERE user_id = $1 AND ip = $2 AND event IN ('signed_in', 'password_set') AND occurred_at > $3) AS BOOLEAN) AS known
@@ -138,4 +152,14 @@ func (q *Queries) SignedInFrom(ctx context.Context, arg SignedInFromParams) (boo
 	var known bool
 	err := row.Scan(&known)
 	return known, err
+}
+
+const uncountThrottle = `-- name: UncountThrottle :exec
+UPDATE sign_in_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0
+`
+
+// UncountThrottle takes back an attempt counted in advance that succeeded.
+func (q *Queries) UncountThrottle(ctx context.Context, key string) error {
+	_, err := q.db.Exec(ctx, uncountThrottle, key)
+	return err
 }
