@@ -39,8 +39,8 @@ func accountKey(subject string, ip string) string { return "acct:" + subject + "
 func slowKey(subject string) string               { return "slow:" + subject }
 
 // SlowDelay is how long an account with failures failed sign-ins (from any
-// client) makes a new client wait before its next try: nothing up to
-// after, then 1 s, doubling with each failure, up to max.
+// client) makes a new client wait before its next try: nothing before the
+// after-th failure, 1 s from it, doubling with each failure, up to max.
 func SlowDelay(failures int64, after int, max time.Duration) time.Duration {
 	n := failures - int64(after)
 	if n < 0 {
