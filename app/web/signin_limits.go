@@ -16,7 +16,7 @@ func (s *server) lockedMessage(l *auth.LockedError) string {
 	case l.Address:
 		return "There have been too many failed sign-ins from your device or network. Try again after " + clock(l.Until) + "."
 	case l.Slowed:
-		return "There have been many failed sign-ins to this account from other devices, so it can be tried from a new device only now and then. Try again after " + clockSeconds(l.Until) +
+		return "There have been many failed sign-ins to this account recently, so a device it has not been signed in from can try only now and then. Try again after " + clockSeconds(l.Until) +
 			". A device you have signed in from before is not held back: use one if you can, or reset your password from this device (then it counts as yours), or ask your lead clinician or the national audit team to unlock the account."
 	}
 	return "You have entered a wrong password " + strconv.Itoa(cfg.LockoutThreshold) + " times in a row, so this account is locked on this device for " + minutes(cfg.LockoutDuration) +

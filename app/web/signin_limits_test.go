@@ -226,3 +226,26 @@ func TestTwoFactorSetupRefusesEnrolledUsers(t *testing.T) {
 		}
 	})
 }
+
+// The account-wide slow-down says what it is, when to try again and what
+// the user can do, in the same words for an email no account has.
+func TestSlowDownMessage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		app, a := authApp(t, s, false)
+		a.Config.SlowAfter = 2
+		a.Config.SlowMax = time.Hour
+		makeUser(t, s, a, "slow@example.org")
+		for _, email := range []string{"slow@example.org", "nobody@example.org"} {
+			b := newBrowser(t, app)
+			b.get("/sign-in")
+			b.post("/sign-in", url.Values{"email": {email}, "password": {"guess"}})
+			b.post("/sign-in", url.Values{"email": {email}, "password": {"guess"}})
+			p := b.post("/sign-in", url.Values{"email": {email}, "password": {testPassword}})
+			msg := p.doc.Find(".nhsuk-error-summary li").Text()
+			if p.status != 429 || !strings.Contains(msg, "many failed sign-ins to this account recently") ||
+				!regexp.MustCompile(`Try again after \d\d:\d\d:\d\d\.`).MatchString(msg) || !strings.Contains(msg, "reset your password from this device") {
+				t.Errorf("%s, 3rd attempt: %d %q", email, p.status, msg)
+			}
+		}
+	})
+}
