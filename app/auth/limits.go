@@ -215,14 +215,24 @@ func (s *Service) count(ctx context.Context, key string, window time.Duration, s
 	return t, err
 }
 
-// recordFailure counts a failure under key and, when it reaches limit within
-// window, locks the key for lockFor and returns the lock's end.
-func (s *Service) recordFailure(ctx context.Context, key string, limit int, window, lockFor time.Duration, now time.Time) *time.Time {
-	t, err := s.count(ctx, key, window, false, now)
-	if err != nil || t.Failures < int64(limit) {
-		return nil
+// take counts one use of key, allowed limit times per window, and returns
+// the count with it; for a use over the limit, also the end of the lock
+// (lockFor long) that refuses it. Counting first means uses made at the
+// same moment, on any instance, cannot get past the limit together.
+func (s *Service) take(ctx context.Context, key string, limit int, window, lockFor time.Duration, now time.Time) (int64, *time.Time) {
+	if until := s.lockedUntil(ctx, key, now); until != nil {
+		return 0, until
 	}
-	return ptr(s.lock(ctx, key, lockFor, now))
+	t, err := s.count(ctx, key, window, false, now)
+	switch {
+	case err != nil:
+		return 0, nil // the database is failing: what follows will fail too, saying so
+	case t.Failures > int64(limit):
+		return t.Failures, ptr(s.lock(ctx, key, lockFor, now))
+	case t.Failures == int64(limit): // the last one allowed: refuse the next
+		s.lock(ctx, key, lockFor, now)
+	}
+	return t.Failures, nil
 }
 
 // PurgeStaleLimits deletes counts that have lapsed (their window, a day at

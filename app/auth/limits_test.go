@@ -358,3 +358,44 @@ func TestPurgeStaleLimits(t *testing.T) {
 		}
 	})
 }
+
+// Second-factor codes tried at the same moment cannot get past the lock
+// together: of 20, 4 are wrong and the rest locked, as one by one.
+func TestSecondFactorBurstMeetsTheLock(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		u := f.user(t, "burst2fa@example.org", access.Clinician)
+		res, err := f.svc.SignIn(ctx, u.Email, goodPassword, here)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := f.svc.Authenticate(ctx, res.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error)
+		for i := range 20 {
+			go func() {
+				_, err := f.svc.VerifyBackupCode(ctx, id, fmt.Sprintf("aaaa-%04d", i), here)
+				done <- err
+			}()
+		}
+		outcomes := map[string]int{}
+		for range 20 {
+			err := <-done
+			var locked *auth.LockedError
+			switch {
+			case errors.Is(err, auth.ErrBadCode):
+				outcomes["wrong"]++
+			case errors.As(err, &locked):
+				outcomes["locked"]++
+			default:
+				t.Errorf("code: %v", err)
+			}
+		}
+		if outcomes["wrong"] != 4 || outcomes["locked"] != 16 {
+			t.Errorf("burst of 20 codes: %v, want 4 wrong and 16 locked", outcomes)
+		}
+	})
+}

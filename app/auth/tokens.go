@@ -81,11 +81,9 @@ func (s *Service) RequestReset(ctx context.Context, email string, c Client) erro
 		return nil
 	}
 	// At most a few links an hour per account: a stranger cannot flood an inbox.
-	key := fmt.Sprintf("reset:%d", u.ID)
-	if s.lockedUntil(ctx, key, s.now()) != nil {
+	if _, refused := s.take(ctx, fmt.Sprintf("reset:%d", u.ID), 5, time.Hour, time.Hour, s.now()); refused != nil {
 		return nil
 	}
-	s.recordFailure(ctx, key, 5, time.Hour, time.Hour, s.now())
 	err = s.Store.InTx(ctx, func(tx store.Tx) error {
 		token, err := s.issueToken(ctx, tx, u.ID, purposeReset, s.Config.ResetTTL)
 		if err != nil {

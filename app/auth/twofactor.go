@@ -25,10 +25,32 @@ func (s *Service) checkTwoFactorLock(ctx context.Context, userID int64) error {
 	return nil
 }
 
-func (s *Service) twoFactorFailed(ctx context.Context, id Identity, c Client) error {
-	s.event(ctx, &id.User.ID, EventTwoFactorFailed, c)
-	if until := s.recordFailure(ctx, twoFactorKey(id.User.ID), s.Config.LockoutThreshold, 24*time.Hour, s.Config.LockoutDuration, s.now()); until != nil {
-		return &LockedError{Until: *until}
+// reserveTwoFactor counts a code check before it is made (passed clears
+// the count), so codes tried at the same moment cannot get past the lock
+// together. The check it returns says what a wrong code means.
+func (s *Service) reserveTwoFactor(ctx context.Context, userID int64) (codeCheck, error) {
+	n, until := s.take(ctx, twoFactorKey(userID), s.Config.LockoutThreshold, 24*time.Hour, s.Config.LockoutDuration, s.now())
+	if until != nil {
+		return codeCheck{}, &LockedError{Until: *until}
+	}
+	return codeCheck{s: s, n: n, userID: userID}, nil
+}
+
+// codeCheck is one reserved second-factor check: the n-th in a row.
+type codeCheck struct {
+	s      *Service
+	n      int64
+	userID int64
+}
+
+// failed records a wrong code: ErrBadCode, or the lock when it was the last
+// one allowed.
+func (k codeCheck) failed(ctx context.Context, c Client) error {
+	k.s.event(ctx, &k.userID, EventTwoFactorFailed, c)
+	if k.n >= int64(k.s.Config.LockoutThreshold) {
+		if err := k.s.checkTwoFactorLock(ctx, k.userID); err != nil {
+			return err
+		}
 	}
 	return ErrBadCode
 }
@@ -48,7 +70,8 @@ func (s *Service) passed(ctx context.Context, id Identity, c Client) (string, er
 // VerifyTOTP checks an authenticator code for a session awaiting its second
 // factor and returns the new session token. A code is accepted once only.
 func (s *Service) VerifyTOTP(ctx context.Context, id Identity, code string, c Client) (string, error) {
-	if err := s.checkTwoFactorLock(ctx, id.User.ID); err != nil {
+	check, err := s.reserveTwoFactor(ctx, id.User.ID)
+	if err != nil {
 		return "", err
 	}
 	if !HasTOTP(id.User) {
@@ -59,7 +82,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, id Identity, code string, c Cl
 		return "", err
 	}
 	if !ok {
-		return "", s.twoFactorFailed(ctx, id, c)
+		return "", check.failed(ctx, c)
 	}
 	return s.passed(ctx, id, c)
 }
@@ -97,16 +120,15 @@ func (s *Service) SendEmailCode(ctx context.Context, id Identity, c Client) erro
 		return err
 	}
 	now := s.now()
-	acct, addr := fmt.Sprintf("codes:%d", id.User.ID), "codes-addr:"+c.IP
-	for _, key := range []string{acct, addr} {
-		if until := s.lockedUntil(ctx, key, now); until != nil {
+	for _, l := range []struct {
+		key   string
+		limit int
+	}{{fmt.Sprintf("codes:%d", id.User.ID), s.Config.CodeSendLimit}, {"codes-addr:" + c.IP, s.Config.CodeSendAddressLimit}} {
+		if _, until := s.take(ctx, l.key, l.limit, s.Config.CodeSendWindow, s.Config.CodeSendWindow, now); until != nil {
 			s.event(ctx, &id.User.ID, EventCodeSendRefused, c)
 			return &SendLimitError{Until: *until}
 		}
 	}
-	// This send counts; reaching a limit refuses the next ones.
-	s.recordFailure(ctx, acct, s.Config.CodeSendLimit, s.Config.CodeSendWindow, s.Config.CodeSendWindow, now)
-	s.recordFailure(ctx, addr, s.Config.CodeSendAddressLimit, s.Config.CodeSendWindow, s.Config.CodeSendWindow, now)
 	code, err := secret.NewNumericCode(6)
 	if err != nil {
 		return err
@@ -126,13 +148,14 @@ func (s *Service) SendEmailCode(ctx context.Context, id Identity, c Client) erro
 
 // VerifyEmailCode checks an emailed code (single use, before it expires).
 func (s *Service) VerifyEmailCode(ctx context.Context, id Identity, code string, c Client) (string, error) {
-	if err := s.checkTwoFactorLock(ctx, id.User.ID); err != nil {
+	check, err := s.reserveTwoFactor(ctx, id.User.ID)
+	if err != nil {
 		return "", err
 	}
 	now := s.now()
-	_, err := s.Store.UseAuthToken(ctx, store.UseAuthTokenParams{Now: &now, Hash: emailCodeHash(id.User.ID, code), Purpose: purposeEmailCode})
+	_, err = s.Store.UseAuthToken(ctx, store.UseAuthTokenParams{Now: &now, Hash: emailCodeHash(id.User.ID, code), Purpose: purposeEmailCode})
 	if errors.Is(err, store.ErrNotFound) {
-		return "", s.twoFactorFailed(ctx, id, c)
+		return "", check.failed(ctx, c)
 	}
 	if err != nil {
 		return "", err
@@ -142,7 +165,8 @@ func (s *Service) VerifyEmailCode(ctx context.Context, id Identity, code string,
 
 // VerifyBackupCode checks one of the user's single-use backup codes.
 func (s *Service) VerifyBackupCode(ctx context.Context, id Identity, code string, c Client) (string, error) {
-	if err := s.checkTwoFactorLock(ctx, id.User.ID); err != nil {
+	check, err := s.reserveTwoFactor(ctx, id.User.ID)
+	if err != nil {
 		return "", err
 	}
 	n, err := s.Store.UseBackupCode(ctx, store.UseBackupCodeParams{Now: ptr(s.now()), UserID: id.User.ID, CodeHash: hex.EncodeToString(secret.HashCode(code))})
@@ -150,7 +174,7 @@ func (s *Service) VerifyBackupCode(ctx context.Context, id Identity, code string
 		return "", err
 	}
 	if n != 1 {
-		return "", s.twoFactorFailed(ctx, id, c)
+		return "", check.failed(ctx, c)
 	}
 	return s.passed(ctx, id, c)
 }
@@ -202,7 +226,8 @@ func (s *Service) ConfirmTOTP(ctx context.Context, id Identity, code string, c C
 		// must not buy a new set of backup codes.
 		return nil, "", ErrEnrolled
 	}
-	if err := s.checkTwoFactorLock(ctx, id.User.ID); err != nil {
+	check, err := s.reserveTwoFactor(ctx, id.User.ID)
+	if err != nil {
 		return nil, "", err
 	}
 	if codes, err = secret.NewBackupCodes(10); err != nil {
@@ -234,7 +259,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, id Identity, code string, c C
 		return nil
 	})
 	if errors.Is(err, ErrBadCode) {
-		return nil, "", s.twoFactorFailed(ctx, id, c)
+		return nil, "", check.failed(ctx, c)
 	}
 	if err != nil {
 		return nil, "", err
