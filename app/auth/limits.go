@@ -53,18 +53,18 @@ func SlowDelay(failures int64, after int, max time.Duration) time.Duration {
 }
 
 // attempt is one sign-in's place in the limits. It is counted as a failure
-// before the (slow) password check, so that attempts made at the same
-// moment, on any instance, each see those before them: a burst from one
-// client gets no more tries than the same attempts one by one. A success
-// takes its counts back.
+// on the account before the (slow) password check, so that attempts made
+// at the same moment, on any instance, each see those before them: a burst
+// at an account gets no more tries than the same attempts one by one. A
+// success takes its counts back.
 type attempt struct {
-	s            *Service
-	addr, acct   string
-	slow         string
-	nAddr, nAcct int64
-	nSlow        int64
-	claimed      bool
-	now          time.Time
+	s          *Service
+	addr, acct string
+	slow       string
+	nAcct      int64
+	nSlow      int64
+	claimed    bool
+	now        time.Time
 }
 
 // admit checks the limits for a sign-in to subj (u nil: no account has the
@@ -88,12 +88,11 @@ func (s *Service) admit(ctx context.Context, subj string, u *store.User, ip stri
 		return nil, &LockedError{Until: *until, Slowed: true}
 	}
 
+	// The per-client count is not taken in advance: many people behind
+	// one address signing in at the same moment would be refused as if
+	// they had failed. It is added when an attempt fails.
 	var t store.SignInThrottle
 	var err error
-	if t, err = s.count(ctx, a.addr, s.Config.AddressWindow, false, now); err != nil {
-		return nil, err
-	}
-	a.nAddr = t.Failures
 	if t, err = s.count(ctx, a.acct, 24*time.Hour, false, now); err != nil {
 		return nil, err
 	}
@@ -104,10 +103,6 @@ func (s *Service) admit(ctx context.Context, subj string, u *store.User, ip stri
 	}
 	a.nSlow = t.Failures
 	// Over a limit because of attempts in flight: refused like a lock.
-	if a.nAddr > int64(s.Config.AddressLimit) {
-		a.uncountSlow(ctx)
-		return nil, &LockedError{Until: s.lock(ctx, a.addr, s.Config.AddressWindow, now), Address: true}
-	}
 	if a.nAcct > int64(s.Config.LockoutThreshold) {
 		a.uncountSlow(ctx)
 		return nil, &LockedError{Until: s.lock(ctx, a.acct, s.Config.LockoutDuration, now)}
@@ -135,7 +130,7 @@ func (s *Service) admit(ctx context.Context, subj string, u *store.User, ip stri
 // delay. It returns the (account, client) lock if this attempt made one.
 func (a *attempt) failed(ctx context.Context) *LockedError {
 	cfg := a.s.Config
-	if a.nAddr >= int64(cfg.AddressLimit) {
+	if t, err := a.s.count(ctx, a.addr, cfg.AddressWindow, false, a.now); err == nil && t.Failures >= int64(cfg.AddressLimit) {
 		a.s.lock(ctx, a.addr, cfg.AddressWindow, a.now)
 	}
 	if d := SlowDelay(a.nSlow, cfg.SlowAfter, cfg.SlowMax); d > 0 {
@@ -150,7 +145,6 @@ func (a *attempt) failed(ctx context.Context) *LockedError {
 // succeeded takes the attempt's counts back: the right password is no
 // failure, and it ends this client's run of failures on the account.
 func (a *attempt) succeeded(ctx context.Context) {
-	_ = a.s.Store.UncountThrottle(ctx, a.addr)
 	_ = a.s.Store.DeleteThrottle(ctx, a.acct)
 	a.uncountSlow(ctx)
 }
@@ -158,7 +152,6 @@ func (a *attempt) succeeded(ctx context.Context) {
 // abandoned takes the counts back from an attempt that was not decided
 // (the request was cancelled while hashing).
 func (a *attempt) abandoned(ctx context.Context) {
-	_ = a.s.Store.UncountThrottle(ctx, a.addr)
 	_ = a.s.Store.UncountThrottle(ctx, a.acct)
 	a.uncountSlow(ctx)
 }

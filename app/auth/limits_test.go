@@ -399,3 +399,29 @@ func TestSecondFactorBurstMeetsTheLock(t *testing.T) {
 		}
 	})
 }
+
+// Many people behind one address (a hospital's NAT) signing in at the same
+// moment are not taken for a client that failed: only failures count
+// towards the per-client limit.
+func TestManyPeopleBehindOneAddressSignInTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		const people = 40 // more than the per-client limit of 30
+		for i := range people {
+			f.user(t, fmt.Sprintf("nurse%d@example.org", i), access.Clinician)
+		}
+		done := make(chan error)
+		for i := range people {
+			go func() {
+				_, err := f.svc.SignIn(ctx, fmt.Sprintf("nurse%d@example.org", i), goodPassword, here)
+				done <- err
+			}()
+		}
+		for range people {
+			if err := <-done; err != nil {
+				t.Errorf("sign-in: %v", err)
+			}
+		}
+	})
+}
