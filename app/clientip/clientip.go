@@ -41,6 +41,10 @@ func ParsePrefixes(s string) ([]netip.Prefix, error) {
 			continue
 		}
 		if p, err := netip.ParsePrefix(f); err == nil {
+			if p.Bits() == 0 {
+				// Every address a proxy: any client could name its address.
+				return nil, fmt.Errorf("%q trusts every address; name the proxies' own addresses or networks", f)
+			}
 			out = append(out, p.Masked())
 			continue
 		}

@@ -68,7 +68,7 @@ func TestParsePrefixes(t *testing.T) {
 			t.Errorf("%q = %s, want %s", in, s, want)
 		}
 	}
-	for _, bad := range []string{"10.0.0.0/33", "proxy.example", "10.0.0.0/8;"} {
+	for _, bad := range []string{"10.0.0.0/33", "proxy.example", "10.0.0.0/8;", "0.0.0.0/0", "::/0"} {
 		if _, err := ParsePrefixes(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
