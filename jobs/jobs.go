@@ -40,6 +40,7 @@ func Register(workers *river.Workers, d Deps) {
 	river.AddWorker(workers, &OptimizeWorker{Store: d.Store})
 	river.AddWorker(workers, &EmailWorker{Store: d.Store, Sender: d.Mail, Logger: d.Logger})
 	river.AddWorker(workers, &PurgeSessionsWorker{Auth: d.Auth})
+	river.AddWorker(workers, &ResetRequestWorker{Auth: d.Auth})
 	river.AddWorker(workers, &PurgeChildrenWorker{Store: d.Store, Logger: d.Logger})
 	river.AddWorker(workers, &AggregateWorker{Store: d.Store, Logger: d.Logger})
 	registerTrail(workers, d)
@@ -86,7 +87,7 @@ func Periodic() []*river.PeriodicJob {
 }
 
 // PurgeSessionsArgs deletes sessions that have ended, so the table only
-// holds live ones.
+// holds live ones, and sign-in counts that have lapsed.
 type PurgeSessionsArgs struct{}
 
 func (PurgeSessionsArgs) Kind() string { return "sessions_purge" }
@@ -97,6 +98,9 @@ type PurgeSessionsWorker struct {
 }
 
 func (w *PurgeSessionsWorker) Work(ctx context.Context, _ *river.Job[PurgeSessionsArgs]) error {
-	_, err := w.Auth.PurgeExpiredSessions(ctx)
+	if _, err := w.Auth.PurgeExpiredSessions(ctx); err != nil {
+		return err
+	}
+	_, err := w.Auth.PurgeStaleLimits(ctx)
 	return err
 }

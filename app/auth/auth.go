@@ -22,10 +22,19 @@ type Config struct {
 
 	TwoFactorForAll bool // national roles and superusers need it anyway
 
-	LockoutThreshold int           // consecutive failures that lock an account (from one address)
+	LockoutThreshold int           // consecutive failures that lock an account (from one client)
 	LockoutDuration  time.Duration // how long the lock lasts
-	AddressLimit     int           // failures from one address, any accounts, before it is throttled
+	AddressLimit     int           // failures from one client, any accounts, before it is throttled
 	AddressWindow    time.Duration // the window those failures are counted in, and the throttle's length
+	SlowAfter        int           // failures on an account, from every client, before new clients are slowed
+	SlowMax          time.Duration // the longest wait the slow-down imposes
+	KnownClientFor   time.Duration // a client the user signed in from this recently is spared the slow-down
+
+	// Emailed sign-in codes: at most CodeSendLimit per account and
+	// CodeSendAddressLimit per client, each per CodeSendWindow.
+	CodeSendLimit        int
+	CodeSendAddressLimit int
+	CodeSendWindow       time.Duration
 
 	InviteTTL    time.Duration
 	ResetTTL     time.Duration
@@ -41,6 +50,8 @@ func DefaultConfig() Config {
 		TwoFactorForAll:  true,
 		LockoutThreshold: 5, LockoutDuration: 10 * time.Minute,
 		AddressLimit: 30, AddressWindow: 15 * time.Minute,
+		SlowAfter: 10, SlowMax: 15 * time.Minute, KnownClientFor: 90 * 24 * time.Hour,
+		CodeSendLimit: 3, CodeSendAddressLimit: 30, CodeSendWindow: 15 * time.Minute,
 		InviteTTL: 72 * time.Hour, ResetTTL: 72 * time.Hour, EmailCodeTTL: 5 * time.Minute,
 		BaseURL: "http://127.0.0.1:8080",
 	}
@@ -71,13 +82,23 @@ var (
 	ErrSessionEnded   = errors.New("auth: session ended")
 	ErrBadCode        = errors.New("auth: wrong or expired code")
 	ErrBadToken       = errors.New("auth: link not valid")
+	// ErrEnrolled refuses to enrol an authenticator app twice.
+	ErrEnrolled = errors.New("auth: an authenticator app is set up already")
 )
 
-// LockedError says an account (from this address) or an address is locked
-// out, and until when.
+// SendLimitError refuses to email another sign-in code before Until.
+type SendLimitError struct{ Until time.Time }
+
+func (e *SendLimitError) Error() string {
+	return fmt.Sprintf("auth: no more emailed codes until %s", e.Until.Format(time.RFC3339))
+}
+
+// LockedError says an account (from this client) or a client is locked
+// out, or the account slowed down for new clients, and until when.
 type LockedError struct {
 	Until   time.Time
-	Address bool // the address is throttled, not the account
+	Address bool // the client is throttled, not the account
+	Slowed  bool // the account is slowed down for clients new to it
 }
 
 func (e *LockedError) Error() string {

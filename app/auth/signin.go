@@ -24,6 +24,8 @@ const (
 	EventTwoFactorPassed   = "two_factor_passed"
 	EventTwoFactorFailed   = "two_factor_failed"
 	EventUnlocked          = "unlocked"
+	EventSlowedDown        = "slowed_down"
+	EventCodeSendRefused   = "code_send_refused"
 )
 
 var eventLabels = map[string]string{
@@ -32,7 +34,8 @@ var eventLabels = map[string]string{
 	EventResetRequested: "Asked for a password reset link", EventPasswordSet: "Set a new password",
 	EventPasswordExpired: "Password expired at sign-in", EventTwoFactorEnrolled: "Set up an authenticator app",
 	EventTwoFactorPassed: "Passed the second factor", EventTwoFactorFailed: "Wrong second-factor code",
-	EventUnlocked: "Account unlocked",
+	EventUnlocked: "Account unlocked", EventSlowedDown: "Sign-in refused: too many recent failures on the account (slowed down)",
+	EventCodeSendRefused: "Emailed code refused: too many asked for",
 }
 
 // EventLabel is the sign-in event as people read it.
@@ -61,37 +64,41 @@ type SignInResult struct {
 
 // SignIn checks an email and password. It fails with ErrBadCredentials
 // (whatever was wrong), *LockedError, or ErrDeactivated (only after a correct
-// password, so it reveals nothing to a guesser).
+// password, so it reveals nothing to a guesser). An email no account has
+// meets the same limits, answers and work as a real one (limits.go).
 func (s *Service) SignIn(ctx context.Context, email, pw string, c Client) (SignInResult, error) {
 	now := s.now()
-	addrKey := "addr:" + c.IP
-	if until := s.lockedUntil(ctx, addrKey, now); until != nil {
-		return SignInResult{}, &LockedError{Until: *until, Address: true}
-	}
+	var user *store.User
 	u, err := s.Store.GetUserByEmail(ctx, NormaliseEmail(email))
-	if errors.Is(err, store.ErrNotFound) {
-		_ = s.Hasher.DummyVerify(ctx) // same time as a real check: no enumeration
-		s.recordFailure(ctx, addrKey, s.Config.AddressLimit, s.Config.AddressWindow, s.Config.AddressWindow, now)
-		s.event(ctx, nil, EventSignInFailed, c)
-		return SignInResult{}, ErrBadCredentials
+	switch {
+	case err == nil:
+		user = &u
+	case !errors.Is(err, store.ErrNotFound):
+		return SignInResult{}, err
+	}
+	at, err := s.admit(ctx, subject(user, email), user, c.IP, now)
+	var locked *LockedError
+	if errors.As(err, &locked) {
+		switch {
+		case locked.Slowed:
+			s.event(ctx, userID(user), EventSlowedDown, c)
+		case !locked.Address:
+			s.event(ctx, userID(user), EventLockedOut, c)
+		}
 	}
 	if err != nil {
 		return SignInResult{}, err
 	}
-	acctKey := accountKey(u.ID, c.IP)
-	if until := s.lockedUntil(ctx, acctKey, now); until != nil {
-		s.event(ctx, &u.ID, EventLockedOut, c)
-		return SignInResult{}, &LockedError{Until: *until}
-	}
 
 	ok := false
-	if u.PasswordHash != nil {
+	if user != nil && u.PasswordHash != nil {
 		var rehash bool
 		ok, rehash, err = s.Hasher.Verify(ctx, *u.PasswordHash, pw)
 		if errors.Is(err, password.ErrMalformedHash) || errors.Is(err, password.ErrTooLong) {
 			ok, err = false, nil // a damaged hash or an absurd input is a failed sign-in
 		}
 		if err != nil {
+			at.abandoned(context.WithoutCancel(ctx))
 			return SignInResult{}, err // cancelled: not the user's failure
 		}
 		if ok && rehash {
@@ -100,19 +107,17 @@ func (s *Service) SignIn(ctx context.Context, email, pw string, c Client) (SignI
 			}
 		}
 	} else {
-		_ = s.Hasher.DummyVerify(ctx)
+		_ = s.Hasher.DummyVerify(ctx) // same time as a real check: no enumeration
 	}
 	if !ok {
-		s.recordFailure(ctx, addrKey, s.Config.AddressLimit, s.Config.AddressWindow, s.Config.AddressWindow, now)
-		// Consecutive failures: the window is long, a success clears it.
-		if until := s.recordFailure(ctx, acctKey, s.Config.LockoutThreshold, 24*time.Hour, s.Config.LockoutDuration, now); until != nil {
-			s.event(ctx, &u.ID, EventLockedOut, c)
-			return SignInResult{}, &LockedError{Until: *until}
+		if locked := at.failed(ctx); locked != nil {
+			s.event(ctx, userID(user), EventLockedOut, c)
+			return SignInResult{}, locked
 		}
-		s.event(ctx, &u.ID, EventSignInFailed, c)
+		s.event(ctx, userID(user), EventSignInFailed, c)
 		return SignInResult{}, ErrBadCredentials
 	}
-	_ = s.Store.DeleteThrottle(ctx, acctKey)
+	at.succeeded(ctx)
 	if !u.IsActive {
 		s.event(ctx, &u.ID, EventSignInFailed, c)
 		return SignInResult{}, ErrDeactivated
@@ -136,54 +141,37 @@ func (s *Service) SignIn(ctx context.Context, email, pw string, c Client) (SignI
 	return res, nil
 }
 
+func userID(u *store.User) *int64 {
+	if u == nil {
+		return nil
+	}
+	return &u.ID
+}
+
 // completeSignIn records a full sign-in (password and, if needed, second factor).
 func (s *Service) completeSignIn(ctx context.Context, userID int64, c Client) {
 	_ = s.Store.RecordUserSignIn(ctx, store.RecordUserSignInParams{At: ptr(s.now()), ID: userID})
 	s.event(ctx, &userID, EventSignedIn, c)
 }
 
-// Unlock clears every lock on a user's account (an admin action).
+// Unlock clears every lock and slow-down on a user's account (an admin action).
 func (s *Service) Unlock(ctx context.Context, userID int64, c Client) error {
-	if err := s.Store.DeleteThrottlesWithPrefix(ctx, fmt.Sprintf("acct:%d:%%", userID)); err != nil {
+	subj := fmt.Sprint(userID)
+	if err := s.Store.DeleteThrottlesWithPrefix(ctx, "acct:"+subj+":%"); err != nil {
 		return err
 	}
-	if err := s.Store.DeleteThrottle(ctx, fmt.Sprintf("2fa:%d", userID)); err != nil {
-		return err
+	for _, key := range []string{slowKey(subj), twoFactorKey(userID)} {
+		if err := s.Store.DeleteThrottle(ctx, key); err != nil {
+			return err
+		}
 	}
 	s.event(ctx, &userID, EventUnlocked, c)
 	return nil
 }
 
-// Locked reports whether any lock is on the user's account now.
+// Locked reports whether this client is locked out of the user's account now.
 func (s *Service) Locked(ctx context.Context, userID int64, ip string) *time.Time {
-	return s.lockedUntil(ctx, accountKey(userID, ip), s.now())
-}
-
-func accountKey(userID int64, ip string) string { return fmt.Sprintf("acct:%d:%s", userID, ip) }
-
-func (s *Service) lockedUntil(ctx context.Context, key string, now time.Time) *time.Time {
-	t, err := s.Store.GetThrottle(ctx, key)
-	if err != nil || t.LockedUntil == nil || !t.LockedUntil.After(now) {
-		return nil
-	}
-	return t.LockedUntil
-}
-
-// recordFailure counts a failure under key and, when it reaches limit within
-// window, locks the key for lockFor and returns the lock's end.
-func (s *Service) recordFailure(ctx context.Context, key string, limit int, window, lockFor time.Duration, now time.Time) *time.Time {
-	t, err := s.Store.GetThrottle(ctx, key)
-	if err != nil || now.Sub(t.WindowStart) > window || (t.LockedUntil != nil && !t.LockedUntil.After(now)) {
-		t = store.SignInThrottle{Key: key, WindowStart: now}
-	}
-	t.Failures++
-	t.LockedUntil = nil
-	if t.Failures >= int64(limit) {
-		until := now.Add(lockFor)
-		t.LockedUntil, t.Failures = &until, 0
-	}
-	_ = s.Store.PutThrottle(ctx, store.PutThrottleParams(t))
-	return t.LockedUntil
+	return s.lockedUntil(ctx, accountKey(fmt.Sprint(userID), ip), s.now())
 }
 
 func (s *Service) event(ctx context.Context, userID *int64, event string, c Client) {

@@ -11,6 +11,8 @@ import (
 	"clinaudit/app/auth/secret"
 	"clinaudit/app/outbox"
 	"clinaudit/app/store"
+
+	"github.com/riverqueue/river"
 )
 
 const (
@@ -46,6 +48,24 @@ func (s *Service) Invite(ctx context.Context, tx store.Tx, u store.User) (string
 	return link, err
 }
 
+// ResetRequestArgs is the job that answers a "forgot password" request.
+// The page only queues it, the same one insert whatever the email, so
+// neither its answer nor its timing tells whether an account exists.
+type ResetRequestArgs struct {
+	Email     string `json:"email"`
+	IP        string `json:"ip"`
+	UserAgent string `json:"user_agent"`
+}
+
+func (ResetRequestArgs) Kind() string { return "password_reset_request" }
+
+func (ResetRequestArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 5} }
+
+// QueueReset queues RequestReset for the email, for the job worker.
+func (s *Service) QueueReset(ctx context.Context, email string, c Client) error {
+	return s.Store.InsertJob(ctx, ResetRequestArgs{Email: email, IP: c.IP, UserAgent: truncate(c.UserAgent, 300)}, nil)
+}
+
 // RequestReset emails a reset link when email belongs to an active account,
 // invited or not. It answers the same in every case, so it never tells
 // whether an account exists.
@@ -61,11 +81,9 @@ func (s *Service) RequestReset(ctx context.Context, email string, c Client) erro
 		return nil
 	}
 	// At most a few links an hour per account: a stranger cannot flood an inbox.
-	key := fmt.Sprintf("reset:%d", u.ID)
-	if s.lockedUntil(ctx, key, s.now()) != nil {
+	if _, refused := s.take(ctx, fmt.Sprintf("reset:%d", u.ID), 5, time.Hour, time.Hour, s.now()); refused != nil {
 		return nil
 	}
-	s.recordFailure(ctx, key, 5, time.Hour, time.Hour, s.now())
 	err = s.Store.InTx(ctx, func(tx store.Tx) error {
 		token, err := s.issueToken(ctx, tx, u.ID, purposeReset, s.Config.ResetTTL)
 		if err != nil {

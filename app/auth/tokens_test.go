@@ -184,7 +184,7 @@ func TestEmailCodeSingleUseFiveMinutes(t *testing.T) {
 		}
 		code := func() string {
 			id := pending()
-			if err := f.svc.SendEmailCode(ctx, id); err != nil {
+			if err := f.svc.SendEmailCode(ctx, id, here); err != nil {
 				t.Fatal(err)
 			}
 			m := regexp.MustCompile(`code is (\d{6})`).FindStringSubmatch(lastEmail(t, s, u.Email).BodyText)

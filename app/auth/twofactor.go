@@ -25,10 +25,32 @@ func (s *Service) checkTwoFactorLock(ctx context.Context, userID int64) error {
 	return nil
 }
 
-func (s *Service) twoFactorFailed(ctx context.Context, id Identity, c Client) error {
-	s.event(ctx, &id.User.ID, EventTwoFactorFailed, c)
-	if until := s.recordFailure(ctx, twoFactorKey(id.User.ID), s.Config.LockoutThreshold, 24*time.Hour, s.Config.LockoutDuration, s.now()); until != nil {
-		return &LockedError{Until: *until}
+// reserveTwoFactor counts a code check before it is made (passed clears
+// the count), so codes tried at the same moment cannot get past the lock
+// together. The check it returns says what a wrong code means.
+func (s *Service) reserveTwoFactor(ctx context.Context, userID int64) (codeCheck, error) {
+	n, until := s.take(ctx, twoFactorKey(userID), s.Config.LockoutThreshold, 24*time.Hour, s.Config.LockoutDuration, s.now())
+	if until != nil {
+		return codeCheck{}, &LockedError{Until: *until}
+	}
+	return codeCheck{s: s, n: n, userID: userID}, nil
+}
+
+// codeCheck is one reserved second-factor check: the n-th in a row.
+type codeCheck struct {
+	s      *Service
+	n      int64
+	userID int64
+}
+
+// failed records a wrong code: ErrBadCode, or the lock when it was the last
+// one allowed.
+func (k codeCheck) failed(ctx context.Context, c Client) error {
+	k.s.event(ctx, &k.userID, EventTwoFactorFailed, c)
+	if k.n >= int64(k.s.Config.LockoutThreshold) {
+		if err := k.s.checkTwoFactorLock(ctx, k.userID); err != nil {
+			return err
+		}
 	}
 	return ErrBadCode
 }
@@ -48,24 +70,38 @@ func (s *Service) passed(ctx context.Context, id Identity, c Client) (string, er
 // VerifyTOTP checks an authenticator code for a session awaiting its second
 // factor and returns the new session token. A code is accepted once only.
 func (s *Service) VerifyTOTP(ctx context.Context, id Identity, code string, c Client) (string, error) {
-	if err := s.checkTwoFactorLock(ctx, id.User.ID); err != nil {
+	check, err := s.reserveTwoFactor(ctx, id.User.ID)
+	if err != nil {
 		return "", err
 	}
 	if !HasTOTP(id.User) {
 		return "", ErrBadCode
 	}
-	ok, step := totp.Verify(*id.User.TotpSecret, code, s.now(), 1)
-	if ok {
-		n, err := s.Store.UseTOTPStep(ctx, store.UseTOTPStepParams{Step: step, ID: id.User.ID})
-		if err != nil {
-			return "", err
-		}
-		ok = n == 1 // zero rows: this code (or a later one) was used already
+	ok, err := s.useTOTPCode(ctx, s.Store, id.User, code)
+	if err != nil {
+		return "", err
 	}
 	if !ok {
-		return "", s.twoFactorFailed(ctx, id, c)
+		return "", check.failed(ctx, c)
 	}
 	return s.passed(ctx, id, c)
+}
+
+// useTOTPCode is the one check of an authenticator code, for sign-in and
+// enrolment alike: right for the time, and of a later step than any code
+// the user has used, which it records. So a code is accepted once only and
+// the recorded step never moves backwards. q is the store or a transaction.
+func (s *Service) useTOTPCode(ctx context.Context, q store.Queries, u store.User, code string) (bool, error) {
+	if u.TotpSecret == nil {
+		return false, nil
+	}
+	ok, step := totp.Verify(*u.TotpSecret, code, s.now(), 1)
+	if !ok {
+		return false, nil
+	}
+	n, err := q.UseTOTPStep(ctx, store.UseTOTPStepParams{Step: step, ID: u.ID})
+	// Zero rows: this code's step, or a later one, was used already.
+	return n == 1, err
 }
 
 // emailCodeHash binds a six-digit code to its user, so codes of different
@@ -76,16 +112,27 @@ func emailCodeHash(userID int64, code string) string {
 }
 
 // SendEmailCode emails a one-time sign-in code, valid EmailCodeTTL, and
-// revokes any earlier one.
-func (s *Service) SendEmailCode(ctx context.Context, id Identity) error {
+// revokes any earlier one. At most CodeSendLimit codes go to one account,
+// and CodeSendAddressLimit are sent for one client, per CodeSendWindow;
+// past that it fails with *SendLimitError and sends nothing.
+func (s *Service) SendEmailCode(ctx context.Context, id Identity, c Client) error {
 	if err := s.checkTwoFactorLock(ctx, id.User.ID); err != nil {
 		return err
+	}
+	now := s.now()
+	for _, l := range []struct {
+		key   string
+		limit int
+	}{{fmt.Sprintf("codes:%d", id.User.ID), s.Config.CodeSendLimit}, {"codes-addr:" + c.IP, s.Config.CodeSendAddressLimit}} {
+		if _, until := s.take(ctx, l.key, l.limit, s.Config.CodeSendWindow, s.Config.CodeSendWindow, now); until != nil {
+			s.event(ctx, &id.User.ID, EventCodeSendRefused, c)
+			return &SendLimitError{Until: *until}
+		}
 	}
 	code, err := secret.NewNumericCode(6)
 	if err != nil {
 		return err
 	}
-	now := s.now()
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		if err := tx.RevokeAuthTokens(ctx, store.RevokeAuthTokensParams{Now: &now, UserID: id.User.ID, Purpose: purposeEmailCode}); err != nil {
 			return err
@@ -101,13 +148,14 @@ func (s *Service) SendEmailCode(ctx context.Context, id Identity) error {
 
 // VerifyEmailCode checks an emailed code (single use, before it expires).
 func (s *Service) VerifyEmailCode(ctx context.Context, id Identity, code string, c Client) (string, error) {
-	if err := s.checkTwoFactorLock(ctx, id.User.ID); err != nil {
+	check, err := s.reserveTwoFactor(ctx, id.User.ID)
+	if err != nil {
 		return "", err
 	}
 	now := s.now()
-	_, err := s.Store.UseAuthToken(ctx, store.UseAuthTokenParams{Now: &now, Hash: emailCodeHash(id.User.ID, code), Purpose: purposeEmailCode})
+	_, err = s.Store.UseAuthToken(ctx, store.UseAuthTokenParams{Now: &now, Hash: emailCodeHash(id.User.ID, code), Purpose: purposeEmailCode})
 	if errors.Is(err, store.ErrNotFound) {
-		return "", s.twoFactorFailed(ctx, id, c)
+		return "", check.failed(ctx, c)
 	}
 	if err != nil {
 		return "", err
@@ -117,7 +165,8 @@ func (s *Service) VerifyEmailCode(ctx context.Context, id Identity, code string,
 
 // VerifyBackupCode checks one of the user's single-use backup codes.
 func (s *Service) VerifyBackupCode(ctx context.Context, id Identity, code string, c Client) (string, error) {
-	if err := s.checkTwoFactorLock(ctx, id.User.ID); err != nil {
+	check, err := s.reserveTwoFactor(ctx, id.User.ID)
+	if err != nil {
 		return "", err
 	}
 	n, err := s.Store.UseBackupCode(ctx, store.UseBackupCodeParams{Now: ptr(s.now()), UserID: id.User.ID, CodeHash: hex.EncodeToString(secret.HashCode(code))})
@@ -125,7 +174,7 @@ func (s *Service) VerifyBackupCode(ctx context.Context, id Identity, code string
 		return "", err
 	}
 	if n != 1 {
-		return "", s.twoFactorFailed(ctx, id, c)
+		return "", check.failed(ctx, c)
 	}
 	return s.passed(ctx, id, c)
 }
@@ -172,22 +221,32 @@ func enrolment(sec, email string) (Enrolment, error) {
 // the sign-in, and returns ten backup codes (shown once, stored hashed) with
 // the new session token.
 func (s *Service) ConfirmTOTP(ctx context.Context, id Identity, code string, c Client) (codes []string, token string, err error) {
-	if err := s.checkTwoFactorLock(ctx, id.User.ID); err != nil {
+	if HasTOTP(id.User) {
+		// Enrolment is once: an enrolled user's code, even a fresh one,
+		// must not buy a new set of backup codes.
+		return nil, "", ErrEnrolled
+	}
+	check, err := s.reserveTwoFactor(ctx, id.User.ID)
+	if err != nil {
 		return nil, "", err
-	}
-	if id.User.TotpSecret == nil {
-		return nil, "", ErrBadCode
-	}
-	ok, step := totp.Verify(*id.User.TotpSecret, code, s.now(), 1)
-	if !ok {
-		return nil, "", s.twoFactorFailed(ctx, id, c)
 	}
 	if codes, err = secret.NewBackupCodes(10); err != nil {
 		return nil, "", err
 	}
 	err = s.Store.InTx(ctx, func(tx store.Tx) error {
-		if err := tx.ConfirmUserTOTP(ctx, store.ConfirmUserTOTPParams{ConfirmedAt: ptr(s.now()), Step: step, ID: id.User.ID}); err != nil {
+		ok, err := s.useTOTPCode(ctx, tx, id.User, code)
+		if err != nil {
 			return err
+		}
+		if !ok {
+			return ErrBadCode
+		}
+		n, err := tx.ConfirmUserTOTP(ctx, store.ConfirmUserTOTPParams{ConfirmedAt: ptr(s.now()), ID: id.User.ID})
+		if err != nil {
+			return err
+		}
+		if n != 1 { // enrolled by a concurrent request since the session was read
+			return ErrEnrolled
 		}
 		if err := tx.DeleteBackupCodes(ctx, id.User.ID); err != nil {
 			return err
@@ -199,6 +258,9 @@ func (s *Service) ConfirmTOTP(ctx context.Context, id Identity, code string, c C
 		}
 		return nil
 	})
+	if errors.Is(err, ErrBadCode) {
+		return nil, "", check.failed(ctx, c)
+	}
 	if err != nil {
 		return nil, "", err
 	}

@@ -74,7 +74,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 		if err != nil {
 			return err
 		}
-		a := web.New(web.Deps{Store: s, Logger: log, Version: Version, Demo: cfg.Demo, SuppressBelow: int64(cfg.SuppressBelow), Auth: authSvc, HTTPS: cfg.HTTPS(), JobsUI: ui})
+		a := web.New(web.Deps{Store: s, Logger: log, Version: Version, Demo: cfg.Demo, SuppressBelow: int64(cfg.SuppressBelow), Auth: authSvc, HTTPS: cfg.HTTPS(), JobsUI: ui,
+			TrustedProxies: cfg.TrustedProxyPrefixes(), ProxyHeader: cfg.ClientIPHeader()})
 		app = a
 		serveErr := make(chan error, 1)
 		go func() { serveErr <- a.Listener(ln) }()

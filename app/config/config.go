@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"clinaudit/app/clientip"
 )
 
 // Config holds every setting. There is no global instance: main builds one
@@ -31,6 +33,8 @@ type Config struct {
 	SuppressBelow   int
 
 	BaseURL             string
+	TrustedProxies      string // CIDRs; read with TrustedProxyPrefixes
+	ProxyHeader         string
 	SessionIdle         time.Duration
 	SessionMax          time.Duration
 	TwoFactorForAll     bool
@@ -44,6 +48,18 @@ type Config struct {
 	SMTPPassword string
 	SMTPTLS      string
 	SMTPFrom     string
+}
+
+// TrustedProxyPrefixes is --trusted-proxies parsed (Validate has checked it).
+func (c *Config) TrustedProxyPrefixes() []netip.Prefix {
+	p, _ := clientip.ParsePrefixes(c.TrustedProxies)
+	return p
+}
+
+// ClientIPHeader is --proxy-header parsed (Validate has checked it).
+func (c *Config) ClientIPHeader() clientip.Header {
+	h, _ := clientip.ParseHeader(c.ProxyHeader)
+	return h
 }
 
 // HTTPS reports whether the app is served over HTTPS, which turns on Secure
@@ -96,6 +112,12 @@ var Settings = []Setting{
 	{Flag: "base-url", Env: "CLINAUDIT_BASE_URL", Default: "http://127.0.0.1:8080",
 		Usage: "the address users reach the app at, for links in emails; https:// turns on secure cookies and HSTS",
 		bind:  str(func(c *Config) *string { return &c.BaseURL })},
+	{Flag: "trusted-proxies", Env: "CLINAUDIT_TRUSTED_PROXIES", Default: "",
+		Usage: "comma-separated CIDRs or addresses of the reverse proxies in front of the app (such as 10.0.0.0/8); only a request from one of them has its client address read from --proxy-header; empty trusts none",
+		bind:  str(func(c *Config) *string { return &c.TrustedProxies })},
+	{Flag: "proxy-header", Env: "CLINAUDIT_PROXY_HEADER", Default: "X-Forwarded-For",
+		Usage: "the header the trusted proxies write the client's address in: X-Forwarded-For or Forwarded (RFC 7239); the other is ignored",
+		bind:  str(func(c *Config) *string { return &c.ProxyHeader })},
 	{Flag: "session-idle", Env: "CLINAUDIT_SESSION_IDLE", Default: "30m",
 		Usage: "sign a user out after this long without a request",
 		bind:  duration(func(c *Config) *time.Duration { return &c.SessionIdle })},
@@ -198,6 +220,12 @@ func (c *Config) Validate() error {
 	}
 	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
 		errs = append(errs, fmt.Errorf("--base-url %q must start with http:// or https://", c.BaseURL))
+	}
+	if _, err := clientip.ParsePrefixes(c.TrustedProxies); err != nil {
+		errs = append(errs, fmt.Errorf("--trusted-proxies: %w", err))
+	}
+	if _, err := clientip.ParseHeader(c.ProxyHeader); err != nil {
+		errs = append(errs, fmt.Errorf("--proxy-header: %w", err))
 	}
 	if c.SessionIdle <= 0 || c.SessionMax < c.SessionIdle {
 		errs = append(errs, errors.New("--session-idle must be positive and no longer than --session-max"))

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -59,6 +60,8 @@ func TestParseRejects(t *testing.T) {
 		{"base URL without scheme", []string{"--base-url", "clinaudit.example"}, nil, "--base-url"},
 		{"idle longer than max", []string{"--session-idle", "13h"}, nil, "--session-idle"},
 		{"record views kept under a day", []string{"--record-view-retention", "1h"}, nil, "--record-view-retention"},
+		{"trusted proxy not a CIDR", []string{"--trusted-proxies", "10.0.0.0/8, proxy.example"}, nil, "--trusted-proxies"},
+		{"unknown proxy header", []string{"--proxy-header", "X-Real-IP"}, nil, "--proxy-header"},
 		{"bad SMTP TLS mode", []string{"--smtp-tls", "maybe"}, nil, "--smtp-tls"},
 		{"SMTP password never echoed", []string{"--smtp-password", "s3cret", "--smtp-port", "x"}, nil, "invalid value"},
 	}
@@ -147,5 +150,22 @@ func TestDemoOnlyOnLoopbackUnlessAllowed(t *testing.T) {
 		if err != nil && !strings.Contains(err.Error(), "--demo-allow-remote") {
 			t.Errorf("%v: the refusal does not name the setting that allows it: %v", tt.args, err)
 		}
+	}
+}
+
+func TestTrustedProxiesNoneByDefault(t *testing.T) {
+	c, _, err := Parse("t", nil, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.TrustedProxyPrefixes()) != 0 || c.ClientIPHeader() != "X-Forwarded-For" {
+		t.Errorf("defaults: %v %q", c.TrustedProxyPrefixes(), c.ClientIPHeader())
+	}
+	c, _, err = Parse("t", []string{"--proxy-header", "forwarded"}, env(map[string]string{"CLINAUDIT_TRUSTED_PROXIES": "10.0.0.0/8,127.0.0.1"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(c.TrustedProxyPrefixes()); got != "[10.0.0.0/8 127.0.0.1/32]" || c.ClientIPHeader() != "Forwarded" {
+		t.Errorf("set: %s %q", got, c.ClientIPHeader())
 	}
 }

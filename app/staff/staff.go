@@ -161,11 +161,15 @@ func (s *Service) Get(ctx context.Context, a access.Actor, id int64) (Account, e
 	if acc.Emails, err = s.Store.ListEmailsTo(ctx, store.ListEmailsToParams{ToAddress: u.Email, PageLimit: 20}); err != nil {
 		return Account{}, err
 	}
-	locks, err := s.Store.CountActiveLocks(ctx, store.CountActiveLocksParams{KeyPrefix: fmt.Sprintf("acct:%d:%%", u.ID), Now: ptr(s.now())})
-	if err != nil {
-		return Account{}, err
+	// Locked from some client, or slowed down for new clients (app/auth
+	// limits.go): either way the admin's Unlock clears it.
+	for _, prefix := range []string{fmt.Sprintf("acct:%d:%%", u.ID), fmt.Sprintf("slow:%d", u.ID)} {
+		locks, err := s.Store.CountActiveLocks(ctx, store.CountActiveLocksParams{KeyPrefix: prefix, Now: ptr(s.now())})
+		if err != nil {
+			return Account{}, err
+		}
+		acc.Locked = acc.Locked || locks > 0
 	}
-	acc.Locked = locks > 0
 	return acc, nil
 }
 

@@ -18,7 +18,8 @@ type AccountQueries interface {
 	SetUserPassword(ctx context.Context, arg SetUserPasswordParams) error
 	RehashUserPassword(ctx context.Context, arg RehashUserPasswordParams) error
 	SetUserTOTPSecret(ctx context.Context, arg SetUserTOTPSecretParams) error
-	ConfirmUserTOTP(ctx context.Context, arg ConfirmUserTOTPParams) error
+	// ConfirmUserTOTP affects no row (0) when the user is enrolled already.
+	ConfirmUserTOTP(ctx context.Context, arg ConfirmUserTOTPParams) (int64, error)
 	UseTOTPStep(ctx context.Context, arg UseTOTPStepParams) (int64, error)
 	RecordUserSignIn(ctx context.Context, arg RecordUserSignInParams) error
 	SetUserActive(ctx context.Context, arg SetUserActiveParams) error

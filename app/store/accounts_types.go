@@ -75,7 +75,6 @@ type Email struct {
 
 type ConfirmUserTOTPParams struct {
 	ConfirmedAt *time.Time
-	Step        int64
 	ID          int64
 }
 

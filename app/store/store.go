@@ -37,6 +37,7 @@ const (
 type Queries interface {
 	AccountQueries
 	UserAdminQueries
+	SignInLimitQueries
 	ChildQueries
 	AnswerQueries
 	KPIResultQueries

@@ -80,7 +80,7 @@ func (s *server) accessLog(c *fiber.Ctx) error {
 	s.log(c).Log(c.UserContext(), level, "request",
 		"method", c.Method(), "path", loggedPath(c), "status", status,
 		"duration_ms", float64(time.Since(start).Microseconds())/1000,
-		"bytes", len(c.Response().Body()), "ip", c.IP(),
+		"bytes", len(c.Response().Body()), "ip", s.clientIP(c),
 		"htmx", c.Get("HX-Request") == "true")
 	return nil
 }

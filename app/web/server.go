@@ -7,11 +7,13 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
 	"clinaudit/app/access"
 	"clinaudit/app/auth"
+	"clinaudit/app/clientip"
 	"clinaudit/app/staff"
 	"clinaudit/app/store"
 	"clinaudit/static"
@@ -40,6 +42,10 @@ type Deps struct {
 	JobsUI http.Handler
 	// HTTPS turns on Secure and __Host- cookies and HSTS.
 	HTTPS bool
+	// TrustedProxies are the reverse proxies whose ProxyHeader names the
+	// client (clientip.Resolve); none: the connection's peer is the client.
+	TrustedProxies []netip.Prefix
+	ProxyHeader    clientip.Header // X-Forwarded-For when empty
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -60,6 +66,9 @@ func New(d Deps) *fiber.App {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.ProxyHeader == "" {
+		d.ProxyHeader = clientip.XForwardedFor
 	}
 	if d.Staff == nil && d.Auth != nil {
 		d.Staff = &staff.Service{Store: d.Store, Auth: d.Auth, Now: d.Now}

@@ -5,11 +5,13 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"net/netip"
 	"net/url"
 	"time"
 
 	"clinaudit/app/access"
 	"clinaudit/app/auth"
+	"clinaudit/app/clientip"
 	"clinaudit/app/staff"
 
 	"github.com/gofiber/fiber/v2"
@@ -43,7 +45,23 @@ func (s *server) clearCookie(c *fiber.Ctx, name string) {
 }
 
 func (s *server) client(c *fiber.Ctx) auth.Client {
-	return auth.Client{IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}
+	return auth.Client{IP: s.clientIP(c), UserAgent: c.Get(fiber.HeaderUserAgent)}
+}
+
+// clientIP is the address the request comes from, through trusted proxies:
+// what sign-in throttling, the sign-in trail and the access log record.
+func (s *server) clientIP(c *fiber.Ctx) string {
+	remote, ok := netip.AddrFromSlice(c.Context().RemoteIP())
+	if !ok {
+		return c.IP()
+	}
+	var values []string
+	if len(s.TrustedProxies) > 0 {
+		for _, v := range c.Request().Header.PeekAll(string(s.ProxyHeader)) {
+			values = append(values, string(v))
+		}
+	}
+	return clientip.Resolve(remote, s.ProxyHeader, values, s.TrustedProxies).String()
 }
 
 // loadIdentity resolves the session cookie, if any, for every request. A

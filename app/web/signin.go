@@ -57,11 +57,7 @@ func (s *server) handleSignIn(c *fiber.Ctx) error {
 	var locked *auth.LockedError
 	switch {
 	case errors.As(err, &locked):
-		msg := "You have entered a wrong password 5 times in a row, so this account is locked for 10 minutes, until " + clock(locked.Until) + ". You can try again after that, or ask your lead clinician or the national audit team to unlock it."
-		if locked.Address {
-			msg = "There have been too many failed sign-ins from your network. Try again after " + clock(locked.Until) + "."
-		}
-		data.Errors = []formError{{"email", msg}}
+		data.Errors = []formError{{"email", s.lockedMessage(locked)}}
 		c.Status(fiber.StatusTooManyRequests)
 		return renderPage(c, "pages/sign_in", data)
 	case errors.Is(err, auth.ErrBadCredentials):
@@ -168,7 +164,7 @@ func (s *server) handleTwoFactor(c *fiber.Ctx) error {
 	next := safeNext(c.FormValue("next"))
 	data := twoFactorPage{page: s.page(c, "Enter your security code", "signin"), Method: method, Next: next, HasTOTP: auth.HasTOTP(id.User), Email: id.User.Email}
 	if method == "send-email" {
-		if err := s.Auth.SendEmailCode(ctx, *id); err != nil {
+		if err := s.Auth.SendEmailCode(ctx, *id, s.client(c)); err != nil {
 			return s.twoFactorError(c, data, err)
 		}
 		data.Method, data.Notice = "email", "We have emailed a 6-digit code to "+id.User.Email+". It expires in 5 minutes."
@@ -201,9 +197,14 @@ func (s *server) handleTwoFactor(c *fiber.Ctx) error {
 
 func (s *server) twoFactorError(c *fiber.Ctx, data twoFactorPage, err error) error {
 	var locked *auth.LockedError
+	var limited *auth.SendLimitError
 	switch {
 	case errors.As(err, &locked):
 		data.Errors = []formError{{"code", "Too many wrong codes. Try again after " + clock(locked.Until) + "."}}
+		c.Status(fiber.StatusTooManyRequests)
+	case errors.As(err, &limited):
+		data.Method = "email"
+		data.Errors = []formError{{"code", sendLimitMessage(limited)}}
 		c.Status(fiber.StatusTooManyRequests)
 	case errors.Is(err, auth.ErrBadCode):
 		data.Errors = []formError{{"code", "The code is wrong or has expired. Check it and try again."}}
@@ -242,6 +243,10 @@ func (s *server) handleTwoFactorStart(c *fiber.Ctx) error {
 
 func (s *server) handleTwoFactorSetup(c *fiber.Ctx) error {
 	id := identity(c)
+	if auth.HasTOTP(id.User) {
+		// Enrolled: codes are checked on the sign-in step, never here.
+		return c.Redirect("/sign-in/two-factor", fiber.StatusSeeOther)
+	}
 	code := strings.TrimSpace(c.FormValue("code"))
 	if code == "" {
 		return s.renderEnrolment(c, id, []formError{{"code", "Enter the 6-digit code from your authenticator app"}}, fiber.StatusUnprocessableEntity)
@@ -253,6 +258,8 @@ func (s *server) handleTwoFactorSetup(c *fiber.Ctx) error {
 		return s.renderEnrolment(c, id, []formError{{"code", "Too many wrong codes. Try again after " + clock(locked.Until) + "."}}, fiber.StatusTooManyRequests)
 	case errors.Is(err, auth.ErrBadCode):
 		return s.renderEnrolment(c, id, []formError{{"code", "The code is wrong or has expired. Check the time on your phone is right, then enter the newest code."}}, fiber.StatusUnprocessableEntity)
+	case errors.Is(err, auth.ErrEnrolled):
+		return c.Redirect("/sign-in/two-factor", fiber.StatusSeeOther)
 	case err != nil:
 		return err
 	}

@@ -222,7 +222,7 @@ func TestLockoutMessageSaysWhenItEnds(t *testing.T) {
 			p = b.post("/sign-in", url.Values{"email": {"locky@example.org"}, "password": {"nope"}})
 		}
 		msg := p.doc.Find(".nhsuk-error-summary").Text()
-		if p.status != 429 || !strings.Contains(msg, "locked for 10 minutes") || !regexp.MustCompile(`until \d\d:\d\d`).MatchString(msg) {
+		if p.status != 429 || !strings.Contains(msg, "locked on this device for 10 minutes") || !regexp.MustCompile(`until \d\d:\d\d`).MatchString(msg) {
 			t.Errorf("5th failure: %d %q", p.status, msg)
 		}
 	})

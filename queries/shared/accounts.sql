@@ -23,9 +23,12 @@ UPDATE users SET password_hash = @password_hash WHERE id = @id;
 UPDATE users SET totp_secret = @totp_secret, totp_confirmed_at = NULL, updated_at = @updated_at
 WHERE id = @id;
 
--- name: ConfirmUserTOTP :exec
-UPDATE users SET totp_confirmed_at = @confirmed_at, totp_last_step = @step, updated_at = @confirmed_at
-WHERE id = @id;
+-- ConfirmUserTOTP completes an enrolment; it affects no row when the user
+-- is enrolled already. The code's step is recorded by UseTOTPStep, the one
+-- once-only check every path shares.
+-- name: ConfirmUserTOTP :execrows
+UPDATE users SET totp_confirmed_at = @confirmed_at, updated_at = @confirmed_at
+WHERE id = @id AND totp_secret IS NOT NULL AND totp_confirmed_at IS NULL;
 
 -- UseTOTPStep records the time step of an accepted code; it affects no row
 -- when that step (or a later one) was already used, which refuses replays.

@@ -39,8 +39,9 @@ func (q queries) SetUserTOTPSecret(ctx context.Context, arg store.SetUserTOTPSec
 	return mapErr(q.q.SetUserTOTPSecret(ctx, litedb.SetUserTOTPSecretParams(arg)))
 }
 
-func (q queries) ConfirmUserTOTP(ctx context.Context, arg store.ConfirmUserTOTPParams) error {
-	return mapErr(q.q.ConfirmUserTOTP(ctx, litedb.ConfirmUserTOTPParams(arg)))
+func (q queries) ConfirmUserTOTP(ctx context.Context, arg store.ConfirmUserTOTPParams) (int64, error) {
+	v, err := q.q.ConfirmUserTOTP(ctx, litedb.ConfirmUserTOTPParams(arg))
+	return v, mapErr(err)
 }
 
 func (q queries) UseTOTPStep(ctx context.Context, arg store.UseTOTPStepParams) (int64, error) {
@@ -246,6 +247,38 @@ func (q queries) ListOrganisationsInScope(ctx context.Context, arg store.ListOrg
 		out[i] = store.OrganisationChoice(r)
 	}
 	return out, mapErr(err)
+}
+
+func (q queries) EnsureThrottle(ctx context.Context, arg store.EnsureThrottleParams) error {
+	return mapErr(q.q.EnsureThrottle(ctx, litedb.EnsureThrottleParams(arg)))
+}
+
+func (q queries) CountThrottleFailure(ctx context.Context, arg store.CountThrottleFailureParams) (store.SignInThrottle, error) {
+	row, err := q.q.CountThrottleFailure(ctx, litedb.CountThrottleFailureParams(arg))
+	return store.SignInThrottle(row), mapErr(err)
+}
+
+func (q queries) UncountThrottle(ctx context.Context, arg string) error {
+	return mapErr(q.q.UncountThrottle(ctx, arg))
+}
+
+func (q queries) ClaimThrottleSlot(ctx context.Context, arg store.ClaimThrottleSlotParams) (int64, error) {
+	v, err := q.q.ClaimThrottleSlot(ctx, litedb.ClaimThrottleSlotParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) DelayThrottle(ctx context.Context, arg store.DelayThrottleParams) error {
+	return mapErr(q.q.DelayThrottle(ctx, litedb.DelayThrottleParams(arg)))
+}
+
+func (q queries) DeleteStaleThrottles(ctx context.Context, arg store.DeleteStaleThrottlesParams) (int64, error) {
+	v, err := q.q.DeleteStaleThrottles(ctx, litedb.DeleteStaleThrottlesParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) SignedInFrom(ctx context.Context, arg store.SignedInFromParams) (bool, error) {
+	v, err := q.q.SignedInFrom(ctx, litedb.SignedInFromParams(arg))
+	return v, mapErr(err)
 }
 
 func (q queries) InsertChild(ctx context.Context, arg store.InsertChildParams) (int64, error) {

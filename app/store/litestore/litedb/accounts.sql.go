@@ -10,20 +10,25 @@ import (
 	"time"
 )
 
-const confirmUserTOTP = `-- name: ConfirmUserTOTP :exec
-UPDATE users SET totp_confirmed_at = ?1, totp_last_step = ?2, updated_at = ?1
-WHERE id = ?3
+const confirmUserTOTP = `-- name: ConfirmUserTOTP :execrows
+UPDATE users SET totp_confirmed_at = ?1, updated_at = ?1
+WHERE id = ?2 AND totp_secret IS NOT NULL AND totp_confirmed_at IS NULL
 `
 
 type ConfirmUserTOTPParams struct {
 	ConfirmedAt *time.Time
-	Step        int64
 	ID          int64
 }
 
-func (q *Queries) ConfirmUserTOTP(ctx context.Context, arg ConfirmUserTOTPParams) error {
-	_, err := q.db.ExecContext(ctx, confirmUserTOTP, arg.ConfirmedAt, arg.Step, arg.ID)
-	return err
+// ConfirmUserTOTP completes an enrolment; it affects no row when the user
+// is enrolled already. The code's step is recorded by UseTOTPStep, the one
+// once-only check every path shares.
+func (q *Queries) ConfirmUserTOTP(ctx context.Context, arg ConfirmUserTOTPParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, confirmUserTOTP, arg.ConfirmedAt, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const countUnusedBackupCodes = `-- name: CountUnusedBackupCodes :one

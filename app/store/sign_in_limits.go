@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// SignInLimitQueries count failed sign-ins and emailed codes for app/auth.
+type SignInLimitQueries interface {
+	// EnsureThrottle creates the key's row (no failures) if it is missing.
+	EnsureThrottle(ctx context.Context, arg EnsureThrottleParams) error
+	// CountThrottleFailure adds one failure to an existing key atomically
+	// and returns the key's state after it; ErrNotFound if it is missing.
+	CountThrottleFailure(ctx context.Context, arg CountThrottleFailureParams) (SignInThrottle, error)
+	// UncountThrottle takes one failure back.
+	UncountThrottle(ctx context.Context, key string) error
+	// ClaimThrottleSlot holds a key that is not held (1 row) until a time.
+	ClaimThrottleSlot(ctx context.Context, arg ClaimThrottleSlotParams) (int64, error)
+	// DelayThrottle locks a key until a time, keeping its count.
+	DelayThrottle(ctx context.Context, arg DelayThrottleParams) error
+	// DeleteStaleThrottles deletes unlocked counts whose window started
+	// before Before.
+	DeleteStaleThrottles(ctx context.Context, arg DeleteStaleThrottlesParams) (int64, error)
+	// SignedInFrom reports whether the user signed in (or set a password)
+	// from the address since the time given.
+	SignedInFrom(ctx context.Context, arg SignedInFromParams) (bool, error)
+}
+
+type EnsureThrottleParams struct {
+	Key string
+	Now time.Time
+}
+
+type CountThrottleFailureParams struct {
+	WindowFloor time.Time
+	Sliding     bool
+	Now         *time.Time // never nil
+	Key         string
+}
+
+type SignedInFromParams struct {
+	UserID *int64
+	Ip     string
+	Since  time.Time
+}
+
+type DelayThrottleParams struct {
+	LockedUntil *time.Time
+	Key         string
+}
+
+type DeleteStaleThrottlesParams struct {
+	Before time.Time
+	Now    *time.Time
+}
+
+type ClaimThrottleSlotParams struct {
+	LockedUntil *time.Time
+	Key         string
+	Now         *time.Time
+}
