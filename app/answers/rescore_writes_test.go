@@ -49,6 +49,7 @@ func TestEveryWriteRescoresTheChild(t *testing.T) {
 		for _, tc := range []struct {
 			name   string
 			change func(id int64) error
+			child  func() int64 // the child to change; nil: a new registered child
 		}{
 			{"date of birth and sex", func(id int64) error {
 				c, err := kids.Get(ctx, nat.Actor, id)
@@ -58,27 +59,24 @@ func TestEveryWriteRescoresTheChild(t *testing.T) {
 				d := children.DemographicsOf(c.Child)
 				d.DateOfBirth, d.Sex = dateInput(time.Date(2009, time.March, 3, 0, 0, 0, 0, time.UTC)), "1"
 				return kids.Update(ctx, nat, id, c.Version, d)
-			}},
+			}, nil},
 			{"first assessment date, by the national team", func(id int64) error {
 				return kids.Register(ctx, nat, id, children.Registration{EligibilityConfirmed: true,
 					FirstAssessment: dateInput(now.AddDate(0, 0, -200))})
-			}},
+			}, nil},
 			{"lock", func(id int64) error {
-				w.fillAll(t, id) // only a complete audit locks
-				drain(t, s)
-				checkFresh(t, svc, id)
 				c, err := kids.Get(ctx, nat.Actor, id)
 				if err != nil {
 					return err
 				}
 				return kids.Lock(ctx, nat, id, c.Version)
-			}},
+			}, func() int64 { return completeGirl(t, w, svc, nat) }}, // only a complete audit locks
 			{"transfer", func(id int64) error {
 				if err := kids.RequestTransfer(ctx, nat, id, "RGT01"); err != nil {
 					return err
 				}
 				return kids.AcceptTransfer(ctx, nat, id)
-			}},
+			}, nil},
 			{"delete and restore", func(id int64) error {
 				c, err := kids.Get(ctx, nat.Actor, id)
 				if err != nil {
@@ -88,11 +86,16 @@ func TestEveryWriteRescoresTheChild(t *testing.T) {
 					return err
 				}
 				return kids.Restore(ctx, nat, id)
-			}},
-			{"opt-out", func(id int64) error { return kids.OptOut(ctx, nat, id) }},
+			}, nil},
+			{"opt-out", func(id int64) error { return kids.OptOut(ctx, nat, id) }, nil},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				id := w.child(t, childOpts{})
+				var id int64
+				if tc.child != nil {
+					id = tc.child()
+				} else {
+					id = w.child(t, childOpts{})
+				}
 				w.save(t, carl, id, forms.Investigations, key(forms.Investigations.Section, 0, "twelve_lead_ecg_status"), lit(true), w.version(t, id))
 				drain(t, s)
 				checkFresh(t, svc, id)
