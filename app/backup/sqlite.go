@@ -28,7 +28,7 @@ func Backup(ctx context.Context, s *litestore.Store, out string, sample int, now
 	if err := s.VacuumInto(ctx, part); err != nil {
 		return Report{}, fmt.Errorf("copying the database to %s: %w", part, err)
 	}
-	r, err := checkFile(ctx, part, sample, now)
+	r, err := checkFile(ctx, part, false, sample, now)
 	if err == nil && !r.OK() {
 		err = fmt.Errorf("the copy failed its checks: %s", strings.Join(r.Problems, "; "))
 	}
@@ -45,12 +45,24 @@ func Backup(ctx context.Context, s *litestore.Store, out string, sample int, now
 	return r, syncDir(filepath.Dir(out))
 }
 
-// checkFile runs Verify on the SQLite file at path. Closing the store
-// checkpoints and removes its -wal and -shm files: the file stays whole.
-func checkFile(ctx context.Context, path string, sample int, now func() time.Time) (Report, error) {
+// checkFile runs Verify on the SQLite file at path, after applying the
+// migrations it lacks when migrate is set (a copy from before an upgrade,
+// as start-up would; only once the file has shown it is clinaudit's).
+// Closing the store checkpoints and removes its -wal and -shm files: the
+// file stays whole.
+func checkFile(ctx context.Context, path string, migrate bool, sample int, now func() time.Time) (Report, error) {
 	s, err := litestore.Open(path)
 	if err != nil {
 		return Report{}, err
+	}
+	if migrate {
+		if _, err = s.AppliedMigrations(ctx); err == nil {
+			err = s.MigrateUp(ctx)
+		}
+		if err != nil {
+			s.Close()
+			return Report{}, err
+		}
 	}
 	r, err := Verify(ctx, s, sample, now)
 	if cerr := s.Close(); err == nil {
@@ -63,8 +75,9 @@ func checkFile(ctx context.Context, path string, sample int, now func() time.Tim
 var ErrInUse = errors.New("the database is in use: stop clinaudit serve and every worker first")
 
 // Restore replaces the SQLite database at target with the copy in, after
-// checking the copy (Verify, every child re-scored when sample is 0). The
-// copy is written beside target and synced, then renamed over it: target
+// checking the copy (Verify, every child re-scored when sample is 0) and
+// applying the migrations a copy from an older version lacks. The copy is
+// written beside target and synced, then renamed over it: target
 // is at every moment the old database or the new one. The old one stays,
 // whole, as target.before-restore. Restore refuses while any process holds
 // target open, and holds target's exclusive lock while it swaps the files.
@@ -79,7 +92,7 @@ func Restore(ctx context.Context, in, target string, sample int, now func() time
 		return Report{}, err
 	}
 	defer os.Remove(part) // gone once renamed; removed on any failure
-	r, err := checkFile(ctx, part, sample, now)
+	r, err := checkFile(ctx, part, true, sample, now)
 	if err != nil {
 		return r, fmt.Errorf("%s cannot be read as a clinaudit database: %w", in, err)
 	}

@@ -246,6 +246,45 @@ func TestRestoreInPlace(t *testing.T) {
 	}
 }
 
+// A copy taken before an upgrade (a migration fewer) is migrated as it is
+// restored; one from a newer version (a migration unknown) is refused.
+func TestRestoreOlderAndNewerCopies(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	app := storetest.Open(t, store.SQLite).(*litestore.Store)
+	newFiller(t, app, 41).seed(t, 2)
+	older, newer := filepath.Join(dir, "older.db"), filepath.Join(dir, "newer.db")
+	for _, p := range []string{older, newer} {
+		if _, err := backup.Backup(ctx, app, p, 0, time.Now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := openLite(t, older)
+	if err := s.MigrateDown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = openLite(t, newer)
+	if _, err := s.DB().Exec("INSERT INTO goose_db_version (version_id, is_applied) VALUES (99999, true)"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	target := filepath.Join(dir, "from-older.db")
+	r, err := backup.Restore(ctx, older, target, 0, time.Now)
+	if err != nil || !r.OK() || r.Rescored != 2 {
+		t.Fatalf("restore of an older copy: %v %q, re-scored %d", err, r.Problems, r.Rescored)
+	}
+	st, err := openLite(t, target).MigrationStatus(ctx)
+	if err != nil || store.Pending(st) {
+		t.Errorf("the restored older copy has migrations pending: %v", err)
+	}
+	target = filepath.Join(dir, "from-newer.db")
+	if _, err := backup.Restore(ctx, newer, target, 0, time.Now); err == nil || !strings.Contains(err.Error(), "migration 99999") {
+		t.Errorf("restore of a newer copy: %v, want refused for migration 99999", err)
+	}
+}
+
 // A damaged copy fails verify and is not restored.
 func TestRestoreRefusesDamagedCopy(t *testing.T) {
 	ctx := context.Background()
