@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"text/tabwriter"
 	"time"
 
@@ -45,6 +46,9 @@ func backupCommand(ctx context.Context, cfg *config.Config, args []string, sampl
 	if engine == "postgres" {
 		fmt.Fprintln(env.Stderr, "clinaudit backup: "+pgBackupHelp)
 		return errBadInput
+	}
+	if err := mustExist(path, "backup", env); err != nil {
+		return err
 	}
 	s, err := litestore.Open(path)
 	if err != nil {
@@ -92,6 +96,11 @@ func restoreCommand(ctx context.Context, cfg *config.Config, args []string, samp
 // verifyCommand runs `verify`: the checks of a restored database, on
 // either engine, with the row count of every table.
 func verifyCommand(ctx context.Context, cfg *config.Config, sample int, env Env) error {
+	if engine, path, err := config.ParseDatabaseURL(cfg.DatabaseURL); err == nil && engine == "sqlite" {
+		if err := mustExist(path, "verify", env); err != nil {
+			return err
+		}
+	}
 	s, err := openStore(ctx, cfg, false)
 	if err != nil {
 		return err
@@ -110,6 +119,16 @@ func verifyCommand(ctx context.Context, cfg *config.Config, sample int, env Env)
 		return errBadInput
 	}
 	fmt.Fprintf(env.Stdout, "verify: ok (%s)\n", summary(r))
+	return nil
+}
+
+// mustExist stops a command that would otherwise create an empty SQLite
+// database at a mistyped path.
+func mustExist(path, cmd string, env Env) error {
+	if _, err := os.Stat(path); err != nil {
+		fmt.Fprintf(env.Stderr, "clinaudit %s: no database at %s (--database-url): %v\n", cmd, path, errors.Unwrap(err))
+		return errBadInput
+	}
 	return nil
 }
 

@@ -108,6 +108,20 @@ func TestBackupRestoreCommands(t *testing.T) {
 		t.Error("the refused restore made a .before-restore")
 	}
 
+	missing := filepath.Join(dir, "typo.db")
+	for _, cmd := range []string{"backup", "verify"} {
+		args := []string{cmd, "--database-url", "sqlite:" + missing}
+		if cmd == "backup" {
+			args = append(args, filepath.Join(dir, "x.db"))
+		}
+		if code, _, errOut := run(t, args...); code != 1 || !strings.Contains(errOut, "no database at "+missing) {
+			t.Errorf("%s of a missing file: %d %s", cmd, code, errOut)
+		}
+		if _, err := os.Stat(missing); err == nil {
+			t.Fatalf("%s created a database at a mistyped path", cmd)
+		}
+	}
+
 	for _, c := range []struct {
 		args []string
 		want string
