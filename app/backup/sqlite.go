@@ -86,6 +86,11 @@ func Restore(ctx context.Context, in, target string, sample int, now func() time
 	if _, err := os.Lstat(before); err == nil {
 		return Report{}, fmt.Errorf("%s exists (an earlier restore's): move it somewhere safe first", before)
 	}
+	// The last saves of a database in use, or not closed cleanly, are in
+	// its -wal file, which a copy of the main file alone would lose.
+	if fi, err := os.Stat(in + "-wal"); err == nil && fi.Size() > 0 {
+		return Report{}, fmt.Errorf("%s has a -wal file beside it: it is in use or was not closed cleanly; take a copy with clinaudit backup", in)
+	}
 	part := target + ".restore-partial"
 	if err := copyFile(in, part); err != nil {
 		_ = os.Remove(part)

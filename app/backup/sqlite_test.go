@@ -239,6 +239,16 @@ func TestRestoreInPlace(t *testing.T) {
 	if _, err := backup.Restore(ctx, out, target, 0, time.Now); err == nil {
 		t.Error("a second restore overwrote .before-restore")
 	}
+	// The live database itself, open, is not a copy to restore from.
+	live := openLite(t, target)
+	if err := live.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	newFiller(t, live, 23).seed(t, 1)
+	if _, err := backup.Restore(ctx, target, filepath.Join(dir, "other.db"), 0, time.Now); err == nil || !strings.Contains(err.Error(), "-wal file") {
+		t.Errorf("restore from a database in use: %v, want refused for its -wal file", err)
+	}
+	live.Close()
 	for _, f := range []string{target + ".restore-partial", out + ".partial"} {
 		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s left behind: %v", f, err)

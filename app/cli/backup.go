@@ -89,7 +89,10 @@ func restoreCommand(ctx context.Context, cfg *config.Config, args []string, samp
 		}
 		return errBadInput
 	}
-	fmt.Fprintf(env.Stdout, "restored %s from %s (%s); the old database is %s.before-restore\n", path, args[0], summary(r), path)
+	fmt.Fprintf(env.Stdout, "restored %s from %s (%s)\n", path, args[0], summary(r))
+	if _, err := os.Stat(path + ".before-restore"); err == nil {
+		fmt.Fprintf(env.Stdout, "the old database is %s.before-restore: remove it once the restored one is in use and checked\n", path)
+	}
 	return nil
 }
 
