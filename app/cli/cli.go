@@ -14,6 +14,7 @@ import (
 	"slices"
 	"time"
 
+	"clinaudit/app/backup"
 	"clinaudit/app/config"
 	"clinaudit/app/refdata"
 	"clinaudit/app/store"
@@ -36,6 +37,9 @@ var commands = []config.Command{
 	{Name: "kpi score [--explain] < child.json", Summary: "score one child (the JSON document of docs/data-format.md) and print the 21 measures as JSON"},
 	{Name: "import FILE.jsonl|- --org ODS", Summary: "add children from a file of JSON documents, one a line (docs/data-format.md; - reads standard input), at an organisation, through the forms' checks; reports each line refused"},
 	{Name: "export [--format jsonl] [--org ODS] [--cohort N]", Summary: "write every child (of an organisation, of a cohort) as one JSON document a line, the format import reads"},
+	{Name: "backup OUT [--sample N]", Summary: "write a checked, consistent copy of the running SQLite database to the new file OUT while the app goes on saving (PostgreSQL: see docs/operations.md)"},
+	{Name: "restore IN [--sample N]", Summary: "replace the SQLite database, with serve and workers stopped, by the checked copy IN; the old one is kept as .before-restore"},
+	{Name: "verify [--sample N]", Summary: "check a (restored) database: migrations, integrity, foreign keys, rows per table, N children's KPI results re-scored (0: all); exits 1 on any problem"},
 	{Name: "version", Summary: "print the version"},
 	{Name: "help", Summary: "print this help"},
 }
@@ -66,7 +70,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 	var kf kpiFlags
 	var df demoFlags
 	var ef exportFlags
-	cfg, positional, err := config.Parse("clinaudit", args, env.Getenv, env.Stderr, uf.register, df.register, kf.register, ef.register)
+	var vf verifyFlags
+	cfg, positional, err := config.Parse("clinaudit", args, env.Getenv, env.Stderr, uf.register, df.register, kf.register, ef.register, vf.register)
 	cmd, rest := "serve", positional
 	if len(positional) > 0 {
 		cmd, rest = positional[0], positional[1:]
@@ -107,7 +112,13 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case cmd != "kpi" && kf.explain:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: --explain is for `clinaudit kpi score`\n", cmd)
 		return 2
-	case cmd != "migrate" && cmd != "user" && cmd != "kpi" && cmd != "import" && len(rest) > 0:
+	case cmd != "verify" && cmd != "backup" && cmd != "restore" && vf.sample != backup.DefaultSample:
+		fmt.Fprintf(env.Stderr, "clinaudit %s: --sample is for `clinaudit verify`, `backup` and `restore`\n", cmd)
+		return 2
+	case vf.sample < 0:
+		fmt.Fprintf(env.Stderr, "clinaudit %s: --sample is a number of children, 0 for every child\n", cmd)
+		return 2
+	case cmd != "migrate" && cmd != "user" && cmd != "kpi" && cmd != "import" && cmd != "backup" && cmd != "restore" && len(rest) > 0:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: unexpected argument %q\n", cmd, rest[0])
 		return 2
 	}
@@ -131,6 +142,12 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = importCommand(ctx, cfg, rest, uf.org, env)
 	case "export":
 		err = exportCommand(ctx, cfg, uf.org, ef, env)
+	case "backup":
+		err = backupCommand(ctx, cfg, rest, vf.sample, env)
+	case "restore":
+		err = restoreCommand(ctx, cfg, rest, vf.sample, env)
+	case "verify":
+		err = verifyCommand(ctx, cfg, vf.sample, env)
 	}
 	if errors.Is(err, errUsage) {
 		return 2
@@ -148,7 +165,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 var errUsage = errors.New("usage")
 
 // commandNames are the commands Run knows.
-var commandNames = []string{"serve", "worker", "migrate", "seed-demo", "user", "kpi", "import", "export"}
+var commandNames = []string{"serve", "worker", "migrate", "seed-demo", "user", "kpi", "import", "export", "backup", "restore", "verify"}
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
