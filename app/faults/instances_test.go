@@ -135,6 +135,7 @@ func TestManyInstancesOnPostgres(t *testing.T) {
 		p := periodic()
 		return fmt.Sprint(p), len(p) == len(periodicKinds)
 	})
+	t.Logf("%s: worker A is the leader (%s) and hangs on child %d's kpi_score job", multiSince(started), leaderA, held)
 
 	// Clinicians save through the proxy from here to the end.
 	saves := startMultiSavers(t, proxy.URL, held)
@@ -143,7 +144,9 @@ func TestManyInstancesOnPostgres(t *testing.T) {
 	bothSince := time.Now()
 
 	checkSessionAcrossInstances(t, "http://"+web[0].addr, "http://"+web[1].addr)
+	t.Logf("%s: a session made on instance 0 worked on instance 1, and signing out there ended it on instance 0", multiSince(started))
 	checkLockoutAcrossInstances(t, proxy.URL)
+	t.Logf("%s: 5 wrong passwords from one client, alternately on each instance, locked that client out of the account on both; another client signed in", multiSince(started))
 
 	// Both workers have run together long enough for worker B to have
 	// tried to become the leader (River's elector tries every few seconds).
@@ -156,6 +159,7 @@ func TestManyInstancesOnPostgres(t *testing.T) {
 			t.Errorf("with two workers running, %s was enqueued %d times; want 1 (the leader only)", k, n)
 		}
 	}
+	t.Logf("%s: after 15 s of both workers, worker A still leads and each periodic job was enqueued once: %v", multiSince(started), periodic())
 
 	// Kill worker A while it holds the held child's job, then let the
 	// child's lock go: the job stays "running" in the database, owned by a
@@ -170,6 +174,7 @@ func TestManyInstancesOnPostgres(t *testing.T) {
 		return id, id != "" && id != leaderA
 	})
 	handover := time.Since(killedAt)
+	t.Logf("%s: worker A killed; worker B elected %s later", multiSince(started), handover.Round(time.Second))
 	multiWait(t, 20*time.Second, "worker B's periodic jobs at the start of its term", func() (string, bool) {
 		p := periodic()
 		done := true
@@ -187,6 +192,7 @@ func TestManyInstancesOnPostgres(t *testing.T) {
 		return state + " by " + by, state == "completed" && by == leaderB
 	})
 	rescued := time.Since(killedAt)
+	t.Logf("%s: the job worker A held was taken back and completed by worker B %s after the kill", multiSince(started), rescued.Round(time.Second))
 
 	// Everything else: saves stop, every kpi_score job is completed (by
 	// worker B, the only one left) and every saved child is scored at its
@@ -223,6 +229,8 @@ func TestManyInstancesOnPostgres(t *testing.T) {
 		"leader handed over %s after the kill; the killed worker's job completed by the other %s after the kill (rescue wait allowed %s); whole test %s",
 		len(acks), perBackend["0"], perBackend["1"], len(failed), handover.Round(time.Second), rescued.Round(time.Second), rescueWait, time.Since(started).Round(time.Second))
 }
+
+func multiSince(t time.Time) string { return time.Since(t).Round(time.Second).String() }
 
 // multiWait polls check every 200 ms until it reports done, failing the
 // test after limit with what it last said; it returns that.
