@@ -199,12 +199,27 @@ func TestManyInstancesOnPostgres(t *testing.T) {
 	// worker B, the only one left) and every saved child is scored at its
 	// latest version.
 	acks, failed := saves.stop()
-	multiWait(t, 60*time.Second, "every kpi_score job to be completed and every saved child scored at its latest version", func() (string, bool) {
-		left := count(`SELECT count(*) FROM river_job WHERE kind = 'kpi_score' AND state <> 'completed'`)
+	// Other jobs worker A held when it was killed are rescued like the
+	// held one, each RescueStuckJobsAfter after it started: the same wait.
+	finalWait := max(30*time.Second, time.Until(killedAt.Add(rescueWait)))
+	multiWait(t, finalWait, "every kpi_score job to be completed and every saved child scored at its latest version", func() (string, bool) {
+		var left []string
+		rows, err := db.Query(ctx, `SELECT 'child ' || (args->>'child_id') || ' ' || state || CASE WHEN attempted_by[array_upper(attempted_by, 1)] = $1
+			THEN ' under the killed worker' ELSE '' END FROM river_job WHERE kind = 'kpi_score' AND state <> 'completed'`, leaderA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var l string
+			_ = rows.Scan(&l)
+			left = append(left, l)
+		}
+		rows.Close()
 		stale := count(`SELECT count(*) FROM children c LEFT JOIN kpi_results k ON k.child_id = c.id
 			WHERE c.id = ANY($1) AND (k.data_version IS NULL OR k.data_version <> c.version)`, saves.children())
-		return fmt.Sprintf("%d jobs not completed, %d children stale", left, stale), left == 0 && stale == 0
+		return fmt.Sprintf("kpi_score jobs not completed: %v; %d saved children not scored at their latest version", left, stale), len(left) == 0 && stale == 0
 	})
+	t.Logf("%s: every kpi_score job completed, every saved child scored at its latest version", multiSince(started))
 	// Any other job worker A held (an aggregation, say) must have been
 	// taken back too, not left "running" under a dead process.
 	var orphans []string
