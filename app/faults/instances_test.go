@@ -186,7 +186,8 @@ func TestManyInstancesOnPostgres(t *testing.T) {
 	})
 
 	rescueWait := multiRescueWait()
-	multiWait(t, rescueWait, "the held child's job, stuck with the killed worker, to be completed by worker B", func() (string, bool) {
+	multiWait(t, rescueWait, "the held child's job, stuck with the killed worker, to be completed by worker B "+
+		"(River's rescuer takes back a job running longer than RescueStuckJobsAfter, app/store/jobs.go; its default is an hour)", func() (string, bool) {
 		var state, by string
 		_ = db.QueryRow(ctx, `SELECT state, coalesce(attempted_by[array_upper(attempted_by, 1)], '') FROM river_job
 			WHERE kind = 'kpi_score' AND (args->>'child_id')::bigint = $1 ORDER BY id DESC LIMIT 1`, held).Scan(&state, &by)
