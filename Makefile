@@ -46,6 +46,10 @@ test: ## run every test; the PostgreSQL half skips (saying so) when no server an
 test-sqlite: ## run the tests on SQLite only
 	TEST_DATABASE_URL=postgres://nobody@127.0.0.1:1/none go test -count=1 ./...
 
+.PHONY: test-instances
+test-instances: ## fault test (issue #23), a few minutes, needs PostgreSQL: two serve --workers=0 and two worker processes of the real binary on one throwaway database behind a round-robin proxy; sessions, sign-in lockouts, periodic jobs, a worker killed, acknowledged saves (docs/operations.md)
+	CLINAUDIT_FAULT_TESTS=1 REQUIRE_POSTGRES=1 go test -count=1 -v -timeout 10m -run '^TestManyInstancesOnPostgres$$' ./app/faults/
+
 bench: ## run the Go benchmarks (figures go in docs/performance.md)
 	go test -run '^$$' -bench . -benchmem ./...
 
