@@ -66,6 +66,10 @@ load-forms: build ## save audit answers over HTTP in a closed loop against serve
 	go run ./tools/loadforms -url http://$(LOAD_ADDR) $(ARGS); status=$$?; \
 	kill $$pid; wait $$pid; [ $$status -eq 0 ] || tail -n 20 "$$dir/serve.log"; rm -rf "$$dir"; exit $$status
 
+DURATION ?= 30m
+soak: build ## 16 clinicians at a clinician's pace (-think 1s) against serve --demo with the periodic jobs on, on SQLite and a throwaway PostgreSQL database at once, for DURATION (30m); RSS every 10 s, p99 by minute, errors (scripts/soak.sh; run before a release)
+	DURATION=$(DURATION) scripts/soak.sh
+
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	go vet ./...
