@@ -4,6 +4,8 @@
 # and VmRSS from /proc/PID/status while the process runs on a throwaway
 # SQLite file (or the database URL given: give it a scratch database).
 # Usage: scripts/measure-memory.sh [idle-seconds] [database-url] [runs]
+# BIN=path measures another build (say, an older commit's) instead of
+# building this one.
 set -euo pipefail
 idle=${1:-20}
 dir=$(mktemp -d)
@@ -12,12 +14,14 @@ runs=${3:-1}
 port=${MEASURE_PORT:-18090}
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
-make -s build
+bin=${BIN:-}
+[ -n "$bin" ] || { make -s build; bin=./bin/clinaudit; }
 kb() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$pid/status"; }
 for run in $(seq "$runs"); do
   url=${db:-sqlite:$dir/mem$run.db}
+  if [ "$runs" -gt 1 ] && [ -n "$db" ]; then echo "give one run for a database URL (the demo seeds once)"; exit 2; fi
   start=$(date +%s%N)
-  ./bin/clinaudit serve --demo --addr 127.0.0.1:$port --base-url http://127.0.0.1:$port \
+  "$bin" serve --demo --addr 127.0.0.1:$port --base-url http://127.0.0.1:$port \
     --database-url "$url" --log-level error >"$dir/serve.log" 2>&1 &
   pid=$!
   until curl -fs -o /dev/null "http://127.0.0.1:$port/readyz"; do
