@@ -28,7 +28,7 @@ VULNDB := $(TOOLS_CACHE)/vulndb-$(VULNDB_VERSION)
 TEST_DATABASE_URL ?= postgres://root@127.0.0.1:5432/test?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: help build run test test-sqlite test-pg bench bench-kpi bench-forms bench-aggregate load-forms lint generate check-generated tools assets vulncheck sbom check-reproducible clean
+.PHONY: help build run test test-sqlite test-pg bench bench-kpi bench-forms bench-aggregate load-forms lint generate precompress check-generated tools assets soak vulncheck sbom check-reproducible clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -70,6 +70,10 @@ load-forms: build ## save audit answers over HTTP in a closed loop against serve
 	go run ./tools/loadforms -url http://$(LOAD_ADDR) $(ARGS); status=$$?; \
 	kill $$pid; wait $$pid; [ $$status -eq 0 ] || tail -n 20 "$$dir/serve.log"; rm -rf "$$dir"; exit $$status
 
+DURATION ?= 30m
+soak: build ## 16 clinicians at a clinician's pace (-think 1s) against serve --demo with the periodic jobs on, on SQLite and a throwaway PostgreSQL database at once, for DURATION (30m); RSS every 10 s, p99 by minute, errors (scripts/soak.sh; run before a release)
+	DURATION=$(DURATION) scripts/soak.sh
+
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	go vet ./...
@@ -82,9 +86,12 @@ generate: tools ## regenerate the case list's queries, the sqlc query code and t
 	$(SQLC) generate
 	go run ./app/store/internal/adaptergen
 
-check-generated: generate ## fail when generated code is stale (regenerates, then asks git)
-	@git diff --exit-code --stat -- app/store queries || { echo "generated code was stale: run make generate and commit"; exit 1; }
-	@test -z "$$(git status --porcelain -- app/store queries)" || { echo "make generate created files that are not committed:"; git status --porcelain -- app/store queries; exit 1; }
+precompress: ## compress the static assets (gzip and brotli, best levels) into static/precompressed, which the binary embeds; rerun and commit after changing any asset
+	go run ./static/internal/precompress
+
+check-generated: generate precompress ## fail when generated code or the precompressed assets are stale (regenerates, then asks git)
+	@git diff --exit-code --stat -- app/store queries static/precompressed || { echo "generated code was stale: run make generate precompress and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- app/store queries static/precompressed)" || { echo "make generate precompress created files that are not committed:"; git status --porcelain -- app/store queries static/precompressed; exit 1; }
 
 vulncheck: $(GOVULNCHECK) $(VULNDB)/index/modules.json ## govulncheck ./... against the pinned offline Go vulnerability database; fails when our code calls a vulnerable symbol
 	$(GOVULNCHECK) -db file://$(VULNDB) ./...

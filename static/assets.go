@@ -1,8 +1,6 @@
 package static
 
 import (
-	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -13,7 +11,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/andybalholm/brotli"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -72,36 +69,9 @@ type asset struct {
 	etag        string // quoted strong ETag of the identity body
 	body        []byte
 
-	// Compressed bodies are built lazily (brotli at its best level takes
-	// a few hundred ms for the NHS.UK stylesheet) and kept only when
-	// smaller than body; nil means "serve identity".
-	compressOnce sync.Once
-	gz, br       []byte
-}
-
-// variants returns the precompressed bodies, building them on first use.
-func (a *asset) variants() (gz, br []byte) {
-	a.compressOnce.Do(a.compress)
-	return a.gz, a.br
-}
-
-func (a *asset) compress() {
-	if !compressible[path.Ext(a.name)] {
-		return
-	}
-	// Writes to a bytes.Buffer cannot fail; an error would only come from
-	// the compressor itself, and then we simply serve identity.
-	var gz bytes.Buffer
-	if zw, err := gzip.NewWriterLevel(&gz, gzip.BestCompression); err == nil {
-		if _, err := zw.Write(a.body); err == nil && zw.Close() == nil && gz.Len() < len(a.body) {
-			a.gz = gz.Bytes()
-		}
-	}
-	var br bytes.Buffer
-	bw := brotli.NewWriterLevel(&br, brotli.BestCompression)
-	if _, err := bw.Write(a.body); err == nil && bw.Close() == nil && br.Len() < len(a.body) {
-		a.br = br.Bytes()
-	}
+	// Compressed bodies, made at build time (precompress.go); nil means
+	// "serve identity".
+	gz, br []byte
 }
 
 type manifest struct {
@@ -110,9 +80,10 @@ type manifest struct {
 	byHashed map[string]*asset
 }
 
-// buildManifest hashes every file in fsys. Files without an extension (such
-// as vendor/VERSIONS) are records for humans, not assets, and are skipped.
-func buildManifest(fsys fs.FS) (*manifest, error) {
+// buildManifest hashes every file in fsys and takes each one's compressed
+// bodies from pre (nil: none). Files without an extension (such as
+// vendor/VERSIONS) are records for humans, not assets, and are skipped.
+func buildManifest(fsys, pre fs.FS) (*manifest, error) {
 	m := &manifest{byName: map[string]*asset{}, byHashed: map[string]*asset{}}
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -135,6 +106,9 @@ func buildManifest(fsys fs.FS) (*manifest, error) {
 			etag:        `"` + hash[:etagHashLen] + `"`,
 			body:        body,
 		}
+		if err := a.loadPrecompressed(pre); err != nil {
+			return err
+		}
 		m.assets = append(m.assets, a)
 		m.byName[a.name] = a
 		m.byHashed[a.hashedName] = a
@@ -156,7 +130,11 @@ func buildManifest(fsys fs.FS) (*manifest, error) {
 // load builds the manifest of the embedded files once, on first use, so that
 // importing the package costs nothing until an asset is needed.
 var load = sync.OnceValue(func() *manifest {
-	m, err := buildManifest(files)
+	pre, err := fs.Sub(precompressed, precompressedDir)
+	if err != nil {
+		panic(err)
+	}
+	m, err := buildManifest(files, pre)
 	if err != nil {
 		// The embedded files are fixed at build time, and the tests
 		// build the manifest, so this cannot happen in a tested binary.
@@ -182,24 +160,16 @@ func Exists(name string) bool {
 	return ok
 }
 
-var warmOnce sync.Once
-
 // Handler serves the embedded assets. Mount it with
 //
 //	app.Use("/static", static.Handler())
 //
 // It accepts request paths with or without the /static prefix. Hashed names
 // are cached for a year as immutable; plain names must be revalidated.
-// Creating the handler starts precompressing all assets in the background so
-// that the first requests do not pay for it.
+// Compressed bodies come precompressed from the binary: serving never
+// compresses.
 func Handler() fiber.Handler {
-	m := load()
-	warmOnce.Do(func() {
-		for _, a := range m.assets {
-			go a.variants()
-		}
-	})
-	return m.serve
+	return load().serve
 }
 
 // lookup maps a request path to an asset, reporting whether it was requested
@@ -236,12 +206,11 @@ func (m *manifest) serve(c *fiber.Ctx) error {
 
 	body, encoding, etag := a.body, "", a.etag
 	if accept := c.Get(fiber.HeaderAcceptEncoding); accept != "" {
-		gz, br := a.variants()
-		switch negotiate(accept, gz != nil, br != nil) {
+		switch negotiate(accept, a.gz != nil, a.br != nil) {
 		case "br":
-			body, encoding = br, "br"
+			body, encoding = a.br, "br"
 		case "gzip":
-			body, encoding = gz, "gzip"
+			body, encoding = a.gz, "gzip"
 		}
 	}
 	if encoding != "" {

@@ -1,6 +1,7 @@
 // Package static embeds the app's front-end assets (our CSS and JS plus the
 // vendored NHS.UK frontend and htmx) and serves them under content-hashed,
-// immutable URLs with precompressed gzip and brotli bodies.
+// immutable URLs with gzip and brotli bodies compressed at build time
+// (`make precompress`).
 //
 // Templates link assets with [Path]; the app mounts [Handler] at /static.
 // See docs/frontend.md.
@@ -14,3 +15,9 @@ import "embed"
 //
 //go:embed css js vendor
 var files embed.FS
+
+// precompressed holds the compressed bodies (precompress.go). It is a
+// separate tree so that its files are never assets themselves.
+//
+//go:embed precompressed
+var precompressed embed.FS

@@ -5,9 +5,11 @@
 // organisation whose audit is open, reads the form page for its CSRF token
 // and version, and then saves answers back to back (a closed loop, no pause)
 // until the time is up. It prints the saves per second, the latency
-// percentiles and the errors.
+// percentiles and the errors, and with -every the same for each interval
+// (a soak's p99 by minute: scripts/soak.sh).
 //
 //	go run ./tools/loadforms -duration 20s -clinicians 16 -url http://127.0.0.1:8080
+//	go run ./tools/loadforms -duration 30m -think 1s -every 1m
 //
 // The demo accounts sign in with the demo password and no second factor;
 // nothing needs creating. The saves change the demo children's answers, so
@@ -73,16 +75,22 @@ var (
 
 func main() {
 	base := flag.String("url", "http://127.0.0.1:8080", "the running clinaudit serve --demo")
-	duration := flag.Duration("duration", 20*time.Second, "how long to save for, after signing in (at most 10m)")
+	duration := flag.Duration("duration", 20*time.Second, "how long to save for, after signing in (at most 10m, or 12h with -think: a soak)")
 	n := flag.Int("clinicians", 16, "clinicians saving at once, each on their own child (at most 256)")
 	password := flag.String("password", demoPassword, "the demo accounts' password")
 	think := flag.Duration("think", 0, "each clinician's pause between saves, on average (0: back to back, the worst case); a real one answers a question every few seconds")
+	every := flag.Duration("every", 0, "also print the saves, latency and errors of each interval this long (0: only the whole run's)")
 	flag.Parse()
-	if *duration <= 0 || *duration > 10*time.Minute || *n < 1 || *n > 256 || *think < 0 || *think > time.Minute {
-		fmt.Fprintln(os.Stderr, "loadforms: -duration must be in (0, 10m], -clinicians in [1, 256] and -think in [0, 1m]")
+	// Back to back, a long run only grows the database; a soak thinks.
+	maxDuration := 10 * time.Minute
+	if *think > 0 {
+		maxDuration = 12 * time.Hour
+	}
+	if *duration <= 0 || *duration > maxDuration || *n < 1 || *n > 256 || *think < 0 || *think > time.Minute || (*every != 0 && *every < time.Second) {
+		fmt.Fprintln(os.Stderr, "loadforms: -duration must be in (0, 10m] (12h with -think), -clinicians in [1, 256], -think in [0, 1m] and -every 0 or at least 1s")
 		os.Exit(2)
 	}
-	if err := run(strings.TrimRight(*base, "/"), *duration, *n, *password, *think); err != nil {
+	if err := run(strings.TrimRight(*base, "/"), *duration, *n, *password, *think, *every); err != nil {
 		fmt.Fprintln(os.Stderr, "loadforms:", err)
 		os.Exit(1)
 	}
@@ -104,7 +112,7 @@ type claims struct {
 	taken map[int64]bool
 }
 
-func run(base string, duration time.Duration, n int, password string, think time.Duration) error {
+func run(base string, duration time.Duration, n int, password string, think, every time.Duration) error {
 	transport := &http.Transport{MaxIdleConnsPerHost: n + 4}
 	if err := waitReady(base, 60*time.Second); err != nil {
 		return err
@@ -156,6 +164,11 @@ func run(base string, duration time.Duration, n int, password string, think time
 	results := make([]result, n)
 	var wg sync.WaitGroup
 	start := time.Now()
+	iv := &intervals{start: start}
+	stopReports := func() {}
+	if every > 0 {
+		stopReports = iv.report(every)
+	}
 	for i, c := range clinicians {
 		wg.Add(1)
 		go func() {
@@ -181,15 +194,18 @@ func run(base string, duration time.Duration, n int, password string, think time
 				}
 				if err != nil {
 					r.errs[err.Error()]++
+					iv.add(0, err)
 					continue
 				}
 				r.lat = append(r.lat, time.Since(t))
+				iv.add(r.lat[len(r.lat)-1], nil)
 			}
 			results[i] = r
 		}()
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	stopReports()
 
 	var all []time.Duration
 	errs := map[string]int{}
@@ -202,12 +218,7 @@ func run(base string, duration time.Duration, n int, password string, think time
 		}
 	}
 	slices.Sort(all)
-	pct := func(p float64) string {
-		if len(all) == 0 {
-			return "-"
-		}
-		return fmt.Sprintf("%.1f ms", float64(all[min(len(all)-1, int(float64(len(all))*p))].Microseconds())/1000)
-	}
+	pct := func(p float64) string { return percentile(all, p) }
 	fmt.Printf("saves: %d in %s: %.0f saves/s\n", len(all), elapsed.Round(time.Millisecond), float64(len(all))/elapsed.Seconds())
 	fmt.Printf("latency: p50 %s, p95 %s, p99 %s, max %s\n", pct(0.50), pct(0.95), pct(0.99), pct(1))
 	fmt.Printf("errors: %d\n", failed)
