@@ -5,7 +5,7 @@ package litestore
 import (
 	"context"
 	"database/sql"
-		"fmt"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -99,6 +99,9 @@ func (s *Store) Optimize(ctx context.Context) error {
 	_, err := s.db.ExecContext(ctx, "PRAGMA optimize")
 	return err
 }
+
+// Path is the database file's path.
+func (s *Store) Path() string { return s.path }
 
 // DB exposes the pool for tests and benchmarks that need raw SQL.
 func (s *Store) DB() *sql.DB { return s.db }
