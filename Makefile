@@ -46,6 +46,10 @@ test: ## run every test; the PostgreSQL half skips (saying so) when no server an
 test-sqlite: ## run the tests on SQLite only
 	TEST_DATABASE_URL=postgres://nobody@127.0.0.1:1/none go test -count=1 ./...
 
+.PHONY: test-db-restart
+test-db-restart: ## run before a release, as root: stop and start this machine's PostgreSQL cluster under load; saves must answer 503 + Retry-After, /readyz 503, and everything recover by itself with nothing acknowledged lost
+	scripts/test-db-restart.sh
+
 bench: ## run the Go benchmarks (figures go in docs/performance.md)
 	go test -run '^$$' -bench . -benchmem ./...
 
