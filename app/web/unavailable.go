@@ -8,28 +8,27 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// Deadlines for one request's work, database waits included: a save that
-// cannot get the database (a write lock held elsewhere, PostgreSQL not
-// answering) answers 503 within this time rather than hanging until the
-// page's own 15 s timeout. Pages get longer: a large list or download may
-// legitimately take a while.
-const (
-	writeDeadline = 10 * time.Second
-	readDeadline  = 30 * time.Second
-	// retryAfter is the Retry-After of a 503: about how long a PostgreSQL
-	// restart or a lock holder takes; the page retries on its own back-off.
-	retryAfter = 5 * time.Second
-)
+// writeDeadline bounds a save's (any POST's) work, database waits
+// included: a save that cannot get the database (a write lock held
+// elsewhere, PostgreSQL not answering) answers 503 within it rather than
+// hanging until the page's own 15 s timeout. Pages (GET) have none: a
+// download streams from the database after its handler returns, and on
+// SQLite reads do not wait for the writer; PostgreSQL's connect timeout
+// bounds their wait for a connection.
+const writeDeadline = 10 * time.Second
+
+// retryAfter is the Retry-After of a 503: about how long a PostgreSQL
+// restart or a lock holder takes; the page retries on its own back-off.
+const retryAfter = 5 * time.Second
 
 const localUnavailable = "unavailable"
 
-// deadline bounds the request's context (see writeDeadline).
+// deadline bounds a POST's context (see writeDeadline).
 func (s *server) deadline(c *fiber.Ctx) error {
-	d := readDeadline
-	if m := c.Method(); m != fiber.MethodGet && m != fiber.MethodHead {
-		d = writeDeadline
+	if m := c.Method(); m == fiber.MethodGet || m == fiber.MethodHead {
+		return c.Next()
 	}
-	ctx, cancel := context.WithTimeout(c.UserContext(), d)
+	ctx, cancel := context.WithTimeout(c.UserContext(), writeDeadline)
 	defer cancel()
 	c.SetUserContext(ctx)
 	return c.Next()
