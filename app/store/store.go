@@ -119,6 +119,10 @@ type Migrator interface {
 	MigrateDown(ctx context.Context) error
 	// MigrationStatus lists every known migration and whether it is applied.
 	MigrationStatus(ctx context.Context) ([]MigrationState, error)
+	// MigrationsPending reports whether any of our migrations is unapplied,
+	// without the migration lock: for readiness probes, which come at
+	// once from every balancer and must not queue behind each other.
+	MigrationsPending(ctx context.Context) (bool, error)
 }
 
 // MigrationState is one migration and whether it has been applied.

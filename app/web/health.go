@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"clinaudit/app/store"
-
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -28,12 +26,12 @@ func (s *server) handleReadyz(c *fiber.Ctx) error {
 		s.log(c).Warn("readyz: database not ready", "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "reason": "database unavailable"})
 	}
-	st, err := s.Store.MigrationStatus(ctx)
+	pending, err := s.Store.MigrationsPending(ctx)
 	if err != nil {
 		s.log(c).Warn("readyz: migration status", "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "reason": "migration status unknown"})
 	}
-	if store.Pending(st) {
+	if pending {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "reason": "migrations pending"})
 	}
 	return c.JSON(fiber.Map{"status": "ready", "engine": s.Store.Engine()})

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"clinaudit/app/access"
 	"clinaudit/app/auth"
@@ -137,5 +136,26 @@ func TestRequestDeadlineIsUnavailable(t *testing.T) {
 	if store.IsUnavailable(errors.New("syntax error")) || store.IsUnavailable(store.ErrConflict) {
 		t.Error("an ordinary failure counts as unavailable")
 	}
-	_ = time.Second
+}
+
+// Readiness probes come from every load balancer and orchestrator at once:
+// probes at the same moment must not hold each other up (a migration lock
+// taken by one made the others wait its retry period and answer 503).
+func TestConcurrentReadinessProbes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		app := newTestApp(s)
+		const n = 8
+		codes := make(chan int, n)
+		for range n {
+			go func() {
+				resp, _, _ := get(t, app, "/readyz", false)
+				codes <- resp.StatusCode
+			}()
+		}
+		for range n {
+			if code := <-codes; code != 200 {
+				t.Errorf("a concurrent /readyz answered %d", code)
+			}
+		}
+	})
 }

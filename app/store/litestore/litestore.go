@@ -168,6 +168,16 @@ func (s *Store) MigrationStatus(ctx context.Context) ([]store.MigrationState, er
 	return store.MigrationStates(ctx, p)
 }
 
+func (s *Store) MigrationsPending(ctx context.Context) (bool, error) {
+	// On a read connection: a probe must not wait for the writer.
+	p, err := store.NewMigrationProvider(s.reader, store.SQLite)
+	if err != nil {
+		return false, err
+	}
+	pending, err := p.HasPending(ctx)
+	return pending, mapErr(err)
+}
+
 func (s *Store) ConfigureJobs(cfg store.JobsConfig) error {
 	return s.Configure(riversqlite.New(s.db), cfg)
 }

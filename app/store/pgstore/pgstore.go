@@ -155,6 +155,16 @@ func (s *Store) MigrationStatus(ctx context.Context) ([]store.MigrationState, er
 	return store.MigrationStates(ctx, p)
 }
 
+func (s *Store) MigrationsPending(ctx context.Context) (bool, error) {
+	p, closeDB, err := s.migrations()
+	if err != nil {
+		return false, err
+	}
+	defer closeDB()
+	pending, err := p.HasPending(ctx) // takes no session lock
+	return pending, mapErr(err)
+}
+
 func (s *Store) ConfigureJobs(cfg store.JobsConfig) error {
 	return s.Configure(riverpgxv5.New(s.pool), cfg)
 }
