@@ -10,8 +10,10 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"clinaudit/app/access"
 	"clinaudit/app/auth"
@@ -165,4 +167,40 @@ func TestConcurrentReadinessProbes(t *testing.T) {
 			}
 		}
 	})
+}
+
+// When the database goes away, every request at once renders its first
+// error fragment: Fiber fills a list on its first Render without a lock,
+// which the race detector caught (TestPostgresOutageRecovers under -race).
+// The app renders once before serving, so first renders at once are safe.
+// (Run with -race, as make test does, for this test to mean anything.)
+func TestFirstRendersAtOnce(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	srv := &server{Deps: Deps{Store: s, Version: "test", Logger: slog.New(slog.DiscardHandler), Now: time.Now}}
+	app := srv.newFiber()
+	const n = 8
+	var arrived sync.WaitGroup
+	arrived.Add(n)
+	app.Get("/together", func(c *fiber.Ctx) error {
+		arrived.Done()
+		arrived.Wait() // every request is here: they render at the same moment
+		return renderPartial(c, "partials/error_message", errorPage{Message: "m"})
+	})
+	done := make(chan int, n)
+	for range n {
+		go func() {
+			resp, err := app.Test(httptest.NewRequest(http.MethodGet, "/together", nil), -1)
+			if err != nil {
+				done <- -1
+				return
+			}
+			resp.Body.Close()
+			done <- resp.StatusCode
+		}()
+	}
+	for range n {
+		if code := <-done; code != 200 {
+			t.Errorf("status %d", code)
+		}
+	}
 }
