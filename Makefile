@@ -50,6 +50,10 @@ test-sqlite: ## run the tests on SQLite only
 test-instances: ## fault test (issue #23), a few minutes, needs PostgreSQL: two serve --workers=0 and two worker processes of the real binary on one throwaway database behind a round-robin proxy; sessions, sign-in lockouts, periodic jobs, a worker killed, acknowledged saves (docs/operations.md)
 	CLINAUDIT_FAULT_TESTS=1 REQUIRE_POSTGRES=1 go test -count=1 -v -timeout 10m -run '^TestManyInstancesOnPostgres$$' ./app/faults/
 
+.PHONY: test-db-restart
+test-db-restart: ## run before a release, as root: stop and start this machine's PostgreSQL cluster under load; saves must answer 503 + Retry-After, /readyz 503, and everything recover by itself with nothing acknowledged lost
+	scripts/test-db-restart.sh
+
 bench: ## run the Go benchmarks (figures go in docs/performance.md)
 	go test -run '^$$' -bench . -benchmem ./...
 

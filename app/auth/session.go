@@ -24,6 +24,9 @@ type Identity struct {
 // idle timeout is minutes, so seconds of slack cost nothing.
 const touchEvery = 15 * time.Second
 
+// touchTimeout bounds the wait for the database to record activity.
+const touchTimeout = 2 * time.Second
+
 func sessionID(token string) string { return hex.EncodeToString(secret.HashToken(token)) }
 
 func (s *Service) createSession(ctx context.Context, userID int64, complete bool, c Client) (string, error) {
@@ -67,10 +70,18 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Identity, err
 		return Identity{}, ErrSessionEnded
 	}
 	if now.Sub(sess.LastSeenAt) >= touchEvery {
-		if err := s.Store.TouchSession(ctx, store.TouchSessionParams{LastSeenAt: now, ID: id}); err != nil {
+		// Bounded, and forgiven when the database cannot write (a held
+		// lock, a full disk): a page that only reads should still load,
+		// and the next request touches the session instead.
+		tctx, cancel := context.WithTimeout(ctx, touchTimeout)
+		err := s.Store.TouchSession(tctx, store.TouchSessionParams{LastSeenAt: now, ID: id})
+		cancel()
+		switch {
+		case err == nil:
+			sess.LastSeenAt = now
+		case !store.IsUnavailable(err):
 			return Identity{}, err
 		}
-		sess.LastSeenAt = now
 	}
 	exp := sess.LastSeenAt.Add(s.Config.IdleTimeout)
 	if sess.ExpiresAt.Before(exp) {

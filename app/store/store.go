@@ -20,6 +20,9 @@ var (
 	ErrNotFound = errors.New("store: not found")
 	// ErrConflict means a uniqueness or version check failed.
 	ErrConflict = errors.New("store: conflict")
+	// ErrUnavailable (unavailable.go) means the database cannot do the
+	// work now; retry shortly.
+
 	// ErrJobsNotConfigured means InsertJob was called before ConfigureJobs.
 	ErrJobsNotConfigured = errors.New("store: jobs are not configured")
 )
@@ -96,6 +99,9 @@ type Store interface {
 
 	Engine() Engine
 	Ping(ctx context.Context) error
+	// Ready reports whether the database can take saves now; an error
+	// wraps ErrUnavailable when it cannot (unreachable, disk nearly full).
+	Ready(ctx context.Context) error
 	Close() error
 	// Optimize refreshes the query planner's statistics where the engine
 	// needs telling (SQLite); a no-op where it does this itself (PostgreSQL).
@@ -113,6 +119,10 @@ type Migrator interface {
 	MigrateDown(ctx context.Context) error
 	// MigrationStatus lists every known migration and whether it is applied.
 	MigrationStatus(ctx context.Context) ([]MigrationState, error)
+	// MigrationsPending reports whether any of our migrations is unapplied,
+	// without the migration lock: for readiness probes, which come at
+	// once from every balancer and must not queue behind each other.
+	MigrationsPending(ctx context.Context) (bool, error)
 }
 
 // MigrationState is one migration and whether it has been applied.

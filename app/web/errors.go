@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"clinaudit/app/aggregate"
+	"clinaudit/app/store"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -44,6 +45,11 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	if errors.As(err, &fe) {
 		status = fe.Code
 	}
+	unavailable := store.IsUnavailable(err)
+	if unavailable {
+		status = http.StatusServiceUnavailable
+		markUnavailable(c, err)
+	}
 	if requestIDOf(c) == "" {
 		// The server refused the request before any middleware ran (a
 		// body over the limit): give it what the middleware would have,
@@ -52,7 +58,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		setRequestID(c)
 		s.log(c).Warn("request refused by the server", "method", c.Method(), "path", loggedPath(c), "status", status, "ip", c.IP())
 	}
-	if status >= 500 {
+	if status >= 500 && !unavailable {
 		s.log(c).Error("request failed", "err", err)
 	}
 	data := errorPage{Status: status, RequestID: requestIDOf(c)}
@@ -80,6 +86,11 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	case http.StatusRequestEntityTooLarge:
 		data.Heading = "What you sent is too large"
 		data.Message = "Send less at once, or split a file into smaller parts."
+	case http.StatusServiceUnavailable:
+		// The autosave shows "Not saved – retry" and retries by itself;
+		// this text is what it puts under the question, once.
+		data.Heading = "Sorry, the service is unavailable"
+		data.Message = "This was not saved because the database is not answering. It will be tried again in a few seconds; your answer is still on the page."
 	default:
 		if status >= 500 {
 			data.Heading = "Sorry, there is a problem with the service"

@@ -74,14 +74,18 @@ func (s *server) accessLog(c *fiber.Ctx) error {
 	}
 	status := c.Response().StatusCode()
 	level := slog.LevelInfo
-	if status >= 500 {
+	attrs := []any{"method", c.Method(), "path", loggedPath(c), "status", status,
+		"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
+		"bytes", len(c.Response().Body()), "ip", s.clientIP(c),
+		"htmx", c.Get("HX-Request") == "true"}
+	if cause := unavailableCause(c); cause != "" {
+		// The database was unavailable: this line is the only one.
+		level = slog.LevelWarn
+		attrs = append(attrs, "err", cause)
+	} else if status >= 500 {
 		level = slog.LevelError
 	}
-	s.log(c).Log(c.UserContext(), level, "request",
-		"method", c.Method(), "path", loggedPath(c), "status", status,
-		"duration_ms", float64(time.Since(start).Microseconds())/1000,
-		"bytes", len(c.Response().Body()), "ip", s.clientIP(c),
-		"htmx", c.Get("HX-Request") == "true")
+	s.log(c).Log(c.UserContext(), level, "request", attrs...)
 	return nil
 }
 

@@ -126,5 +126,5 @@ func (s *server) routes(app *fiber.App) {
 
 // middleware runs on every request, in this order.
 func (s *server) middleware(app *fiber.App) {
-	app.Use(s.requestID, s.accessLog, s.recoverPanic, s.securityHeaders, cleanUserAgent)
+	app.Use(s.requestID, s.accessLog, s.recoverPanic, s.securityHeaders, cleanUserAgent, s.deadline)
 }

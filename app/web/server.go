@@ -21,6 +21,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // Deps is what the web app needs from the rest of the program.
@@ -83,7 +84,7 @@ func New(d Deps) *fiber.App {
 func (s *server) newFiber() *fiber.App {
 	engine := html.NewFileSystem(http.FS(templates.FS), ".html")
 	engine.AddFuncMap(templateFuncs())
-	return fiber.New(fiber.Config{
+	app := fiber.New(fiber.Config{
 		Views:                 views{engine},
 		ViewsLayout:           "layouts/base",
 		ErrorHandler:          s.handleError,
@@ -96,6 +97,18 @@ func (s *server) newFiber() *fiber.App {
 		// fasthttp reuses their buffers otherwise.
 		Immutable: true,
 	})
+	firstRender(app)
+	return app
+}
+
+// firstRender renders once before the app serves: Fiber fills a list it
+// reads on every Render lazily, on the first Render, without a lock, so
+// first renders at the same moment race (they did when the database went
+// away and every request rendered its first error fragment at once).
+func firstRender(app *fiber.App) {
+	c := app.AcquireCtx(&fasthttp.RequestCtx{})
+	defer app.ReleaseCtx(c)
+	_ = c.Render("partials/error_message", errorPage{}, "")
 }
 
 // templateFuncs are the functions templates may call (also read by the

@@ -5,12 +5,10 @@ package litestore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"clinaudit/app/store"
 	"clinaudit/app/store/litestore/litedb"
@@ -19,16 +17,26 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Store is a store.Store on one SQLite file.
 type Store struct {
 	queries
 	store.RiverHost[*sql.Tx]
-	db *sql.DB
+	db     *sql.DB // the one writer connection; River's too
+	reader *sql.DB // read-only statements outside transactions
+	path   string
+	// MinFreeBytes is the free space below which Ready reports the
+	// database unavailable: SQLite needs room for its WAL and temporary
+	// files, and a save that hits a full disk fails.
+	MinFreeBytes int64
 }
+
+// DefaultMinFreeBytes is Store.MinFreeBytes unless changed.
+const DefaultMinFreeBytes = 64 << 20
+
+// readers is how many connections serve reads alongside the writer.
+const readers = 4
 
 var _ store.Store = (*Store)(nil)
 
@@ -51,7 +59,16 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("litestore: open %s: %w", path, err)
 	}
-	return &Store{queries: queries{litedb.New(db)}, db: db}, nil
+	// Opened after the writer, which has created the file and set WAL.
+	reader, err := sql.Open("sqlite", DSN(path))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("litestore: open: %w", err)
+	}
+	reader.SetMaxOpenConns(readers)
+	reader.SetMaxIdleConns(readers)
+	return &Store{queries: queries{litedb.New(router{writer: db, reader: reader})}, db: db, reader: reader,
+		path: path, MinFreeBytes: DefaultMinFreeBytes}, nil
 }
 
 // DSN is the modernc connection string for path: foreign keys on, a busy
@@ -68,13 +85,23 @@ func DSN(path string) string {
 }
 
 func (s *Store) Engine() store.Engine           { return store.SQLite }
-func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
-func (s *Store) Close() error                   { return s.db.Close() }
+func (s *Store) Ping(ctx context.Context) error { return mapErr(s.reader.PingContext(ctx)) }
+
+func (s *Store) Close() error {
+	rerr := s.reader.Close()
+	if err := s.db.Close(); err != nil {
+		return err
+	}
+	return rerr
+}
 
 func (s *Store) Optimize(ctx context.Context) error {
 	_, err := s.db.ExecContext(ctx, "PRAGMA optimize")
 	return err
 }
+
+// Path is the database file's path.
+func (s *Store) Path() string { return s.path }
 
 // DB exposes the pool for tests and benchmarks that need raw SQL.
 func (s *Store) DB() *sql.DB { return s.db }
@@ -86,7 +113,7 @@ func (s *Store) InTx(ctx context.Context, fn func(store.Tx) error) error {
 	}
 	if err := fn(&txStore{queries: queries{litedb.New(tx)}, tx: tx, host: &s.RiverHost}); err != nil {
 		_ = tx.Rollback()
-		return err
+		return mapErr(err) // River's inserts are not mapped on their way out
 	}
 	return mapErr(tx.Commit())
 }
@@ -141,24 +168,16 @@ func (s *Store) MigrationStatus(ctx context.Context) ([]store.MigrationState, er
 	return store.MigrationStates(ctx, p)
 }
 
-func (s *Store) ConfigureJobs(cfg store.JobsConfig) error {
-	return s.Configure(riversqlite.New(s.db), cfg)
+func (s *Store) MigrationsPending(ctx context.Context) (bool, error) {
+	// On a read connection: a probe must not wait for the writer.
+	p, err := store.NewMigrationProvider(s.reader, store.SQLite)
+	if err != nil {
+		return false, err
+	}
+	pending, err := p.HasPending(ctx)
+	return pending, mapErr(err)
 }
 
-// mapErr turns driver errors into the store's error contract.
-func mapErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return store.ErrNotFound
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return fmt.Errorf("%w: %s", store.ErrConflict, strings.TrimPrefix(se.Error(), "constraint failed: "))
-		}
-	}
-	return err
+func (s *Store) ConfigureJobs(cfg store.JobsConfig) error {
+	return s.Configure(riversqlite.New(s.db), cfg)
 }

@@ -6,12 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"clinaudit/app/store"
 	"clinaudit/app/store/pgstore/pgdb"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -38,6 +39,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		// The error text can echo the URL, password included: keep it out.
 		return nil, errors.New("pgstore: the database URL is not a valid postgres:// URL")
 	}
+	poolDefaults(cfg, url)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: connect: %w", err)
@@ -49,9 +51,28 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	return &Store{queries: queries{pgdb.New(pool)}, pool: pool}, nil
 }
 
+// poolDefaults shortens pgx's defaults so that after a database restart the
+// pool drops dead connections and reconnects within seconds rather than a
+// minute, and a connection attempt to a server that does not answer fails
+// in seconds rather than at the request's deadline. Settings given in the
+// URL (pool_health_check_period, connect_timeout) win.
+func poolDefaults(cfg *pgxpool.Config, url string) {
+	if !strings.Contains(url, "pool_health_check_period") {
+		cfg.HealthCheckPeriod = 5 * time.Second
+	}
+	if !strings.Contains(url, "connect_timeout") {
+		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
+}
+
 func (s *Store) Engine() store.Engine           { return store.Postgres }
-func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
-func (s *Store) Close() error                   { s.pool.Close(); return nil }
+func (s *Store) Ping(ctx context.Context) error { return mapErr(s.pool.Ping(ctx)) }
+
+// Ready is Ping: PostgreSQL itself refuses work it cannot do (a full disk
+// fails the write with its own error, mapped to ErrUnavailable), and its
+// free space is on the database server, not here.
+func (s *Store) Ready(ctx context.Context) error { return s.Ping(ctx) }
+func (s *Store) Close() error                    { s.pool.Close(); return nil }
 
 // Optimize does nothing: autovacuum keeps PostgreSQL's statistics fresh.
 func (s *Store) Optimize(context.Context) error { return nil }
@@ -134,21 +155,16 @@ func (s *Store) MigrationStatus(ctx context.Context) ([]store.MigrationState, er
 	return store.MigrationStates(ctx, p)
 }
 
-func (s *Store) ConfigureJobs(cfg store.JobsConfig) error {
-	return s.Configure(riverpgxv5.New(s.pool), cfg)
+func (s *Store) MigrationsPending(ctx context.Context) (bool, error) {
+	p, closeDB, err := s.migrations()
+	if err != nil {
+		return false, err
+	}
+	defer closeDB()
+	pending, err := p.HasPending(ctx) // takes no session lock
+	return pending, mapErr(err)
 }
 
-// mapErr turns driver errors into the store's error contract.
-func mapErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		return store.ErrNotFound
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" { // unique_violation
-		return fmt.Errorf("%w: %s", store.ErrConflict, pe.ConstraintName)
-	}
-	return err
+func (s *Store) ConfigureJobs(cfg store.JobsConfig) error {
+	return s.Configure(riverpgxv5.New(s.pool), cfg)
 }

@@ -61,7 +61,7 @@ var sqliteTemplate struct {
 	err  error
 }
 
-func openSQLite(t testing.TB) store.Store {
+func openSQLite(t testing.TB) *litestore.Store {
 	sqliteTemplate.once.Do(func() {
 		dir, err := os.MkdirTemp("", "clinaudit-tmpl-")
 		if err != nil {
@@ -84,7 +84,22 @@ func openSQLite(t testing.TB) store.Store {
 	if sqliteTemplate.err != nil {
 		t.Fatalf("sqlite template: %v", sqliteTemplate.err)
 	}
-	path := filepath.Join(t.TempDir(), "test.db")
+	return openSQLiteIn(t, t.TempDir())
+}
+
+// OpenSQLiteIn is a fresh SQLite store like Open's, with its file in dir
+// (a small file system, for disk-full tests), closed when the test ends.
+func OpenSQLiteIn(t testing.TB, dir string) *litestore.Store {
+	t.Helper()
+	openSQLite(t).Close() // builds the template
+	s := openSQLiteIn(t, dir)
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func openSQLiteIn(t testing.TB, dir string) *litestore.Store {
+	t.Helper()
+	path := filepath.Join(dir, "test.db")
 	if err := copyFile(sqliteTemplate.path, path); err != nil {
 		t.Fatal(err)
 	}

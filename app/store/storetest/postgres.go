@@ -51,6 +51,20 @@ func openPostgres(t testing.TB) store.Store {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	s, err := pgstore.Open(ctx, NewPostgresDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// NewPostgresDatabase creates a fresh, migrated database with reference
+// data (dropped when the test ends) and returns its URL, for tests that
+// open it themselves (through a proxy, or in a server process).
+func NewPostgresDatabase(t testing.TB) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 	admin := connectAdmin(ctx, t)
 	defer admin.Close(ctx)
 
@@ -63,11 +77,7 @@ func openPostgres(t testing.TB) store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { dropDatabase(name) })
-	s, err := pgstore.Open(ctx, databaseURL(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return databaseURL(name)
 }
 
 // ensureTemplate builds, once per version of the schema and reference data,
