@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"sync"
 	"time"
@@ -11,6 +12,7 @@ import (
 // a long run shows whether latency drifts (a soak's p99 by minute).
 type intervals struct {
 	start time.Time
+	out   io.Writer
 	mu    sync.Mutex
 	lat   []time.Duration
 	errs  int
@@ -62,7 +64,7 @@ func (iv *intervals) flush(note string) {
 		return
 	}
 	slices.Sort(lat)
-	fmt.Printf("interval %d%s at %s: saves %d, p50 %s, p99 %s, max %s, errors %d\n", n, note,
+	fmt.Fprintf(iv.out, "interval %d%s at %s: saves %d, p50 %s, p99 %s, max %s, errors %d\n", n, note,
 		time.Since(iv.start).Round(time.Second), len(lat), percentile(lat, 0.50), percentile(lat, 0.99), percentile(lat, 1), errs)
 }
 

@@ -164,7 +164,7 @@ func run(base string, duration time.Duration, n int, password string, think, eve
 	results := make([]result, n)
 	var wg sync.WaitGroup
 	start := time.Now()
-	iv := &intervals{start: start}
+	iv := &intervals{start: start, out: os.Stdout}
 	stopReports := func() {}
 	if every > 0 {
 		stopReports = iv.report(every)
