@@ -28,7 +28,7 @@ VULNDB := $(TOOLS_CACHE)/vulndb-$(VULNDB_VERSION)
 TEST_DATABASE_URL ?= postgres://root@127.0.0.1:5432/test?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: help build run test test-sqlite test-pg bench bench-kpi bench-forms bench-aggregate load-forms lint generate check-generated tools assets vulncheck sbom check-reproducible clean
+.PHONY: help build run test test-sqlite test-pg test-faults bench bench-kpi bench-forms bench-aggregate load-forms lint generate check-generated tools assets vulncheck sbom check-reproducible clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -45,6 +45,10 @@ test: ## run every test; the PostgreSQL half skips (saying so) when no server an
 
 test-sqlite: ## run the tests on SQLite only
 	TEST_DATABASE_URL=postgres://nobody@127.0.0.1:1/none go test -count=1 ./...
+
+FAULT_KILLS ?= 3
+test-faults: ## the fault tests of the real binary on both engines (app/faults): SIGKILL under load FAULT_KILLS times, SIGTERM under load; about 5 minutes (FAULT_KILLS=1: the short run CI does)
+	CLINAUDIT_FAULTS=1 CLINAUDIT_FAULT_KILLS=$(FAULT_KILLS) go test -count=1 -v -timeout 20m ./app/faults/
 
 bench: ## run the Go benchmarks (figures go in docs/performance.md)
 	go test -run '^$$' -bench . -benchmem ./...

@@ -297,7 +297,7 @@ func tally(cs []*clinician) (acked, failed int, why map[string]int) {
 // shortErr drops the URL and address from a network error, so that the
 // same failure counts once.
 func shortErr(s string) string {
-	for _, k := range []string{"connection refused", "connection reset", "EOF", "context canceled", "deadline exceeded", "timeout", "broken pipe"} {
+	for _, k := range []string{"connection refused", "connection reset", "EOF", "server closed idle connection", "context canceled", "deadline exceeded", "timeout", "broken pipe"} {
 		if strings.Contains(s, k) {
 			return "network: " + k
 		}
