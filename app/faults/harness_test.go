@@ -37,39 +37,44 @@ func requireFaults(t *testing.T) {
 // database of its own (the postgres half skips, or fails when PostgreSQL
 // is required, as storetest.EmptyDatabaseURL does).
 func engines(t *testing.T, fn func(t *testing.T, e store.Engine, dbURL string)) {
+	binary(t)
 	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
 		t.Run(string(e), func(t *testing.T) { fn(t, e, storetest.EmptyDatabaseURL(t, e)) })
 	}
 }
 
 var (
-	buildOnce sync.Once
-	builtBin  string
-	buildErr  error
+	binMu sync.Mutex
+	bins  = map[string]string{}
 )
 
-// binary builds ./app/cmd/clinaudit once per test process, as `make build`
-// does but without the version stamp, into a directory removed with the
-// first test that asked.
+// binary builds ./app/cmd/clinaudit (as `make build` does, without the
+// version stamp) once per top-level test, into that test's temporary
+// directory; the build cache makes the second test's build a link. Call it
+// first from the top-level test (engines does), then from its subtests.
 func binary(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "clinaudit-faults-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		builtBin = filepath.Join(dir, "clinaudit")
-		// The test's own build settings, so the build cache is shared.
-		cmd := exec.Command("go", "build", "-o", builtBin, "clinaudit/app/cmd/clinaudit")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	top := strings.SplitN(t.Name(), "/", 2)[0]
+	binMu.Lock()
+	defer binMu.Unlock()
+	if b, ok := bins[top]; ok {
+		return b
 	}
-	return builtBin
+	if top != t.Name() {
+		t.Fatal("binary: call it from the top-level test first")
+	}
+	b := filepath.Join(t.TempDir(), "clinaudit")
+	// The test's own build settings, so the build cache is shared.
+	if out, err := exec.Command("go", "build", "-o", b, "clinaudit/app/cmd/clinaudit").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	bins[top] = b
+	t.Cleanup(func() {
+		binMu.Lock()
+		delete(bins, top)
+		binMu.Unlock()
+	})
+	return b
 }
 
 // freeAddr is a loopback address nothing listens on now; the server keeps

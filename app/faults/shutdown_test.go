@@ -67,7 +67,6 @@ func TestGracefulShutdown(t *testing.T) {
 			return false
 		})
 		time.Sleep(300 * time.Millisecond)
-		acked, _, _ := tally(cs)
 		took, err := srv.terminate(shutdownTimeout + 10*time.Second)
 		cancel()
 		wait()
@@ -95,8 +94,8 @@ func TestGracefulShutdown(t *testing.T) {
 		leaderAfter := time.Since(srv.startedAt)
 		drained := waitFor(t, "the queue drained", drainLimit, func() bool { return len(d.pending(t)) == 0 })
 		checkFresh(t, s, cs)
-		t.Logf("%s: SIGTERM with %d saves acknowledged and the reconciliation of %d children running; exited in %s; the reconciliation completed in attempt 1",
-			e, acked, stale, took.Round(time.Millisecond))
+		t.Logf("%s: SIGTERM under load with the reconciliation of %d children running; exited in %s; the reconciliation completed in attempt 1",
+			e, stale, took.Round(time.Millisecond))
 		t.Logf("%s: %d saves acknowledged, 0 lost, %d committed unacknowledged; %d failed %v", e, all, unacked, failed, why)
 		t.Logf("%s: restarted: ready in %s, River leader within %s of the start, queue drained %s later", e,
 			ready.Round(time.Millisecond), leaderAfter.Round(100*time.Millisecond), drained.Round(100*time.Millisecond))
