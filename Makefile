@@ -28,7 +28,7 @@ VULNDB := $(TOOLS_CACHE)/vulndb-$(VULNDB_VERSION)
 TEST_DATABASE_URL ?= postgres://root@127.0.0.1:5432/test?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: help build run test test-sqlite test-pg bench bench-kpi bench-forms bench-aggregate load-forms lint generate precompress check-generated tools assets soak vulncheck sbom check-reproducible clean
+.PHONY: help build run test test-sqlite test-pg test-faults bench bench-kpi bench-forms bench-aggregate load-forms lint generate precompress check-generated tools assets soak vulncheck sbom check-reproducible clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -46,9 +46,13 @@ test: ## run every test; the PostgreSQL half skips (saying so) when no server an
 test-sqlite: ## run the tests on SQLite only
 	TEST_DATABASE_URL=postgres://nobody@127.0.0.1:1/none go test -count=1 ./...
 
+FAULT_KILLS ?= 3
+test-faults: ## the fault tests of the real binary on both engines (app/faults): SIGKILL under load FAULT_KILLS times, SIGTERM under load; about 5 minutes (FAULT_KILLS=1: the short run CI does)
+	CLINAUDIT_FAULTS=1 CLINAUDIT_FAULT_KILLS=$(FAULT_KILLS) go test -count=1 -v -timeout 20m ./app/faults/
+
 .PHONY: test-instances
 test-instances: ## fault test (issue #23), a few minutes, needs PostgreSQL: two serve --workers=0 and two worker processes of the real binary on one throwaway database behind a round-robin proxy; sessions, sign-in lockouts, periodic jobs, a worker killed, acknowledged saves (docs/operations.md)
-	CLINAUDIT_FAULT_TESTS=1 REQUIRE_POSTGRES=1 go test -count=1 -v -timeout 10m -run '^TestManyInstancesOnPostgres$$' ./app/faults/
+	CLINAUDIT_FAULTS=1 REQUIRE_POSTGRES=1 go test -count=1 -v -timeout 10m -run '^TestManyInstancesOnPostgres$$' ./app/faults/
 
 .PHONY: test-db-restart
 test-db-restart: ## run before a release, as root: stop and start this machine's PostgreSQL cluster under load; saves must answer 503 + Retry-After, /readyz 503, and everything recover by itself with nothing acknowledged lost

@@ -24,6 +24,9 @@ type EmailWorker struct {
 	Logger *slog.Logger
 }
 
+// Timeout: one send is bounded by mail.DefaultTimeout (30 s).
+func (w *EmailWorker) Timeout(*river.Job[outbox.SendArgs]) time.Duration { return time.Minute }
+
 func (w *EmailWorker) Work(ctx context.Context, job *river.Job[outbox.SendArgs]) error {
 	e, err := w.Store.GetEmail(ctx, job.Args.EmailID)
 	if errors.Is(err, store.ErrNotFound) {

@@ -55,6 +55,11 @@ type PurgeExportsWorker struct {
 	Now func() time.Time
 }
 
+// Timeout: deletes expired rows and their files.
+func (w *PurgeExportsWorker) Timeout(*river.Job[PurgeExportsArgs]) time.Duration {
+	return 5 * time.Minute
+}
+
 func (w *PurgeExportsWorker) Work(ctx context.Context, _ *river.Job[PurgeExportsArgs]) error {
 	now := time.Now
 	if w.Now != nil {

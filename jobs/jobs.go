@@ -97,6 +97,11 @@ type PurgeSessionsWorker struct {
 	Auth *auth.Service
 }
 
+// Timeout: a few deletes, but of tables that grow between runs.
+func (w *PurgeSessionsWorker) Timeout(*river.Job[PurgeSessionsArgs]) time.Duration {
+	return 5 * time.Minute
+}
+
 func (w *PurgeSessionsWorker) Work(ctx context.Context, _ *river.Job[PurgeSessionsArgs]) error {
 	if _, err := w.Auth.PurgeExpiredSessions(ctx); err != nil {
 		return err

@@ -28,9 +28,11 @@ type RecalculateKPIsWorker struct {
 }
 
 // Timeout: a national rescore takes seconds per hundred thousand children;
-// River's default of one minute would cut a large one short.
+// River's default would cut a large one short. Ten minutes, not more: a
+// run that died with its process is taken back only after it, and a
+// retry resumes where the last attempt stopped.
 func (w *RecalculateKPIsWorker) Timeout(*river.Job[RecalculateKPIsArgs]) time.Duration {
-	return time.Hour
+	return 10 * time.Minute
 }
 
 func (w *RecalculateKPIsWorker) Work(ctx context.Context, job *river.Job[RecalculateKPIsArgs]) error {

@@ -41,8 +41,14 @@ type ReconcileKPIsWorker struct {
 	Aggregates JobInserter
 }
 
+// Timeout: short, because a run that died with its process is taken back
+// only once it has passed, and the run is unique while it runs (no other
+// is queued meanwhile). Nothing is lost when it is cut short: each child
+// is rescored in its own transaction, and the retry finds only those still
+// stale. Time passing makes a few stale a day; a rule change makes every
+// child stale, and is the kpi_recalculate job's.
 func (w *ReconcileKPIsWorker) Timeout(*river.Job[ReconcileKPIsArgs]) time.Duration {
-	return 30 * time.Minute
+	return time.Minute
 }
 
 func (w *ReconcileKPIsWorker) Work(ctx context.Context, _ *river.Job[ReconcileKPIsArgs]) error {

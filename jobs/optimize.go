@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"time"
 
 	"clinaudit/app/store"
 
@@ -19,6 +20,9 @@ type OptimizeWorker struct {
 	river.WorkerDefaults[OptimizeArgs]
 	Store store.Store
 }
+
+// Timeout: PRAGMA optimize may analyse large tables.
+func (w *OptimizeWorker) Timeout(*river.Job[OptimizeArgs]) time.Duration { return 5 * time.Minute }
 
 func (w *OptimizeWorker) Work(ctx context.Context, _ *river.Job[OptimizeArgs]) error {
 	return w.Store.Optimize(ctx)

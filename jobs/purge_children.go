@@ -26,6 +26,11 @@ type PurgeChildrenWorker struct {
 	Now func() time.Time
 }
 
+// Timeout: a day's deletions, each with every row that hangs off the child.
+func (w *PurgeChildrenWorker) Timeout(*river.Job[PurgeChildrenArgs]) time.Duration {
+	return 10 * time.Minute
+}
+
 func (w *PurgeChildrenWorker) Work(ctx context.Context, _ *river.Job[PurgeChildrenArgs]) error {
 	now := time.Now
 	if w.Now != nil {

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"time"
 
 	"clinaudit/app/auth"
 
@@ -13,6 +14,11 @@ import (
 type ResetRequestWorker struct {
 	river.WorkerDefaults[auth.ResetRequestArgs]
 	Auth *auth.Service
+}
+
+// Timeout: one account's look-up and one queued email.
+func (w *ResetRequestWorker) Timeout(*river.Job[auth.ResetRequestArgs]) time.Duration {
+	return time.Minute
 }
 
 func (w *ResetRequestWorker) Work(ctx context.Context, job *river.Job[auth.ResetRequestArgs]) error {

@@ -26,6 +26,11 @@ type PurgeRecordViewsWorker struct {
 	Now func() time.Time
 }
 
+// Timeout: a day's views of the whole audit.
+func (w *PurgeRecordViewsWorker) Timeout(*river.Job[PurgeRecordViewsArgs]) time.Duration {
+	return 10 * time.Minute
+}
+
 func (w *PurgeRecordViewsWorker) Work(ctx context.Context, _ *river.Job[PurgeRecordViewsArgs]) error {
 	now := time.Now
 	if w.Now != nil {
@@ -56,6 +61,9 @@ type LockReviewWorker struct {
 	Reviewer LockReviewer // nil: nothing to review with
 	Logger   *slog.Logger
 }
+
+// Timeout: one pass over the locked records still to review.
+func (w *LockReviewWorker) Timeout(*river.Job[LockReviewArgs]) time.Duration { return 10 * time.Minute }
 
 func (w *LockReviewWorker) Work(ctx context.Context, _ *river.Job[LockReviewArgs]) error {
 	if w.Reviewer == nil {

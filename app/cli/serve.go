@@ -58,6 +58,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 	if err := s.ConfigureJobs(store.JobsConfig{Workers: riverWorkers, MaxWorkers: workers, PeriodicJobs: append(append(jobs.Periodic(), jobs.AggregatePeriodic(cfg.AggregateEvery)...), jobs.ReconcilePeriodic()...), Logger: log.With("component", "jobs")}); err != nil {
 		return err
 	}
+	// The signal ends ctx but not the jobs (StartJobs detaches them):
+	// StopJobs, below, lets them finish after HTTP has drained.
 	if err := s.StartJobs(ctx); err != nil {
 		return err
 	}

@@ -1,5 +1,5 @@
 // Package faults runs the real binary under faults (issue #23). These tests
-// take minutes, so they run only with CLINAUDIT_FAULT_TESTS=1 (make
+// take minutes, so they run only with CLINAUDIT_FAULTS=1 (make
 // test-instances); docs/testing.md says how, docs/operations.md what they
 // found.
 package faults
@@ -48,9 +48,7 @@ var periodicKinds = []string{"sessions_purge", "exports_purge", "children_purge"
 // holds a job hands that job and the rest of the work to the other; and
 // every save acknowledged through the proxy meanwhile is in the database.
 func TestManyInstancesOnPostgres(t *testing.T) {
-	if os.Getenv("CLINAUDIT_FAULT_TESTS") != "1" {
-		t.Skip("fault test: runs the binary for minutes; set CLINAUDIT_FAULT_TESTS=1 (make test-instances)")
-	}
+	requireFaults(t)
 	started := time.Now()
 	ctx := context.Background()
 	dbURL := storetest.EmptyDatabaseURL(t, store.Postgres)

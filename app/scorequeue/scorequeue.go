@@ -40,10 +40,12 @@ func (Args) InsertOpts() river.InsertOpts {
 	}}}
 }
 
-// Timeout bounds one run of the job: scoring one child takes milliseconds,
-// so a run still going after this is stuck, and is cancelled and retried
-// rather than hold the child's queue.
-const Timeout = 30 * time.Second
+// Timeout bounds one run of the job: scoring one child takes milliseconds
+// (a few more waiting for SQLite's one writer), so a run still going after
+// this is stuck, and is cancelled and retried rather than hold the child's
+// queue. A run whose process died is retried once River's rescuer finds it
+// (store.RescueStuckJobsAfter).
+const Timeout = 10 * time.Second
 
 // Later queues the rescoring of child id in tx, the transaction of the
 // write that changed it. Call it once per write, after the change.

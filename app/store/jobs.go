@@ -23,11 +23,27 @@ type JobsConfig struct {
 	PollInterval time.Duration
 }
 
+// JobTimeout bounds one run of a job whose worker names no Timeout of its
+// own; every kind that may take longer names one (jobs/, and the table in
+// docs/operations.md).
+const JobTimeout = 20 * time.Second
+
+// RescueStuckJobsAfter is how long a job may stay `running` before River's
+// rescuer (on the leader, every 30 s) looks at it: a job whose process
+// died (a kill, a crash, a lost machine) is retried once it is older than
+// this and than its kind's timeout. River's default of an hour left a
+// killed kpi_score running, and its child unscored, for that hour (issue
+// 23). It may not be below JobTimeout; kinds with a longer Timeout are
+// left alone until it has passed.
+const RescueStuckJobsAfter = JobTimeout
+
 // RiverConfig turns c into River's configuration; adapters add their driver.
 func (c JobsConfig) RiverConfig() *river.Config {
 	cfg := &river.Config{
-		Logger:            c.Logger,
-		FetchPollInterval: c.PollInterval,
+		Logger:               c.Logger,
+		FetchPollInterval:    c.PollInterval,
+		JobTimeout:           JobTimeout,
+		RescueStuckJobsAfter: RescueStuckJobsAfter,
 	}
 	if cfg.FetchPollInterval == 0 {
 		cfg.FetchPollInterval = time.Second
@@ -50,7 +66,9 @@ type JobHost interface {
 	ConfigureJobs(cfg JobsConfig) error
 	// StartJobs starts working jobs; a no-op for an insert-only client.
 	StartJobs(ctx context.Context) error
-	// StopJobs waits for running jobs to finish or ctx to end.
+	// StopJobs stops fetching jobs and waits for running ones to finish;
+	// those still running shortly before ctx's deadline are cancelled
+	// (and retried later), so it returns by the deadline.
 	StopJobs(ctx context.Context) error
 	// Jobs lists jobs, for tests and the admin job pages.
 	ListJobs(ctx context.Context, params *river.JobListParams) (*river.JobListResult, error)
@@ -76,6 +94,9 @@ func (h *RiverHost[TTx]) Configure(driver riverdriver.Driver[TTx], cfg JobsConfi
 	return nil
 }
 
+// StartJobs starts the workers. Jobs run under a context that ctx's end
+// does not cancel: River treats a cancelled start context as an abrupt
+// stop that cancels every running job, so only StopJobs stops them.
 func (h *RiverHost[TTx]) StartJobs(ctx context.Context) error {
 	if h.client == nil {
 		return ErrJobsNotConfigured
@@ -83,14 +104,35 @@ func (h *RiverHost[TTx]) StartJobs(ctx context.Context) error {
 	if !h.working {
 		return nil // insert-only: nothing to start
 	}
-	return h.client.Start(ctx)
+	return h.client.Start(context.WithoutCancel(ctx))
 }
 
+// hardStopGrace is the part of StopJobs' time kept for cancelled jobs to
+// record their failure: at most this, at most a fifth of the whole.
+const hardStopGrace = 2 * time.Second
+
+// StopJobs is River's soft stop (no new jobs; running ones finish) until
+// shortly before ctx's deadline, then its hard stop (running jobs'
+// contexts cancelled; River retries them) for what is left.
 func (h *RiverHost[TTx]) StopJobs(ctx context.Context) error {
 	if h.client == nil || !h.working {
 		return nil
 	}
-	return h.client.Stop(ctx)
+	soft := ctx
+	if deadline, ok := ctx.Deadline(); ok {
+		grace := min(hardStopGrace, time.Until(deadline)/5)
+		var cancel context.CancelFunc
+		soft, cancel = context.WithDeadline(ctx, deadline.Add(-grace))
+		defer cancel()
+	}
+	err := h.client.Stop(soft)
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	if herr := h.client.StopAndCancel(ctx); herr != nil {
+		return herr
+	}
+	return fmt.Errorf("store: jobs still running at the shutdown deadline were cancelled: %w", err)
 }
 
 func (h *RiverHost[TTx]) ListJobs(ctx context.Context, params *river.JobListParams) (*river.JobListResult, error) {
