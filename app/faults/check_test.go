@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -243,6 +244,15 @@ func (d *db) job(t *testing.T, id int64) job {
 // for a retry.
 func (d *db) pending(t *testing.T) []job {
 	return d.jobs(t, "available", "running", "retryable", "pending")
+}
+
+// completedAfter reports whether a job of the kind newer than job id
+// after has completed: the start-up reconciliation, say, which River's
+// leader queues only once elected, so that an empty queue before it is
+// no sign it has run.
+func (d *db) completedAfter(t *testing.T, kind string, after int64) bool {
+	t.Helper()
+	return slices.ContainsFunc(d.jobs(t, "completed"), func(j job) bool { return j.kind == kind && j.id > after })
 }
 
 // leader is River's current leader's client id, "" when none.

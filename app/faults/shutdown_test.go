@@ -37,7 +37,14 @@ func TestGracefulShutdown(t *testing.T) {
 		d := openDB(t, dbURL)
 		s := openStore(t, d)
 		cs := signInClinicians(t, srv.base(), 8)
-		waitFor(t, "the start-up jobs done", time.Minute, func() bool { return len(d.pending(t)) == 0 })
+		reconcileKind := (jobs.ReconcileKPIsArgs{}).Kind()
+		// The start-up reconciliation must be over before the test makes
+		// children stale behind its back: one still running would pass
+		// them by (it walks the children in order) and be taken for the
+		// test's own.
+		waitFor(t, "the start-up jobs done", time.Minute, func() bool {
+			return d.completedAfter(t, reconcileKind, 0) && len(d.pending(t)) == 0
+		})
 
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
@@ -59,7 +66,7 @@ func TestGracefulShutdown(t *testing.T) {
 		var reconcile job
 		waitFor(t, "the reconciliation running", 30*time.Second, func() bool {
 			for _, j := range d.jobs(t, "running") {
-				if j.kind == (jobs.ReconcileKPIsArgs{}).Kind() {
+				if j.kind == reconcileKind {
 					reconcile = j
 					return true
 				}
@@ -92,7 +99,11 @@ func TestGracefulShutdown(t *testing.T) {
 		ready := srv.start()
 		waitFor(t, "a River leader", time.Minute, func() bool { return d.leader(t) != "" })
 		leaderAfter := time.Since(srv.startedAt)
-		drained := waitFor(t, "the queue drained", drainLimit, func() bool { return len(d.pending(t)) == 0 })
+		// Drained means the restarted leader's own start-up reconciliation
+		// has run too, not only that nothing is queued yet.
+		drained := waitFor(t, "the queue drained", drainLimit, func() bool {
+			return d.completedAfter(t, reconcileKind, reconcile.id) && len(d.pending(t)) == 0
+		})
 		checkFresh(t, s, cs)
 		t.Logf("%s: SIGTERM under load with the reconciliation of %d children running; exited in %s; the reconciliation completed in attempt 1",
 			e, stale, took.Round(time.Millisecond))
