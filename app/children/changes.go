@@ -7,7 +7,6 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/nhsnumber"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 )
 
@@ -52,7 +51,7 @@ func (s *Service) Changes(ctx context.Context, a access.Actor, id int64, f Chang
 	if err != nil {
 		return Changes{}, err
 	}
-	unmask := MaySeeIdentifiers(a, staff.PlaceOfOrganisation(o))
+	unmask := MaySeeIdentifiers(a, access.PlaceOfOrganisation(o))
 	out := Changes{Authors: authors}
 	for _, r := range rows {
 		who := r.ChangedByName

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/scorequeue"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 )
 
@@ -33,7 +33,7 @@ import (
 const RestoreWindow = 30 * 24 * time.Hour
 
 // ErrRestoreExpired refuses a restore after the window (409).
-var ErrRestoreExpired = errors.New("This child was deleted more than 30 days ago, so they can no longer be restored. Their record is removed for good at the next daily purge.")
+var ErrRestoreExpired = conflict("This child was deleted more than 30 days ago, so they can no longer be restored. Their record is removed for good at the next daily purge.")
 
 // Delete soft-deletes the child. version is the one the confirmation page
 // showed.
@@ -44,7 +44,7 @@ func (s *Service) Delete(ctx context.Context, me Me, id, version int64) error {
 			return err
 		}
 		if !access.Allowed(me.Actor, access.DeleteChild, p) {
-			return ErrForbidden
+			return apperr.ErrForbidden
 		}
 		if err := readOnly(c, s.today()); err != nil {
 			return err
@@ -73,7 +73,7 @@ func (s *Service) Delete(ctx context.Context, me Me, id, version int64) error {
 // whether a deleted child exists: everyone else is refused first.
 func (s *Service) Restore(ctx context.Context, me Me, id int64) error {
 	if !me.Actor.Can(access.RestoreChild) {
-		return ErrForbidden
+		return apperr.ErrForbidden
 	}
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		d, err := tx.GetDeletedChild(ctx, id)
@@ -87,7 +87,7 @@ func (s *Service) Restore(ctx context.Context, me Me, id int64) error {
 		if err != nil {
 			return err
 		}
-		if !access.Allowed(me.Actor, access.RestoreChild, staff.PlaceOfOrganisation(o)) {
+		if !access.Allowed(me.Actor, access.RestoreChild, access.PlaceOfOrganisation(o)) {
 			return ErrNotFound
 		}
 		now := s.now()
@@ -140,7 +140,7 @@ func (r DeletedRow) RestoreUntilDisplay() string { return timeDisplay(&r.Restore
 // restore them.
 func (s *Service) Deleted(ctx context.Context, a access.Actor) ([]DeletedRow, error) {
 	if !a.Can(access.RestoreChild) {
-		return nil, ErrForbidden
+		return nil, apperr.ErrForbidden
 	}
 	rows, err := s.Store.ListDeletedChildren(ctx, MaxDeletedShown)
 	if err != nil {

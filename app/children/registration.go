@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/cohort"
 	"clinaudit/app/datefield"
 	"clinaudit/app/scorequeue"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 )
 
@@ -38,7 +38,7 @@ func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration)
 			return err
 		}
 		if !access.Allowed(me.Actor, access.RegisterChild, p) {
-			return ErrForbidden
+			return apperr.ErrForbidden
 		}
 		today := s.today()
 		if err := readOnly(c, today); err != nil {
@@ -78,7 +78,7 @@ func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration)
 				errs.add("lead_organisation", "Choose the child's lead organisation from the list")
 			case err != nil:
 				return err
-			case !access.Allowed(me.Actor, access.RegisterChild, staff.PlaceOfOrganisation(n)):
+			case !access.Allowed(me.Actor, access.RegisterChild, access.PlaceOfOrganisation(n)):
 				errs.add("lead_organisation", "You can only choose an organisation in your own trust or health board")
 			case IsJersey(n) != IsJersey(o):
 				errs.add("lead_organisation", "A child in Jersey needs a lead organisation in Jersey, and a child elsewhere one outside Jersey")
@@ -116,7 +116,7 @@ func (s *Service) Lock(ctx context.Context, me Me, id, version int64) error {
 			return err
 		}
 		if !access.Allowed(me.Actor, access.LockChild, p) {
-			return ErrForbidden
+			return apperr.ErrForbidden
 		}
 		today := s.today()
 		switch {
@@ -155,7 +155,7 @@ func (s *Service) Unlock(ctx context.Context, me Me, id int64) error {
 			return err
 		}
 		if !access.Allowed(me.Actor, access.UnlockChild, p) {
-			return ErrForbidden
+			return apperr.ErrForbidden
 		}
 		switch {
 		case c.LockedAt == nil:

@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/outbox"
 	"clinaudit/app/scorequeue"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 )
 
@@ -33,9 +33,9 @@ import (
 
 // Refusals because of the transfer's state (409).
 var (
-	ErrTransferPending = errors.New("A transfer of this child's lead organisation is waiting for an answer. It has to be accepted, rejected or cancelled first.")
-	ErrNoTransfer      = errors.New("There is no transfer of this child's lead organisation waiting for an answer: someone may have answered or cancelled it already.")
-	ErrJerseyTransfer  = errors.New("Children in Jersey have a unique reference number instead of an NHS number, so they cannot be transferred to an organisation in England or Wales.")
+	ErrTransferPending = conflict("A transfer of this child's lead organisation is waiting for an answer. It has to be accepted, rejected or cancelled first.")
+	ErrNoTransfer      = conflict("There is no transfer of this child's lead organisation waiting for an answer: someone may have answered or cancelled it already.")
+	ErrJerseyTransfer  = conflict("Children in Jersey have a unique reference number instead of an NHS number, so they cannot be transferred to an organisation in England or Wales.")
 )
 
 // Countries whose organisations a child may be transferred to.
@@ -92,14 +92,14 @@ func (s *Service) Lifecycle(ctx context.Context, a access.Actor, c Child) (Lifec
 			lc.PreviousLeads = append(lc.PreviousLeads, Transfer{t})
 		}
 	}
-	p := staff.PlaceOfOrganisation(c.Organisation)
+	p := access.PlaceOfOrganisation(c.Organisation)
 	lead := access.Allowed(a, access.TransferChild, p)
 	if lc.Pending != nil {
 		to, err := s.Store.GetOrganisation(ctx, lc.Pending.ToOrganisationID)
 		if err != nil {
 			return lc, err
 		}
-		lc.CanReject = access.Allowed(a, access.TransferChild, staff.PlaceOfOrganisation(to))
+		lc.CanReject = access.Allowed(a, access.TransferChild, access.PlaceOfOrganisation(to))
 		lc.CanAccept = lc.CanReject && c.ReadOnly == nil
 		if lc.CanReject && c.ReadOnly != nil {
 			lc.AcceptBlocked = c.ReadOnly.Error()
@@ -130,7 +130,7 @@ func receiving(ctx context.Context, q store.Queries, a access.Actor, childID int
 	if err != nil {
 		return false, err
 	}
-	return access.Allowed(a, access.TransferChild, staff.PlaceOfOrganisation(to)), nil
+	return access.Allowed(a, access.TransferChild, access.PlaceOfOrganisation(to)), nil
 }
 
 // TransferOrganisations are the organisations a child may be moved to:
@@ -158,7 +158,7 @@ func (s *Service) RequestTransfer(ctx context.Context, me Me, id int64, to strin
 			return err
 		}
 		if !access.Allowed(me.Actor, access.TransferChild, p) {
-			return ErrForbidden
+			return apperr.ErrForbidden
 		}
 		if err := readOnly(c, s.today()); err != nil {
 			return err
@@ -227,7 +227,7 @@ func (s *Service) answer(ctx context.Context, me Me, id int64, status string) er
 			return err
 		}
 		if !me.Actor.Can(access.TransferChild) {
-			return ErrForbidden
+			return apperr.ErrForbidden
 		}
 		t, err := tx.GetPendingChildTransfer(ctx, c.ID)
 		if errors.Is(err, store.ErrNotFound) {
@@ -242,10 +242,10 @@ func (s *Service) answer(ctx context.Context, me Me, id int64, status string) er
 			if err != nil {
 				return err
 			}
-			side = staff.PlaceOfOrganisation(to)
+			side = access.PlaceOfOrganisation(to)
 		}
 		if !access.Allowed(me.Actor, access.TransferChild, side) {
-			return ErrForbidden
+			return apperr.ErrForbidden
 		}
 		if status == store.TransferAccepted {
 			if err := readOnly(c, s.today()); err != nil {
@@ -317,9 +317,9 @@ func (r TransferRow) RequestedAtDisplay() string { return timeDisplay(&r.Request
 // incoming.
 func (s *Service) Transfers(ctx context.Context, a access.Actor) (incoming, outgoing []TransferRow, err error) {
 	if !a.Can(access.TransferChild) {
-		return nil, nil, ErrForbidden
+		return nil, nil, apperr.ErrForbidden
 	}
-	trust, board := scope(a)
+	trust, board := a.QueryScope()
 	rows, err := s.Store.ListPendingChildTransfers(ctx, store.ListPendingChildTransfersParams{ScopeTrust: trust, ScopeBoard: board})
 	if err != nil {
 		return nil, nil, err
@@ -341,7 +341,7 @@ func (s *Service) IncomingTransfers(ctx context.Context, a access.Actor) (int64,
 	if !a.Can(access.TransferChild) {
 		return 0, nil
 	}
-	trust, board := scope(a)
+	trust, board := a.QueryScope()
 	return s.Store.CountIncomingChildTransfers(ctx, store.CountIncomingChildTransfersParams{ScopeTrust: trust, ScopeBoard: board})
 }
 
