@@ -36,6 +36,9 @@ const (
 	Internal Code = "internal"
 )
 
+// Codes lists every code.
+var Codes = []Code{Invalid, Unprocessable, Forbidden, NotFound, Conflict, Gone, Unavailable, Internal}
+
 // Error is an application error.
 type Error struct {
 	Code Code

@@ -33,7 +33,7 @@ type Changes struct {
 	Authors []store.ListChildChangeAuthorsRow
 }
 
-// Changes reads the child's trail, newest first.
+// Changes reads the child's trail, newest first. Errors: ErrNotFound.
 func (s *Service) Changes(ctx context.Context, a access.Actor, id int64, f ChangeFilter) (Changes, error) {
 	c, o, _, err := s.load(ctx, s.Store, a, id)
 	if err != nil {

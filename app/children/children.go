@@ -5,6 +5,12 @@
 // scope is reported as not found, so nothing leaks. Writes are refused while
 // a child is locked and once their cohort's submission deadline has passed
 // (decisions.md: enforced on the server, on every write).
+//
+// Errors (app/apperr codes): every method that takes a child's id may
+// return ErrNotFound (also for a child out of scope), apperr.ErrForbidden
+// (the role may not), the refusals of the child's state (apperr.Conflict:
+// ErrOptedOut, ErrLocked, ErrPastDeadline for writes; ErrStale where a
+// version is given), and the store's errors. Each method names the others.
 package children
 
 import (
@@ -156,7 +162,7 @@ func (s *Service) load(ctx context.Context, q store.Queries, a access.Actor, id 
 	return c, o, p, nil
 }
 
-// Get returns a child the actor may view.
+// Get returns a child the actor may view. Errors: ErrNotFound.
 func (s *Service) Get(ctx context.Context, a access.Actor, id int64) (Child, error) {
 	c, o, p, err := s.load(ctx, s.Store, a, id)
 	if err != nil {
@@ -291,6 +297,8 @@ var ErrNotRegisteredForms = conflict("This child is not registered yet. Register
 // to it. With write set, it also refuses a child that may not be changed
 // today (opted out, locked, past its deadline) or is not registered.
 // Other packages that keep a child's data use it, inside their transaction.
+// Errors: ErrNotFound, apperr.ErrForbidden, and with write the state
+// refusals and ErrNotRegisteredForms.
 func (s *Service) Authorize(ctx context.Context, q store.Queries, a access.Actor, id int64, action access.Action, write bool) (store.Child, store.Organisation, error) {
 	c, o, p, err := s.load(ctx, q, a, id)
 	if err != nil {

@@ -36,7 +36,7 @@ const RestoreWindow = 30 * 24 * time.Hour
 var ErrRestoreExpired = conflict("This child was deleted more than 30 days ago, so they can no longer be restored. Their record is removed for good at the next daily purge.")
 
 // Delete soft-deletes the child. version is the one the confirmation page
-// showed.
+// showed. Errors: ErrTransferPending besides the common ones.
 func (s *Service) Delete(ctx context.Context, me Me, id, version int64) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		c, _, p, err := s.load(ctx, tx, me.Actor, id)
@@ -70,7 +70,8 @@ func (s *Service) Delete(ctx context.Context, me Me, id, version int64) error {
 
 // Restore undoes a deletion made within RestoreWindow. Only those who may
 // restore children (the national audit team with full access) learn
-// whether a deleted child exists: everyone else is refused first.
+// whether a deleted child exists: everyone else is refused first. Errors:
+// apperr.ErrForbidden, ErrNotFound, ErrRestoreExpired.
 func (s *Service) Restore(ctx context.Context, me Me, id int64) error {
 	if !me.Actor.Can(access.RestoreChild) {
 		return apperr.ErrForbidden
@@ -137,7 +138,7 @@ func (r DeletedRow) DeletedAtDisplay() string { return timeDisplay(r.DeletedAt) 
 func (r DeletedRow) RestoreUntilDisplay() string { return timeDisplay(&r.RestoreUntil) }
 
 // Deleted lists the deleted children not yet purged, for those who may
-// restore them.
+// restore them. Errors: apperr.ErrForbidden.
 func (s *Service) Deleted(ctx context.Context, a access.Actor) ([]DeletedRow, error) {
 	if !a.Can(access.RestoreChild) {
 		return nil, apperr.ErrForbidden

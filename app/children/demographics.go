@@ -229,7 +229,7 @@ func uniqueErrors(err error) error {
 }
 
 // Create adds a child at the lead organisation n names and returns its id.
-// Bad input is a FieldErrors.
+// Errors: FieldErrors (bad input, by field), apperr.ErrForbidden.
 func (s *Service) Create(ctx context.Context, me Me, n NewChild) (int64, error) {
 	if !me.Actor.Can(access.EditDemographics) {
 		return 0, apperr.ErrForbidden
@@ -278,7 +278,8 @@ func (s *Service) Create(ctx context.Context, me Me, n NewChild) (int64, error) 
 }
 
 // Update changes a child's demographics. version is the one the user's
-// form was made from: if the child has changed since, ErrStale.
+// form was made from: if the child has changed since, ErrStale. Errors:
+// FieldErrors besides the common ones.
 func (s *Service) Update(ctx context.Context, me Me, id, version int64, d Demographics) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		c, o, p, err := s.load(ctx, tx, me.Actor, id)

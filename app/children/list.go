@@ -208,6 +208,7 @@ type Page struct {
 
 // List returns the children the actor may see that match f. Choosing an
 // organisation outside the actor's scope is refused, however it was sent.
+// Errors: apperr.ErrForbidden.
 //
 // The figures come from child_counts (a few thousand rows, kept exact by
 // triggers) and a page from one index walk (docs/performance.md): without a

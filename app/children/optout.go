@@ -45,7 +45,8 @@ func (c Child) OptedOut() bool { return c.OptedOutAt != nil }
 func (c Child) OptedOutAtDisplay() string { return timeDisplay(c.OptedOutAt) }
 
 // OptOut removes the child's personal and clinical data for good, keeping
-// the record so that it still counts.
+// the record so that it still counts. Errors: ErrTransferPending besides
+// the common ones.
 func (s *Service) OptOut(ctx context.Context, me Me, id int64) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		c, _, p, err := s.load(ctx, tx, me.Actor, id)

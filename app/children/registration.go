@@ -30,7 +30,8 @@ const fpaLabel = "First paediatric assessment date"
 // The earliest date allowed depends on the actor (§4.1): the child's date of
 // birth for the national audit team and superusers, the start of the oldest
 // open cohort for everyone else. Registering again changes a registration;
-// only national actors may.
+// only national actors may. Errors: FieldErrors, ErrAlreadyRegistered
+// besides the common ones.
 func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		c, o, p, err := s.load(ctx, tx, me.Actor, id)
@@ -109,6 +110,8 @@ func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration)
 // Lock marks a registered child's record as complete and submitted: nobody
 // may change it until someone unlocks it (§11.1). version is the one the
 // "check your answers" page showed, so what is locked is what was checked.
+// Errors: ErrNotRegistered, ErrAlreadyLocked, an apperr.Conflict wrapping
+// *IncompleteError (errors.Is ErrIncomplete), besides the common ones.
 func (s *Service) Lock(ctx context.Context, me Me, id, version int64) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		c, _, p, err := s.load(ctx, tx, me.Actor, id)
@@ -147,7 +150,7 @@ func (s *Service) Lock(ctx context.Context, me Me, id, version int64) error {
 }
 
 // Unlock reopens a locked child's record for changes, until the cohort's
-// submission deadline.
+// submission deadline. Errors: ErrNotLocked besides the common ones.
 func (s *Service) Unlock(ctx context.Context, me Me, id int64) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		c, _, p, err := s.load(ctx, tx, me.Actor, id)

@@ -150,7 +150,8 @@ func (s *Service) TransferOrganisations(ctx context.Context, c Child) ([]store.O
 }
 
 // RequestTransfer asks to move the child's lead organisation to the one
-// with ODS code to. Bad input is a FieldErrors on "organisation".
+// with ODS code to. Errors: FieldErrors on "organisation" (bad input),
+// ErrTransferPending, ErrJerseyTransfer, besides the common ones.
 func (s *Service) RequestTransfer(ctx context.Context, me Me, id int64, to string) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		c, from, p, err := s.load(ctx, tx, me.Actor, id)
@@ -207,6 +208,7 @@ func (s *Service) RequestTransfer(ctx context.Context, me Me, id int64, to strin
 // AcceptTransfer and RejectTransfer answer the child's pending transfer, on
 // the receiving side. Accepting moves the lead organisation; it is refused
 // while the child is locked or past its deadline (rejecting is not).
+// Errors: ErrNoTransfer besides the common ones.
 func (s *Service) AcceptTransfer(ctx context.Context, me Me, id int64) error {
 	return s.answer(ctx, me, id, store.TransferAccepted)
 }
@@ -216,6 +218,7 @@ func (s *Service) RejectTransfer(ctx context.Context, me Me, id int64) error {
 }
 
 // CancelTransfer withdraws the child's pending transfer, on the asking side.
+// Errors: ErrNoTransfer besides the common ones.
 func (s *Service) CancelTransfer(ctx context.Context, me Me, id int64) error {
 	return s.answer(ctx, me, id, store.TransferCancelled)
 }
@@ -314,7 +317,7 @@ func (r TransferRow) RequestedAtDisplay() string { return timeDisplay(&r.Request
 
 // Transfers are the pending transfers into the actor's scope (incoming)
 // and out of it (outgoing), oldest first. National actors see every one as
-// incoming.
+// incoming. Errors: apperr.ErrForbidden.
 func (s *Service) Transfers(ctx context.Context, a access.Actor) (incoming, outgoing []TransferRow, err error) {
 	if !a.Can(access.TransferChild) {
 		return nil, nil, apperr.ErrForbidden

@@ -96,11 +96,8 @@ func (s *server) cohortChoice(c *fiber.Ctx) (cohort.Cohort, []cohortView, error)
 // its dashboard (their own trust or health board; everything nationally).
 func (s *server) dashboardOrganisation(c *fiber.Ctx) (store.Organisation, error) {
 	o, err := s.Store.GetOrganisationByODS(c.UserContext(), c.Params("ods"))
-	if errors.Is(err, store.ErrNotFound) {
-		return o, apperr.ErrNotFound
-	}
 	if err != nil {
-		return o, err
+		return o, err // store.ErrNotFound: 404 (errors.go)
 	}
 	if !access.Allowed(actor(c), access.ViewDashboards, access.PlaceOfOrganisation(o)) {
 		return o, apperr.ErrNotFound // as for a child out of scope: no hint it exists

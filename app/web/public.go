@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -91,11 +90,8 @@ type publicOrgPage struct {
 func (s *server) handlePublicOrganisation(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	o, err := s.Store.GetOrganisationByODS(ctx, strings.ToUpper(strings.TrimSpace(c.Params("ods"))))
-	if errors.Is(err, store.ErrNotFound) {
-		return apperr.ErrNotFound
-	}
 	if err != nil {
-		return err
+		return err // store.ErrNotFound: 404 (errors.go)
 	}
 	var want int64
 	if q := c.Query("cohort"); q != "" {
