@@ -279,6 +279,29 @@ func (o Options) resolve(c *audit.Child) Options {
 }
 
 func (o Options) forForm(c *audit.Child, f Form) FormProgress {
+	list, started := o.expectations(c, f)
+	p := FormProgress{Form: f, Expected: len(list), Missing: []Gap{}}
+	for _, e := range list {
+		if e.given {
+			p.Answered++
+		} else {
+			p.Missing = append(p.Missing, e.Gap)
+		}
+	}
+	switch {
+	case !started && p.Answered == 0:
+		p.Status = NotStarted
+	case p.Answered == p.Expected:
+		p.Status = Completed
+	default:
+		p.Status = InProgress
+	}
+	return p
+}
+
+// expectations lists form f's expected answers on c, in the order the form
+// asks them, and reports whether anything at all is answered on the form.
+func (o Options) expectations(c *audit.Child, f Form) ([]expectation, bool) {
 	if c == nil {
 		c = &audit.Child{}
 	}
@@ -300,19 +323,7 @@ func (o Options) forForm(c *audit.Child, f Form) FormProgress {
 	case Management:
 		started = management(l, c, o.Today)
 	}
-	p := FormProgress{Form: f, Expected: l.expected, Answered: l.answered, Missing: l.missing}
-	if p.Missing == nil {
-		p.Missing = []Gap{}
-	}
-	switch {
-	case !started && p.Answered == 0:
-		p.Status = NotStarted
-	case p.Answered == p.Expected:
-		p.Status = Completed
-	default:
-		p.Status = InProgress
-	}
-	return p
+	return l.list, started
 }
 
 // percent is answered/expected as a whole percentage, rounded down but
@@ -327,19 +338,18 @@ func percent(answered, expected int) int {
 	return max(1, answered*100/expected)
 }
 
-// checklist collects a form's expected answers.
-type checklist struct {
-	expected, answered int
-	missing            []Gap
+// expectation is one expected answer: where it is, what made it expected,
+// and whether it is given.
+type expectation struct {
+	Gap
+	given bool
 }
+
+// checklist collects a form's expected answers.
+type checklist struct{ list []expectation }
 
 // want records one expected answer at path, made expected by the answer at
 // because, and whether it is given.
 func (l *checklist) want(path, because string, given bool) {
-	l.expected++
-	if given {
-		l.answered++
-		return
-	}
-	l.missing = append(l.missing, Gap{Path: path, Because: because})
+	l.list = append(l.list, expectation{Gap{Path: path, Because: because}, given})
 }
