@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"clinaudit/app/audit"
+	"clinaudit/app/forms"
 )
 
 // Form is one of the seven audit forms ("steps"), in task-list order.
@@ -305,23 +306,13 @@ func (o Options) expectations(c *audit.Child, f Form) ([]expectation, bool) {
 	if c == nil {
 		c = &audit.Child{}
 	}
-	l := &checklist{}
+	l := &checklist{list: make([]expectation, 0, 64)}
 	started := false
-	switch f {
-	case Registration:
+	switch {
+	case f == Registration:
 		started = registration(l, c, *o.Sites)
-	case FirstPaediatricAssessment:
-		started = firstPaediatricAssessment(l, c)
-	case EpilepsyContext:
-		started = epilepsyContext(l, c)
-	case MultiaxialDiagnosis:
-		started = multiaxialDiagnosis(l, c)
-	case Assessment:
-		started = assessment(l, c, *o.Sites)
-	case Investigations:
-		started = investigations(l, c)
-	case Management:
-		started = management(l, c, o.Today)
+	case f.Valid():
+		started = o.fromForm(l, c, forms.ByID(f.ID()))
 	}
 	return l.list, started
 }
