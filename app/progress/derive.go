@@ -26,10 +26,10 @@ import (
 // fromForm adds form f's expected answers on c to l, and reports whether
 // anything at all is answered on the form.
 func (o Options) fromForm(l *checklist, c *audit.Child, f *forms.Form) bool {
-	d := deriver{o: o, c: c, form: f, tree: treeOf(f), out: l.list}
+	d := deriver{o: o, c: c, form: f, tree: treeOf(f), out: l.list, allPaths: l.allPaths}
 	for _, q := range f.Questions {
 		var b block
-		d.question(&b, q, at{section: f.Section, row: -1}, nil, "")
+		d.question(&b, q, at{prefix: f.Section + ".", rec: formRecord(c, f.Section)}, nil, "")
 		d.end(&b)
 	}
 	l.list = d.out
@@ -43,11 +43,13 @@ type block struct{ last []expectation }
 // end closes block b: its answers listed last follow the others.
 func (d *deriver) end(b *block) { d.out = append(d.out, b.last...) }
 
-// at is where a question's answer is: a form section, or row i of a list.
+// at is where a question's answer is: a form record, row i of a list, or
+// a row still to be added (blank).
 type at struct {
-	section string
-	row     int // -1 for a form's own questions
-	blank   bool
+	prefix string // of the answers' paths: "management.", "episodes[1].", "episodes[]."
+	rec    record
+	row    int // the row's index in its list
+	blank  bool
 }
 
 type deriver struct {
@@ -56,19 +58,16 @@ type deriver struct {
 	form *forms.Form
 	tree *tree
 	out  []expectation
+	// allPaths: every expectation has its path, not just the missing ones.
+	allPaths bool
 }
 
 // path is q's answer's path at a.
 func (d *deriver) path(q *forms.Question, a at) string {
-	switch {
-	case q.Kind == forms.Centre:
+	if q.Kind == forms.Centre {
 		return "sites." + q.Field
-	case a.blank:
-		return a.section + "[]." + q.Field
-	case a.row >= 0:
-		return a.section + "[" + strconv.Itoa(a.row) + "]." + q.Field
 	}
-	return a.section + "." + q.Field
+	return a.prefix + q.Field
 }
 
 // answer is q's answer at a, as the forms read answers.
@@ -84,8 +83,7 @@ func (d *deriver) answer(q *forms.Question, a at) forms.Literal {
 	}
 	// The value matters only where a follow-up's visibility reads it.
 	value := len(q.FollowUps) > 0 || q.Kind == forms.Laterality
-	get := func(field string) forms.Literal { return fieldOf(d.c, a.section, a.row, field, value) }
-	return q.AnswerFrom(get)
+	return q.AnswerFrom(func(field string) forms.Literal { return a.rec.answer(field, value) })
 }
 
 // centre reports whether the child's sites hold the centre of a role.
@@ -131,8 +129,11 @@ func (d *deriver) shown(b *block, q *forms.Question, a at, because string, diffs
 	if !expected && len(q.FollowUps) == 0 {
 		return // a focal feature, say: nothing to count or to read
 	}
-	path := d.path(q, a)
 	v := d.answer(q, a)
+	path := ""
+	if len(q.FollowUps) > 0 || v == nil || d.allPaths {
+		path = d.path(q, a) // else only counted: forForm lists the missing
+	}
 	if expected {
 		d.add(path, because, v != nil)
 	}
@@ -162,15 +163,16 @@ func (d *deriver) shown(b *block, q *forms.Question, a at, because string, diffs
 // of its own, or its first row while it holds none.
 func (d *deriver) rows(b *block, list *forms.Question, because string, diffs []difference) {
 	held := 0
-	for i := range rowsOf(d.c, list.RowSection) {
-		get := func(field string) forms.Literal { return fieldOf(d.c, list.RowSection, i, field, true) }
-		if !list.Holds(get) {
+	for i := range rowCount(d.c, list.RowSection) {
+		rec := rowRecord(d.c, list.RowSection, i)
+		if !list.Holds(func(field string) forms.Literal { return rec.answer(field, true) }) {
 			continue
 		}
 		held++
+		a := at{prefix: list.RowSection + "[" + strconv.Itoa(i) + "].", rec: rec, row: i}
 		var rb block
 		for _, q := range list.RowItems {
-			d.question(&rb, q, at{section: list.RowSection, row: i}, nil, because)
+			d.question(&rb, q, a, nil, because)
 		}
 		d.end(&rb)
 	}
@@ -183,8 +185,8 @@ func (d *deriver) rows(b *block, list *forms.Question, because string, diffs []d
 			continue
 		}
 		found := false
-		for i := range rowsOf(d.c, list.RowSection) {
-			found = found || literalIs(fieldOf(d.c, list.RowSection, i, diff.Field, true), diff.Value)
+		for i := range rowCount(d.c, list.RowSection) {
+			found = found || literalIs(rowRecord(d.c, list.RowSection, i).answer(diff.Field, true), diff.Value)
 		}
 		if !found {
 			d.blankRow(b, list, list.RowSection+"[]."+diff.Field)
@@ -196,7 +198,7 @@ func (d *deriver) rows(b *block, list *forms.Question, because string, diffs []d
 func (d *deriver) blankRow(b *block, list *forms.Question, because string) {
 	var rb block
 	for _, q := range list.RowItems {
-		d.question(&rb, q, at{section: list.RowSection, row: -1, blank: true}, nil, because)
+		d.question(&rb, q, at{prefix: list.RowSection + "[].", blank: true}, nil, because)
 	}
 	d.end(&rb)
 }
@@ -273,13 +275,13 @@ func started(c *audit.Child, f *forms.Form, t *tree) bool {
 		}
 		skip := t.notAnswers[section]
 		if section == f.Section {
-			if anyGiven(sectionOf(c, section), skip...) {
+			if formRecord(c, section).anyGiven(skip) {
 				return true
 			}
 			continue
 		}
-		for i := range rowsOf(c, section) {
-			if anyGiven(rowOf(c, section, i), skip...) {
+		for i := range rowCount(c, section) {
+			if rowRecord(c, section, i).anyGiven(skip) {
 				return true
 			}
 		}

@@ -42,8 +42,57 @@ var fieldIndex = func() map[reflect.Type]map[string]int {
 	return out
 }()
 
-// member is the field of struct v (a struct value) named name, or the
-// zero Value.
+// record is one form record or one row of the document, as its struct
+// value; the zero record (a form record that is missing, a row still to
+// be added) has nothing answered.
+type record struct {
+	v      reflect.Value
+	fields map[string]int // v's fields by JSON name
+}
+
+func recordAt(v reflect.Value) record { return record{v, fieldIndex[v.Type()]} }
+
+// formRecord is the record of a form section.
+func formRecord(c *audit.Child, section string) record {
+	if f := member(reflect.ValueOf(c).Elem(), section); f.Kind() == reflect.Pointer && !f.IsNil() {
+		return recordAt(f.Elem())
+	}
+	return record{}
+}
+
+// recordOf is the record p points to (a form or row struct; nil: none).
+func recordOf(p any) record {
+	if v := reflect.ValueOf(p); v.Kind() == reflect.Pointer && !v.IsNil() {
+		return recordAt(v.Elem())
+	}
+	return record{}
+}
+
+// rowCount is the number of rows of a list.
+func rowCount(c *audit.Child, section string) int {
+	if f := member(reflect.ValueOf(c).Elem(), section); f.Kind() == reflect.Slice {
+		return f.Len()
+	}
+	return 0
+}
+
+// rowRecord is row i of a list.
+func rowRecord(c *audit.Child, section string, i int) record {
+	return recordAt(member(reflect.ValueOf(c).Elem(), section).Index(i))
+}
+
+// answer is the answer at field as a JSON literal, nil when not answered:
+// an empty list is not an answer. Without value, any answer reads as
+// answered, which saves encoding answers that nothing compares.
+func (r record) answer(field string, value bool) forms.Literal {
+	i, ok := r.fields[field]
+	if !ok {
+		return nil
+	}
+	return literal(r.v.Field(i), value)
+}
+
+// member is the field of struct v named name, or the zero Value.
 func member(v reflect.Value, name string) reflect.Value {
 	if !v.IsValid() {
 		return reflect.Value{}
@@ -53,49 +102,6 @@ func member(v reflect.Value, name string) reflect.Value {
 		return reflect.Value{}
 	}
 	return v.Field(i)
-}
-
-// sectionOf is the form record of section (a pointer, possibly nil).
-func sectionOf(c *audit.Child, section string) any {
-	if f := member(reflect.ValueOf(c).Elem(), section); f.IsValid() {
-		return f.Interface()
-	}
-	return nil
-}
-
-// rowsOf is the number of rows of a list.
-func rowsOf(c *audit.Child, section string) int {
-	if f := member(reflect.ValueOf(c).Elem(), section); f.Kind() == reflect.Slice {
-		return f.Len()
-	}
-	return 0
-}
-
-// rowOf is row i of a list, as a pointer.
-func rowOf(c *audit.Child, section string, i int) any {
-	return member(reflect.ValueOf(c).Elem(), section).Index(i).Addr().Interface()
-}
-
-// fieldOf is the answer at field of section (row -1 for a form record, or
-// row i of a list) as a JSON literal, nil when not answered: an empty list
-// is not an answer. Without value, any answer reads as answered, which
-// saves encoding answers that nothing compares.
-func fieldOf(c *audit.Child, section string, row int, field string, value bool) forms.Literal {
-	s := member(reflect.ValueOf(c).Elem(), section)
-	switch {
-	case !s.IsValid():
-		return nil
-	case row >= 0:
-		if s.Kind() != reflect.Slice || row >= s.Len() {
-			return nil
-		}
-		s = s.Index(row)
-	case s.Kind() != reflect.Pointer || s.IsNil():
-		return nil
-	default:
-		s = s.Elem()
-	}
-	return literal(member(s, field), value)
 }
 
 // answered stands for an answer whose value is not needed.
@@ -143,22 +149,19 @@ func literal(v reflect.Value, value bool) forms.Literal {
 	return b
 }
 
-// anyGiven reports whether the record (a pointer to a form or row struct,
-// possibly nil) holds any answer: a non-nil field or a non-empty list,
-// other than the fields named in skip (by JSON name).
-func anyGiven(record any, skip ...string) bool {
-	v := reflect.ValueOf(record)
-	if v.Kind() != reflect.Pointer || v.IsNil() {
+// anyGiven reports whether the record holds any answer: a non-nil field
+// or a non-empty list, other than the fields named in skip (by JSON name).
+func (r record) anyGiven(skip []string) bool {
+	if !r.v.IsValid() {
 		return false
 	}
-	v = v.Elem()
-	t := v.Type()
+	t := r.v.Type()
 	for i := range t.NumField() {
 		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
 		if slices.Contains(skip, name) {
 			continue
 		}
-		switch f := v.Field(i); f.Kind() {
+		switch f := r.v.Field(i); f.Kind() {
 		case reflect.Pointer:
 			if !f.IsNil() {
 				return true

@@ -34,7 +34,7 @@ func TestProgressFollowsTheForms(t *testing.T) {
 		o := Options{Today: fixedToday}.resolve(c)
 		for _, f := range forms.All() {
 			pf := formOf(t, f.ID)
-			got, _ := o.expectations(c, pf)
+			got, _ := o.expectations(c, pf, true)
 			want := formView(f, rec)
 			compareWithForm(t, fmt.Sprintf("record %d, %s", n, f.ID), got, want, used)
 		}

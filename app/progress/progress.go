@@ -280,7 +280,7 @@ func (o Options) resolve(c *audit.Child) Options {
 }
 
 func (o Options) forForm(c *audit.Child, f Form) FormProgress {
-	list, started := o.expectations(c, f)
+	list, started := o.expectations(c, f, false)
 	p := FormProgress{Form: f, Expected: len(list), Missing: []Gap{}}
 	for _, e := range list {
 		if e.given {
@@ -302,11 +302,12 @@ func (o Options) forForm(c *audit.Child, f Form) FormProgress {
 
 // expectations lists form f's expected answers on c, in the order the form
 // asks them, and reports whether anything at all is answered on the form.
-func (o Options) expectations(c *audit.Child, f Form) ([]expectation, bool) {
+// Only the missing answers are sure to have their Path, unless allPaths.
+func (o Options) expectations(c *audit.Child, f Form, allPaths bool) ([]expectation, bool) {
 	if c == nil {
 		c = &audit.Child{}
 	}
-	l := &checklist{list: make([]expectation, 0, 64)}
+	l := &checklist{allPaths: allPaths}
 	started := false
 	switch {
 	case f == Registration:
@@ -337,7 +338,10 @@ type expectation struct {
 }
 
 // checklist collects a form's expected answers.
-type checklist struct{ list []expectation }
+type checklist struct {
+	list     []expectation
+	allPaths bool
+}
 
 // want records one expected answer at path, made expected by the answer at
 // because, and whether it is given.

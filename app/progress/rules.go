@@ -45,7 +45,7 @@ func registration(l *checklist, c *audit.Child, s Sites) bool {
 	}
 	// cohort and the two derived dates are computed from the date, not
 	// answered (§5 "Fields excluded per form").
-	return anyGiven(c.Registration, "cohort", "completed_first_year_of_care_date", "audit_submission_date")
+	return recordOf(c.Registration).anyGiven([]string{"cohort", "completed_first_year_of_care_date", "audit_submission_date"})
 }
 
 // valproateQuestionsAsked is §5.1's condition for the two pregnancy
