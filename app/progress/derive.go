@@ -26,7 +26,7 @@ import (
 // fromForm adds form f's expected answers on c to l, and reports whether
 // anything at all is answered on the form.
 func (o Options) fromForm(l *checklist, c *audit.Child, f *forms.Form) bool {
-	d := deriver{o: o, c: c, form: f, tree: treeOf(f), out: l.list, allPaths: l.allPaths}
+	d := deriver{o: o, c: c, tree: treeOf(f), out: l.list, allPaths: l.allPaths}
 	for _, q := range f.Questions {
 		var b block
 		d.question(&b, q, at{prefix: f.Section + ".", rec: formRecord(c, f.Section)}, nil, "")
@@ -48,14 +48,13 @@ func (d *deriver) end(b *block) { d.out = append(d.out, b.last...) }
 type at struct {
 	prefix string // of the answers' paths: "management.", "episodes[1].", "episodes[]."
 	rec    record
-	row    int // the row's index in its list
+	row    int // a row's index in its list (AlsoWhen's condition reads it)
 	blank  bool
 }
 
 type deriver struct {
 	o    Options
 	c    *audit.Child
-	form *forms.Form
 	tree *tree
 	out  []expectation
 	// allPaths: every expectation has its path, not just the missing ones.
@@ -70,11 +69,9 @@ func (d *deriver) path(q *forms.Question, a at) string {
 	return a.prefix + q.Field
 }
 
-// answer is q's answer at a, as the forms read answers.
+// answer is q's answer at a, as the forms read answers (nil on a blank
+// row, whose record is the zero record).
 func (d *deriver) answer(q *forms.Question, a at) forms.Literal {
-	if a.blank {
-		return nil
-	}
 	if q.Kind == forms.Centre {
 		if d.centre(q.Field) {
 			return forms.Literal("true")
@@ -100,8 +97,8 @@ func (d *deriver) centre(field string) bool {
 	return false // TestCentresAreSites keeps every centre known
 }
 
-// question adds q's expected answers at a, shown when the answer above is
-// above, to b; because is the path of that answer.
+// question adds q's expected answers at a, if the answer above it (above,
+// at the path because) shows it; those listed last go to b.
 func (d *deriver) question(b *block, q *forms.Question, a at, above forms.Literal, because string) {
 	if !q.ShownUnder(above) {
 		return
