@@ -106,8 +106,9 @@ func TestMedicinesMatchReferenceData(t *testing.T) {
 	}
 }
 
-func TestCohorts(t *testing.T) {
-	// Spec §7 worked examples and table.
+// TestRegistrationCohort holds the registration's derived cohort and
+// submission date to app/cohort's rule, with spec §7's worked examples.
+func TestRegistrationCohort(t *testing.T) {
 	for _, tc := range []struct {
 		fpa        string
 		cohort     int
@@ -124,14 +125,30 @@ func TestCohorts(t *testing.T) {
 		{"2025-12-01", 9, "2028-01-11"},
 	} {
 		t.Run(tc.fpa, func(t *testing.T) {
-			cohort, ok := cohortNumber(MustParseDate(tc.fpa))
-			if ok != (tc.cohort != 0) || cohort != tc.cohort {
-				t.Fatalf("cohort = %d, %v; want %d", cohort, ok, tc.cohort)
+			fpa := MustParseDate(tc.fpa)
+			check := func(cohort int, submission string) error {
+				d := MustParseDate(submission)
+				c := Child{Registration: &Registration{FirstPaediatricAssessmentDate: &fpa, Cohort: &cohort, AuditSubmissionDate: &d}}
+				return c.Validate()
 			}
-			if ok {
-				if got := cohortSubmissionDate(cohort); got.String() != tc.submission || got.Time().Weekday() != time.Tuesday {
-					t.Errorf("submission = %s (%s), want %s", got, got.Time().Weekday(), tc.submission)
+			if tc.cohort == 0 {
+				// No cohort: whatever is claimed is refused.
+				if err := check(4, "2023-01-10"); err == nil {
+					t.Fatal("cohort 4 accepted for a date before the audit")
 				}
+				return
+			}
+			if err := check(tc.cohort, tc.submission); err != nil {
+				t.Fatalf("cohort %d, submission %s refused: %v", tc.cohort, tc.submission, err)
+			}
+			if d := MustParseDate(tc.submission); d.Time().Weekday() != time.Tuesday {
+				t.Errorf("test table: %s is not a Tuesday", tc.submission)
+			}
+			if err := check(tc.cohort+1, tc.submission); err == nil {
+				t.Errorf("cohort %d accepted", tc.cohort+1)
+			}
+			if err := check(tc.cohort, MustParseDate(tc.submission).AddDays(7).String()); err == nil {
+				t.Errorf("submission a week late accepted")
 			}
 		})
 	}
