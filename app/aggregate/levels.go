@@ -6,7 +6,7 @@
 // the cohort's current run and say when it was computed.
 //
 // This file and counting.go describe in plain Go what is counted where;
-// the SQL of schema 00011 and queries/shared/kpi_aggregates.sql does the
+// the SQL of schema 00011 and queries/shared/kpi_aggregate*.sql does the
 // counting, and the tests hold the two to the same answers.
 // docs/aggregation.md explains the whole.
 package aggregate
