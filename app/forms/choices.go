@@ -5,9 +5,6 @@ import (
 	"clinaudit/app/refdata/data"
 )
 
-// readCSV returns every row of a reference CSV, its header first.
-func readCSV(name string) [][]string { return data.Read(name) }
-
 // list returns a choice list by its choice_lists.csv name, in display
 // order (data.ChoiceList, the lists' one source); a missing list is a
 // programming error.
