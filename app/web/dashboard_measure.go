@@ -16,23 +16,9 @@ import (
 // One measure compared across every entity of one level, best first, with
 // the national figure as the reference line.
 
-// levelsFor lists the levels a user may compare. Everyone who sees
-// dashboards may compare ICBs, regions, networks and countries (what
-// Epilepsy12's "Individual measures" tab shows); comparing organisations,
-// trusts and health board one by one across England and Wales is for the
-// national team.
+// levelsFor lists the levels a user may compare (aggregate.Comparable).
 func levelsFor(a access.Actor) []aggregate.Level {
-	var out []aggregate.Level
-	for _, l := range aggregate.Levels() {
-		switch l {
-		case aggregate.Organisation, aggregate.Trust, aggregate.LocalHealthBoard:
-			if !a.Can(access.ViewNational) {
-				continue
-			}
-		}
-		out = append(out, l)
-	}
-	return out
+	return aggregate.ComparableLevels(a.Can(access.ViewNational))
 }
 
 type entityRow struct {
