@@ -20,9 +20,7 @@ type childListPage struct {
 	Orgs     []store.OrganisationChoice
 	Cohorts  []cohort.Cohort
 	CanAdd   bool
-	Columns  []sortColumn
-	PrevURL  string
-	NextURL  string
+	List     listNav
 	National bool
 	// Notice confirms a deletion; Incoming counts the transfers waiting for
 	// the viewer's answer; the links go to the transfers and deleted
@@ -79,32 +77,16 @@ func (s *server) handleChildList(c *fiber.Ctx) error {
 	}
 	data := childListPage{page: s.page(c, "Children", "children"), Page: p, CanAdd: a.Can(access.EditDemographics),
 		Cohorts: svc.CohortChoices(), National: a.National()}
-	for _, col := range children.SortColumns {
-		f := p.Filter
-		f.Page = 1
-		sc := sortColumn{Key: col, Label: childColumnLabels[col], AriaSort: "none"}
-		if f.Sort == col {
-			sc.AriaSort = "ascending"
-			if f.Desc {
-				sc.AriaSort = "descending"
-			}
-			f.Desc = !f.Desc
-		} else {
-			f.Sort, f.Desc = col, false
-		}
-		sc.URL = childrenURL(f)
-		data.Columns = append(data.Columns, sc)
-	}
-	if p.Filter.Page > 1 {
-		f := p.Filter
-		f.Page--
-		data.PrevURL = childrenURL(f)
-	}
-	if p.Filter.Page < p.Pages {
-		f := p.Filter
-		f.Page++
-		data.NextURL = childrenURL(f)
-	}
+	f := p.Filter
+	data.List = newListNav("#child-results", f.Page, p.Pages, func(page int) string {
+		g := f
+		g.Page = page
+		return childrenURL(g)
+	}).sortBy(children.SortColumns, childColumnLabels, f.Sort, f.Desc, func(key string, desc bool) string {
+		g := f
+		g.Sort, g.Desc, g.Page = key, desc, 1
+		return childrenURL(g)
+	})
 	if isHTMX(c) {
 		return renderPartial(c, "partials/child_results", data)
 	}

@@ -16,7 +16,7 @@ type forgotPage struct {
 	page
 	Email  string
 	Sent   bool
-	Errors []formError
+	Errors fieldErrs
 }
 
 func (s *server) handleForgotForm(c *fiber.Ctx) error {
@@ -28,7 +28,7 @@ func (s *server) handleForgot(c *fiber.Ctx) error {
 	email := strings.TrimSpace(c.FormValue("email"))
 	data := forgotPage{page: s.page(c, "Reset your password", "signin"), Email: email}
 	if email == "" || !strings.Contains(email, "@") {
-		data.Errors = []formError{{"email", "Enter your email address, like name@nhs.net"}}
+		data.Errors = errorOn("email", "Enter your email address, like name@nhs.net")
 		c.Status(fiber.StatusUnprocessableEntity)
 		return renderPage(c, "pages/forgot_password", data)
 	}
@@ -46,7 +46,7 @@ type setPasswordPage struct {
 	Token   string
 	Email   string
 	Rules   []string
-	Errors  []formError
+	Errors  fieldErrs
 	Expired bool
 	Invalid bool
 }
@@ -85,7 +85,7 @@ func (s *server) handleSetPassword(c *fiber.Ctx) error {
 	data.Email, data.Rules = u.Email, s.Auth.PasswordRules(u)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if pw != confirm {
-		data.Errors = []formError{{"confirm", "The passwords do not match"}}
+		data.Errors = errorOn("confirm", "The passwords do not match")
 		c.Status(fiber.StatusUnprocessableEntity)
 		return renderPage(c, "pages/set_password", data)
 	}
@@ -94,7 +94,7 @@ func (s *server) handleSetPassword(c *fiber.Ctx) error {
 	switch {
 	case errors.As(err, &perr):
 		for _, f := range perr.Failures {
-			data.Errors = append(data.Errors, formError{"password", f.Message})
+			data.Errors = append(data.Errors, fieldErr{Field: "password", Message: f.Message})
 		}
 		c.Status(fiber.StatusUnprocessableEntity)
 		return renderPage(c, "pages/set_password", data)

@@ -21,13 +21,7 @@ type staffListPage struct {
 	Orgs      []store.OrganisationChoice
 	Roles     []access.Role
 	CanInvite bool
-	Columns   []sortColumn
-	PrevURL   string
-	NextURL   string
-}
-
-type sortColumn struct {
-	Key, Label, URL, AriaSort string
+	List      listNav
 }
 
 var columnLabels = map[string]string{"name": "Name", "email": "Email", "role": "Role", "organisation": "Organisation", "status": "Status", "last_sign_in": "Last signed in"}
@@ -67,32 +61,16 @@ func (s *server) handleStaffList(c *fiber.Ctx) error {
 		return err
 	}
 	data := staffListPage{page: s.page(c, "Staff", "staff"), Page: p, Roles: access.Roles, CanInvite: a.Can(access.ManageUsers)}
-	for _, col := range staff.SortColumns {
-		f := p.Filter
-		f.Page = 1
-		sc := sortColumn{Key: col, Label: columnLabels[col], AriaSort: "none"}
-		if f.Sort == col {
-			sc.AriaSort = "ascending"
-			if f.Desc {
-				sc.AriaSort = "descending"
-			}
-			f.Desc = !f.Desc
-		} else {
-			f.Sort, f.Desc = col, false
-		}
-		sc.URL = staffURL(f)
-		data.Columns = append(data.Columns, sc)
-	}
-	if p.Filter.Page > 1 {
-		f := p.Filter
-		f.Page--
-		data.PrevURL = staffURL(f)
-	}
-	if p.Filter.Page < p.Pages {
-		f := p.Filter
-		f.Page++
-		data.NextURL = staffURL(f)
-	}
+	f := p.Filter
+	data.List = newListNav("#staff-results", f.Page, p.Pages, func(page int) string {
+		g := f
+		g.Page = page
+		return staffURL(g)
+	}).sortBy(staff.SortColumns, columnLabels, f.Sort, f.Desc, func(key string, desc bool) string {
+		g := f
+		g.Sort, g.Desc, g.Page = key, desc, 1
+		return staffURL(g)
+	})
 	if isHTMX(c) {
 		return renderPartial(c, "partials/staff_results", data)
 	}
@@ -107,7 +85,7 @@ type staffFormPage struct {
 	Editing   bool
 	Account   *staff.Account
 	Form      staffForm
-	Errors    []formError
+	Errors    fieldErrs
 	Orgs      []store.OrganisationChoice
 	Roles     []access.Role
 	Superuser bool // the viewer may grant the superuser flag
@@ -168,7 +146,7 @@ func (s *server) handleStaffCreate(c *fiber.Ctx) error {
 		{"email", f.Email, "Enter an email address"}, {"first_name", f.FirstName, "Enter a first name"}, {"surname", f.Surname, "Enter a surname"},
 	} {
 		if req.value == "" {
-			data.Errors = append(data.Errors, formError{req.field, req.msg})
+			data.Errors = append(data.Errors, fieldErr{Field: req.field, Message: req.msg})
 		}
 	}
 	if len(data.Errors) > 0 {
@@ -178,7 +156,7 @@ func (s *server) handleStaffCreate(c *fiber.Ctx) error {
 		Role: access.Role(f.Role), Organisation: f.Org, Superuser: f.Superuser})
 	var fe *staff.FieldError
 	if errors.As(err, &fe) {
-		data.Errors = []formError{{fe.Field, fe.Message}}
+		data.Errors = errorOn(fe.Field, fe.Message)
 		return s.renderStaffForm(c, data, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
@@ -256,7 +234,7 @@ func (s *server) handleStaffUpdate(c *fiber.Ctx) error {
 		}
 		f.Email, f.FirstName, f.Surname = acc.User.Email, acc.User.FirstName, acc.User.Surname
 		return s.renderStaffForm(c, staffFormPage{page: s.page(c, "Change access", "staff"), Editing: true, Account: &acc, Form: f,
-			Errors: []formError{{fe.Field, fe.Message}}}, fiber.StatusUnprocessableEntity)
+			Errors: errorOn(fe.Field, fe.Message)}, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
 		return err
