@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net/url"
 	"strconv"
 
 	"clinaudit/app/access"
@@ -44,28 +43,12 @@ func childFilter(c *fiber.Ctx) children.Filter {
 }
 
 func childrenURL(f children.Filter) string {
-	v := url.Values{}
-	for k, x := range map[string]string{"q": f.Query, "org": f.Org, "registered": f.Registered, "locked": f.Locked, "opted_out": f.OptedOut} {
-		if x != "" {
-			v.Set(k, x)
-		}
-	}
+	cohort := ""
 	if f.Cohort != 0 {
-		v.Set("cohort", strconv.Itoa(f.Cohort))
+		cohort = strconv.Itoa(f.Cohort)
 	}
-	if f.Sort != "name" || f.Desc {
-		v.Set("sort", f.Sort)
-	}
-	if f.Desc {
-		v.Set("dir", "desc")
-	}
-	if f.Page > 1 {
-		v.Set("page", strconv.Itoa(f.Page))
-	}
-	if len(v) == 0 {
-		return "/children"
-	}
-	return "/children?" + v.Encode()
+	return listURL("/children", map[string]string{"q": f.Query, "org": f.Org, "cohort": cohort, "registered": f.Registered,
+		"locked": f.Locked, "opted_out": f.OptedOut}, f.Sort, "name", f.Desc, f.Page)
 }
 
 func (s *server) handleChildList(c *fiber.Ctx) error {

@@ -1,5 +1,10 @@
 package web
 
+import (
+	"net/url"
+	"strconv"
+)
+
 // listNav is how a person moves through a paged list: the column headings
 // that sort it and the previous and next page links. The list partials
 // render it with partials/sort_headers and partials/paging; every link
@@ -53,4 +58,29 @@ func (n listNav) sortBy(keys []string, labels map[string]string, sorted string, 
 		n.Columns = append(n.Columns, col)
 	}
 	return n
+}
+
+// listURL is a list's URL at path: the filters that are set, the sort when
+// it is not the default (or is descending), and the page after the first.
+// A link so made reproduces the view.
+func listURL(path string, filters map[string]string, sort, defaultSort string, desc bool, page int) string {
+	v := url.Values{}
+	for k, x := range filters {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	if sort != defaultSort || desc {
+		v.Set("sort", sort)
+	}
+	if desc {
+		v.Set("dir", "desc")
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -66,20 +65,7 @@ func (s *server) handleOrganisations(c *fiber.Ctx) error {
 }
 
 func orgURL(q, country string, pageNo int) string {
-	v := url.Values{}
-	if q != "" {
-		v.Set("q", q)
-	}
-	if country != "" {
-		v.Set("country", country)
-	}
-	if pageNo > 1 {
-		v.Set("page", strconv.Itoa(pageNo))
-	}
-	if len(v) == 0 {
-		return "/organisations"
-	}
-	return "/organisations?" + v.Encode()
+	return listURL("/organisations", map[string]string{"q": q, "country": country}, "", "", false, pageNo)
 }
 
 // escapeLike stops a user's % and _ acting as wildcards. The shared SQL uses

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -33,25 +32,8 @@ func staffFilter(c *fiber.Ctx) staff.Filter {
 }
 
 func staffURL(f staff.Filter) string {
-	v := url.Values{}
-	for k, x := range map[string]string{"q": f.Query, "org": f.Org, "role": f.Role, "status": f.Status} {
-		if x != "" {
-			v.Set(k, x)
-		}
-	}
-	if f.Sort != "name" || f.Desc {
-		v.Set("sort", f.Sort)
-	}
-	if f.Desc {
-		v.Set("dir", "desc")
-	}
-	if f.Page > 1 {
-		v.Set("page", strconv.Itoa(f.Page))
-	}
-	if len(v) == 0 {
-		return "/admin/users"
-	}
-	return "/admin/users?" + v.Encode()
+	return listURL("/admin/users", map[string]string{"q": f.Query, "org": f.Org, "role": f.Role, "status": f.Status},
+		f.Sort, "name", f.Desc, f.Page)
 }
 
 func (s *server) handleStaffList(c *fiber.Ctx) error {
