@@ -13,6 +13,10 @@ type listNav struct {
 	// Target is the CSS selector of the results element, "#child-results".
 	Target  string
 	Columns []sortColumn
+	// Sort and Desc are the list's order, kept by the filter form when a
+	// filter changes (partials/filter_submit).
+	Sort string
+	Desc bool
 	// PrevURL and NextURL are empty on the first and last pages.
 	PrevURL, NextURL string
 	// PrevPage and NextPage are the pages the links go to; Numbered shows
@@ -43,6 +47,7 @@ func newListNav(target string, pageNo, pages int, urlFor func(page int) string) 
 // sorting returns to the first page. urlFor gives the list's URL sorted
 // by key (desc for descending) on the first page.
 func (n listNav) sortBy(keys []string, labels map[string]string, sorted string, desc bool, urlFor func(key string, desc bool) string) listNav {
+	n.Sort, n.Desc = sorted, desc
 	n.Columns = make([]sortColumn, 0, len(keys))
 	for _, key := range keys {
 		col := sortColumn{Key: key, Label: labels[key], AriaSort: "none"}

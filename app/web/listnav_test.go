@@ -37,7 +37,7 @@ func TestListNavSortBy(t *testing.T) {
 		}
 	}
 	n = n.sortBy([]string{"name"}, nil, "name", true, func(key string, desc bool) string { return listURL("/l", nil, key, "name", desc, 1) })
-	if c := n.Columns[0]; c.AriaSort != "descending" || c.URL != "/l" {
+	if c := n.Columns[0]; c.AriaSort != "descending" || c.URL != "/l" || n.Sort != "name" || !n.Desc {
 		t.Errorf("sorted descending: got %+v", c)
 	}
 }
