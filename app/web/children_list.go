@@ -61,13 +61,9 @@ func (s *server) handleChildList(c *fiber.Ctx) error {
 	data := childListPage{page: s.page(c, "Children", "children"), Page: p, CanAdd: a.Can(access.EditDemographics),
 		Cohorts: svc.CohortChoices(), National: a.National()}
 	f := p.Filter
-	data.List = newListNav("#child-results", f.Page, p.Pages, func(page int) string {
+	data.List = sortedListNav("#child-results", f.Sort, f.Desc, f.Page, p.Pages, children.SortColumns, childColumnLabels, func(sort string, desc bool, page int) string {
 		g := f
-		g.Page = page
-		return childrenURL(g)
-	}).sortBy(children.SortColumns, childColumnLabels, f.Sort, f.Desc, func(key string, desc bool) string {
-		g := f
-		g.Sort, g.Desc, g.Page = key, desc, 1
+		g.Sort, g.Desc, g.Page = sort, desc, page
 		return childrenURL(g)
 	})
 	if isHTMX(c) {

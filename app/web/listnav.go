@@ -65,6 +65,15 @@ func (n listNav) sortBy(keys []string, labels map[string]string, sorted string, 
 	return n
 }
 
+// sortedListNav is the listNav of a sortable list shown sorted by sort
+// (desc for descending) on page pageNo of pages; at gives the list's URL in
+// another order or on another page, its filters unchanged.
+func sortedListNav(target, sort string, desc bool, pageNo, pages int, keys []string, labels map[string]string,
+	at func(sort string, desc bool, page int) string) listNav {
+	return newListNav(target, pageNo, pages, func(page int) string { return at(sort, desc, page) }).
+		sortBy(keys, labels, sort, desc, func(key string, desc bool) string { return at(key, desc, 1) })
+}
+
 // listURL is a list's URL at path: the filters that are set, the sort when
 // it is not the default (or is descending), and the page after the first.
 // A link so made reproduces the view.

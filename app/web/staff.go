@@ -44,13 +44,9 @@ func (s *server) handleStaffList(c *fiber.Ctx) error {
 	}
 	data := staffListPage{page: s.page(c, "Staff", "staff"), Page: p, Roles: access.Roles, CanInvite: a.Can(access.ManageUsers)}
 	f := p.Filter
-	data.List = newListNav("#staff-results", f.Page, p.Pages, func(page int) string {
+	data.List = sortedListNav("#staff-results", f.Sort, f.Desc, f.Page, p.Pages, staff.SortColumns, columnLabels, func(sort string, desc bool, page int) string {
 		g := f
-		g.Page = page
-		return staffURL(g)
-	}).sortBy(staff.SortColumns, columnLabels, f.Sort, f.Desc, func(key string, desc bool) string {
-		g := f
-		g.Sort, g.Desc, g.Page = key, desc, 1
+		g.Sort, g.Desc, g.Page = sort, desc, page
 		return staffURL(g)
 	})
 	if isHTMX(c) {
