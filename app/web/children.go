@@ -9,7 +9,6 @@ import (
 	"clinaudit/app/answers"
 	"clinaudit/app/apperr"
 	"clinaudit/app/children"
-	"clinaudit/app/datefield"
 	"clinaudit/app/postcode"
 	"clinaudit/app/store"
 
@@ -63,59 +62,6 @@ func childID(c *fiber.Ctx) (int64, error) {
 }
 
 func childURL(id int64) string { return "/children/" + strconv.FormatInt(id, 10) }
-
-// fieldErr is one form error as the page shows it: next to its field and
-// in the summary, linked to the field's first input.
-type fieldErr struct {
-	Field   string
-	Message string
-	Href    string
-	Parts   []datefield.Part
-}
-
-type fieldErrs []fieldErr
-
-// For is the message for a field, or "".
-func (e fieldErrs) For(field string) string {
-	for _, f := range e {
-		if f.Field == field {
-			return f.Message
-		}
-	}
-	return ""
-}
-
-// Part reports whether a date field's error highlights one of its inputs.
-func (e fieldErrs) Part(field, part string) bool {
-	for _, f := range e {
-		if f.Field == field {
-			for _, p := range f.Parts {
-				if string(p) == part {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// firstInput is the id the error summary links to for each field: the
-// first input of a date, the first radio of a group.
-var firstInput = map[string]string{"sex": "sex-" + children.Sexes[0].Code}
-
-func toFieldErrs(errs children.FieldErrors) fieldErrs {
-	out := make(fieldErrs, len(errs))
-	for i, e := range errs {
-		href := e.Field
-		if len(e.Parts) > 0 {
-			href += "-" + string(e.Parts[0])
-		} else if h, ok := firstInput[e.Field]; ok {
-			href = h
-		}
-		out[i] = fieldErr{Field: e.Field, Message: e.Message, Href: href, Parts: e.Parts}
-	}
-	return out
-}
 
 // The case list.
 

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -21,13 +20,7 @@ type staffListPage struct {
 	Orgs      []store.OrganisationChoice
 	Roles     []access.Role
 	CanInvite bool
-	Columns   []sortColumn
-	PrevURL   string
-	NextURL   string
-}
-
-type sortColumn struct {
-	Key, Label, URL, AriaSort string
+	List      listNav
 }
 
 var columnLabels = map[string]string{"name": "Name", "email": "Email", "role": "Role", "organisation": "Organisation", "status": "Status", "last_sign_in": "Last signed in"}
@@ -39,25 +32,8 @@ func staffFilter(c *fiber.Ctx) staff.Filter {
 }
 
 func staffURL(f staff.Filter) string {
-	v := url.Values{}
-	for k, x := range map[string]string{"q": f.Query, "org": f.Org, "role": f.Role, "status": f.Status} {
-		if x != "" {
-			v.Set(k, x)
-		}
-	}
-	if f.Sort != "name" || f.Desc {
-		v.Set("sort", f.Sort)
-	}
-	if f.Desc {
-		v.Set("dir", "desc")
-	}
-	if f.Page > 1 {
-		v.Set("page", strconv.Itoa(f.Page))
-	}
-	if len(v) == 0 {
-		return "/admin/users"
-	}
-	return "/admin/users?" + v.Encode()
+	return listURL("/admin/users", map[string]string{"q": f.Query, "org": f.Org, "role": f.Role, "status": f.Status},
+		f.Sort, "name", f.Desc, f.Page)
 }
 
 func (s *server) handleStaffList(c *fiber.Ctx) error {
@@ -67,32 +43,12 @@ func (s *server) handleStaffList(c *fiber.Ctx) error {
 		return err
 	}
 	data := staffListPage{page: s.page(c, "Staff", "staff"), Page: p, Roles: access.Roles, CanInvite: a.Can(access.ManageUsers)}
-	for _, col := range staff.SortColumns {
-		f := p.Filter
-		f.Page = 1
-		sc := sortColumn{Key: col, Label: columnLabels[col], AriaSort: "none"}
-		if f.Sort == col {
-			sc.AriaSort = "ascending"
-			if f.Desc {
-				sc.AriaSort = "descending"
-			}
-			f.Desc = !f.Desc
-		} else {
-			f.Sort, f.Desc = col, false
-		}
-		sc.URL = staffURL(f)
-		data.Columns = append(data.Columns, sc)
-	}
-	if p.Filter.Page > 1 {
-		f := p.Filter
-		f.Page--
-		data.PrevURL = staffURL(f)
-	}
-	if p.Filter.Page < p.Pages {
-		f := p.Filter
-		f.Page++
-		data.NextURL = staffURL(f)
-	}
+	f := p.Filter
+	data.List = sortedListNav("#staff-results", f.Sort, f.Desc, f.Page, p.Pages, staff.SortColumns, columnLabels, func(sort string, desc bool, page int) string {
+		g := f
+		g.Sort, g.Desc, g.Page = sort, desc, page
+		return staffURL(g)
+	})
 	if isHTMX(c) {
 		return renderPartial(c, "partials/staff_results", data)
 	}
@@ -107,7 +63,7 @@ type staffFormPage struct {
 	Editing   bool
 	Account   *staff.Account
 	Form      staffForm
-	Errors    []formError
+	Errors    fieldErrs
 	Orgs      []store.OrganisationChoice
 	Roles     []access.Role
 	Superuser bool // the viewer may grant the superuser flag
@@ -168,7 +124,7 @@ func (s *server) handleStaffCreate(c *fiber.Ctx) error {
 		{"email", f.Email, "Enter an email address"}, {"first_name", f.FirstName, "Enter a first name"}, {"surname", f.Surname, "Enter a surname"},
 	} {
 		if req.value == "" {
-			data.Errors = append(data.Errors, formError{req.field, req.msg})
+			data.Errors = append(data.Errors, fieldErr{Field: req.field, Message: req.msg})
 		}
 	}
 	if len(data.Errors) > 0 {
@@ -178,7 +134,7 @@ func (s *server) handleStaffCreate(c *fiber.Ctx) error {
 		Role: access.Role(f.Role), Organisation: f.Org, Superuser: f.Superuser})
 	var fe *staff.FieldError
 	if errors.As(err, &fe) {
-		data.Errors = []formError{{fe.Field, fe.Message}}
+		data.Errors = errorOn(fe.Field, fe.Message)
 		return s.renderStaffForm(c, data, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
@@ -256,7 +212,7 @@ func (s *server) handleStaffUpdate(c *fiber.Ctx) error {
 		}
 		f.Email, f.FirstName, f.Surname = acc.User.Email, acc.User.FirstName, acc.User.Surname
 		return s.renderStaffForm(c, staffFormPage{page: s.page(c, "Change access", "staff"), Editing: true, Account: &acc, Form: f,
-			Errors: []formError{{fe.Field, fe.Message}}}, fiber.StatusUnprocessableEntity)
+			Errors: errorOn(fe.Field, fe.Message)}, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
 		return err
