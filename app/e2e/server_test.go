@@ -82,11 +82,13 @@ func startServer(t *testing.T, e store.Engine, extra ...string) *server {
 			// here but the dashboard's needs one (its demo data is aggregated
 			// when seeded).
 			"--aggregate-every", "0"}, extra...)
+		started := time.Now()
 		go func() {
 			done <- cli.Run(ctx, args, cliEnv(s.stdout, s.logs, func(addr string) { ready <- addr }))
 		}()
 		select {
 		case addr := <-ready:
+			t.Logf("serve on %s ready in %s", e, time.Since(started).Round(time.Millisecond))
 			if "http://"+addr != s.base {
 				cancel()
 				t.Fatalf("serve listens on %s, not %s", addr, s.base)
