@@ -48,11 +48,11 @@ func TestInviteSetPasswordEnrolSignInSignOut(t *testing.T) {
 
 func testInviteSetPasswordEnrolSignInSignOut(t *testing.T, e store.Engine) {
 	findBrowser(t) // skip before starting anything when there is no browser
+	srv := startServer(t, e)
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	t.Cleanup(cancel)
 
-	srv := startServer(t, e)
 	out := srv.run("user", "add", "--email", e2eEmail, "--role", "clinician", "--org", "RGT01",
 		"--first-name", "Eve", "--surname", "Tester")
 	printedLink := inviteLinkRE.FindString(out)

@@ -43,12 +43,12 @@ func TestAutosaveServerCutAndLockedRecord(t *testing.T) {
 
 func testAutosaveServerCutAndLockedRecord(t *testing.T, e store.Engine) {
 	findBrowser(t) // skip before starting anything when there is no browser
+	srv := startServer(t, e)
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
-	srv := startServer(t, e)
 	proxy := startCutProxy(t, strings.TrimPrefix(srv.base, "http://"))
 	child := srv.editableChild()
 	b := startBrowser(t, ctx)

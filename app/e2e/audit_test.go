@@ -47,12 +47,12 @@ func TestCompleteWholeAudit(t *testing.T) { eachEngine(t, testCompleteWholeAudit
 
 func testCompleteWholeAudit(t *testing.T, e store.Engine) {
 	findBrowser(t) // skip before starting anything when there is no browser
+	srv := startServer(t, e)
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	t.Cleanup(cancel)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
-	srv := startServer(t, e)
 	child := srv.editableChild()
 	b := startBrowser(t, ctx)
 

@@ -35,11 +35,11 @@ func TestAuditFormsAccessibility(t *testing.T) { eachEngine(t, testAuditFormsAcc
 
 func testAuditFormsAccessibility(t *testing.T, e store.Engine) {
 	findBrowser(t) // skip before starting anything when there is no browser
+	srv := startServer(t, e)
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
 
-	srv := startServer(t, e)
 	child := srv.editableChild()
 	b := startBrowser(t, ctx)
 	b.open("open the sign-in page", srv.base+"/sign-in", 200)

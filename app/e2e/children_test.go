@@ -56,12 +56,12 @@ func TestCreateRegisterFindLockChild(t *testing.T) { eachEngine(t, testCreateReg
 
 func testCreateRegisterFindLockChild(t *testing.T, e store.Engine) {
 	findBrowser(t) // skip before starting anything when there is no browser
+	srv := startServer(t, e, "--demo-audits", "40") // a few complete audits, for the lock
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	t.Cleanup(cancel)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
-	srv := startServer(t, e, "--demo-audits", "40") // a few complete audits, for the lock
 	b := startBrowser(t, ctx)
 
 	// The child: aged 8, first assessed 30 days ago, which is in an open

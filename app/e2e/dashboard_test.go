@@ -153,13 +153,12 @@ func TestDashboardCohortsAndDownload(t *testing.T) { eachEngine(t, testDashboard
 
 func testDashboardCohortsAndDownload(t *testing.T, e store.Engine) {
 	findBrowser(t) // skip before starting anything when there is no browser
+	srv := startServer(t, e, "--demo-audits", strconv.Itoa(dashboardAudits))
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
-	srv := startServer(t, e, "--demo-audits", strconv.Itoa(dashboardAudits))
-	t.Logf("the server started in %s", time.Since(started).Round(time.Millisecond))
 	for _, l := range strings.Split(srv.stdout.String(), "\n") {
 		if strings.Contains(l, "filled audits") {
 			t.Log(l)

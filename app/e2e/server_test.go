@@ -23,9 +23,18 @@ import (
 // its own server on that engine. The PostgreSQL half runs on a throwaway
 // database, and skips, saying so, when no server answers, unless
 // REQUIRE_POSTGRES=1 or CI=true, when it fails instead (as storetest.Each).
+//
+// The two halves run at the same time: much of a browser test is waiting
+// (for serve to seed the demo, an authenticator's next code, an autosave's
+// retry), and the halves share nothing but the machine. The tests
+// themselves run one after another, so at most two servers and two
+// browsers run at once.
 func eachEngine(t *testing.T, test func(t *testing.T, e store.Engine)) {
 	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
-		t.Run(string(e), func(t *testing.T) { test(t, e) })
+		t.Run(string(e), func(t *testing.T) {
+			t.Parallel()
+			test(t, e)
+		})
 	}
 }
 

@@ -85,11 +85,11 @@ func TestStaffListSearchSortPages(t *testing.T) { eachEngine(t, testStaffListSea
 
 func testStaffListSearchSortPages(t *testing.T, e store.Engine) {
 	findBrowser(t)
+	srv := startServer(t, e)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	t.Cleanup(cancel)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
-	srv := startServer(t, e)
 	srv.addStaff(20, "RGT01") // with the 10 demo accounts: 30, two pages
 	rgt01, w7a4h1 := srv.orgName("RGT01"), srv.orgName("7A4H1")
 	b := startBrowser(t, ctx)

@@ -49,12 +49,12 @@ func TestLeadInvitesDeactivates(t *testing.T) { eachEngine(t, testLeadInvitesDea
 
 func testLeadInvitesDeactivates(t *testing.T, e store.Engine) {
 	findBrowser(t) // skip before starting anything when there is no browser
+	srv := startServer(t, e)
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	t.Cleanup(cancel)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
-	srv := startServer(t, e)
 	lead := startBrowser(t, ctx)
 	lead.shots = newScreenshots(t)
 	clin := lead.newPerson() // shares the screenshots, numbered in one sequence
