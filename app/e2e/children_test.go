@@ -55,7 +55,8 @@ var (
 func TestCreateRegisterFindLockChild(t *testing.T) { eachEngine(t, testCreateRegisterFindLockChild) }
 
 func testCreateRegisterFindLockChild(t *testing.T, e store.Engine) {
-	findBrowser(t)                                  // skip before starting anything when there is no browser
+	findBrowser(t) // skip before starting anything when there is no browser
+
 	srv := startServer(t, e, "--demo-audits", "40") // a few complete audits, for the lock
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
