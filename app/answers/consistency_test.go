@@ -18,6 +18,7 @@ import (
 	"clinaudit/app/children"
 	"clinaudit/app/cohort"
 	"clinaudit/app/forms"
+	"clinaudit/app/internal/testwait"
 	"clinaudit/app/kpi"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
@@ -332,21 +333,14 @@ func deleteAndRestore(ctx context.Context, kids *children.Service, me children.M
 func drain(t testing.TB, s store.Store) {
 	t.Helper()
 	ctx := context.Background()
-	deadline := time.Now().Add(90 * time.Second)
-	for {
+	testwait.Eventually(t, 90*time.Second, "every kpi_score job to run", func() (string, bool) {
 		res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds("kpi_score").States(rivertype.JobStateAvailable,
 			rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled).First(10))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.Jobs) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("kpi_score jobs still waiting after 90 s: %d", len(res.Jobs))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return fmt.Sprintf("%d still waiting (10 at most counted)", len(res.Jobs)), len(res.Jobs) == 0
+	})
 }
 
 // checkFresh checks the invariant for one child: a registered child's

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"clinaudit/app/audit"
 	"clinaudit/app/children"
 	"clinaudit/app/cohort"
+	"clinaudit/app/internal/testwait"
 	"clinaudit/app/kpi"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
@@ -71,11 +73,10 @@ func TestImportGeneratedChildren(t *testing.T) {
 		if err := s.StartJobs(ctx); err != nil {
 			t.Fatal(err)
 		}
-		for deadline := time.Now().Add(90 * time.Second); len(kpiJobs(t, s, rivertype.JobStateCompleted)) < n; time.Sleep(100 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("%d of %d kpi_score jobs completed in 90s", len(kpiJobs(t, s, rivertype.JobStateCompleted)), n)
-			}
-		}
+		testwait.Eventually(t, 90*time.Second, "every kpi_score job to complete", func() (string, bool) {
+			done := len(kpiJobs(t, s, rivertype.JobStateCompleted))
+			return fmt.Sprintf("%d of %d completed", done, n), done >= n
+		})
 		stop, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		if err := s.StopJobs(stop); err != nil {

@@ -3,6 +3,7 @@ package export_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"clinaudit/app/apperr"
 	"clinaudit/app/children"
 	"clinaudit/app/export"
+	"clinaudit/app/internal/testwait"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 	"clinaudit/jobs"
@@ -118,34 +120,26 @@ func TestRecordExportJob(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(30 * time.Second)
-		for {
+		testwait.Eventually(t, 30*time.Second, "the export to be ready", func() (string, bool) {
 			x, err := s.GetRecordExport(ctx, id)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if x.Status == "ready" {
-				break
+			if x.Status == "failed" {
+				t.Fatalf("export failed: %+v", x)
 			}
-			if x.Status == "failed" || time.Now().After(deadline) {
-				t.Fatalf("export after %s: %+v", time.Since(deadline.Add(-30*time.Second)), x)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+			return fmt.Sprintf("%+v", x), x.Status == "ready"
+		})
 		x, file := w.download(t, "lead-rgt", id)
 		if x.Children != 2 || strings.Contains(file, "Zebedee") || strings.Count(file, "\n") < 5 {
 			t.Errorf("export %+v:\n%s", x, file)
 		}
-		for time.Now().Before(deadline) {
+		testwait.Until(t, 30*time.Second, "a completed exports_purge job", func() bool {
 			res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds(jobs.PurgeExportsArgs{}.Kind()).States(rivertype.JobStateCompleted))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(res.Jobs) > 0 {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		t.Fatal("no completed exports_purge job")
+			return len(res.Jobs) > 0
+		})
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"clinaudit/app/internal/testwait"
 	"clinaudit/app/store"
 	"clinaudit/jobs"
 )
@@ -42,7 +43,7 @@ func TestGracefulShutdown(t *testing.T) {
 		// children stale behind its back: one still running would pass
 		// them by (it walks the children in order) and be taken for the
 		// test's own.
-		waitFor(t, "the start-up jobs done", time.Minute, func() bool {
+		testwait.Until(t, time.Minute, "the start-up jobs to be done", func() bool {
 			return d.completedAfter(t, reconcileKind, 0) && len(d.pending(t)) == 0
 		})
 
@@ -64,7 +65,7 @@ func TestGracefulShutdown(t *testing.T) {
 			t.Fatal(err)
 		}
 		var reconcile job
-		waitFor(t, "the reconciliation running", 30*time.Second, func() bool {
+		testwait.Until(t, 30*time.Second, "the reconciliation to be running", func() bool {
 			for _, j := range d.jobs(t, "running") {
 				if j.kind == reconcileKind {
 					reconcile = j
@@ -97,11 +98,11 @@ func TestGracefulShutdown(t *testing.T) {
 
 		// Restarted, the queue drains and the scores are fresh.
 		ready := srv.start()
-		waitFor(t, "a River leader", time.Minute, func() bool { return d.leader(t) != "" })
+		testwait.Until(t, time.Minute, "a River leader", func() bool { return d.leader(t) != "" })
 		leaderAfter := time.Since(srv.startedAt)
 		// Drained means the restarted leader's own start-up reconciliation
 		// has run too, not only that nothing is queued yet.
-		drained := waitFor(t, "the queue drained", drainLimit, func() bool {
+		drained := testwait.Until(t, drainLimit, "the queue to drain", func() bool {
 			return d.completedAfter(t, reconcileKind, reconcile.id) && len(d.pending(t)) == 0
 		})
 		checkFresh(t, s, cs)
