@@ -15,11 +15,11 @@ import (
 	"clinaudit/app/children"
 	"clinaudit/app/cohort"
 	"clinaudit/app/forms"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/kpi"
 	"clinaudit/app/nhsnumber"
 	"clinaudit/app/staff"
 	"clinaudit/app/store"
-	"clinaudit/jobs"
 
 	"github.com/riverqueue/river"
 )
@@ -219,7 +219,7 @@ func (w *world) kpiJobs(t testing.TB) map[int64]int {
 	}
 	out := map[int64]int{}
 	for _, j := range res.Jobs {
-		var args jobs.ScoreKPIArgs
+		var args jobargs.ScoreKPIArgs
 		if err := json.Unmarshal(j.EncodedArgs, &args); err != nil {
 			t.Fatal(err)
 		}

@@ -11,16 +11,23 @@ import (
 	"clinaudit/app/forms"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
-	"clinaudit/jobs"
 
 	"github.com/riverqueue/river"
 )
+
+// registerKPIWorkers adds the KPI jobs' workers, with svc as the scorer.
+func registerKPIWorkers(workers *river.Workers, svc *answers.Service) {
+	river.AddWorker(workers, &answers.ScoreWorker{Service: svc})
+	river.AddWorker(workers, &answers.RecalculateWorker{Service: svc})
+	river.AddWorker(workers, &answers.ReconcileWorker{Service: svc})
+	river.AddWorker(workers, &answers.LockReviewWorker{Service: svc})
+}
 
 // startWorkers works the store's jobs for real, with svc as the scorer.
 func startWorkers(t testing.TB, s store.Store, svc *answers.Service) {
 	t.Helper()
 	workers := river.NewWorkers()
-	jobs.Register(workers, jobs.Deps{Store: s, KPI: svc})
+	registerKPIWorkers(workers, svc)
 	if err := s.ConfigureJobs(store.JobsConfig{Workers: workers, MaxWorkers: 2, PollInterval: 100 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}

@@ -13,9 +13,9 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/answers"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/staff"
 	"clinaudit/app/store"
-	"clinaudit/jobs"
 )
 
 // Record exports run as background jobs: Ask records the request and
@@ -91,7 +91,7 @@ func Ask(ctx context.Context, s store.Store, me staff.Me, req Request, now time.
 		if err != nil {
 			return err
 		}
-		return tx.InsertJob(ctx, jobs.ExportRecordsArgs{ExportID: id}, nil)
+		return tx.InsertJob(ctx, jobargs.ExportRecordsArgs{ExportID: id}, nil)
 	})
 	return id, err
 }

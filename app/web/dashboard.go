@@ -13,10 +13,10 @@ import (
 	"clinaudit/app/access"
 	"clinaudit/app/aggregate"
 	"clinaudit/app/cohort"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/kpi"
 	"clinaudit/app/staff"
 	"clinaudit/app/store"
-	"clinaudit/jobs"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -230,7 +230,7 @@ func (s *server) handleAggregateNow(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.NewError(fiber.StatusBadRequest, "Choose a cohort to update.")
 	}
-	if err := jobs.AggregateNow(c.UserContext(), s.Store, n); err != nil {
+	if err := jobargs.AggregateNow(c.UserContext(), s.Store, int64(n)); err != nil {
 		return err
 	}
 	return c.Redirect(localTarget(c.FormValue("back"), "/dashboards"), fiber.StatusSeeOther)
