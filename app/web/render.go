@@ -29,11 +29,9 @@ type page struct {
 	UserID int64
 	// SessionExpires (RFC 3339) lets the page warn before an idle sign-out.
 	SessionExpires string
-	// CanViewUsers shows the Staff link, CanViewJobs the Jobs link (to
-	// JobsPath, where the job monitor is mounted).
+	// CanViewUsers shows the Staff link, CanViewJobs the Jobs link.
 	CanViewUsers bool
 	CanViewJobs  bool
-	JobsPath     string
 	// CanRecalculate shows the KPI recalculation link.
 	CanRecalculate bool
 	// CanPublish shows the Publish link, CanExport the Exports link.
@@ -50,7 +48,6 @@ func (s *server) page(c *fiber.Ctx, title, nav string) page {
 		p.SessionExpires = id.ExpiresAt.UTC().Format(time.RFC3339)
 		p.CanViewUsers = actor(c).Can(access.ViewUsers)
 		p.CanViewJobs = s.JobsUI != nil && actor(c).Can(access.ViewJobs)
-		p.JobsPath = s.JobsUIPath
 		p.CanRecalculate = actor(c).Can(access.RecalculateKPIs)
 		p.CanPublish = actor(c).Can(access.Publish)
 		p.CanExport = actor(c).Can(access.ExportRecords)
