@@ -19,7 +19,6 @@ import (
 	"clinaudit/app/cohort"
 	"clinaudit/app/forms"
 	"clinaudit/app/kpi"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 	"clinaudit/app/synth"
@@ -92,11 +91,11 @@ func nationalUser(t testing.TB, w *world) children.Me {
 	if err != nil {
 		t.Fatal(err)
 	}
-	actor, err := staff.ActorFor(ctx, w.s, u)
+	actor, err := access.ActorFor(ctx, w.s, u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return staff.Me{ID: u.ID, Actor: actor}
+	return access.Me{ID: u.ID, Actor: actor}
 }
 
 // seedAudits imports n synthetic children at RM332, first assessed in

@@ -18,7 +18,6 @@ import (
 	"clinaudit/app/jobargs"
 	"clinaudit/app/kpi"
 	"clinaudit/app/nhsnumber"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 
 	"github.com/riverqueue/river"
@@ -85,11 +84,11 @@ func (w *world) me(t testing.TB, email string) children.Me {
 	if !ok {
 		t.Fatalf("no user %s", email)
 	}
-	a, err := staff.ActorFor(context.Background(), w.s, u)
+	a, err := access.ActorFor(context.Background(), w.s, u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return staff.Me{ID: u.ID, Actor: a}
+	return access.Me{ID: u.ID, Actor: a}
 }
 
 type childOpts struct {

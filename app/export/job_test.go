@@ -9,6 +9,7 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/answers"
+	"clinaudit/app/apperr"
 	"clinaudit/app/children"
 	"clinaudit/app/export"
 	"clinaudit/app/jobargs"
@@ -24,10 +25,10 @@ func TestRecordExportAccess(t *testing.T) {
 		ctx := context.Background()
 		w := newExportWorld(t, s)
 		rm332, _ := s.GetOrganisationByODS(ctx, "RM332")
-		if _, err := export.Ask(ctx, s, w.users["clin-rgt"], export.Request{Format: export.CSV}, time.Now()); !errors.Is(err, export.ErrForbidden) {
+		if _, err := export.Ask(ctx, s, w.users["clin-rgt"], export.Request{Format: export.CSV}, time.Now()); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("a clinician asked for an export: %v", err)
 		}
-		if _, err := export.Ask(ctx, s, w.users["lead-rgt"], export.Request{Format: export.CSV, Organisation: &rm332}, time.Now()); !errors.Is(err, export.ErrForbidden) {
+		if _, err := export.Ask(ctx, s, w.users["lead-rgt"], export.Request{Format: export.CSV, Organisation: &rm332}, time.Now()); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("a lead clinician exported another trust's organisation: %v", err)
 		}
 		if _, err := export.Ask(ctx, s, w.users["lead-rgt"], export.Request{Format: "xml"}, time.Now()); !errors.Is(err, export.ErrBadRequest) {
@@ -63,7 +64,7 @@ func TestRecordExportAccess(t *testing.T) {
 		}
 		demoted := w.users["lead-rm3"]
 		demoted.Actor.Role = access.Clinician
-		if _, _, err := export.Open(ctx, s, demoted, ids[0], time.Now()); !errors.Is(err, export.ErrForbidden) {
+		if _, _, err := export.Open(ctx, s, demoted, ids[0], time.Now()); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("a clinician opened their old export: %v", err)
 		}
 		if _, _, err := export.Open(ctx, s, w.users["lead-rm3"], ids[0], time.Now().Add(export.Retention+time.Minute)); !errors.Is(err, export.ErrExpired) {

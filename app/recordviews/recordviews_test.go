@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/auth"
 	"clinaudit/app/auth/password"
 	"clinaudit/app/jobargs"
@@ -57,7 +58,7 @@ func TestPurgeKeepsTheRetentionPeriod(t *testing.T) {
 		if got := count(); got != 2 {
 			t.Errorf("after the purge %d views, want 2 (the boundary kept)", got)
 		}
-		if _, err := recordviews.List(ctx, s, access.Actor{Role: access.NationalEdit}, recordviews.Filter{}); !errors.Is(err, recordviews.ErrForbidden) {
+		if _, err := recordviews.List(ctx, s, access.Actor{Role: access.NationalEdit}, recordviews.Filter{}); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("national edit reads the log: %v", err)
 		}
 	})

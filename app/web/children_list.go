@@ -75,7 +75,7 @@ func (s *server) handleChildList(c *fiber.Ctx) error {
 	svc := s.children()
 	p, err := svc.List(c.UserContext(), a, childFilter(c))
 	if err != nil {
-		return childError(err)
+		return err
 	}
 	data := childListPage{page: s.page(c, "Children", "children"), Page: p, CanAdd: a.Can(access.EditDemographics),
 		Cohorts: svc.CohortChoices(), National: a.National()}

@@ -6,6 +6,7 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/aggregate"
+	"clinaudit/app/apperr"
 	"clinaudit/app/chart"
 	"clinaudit/app/kpi"
 
@@ -60,23 +61,23 @@ type measurePage struct {
 func (s *server) handleMeasureDashboard(c *fiber.Ctx) error {
 	a := actor(c)
 	if !a.Can(access.ViewDashboards) {
-		return fiber.ErrForbidden
+		return apperr.ErrForbidden
 	}
 	m, ok := kpi.MeasureByID(c.Params("measure"))
 	if !ok {
-		return fiber.ErrNotFound
+		return apperr.ErrNotFound
 	}
 	allowed := levelsFor(a)
 	level := aggregate.ICB
 	if q := c.Query("level"); q != "" {
 		l, err := aggregate.ParseLevel(q)
 		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, msgBadLevel())
+			return apperr.New(apperr.Invalid, msgBadLevel())
 		}
 		level = l
 	}
 	if !slices.Contains(allowed, level) {
-		return fiber.NewError(fiber.StatusForbidden, "Comparing every "+level.Label()+" is for the national audit team.")
+		return apperr.New(apperr.Forbidden, "Comparing every "+level.Label()+" is for the national audit team.")
 	}
 	chosen, cohorts, err := s.cohortChoice(c)
 	if err != nil {

@@ -94,9 +94,6 @@ func (s *server) handleRecalcList(c *fiber.Ctx) error {
 func (s *server) handleRecalcCreate(c *fiber.Ctx) error {
 	me := signedIn(c)
 	if _, err := s.answers().RequestRecalculation(c.UserContext(), me.User.ID); err != nil {
-		if errors.Is(err, store.ErrJobsNotConfigured) {
-			return fiber.NewError(fiber.StatusServiceUnavailable, "Background jobs are not running on this server.")
-		}
 		return fmt.Errorf("requesting a KPI recalculation: %w", err)
 	}
 	return c.Redirect("/admin/kpi-recalculation", fiber.StatusSeeOther)
@@ -107,9 +104,6 @@ func (s *server) handleRecalcCreate(c *fiber.Ctx) error {
 // results are out of date, and only those.
 func (s *server) handleReconcileCreate(c *fiber.Ctx) error {
 	if err := jobargs.ReconcileNow(c.UserContext(), s.Store); err != nil {
-		if errors.Is(err, store.ErrJobsNotConfigured) {
-			return fiber.NewError(fiber.StatusServiceUnavailable, "Background jobs are not running on this server.")
-		}
 		return fmt.Errorf("queueing a KPI reconciliation: %w", err)
 	}
 	return c.Redirect("/admin/kpi-recalculation", fiber.StatusSeeOther)

@@ -7,24 +7,13 @@ import (
 	"strings"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/auth"
 	"clinaudit/app/staff"
 	"clinaudit/app/store"
 
 	"github.com/gofiber/fiber/v2"
 )
-
-// staffError turns the staff service's refusals into statuses: nothing is
-// said about accounts out of scope beyond "not found".
-func staffError(err error) error {
-	switch {
-	case errors.Is(err, staff.ErrForbidden):
-		return fiber.ErrForbidden
-	case errors.Is(err, staff.ErrNotFound):
-		return fiber.ErrNotFound
-	}
-	return err
-}
 
 type staffListPage struct {
 	page
@@ -75,7 +64,7 @@ func (s *server) handleStaffList(c *fiber.Ctx) error {
 	a := actor(c)
 	p, err := s.Staff.List(c.UserContext(), a, staffFilter(c))
 	if err != nil {
-		return staffError(err)
+		return err
 	}
 	data := staffListPage{page: s.page(c, "Staff", "staff"), Page: p, Roles: access.Roles, CanInvite: a.Can(access.ManageUsers)}
 	for _, col := range staff.SortColumns {
@@ -155,7 +144,7 @@ func (s *server) renderStaffForm(c *fiber.Ctx, data staffFormPage, status int) e
 func (s *server) handleStaffNew(c *fiber.Ctx) error {
 	a := actor(c)
 	if !a.Can(access.ManageUsers) {
-		return fiber.ErrForbidden
+		return apperr.ErrForbidden
 	}
 	form := staffForm{Role: string(access.Clinician)}
 	if !a.National() {
@@ -193,7 +182,7 @@ func (s *server) handleStaffCreate(c *fiber.Ctx) error {
 		return s.renderStaffForm(c, data, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return staffError(err)
+		return err
 	}
 	return c.Redirect("/admin/users/"+strconv.FormatInt(u.ID, 10)+"?done=invited", fiber.StatusSeeOther)
 }
@@ -201,7 +190,7 @@ func (s *server) handleStaffCreate(c *fiber.Ctx) error {
 func userID(c *fiber.Ctx) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, fiber.ErrNotFound
+		return 0, apperr.ErrNotFound
 	}
 	return id, nil
 }
@@ -227,7 +216,7 @@ func (s *server) handleStaffShow(c *fiber.Ctx) error {
 	}
 	acc, err := s.Staff.Get(c.UserContext(), actor(c), id)
 	if err != nil {
-		return staffError(err)
+		return err
 	}
 	return renderPage(c, "pages/staff_show", staffShowPage{page: s.page(c, acc.User.FirstName+" "+acc.User.Surname, "staff"),
 		Account: acc, Notice: staffNotices[c.Query("done")], IsMe: acc.User.ID == signedIn(c).User.ID})
@@ -240,10 +229,10 @@ func (s *server) handleStaffEdit(c *fiber.Ctx) error {
 	}
 	acc, err := s.Staff.Get(c.UserContext(), actor(c), id)
 	if err != nil {
-		return staffError(err)
+		return err
 	}
 	if !acc.CanManage || acc.User.ID == signedIn(c).User.ID {
-		return fiber.ErrForbidden
+		return apperr.ErrForbidden
 	}
 	f := staffForm{Email: acc.User.Email, FirstName: acc.User.FirstName, Surname: acc.User.Surname, Role: acc.User.Role, Superuser: acc.User.IsSuperuser}
 	if acc.Organisation != nil {
@@ -263,14 +252,14 @@ func (s *server) handleStaffUpdate(c *fiber.Ctx) error {
 	if errors.As(err, &fe) {
 		acc, gerr := s.Staff.Get(c.UserContext(), actor(c), id)
 		if gerr != nil {
-			return staffError(gerr)
+			return gerr
 		}
 		f.Email, f.FirstName, f.Surname = acc.User.Email, acc.User.FirstName, acc.User.Surname
 		return s.renderStaffForm(c, staffFormPage{page: s.page(c, "Change access", "staff"), Editing: true, Account: &acc, Form: f,
 			Errors: []formError{{fe.Field, fe.Message}}}, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return staffError(err)
+		return err
 	}
 	return c.Redirect("/admin/users/"+strconv.FormatInt(id, 10)+"?done=saved", fiber.StatusSeeOther)
 }
@@ -289,18 +278,15 @@ func (s *server) handleStaffAction(c *fiber.Ctx) error {
 		err = s.Staff.SetActive(ctx, m, id, true)
 	case "resend-invite":
 		err = s.Staff.ResendInvite(ctx, m, id)
-		if errors.Is(err, staff.ErrAlreadyActivated) {
-			return fiber.NewError(fiber.StatusConflict, "This person has already set a password. They can use “Forgot your password?” on the sign-in page.")
-		}
 	case "unlock":
 		err = s.Staff.Unlock(ctx, m, id, s.client(c))
 	case "reset-two-factor":
 		err = s.Staff.ResetTwoFactor(ctx, m, id)
 	default:
-		return fiber.ErrNotFound
+		return apperr.ErrNotFound
 	}
 	if err != nil {
-		return staffError(err)
+		return err
 	}
 	return c.Redirect("/admin/users/"+strconv.FormatInt(id, 10)+"?done="+action, fiber.StatusSeeOther)
 }
