@@ -9,18 +9,22 @@ import (
 	"clinaudit/app/answers"
 	"clinaudit/app/children"
 	"clinaudit/app/forms"
+	"clinaudit/app/outbox/delivery"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 
 	"github.com/riverqueue/river"
 )
 
-// registerKPIWorkers adds the KPI jobs' workers, with svc as the scorer.
+// registerKPIWorkers adds the KPI jobs' workers, with svc as the scorer,
+// and the email worker (keeping email in the outbox): River refuses to
+// insert a kind with no worker, and a transfer queues email.
 func registerKPIWorkers(workers *river.Workers, svc *answers.Service) {
 	river.AddWorker(workers, &answers.ScoreWorker{Service: svc})
 	river.AddWorker(workers, &answers.RecalculateWorker{Service: svc})
 	river.AddWorker(workers, &answers.ReconcileWorker{Service: svc})
 	river.AddWorker(workers, &answers.LockReviewWorker{Service: svc})
+	river.AddWorker(workers, &delivery.Worker{Store: svc.Store})
 }
 
 // startWorkers works the store's jobs for real, with svc as the scorer.
