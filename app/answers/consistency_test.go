@@ -23,7 +23,6 @@ import (
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 	"clinaudit/app/synth"
-	"clinaudit/jobs"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -52,7 +51,7 @@ func TestStoredResultsMatchAFreshScore(t *testing.T) {
 		ids := seedAudits(t, w, svc, nat, count)
 
 		workers := river.NewWorkers()
-		jobs.Register(workers, jobs.Deps{Store: s, KPI: svc})
+		registerKPIWorkers(workers, svc)
 		if err := s.ConfigureJobs(store.JobsConfig{Workers: workers, MaxWorkers: 4, PollInterval: 100 * time.Millisecond}); err != nil {
 			t.Fatal(err)
 		}

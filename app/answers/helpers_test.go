@@ -15,10 +15,10 @@ import (
 	"clinaudit/app/children"
 	"clinaudit/app/cohort"
 	"clinaudit/app/forms"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/kpi"
 	"clinaudit/app/nhsnumber"
 	"clinaudit/app/store"
-	"clinaudit/jobs"
 
 	"github.com/riverqueue/river"
 )
@@ -218,7 +218,7 @@ func (w *world) kpiJobs(t testing.TB) map[int64]int {
 	}
 	out := map[int64]int{}
 	for _, j := range res.Jobs {
-		var args jobs.ScoreKPIArgs
+		var args jobargs.ScoreKPIArgs
 		if err := json.Unmarshal(j.EncodedArgs, &args); err != nil {
 			t.Fatal(err)
 		}

@@ -20,7 +20,6 @@ import (
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 	"clinaudit/app/synth"
-	"clinaudit/jobs"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -54,7 +53,7 @@ func TestImportGeneratedChildren(t *testing.T) {
 		}
 		scorer := &answers.Service{Store: s, Children: &children.Service{Store: s, Now: clock}}
 		workers := river.NewWorkers()
-		river.AddWorker(workers, &jobs.ScoreKPIWorker{Scorer: scorer})
+		river.AddWorker(workers, &answers.ScoreWorker{Service: scorer})
 		if err := s.ConfigureJobs(store.JobsConfig{Workers: workers, MaxWorkers: 16, PollInterval: 100 * time.Millisecond}); err != nil {
 			t.Fatal(err)
 		}

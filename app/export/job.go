@@ -14,8 +14,8 @@ import (
 	"clinaudit/app/access"
 	"clinaudit/app/answers"
 	"clinaudit/app/apperr"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/store"
-	"clinaudit/jobs"
 )
 
 // Record exports run as background jobs: Ask records the request and
@@ -93,7 +93,7 @@ func Ask(ctx context.Context, s store.Store, me access.Me, req Request, now time
 		if err != nil {
 			return err
 		}
-		return tx.InsertJob(ctx, jobs.ExportRecordsArgs{ExportID: id}, nil)
+		return tx.InsertJob(ctx, jobargs.ExportRecordsArgs{ExportID: id}, nil)
 	})
 	return id, err
 }

@@ -14,12 +14,11 @@ import (
 	"clinaudit/app/children"
 	"clinaudit/app/export"
 	"clinaudit/app/internal/testwait"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
-	"clinaudit/jobs"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 )
 
 // Who may ask, who may download, and when.
@@ -49,7 +48,7 @@ func TestRecordExportAccess(t *testing.T) {
 			t.Errorf("export %d while %d wait: %v", export.MaxUnfinished+1, export.MaxUnfinished, err)
 		}
 		// The request and its job are one transaction: one job each.
-		res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds(jobs.ExportRecordsArgs{}.Kind()))
+		res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds(jobargs.ExportRecordsArgs{}.Kind()))
 		if err != nil || len(res.Jobs) != export.MaxUnfinished {
 			t.Errorf("%d records_export jobs, %v", len(res.Jobs), err)
 		}
@@ -83,10 +82,15 @@ func TestRecordExportAccess(t *testing.T) {
 		if x, _ := s.GetRecordExport(ctx, ids[1]); x.Status != "failed" || x.Chunks != 0 || !strings.Contains(x.Error, "no longer") {
 			t.Errorf("deactivated owner's export: %+v", x)
 		}
-		// The purge deletes what expired, with its pieces.
-		n, err := s.DeleteExpiredRecordExports(ctx, time.Now().Add(export.Retention+time.Minute))
-		if err != nil || n != int64(len(ids)) {
-			t.Errorf("purged %d, %v", n, err)
+		// The purge job deletes what expired, with its pieces.
+		purge := &export.PurgeWorker{Store: s, Now: func() time.Time { return time.Now().Add(export.Retention + time.Minute) }}
+		if err := purge.Work(ctx, &river.Job[jobargs.PurgeExportsArgs]{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range ids {
+			if _, err := s.GetRecordExport(ctx, id); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("export %d after the purge: %v", id, err)
+			}
 		}
 		if _, err := s.GetRecordExportChunk(ctx, store.GetRecordExportChunkParams{ExportID: ids[0], Seq: 0}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("a purged export's file is still there: %v", err)
@@ -95,17 +99,16 @@ func TestRecordExportAccess(t *testing.T) {
 }
 
 // End to end through River: the request's job, worked by the
-// records_export worker, makes the export ready; the hourly purge job is
-// registered and runs at start-up.
+// records_export worker, makes the export ready.
 func TestRecordExportJob(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		w := newExportWorld(t, s)
 		runner := &export.Runner{Store: s, Answers: &answers.Service{Store: s, Children: &children.Service{Store: s, Now: time.Now}}}
 		workers := river.NewWorkers()
-		jobs.Register(workers, jobs.Deps{Store: s, Exports: runner})
+		river.AddWorker(workers, &export.Worker{Runner: runner})
 		// newExportWorld configured an insert-only client; this one works.
-		if err := s.ConfigureJobs(store.JobsConfig{Workers: workers, MaxWorkers: 2, PeriodicJobs: jobs.Periodic(), PollInterval: 100 * time.Millisecond}); err != nil {
+		if err := s.ConfigureJobs(store.JobsConfig{Workers: workers, MaxWorkers: 2, PollInterval: 100 * time.Millisecond}); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.StartJobs(ctx); err != nil {
@@ -134,12 +137,5 @@ func TestRecordExportJob(t *testing.T) {
 		if x.Children != 2 || strings.Contains(file, "Zebedee") || strings.Count(file, "\n") < 5 {
 			t.Errorf("export %+v:\n%s", x, file)
 		}
-		testwait.Until(t, 30*time.Second, "a completed exports_purge job", func() bool {
-			res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds(jobs.PurgeExportsArgs{}.Kind()).States(rivertype.JobStateCompleted))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return len(res.Jobs) > 0
-		})
 	})
 }

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"clinaudit/app/internal/testwait"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/store"
-	"clinaudit/jobs"
 )
 
 // shutdownTimeout is the server's --shutdown-timeout in the test.
@@ -38,7 +38,7 @@ func TestGracefulShutdown(t *testing.T) {
 		d := openDB(t, dbURL)
 		s := openStore(t, d)
 		cs := signInClinicians(t, srv.base(), 8)
-		reconcileKind := (jobs.ReconcileKPIsArgs{}).Kind()
+		reconcileKind := (jobargs.ReconcileKPIsArgs{}).Kind()
 		// The start-up reconciliation must be over before the test makes
 		// children stale behind its back: one still running would pass
 		// them by (it walks the children in order) and be taken for the
@@ -61,7 +61,7 @@ func TestGracefulShutdown(t *testing.T) {
 			t.Fatal(err)
 		}
 		stale, _ := res.RowsAffected()
-		if err := jobs.ReconcileNow(context.Background(), s); err != nil {
+		if err := jobargs.ReconcileNow(context.Background(), s); err != nil {
 			t.Fatal(err)
 		}
 		var reconcile job

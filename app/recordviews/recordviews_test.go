@@ -10,10 +10,10 @@ import (
 	"clinaudit/app/apperr"
 	"clinaudit/app/auth"
 	"clinaudit/app/auth/password"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/recordviews"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
-	"clinaudit/jobs"
 
 	"github.com/riverqueue/river"
 )
@@ -51,8 +51,8 @@ func TestPurgeKeepsTheRetentionPeriod(t *testing.T) {
 		if n, err := recordviews.Purge(ctx, s, now, 0); n != 0 || err != nil || count() != 3 {
 			t.Fatalf("retention 0 purged %d (%v)", n, err)
 		}
-		w := &jobs.PurgeRecordViewsWorker{Store: s, Retention: keep, Now: func() time.Time { return now }}
-		if err := w.Work(ctx, &river.Job[jobs.PurgeRecordViewsArgs]{}); err != nil {
+		w := &recordviews.PurgeWorker{Store: s, Retention: keep, Now: func() time.Time { return now }}
+		if err := w.Work(ctx, &river.Job[jobargs.PurgeRecordViewsArgs]{}); err != nil {
 			t.Fatal(err)
 		}
 		if got := count(); got != 2 {

@@ -14,9 +14,9 @@ import (
 	"clinaudit/app/aggregate"
 	"clinaudit/app/apperr"
 	"clinaudit/app/cohort"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/kpi"
 	"clinaudit/app/store"
-	"clinaudit/jobs"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -227,7 +227,7 @@ func (s *server) handleAggregateNow(c *fiber.Ctx) error {
 	if err != nil {
 		return apperr.New(apperr.Invalid, "Choose a cohort to update.")
 	}
-	if err := jobs.AggregateNow(c.UserContext(), s.Store, n); err != nil {
+	if err := jobargs.AggregateNow(c.UserContext(), s.Store, int64(n)); err != nil {
 		return err
 	}
 	return c.Redirect(localTarget(c.FormValue("back"), "/dashboards"), fiber.StatusSeeOther)

@@ -1,4 +1,7 @@
-package jobs
+// Package delivery sends the outbox's email: the email_send job's worker.
+// It is apart from outbox so that the packages that queue email (auth,
+// children) do not link the SMTP client.
+package delivery
 
 import (
 	"context"
@@ -7,27 +10,27 @@ import (
 	"log/slog"
 	"time"
 
+	"clinaudit/app/jobargs"
 	"clinaudit/app/mail"
-	"clinaudit/app/outbox"
 	"clinaudit/app/store"
 
 	"github.com/riverqueue/river"
 )
 
-// EmailWorker delivers queued email. With no SMTP server (the demo) it
-// leaves the message in the outbox, where the Demo mailbox page shows it.
-// A delivered message's body is blanked so the links in it do not linger.
-type EmailWorker struct {
-	river.WorkerDefaults[outbox.SendArgs]
+// Worker delivers queued email. With no SMTP server (the demo) it leaves
+// the message in the outbox, where the Demo mailbox page shows it. A
+// delivered message's body is blanked so the links in it do not linger.
+type Worker struct {
+	river.WorkerDefaults[jobargs.SendEmailArgs]
 	Store  store.Store
 	Sender mail.Sender // nil: keep in the outbox
 	Logger *slog.Logger
 }
 
 // Timeout: one send is bounded by mail.DefaultTimeout (30 s).
-func (w *EmailWorker) Timeout(*river.Job[outbox.SendArgs]) time.Duration { return time.Minute }
+func (w *Worker) Timeout(*river.Job[jobargs.SendEmailArgs]) time.Duration { return time.Minute }
 
-func (w *EmailWorker) Work(ctx context.Context, job *river.Job[outbox.SendArgs]) error {
+func (w *Worker) Work(ctx context.Context, job *river.Job[jobargs.SendEmailArgs]) error {
 	e, err := w.Store.GetEmail(ctx, job.Args.EmailID)
 	if errors.Is(err, store.ErrNotFound) {
 		return river.JobCancel(fmt.Errorf("email %d no longer exists", job.Args.EmailID))
@@ -55,7 +58,7 @@ func (w *EmailWorker) Work(ctx context.Context, job *river.Job[outbox.SendArgs])
 	return w.Store.MarkEmailSent(ctx, store.MarkEmailSentParams{SentAt: &now, BodyText: "", ID: e.ID})
 }
 
-func (w *EmailWorker) log() *slog.Logger {
+func (w *Worker) log() *slog.Logger {
 	if w.Logger == nil {
 		return slog.New(slog.DiscardHandler)
 	}

@@ -1,4 +1,4 @@
-package jobs_test
+package children_test
 
 import (
 	"context"
@@ -6,12 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"clinaudit/app/children"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
-	"clinaudit/jobs"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 )
 
 // deletedChild adds a child at RM332 and deletes it at deletedAt.
@@ -60,8 +60,8 @@ func TestPurgeChildrenWorkerBoundary(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		w := &jobs.PurgeChildrenWorker{Store: s, Now: func() time.Time { return now }}
-		if err := w.Work(ctx, &river.Job[jobs.PurgeChildrenArgs]{}); err != nil {
+		w := &children.PurgeWorker{Store: s, Now: func() time.Time { return now }}
+		if err := w.Work(ctx, &river.Job[jobargs.PurgeChildrenArgs]{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.GetDeletedChild(ctx, over); !errors.Is(err, store.ErrNotFound) {
@@ -80,7 +80,7 @@ func TestPurgeChildrenWorkerBoundary(t *testing.T) {
 		}
 		// A day later the one deleted exactly 30 days before goes too.
 		now = now.Add(day)
-		if err := w.Work(ctx, &river.Job[jobs.PurgeChildrenArgs]{}); err != nil {
+		if err := w.Work(ctx, &river.Job[jobargs.PurgeChildrenArgs]{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.GetDeletedChild(ctx, exactly); !errors.Is(err, store.ErrNotFound) {
@@ -89,42 +89,5 @@ func TestPurgeChildrenWorkerBoundary(t *testing.T) {
 		if _, err := s.GetDeletedChild(ctx, recent); err != nil {
 			t.Errorf("recent deletion purged: %v", err)
 		}
-	})
-}
-
-// The purge is registered and scheduled: River runs it at start-up with the
-// real clock.
-func TestPurgeChildrenRunsOnStart(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s store.Store) {
-		ctx := context.Background()
-		old := deletedChild(t, s, "9434765919", "C0000001", time.Now().UTC().Add(-31*24*time.Hour))
-		workers := river.NewWorkers()
-		jobs.Register(workers, jobs.Deps{Store: s, Auth: newAuth(t, s)})
-		if err := s.ConfigureJobs(store.JobsConfig{Workers: workers, MaxWorkers: 1, PeriodicJobs: jobs.Periodic(), PollInterval: 100 * time.Millisecond}); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.StartJobs(ctx); err != nil {
-			t.Fatal(err)
-		}
-		defer func() {
-			stop, cancel := context.WithTimeout(ctx, 10*time.Second)
-			defer cancel()
-			_ = s.StopJobs(stop)
-		}()
-		deadline := time.Now().Add(20 * time.Second)
-		for time.Now().Before(deadline) {
-			res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds(jobs.PurgeChildrenArgs{}.Kind()).States(rivertype.JobStateCompleted))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(res.Jobs) > 0 {
-				if _, err := s.GetDeletedChild(ctx, old); !errors.Is(err, store.ErrNotFound) {
-					t.Errorf("the scheduled purge left a child deleted 31 days ago: %v", err)
-				}
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		t.Fatal("no completed children_purge job within 20s")
 	})
 }

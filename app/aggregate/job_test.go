@@ -1,4 +1,4 @@
-package jobs_test
+package aggregate_test
 
 import (
 	"context"
@@ -7,10 +7,12 @@ import (
 	"time"
 
 	"clinaudit/app/aggregate"
+	"clinaudit/app/answers"
+	"clinaudit/app/children"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/kpi"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
-	"clinaudit/jobs"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -22,8 +24,13 @@ func scoredChild(t *testing.T, s store.Store) int64 {
 	t.Helper()
 	ctx := context.Background()
 	now := time.Now()
-	id := liveChild(t, s, "9434765919", "C0000001", now)
 	o, err := s.GetOrganisationByODS(ctx, "RM332")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nhs, dob := "9434765919", store.Date{Year: 2015, Month: 5, Day: 3}
+	id, err := s.InsertChild(ctx, store.InsertChildParams{AuditID: "C0000001", NHSNumber: &nhs, FirstName: "Ava", Surname: "Smith",
+		DateOfBirth: &dob, Sex: 2, Postcode: "M68HD", Ethnicity: "A", LeadOrganisationID: o.ID, CreatedAt: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,24 +47,23 @@ func scoredChild(t *testing.T, s store.Store) int64 {
 	return id
 }
 
-type noScorer struct{}
-
-func (noScorer) ScoreChildJob(ctx context.Context, _ int64, done func(context.Context, store.Tx) error) error {
-	return nil
-}
-
-// The kpi_aggregate job end to end: the periodic run at start-up
-// aggregates every current cohort (cohort 5 has a registered child), an
+// The kpi_aggregate job end to end: a periodic run at start-up aggregates
+// every current cohort (cohort 5 has a registered child), an
 // administrator's AggregateNow runs again, and a child scored by the
 // kpi_score job queues a run AggregateDelay later.
 func TestAggregateJob(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		child := scoredChild(t, s)
+		t.Cleanup(func() { _ = s.StopJobs(context.Background()) })
 		workers := river.NewWorkers()
-		jobs.Register(workers, jobs.Deps{Store: s, Auth: newAuth(t, s), KPI: noScorer{}, AggregateAfterScoring: true})
+		river.AddWorker(workers, &aggregate.Worker{Store: s})
+		scorer := &answers.Service{Store: s, Children: &children.Service{Store: s, Now: time.Now}}
+		river.AddWorker(workers, &answers.ScoreWorker{Service: scorer, AggregateAfter: true})
+		periodic := river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return jobargs.AggregateArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
 		if err := s.ConfigureJobs(store.JobsConfig{Workers: workers, MaxWorkers: 2, PollInterval: 100 * time.Millisecond,
-			PeriodicJobs: jobs.AggregatePeriodic(jobs.DefaultAggregateEvery)}); err != nil {
+			PeriodicJobs: []*river.PeriodicJob{periodic}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.StartJobs(ctx); err != nil {
@@ -74,12 +80,12 @@ func TestAggregateJob(t *testing.T) {
 		}
 
 		first := current().ID
-		if err := jobs.AggregateNow(ctx, s, 5); err != nil {
+		if err := jobargs.AggregateNow(ctx, s, 5); err != nil {
 			t.Fatal(err)
 		}
 		waitFor(t, "the run asked for", func() bool { return current().ID > first })
 
-		if err := s.InsertJob(ctx, jobs.ScoreKPIArgs{ChildID: child}, nil); err != nil {
+		if err := s.InsertJob(ctx, jobargs.ScoreKPIArgs{ChildID: child}, nil); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() {
@@ -91,8 +97,8 @@ func TestAggregateJob(t *testing.T) {
 			}
 		})
 		waitFor(t, "a run of the child's cohort queued after scoring", func() bool {
-			res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds(jobs.AggregateArgs{}.Kind()).States(rivertype.JobStateScheduled))
-			return err == nil && len(res.Jobs) == 1 && res.Jobs[0].ScheduledAt.After(time.Now().Add(jobs.AggregateDelay/2)) &&
+			res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds(jobargs.AggregateArgs{}.Kind()).States(rivertype.JobStateScheduled))
+			return err == nil && len(res.Jobs) == 1 && res.Jobs[0].ScheduledAt.After(time.Now().Add(jobargs.AggregateDelay/2)) &&
 				argsOf(res.Jobs[0]).Cohort == 5
 		})
 	})
@@ -106,13 +112,13 @@ func TestAggregateSoonDebounces(t *testing.T) {
 		if err := s.ConfigureJobs(store.JobsConfig{}); err != nil { // insert only
 			t.Fatal(err)
 		}
-		now := time.Now().Truncate(jobs.AggregateDelay).Add(time.Second)
-		for _, at := range []time.Time{now, now.Add(time.Second), now.Add(jobs.AggregateDelay - 2*time.Second), now.Add(jobs.AggregateDelay)} {
-			if err := jobs.AggregateSoon(ctx, s, at, 0); err != nil {
+		now := time.Now().Truncate(jobargs.AggregateDelay).Add(time.Second)
+		for _, at := range []time.Time{now, now.Add(time.Second), now.Add(jobargs.AggregateDelay - 2*time.Second), now.Add(jobargs.AggregateDelay)} {
+			if err := jobargs.AggregateSoon(ctx, s, at, 0); err != nil {
 				t.Fatal(err)
 			}
 		}
-		res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds(jobs.AggregateArgs{}.Kind()))
+		res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds(jobargs.AggregateArgs{}.Kind()))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,8 +139,8 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 	}
 }
 
-func argsOf(j *rivertype.JobRow) jobs.AggregateArgs {
-	var a jobs.AggregateArgs
+func argsOf(j *rivertype.JobRow) jobargs.AggregateArgs {
+	var a jobargs.AggregateArgs
 	_ = json.Unmarshal(j.EncodedArgs, &a)
 	return a
 }

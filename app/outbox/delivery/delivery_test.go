@@ -1,4 +1,4 @@
-package jobs_test
+package delivery_test
 
 import (
 	"context"
@@ -6,12 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"clinaudit/app/jobargs"
 	"clinaudit/app/mail"
 	"clinaudit/app/mail/smtptest"
 	"clinaudit/app/outbox"
+	"clinaudit/app/outbox/delivery"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
-	"clinaudit/jobs"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -30,7 +31,7 @@ func startEmailJobs(t *testing.T, s store.Store, srv *smtptest.Server) {
 		}
 	}
 	workers := river.NewWorkers()
-	jobs.Register(workers, jobs.Deps{Store: s, Auth: newAuth(t, s), Mail: sender})
+	river.AddWorker(workers, &delivery.Worker{Store: s, Sender: sender})
 	if err := s.ConfigureJobs(store.JobsConfig{Workers: workers, MaxWorkers: 2, PollInterval: 100 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func TestEmailTemporaryFailureRetriesPermanentStops(t *testing.T) {
 		// The job is cancelled, not retried, after a 5xx.
 		deadline := time.Now().Add(10 * time.Second)
 		for time.Now().Before(deadline) {
-			res, _ := s.ListJobs(context.Background(), river.NewJobListParams().Kinds("email_send").States(rivertype.JobStateCancelled))
+			res, _ := s.ListJobs(context.Background(), river.NewJobListParams().Kinds(jobargs.SendEmailArgs{}.Kind()).States(rivertype.JobStateCancelled))
 			if len(res.Jobs) == 1 {
 				return
 			}
@@ -121,7 +122,7 @@ func TestEmailWithoutSMTPStaysInTheOutbox(t *testing.T) {
 		id := queue(t, s, outbox.Message{To: "demo@example.org", Subject: "s", Text: "the link"})
 		deadline := time.Now().Add(15 * time.Second)
 		for time.Now().Before(deadline) {
-			res, _ := s.ListJobs(context.Background(), river.NewJobListParams().Kinds("email_send").States(rivertype.JobStateCompleted))
+			res, _ := s.ListJobs(context.Background(), river.NewJobListParams().Kinds(jobargs.SendEmailArgs{}.Kind()).States(rivertype.JobStateCompleted))
 			if len(res.Jobs) == 1 {
 				e, _ := s.GetEmail(context.Background(), id)
 				if e.BodyText != "the link" || e.SentAt != nil {
