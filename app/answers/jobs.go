@@ -11,7 +11,7 @@ import (
 	"github.com/riverqueue/river"
 )
 
-// The KPI scoring jobs' workers; app/cli/jobs.go registers and schedules
+// The KPI scoring jobs' workers; jobs/jobs.go registers and schedules
 // them.
 
 // ScoreTimeout bounds one run of the kpi_score job: scoring one child

@@ -9,7 +9,7 @@ import (
 	"github.com/riverqueue/river"
 )
 
-// The accounts' background jobs; app/cli/jobs.go registers and schedules
+// The accounts' background jobs; jobs/jobs.go registers and schedules
 // them.
 
 // ResetRequestWorker answers a "forgot password" request queued by the

@@ -13,6 +13,7 @@ import (
 	"clinaudit/app/config"
 	"clinaudit/app/jobsui"
 	"clinaudit/app/web"
+	"clinaudit/jobs"
 )
 
 // serve runs the web app (withHTTP) and/or the job workers until ctx ends or
@@ -46,9 +47,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 		return err
 	}
 	jobLog := log.With("component", "jobs")
-	set := allJobs(jobDeps{Store: s, Auth: authSvc, Answers: answers.New(s, time.Now), Mail: sender, Logger: jobLog,
+	set := jobs.All(jobs.Deps{Store: s, Auth: authSvc, Answers: answers.New(s, time.Now), Mail: sender, Logger: jobLog,
 		AggregateEvery: cfg.AggregateEvery, RecordViewRetention: cfg.RecordViewRetention})
-	if err := s.ConfigureJobs(set.config(workers, jobLog)); err != nil {
+	if err := s.ConfigureJobs(set.Config(workers, jobLog)); err != nil {
 		return err
 	}
 	// The signal ends ctx but not the jobs (StartJobs detaches them):

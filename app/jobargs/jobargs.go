@@ -3,7 +3,7 @@
 // queue it. It imports only River and the standard library, so any package
 // may queue a job (usually in the transaction of the change that causes it)
 // without importing its worker. The workers live beside their domains and
-// are all registered in one place, app/cli/jobs.go.
+// are all registered in one place, jobs/jobs.go.
 package jobargs
 
 import (

@@ -1,4 +1,9 @@
-package cli
+// Package jobs is the job system's one registry: every background job
+// clinaudit runs, its worker and, for the periodic ones, its schedule.
+// Workers live beside their domain and arguments in app/jobargs; only cli
+// imports this package, so no domain package depends on the list of all
+// jobs.
+package jobs
 
 import (
 	"log/slog"
@@ -19,11 +24,11 @@ import (
 )
 
 // Adding a background job: its arguments in app/jobargs (with whatever
-// queues it), its worker beside its domain, and one line in allJobs (two
+// queues it), its worker beside its domain, and one line in All (two
 // if it runs on a schedule).
 
-// jobDeps is what the workers need.
-type jobDeps struct {
+// Deps is what the workers need.
+type Deps struct {
 	Store   store.Store
 	Auth    *auth.Service
 	Answers *answers.Service
@@ -38,8 +43,8 @@ type jobDeps struct {
 	RecordViewRetention time.Duration
 }
 
-// jobSet is every worker and every periodic job.
-type jobSet struct {
+// Set is every worker and every periodic job.
+type Set struct {
 	workers  *river.Workers
 	kinds    []string // of the workers, for the test that none is missing
 	periodic []periodicJob
@@ -52,10 +57,10 @@ type periodicJob struct {
 	args  river.JobArgs
 }
 
-// allJobs lists every job clinaudit runs: its worker, and for the periodic
+// All lists every job clinaudit runs: its worker, and for the periodic
 // ones, their schedule.
-func allJobs(d jobDeps) *jobSet {
-	j := &jobSet{workers: river.NewWorkers()}
+func All(d Deps) *Set {
+	j := &Set{workers: river.NewWorkers()}
 	log, s := d.Logger, d.Store
 	afterScoring := d.AggregateEvery > 0
 
@@ -90,19 +95,19 @@ func allJobs(d jobDeps) *jobSet {
 }
 
 // add registers worker w, and notes its kind.
-func add[T river.JobArgs](j *jobSet, w river.Worker[T]) {
+func add[T river.JobArgs](j *Set, w river.Worker[T]) {
 	river.AddWorker(j.workers, w)
 	var args T
 	j.kinds = append(j.kinds, args.Kind())
 }
 
-func (j *jobSet) every(d time.Duration, args river.JobArgs) {
+func (j *Set) every(d time.Duration, args river.JobArgs) {
 	j.periodic = append(j.periodic, periodicJob{every: d, args: args})
 }
 
-// config is the store's job configuration: maxWorkers at once (0: insert
+// Config is the store's job configuration: maxWorkers at once (0: insert
 // only, as `serve --workers=0` does).
-func (j *jobSet) config(maxWorkers int, logger *slog.Logger) store.JobsConfig {
+func (j *Set) Config(maxWorkers int, logger *slog.Logger) store.JobsConfig {
 	var periodic []*river.PeriodicJob
 	for _, p := range j.periodic {
 		args := p.args

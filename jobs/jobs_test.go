@@ -1,4 +1,4 @@
-package cli
+package jobs
 
 import (
 	"context"
@@ -24,12 +24,12 @@ import (
 	"github.com/riverqueue/river/rivertype"
 )
 
-// Every job kind app/jobargs declares has exactly one worker in allJobs,
+// Every job kind app/jobargs declares has exactly one worker in All,
 // and every periodic job is of one of them: a job added to jobargs but not
 // registered would be inserted and never worked.
 func TestEveryJobHasAWorker(t *testing.T) {
 	declared := declaredKinds(t)
-	set := allJobs(jobDeps{AggregateEvery: time.Minute})
+	set := All(Deps{AggregateEvery: time.Minute})
 	registered := slices.Sorted(slices.Values(set.kinds))
 	if !slices.Equal(declared, registered) {
 		t.Errorf("kinds declared in app/jobargs:\n%v\nkinds with a worker:\n%v", declared, registered)
@@ -39,7 +39,7 @@ func TestEveryJobHasAWorker(t *testing.T) {
 			t.Errorf("periodic job %s has no worker", p.args.Kind())
 		}
 	}
-	if slices.ContainsFunc(allJobs(jobDeps{}).periodic, func(p periodicJob) bool { return p.args.Kind() == (jobargs.AggregateArgs{}).Kind() }) {
+	if slices.ContainsFunc(All(Deps{}).periodic, func(p periodicJob) bool { return p.args.Kind() == (jobargs.AggregateArgs{}).Kind() }) {
 		t.Error("--aggregate-every 0 still schedules the aggregation")
 	}
 }
@@ -48,7 +48,7 @@ func TestEveryJobHasAWorker(t *testing.T) {
 // returns, sorted.
 func declaredKinds(t *testing.T) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("..", "jobargs", "*.go"))
+	files, err := filepath.Glob(filepath.Join("..", "app", "jobargs", "*.go"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("app/jobargs: %v %v", files, err)
 	}
@@ -103,8 +103,8 @@ func TestPeriodicJobsRunOnStart(t *testing.T) {
 		old := deletedChild(t, s, time.Now().UTC().Add(-31*24*time.Hour))
 		expired := expiredToken(t, s, a)
 
-		set := allJobs(jobDeps{Store: s, Auth: a, Answers: answers.New(s, time.Now), AggregateEvery: time.Hour})
-		cfg := set.config(2, nil)
+		set := All(Deps{Store: s, Auth: a, Answers: answers.New(s, time.Now), AggregateEvery: time.Hour})
+		cfg := set.Config(2, nil)
 		cfg.PollInterval = 100 * time.Millisecond
 		if err := s.ConfigureJobs(cfg); err != nil {
 			t.Fatal(err)
