@@ -52,6 +52,14 @@ func TestJobsUIAccess(t *testing.T) {
 			t.Errorf("lead clinician: %d", p.status)
 		}
 		full := signedIn("full@example.org")
+		// The header links to the monitor where cli mounted it, and only
+		// for those who may see it.
+		if home := full.get("/"); !strings.Contains(home.body, `href="`+jobsui.Prefix+`/">Jobs</a>`) {
+			t.Errorf("national full access: no Jobs link to %s/ in the header", jobsui.Prefix)
+		}
+		if home := signedIn("lead@example.org").get("/"); strings.Contains(home.body, ">Jobs</a>") {
+			t.Error("lead clinician: the header links to the job monitor")
+		}
 		p := full.get("/admin/jobs/")
 		if p.status != 200 || !strings.Contains(p.body, "River") {
 			t.Errorf("national full access: %d", p.status)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"time"
 
 	"clinaudit/app/access"
@@ -59,6 +60,9 @@ func allowed(p access.Action) func(*server, *fiber.Ctx, access.Actor) bool {
 	return func(_ *server, c *fiber.Ctx, a access.Actor) bool { return signedIn(c) != nil && a.Can(p) }
 }
 
+// jobsUIHref stands for the job monitor's path, which cli chooses.
+const jobsUIHref = "$jobs-ui"
+
 // navLinks are the header's links in order; the account or sign-in link
 // follows them, then the sign-out button.
 var navLinks = []navLink{
@@ -70,8 +74,8 @@ var navLinks = []navLink{
 	{"dashboards", "Dashboards", "/dashboards", "nav-dashboards", signedInOnly},
 	{"publish", "Publish", "/dashboards/publish", "nav-publish", allowed(access.Publish)},
 	{"exports", "Exports", "/exports", "nav-exports", allowed(access.ExportRecords)},
-	{"", "Jobs", "/admin/jobs/", "", func(s *server, c *fiber.Ctx, a access.Actor) bool {
-		return s.JobsUI != nil && allowed(access.ViewJobs)(s, c, a)
+	{"", "Jobs", jobsUIHref, "", func(s *server, c *fiber.Ctx, a access.Actor) bool {
+		return s.JobsUI != nil && s.JobsUIPath != "" && allowed(access.ViewJobs)(s, c, a)
 	}},
 	{"recalc", "KPI recalculation", "/admin/kpi-recalculation", "nav-recalc", allowed(access.RecalculateKPIs)},
 	{"record-views", "Record views", "/admin/record-views", "nav-record-views", allowed(access.ViewRecordViews)},
@@ -85,7 +89,11 @@ func (s *server) page(c *fiber.Ctx, title, nav string) page {
 	a := actor(c)
 	for _, l := range navLinks {
 		if l.Shown(s, c, a) {
-			p.Nav = append(p.Nav, navItem{Label: l.Label, Href: l.Href, ID: l.ID, Current: l.Section != "" && l.Section == nav})
+			href := l.Href
+			if href == jobsUIHref {
+				href = strings.TrimSuffix(s.JobsUIPath, "/") + "/" // where cli mounted it
+			}
+			p.Nav = append(p.Nav, navItem{Label: l.Label, Href: href, ID: l.ID, Current: l.Section != "" && l.Section == nav})
 		}
 	}
 	account := navItem{Label: "Sign in", Href: "/sign-in", Current: nav == "signin"}
