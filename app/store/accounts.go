@@ -43,7 +43,6 @@ type AccountQueries interface {
 	InsertBackupCode(ctx context.Context, arg InsertBackupCodeParams) error
 	DeleteBackupCodes(ctx context.Context, userID int64) error
 	UseBackupCode(ctx context.Context, arg UseBackupCodeParams) (int64, error)
-	CountUnusedBackupCodes(ctx context.Context, userID int64) (int64, error)
 
 	GetThrottle(ctx context.Context, key string) (SignInThrottle, error)
 	PutThrottle(ctx context.Context, arg PutThrottleParams) error

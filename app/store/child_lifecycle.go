@@ -51,3 +51,11 @@ type ChildLifecycleQueries interface {
 	PurgeDeletedChildTransfers(ctx context.Context, deletedBefore *time.Time) (int64, error)
 	PurgeDeletedChildren(ctx context.Context, deletedBefore *time.Time) (int64, error)
 }
+
+// Transfer statuses.
+const (
+	TransferPending   = "pending"
+	TransferAccepted  = "accepted"
+	TransferRejected  = "rejected"
+	TransferCancelled = "cancelled"
+)
