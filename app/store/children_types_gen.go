@@ -59,7 +59,7 @@ type InsertChildIfNewParams struct {
 // Child is one child as its page shows it: demographics (blank after an
 // opt-out), lead organisation, registration and lock, with the names of who
 // registered, locked and last changed it. OptedOutAt is set once the child
-// is opted out (spec §11.2).
+// is opted out (spec 11.2).
 //
 // Child: a row of GetChild, ListChildrenToScore (children.sql), as sqlc
 // generates it for both engines.

@@ -61,7 +61,7 @@ ON CONFLICT DO NOTHING;
 -- Child is one child as its page shows it: demographics (blank after an
 -- opt-out), lead organisation, registration and lock, with the names of who
 -- registered, locked and last changed it. OptedOutAt is set once the child
--- is opted out (spec §11.2).
+-- is opted out (spec 11.2).
 
 -- name: GetChild :one
 SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
