@@ -116,3 +116,23 @@ func org(t *testing.T, s store.Queries, ods string) int64 {
 	check(t, err)
 	return o.ID
 }
+
+func day(y int, m time.Month, d int) *store.Date {
+	v := store.NewDate(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
+	return &v
+}
+
+// newChild adds an unregistered child at organisation lead and returns its
+// id. Names and numbers derive from auditID ("A1": surname "Surname-A1").
+func newChild(t *testing.T, s store.Queries, auditID string, lead int64, by *int64) int64 {
+	t.Helper()
+	id, err := s.InsertChild(context.Background(), childParams(auditID, lead, by))
+	check(t, err)
+	return id
+}
+
+func childParams(auditID string, lead int64, by *int64) store.InsertChildParams {
+	return store.InsertChildParams{AuditID: auditID, NHSNumber: ptr("nhs-" + auditID), FirstName: "First-" + auditID,
+		Surname: "Surname-" + auditID, DateOfBirth: day(2015, 6, 1), Sex: 1, Postcode: "CB2 0QQ", Ethnicity: "A",
+		LeadOrganisationID: lead, CreatedAt: at(0), CreatedBy: by}
+}
