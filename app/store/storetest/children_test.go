@@ -124,4 +124,3 @@ func ids(cs []store.ChildListItem) []string {
 	}
 	return out
 }
-
