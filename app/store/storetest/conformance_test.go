@@ -136,3 +136,16 @@ func childParams(auditID string, lead int64, by *int64) store.InsertChildParams 
 		Surname: "Surname-" + auditID, DateOfBirth: day(2015, 6, 1), Sex: 1, Postcode: "CB2 0QQ", Ethnicity: "A",
 		LeadOrganisationID: lead, CreatedAt: at(0), CreatedBy: by}
 }
+
+// newRegisteredChild adds a child registered in cohort at organisation lead,
+// at version 2.
+func newRegisteredChild(t *testing.T, s store.Queries, auditID string, lead int64, cohort int64) int64 {
+	t.Helper()
+	id := newChild(t, s, auditID, lead, nil)
+	n, err := s.RegisterChild(context.Background(), store.RegisterChildParams{FirstPaediatricAssessmentDate: day(2024, 12, 1),
+		Cohort: &cohort, LeadOrganisationID: lead, UpdatedAt: at(1), ID: id, Version: 1})
+	if err != nil || n != 1 {
+		t.Fatalf("RegisterChild = %d, %v", n, err)
+	}
+	return id
+}
