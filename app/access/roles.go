@@ -1,5 +1,6 @@
-// Package access holds who may do what: the six roles, and (as account
-// administration lands) the one policy function every handler asks.
+// Package access holds who may do what: the six roles, the one policy
+// function every handler asks (policy.go), and who is asking: the signed-in
+// user, their actor and its scope (identity.go).
 package access
 
 // Role is a user's one role. National roles see every organisation; the

@@ -6,7 +6,7 @@
 // the cohort's current run and say when it was computed.
 //
 // This file and counting.go describe in plain Go what is counted where;
-// the SQL of schema 00011 and queries/shared/kpi_aggregates.sql does the
+// the SQL of schema 00011 and queries/shared/kpi_aggregate*.sql does the
 // counting, and the tests hold the two to the same answers.
 // docs/aggregation.md explains the whole.
 package aggregate
@@ -53,6 +53,35 @@ func ParseLevel(s string) (Level, error) {
 		}
 	}
 	return "", fmt.Errorf("aggregate: no level %q", s)
+}
+
+// Comparable reports whether a user may see every entity of level l side
+// by side: compare them on a measure's dashboard or download them all.
+// ICBs, NHS England regions, OPEN UK networks, countries and the nation are
+// open to everyone who sees dashboards (what Epilepsy12's "Individual
+// measures" tab shows); organisations, trusts and health boards one by one
+// across England and Wales are for the national team, so need national
+// (the caller's access.ViewNational). The web's comparison and the export's
+// downloads both ask this, so the two cannot disagree.
+func Comparable(l Level, national bool) bool {
+	switch l {
+	case Organisation, Trust, LocalHealthBoard:
+		return national
+	case ICB, NHSEnglandRegion, OpenUKNetwork, Country, National:
+		return true
+	}
+	return false
+}
+
+// ComparableLevels lists the levels Comparable allows, in Levels' order.
+func ComparableLevels(national bool) []Level {
+	var out []Level
+	for _, l := range levels {
+		if Comparable(l, national) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // Label is the level's display label (§8.1).

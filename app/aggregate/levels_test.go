@@ -13,6 +13,37 @@ import (
 
 func strp(s string) *string { return &s }
 
+func TestComparable(t *testing.T) {
+	for _, c := range []struct {
+		level              aggregate.Level
+		national, everyone bool
+	}{
+		{aggregate.Organisation, true, false},
+		{aggregate.Trust, true, false},
+		{aggregate.LocalHealthBoard, true, false},
+		{aggregate.ICB, true, true},
+		{aggregate.NHSEnglandRegion, true, true},
+		{aggregate.OpenUKNetwork, true, true},
+		{aggregate.Country, true, true},
+		{aggregate.National, true, true},
+		{aggregate.Level("ward"), false, false},
+	} {
+		if got := aggregate.Comparable(c.level, true); got != c.national {
+			t.Errorf("Comparable(%s, national) = %v", c.level, got)
+		}
+		if got := aggregate.Comparable(c.level, false); got != c.everyone {
+			t.Errorf("Comparable(%s, not national) = %v", c.level, got)
+		}
+	}
+	if got := aggregate.ComparableLevels(true); !slices.Equal(got, aggregate.Levels()) {
+		t.Errorf("ComparableLevels(national) = %v", got)
+	}
+	want := []aggregate.Level{aggregate.ICB, aggregate.NHSEnglandRegion, aggregate.OpenUKNetwork, aggregate.Country, aggregate.National}
+	if got := aggregate.ComparableLevels(false); !slices.Equal(got, want) {
+		t.Errorf("ComparableLevels(not national) = %v, want %v", got, want)
+	}
+}
+
 func TestEntityOf(t *testing.T) {
 	english := store.Organisation{ODSCode: "RGT01", TrustODSCode: strp("RGT"), ICBODSCode: strp("QUE"),
 		NhsEnglandRegionCode: strp("Y61"), OpenukNetworkCode: strp("EPEN"), CountryCode: "E92000001"}

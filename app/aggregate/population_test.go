@@ -118,7 +118,7 @@ func insertPopulation(t *testing.T, s store.Store, kids []kid) {
 		p := store.InsertChildParams{AuditID: fmt.Sprintf("CTEST%03d", inserted), FirstName: "Test", Surname: fmt.Sprintf("Child %d", i),
 			Sex: 1, Ethnicity: "A", LeadOrganisationID: o.ID, CreatedAt: testNow}
 		if k.cohort != 0 {
-			fpa, err := store.ParseDate(k.fpa)
+			fpa, err := audit.ParseDate(k.fpa)
 			if err != nil {
 				t.Fatal(err)
 			}

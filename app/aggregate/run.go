@@ -54,7 +54,7 @@ func (r *Runner) Run(ctx context.Context, c cohort.Cohort) (store.KpiAggregateRu
 			return err
 		}
 		id, err := tx.InsertKPIAggregateRun(ctx, store.InsertKPIAggregateRunParams{Cohort: int64(c), Status: "running",
-			AsOf: store.Date(asOf), LastAssessmentCounted: store.Date(last), StartedAt: started, ComputedAt: r.now()})
+			AsOf: asOf, LastAssessmentCounted: last, StartedAt: started, ComputedAt: r.now()})
 		if err != nil {
 			return err
 		}
@@ -114,7 +114,7 @@ func (r *Runner) recordFailure(ctx context.Context, c cohort.Cohort, started tim
 	finished := r.now()
 	return r.Store.InTx(ctx, func(tx store.Tx) error {
 		if _, err := tx.InsertKPIAggregateRun(ctx, store.InsertKPIAggregateRunParams{Cohort: int64(c), Status: "failed",
-			AsOf: store.Date(asOf), LastAssessmentCounted: store.Date(last), StartedAt: started, ComputedAt: started,
+			AsOf: asOf, LastAssessmentCounted: last, StartedAt: started, ComputedAt: started,
 			FinishedAt: &finished, Error: cause.Error()}); err != nil {
 			return fmt.Errorf("aggregate: recording the failure: %w", err)
 		}

@@ -113,11 +113,11 @@ func (s *Service) read(ctx context.Context, q store.Queries, c store.Child, o st
 func newRecord(c store.Child) *forms.Record {
 	rec := &forms.Record{Sections: map[string]map[string]forms.Literal{}}
 	if c.DateOfBirth != nil {
-		d := auditDate(*c.DateOfBirth)
+		d := *c.DateOfBirth
 		rec.DateOfBirth = &d
 	}
 	if c.FirstPaediatricAssessmentDate != nil {
-		d := auditDate(*c.FirstPaediatricAssessmentDate)
+		d := *c.FirstPaediatricAssessmentDate
 		rec.FirstAssessment = &d
 	}
 	if c.Sex != nil {
@@ -152,8 +152,6 @@ func (l *Loaded) refresh(today audit.Date) {
 	l.Progress = progress.Options{Today: today}.Overall(child)
 }
 
-func auditDate(d store.Date) audit.Date { return audit.Date{Year: d.Year, Month: d.Month, Day: d.Day} }
-
 // caseOf is the child's demographics as the audit document has them.
 func caseOf(c store.Child) *audit.Case {
 	k := &audit.Case{}
@@ -171,7 +169,7 @@ func caseOf(c store.Child) *audit.Case {
 		k.Sex = &sex
 	}
 	if c.DateOfBirth != nil {
-		d := auditDate(*c.DateOfBirth)
+		d := *c.DateOfBirth
 		k.DateOfBirth = &d
 	}
 	return k
@@ -189,7 +187,7 @@ func registrationOf(c store.Child) *audit.Registration {
 		r.EligibilityCriteriaMet = &t
 	}
 	if c.FirstPaediatricAssessmentDate != nil {
-		d := auditDate(*c.FirstPaediatricAssessmentDate)
+		d := *c.FirstPaediatricAssessmentDate
 		r.FirstPaediatricAssessmentDate = &d
 	}
 	return r

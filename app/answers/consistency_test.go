@@ -18,12 +18,11 @@ import (
 	"clinaudit/app/children"
 	"clinaudit/app/cohort"
 	"clinaudit/app/forms"
+	"clinaudit/app/internal/testwait"
 	"clinaudit/app/kpi"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 	"clinaudit/app/synth"
-	"clinaudit/jobs"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -52,7 +51,7 @@ func TestStoredResultsMatchAFreshScore(t *testing.T) {
 		ids := seedAudits(t, w, svc, nat, count)
 
 		workers := river.NewWorkers()
-		jobs.Register(workers, jobs.Deps{Store: s, KPI: svc})
+		registerKPIWorkers(workers, svc)
 		if err := s.ConfigureJobs(store.JobsConfig{Workers: workers, MaxWorkers: 4, PollInterval: 100 * time.Millisecond}); err != nil {
 			t.Fatal(err)
 		}
@@ -93,11 +92,11 @@ func nationalUser(t testing.TB, w *world) children.Me {
 	if err != nil {
 		t.Fatal(err)
 	}
-	actor, err := staff.ActorFor(ctx, w.s, u)
+	actor, err := access.ActorFor(ctx, w.s, u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return staff.Me{ID: u.ID, Actor: actor}
+	return access.Me{ID: u.ID, Actor: actor}
 }
 
 // seedAudits imports n synthetic children at RM332, first assessed in
@@ -333,21 +332,14 @@ func deleteAndRestore(ctx context.Context, kids *children.Service, me children.M
 func drain(t testing.TB, s store.Store) {
 	t.Helper()
 	ctx := context.Background()
-	deadline := time.Now().Add(90 * time.Second)
-	for {
+	testwait.Eventually(t, 90*time.Second, "every kpi_score job to run", func() (string, bool) {
 		res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds("kpi_score").States(rivertype.JobStateAvailable,
 			rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled).First(10))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.Jobs) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("kpi_score jobs still waiting after 90 s: %d", len(res.Jobs))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return fmt.Sprintf("%d still waiting (10 at most counted)", len(res.Jobs)), len(res.Jobs) == 0
+	})
 }
 
 // checkFresh checks the invariant for one child: a registered child's

@@ -15,11 +15,10 @@ import (
 	"clinaudit/app/children"
 	"clinaudit/app/cohort"
 	"clinaudit/app/forms"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/kpi"
 	"clinaudit/app/nhsnumber"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
-	"clinaudit/jobs"
 
 	"github.com/riverqueue/river"
 )
@@ -85,11 +84,11 @@ func (w *world) me(t testing.TB, email string) children.Me {
 	if !ok {
 		t.Fatalf("no user %s", email)
 	}
-	a, err := staff.ActorFor(context.Background(), w.s, u)
+	a, err := access.ActorFor(context.Background(), w.s, u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return staff.Me{ID: u.ID, Actor: a}
+	return access.Me{ID: u.ID, Actor: a}
 }
 
 type childOpts struct {
@@ -219,7 +218,7 @@ func (w *world) kpiJobs(t testing.TB) map[int64]int {
 	}
 	out := map[int64]int{}
 	for _, j := range res.Jobs {
-		var args jobs.ScoreKPIArgs
+		var args jobargs.ScoreKPIArgs
 		if err := json.Unmarshal(j.EncodedArgs, &args); err != nil {
 			t.Fatal(err)
 		}

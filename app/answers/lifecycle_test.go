@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"clinaudit/app/answers"
+	"clinaudit/app/apperr"
 	"clinaudit/app/children"
 	"clinaudit/app/forms"
 	"clinaudit/app/store"
@@ -153,7 +154,7 @@ func TestRefusals(t *testing.T) {
 			want error
 		}{
 			{"locked", carl, w.child(t, childOpts{locked: true}), children.ErrLocked},
-			{"administrator", "admin@nca.example", ok, children.ErrForbidden},
+			{"administrator", "admin@nca.example", ok, apperr.ErrForbidden},
 			{"another trust", carl, w.child(t, childOpts{ods: "RGT01"}), children.ErrNotFound},
 			{"not registered", carl, w.child(t, childOpts{unregistered: true}), children.ErrNotRegisteredForms},
 			{"no such child", carl, ok + 1000, children.ErrNotFound},

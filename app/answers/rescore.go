@@ -14,10 +14,10 @@ import (
 
 	"clinaudit/app/audit"
 	"clinaudit/app/forms"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/kpi"
 	"clinaudit/app/progress"
 	"clinaudit/app/store"
-	"clinaudit/jobs"
 )
 
 // DefaultRescoreBatch is how many children one step of a recalculation
@@ -36,7 +36,7 @@ func (s *Service) RequestRecalculation(ctx context.Context, by int64) (int64, er
 		if err != nil {
 			return err
 		}
-		return tx.InsertJob(ctx, jobs.RecalculateKPIsArgs{RecalculationID: id}, nil)
+		return tx.InsertJob(ctx, jobargs.RecalculateKPIsArgs{RecalculationID: id}, nil)
 	})
 	return id, err
 }
@@ -99,7 +99,7 @@ func (s *Service) recalculate(ctx context.Context, r store.KpiRecalculation) err
 		if err := tx.FinishKPIRecalculation(ctx, store.FinishKPIRecalculationParams{ID: r.ID, FinishedAt: ptr(s.Children.Now().UTC())}); err != nil {
 			return err
 		}
-		return jobs.AggregateNow(ctx, tx, 0)
+		return jobargs.AggregateNow(ctx, tx, 0)
 	})
 }
 

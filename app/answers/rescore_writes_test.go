@@ -9,18 +9,29 @@ import (
 	"clinaudit/app/answers"
 	"clinaudit/app/children"
 	"clinaudit/app/forms"
+	"clinaudit/app/outbox/delivery"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
-	"clinaudit/jobs"
 
 	"github.com/riverqueue/river"
 )
+
+// registerKPIWorkers adds the KPI jobs' workers, with svc as the scorer,
+// and the email worker (keeping email in the outbox): River refuses to
+// insert a kind with no worker, and a transfer queues email.
+func registerKPIWorkers(workers *river.Workers, svc *answers.Service) {
+	river.AddWorker(workers, &answers.ScoreWorker{Service: svc})
+	river.AddWorker(workers, &answers.RecalculateWorker{Service: svc})
+	river.AddWorker(workers, &answers.ReconcileWorker{Service: svc})
+	river.AddWorker(workers, &answers.LockReviewWorker{Service: svc})
+	river.AddWorker(workers, &delivery.Worker{Store: svc.Store})
+}
 
 // startWorkers works the store's jobs for real, with svc as the scorer.
 func startWorkers(t testing.TB, s store.Store, svc *answers.Service) {
 	t.Helper()
 	workers := river.NewWorkers()
-	jobs.Register(workers, jobs.Deps{Store: s, KPI: svc})
+	registerKPIWorkers(workers, svc)
 	if err := s.ConfigureJobs(store.JobsConfig{Workers: workers, MaxWorkers: 2, PollInterval: 100 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}

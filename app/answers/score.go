@@ -72,7 +72,7 @@ func (s *Service) ScoreChildJob(ctx context.Context, childID int64, done func(co
 func validUntil(c store.Child, today audit.Date) *store.Date {
 	in := validity.Child{}
 	if c.DateOfBirth != nil {
-		d := auditDate(*c.DateOfBirth)
+		d := *c.DateOfBirth
 		in.DateOfBirth = &d
 	}
 	if c.Sex != nil {
@@ -80,18 +80,14 @@ func validUntil(c store.Child, today audit.Date) *store.Date {
 		in.Sex = &sex
 	}
 	if c.FirstPaediatricAssessmentDate != nil {
-		d := auditDate(*c.FirstPaediatricAssessmentDate)
+		d := *c.FirstPaediatricAssessmentDate
 		in.FirstAssessment = &d
 	}
 	if c.Cohort != nil {
 		n := cohort.Cohort(*c.Cohort)
 		in.Cohort = &n
 	}
-	d := validity.Until(in, today)
-	if d == nil {
-		return nil
-	}
-	return &store.Date{Year: d.Year, Month: d.Month, Day: d.Day}
+	return validity.Until(in, today)
 }
 
 // outcomeCode is a measure's stored value as Epilepsy12 stores it: 1 pass,

@@ -10,8 +10,7 @@ import (
 // calendar days, so keeping dates out of time.Time avoids midnight and
 // daylight-saving surprises.
 //
-// Its fields match store.Date exactly, so the two convert with a plain type
-// conversion (store.Date(d)) without this package importing the store.
+// It is the one date type: store.Date is an alias of it (date_sql.go).
 type Date struct {
 	Year  int
 	Month time.Month

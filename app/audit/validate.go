@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"clinaudit/app/cohort"
 )
 
 // declinedSentinel is the date Epilepsy12 stores for "declined" (quirk 10).
@@ -114,14 +116,16 @@ func (v *validator) checkRegistration(r *Registration) {
 			v.fail("registration.completed_first_year_of_care_date", "must be first_paediatric_assessment_date + 1 year")
 		}
 	}
-	cohort, hasCohort := 0, false
+	// The cohort rule is app/cohort's; a date with no cohort matches none.
+	var c cohort.Cohort
+	hasCohort := false
 	if fpa != nil {
-		cohort, hasCohort = cohortNumber(*fpa)
+		c, hasCohort = cohort.ForDate(fpa.Time())
 	}
-	if r.Cohort != nil && (!hasCohort || *r.Cohort != cohort) {
+	if r.Cohort != nil && (!hasCohort || *r.Cohort != int(c)) {
 		v.fail("registration.cohort", "%d is not the cohort of the first paediatric assessment date", *r.Cohort)
 	}
-	if r.AuditSubmissionDate != nil && (!hasCohort || !r.AuditSubmissionDate.Equal(cohortSubmissionDate(cohort))) {
+	if r.AuditSubmissionDate != nil && (!hasCohort || !r.AuditSubmissionDate.Equal(DateOf(c.SubmissionDeadline()))) {
 		v.fail("registration.audit_submission_date", "is not the submission date of the first paediatric assessment date's cohort")
 	}
 }

@@ -9,10 +9,9 @@ import (
 
 	"clinaudit/app/auth/password"
 	"clinaudit/app/auth/secret"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/outbox"
 	"clinaudit/app/store"
-
-	"github.com/riverqueue/river"
 )
 
 const (
@@ -48,22 +47,12 @@ func (s *Service) Invite(ctx context.Context, tx store.Tx, u store.User) (string
 	return link, err
 }
 
-// ResetRequestArgs is the job that answers a "forgot password" request.
-// The page only queues it, the same one insert whatever the email, so
-// neither its answer nor its timing tells whether an account exists.
-type ResetRequestArgs struct {
-	Email     string `json:"email"`
-	IP        string `json:"ip"`
-	UserAgent string `json:"user_agent"`
-}
-
-func (ResetRequestArgs) Kind() string { return "password_reset_request" }
-
-func (ResetRequestArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 5} }
-
-// QueueReset queues RequestReset for the email, for the job worker.
+// QueueReset queues RequestReset for the email, for the job worker
+// (ResetRequestWorker). The page only queues it, the same one insert
+// whatever the email, so neither its answer nor its timing tells whether an
+// account exists.
 func (s *Service) QueueReset(ctx context.Context, email string, c Client) error {
-	return s.Store.InsertJob(ctx, ResetRequestArgs{Email: email, IP: c.IP, UserAgent: truncate(c.UserAgent, 300)}, nil)
+	return s.Store.InsertJob(ctx, jobargs.ResetRequestArgs{Email: email, IP: c.IP, UserAgent: truncate(c.UserAgent, 300)}, nil)
 }
 
 // RequestReset emails a reset link when email belongs to an active account,
@@ -177,3 +166,12 @@ func passwordContext(u store.User) password.UserContext {
 }
 
 func (s *Service) link(path, token string) string { return s.Config.BaseURL + path + token }
+
+// PurgeSpentTokens deletes the emailed secrets (invite and reset links,
+// sign-in codes) that can no longer be used: used, revoked or expired. A
+// spent token is refused exactly as a missing one is (ErrBadToken, a wrong
+// code), so deleting it changes no answer; it stops the table, and the
+// hashes of old secrets, from growing for ever.
+func (s *Service) PurgeSpentTokens(ctx context.Context) (int64, error) {
+	return s.Store.DeleteSpentAuthTokens(ctx, s.now())
+}

@@ -3,6 +3,7 @@ package backup_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"clinaudit/app/backup"
+	"clinaudit/app/internal/testwait"
 	"clinaudit/app/store"
 	"clinaudit/app/store/litestore"
 	"clinaudit/app/store/storetest"
@@ -101,17 +103,12 @@ func TestBackupWhileSaving(t *testing.T) {
 		})
 	}
 	waitFor := func(n int) {
-		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		testwait.Eventually(t, 30*time.Second, fmt.Sprintf("%d saves", n), func() (string, bool) {
 			mu.Lock()
 			got := len(acked)
 			mu.Unlock()
-			if got >= n {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("only %d saves in 30s", got)
-			}
-		}
+			return fmt.Sprintf("%d saves", got), got >= n
+		})
 	}
 	waitFor(10)
 

@@ -7,7 +7,6 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/nhsnumber"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 )
 
@@ -34,7 +33,7 @@ type Changes struct {
 	Authors []store.ListChildChangeAuthorsRow
 }
 
-// Changes reads the child's trail, newest first.
+// Changes reads the child's trail, newest first. Errors: ErrNotFound.
 func (s *Service) Changes(ctx context.Context, a access.Actor, id int64, f ChangeFilter) (Changes, error) {
 	c, o, _, err := s.load(ctx, s.Store, a, id)
 	if err != nil {
@@ -52,7 +51,7 @@ func (s *Service) Changes(ctx context.Context, a access.Actor, id int64, f Chang
 	if err != nil {
 		return Changes{}, err
 	}
-	unmask := MaySeeIdentifiers(a, staff.PlaceOfOrganisation(o))
+	unmask := MaySeeIdentifiers(a, access.PlaceOfOrganisation(o))
 	out := Changes{Authors: authors}
 	for _, r := range rows {
 		who := r.ChangedByName

@@ -5,6 +5,12 @@
 // scope is reported as not found, so nothing leaks. Writes are refused while
 // a child is locked and once their cohort's submission deadline has passed
 // (decisions.md: enforced on the server, on every write).
+//
+// Errors (app/apperr codes): every method that takes a child's id may
+// return ErrNotFound (also for a child out of scope), apperr.ErrForbidden
+// (the role may not), the refusals of the child's state (apperr.Conflict:
+// ErrOptedOut, ErrLocked, ErrPastDeadline for writes; ErrStale where a
+// version is given), and the store's errors. Each method names the others.
 package children
 
 import (
@@ -14,43 +20,39 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/cohort"
 	"clinaudit/app/nhsnumber"
 	"clinaudit/app/postcode"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 )
 
-// Errors the web layer turns into statuses.
+// Errors. A role that may not do something gets apperr.ErrForbidden.
 var (
-	// ErrForbidden: the role may not do this (403).
-	ErrForbidden = errors.New("children: not allowed")
-	// ErrNotFound: no such child, or one outside the actor's scope (404).
-	ErrNotFound = errors.New("children: no such child")
+	// ErrNotFound: no such child, or one outside the actor's scope, so that
+	// nothing leaks (apperr.NotFound).
+	ErrNotFound = &apperr.Error{Code: apperr.NotFound, Err: errors.New("children: no such child")}
 )
 
-// Refusals because of the child's state (409). Their text is shown to the
-// user as it is.
+// conflict is a refusal because of the child's state (apperr.Conflict);
+// its text is shown to the user as it is.
+func conflict(message string) *apperr.Error { return apperr.New(apperr.Conflict, message) }
+
+// Refusals because of the child's state.
 var (
-	ErrLocked            = errors.New("This child's record is locked, so it cannot be changed. Someone who may unlock it has to unlock it first.")
-	ErrPastDeadline      = errors.New("The submission deadline for this child's cohort has passed, so their record can no longer be changed.")
-	ErrStale             = errors.New("Someone else changed this child's record while you had it open. Nothing you sent was saved: go back to the child's page to see the record as it is now, then make your change again.")
-	ErrAlreadyRegistered = errors.New("This child is already registered. Only the national audit team can change a registration.")
-	ErrNotRegistered     = errors.New("This child is not registered yet. Register them before locking their record.")
-	ErrAlreadyLocked     = errors.New("This child's record is already locked.")
-	ErrNotLocked         = errors.New("This child's record is not locked.")
+	ErrLocked            = conflict("This child's record is locked, so it cannot be changed. Someone who may unlock it has to unlock it first.")
+	ErrPastDeadline      = conflict("The submission deadline for this child's cohort has passed, so their record can no longer be changed.")
+	ErrStale             = conflict("Someone else changed this child's record while you had it open. Nothing you sent was saved: go back to the child's page to see the record as it is now, then make your change again.")
+	ErrAlreadyRegistered = conflict("This child is already registered. Only the national audit team can change a registration.")
+	ErrNotRegistered     = conflict("This child is not registered yet. Register them before locking their record.")
+	ErrAlreadyLocked     = conflict("This child's record is already locked.")
+	ErrNotLocked         = conflict("This child's record is not locked.")
 )
 
-// IsConflict reports whether err is one of the refusals above.
-func IsConflict(err error) bool {
-	for _, e := range []error{ErrLocked, ErrPastDeadline, ErrStale, ErrAlreadyRegistered, ErrNotRegistered, ErrAlreadyLocked, ErrNotLocked,
-		ErrOptedOut, ErrTransferPending, ErrNoTransfer, ErrJerseyTransfer, ErrRestoreExpired, ErrNotRegisteredForms, ErrIncomplete} {
-		if errors.Is(err, e) {
-			return true
-		}
-	}
-	return false
-}
+// IsConflict reports whether err is a refusal because of the state of
+// what it is about (apperr.Conflict): one of the above, ErrOptedOut, the
+// transfer ones, ErrRestoreExpired, ErrNotRegisteredForms, ErrIncomplete.
+func IsConflict(err error) bool { return apperr.CodeOf(err) == apperr.Conflict }
 
 // MsgNHSNumberTaken is the field error for an NHS number another child has.
 // It says nothing about that child.
@@ -69,8 +71,8 @@ type Service struct {
 	Progress ProgressFunc
 }
 
-// Me is the acting user: their account id and access actor.
-type Me = staff.Me
+// Me is the acting user (access.Me), named here for this package's callers.
+type Me = access.Me
 
 var london = func() *time.Location {
 	if loc, err := time.LoadLocation("Europe/London"); err == nil {
@@ -145,7 +147,7 @@ func (s *Service) load(ctx context.Context, q store.Queries, a access.Actor, id 
 	if err != nil {
 		return store.Child{}, store.Organisation{}, access.Place{}, err
 	}
-	p := staff.PlaceOfOrganisation(o)
+	p := access.PlaceOfOrganisation(o)
 	if !access.Allowed(a, access.ViewChild, p) {
 		// The receiving side of a pending transfer sees the child it is
 		// asked to accept (transfer.go).
@@ -160,7 +162,7 @@ func (s *Service) load(ctx context.Context, q store.Queries, a access.Actor, id 
 	return c, o, p, nil
 }
 
-// Get returns a child the actor may view.
+// Get returns a child the actor may view. Errors: ErrNotFound.
 func (s *Service) Get(ctx context.Context, a access.Actor, id int64) (Child, error) {
 	c, o, p, err := s.load(ctx, s.Store, a, id)
 	if err != nil {
@@ -187,21 +189,10 @@ func IsJersey(o store.Organisation) bool {
 	return o.CountryCode == "JEY" || o.ODSCode == "RGT1W"
 }
 
-// scope is the actor's reach as the queries' scope parameters.
-func scope(a access.Actor) (trust, board string) {
-	if a.National() {
-		return "", ""
-	}
-	if a.Trust == "" && a.HealthBoard == "" {
-		return "\x00none", "\x00none" // an organisation user without one reaches nothing
-	}
-	return a.Trust, a.HealthBoard
-}
-
 // OrganisationsInScope are the organisations the actor may choose as a
 // child's lead organisation or filter the list by.
 func (s *Service) OrganisationsInScope(ctx context.Context, a access.Actor) ([]store.OrganisationChoice, error) {
-	t, b := scope(a)
+	t, b := a.QueryScope()
 	return s.Store.ListOrganisationsInScope(ctx, store.ListOrganisationsInScopeParams{ScopeTrust: t, ScopeBoard: b})
 }
 
@@ -300,19 +291,21 @@ func timeDisplay(t *time.Time) string {
 
 // ErrNotRegisteredForms refuses audit answers for a child not registered:
 // the forms exist from registration (decisions.md).
-var ErrNotRegisteredForms = errors.New("This child is not registered yet. Register them before answering the audit forms.")
+var ErrNotRegisteredForms = conflict("This child is not registered yet. Register them before answering the audit forms.")
 
 // Authorize loads a child the actor may view and checks they may do action
 // to it. With write set, it also refuses a child that may not be changed
 // today (opted out, locked, past its deadline) or is not registered.
 // Other packages that keep a child's data use it, inside their transaction.
+// Errors: ErrNotFound, apperr.ErrForbidden, and with write the state
+// refusals and ErrNotRegisteredForms.
 func (s *Service) Authorize(ctx context.Context, q store.Queries, a access.Actor, id int64, action access.Action, write bool) (store.Child, store.Organisation, error) {
 	c, o, p, err := s.load(ctx, q, a, id)
 	if err != nil {
 		return c, o, err
 	}
 	if !access.Allowed(a, action, p) {
-		return c, o, ErrForbidden
+		return c, o, apperr.ErrForbidden
 	}
 	if write {
 		if err := readOnly(c, s.today()); err != nil {

@@ -13,12 +13,12 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/auth"
 	"clinaudit/app/auth/password"
 	"clinaudit/app/children"
 	"clinaudit/app/nhsnumber"
 	"clinaudit/app/progress"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 )
@@ -79,17 +79,17 @@ func newWorld(t *testing.T, s store.Store) *world {
 	return w
 }
 
-func (w *world) me(t *testing.T, email string) staff.Me {
+func (w *world) me(t *testing.T, email string) access.Me {
 	t.Helper()
 	u, ok := w.users[email]
 	if !ok {
 		t.Fatalf("no user %s", email)
 	}
-	a, err := staff.ActorFor(context.Background(), w.s, u)
+	a, err := access.ActorFor(context.Background(), w.s, u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return staff.Me{ID: u.ID, Actor: a}
+	return access.Me{ID: u.ID, Actor: a}
 }
 
 func newChild(nhs, org string) children.NewChild {
@@ -174,7 +174,7 @@ func TestCreateRules(t *testing.T) {
 				t.Errorf("%s at %s: %v, want %s: %s", tc.who, tc.n.LeadOrganisation, err, tc.field, tc.msg)
 			}
 		}
-		if _, err := w.svc.Create(ctx, w.me(t, "view@national.example"), newChild("9434765919", "RM332")); !errors.Is(err, children.ErrForbidden) {
+		if _, err := w.svc.Create(ctx, w.me(t, "view@national.example"), newChild("9434765919", "RM332")); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("national view-only creates a child: %v", err)
 		}
 		// A national role may add a child anywhere; a Welsh lead in Wales.
@@ -298,13 +298,13 @@ func TestScope(t *testing.T) {
 			t.Errorf("lock another trust's child: %v", err)
 		}
 		reg := children.Registration{EligibilityConfirmed: true, FirstAssessment: children.DateInput{Day: "1", Month: "2", Year: "2025"}}
-		if err := w.svc.Register(ctx, w.me(t, "admin@nca.example"), nca, reg); !errors.Is(err, children.ErrForbidden) {
+		if err := w.svc.Register(ctx, w.me(t, "admin@nca.example"), nca, reg); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("an administrator registers: %v", err)
 		}
-		if err := w.svc.Register(ctx, w.me(t, "view@national.example"), nca, reg); !errors.Is(err, children.ErrForbidden) {
+		if err := w.svc.Register(ctx, w.me(t, "view@national.example"), nca, reg); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("national view-only registers: %v", err)
 		}
-		if err := w.svc.Update(ctx, w.me(t, "view@national.example"), nca, 1, children.Demographics{}); !errors.Is(err, children.ErrForbidden) {
+		if err := w.svc.Update(ctx, w.me(t, "view@national.example"), nca, 1, children.Demographics{}); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("national view-only edits: %v", err)
 		}
 		// Moving the lead site at registration stays within scope.
@@ -452,7 +452,7 @@ func TestLockAndDeadline(t *testing.T) {
 		if err := w.svc.Lock(ctx, clin, id, c.Version-1); !errors.Is(err, children.ErrStale) {
 			t.Errorf("lock from a stale page: %v", err)
 		}
-		if err := w.svc.Lock(ctx, w.me(t, "admin@nca.example"), id, c.Version); !errors.Is(err, children.ErrForbidden) {
+		if err := w.svc.Lock(ctx, w.me(t, "admin@nca.example"), id, c.Version); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("administrator locks: %v", err)
 		}
 		w.now = day(2024, 12, 21)
@@ -693,7 +693,7 @@ func TestListSearchFilterSortPage(t *testing.T) {
 		}
 		// An organisation outside scope is refused, however it was sent.
 		for _, org := range []string{"RGT01", "7A4H1", "NOPE1"} {
-			if _, err := w.svc.List(ctx, lead.Actor, children.Filter{Org: org}); !errors.Is(err, children.ErrForbidden) {
+			if _, err := w.svc.List(ctx, lead.Actor, children.Filter{Org: org}); !errors.Is(err, apperr.ErrForbidden) {
 				t.Errorf("filter by %s: %v", org, err)
 			}
 		}

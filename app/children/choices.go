@@ -1,6 +1,12 @@
 package children
 
-import "strconv"
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"clinaudit/app/refdata/data"
+)
 
 // Choice is one option of a code list.
 type Choice struct {
@@ -8,29 +14,36 @@ type Choice struct {
 	Label string
 }
 
-// Sexes is SEX_TYPE (spec §2.1; reference-data choice_lists.csv), in its
-// display order.
-var Sexes = []Choice{{"1", "Male"}, {"2", "Female"}, {"9", "Not specified"}, {"0", "Not known"}}
+// Sexes is SEX_TYPE (spec §2.1), from the reference data
+// (data.ChoiceList, the code lists' one source), in the order the
+// demographics form shows it: the common answers first. Its labels are the
+// reference data's in sentence case ("Not known").
+var Sexes = func() []Choice {
+	ref := choices("SEX_TYPE")
+	var out []Choice
+	for _, code := range []string{"1", "2", "9", "0"} {
+		i := slices.IndexFunc(ref, func(c Choice) bool { return c.Code == code })
+		if i < 0 {
+			panic("children: SEX_TYPE has no code " + code)
+		}
+		out = append(out, Choice{code, ref[i].Label[:1] + strings.ToLower(ref[i].Label[1:])})
+	}
+	if len(out) != len(ref) {
+		panic("children: SEX_TYPE has codes the demographics form does not show")
+	}
+	return out
+}()
 
-// Ethnicities is ETHNICITIES (spec §2.1), in its display order.
-var Ethnicities = []Choice{
-	{"A", "White British"},
-	{"B", "White - Irish"},
-	{"C", "White - Any other White background"},
-	{"D", "Mixed (White and Black Caribbean)"},
-	{"E", "Mixed (White and Black African)"},
-	{"F", "Mixed (White and Asian)"},
-	{"G", "Mixed - Any other mixed background"},
-	{"H", "Indian or British Indian"},
-	{"J", "Asian or Asian British - Pakistani"},
-	{"K", "Asian or Asian British - Bangladeshi"},
-	{"L", "Asian or Asian British - Any other Asian background"},
-	{"M", "Black or Black British - Caribbean"},
-	{"N", "Black or Black British - African"},
-	{"P", "Black or Black British - Any other Black background"},
-	{"S", "Other Ethnic Groups - Any other ethnic group"},
-	{"R", "Other Ethnic Groups - Chinese"},
-	{"Z", "Not Stated"},
+// Ethnicities is ETHNICITIES (spec §2.1) from the reference data, in its
+// display order.
+var Ethnicities = choices("ETHNICITIES")
+
+func choices(list string) []Choice {
+	var out []Choice
+	for _, c := range data.ChoiceList(list) {
+		out = append(out, Choice{c.Code, c.Label})
+	}
+	return out
 }
 
 func label(list []Choice, code string) string {

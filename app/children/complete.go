@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"clinaudit/app/apperr"
 	"clinaudit/app/progress"
 	"clinaudit/app/store"
 )
@@ -20,10 +21,11 @@ import (
 type ProgressFunc func(ctx context.Context, q store.Queries, c store.Child) (progress.Summary, error)
 
 // ErrIncomplete refuses to lock a child whose audit is incomplete (409).
-var ErrIncomplete = errors.New("This child's audit is not complete, so their record cannot be locked. Answer the questions still missing, then lock it.")
+var ErrIncomplete = conflict("This child's audit is not complete, so their record cannot be locked. Answer the questions still missing, then lock it.")
 
 // IncompleteError is ErrIncomplete with the audit's progress: Missing lists
 // every expected answer not given, for the page to link to its question.
+// Lock returns it inside an apperr.Conflict whose message is its Error().
 type IncompleteError struct{ Progress progress.Summary }
 
 func (e *IncompleteError) Error() string {
@@ -53,7 +55,8 @@ func (s *Service) checkComplete(ctx context.Context, q store.Queries, c store.Ch
 		return err
 	}
 	if !p.Complete {
-		return &IncompleteError{Progress: p}
+		inc := &IncompleteError{Progress: p}
+		return &apperr.Error{Code: apperr.Conflict, Message: inc.Error(), Err: inc}
 	}
 	return nil
 }

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/scorequeue"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 )
 
@@ -17,7 +17,7 @@ import (
 // child disappears from every list and page (404, as for a child that never
 // existed) but stays in the database for RestoreWindow, during which the
 // national audit team (full access) can see it on the "Deleted children"
-// page and restore it as it was. A daily job (jobs/purge_children.go) then
+// page and restore it as it was. A daily job (PurgeWorker) then
 // removes it for good with every row that hangs off it. Its NHS number
 // stays taken until then.
 //
@@ -33,10 +33,10 @@ import (
 const RestoreWindow = 30 * 24 * time.Hour
 
 // ErrRestoreExpired refuses a restore after the window (409).
-var ErrRestoreExpired = errors.New("This child was deleted more than 30 days ago, so they can no longer be restored. Their record is removed for good at the next daily purge.")
+var ErrRestoreExpired = conflict("This child was deleted more than 30 days ago, so they can no longer be restored. Their record is removed for good at the next daily purge.")
 
 // Delete soft-deletes the child. version is the one the confirmation page
-// showed.
+// showed. Errors: ErrTransferPending besides the common ones.
 func (s *Service) Delete(ctx context.Context, me Me, id, version int64) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		c, _, p, err := s.load(ctx, tx, me.Actor, id)
@@ -44,7 +44,7 @@ func (s *Service) Delete(ctx context.Context, me Me, id, version int64) error {
 			return err
 		}
 		if !access.Allowed(me.Actor, access.DeleteChild, p) {
-			return ErrForbidden
+			return apperr.ErrForbidden
 		}
 		if err := readOnly(c, s.today()); err != nil {
 			return err
@@ -70,10 +70,11 @@ func (s *Service) Delete(ctx context.Context, me Me, id, version int64) error {
 
 // Restore undoes a deletion made within RestoreWindow. Only those who may
 // restore children (the national audit team with full access) learn
-// whether a deleted child exists: everyone else is refused first.
+// whether a deleted child exists: everyone else is refused first. Errors:
+// apperr.ErrForbidden, ErrNotFound, ErrRestoreExpired.
 func (s *Service) Restore(ctx context.Context, me Me, id int64) error {
 	if !me.Actor.Can(access.RestoreChild) {
-		return ErrForbidden
+		return apperr.ErrForbidden
 	}
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		d, err := tx.GetDeletedChild(ctx, id)
@@ -87,7 +88,7 @@ func (s *Service) Restore(ctx context.Context, me Me, id int64) error {
 		if err != nil {
 			return err
 		}
-		if !access.Allowed(me.Actor, access.RestoreChild, staff.PlaceOfOrganisation(o)) {
+		if !access.Allowed(me.Actor, access.RestoreChild, access.PlaceOfOrganisation(o)) {
 			return ErrNotFound
 		}
 		now := s.now()
@@ -137,10 +138,10 @@ func (r DeletedRow) DeletedAtDisplay() string { return timeDisplay(r.DeletedAt) 
 func (r DeletedRow) RestoreUntilDisplay() string { return timeDisplay(&r.RestoreUntil) }
 
 // Deleted lists the deleted children not yet purged, for those who may
-// restore them.
+// restore them. Errors: apperr.ErrForbidden.
 func (s *Service) Deleted(ctx context.Context, a access.Actor) ([]DeletedRow, error) {
 	if !a.Can(access.RestoreChild) {
-		return nil, ErrForbidden
+		return nil, apperr.ErrForbidden
 	}
 	rows, err := s.Store.ListDeletedChildren(ctx, MaxDeletedShown)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"clinaudit/app/apperr"
 	"clinaudit/app/children"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
@@ -22,9 +23,9 @@ func TestDeleteAndRestore(t *testing.T) {
 		keep := w.create(t, "clin@nca.example", newChild("4010232137", "RM332"))
 
 		for who, want := range map[string]error{
-			"admin@nca.example":     children.ErrForbidden,
-			"edit@national.example": children.ErrForbidden,
-			"view@national.example": children.ErrForbidden,
+			"admin@nca.example":     apperr.ErrForbidden,
+			"edit@national.example": apperr.ErrForbidden,
+			"view@national.example": apperr.ErrForbidden,
 			"lead@rgt.example":      children.ErrNotFound,
 		} {
 			if err := w.svc.Delete(ctx, w.me(t, who), id, 1); !errors.Is(err, want) {
@@ -72,10 +73,10 @@ func TestDeleteAndRestore(t *testing.T) {
 
 		// The deleted list: the national team with full access only.
 		for _, who := range []string{"clin@nca.example", "lead@nca.example", "edit@national.example", "view@national.example"} {
-			if _, err := w.svc.Deleted(ctx, w.me(t, who).Actor); !errors.Is(err, children.ErrForbidden) {
+			if _, err := w.svc.Deleted(ctx, w.me(t, who).Actor); !errors.Is(err, apperr.ErrForbidden) {
 				t.Errorf("%s lists deleted children: %v", who, err)
 			}
-			if err := w.svc.Restore(ctx, w.me(t, who), id); !errors.Is(err, children.ErrForbidden) {
+			if err := w.svc.Restore(ctx, w.me(t, who), id); !errors.Is(err, apperr.ErrForbidden) {
 				t.Errorf("%s restores: %v", who, err)
 			}
 		}

@@ -9,11 +9,11 @@ import (
 	"unicode/utf8"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/datefield"
 	"clinaudit/app/nhsnumber"
 	"clinaudit/app/postcode"
 	"clinaudit/app/scorequeue"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 	"clinaudit/app/textinput"
 )
@@ -229,10 +229,10 @@ func uniqueErrors(err error) error {
 }
 
 // Create adds a child at the lead organisation n names and returns its id.
-// Bad input is a FieldErrors.
+// Errors: FieldErrors (bad input, by field), apperr.ErrForbidden.
 func (s *Service) Create(ctx context.Context, me Me, n NewChild) (int64, error) {
 	if !me.Actor.Can(access.EditDemographics) {
-		return 0, ErrForbidden
+		return 0, apperr.ErrForbidden
 	}
 	var errs FieldErrors
 	var org store.Organisation
@@ -243,7 +243,7 @@ func (s *Service) Create(ctx context.Context, me Me, n NewChild) (int64, error) 
 		errs.add("lead_organisation", "Choose the child's lead organisation from the list")
 	} else if err != nil {
 		return 0, err
-	} else if !access.Allowed(me.Actor, access.EditDemographics, staff.PlaceOfOrganisation(o)) {
+	} else if !access.Allowed(me.Actor, access.EditDemographics, access.PlaceOfOrganisation(o)) {
 		errs.add("lead_organisation", "You can only add children at organisations in your own trust or health board")
 	} else {
 		org = o
@@ -278,7 +278,8 @@ func (s *Service) Create(ctx context.Context, me Me, n NewChild) (int64, error) 
 }
 
 // Update changes a child's demographics. version is the one the user's
-// form was made from: if the child has changed since, ErrStale.
+// form was made from: if the child has changed since, ErrStale. Errors:
+// FieldErrors besides the common ones.
 func (s *Service) Update(ctx context.Context, me Me, id, version int64, d Demographics) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		c, o, p, err := s.load(ctx, tx, me.Actor, id)
@@ -286,7 +287,7 @@ func (s *Service) Update(ctx context.Context, me Me, id, version int64, d Demogr
 			return err
 		}
 		if !access.Allowed(me.Actor, access.EditDemographics, p) {
-			return ErrForbidden
+			return apperr.ErrForbidden
 		}
 		today := s.today()
 		if err := readOnly(c, today); err != nil {

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/cohort"
 	"clinaudit/app/nhsnumber"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 )
 
@@ -208,6 +208,7 @@ type Page struct {
 
 // List returns the children the actor may see that match f. Choosing an
 // organisation outside the actor's scope is refused, however it was sent.
+// Errors: apperr.ErrForbidden.
 //
 // The figures come from child_counts (a few thousand rows, kept exact by
 // triggers) and a page from one index walk (docs/performance.md): without a
@@ -218,21 +219,21 @@ type Page struct {
 // first page is full).
 func (s *Service) List(ctx context.Context, a access.Actor, f Filter) (Page, error) {
 	if !a.Can(access.ViewChild) {
-		return Page{}, ErrForbidden
+		return Page{}, apperr.ErrForbidden
 	}
 	f = f.Normalise()
-	scope := scopeCode(a)
+	scope := a.ScopeCode()
 	var orgID int64
 	listScope := scope
 	if f.Org != "" {
 		o, err := s.Store.GetOrganisationByODS(ctx, f.Org)
-		if err != nil || !a.InScope(staff.PlaceOfOrganisation(o)) {
-			return Page{}, ErrForbidden
+		if err != nil || !a.InScope(access.PlaceOfOrganisation(o)) {
+			return Page{}, apperr.ErrForbidden
 		}
 		orgID = o.ID
 		// The organisation's own trust or health board: its children are
 		// all there, and the walk is of that scope, not of the country.
-		place := staff.PlaceOfOrganisation(o)
+		place := access.PlaceOfOrganisation(o)
 		listScope = place.Trust + place.HealthBoard
 	}
 	all, err := s.Store.ChildTotals(ctx, store.ChildTotalsParams{Scope: scope})
@@ -334,17 +335,6 @@ func (s *Service) countMatches(ctx context.Context, m store.ListChildrenMatching
 	return s.Store.CountChildrenMatching(ctx, store.CountChildrenMatchingParams{NameFrom: m.NameFrom, NameTo: m.NameTo,
 		Scope: m.Scope, OrganisationID: m.OrganisationID, Cohort: m.Cohort, Registered: m.Registered, Locked: m.Locked,
 		OptedOut: m.OptedOut, NumberFrom: m.NumberFrom, NumberTo: m.NumberTo, AuditIDFrom: m.AuditIDFrom, AuditIDTo: m.AuditIDTo})
-}
-
-// scopeCode is the actor's scope as the case list's queries take it:
-// children.scope_code, the trust (England) or health board (Wales) of the
-// child's lead organisation; "" for national roles.
-func scopeCode(a access.Actor) string {
-	trust, board := scope(a)
-	if trust != "" {
-		return trust
-	}
-	return board
 }
 
 // CohortChoices are the cohorts the list can filter by: the first of the

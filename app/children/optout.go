@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/scorequeue"
 	"clinaudit/app/store"
 )
@@ -35,7 +36,7 @@ import (
 // unless its filter asks for them.
 
 // ErrOptedOut refuses every write to an opted-out child (409).
-var ErrOptedOut = errors.New("This child has been opted out of the audit. Their details were removed and the record can no longer be changed.")
+var ErrOptedOut = conflict("This child has been opted out of the audit. Their details were removed and the record can no longer be changed.")
 
 // OptedOut reports whether the child has been opted out.
 func (c Child) OptedOut() bool { return c.OptedOutAt != nil }
@@ -44,7 +45,8 @@ func (c Child) OptedOut() bool { return c.OptedOutAt != nil }
 func (c Child) OptedOutAtDisplay() string { return timeDisplay(c.OptedOutAt) }
 
 // OptOut removes the child's personal and clinical data for good, keeping
-// the record so that it still counts.
+// the record so that it still counts. Errors: ErrTransferPending besides
+// the common ones.
 func (s *Service) OptOut(ctx context.Context, me Me, id int64) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		c, _, p, err := s.load(ctx, tx, me.Actor, id)
@@ -52,7 +54,7 @@ func (s *Service) OptOut(ctx context.Context, me Me, id int64) error {
 			return err
 		}
 		if !access.Allowed(me.Actor, access.OptOutChild, p) {
-			return ErrForbidden
+			return apperr.ErrForbidden
 		}
 		if c.OptedOutAt != nil {
 			return ErrOptedOut

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"clinaudit/app/apperr"
 	"clinaudit/app/children"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
@@ -46,9 +47,9 @@ func TestOptOutRemovesDataAndKeepsTheRecord(t *testing.T) {
 		// Who may: clinicians, lead clinicians, the national team with full
 		// access, in scope.
 		for who, want := range map[string]error{
-			"admin@nca.example":     children.ErrForbidden,
-			"edit@national.example": children.ErrForbidden,
-			"view@national.example": children.ErrForbidden,
+			"admin@nca.example":     apperr.ErrForbidden,
+			"edit@national.example": apperr.ErrForbidden,
+			"view@national.example": apperr.ErrForbidden,
 			"lead@rgt.example":      children.ErrNotFound,
 		} {
 			if err := w.svc.OptOut(ctx, w.me(t, who), id); !errors.Is(err, want) {

@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/cohort"
 	"clinaudit/app/datefield"
 	"clinaudit/app/scorequeue"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 )
 
@@ -30,7 +30,8 @@ const fpaLabel = "First paediatric assessment date"
 // The earliest date allowed depends on the actor (§4.1): the child's date of
 // birth for the national audit team and superusers, the start of the oldest
 // open cohort for everyone else. Registering again changes a registration;
-// only national actors may.
+// only national actors may. Errors: FieldErrors, ErrAlreadyRegistered
+// besides the common ones.
 func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		c, o, p, err := s.load(ctx, tx, me.Actor, id)
@@ -38,7 +39,7 @@ func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration)
 			return err
 		}
 		if !access.Allowed(me.Actor, access.RegisterChild, p) {
-			return ErrForbidden
+			return apperr.ErrForbidden
 		}
 		today := s.today()
 		if err := readOnly(c, today); err != nil {
@@ -78,7 +79,7 @@ func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration)
 				errs.add("lead_organisation", "Choose the child's lead organisation from the list")
 			case err != nil:
 				return err
-			case !access.Allowed(me.Actor, access.RegisterChild, staff.PlaceOfOrganisation(n)):
+			case !access.Allowed(me.Actor, access.RegisterChild, access.PlaceOfOrganisation(n)):
 				errs.add("lead_organisation", "You can only choose an organisation in your own trust or health board")
 			case IsJersey(n) != IsJersey(o):
 				errs.add("lead_organisation", "A child in Jersey needs a lead organisation in Jersey, and a child elsewhere one outside Jersey")
@@ -109,6 +110,8 @@ func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration)
 // Lock marks a registered child's record as complete and submitted: nobody
 // may change it until someone unlocks it (§11.1). version is the one the
 // "check your answers" page showed, so what is locked is what was checked.
+// Errors: ErrNotRegistered, ErrAlreadyLocked, an apperr.Conflict wrapping
+// *IncompleteError (errors.Is ErrIncomplete), besides the common ones.
 func (s *Service) Lock(ctx context.Context, me Me, id, version int64) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		c, _, p, err := s.load(ctx, tx, me.Actor, id)
@@ -116,7 +119,7 @@ func (s *Service) Lock(ctx context.Context, me Me, id, version int64) error {
 			return err
 		}
 		if !access.Allowed(me.Actor, access.LockChild, p) {
-			return ErrForbidden
+			return apperr.ErrForbidden
 		}
 		today := s.today()
 		switch {
@@ -147,7 +150,7 @@ func (s *Service) Lock(ctx context.Context, me Me, id, version int64) error {
 }
 
 // Unlock reopens a locked child's record for changes, until the cohort's
-// submission deadline.
+// submission deadline. Errors: ErrNotLocked besides the common ones.
 func (s *Service) Unlock(ctx context.Context, me Me, id int64) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		c, _, p, err := s.load(ctx, tx, me.Actor, id)
@@ -155,7 +158,7 @@ func (s *Service) Unlock(ctx context.Context, me Me, id int64) error {
 			return err
 		}
 		if !access.Allowed(me.Actor, access.UnlockChild, p) {
-			return ErrForbidden
+			return apperr.ErrForbidden
 		}
 		switch {
 		case c.LockedAt == nil:

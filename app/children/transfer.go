@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/outbox"
 	"clinaudit/app/scorequeue"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 )
 
@@ -33,9 +33,9 @@ import (
 
 // Refusals because of the transfer's state (409).
 var (
-	ErrTransferPending = errors.New("A transfer of this child's lead organisation is waiting for an answer. It has to be accepted, rejected or cancelled first.")
-	ErrNoTransfer      = errors.New("There is no transfer of this child's lead organisation waiting for an answer: someone may have answered or cancelled it already.")
-	ErrJerseyTransfer  = errors.New("Children in Jersey have a unique reference number instead of an NHS number, so they cannot be transferred to an organisation in England or Wales.")
+	ErrTransferPending = conflict("A transfer of this child's lead organisation is waiting for an answer. It has to be accepted, rejected or cancelled first.")
+	ErrNoTransfer      = conflict("There is no transfer of this child's lead organisation waiting for an answer: someone may have answered or cancelled it already.")
+	ErrJerseyTransfer  = conflict("Children in Jersey have a unique reference number instead of an NHS number, so they cannot be transferred to an organisation in England or Wales.")
 )
 
 // Countries whose organisations a child may be transferred to.
@@ -92,14 +92,14 @@ func (s *Service) Lifecycle(ctx context.Context, a access.Actor, c Child) (Lifec
 			lc.PreviousLeads = append(lc.PreviousLeads, Transfer{t})
 		}
 	}
-	p := staff.PlaceOfOrganisation(c.Organisation)
+	p := access.PlaceOfOrganisation(c.Organisation)
 	lead := access.Allowed(a, access.TransferChild, p)
 	if lc.Pending != nil {
 		to, err := s.Store.GetOrganisation(ctx, lc.Pending.ToOrganisationID)
 		if err != nil {
 			return lc, err
 		}
-		lc.CanReject = access.Allowed(a, access.TransferChild, staff.PlaceOfOrganisation(to))
+		lc.CanReject = access.Allowed(a, access.TransferChild, access.PlaceOfOrganisation(to))
 		lc.CanAccept = lc.CanReject && c.ReadOnly == nil
 		if lc.CanReject && c.ReadOnly != nil {
 			lc.AcceptBlocked = c.ReadOnly.Error()
@@ -130,7 +130,7 @@ func receiving(ctx context.Context, q store.Queries, a access.Actor, childID int
 	if err != nil {
 		return false, err
 	}
-	return access.Allowed(a, access.TransferChild, staff.PlaceOfOrganisation(to)), nil
+	return access.Allowed(a, access.TransferChild, access.PlaceOfOrganisation(to)), nil
 }
 
 // TransferOrganisations are the organisations a child may be moved to:
@@ -150,7 +150,8 @@ func (s *Service) TransferOrganisations(ctx context.Context, c Child) ([]store.O
 }
 
 // RequestTransfer asks to move the child's lead organisation to the one
-// with ODS code to. Bad input is a FieldErrors on "organisation".
+// with ODS code to. Errors: FieldErrors on "organisation" (bad input),
+// ErrTransferPending, ErrJerseyTransfer, besides the common ones.
 func (s *Service) RequestTransfer(ctx context.Context, me Me, id int64, to string) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		c, from, p, err := s.load(ctx, tx, me.Actor, id)
@@ -158,7 +159,7 @@ func (s *Service) RequestTransfer(ctx context.Context, me Me, id int64, to strin
 			return err
 		}
 		if !access.Allowed(me.Actor, access.TransferChild, p) {
-			return ErrForbidden
+			return apperr.ErrForbidden
 		}
 		if err := readOnly(c, s.today()); err != nil {
 			return err
@@ -207,6 +208,7 @@ func (s *Service) RequestTransfer(ctx context.Context, me Me, id int64, to strin
 // AcceptTransfer and RejectTransfer answer the child's pending transfer, on
 // the receiving side. Accepting moves the lead organisation; it is refused
 // while the child is locked or past its deadline (rejecting is not).
+// Errors: ErrNoTransfer besides the common ones.
 func (s *Service) AcceptTransfer(ctx context.Context, me Me, id int64) error {
 	return s.answer(ctx, me, id, store.TransferAccepted)
 }
@@ -216,6 +218,7 @@ func (s *Service) RejectTransfer(ctx context.Context, me Me, id int64) error {
 }
 
 // CancelTransfer withdraws the child's pending transfer, on the asking side.
+// Errors: ErrNoTransfer besides the common ones.
 func (s *Service) CancelTransfer(ctx context.Context, me Me, id int64) error {
 	return s.answer(ctx, me, id, store.TransferCancelled)
 }
@@ -227,7 +230,7 @@ func (s *Service) answer(ctx context.Context, me Me, id int64, status string) er
 			return err
 		}
 		if !me.Actor.Can(access.TransferChild) {
-			return ErrForbidden
+			return apperr.ErrForbidden
 		}
 		t, err := tx.GetPendingChildTransfer(ctx, c.ID)
 		if errors.Is(err, store.ErrNotFound) {
@@ -242,10 +245,10 @@ func (s *Service) answer(ctx context.Context, me Me, id int64, status string) er
 			if err != nil {
 				return err
 			}
-			side = staff.PlaceOfOrganisation(to)
+			side = access.PlaceOfOrganisation(to)
 		}
 		if !access.Allowed(me.Actor, access.TransferChild, side) {
-			return ErrForbidden
+			return apperr.ErrForbidden
 		}
 		if status == store.TransferAccepted {
 			if err := readOnly(c, s.today()); err != nil {
@@ -314,12 +317,12 @@ func (r TransferRow) RequestedAtDisplay() string { return timeDisplay(&r.Request
 
 // Transfers are the pending transfers into the actor's scope (incoming)
 // and out of it (outgoing), oldest first. National actors see every one as
-// incoming.
+// incoming. Errors: apperr.ErrForbidden.
 func (s *Service) Transfers(ctx context.Context, a access.Actor) (incoming, outgoing []TransferRow, err error) {
 	if !a.Can(access.TransferChild) {
-		return nil, nil, ErrForbidden
+		return nil, nil, apperr.ErrForbidden
 	}
-	trust, board := scope(a)
+	trust, board := a.QueryScope()
 	rows, err := s.Store.ListPendingChildTransfers(ctx, store.ListPendingChildTransfersParams{ScopeTrust: trust, ScopeBoard: board})
 	if err != nil {
 		return nil, nil, err
@@ -341,7 +344,7 @@ func (s *Service) IncomingTransfers(ctx context.Context, a access.Actor) (int64,
 	if !a.Can(access.TransferChild) {
 		return 0, nil
 	}
-	trust, board := scope(a)
+	trust, board := a.QueryScope()
 	return s.Store.CountIncomingChildTransfers(ctx, store.CountIncomingChildTransfersParams{ScopeTrust: trust, ScopeBoard: board})
 }
 

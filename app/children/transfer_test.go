@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"clinaudit/app/apperr"
 	"clinaudit/app/children"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
@@ -97,10 +98,10 @@ func TestTransferRequestAndAccept(t *testing.T) {
 		// Who may ask: lead clinicians and the national team with full
 		// access, at the child's lead organisation.
 		for who, want := range map[string]error{
-			"clin@nca.example":      children.ErrForbidden,
-			"admin@nca.example":     children.ErrForbidden,
-			"edit@national.example": children.ErrForbidden,
-			"view@national.example": children.ErrForbidden,
+			"clin@nca.example":      apperr.ErrForbidden,
+			"admin@nca.example":     apperr.ErrForbidden,
+			"edit@national.example": apperr.ErrForbidden,
+			"view@national.example": apperr.ErrForbidden,
 			"lead@rgt.example":      children.ErrNotFound, // another trust: nothing leaks
 			"lead@wales.example":    children.ErrNotFound,
 		} {
@@ -162,7 +163,7 @@ func TestTransferRequestAndAccept(t *testing.T) {
 		if !lc.CanAccept || !lc.CanReject || lc.CanCancel || c.CanEdit || c.CanRegister || lc.CanTransfer {
 			t.Errorf("receiving side's view: %+v, edit %v", lc, c.CanEdit)
 		}
-		if err := w.svc.Update(ctx, rgt, id, c.Version, children.DemographicsOf(c.Child)); !errors.Is(err, children.ErrForbidden) {
+		if err := w.svc.Update(ctx, rgt, id, c.Version, children.DemographicsOf(c.Child)); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("receiving side edits before accepting: %v", err)
 		}
 		if _, err := w.svc.Get(ctx, w.me(t, "lead@wales.example").Actor, id); !errors.Is(err, children.ErrNotFound) {
@@ -189,7 +190,7 @@ func TestTransferRequestAndAccept(t *testing.T) {
 		check("lead@nca.example", 0, 1)
 		check("full@national.example", 1, 0)
 		check("lead@wales.example", 0, 0)
-		if _, _, err := w.svc.Transfers(ctx, w.me(t, "clin@nca.example").Actor); !errors.Is(err, children.ErrForbidden) {
+		if _, _, err := w.svc.Transfers(ctx, w.me(t, "clin@nca.example").Actor); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("a clinician lists transfers: %v", err)
 		}
 		if i, _, _ := w.svc.Transfers(ctx, rgt.Actor); len(i) == 1 && (i[0].Name() != "Ava Smith" || i[0].FromOds != "RM332" || i[0].NHSNumberDisplay() != "943 476 5919") {
@@ -197,13 +198,13 @@ func TestTransferRequestAndAccept(t *testing.T) {
 		}
 
 		// Only the receiving side answers.
-		if err := w.svc.AcceptTransfer(ctx, lead, id); !errors.Is(err, children.ErrForbidden) {
+		if err := w.svc.AcceptTransfer(ctx, lead, id); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("the origin accepts its own request: %v", err)
 		}
-		if err := w.svc.AcceptTransfer(ctx, w.me(t, "clin@nca.example"), id); !errors.Is(err, children.ErrForbidden) {
+		if err := w.svc.AcceptTransfer(ctx, w.me(t, "clin@nca.example"), id); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("a clinician accepts: %v", err)
 		}
-		if err := w.svc.CancelTransfer(ctx, rgt, id); !errors.Is(err, children.ErrForbidden) {
+		if err := w.svc.CancelTransfer(ctx, rgt, id); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("the receiving side cancels: %v", err)
 		}
 		w.now = day(2025, 3, 12)
@@ -314,7 +315,7 @@ func TestTransferRejectAndCancel(t *testing.T) {
 		if err := w.svc.RequestTransfer(ctx, lead, id, "7A4H1"); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.svc.CancelTransfer(ctx, wales, id); !errors.Is(err, children.ErrForbidden) {
+		if err := w.svc.CancelTransfer(ctx, wales, id); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("the receiving side cancels: %v", err)
 		}
 		w.newMail(t, seen)

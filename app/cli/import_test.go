@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,11 +15,11 @@ import (
 	"clinaudit/app/audit"
 	"clinaudit/app/children"
 	"clinaudit/app/cohort"
+	"clinaudit/app/internal/testwait"
 	"clinaudit/app/kpi"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 	"clinaudit/app/synth"
-	"clinaudit/jobs"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -52,7 +53,7 @@ func TestImportGeneratedChildren(t *testing.T) {
 		}
 		scorer := &answers.Service{Store: s, Children: &children.Service{Store: s, Now: clock}}
 		workers := river.NewWorkers()
-		river.AddWorker(workers, &jobs.ScoreKPIWorker{Scorer: scorer})
+		river.AddWorker(workers, &answers.ScoreWorker{Service: scorer})
 		if err := s.ConfigureJobs(store.JobsConfig{Workers: workers, MaxWorkers: 16, PollInterval: 100 * time.Millisecond}); err != nil {
 			t.Fatal(err)
 		}
@@ -71,11 +72,10 @@ func TestImportGeneratedChildren(t *testing.T) {
 		if err := s.StartJobs(ctx); err != nil {
 			t.Fatal(err)
 		}
-		for deadline := time.Now().Add(90 * time.Second); len(kpiJobs(t, s, rivertype.JobStateCompleted)) < n; time.Sleep(100 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("%d of %d kpi_score jobs completed in 90s", len(kpiJobs(t, s, rivertype.JobStateCompleted)), n)
-			}
-		}
+		testwait.Eventually(t, 90*time.Second, "every kpi_score job to complete", func() (string, bool) {
+			done := len(kpiJobs(t, s, rivertype.JobStateCompleted))
+			return fmt.Sprintf("%d of %d completed", done, n), done >= n
+		})
 		stop, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		if err := s.StopJobs(stop); err != nil {

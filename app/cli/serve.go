@@ -11,13 +11,8 @@ import (
 
 	"clinaudit/app/answers"
 	"clinaudit/app/config"
-	"clinaudit/app/export"
 	"clinaudit/app/jobsui"
-	"clinaudit/app/store"
 	"clinaudit/app/web"
-	"clinaudit/jobs"
-
-	"github.com/riverqueue/river"
 )
 
 // serve runs the web app (withHTTP) and/or the job workers until ctx ends or
@@ -50,12 +45,10 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 	if err != nil {
 		return err
 	}
-	riverWorkers := river.NewWorkers()
-	scorer := answers.New(s, time.Now)
-	exporter := &export.Runner{Store: s, Answers: scorer, Logger: log.With("component", "jobs")}
-	jobs.Register(riverWorkers, jobs.Deps{Store: s, Auth: authSvc, Mail: sender, Logger: log.With("component", "jobs"), KPI: scorer, Exports: exporter,
-		AggregateAfterScoring: cfg.AggregateEvery > 0, RecordViewRetention: cfg.RecordViewRetention})
-	if err := s.ConfigureJobs(store.JobsConfig{Workers: riverWorkers, MaxWorkers: workers, PeriodicJobs: append(append(jobs.Periodic(), jobs.AggregatePeriodic(cfg.AggregateEvery)...), jobs.ReconcilePeriodic()...), Logger: log.With("component", "jobs")}); err != nil {
+	jobLog := log.With("component", "jobs")
+	set := allJobs(jobDeps{Store: s, Auth: authSvc, Answers: answers.New(s, time.Now), Mail: sender, Logger: jobLog,
+		AggregateEvery: cfg.AggregateEvery, RecordViewRetention: cfg.RecordViewRetention})
+	if err := s.ConfigureJobs(set.config(workers, jobLog)); err != nil {
 		return err
 	}
 	// The signal ends ctx but not the jobs (StartJobs detaches them):
@@ -76,7 +69,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 		if err != nil {
 			return err
 		}
-		a := web.New(web.Deps{Store: s, Logger: log, Version: Version, Demo: cfg.Demo, SuppressBelow: int64(cfg.SuppressBelow), Auth: authSvc, HTTPS: cfg.HTTPS(), JobsUI: ui,
+		a := web.New(web.Deps{Store: s, Logger: log, Version: Version, Demo: cfg.Demo, SuppressBelow: int64(cfg.SuppressBelow), Auth: authSvc, HTTPS: cfg.HTTPS(), JobsUI: ui, JobsUIPath: jobsui.Prefix,
 			TrustedProxies: cfg.TrustedProxyPrefixes(), ProxyHeader: cfg.ClientIPHeader()})
 		app = a
 		serveErr := make(chan error, 1)

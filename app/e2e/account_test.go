@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"clinaudit/app/auth/totp"
+	"clinaudit/app/store"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -42,12 +43,16 @@ var inviteLinkRE = regexp.MustCompile(`https?://\S+/account/set-password/[A-Za-z
 // in again with a fresh code. Every page must load without a console error
 // (a Content-Security-Policy violation is one).
 func TestInviteSetPasswordEnrolSignInSignOut(t *testing.T) {
+	eachEngine(t, testInviteSetPasswordEnrolSignInSignOut)
+}
+
+func testInviteSetPasswordEnrolSignInSignOut(t *testing.T, e store.Engine) {
 	findBrowser(t) // skip before starting anything when there is no browser
+	srv := startServer(t, e)
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	t.Cleanup(cancel)
 
-	srv := startServer(t)
 	out := srv.run("user", "add", "--email", e2eEmail, "--role", "clinician", "--org", "RGT01",
 		"--first-name", "Eve", "--surname", "Tester")
 	printedLink := inviteLinkRE.FindString(out)

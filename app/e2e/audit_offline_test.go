@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"clinaudit/app/cli"
+	"clinaudit/app/store"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
@@ -37,13 +38,17 @@ import (
 //  4. a save refused because someone else locked the record meanwhile (409)
 //     is shown as an error next to the question, not as a conflict.
 func TestAutosaveServerCutAndLockedRecord(t *testing.T) {
+	eachEngine(t, testAutosaveServerCutAndLockedRecord)
+}
+
+func testAutosaveServerCutAndLockedRecord(t *testing.T, e store.Engine) {
 	findBrowser(t) // skip before starting anything when there is no browser
+	srv := startServer(t, e)
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
-	srv := startServer(t)
 	proxy := startCutProxy(t, strings.TrimPrefix(srv.base, "http://"))
 	child := srv.editableChild()
 	b := startBrowser(t, ctx)

@@ -7,14 +7,13 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"clinaudit/app/cli"
 	"clinaudit/app/cohort"
 	"clinaudit/app/forms"
-	"clinaudit/app/store/litestore"
+	"clinaudit/app/store"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -44,14 +43,16 @@ var progressRE = regexp.MustCompile(`You have completed ([0-9]+) of ([0-9]+) sec
 // must show "Saved" before the next. Every form page is then reloaded: every
 // answer is still there, the task list says Completed for each form and the
 // overall progress is 100%. No page may log a console error.
-func TestCompleteWholeAudit(t *testing.T) {
+func TestCompleteWholeAudit(t *testing.T) { eachEngine(t, testCompleteWholeAudit) }
+
+func testCompleteWholeAudit(t *testing.T, e store.Engine) {
 	findBrowser(t) // skip before starting anything when there is no browser
+	srv := startServer(t, e)
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	t.Cleanup(cancel)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
-	srv := startServer(t)
 	child := srv.editableChild()
 	b := startBrowser(t, ctx)
 
@@ -177,10 +178,7 @@ type auditChild struct {
 // today. Children in exclude are passed over.
 func (s *server) editableChild(exclude ...int64) auditChild {
 	s.t.Helper()
-	st, err := litestore.Open(strings.TrimPrefix(s.dbURL, "sqlite:"))
-	if err != nil {
-		s.t.Fatal(err)
-	}
+	st := s.openDB()
 	defer st.Close()
 	rows, err := st.DB().QueryContext(context.Background(), `
 		SELECT c.id, date(c.first_paediatric_assessment_date), c.cohort
@@ -196,12 +194,12 @@ func (s *server) editableChild(exclude ...int64) auditChild {
 	today := ukToday()
 	for rows.Next() {
 		var c auditChild
-		var fpa string
+		var fpa any
 		var number int
 		if err := rows.Scan(&c.ID, &fpa, &number); err != nil {
 			s.t.Fatal(err)
 		}
-		if c.FPA, err = time.Parse(time.DateOnly, fpa); err != nil {
+		if c.FPA, err = dateValue(fpa); err != nil {
 			s.t.Fatalf("child %d's first assessment %q: %v", c.ID, fpa, err)
 		}
 		if slices.Contains(exclude, c.ID) || c.FPA.After(today.AddDate(0, 0, -25)) || !cohort.Cohort(number).IsOpen(today) {
@@ -219,10 +217,7 @@ func (s *server) editableChild(exclude ...int64) auditChild {
 // userID is the id of the account with this email.
 func (s *server) userID(email string) int64 {
 	s.t.Helper()
-	st, err := litestore.Open(strings.TrimPrefix(s.dbURL, "sqlite:"))
-	if err != nil {
-		s.t.Fatal(err)
-	}
+	st := s.openDB()
 	defer st.Close()
 	var id int64
 	if err := st.DB().QueryRowContext(context.Background(), `SELECT id FROM users WHERE email = ?`, email).Scan(&id); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"clinaudit/app/cli"
 	"clinaudit/app/forms"
+	"clinaudit/app/store"
 
 	"github.com/chromedp/chromedp"
 )
@@ -30,13 +31,15 @@ type axeViolation struct {
 // form, a validation error shown beside its question. Any violation of
 // impact serious or critical fails the test, naming the rule, its help and
 // the elements; moderate and minor ones are logged.
-func TestAuditFormsAccessibility(t *testing.T) {
+func TestAuditFormsAccessibility(t *testing.T) { eachEngine(t, testAuditFormsAccessibility) }
+
+func testAuditFormsAccessibility(t *testing.T, e store.Engine) {
 	findBrowser(t) // skip before starting anything when there is no browser
+	srv := startServer(t, e)
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
 
-	srv := startServer(t)
 	child := srv.editableChild()
 	b := startBrowser(t, ctx)
 	b.open("open the sign-in page", srv.base+"/sign-in", 200)

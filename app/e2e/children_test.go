@@ -15,7 +15,7 @@ import (
 	"clinaudit/app/cohort"
 	"clinaudit/app/datefield"
 	"clinaudit/app/nhsnumber"
-	"clinaudit/app/store/litestore"
+	"clinaudit/app/store"
 
 	"github.com/chromedp/chromedp"
 )
@@ -52,14 +52,17 @@ var (
 // audit ID (htmx swaps the results as they type), and locking the record
 // after checking it; the locked record says who locked it and when, and its
 // edit form is refused with a 409 page.
-func TestCreateRegisterFindLockChild(t *testing.T) {
+func TestCreateRegisterFindLockChild(t *testing.T) { eachEngine(t, testCreateRegisterFindLockChild) }
+
+func testCreateRegisterFindLockChild(t *testing.T, e store.Engine) {
 	findBrowser(t) // skip before starting anything when there is no browser
+
+	srv := startServer(t, e, "--demo-audits", "40") // a few complete audits, for the lock
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	t.Cleanup(cancel)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
-	srv := startServer(t, "--demo-audits", "40") // a few complete audits, for the lock
 	b := startBrowser(t, ctx)
 
 	// The child: aged 8, first assessed 30 days ago, which is in an open
@@ -411,10 +414,7 @@ func (b *browser) waitFor(step, expr string) {
 // (deleted ones included: uniqueness covers them).
 func (s *server) unusedNHSNumber() string {
 	s.t.Helper()
-	st, err := litestore.Open(strings.TrimPrefix(s.dbURL, "sqlite:"))
-	if err != nil {
-		s.t.Fatal(err)
-	}
+	st := s.openDB()
 	defer st.Close()
 	r := rand.New(rand.NewPCG(2026, 12))
 	for range 100 {
@@ -435,10 +435,7 @@ func (s *server) unusedNHSNumber() string {
 // at seeding), not locked, in a cohort open today.
 func (s *server) completeChild(ods string) int64 {
 	s.t.Helper()
-	st, err := litestore.Open(strings.TrimPrefix(s.dbURL, "sqlite:"))
-	if err != nil {
-		s.t.Fatal(err)
-	}
+	st := s.openDB()
 	defer st.Close()
 	rows, err := st.DB().QueryContext(context.Background(), `
 		SELECT c.id, c.cohort FROM children c
@@ -483,10 +480,7 @@ func ukToday() time.Time {
 // lockChild locks a child in the database, as the demo's lead at RGT01.
 func (s *server) lockChild(id int64) {
 	s.t.Helper()
-	st, err := litestore.Open(strings.TrimPrefix(s.dbURL, "sqlite:"))
-	if err != nil {
-		s.t.Fatal(err)
-	}
+	st := s.openDB()
 	defer st.Close()
 	lead := s.userID(rgt01LeadEmail)
 	if _, err := st.DB().ExecContext(context.Background(), `UPDATE children SET locked_at = ?, locked_by = ?, version = version + 1 WHERE id = ?`,

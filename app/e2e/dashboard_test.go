@@ -18,6 +18,7 @@ import (
 	"clinaudit/app/cohort"
 	"clinaudit/app/export"
 	"clinaudit/app/kpi"
+	"clinaudit/app/store"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
@@ -148,15 +149,16 @@ func sameFigures(a, b kpiScreen) bool {
 // figures again), then downloads the table with the page's "Excel (XLSX)"
 // link and finds in the workbook exactly what the page showed: every
 // level's name, every measure's counts, and the percentages as numbers.
-func TestDashboardCohortsAndDownload(t *testing.T) {
+func TestDashboardCohortsAndDownload(t *testing.T) { eachEngine(t, testDashboardCohortsAndDownload) }
+
+func testDashboardCohortsAndDownload(t *testing.T, e store.Engine) {
 	findBrowser(t) // skip before starting anything when there is no browser
+	srv := startServer(t, e, "--demo-audits", strconv.Itoa(dashboardAudits))
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
-	srv := startServer(t, "--demo-audits", strconv.Itoa(dashboardAudits))
-	t.Logf("the server started in %s", time.Since(started).Round(time.Millisecond))
 	for _, l := range strings.Split(srv.stdout.String(), "\n") {
 		if strings.Contains(l, "filled audits") {
 			t.Log(l)

@@ -12,7 +12,6 @@ import (
 	"clinaudit/app/auth/password"
 	"clinaudit/app/cli"
 	"clinaudit/app/store"
-	"clinaudit/app/store/litestore"
 
 	"github.com/chromedp/chromedp"
 )
@@ -48,10 +47,7 @@ func (b *browser) waitStaff(step string, want map[string]string) {
 func (s *server) addStaff(n int, org string) {
 	s.t.Helper()
 	ctx := context.Background()
-	st, err := litestore.Open(strings.TrimPrefix(s.dbURL, "sqlite:"))
-	if err != nil {
-		s.t.Fatal(err)
-	}
+	st := s.openDB()
 	defer st.Close()
 	a, err := auth.New(st, password.DefaultPolicy(), auth.DefaultConfig())
 	if err != nil {
@@ -72,10 +68,7 @@ func (s *server) addStaff(n int, org string) {
 // orgName is the name of the organisation with this ODS code.
 func (s *server) orgName(ods string) string {
 	s.t.Helper()
-	st, err := litestore.Open(strings.TrimPrefix(s.dbURL, "sqlite:"))
-	if err != nil {
-		s.t.Fatal(err)
-	}
+	st := s.openDB()
 	defer st.Close()
 	o, err := st.GetOrganisationByODS(context.Background(), ods)
 	if err != nil {
@@ -88,13 +81,15 @@ func (s *server) orgName(ods string) string {
 // would, through htmx in a browser: search, sort by a column header, go to
 // the next page, reading the cells (name, email, role, organisation, status)
 // each time. The list once broke after its first row on every page.
-func TestStaffListSearchSortPages(t *testing.T) {
+func TestStaffListSearchSortPages(t *testing.T) { eachEngine(t, testStaffListSearchSortPages) }
+
+func testStaffListSearchSortPages(t *testing.T, e store.Engine) {
 	findBrowser(t)
+	srv := startServer(t, e)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	t.Cleanup(cancel)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
-	srv := startServer(t)
 	srv.addStaff(20, "RGT01") // with the 10 demo accounts: 30, two pages
 	rgt01, w7a4h1 := srv.orgName("RGT01"), srv.orgName("7A4H1")
 	b := startBrowser(t, ctx)

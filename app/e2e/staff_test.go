@@ -10,6 +10,7 @@ import (
 
 	"clinaudit/app/auth/totp"
 	"clinaudit/app/cli"
+	"clinaudit/app/store"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -44,14 +45,16 @@ var staffPageRE = regexp.MustCompile(`^/admin/users/([0-9]+)$`)
 // account; the clinician's open page then finds the session ended, both on an
 // htmx request (the "You were signed out" banner) and on a plain navigation
 // (sent to sign in).
-func TestLeadInvitesDeactivates(t *testing.T) {
+func TestLeadInvitesDeactivates(t *testing.T) { eachEngine(t, testLeadInvitesDeactivates) }
+
+func testLeadInvitesDeactivates(t *testing.T, e store.Engine) {
 	findBrowser(t) // skip before starting anything when there is no browser
+	srv := startServer(t, e)
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	t.Cleanup(cancel)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
-	srv := startServer(t)
 	lead := startBrowser(t, ctx)
 	lead.shots = newScreenshots(t)
 	clin := lead.newPerson() // shares the screenshots, numbered in one sequence

@@ -13,9 +13,9 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/answers"
-	"clinaudit/app/staff"
+	"clinaudit/app/apperr"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/store"
-	"clinaudit/jobs"
 )
 
 // Record exports run as background jobs: Ask records the request and
@@ -34,17 +34,17 @@ const (
 	chunkSize = 1 << 20
 )
 
+// Errors. A user who may not export these records gets apperr.ErrForbidden.
 var (
-	// ErrForbidden: the user may not export these records.
-	ErrForbidden = errors.New("export: not allowed")
-	// ErrTooMany: the user has MaxUnfinished exports waiting already.
+	// ErrTooMany: the user has MaxUnfinished exports waiting already (the
+	// form says so; no apperr code).
 	ErrTooMany = errors.New("export: too many exports waiting")
 	// ErrNotReady: the file is not written (yet, or the export failed).
-	ErrNotReady = errors.New("export: not ready")
+	ErrNotReady = apperr.New(apperr.Conflict, "This export is not ready to download. The exports page says where it stands.")
 	// ErrExpired: the export is past its expiry, about to be purged.
-	ErrExpired = errors.New("export: expired")
+	ErrExpired = apperr.New(apperr.Gone, "This export has expired and is being deleted. Ask for a new one.")
 	// ErrBadRequest: the request names no known format.
-	ErrBadRequest = errors.New("export: no such format")
+	ErrBadRequest = &apperr.Error{Code: apperr.Invalid, Err: errors.New("export: no such format")}
 )
 
 // Request is what a user asks to export: Format JSONL or CSV,
@@ -58,21 +58,23 @@ type Request struct {
 }
 
 // Ask records me's request, to expire after Retention, and queues its
-// job, both in one transaction; it returns the export's id.
-func Ask(ctx context.Context, s store.Store, me staff.Me, req Request, now time.Time) (int64, error) {
+// job, both in one transaction; it returns the export's id. Errors:
+// ErrBadRequest, apperr.ErrForbidden, ErrTooMany, store.ErrJobsNotConfigured,
+// the store's.
+func Ask(ctx context.Context, s store.Store, me access.Me, req Request, now time.Time) (int64, error) {
 	if req.Format != JSONL && req.Format != CSV {
 		return 0, ErrBadRequest
 	}
 	if !me.Actor.Can(access.ExportRecords) {
-		return 0, ErrForbidden
+		return 0, apperr.ErrForbidden
 	}
 	if _, ok := scopeOf(me.Actor); !ok {
-		return 0, ErrForbidden
+		return 0, apperr.ErrForbidden
 	}
 	var org *int64
 	if o := req.Organisation; o != nil {
-		if !me.Actor.InScope(staff.PlaceOfOrganisation(*o)) {
-			return 0, ErrForbidden
+		if !me.Actor.InScope(access.PlaceOfOrganisation(*o)) {
+			return 0, apperr.ErrForbidden
 		}
 		org = &o.ID
 	}
@@ -91,7 +93,7 @@ func Ask(ctx context.Context, s store.Store, me staff.Me, req Request, now time.
 		if err != nil {
 			return err
 		}
-		return tx.InsertJob(ctx, jobs.ExportRecordsArgs{ExportID: id}, nil)
+		return tx.InsertJob(ctx, jobargs.ExportRecordsArgs{ExportID: id}, nil)
 	})
 	return id, err
 }
@@ -153,7 +155,7 @@ func (r *Runner) RunExport(ctx context.Context, id int64, final bool) error {
 		return nil
 	}
 	sel, err := r.selection(ctx, x)
-	if errors.Is(err, ErrForbidden) {
+	if errors.Is(err, apperr.ErrForbidden) {
 		return r.fail(ctx, id, msgNoLongerAllowed)
 	}
 	if err != nil {
@@ -173,19 +175,19 @@ func (r *Runner) RunExport(ctx context.Context, id int64, final bool) error {
 }
 
 // selection is the children export x holds, as its owner may reach them
-// now; ErrForbidden when they may not.
+// now; apperr.ErrForbidden when they may not.
 func (r *Runner) selection(ctx context.Context, x store.RecordExport) (Selection, error) {
 	u, err := r.Store.GetUser(ctx, x.UserID)
 	if err != nil {
 		return Selection{}, err
 	}
-	a, err := staff.ActorFor(ctx, r.Store, u)
+	a, err := access.ActorFor(ctx, r.Store, u)
 	if err != nil {
 		return Selection{}, err
 	}
 	scope, ok := scopeOf(a)
 	if !u.IsActive || !ok || !a.Can(access.ExportRecords) {
-		return Selection{}, ErrForbidden
+		return Selection{}, apperr.ErrForbidden
 	}
 	sel := Selection{Scope: scope, Cohort: x.Cohort}
 	if x.OrganisationID != nil {
@@ -193,8 +195,8 @@ func (r *Runner) selection(ctx context.Context, x store.RecordExport) (Selection
 		if err != nil {
 			return Selection{}, err
 		}
-		if !a.InScope(staff.PlaceOfOrganisation(o)) {
-			return Selection{}, ErrForbidden
+		if !a.InScope(access.PlaceOfOrganisation(o)) {
+			return Selection{}, apperr.ErrForbidden
 		}
 		sel.OrganisationID = o.ID
 	}
@@ -297,10 +299,10 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 // Open is export id's file for me: the gzip stream as stored (Gunzip
 // reads it plain). Only its owner may have it (anyone else: ErrNotFound,
 // as for an export that does not exist), while they may still export
-// records (ErrForbidden), once it is ready (ErrNotReady), until it
+// records (apperr.ErrForbidden), once it is ready (ErrNotReady), until it
 // expires (ErrExpired), and while their reach now covers what the file
 // holds (else ErrNotFound: out of reach reads as absent).
-func Open(ctx context.Context, q store.Queries, me staff.Me, id int64, now time.Time) (store.RecordExport, io.Reader, error) {
+func Open(ctx context.Context, q store.Queries, me access.Me, id int64, now time.Time) (store.RecordExport, io.Reader, error) {
 	x, err := q.GetRecordExport(ctx, id)
 	if err != nil {
 		return x, nil, err
@@ -309,7 +311,7 @@ func Open(ctx context.Context, q store.Queries, me staff.Me, id int64, now time.
 	case x.UserID != me.ID:
 		return store.RecordExport{}, nil, store.ErrNotFound
 	case !me.Actor.Can(access.ExportRecords):
-		return x, nil, ErrForbidden
+		return x, nil, apperr.ErrForbidden
 	case !now.Before(x.ExpiresAt):
 		return x, nil, ErrExpired
 	case x.Status != "ready":
@@ -341,7 +343,7 @@ func InReach(ctx context.Context, q store.Queries, a access.Actor, x store.Recor
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
-	return err == nil && a.InScope(staff.PlaceOfOrganisation(o)), err
+	return err == nil && a.InScope(access.PlaceOfOrganisation(o)), err
 }
 
 // covers reports whether reach now (scopeOf: "" national, else a trust's

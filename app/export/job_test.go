@@ -3,20 +3,22 @@ package export_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"clinaudit/app/access"
 	"clinaudit/app/answers"
+	"clinaudit/app/apperr"
 	"clinaudit/app/children"
 	"clinaudit/app/export"
+	"clinaudit/app/internal/testwait"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
-	"clinaudit/jobs"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 )
 
 // Who may ask, who may download, and when.
@@ -25,10 +27,10 @@ func TestRecordExportAccess(t *testing.T) {
 		ctx := context.Background()
 		w := newExportWorld(t, s)
 		rm332, _ := s.GetOrganisationByODS(ctx, "RM332")
-		if _, err := export.Ask(ctx, s, w.users["clin-rgt"], export.Request{Format: export.CSV}, time.Now()); !errors.Is(err, export.ErrForbidden) {
+		if _, err := export.Ask(ctx, s, w.users["clin-rgt"], export.Request{Format: export.CSV}, time.Now()); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("a clinician asked for an export: %v", err)
 		}
-		if _, err := export.Ask(ctx, s, w.users["lead-rgt"], export.Request{Format: export.CSV, Organisation: &rm332}, time.Now()); !errors.Is(err, export.ErrForbidden) {
+		if _, err := export.Ask(ctx, s, w.users["lead-rgt"], export.Request{Format: export.CSV, Organisation: &rm332}, time.Now()); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("a lead clinician exported another trust's organisation: %v", err)
 		}
 		if _, err := export.Ask(ctx, s, w.users["lead-rgt"], export.Request{Format: "xml"}, time.Now()); !errors.Is(err, export.ErrBadRequest) {
@@ -46,7 +48,7 @@ func TestRecordExportAccess(t *testing.T) {
 			t.Errorf("export %d while %d wait: %v", export.MaxUnfinished+1, export.MaxUnfinished, err)
 		}
 		// The request and its job are one transaction: one job each.
-		res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds(jobs.ExportRecordsArgs{}.Kind()))
+		res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds(jobargs.ExportRecordsArgs{}.Kind()))
 		if err != nil || len(res.Jobs) != export.MaxUnfinished {
 			t.Errorf("%d records_export jobs, %v", len(res.Jobs), err)
 		}
@@ -64,7 +66,7 @@ func TestRecordExportAccess(t *testing.T) {
 		}
 		demoted := w.users["lead-rm3"]
 		demoted.Actor.Role = access.Clinician
-		if _, _, err := export.Open(ctx, s, demoted, ids[0], time.Now()); !errors.Is(err, export.ErrForbidden) {
+		if _, _, err := export.Open(ctx, s, demoted, ids[0], time.Now()); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("a clinician opened their old export: %v", err)
 		}
 		if _, _, err := export.Open(ctx, s, w.users["lead-rm3"], ids[0], time.Now().Add(export.Retention+time.Minute)); !errors.Is(err, export.ErrExpired) {
@@ -80,10 +82,15 @@ func TestRecordExportAccess(t *testing.T) {
 		if x, _ := s.GetRecordExport(ctx, ids[1]); x.Status != "failed" || x.Chunks != 0 || !strings.Contains(x.Error, "no longer") {
 			t.Errorf("deactivated owner's export: %+v", x)
 		}
-		// The purge deletes what expired, with its pieces.
-		n, err := s.DeleteExpiredRecordExports(ctx, time.Now().Add(export.Retention+time.Minute))
-		if err != nil || n != int64(len(ids)) {
-			t.Errorf("purged %d, %v", n, err)
+		// The purge job deletes what expired, with its pieces.
+		purge := &export.PurgeWorker{Store: s, Now: func() time.Time { return time.Now().Add(export.Retention + time.Minute) }}
+		if err := purge.Work(ctx, &river.Job[jobargs.PurgeExportsArgs]{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range ids {
+			if _, err := s.GetRecordExport(ctx, id); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("export %d after the purge: %v", id, err)
+			}
 		}
 		if _, err := s.GetRecordExportChunk(ctx, store.GetRecordExportChunkParams{ExportID: ids[0], Seq: 0}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("a purged export's file is still there: %v", err)
@@ -92,17 +99,16 @@ func TestRecordExportAccess(t *testing.T) {
 }
 
 // End to end through River: the request's job, worked by the
-// records_export worker, makes the export ready; the hourly purge job is
-// registered and runs at start-up.
+// records_export worker, makes the export ready.
 func TestRecordExportJob(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		w := newExportWorld(t, s)
 		runner := &export.Runner{Store: s, Answers: &answers.Service{Store: s, Children: &children.Service{Store: s, Now: time.Now}}}
 		workers := river.NewWorkers()
-		jobs.Register(workers, jobs.Deps{Store: s, Exports: runner})
+		river.AddWorker(workers, &export.Worker{Runner: runner})
 		// newExportWorld configured an insert-only client; this one works.
-		if err := s.ConfigureJobs(store.JobsConfig{Workers: workers, MaxWorkers: 2, PeriodicJobs: jobs.Periodic(), PollInterval: 100 * time.Millisecond}); err != nil {
+		if err := s.ConfigureJobs(store.JobsConfig{Workers: workers, MaxWorkers: 2, PollInterval: 100 * time.Millisecond}); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.StartJobs(ctx); err != nil {
@@ -117,34 +123,19 @@ func TestRecordExportJob(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(30 * time.Second)
-		for {
+		testwait.Eventually(t, 30*time.Second, "the export to be ready", func() (string, bool) {
 			x, err := s.GetRecordExport(ctx, id)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if x.Status == "ready" {
-				break
+			if x.Status == "failed" {
+				t.Fatalf("export failed: %+v", x)
 			}
-			if x.Status == "failed" || time.Now().After(deadline) {
-				t.Fatalf("export after %s: %+v", time.Since(deadline.Add(-30*time.Second)), x)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+			return fmt.Sprintf("%+v", x), x.Status == "ready"
+		})
 		x, file := w.download(t, "lead-rgt", id)
 		if x.Children != 2 || strings.Contains(file, "Zebedee") || strings.Count(file, "\n") < 5 {
 			t.Errorf("export %+v:\n%s", x, file)
 		}
-		for time.Now().Before(deadline) {
-			res, err := s.ListJobs(ctx, river.NewJobListParams().Kinds(jobs.PurgeExportsArgs{}.Kind()).States(rivertype.JobStateCompleted))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(res.Jobs) > 0 {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		t.Fatal("no completed exports_purge job")
 	})
 }

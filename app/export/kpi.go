@@ -148,20 +148,12 @@ func safeText(s string) string {
 	return s
 }
 
-// Levels anyone who may see dashboards may download for every entity;
-// the others (one organisation's, one trust's or health board's figures)
-// need ViewNational, except for the actor's own (KPIForOrganisation).
-var openLevels = []aggregate.Level{aggregate.ICB, aggregate.NHSEnglandRegion, aggregate.OpenUKNetwork, aggregate.Country, aggregate.National}
-
 // MayDownloadLevel reports whether a may download level l for every
-// entity: ICBs, regions, networks, countries and the nation with
-// ViewDashboards; organisations, trusts and health boards only with
-// ViewNational as well.
+// entity: with ViewDashboards, the levels aggregate.Comparable allows them
+// (organisations, trusts and health boards only with ViewNational as well).
+// One's own organisation is MayDownloadOrganisation.
 func MayDownloadLevel(a access.Actor, l aggregate.Level) bool {
-	if !a.Can(access.ViewDashboards) {
-		return false
-	}
-	return slices.Contains(openLevels, l) || a.Can(access.ViewNational)
+	return a.Can(access.ViewDashboards) && aggregate.Comparable(l, a.Can(access.ViewNational))
 }
 
 // MayDownloadOrganisation reports whether a may download the table of the

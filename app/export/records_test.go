@@ -17,7 +17,6 @@ import (
 	"clinaudit/app/children"
 	"clinaudit/app/export"
 	"clinaudit/app/nhsnumber"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 )
@@ -112,7 +111,7 @@ func TestFlatCSV(t *testing.T) {
 // lead clinician at each trust, a clinician at RGT01, a national user.
 type exportWorld struct {
 	s        store.Store
-	users    map[string]staff.Me
+	users    map[string]access.Me
 	children map[string][]string // identifying values by ODS code
 }
 
@@ -122,7 +121,7 @@ func newExportWorld(t *testing.T, s store.Store) *exportWorld {
 	if err := s.ConfigureJobs(store.JobsConfig{}); err != nil {
 		t.Fatal(err)
 	}
-	w := &exportWorld{s: s, users: map[string]staff.Me{}, children: map[string][]string{}}
+	w := &exportWorld{s: s, users: map[string]access.Me{}, children: map[string][]string{}}
 	for _, c := range []struct{ ods, name string }{{"RGT01", "Zebedee"}, {"RGT01", "Ermintrude"}, {"RM332", "Dougal"}} {
 		_, ids := recordChild(t, s, c.ods, c.name)
 		w.children[c.ods] = append(w.children[c.ods], ids...)
@@ -149,11 +148,11 @@ func newExportWorld(t *testing.T, s store.Store) *exportWorld {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := staff.ActorFor(ctx, s, user)
+		a, err := access.ActorFor(ctx, s, user)
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.users[u.key] = staff.Me{ID: id, Actor: a}
+		w.users[u.key] = access.Me{ID: id, Actor: a}
 	}
 	return w
 }

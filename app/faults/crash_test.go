@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"clinaudit/app/internal/testwait"
 	"clinaudit/app/store"
 )
 
@@ -95,7 +96,7 @@ func TestCrashUnderLoad(t *testing.T) {
 		// lease has run out (leadership.go in River: 5 s renewals, 10 s
 		// of padding); only then run the rescuer and periodic jobs.
 		var leaderAfter time.Duration
-		drained := waitFor(t, "the queue drained (nothing available, running or waiting for a retry)", drainLimit, func() bool {
+		drained := testwait.Until(t, drainLimit, "the queue to drain (nothing available, running or waiting for a retry)", func() bool {
 			if l := d.leader(t); leaderAfter == 0 && l != "" && l != leaderAtKill {
 				leaderAfter = time.Since(lastKill)
 			}

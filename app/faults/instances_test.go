@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"clinaudit/app/internal/testwait"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 
@@ -106,8 +107,9 @@ func TestManyInstancesOnPostgres(t *testing.T) {
 		_ = db.QueryRow(ctx, `SELECT leader_id FROM river_leader WHERE expires_at > now()`).Scan(&id)
 		return id
 	}
-	leaderA := multiWait(t, 30*time.Second, "worker A to be elected", func() (string, bool) { id := leader(); return id, id != "" })
-	multiWait(t, 30*time.Second, "worker A to score every child but the held one, and hang on that one", func() (string, bool) {
+	var leaderA string
+	testwait.Eventually(t, 30*time.Second, "worker A to be elected", func() (string, bool) { leaderA = leader(); return leaderA, leaderA != "" })
+	testwait.Eventually(t, 30*time.Second, "worker A to score every child but the held one, and hang on that one", func() (string, bool) {
 		left := count(`SELECT count(*) FROM river_job WHERE kind = 'kpi_score' AND state <> 'completed'`)
 		hanging := count(`SELECT count(*) FROM river_job WHERE kind = 'kpi_score' AND state = 'running'
 			AND (args->>'child_id')::bigint = $1 AND attempted_by[array_upper(attempted_by, 1)] = $2`, held, leaderA)
@@ -130,7 +132,7 @@ func TestManyInstancesOnPostgres(t *testing.T) {
 		}
 		return got
 	}
-	multiWait(t, 10*time.Second, "worker A's periodic jobs at the start of its term", func() (string, bool) {
+	testwait.Eventually(t, 10*time.Second, "worker A's periodic jobs at the start of its term", func() (string, bool) {
 		p := periodic()
 		return fmt.Sprint(p), len(p) == len(periodicKinds)
 	})
@@ -168,13 +170,14 @@ func TestManyInstancesOnPostgres(t *testing.T) {
 	if err := lockTx.Rollback(ctx); err != nil {
 		t.Fatal(err)
 	}
-	leaderB := multiWait(t, 60*time.Second, "worker B to be elected after worker A was killed", func() (string, bool) {
-		id := leader()
-		return id, id != "" && id != leaderA
+	var leaderB string
+	testwait.Eventually(t, 60*time.Second, "worker B to be elected after worker A was killed", func() (string, bool) {
+		leaderB = leader()
+		return leaderB, leaderB != "" && leaderB != leaderA
 	})
 	handover := time.Since(killedAt)
 	t.Logf("%s: worker A killed; worker B elected %s later", multiSince(started), handover.Round(time.Second))
-	multiWait(t, 20*time.Second, "worker B's periodic jobs at the start of its term", func() (string, bool) {
+	testwait.Eventually(t, 20*time.Second, "worker B's periodic jobs at the start of its term", func() (string, bool) {
 		p := periodic()
 		done := true
 		for _, k := range periodicKinds {
@@ -184,7 +187,7 @@ func TestManyInstancesOnPostgres(t *testing.T) {
 	})
 
 	rescueWait := multiRescueWait()
-	multiWait(t, rescueWait, "the held child's job, stuck with the killed worker, to be completed by worker B "+
+	testwait.Eventually(t, rescueWait, "the held child's job, stuck with the killed worker, to be completed by worker B "+
 		"(River's rescuer takes back a job running longer than RescueStuckJobsAfter, app/store/jobs.go; its default is an hour)", func() (string, bool) {
 		var state, by string
 		_ = db.QueryRow(ctx, `SELECT state, coalesce(attempted_by[array_upper(attempted_by, 1)], '') FROM river_job
@@ -201,7 +204,7 @@ func TestManyInstancesOnPostgres(t *testing.T) {
 	// Other jobs worker A held when it was killed are rescued like the
 	// held one, each RescueStuckJobsAfter after it started: the same wait.
 	finalWait := max(30*time.Second, time.Until(killedAt.Add(rescueWait)))
-	multiWait(t, finalWait, "every kpi_score job to be completed and every saved child scored at its latest version", func() (string, bool) {
+	testwait.Eventually(t, finalWait, "every kpi_score job to be completed and every saved child scored at its latest version", func() (string, bool) {
 		var left []string
 		rows, err := db.Query(ctx, `SELECT 'child ' || (args->>'child_id') || ' ' || state || CASE WHEN attempted_by[array_upper(attempted_by, 1)] = $1
 			THEN ' under the killed worker' ELSE '' END FROM river_job WHERE kind = 'kpi_score' AND state <> 'completed'`, leaderA)
@@ -260,23 +263,6 @@ func TestManyInstancesOnPostgres(t *testing.T) {
 }
 
 func multiSince(t time.Time) string { return time.Since(t).Round(time.Second).String() }
-
-// multiWait polls check every 200 ms until it reports done, failing the
-// test after limit with what it last said; it returns that.
-func multiWait(t *testing.T, limit time.Duration, what string, check func() (string, bool)) string {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for {
-		said, done := check()
-		if done {
-			return said
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %s for %s; last: %s", limit, what, said)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
 
 // checkSessionAcrossInstances signs in on instance a directly, uses the
 // session on instance b, signs out on b, and finds the session gone on a.

@@ -7,8 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"clinaudit/app/internal/testwait"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/store"
-	"clinaudit/jobs"
 )
 
 // shutdownTimeout is the server's --shutdown-timeout in the test.
@@ -37,12 +38,12 @@ func TestGracefulShutdown(t *testing.T) {
 		d := openDB(t, dbURL)
 		s := openStore(t, d)
 		cs := signInClinicians(t, srv.base(), 8)
-		reconcileKind := (jobs.ReconcileKPIsArgs{}).Kind()
+		reconcileKind := (jobargs.ReconcileKPIsArgs{}).Kind()
 		// The start-up reconciliation must be over before the test makes
 		// children stale behind its back: one still running would pass
 		// them by (it walks the children in order) and be taken for the
 		// test's own.
-		waitFor(t, "the start-up jobs done", time.Minute, func() bool {
+		testwait.Until(t, time.Minute, "the start-up jobs to be done", func() bool {
 			return d.completedAfter(t, reconcileKind, 0) && len(d.pending(t)) == 0
 		})
 
@@ -60,11 +61,11 @@ func TestGracefulShutdown(t *testing.T) {
 			t.Fatal(err)
 		}
 		stale, _ := res.RowsAffected()
-		if err := jobs.ReconcileNow(context.Background(), s); err != nil {
+		if err := jobargs.ReconcileNow(context.Background(), s); err != nil {
 			t.Fatal(err)
 		}
 		var reconcile job
-		waitFor(t, "the reconciliation running", 30*time.Second, func() bool {
+		testwait.Until(t, 30*time.Second, "the reconciliation to be running", func() bool {
 			for _, j := range d.jobs(t, "running") {
 				if j.kind == reconcileKind {
 					reconcile = j
@@ -97,11 +98,11 @@ func TestGracefulShutdown(t *testing.T) {
 
 		// Restarted, the queue drains and the scores are fresh.
 		ready := srv.start()
-		waitFor(t, "a River leader", time.Minute, func() bool { return d.leader(t) != "" })
+		testwait.Until(t, time.Minute, "a River leader", func() bool { return d.leader(t) != "" })
 		leaderAfter := time.Since(srv.startedAt)
 		// Drained means the restarted leader's own start-up reconciliation
 		// has run too, not only that nothing is queued yet.
-		drained := waitFor(t, "the queue drained", drainLimit, func() bool {
+		drained := testwait.Until(t, drainLimit, "the queue to drain", func() bool {
 			return d.completedAfter(t, reconcileKind, reconcile.id) && len(d.pending(t)) == 0
 		})
 		checkFresh(t, s, cs)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
-	"strings"
 
 	"clinaudit/app/audit"
 )
@@ -101,7 +100,7 @@ func (f *Form) walk(rec *Record, fn func(q *Question, row *Row, visible bool)) {
 			fn(q, row, visible)
 			if q.Kind == Rows {
 				for _, r := range rec.RowsOf(q.RowSection) {
-					if q.RowFilter != nil && !jsonEqual(r.Answers[q.RowFilter.Field], Literal(q.RowFilter.Value)) {
+					if !q.Holds(r.get) {
 						continue
 					}
 					visit(q.RowItems, r, nil, visible)
@@ -127,15 +126,7 @@ func (f *Form) answer(rec *Record, q *Question, row *Row) Literal {
 		}
 		return rec.Sections[section][field]
 	}
-	if q.Kind == Laterality {
-		for _, field := range lateralityFields {
-			if jsonEqual(get(field), Literal("true")) {
-				return quote(strings.TrimPrefix(field, "focal_onset_"))
-			}
-		}
-		return nil
-	}
-	return get(q.Field)
+	return q.AnswerFrom(get)
 }
 
 // Answer is the stored answer of q on rec (row nil for a form question).
@@ -263,7 +254,7 @@ func (f *Form) clearHidden(rec *Record, eff *Effect) {
 		}
 		if q.Kind == Rows {
 			for _, r := range rec.RowsOf(q.RowSection) {
-				if q.RowFilter == nil || jsonEqual(r.Answers[q.RowFilter.Field], Literal(q.RowFilter.Value)) {
+				if q.Holds(r.get) {
 					rowsShown[r.ID] = true
 					if q.RowFilter != nil {
 						keep[Key{r.Section, r.ID, q.RowFilter.Field}] = true

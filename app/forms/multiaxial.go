@@ -1,9 +1,9 @@
 package forms
 
 import (
-	"slices"
-	"strconv"
 	"strings"
+
+	"clinaudit/app/refdata/data"
 )
 
 // Helpers shared by the forms of this package, besides yesNo, when, radios
@@ -68,24 +68,15 @@ var focalOnsetGroups = []struct{ group, name string }{
 // grouped motor, non-motor, EEG, each group in its display order, with
 // the labels of choice_lists.csv in sentence case. Laterality is asked separately.
 func focalOnsetFeatures() []*Question {
-	lines := readCSV("choice_lists.csv")
+	features := data.ChoiceList("FOCAL_ONSET_FIELDS")
 	var out []*Question
 	for _, g := range focalOnsetGroups {
-		type feature struct {
-			field, label string
-			order        int
-		}
-		var fs []feature
-		for _, r := range lines[1:] {
-			if r[0] == "FOCAL_ONSET_FIELDS" && r[5] == g.group {
-				order, _ := strconv.Atoi(r[4])
+		for _, f := range features {
+			if f.Group == g.group {
 				// Sentence case: "Impaired Awareness" → "Impaired awareness".
-				fs = append(fs, feature{r[1], r[2][:1] + strings.ToLower(r[2][1:]), order})
+				label := f.Label[:1] + strings.ToLower(f.Label[1:])
+				out = append(out, when(confirm(f.Code, label, g.name), `"FO"`))
 			}
-		}
-		slices.SortStableFunc(fs, func(a, b feature) int { return a.order - b.order })
-		for _, f := range fs {
-			out = append(out, when(confirm(f.field, f.label, g.name), `"FO"`))
 		}
 	}
 	return out

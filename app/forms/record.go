@@ -29,6 +29,9 @@ type Row struct {
 	Answers map[string]Literal
 }
 
+// get returns the row's answer to field, or nil.
+func (r *Row) get(field string) Literal { return r.Answers[field] }
+
 // Get returns the stored answer at k, or nil.
 func (r *Record) Get(k Key) Literal {
 	if k.Row == 0 {

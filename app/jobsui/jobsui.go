@@ -1,6 +1,8 @@
 // Package jobsui builds River's own web UI (riverui) over the store's River
 // client, for admins to see recent and failed jobs and retry them. It picks
-// the client's transaction type by engine, which the store interface hides.
+// the client's transaction type by engine, which the store interface hides,
+// so it is the one package besides cli that knows both store adapters: cli
+// builds the handler and hands web the handler and its Prefix to mount.
 package jobsui
 
 import (
@@ -17,7 +19,8 @@ import (
 	"riverqueue.com/riverui/uiendpoints"
 )
 
-// Prefix is where the UI is mounted.
+// Prefix is where the UI is mounted: the handler serves its pages and API
+// under it.
 const Prefix = "/admin/jobs"
 
 // New returns the started UI handler; it stops when ctx ends. The store's

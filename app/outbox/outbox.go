@@ -7,21 +7,9 @@ import (
 	"context"
 	"time"
 
+	"clinaudit/app/jobargs"
 	"clinaudit/app/store"
-
-	"github.com/riverqueue/river"
 )
-
-// SendArgs is the job that delivers one queued email.
-type SendArgs struct {
-	EmailID int64 `json:"email_id"`
-}
-
-func (SendArgs) Kind() string { return "email_send" }
-
-// InsertOpts: River retries with exponential backoff; ten attempts span
-// about a day, long enough to ride out a mail server's outage.
-func (SendArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 10} }
 
 // Message is an email to queue.
 type Message struct {
@@ -36,5 +24,5 @@ func Enqueue(ctx context.Context, tx store.Tx, m Message, now time.Time) (int64,
 	if err != nil {
 		return 0, err
 	}
-	return id, tx.InsertJob(ctx, SendArgs{EmailID: id}, nil)
+	return id, tx.InsertJob(ctx, jobargs.SendEmailArgs{EmailID: id}, nil)
 }

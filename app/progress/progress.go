@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"clinaudit/app/audit"
+	"clinaudit/app/forms"
 )
 
 // Form is one of the seven audit forms ("steps"), in task-list order.
@@ -279,30 +280,14 @@ func (o Options) resolve(c *audit.Child) Options {
 }
 
 func (o Options) forForm(c *audit.Child, f Form) FormProgress {
-	if c == nil {
-		c = &audit.Child{}
-	}
-	l := &checklist{}
-	started := false
-	switch f {
-	case Registration:
-		started = registration(l, c, *o.Sites)
-	case FirstPaediatricAssessment:
-		started = firstPaediatricAssessment(l, c)
-	case EpilepsyContext:
-		started = epilepsyContext(l, c)
-	case MultiaxialDiagnosis:
-		started = multiaxialDiagnosis(l, c)
-	case Assessment:
-		started = assessment(l, c, *o.Sites)
-	case Investigations:
-		started = investigations(l, c)
-	case Management:
-		started = management(l, c, o.Today)
-	}
-	p := FormProgress{Form: f, Expected: l.expected, Answered: l.answered, Missing: l.missing}
-	if p.Missing == nil {
-		p.Missing = []Gap{}
+	list, started := o.expectations(c, f, false)
+	p := FormProgress{Form: f, Expected: len(list), Missing: []Gap{}}
+	for _, e := range list {
+		if e.given {
+			p.Answered++
+		} else {
+			p.Missing = append(p.Missing, e.Gap)
+		}
 	}
 	switch {
 	case !started && p.Answered == 0:
@@ -313,6 +298,24 @@ func (o Options) forForm(c *audit.Child, f Form) FormProgress {
 		p.Status = InProgress
 	}
 	return p
+}
+
+// expectations lists form f's expected answers on c, in the order the form
+// asks them, and reports whether anything at all is answered on the form.
+// Only the missing answers are sure to have their Path, unless allPaths.
+func (o Options) expectations(c *audit.Child, f Form, allPaths bool) ([]expectation, bool) {
+	if c == nil {
+		c = &audit.Child{}
+	}
+	l := &checklist{allPaths: allPaths}
+	started := false
+	switch {
+	case f == Registration:
+		started = registration(l, c, *o.Sites)
+	case f.Valid():
+		started = o.fromForm(l, c, forms.ByID(f.ID()))
+	}
+	return l.list, started
 }
 
 // percent is answered/expected as a whole percentage, rounded down but
@@ -327,19 +330,21 @@ func percent(answered, expected int) int {
 	return max(1, answered*100/expected)
 }
 
+// expectation is one expected answer: where it is, what made it expected,
+// and whether it is given.
+type expectation struct {
+	Gap
+	given bool
+}
+
 // checklist collects a form's expected answers.
 type checklist struct {
-	expected, answered int
-	missing            []Gap
+	list     []expectation
+	allPaths bool
 }
 
 // want records one expected answer at path, made expected by the answer at
 // because, and whether it is given.
 func (l *checklist) want(path, because string, given bool) {
-	l.expected++
-	if given {
-		l.answered++
-		return
-	}
-	l.missing = append(l.missing, Gap{Path: path, Because: because})
+	l.list = append(l.list, expectation{Gap{Path: path, Because: because}, given})
 }

@@ -16,27 +16,24 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/aggregate"
+	"clinaudit/app/apperr"
 	"clinaudit/app/cohort"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 )
 
-var (
-	// ErrForbidden means the actor may not publish.
-	ErrForbidden = errors.New("publish: not allowed")
-	// ErrNotPublished means the cohort has no publication yet.
-	ErrNotPublished = fmt.Errorf("publish: nothing published: %w", store.ErrNotFound)
-)
+// ErrNotPublished means the cohort has no publication yet.
+var ErrNotPublished = fmt.Errorf("publish: nothing published: %w", store.ErrNotFound)
 
 // Publish publishes cohort c's current aggregation run as me, now: the
 // publication row and a copy of the run's entities and counts, in one
 // transaction. The cohort's row is taken first, so a run of the cohort
 // under way finishes (or this waits for it) and the run copied is the one
-// readers see when the publication commits. aggregate.ErrNotRun when the
-// cohort was never aggregated.
-func Publish(ctx context.Context, s store.Store, me staff.Me, c cohort.Cohort) (store.KPIPublication, error) {
+// readers see when the publication commits. Errors: apperr.ErrForbidden;
+// an apperr.Conflict wrapping aggregate.ErrNotRun when the cohort was never
+// aggregated; the store's.
+func Publish(ctx context.Context, s store.Store, me access.Me, c cohort.Cohort) (store.KPIPublication, error) {
 	if !me.Actor.Can(access.Publish) {
-		return store.KPIPublication{}, ErrForbidden
+		return store.KPIPublication{}, apperr.ErrForbidden
 	}
 	var pub store.KPIPublication
 	err := s.InTx(ctx, func(tx store.Tx) error {
@@ -76,19 +73,22 @@ func Publish(ctx context.Context, s store.Store, me staff.Me, c cohort.Cohort) (
 	})
 	if err != nil {
 		if errors.Is(err, aggregate.ErrNotRun) {
-			return store.KPIPublication{}, err
+			return store.KPIPublication{}, &apperr.Error{Code: apperr.Conflict, Err: err,
+				Message: fmt.Sprintf("Cohort %d has no figures to publish yet: they are worked out in the background every few minutes.", c)}
 		}
 		return store.KPIPublication{}, fmt.Errorf("publish: cohort %d: %w", c, err)
 	}
 	return pub, nil
 }
 
-// History lists cohort c's publications, newest first (at most n).
+// History lists cohort c's publications, newest first (at most n). Errors:
+// the store's.
 func History(ctx context.Context, q store.Queries, c cohort.Cohort, n int) ([]store.KPIPublication, error) {
 	return q.ListKPIPublications(ctx, store.ListKPIPublicationsParams{Cohort: int64(c), MaxRows: int64(n)})
 }
 
-// Latest is cohort c's latest publication, or ErrNotPublished.
+// Latest is cohort c's latest publication. Errors: ErrNotPublished (a
+// store.ErrNotFound), the store's.
 func Latest(ctx context.Context, q store.Queries, c cohort.Cohort) (store.KPIPublication, error) {
 	pubs, err := History(ctx, q, c, 1)
 	if err != nil {
@@ -101,7 +101,7 @@ func Latest(ctx context.Context, q store.Queries, c cohort.Cohort) (store.KPIPub
 }
 
 // Cohorts lists the latest publication of every cohort that has one,
-// latest cohort first: what the public pages may show.
+// latest cohort first: what the public pages may show. Errors: the store's.
 func Cohorts(ctx context.Context, q store.Queries) ([]store.KPIPublication, error) {
 	return q.ListLatestKPIPublications(ctx)
 }

@@ -8,15 +8,15 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/aggregate"
+	"clinaudit/app/apperr"
 	"clinaudit/app/kpi"
 	"clinaudit/app/publish"
 	"clinaudit/app/publish/publishtest"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 )
 
-var publisher = staff.Me{Actor: access.Actor{Role: access.NationalFull}}
+var publisher = access.Me{Actor: access.Actor{Role: access.NationalFull}}
 
 func organisation(t *testing.T, s store.Store, ods string) store.Organisation {
 	t.Helper()
@@ -51,7 +51,7 @@ func TestPublishCopiesFiguresAndKeepsHistory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		first, err := publish.Publish(ctx, s, staff.Me{ID: 0, Actor: publisher.Actor}, c)
+		first, err := publish.Publish(ctx, s, access.Me{ID: 0, Actor: publisher.Actor}, c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,11 +127,11 @@ func TestPublishNeedsThePublishAction(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, r := range access.Roles {
-			_, err := publish.Publish(ctx, s, staff.Me{Actor: access.Actor{Role: r, Organisation: 1, Trust: "RGT"}}, c)
+			_, err := publish.Publish(ctx, s, access.Me{Actor: access.Actor{Role: r, Organisation: 1, Trust: "RGT"}}, c)
 			if allowed := err == nil; allowed != (r == access.NationalFull) {
 				t.Errorf("%s: publish err %v", r, err)
 			}
-			if err != nil && !errors.Is(err, publish.ErrForbidden) {
+			if err != nil && !errors.Is(err, apperr.ErrForbidden) {
 				t.Errorf("%s: %v, want ErrForbidden", r, err)
 			}
 		}

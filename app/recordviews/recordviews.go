@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/children"
 	"clinaudit/app/store"
 )
@@ -29,9 +30,6 @@ const DefaultRetention = 3 * 365 * 24 * time.Hour
 
 // MaxShown is how many views the page lists, newest first.
 const MaxShown = 500
-
-// ErrForbidden: the actor may not read the log.
-var ErrForbidden = errors.New("recordviews: not allowed")
 
 // View is one opening of a child's page.
 type View struct {
@@ -59,10 +57,11 @@ type Page struct {
 	UnknownEmail bool
 }
 
-// List reads the log, newest first, for those who may.
+// List reads the log, newest first, for those who may. Errors:
+// apperr.ErrForbidden, the store's.
 func List(ctx context.Context, q store.Queries, a access.Actor, f Filter) (Page, error) {
 	if !a.Can(access.ViewRecordViews) {
-		return Page{}, ErrForbidden
+		return Page{}, apperr.ErrForbidden
 	}
 	p := store.ListRecordViewsParams{AuditIDFilter: normaliseAuditID(f.AuditID), PageLimit: MaxShown}
 	if e := strings.ToLower(strings.TrimSpace(f.Email)); e != "" {

@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/auth"
 	"clinaudit/app/auth/password"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/recordviews"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
-	"clinaudit/jobs"
 
 	"github.com/riverqueue/river"
 )
@@ -50,14 +51,14 @@ func TestPurgeKeepsTheRetentionPeriod(t *testing.T) {
 		if n, err := recordviews.Purge(ctx, s, now, 0); n != 0 || err != nil || count() != 3 {
 			t.Fatalf("retention 0 purged %d (%v)", n, err)
 		}
-		w := &jobs.PurgeRecordViewsWorker{Store: s, Retention: keep, Now: func() time.Time { return now }}
-		if err := w.Work(ctx, &river.Job[jobs.PurgeRecordViewsArgs]{}); err != nil {
+		w := &recordviews.PurgeWorker{Store: s, Retention: keep, Now: func() time.Time { return now }}
+		if err := w.Work(ctx, &river.Job[jobargs.PurgeRecordViewsArgs]{}); err != nil {
 			t.Fatal(err)
 		}
 		if got := count(); got != 2 {
 			t.Errorf("after the purge %d views, want 2 (the boundary kept)", got)
 		}
-		if _, err := recordviews.List(ctx, s, access.Actor{Role: access.NationalEdit}, recordviews.Filter{}); !errors.Is(err, recordviews.ErrForbidden) {
+		if _, err := recordviews.List(ctx, s, access.Actor{Role: access.NationalEdit}, recordviews.Filter{}); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("national edit reads the log: %v", err)
 		}
 	})

@@ -5,20 +5,17 @@ import (
 	"errors"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/auth"
 	"clinaudit/app/store"
 )
 
-// Me is the acting user: their account id and access actor.
-type Me struct {
-	ID    int64
-	Actor access.Actor
-}
-
 // Invite creates an account and emails its invite link, in one transaction.
-func (s *Service) Invite(ctx context.Context, me Me, n auth.NewUser) (store.User, error) {
+// Errors: apperr.ErrForbidden, *FieldError (role, organisation, email), the
+// store's.
+func (s *Service) Invite(ctx context.Context, me access.Me, n auth.NewUser) (store.User, error) {
 	if !me.Actor.Can(access.ManageUsers) {
-		return store.User{}, ErrForbidden
+		return store.User{}, apperr.ErrForbidden
 	}
 	if !access.MayAssignRole(me.Actor, n.Role, n.Superuser) {
 		return store.User{}, errf("role", "You cannot give an account this role")
@@ -34,7 +31,7 @@ func (s *Service) Invite(ctx context.Context, me Me, n auth.NewUser) (store.User
 			if err != nil {
 				return err
 			}
-			if !me.Actor.InScope(PlaceOfOrganisation(o)) {
+			if !me.Actor.InScope(access.PlaceOfOrganisation(o)) {
 				return errf("organisation", "You can only add accounts in your own trust or health board")
 			}
 		}
@@ -63,20 +60,23 @@ func trimAuth(err error) string {
 }
 
 // manage loads an account the actor may manage, in tx, refusing the actor's
-// own account (nobody changes their own access).
-func (s *Service) manage(ctx context.Context, tx store.Tx, me Me, id int64) (store.User, error) {
+// own account (nobody changes their own access). Errors: ErrNotFound,
+// apperr.ErrForbidden, the store's; every exported method below that calls
+// it returns these too.
+func (s *Service) manage(ctx context.Context, tx store.Tx, me access.Me, id int64) (store.User, error) {
 	u, p, err := s.load(ctx, tx, me.Actor, id)
 	if err != nil {
 		return store.User{}, err
 	}
 	if u.ID == me.ID || !mayManage(me.Actor, u, p) {
-		return store.User{}, ErrForbidden
+		return store.User{}, apperr.ErrForbidden
 	}
 	return u, nil
 }
 
 // UpdateAccess changes an account's role, organisation and superuser flag.
-func (s *Service) UpdateAccess(ctx context.Context, me Me, id int64, role access.Role, orgODS string, superuser bool) error {
+// Errors: as manage, and *FieldError (role, organisation).
+func (s *Service) UpdateAccess(ctx context.Context, me access.Me, id int64, role access.Role, orgODS string, superuser bool) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		u, err := s.manage(ctx, tx, me, id)
 		if err != nil {
@@ -100,7 +100,7 @@ func (s *Service) UpdateAccess(ctx context.Context, me Me, id int64, role access
 			if err != nil {
 				return err
 			}
-			if !me.Actor.InScope(PlaceOfOrganisation(o)) {
+			if !me.Actor.InScope(access.PlaceOfOrganisation(o)) {
 				return errf("organisation", "You can only move accounts within your own trust or health board")
 			}
 			orgID = &o.ID
@@ -130,7 +130,8 @@ func (s *Service) odsOf(ctx context.Context, q store.Queries, orgID *int64) stri
 }
 
 // SetActive deactivates (ending every session at once) or reactivates.
-func (s *Service) SetActive(ctx context.Context, me Me, id int64, active bool) error {
+// Errors: as manage.
+func (s *Service) SetActive(ctx context.Context, me access.Me, id int64, active bool) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		u, err := s.manage(ctx, tx, me, id)
 		if err != nil || u.IsActive == active {
@@ -150,12 +151,9 @@ func (s *Service) SetActive(ctx context.Context, me Me, id int64, active bool) e
 	})
 }
 
-// ErrAlreadyActivated: the account has a password, so an invite makes no
-// sense; its owner can use "Forgot your password?".
-var ErrAlreadyActivated = errors.New("staff: account already has a password")
-
-// ResendInvite sends a new invite link, revoking the old one.
-func (s *Service) ResendInvite(ctx context.Context, me Me, id int64) error {
+// ResendInvite sends a new invite link, revoking the old one. Errors: as
+// manage, ErrAlreadyActivated, apperr.ErrForbidden for an inactive account.
+func (s *Service) ResendInvite(ctx context.Context, me access.Me, id int64) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		u, err := s.manage(ctx, tx, me, id)
 		if err != nil {
@@ -165,7 +163,7 @@ func (s *Service) ResendInvite(ctx context.Context, me Me, id int64) error {
 			return ErrAlreadyActivated
 		}
 		if !u.IsActive {
-			return ErrForbidden
+			return apperr.ErrForbidden
 		}
 		if _, err := s.Auth.Invite(ctx, tx, u); err != nil {
 			return err
@@ -174,8 +172,8 @@ func (s *Service) ResendInvite(ctx context.Context, me Me, id int64) error {
 	})
 }
 
-// Unlock clears the account's sign-in locks.
-func (s *Service) Unlock(ctx context.Context, me Me, id int64, c auth.Client) error {
+// Unlock clears the account's sign-in locks. Errors: as manage.
+func (s *Service) Unlock(ctx context.Context, me access.Me, id int64, c auth.Client) error {
 	err := s.Store.InTx(ctx, func(tx store.Tx) error {
 		u, err := s.manage(ctx, tx, me, id)
 		if err != nil {
@@ -190,8 +188,8 @@ func (s *Service) Unlock(ctx context.Context, me Me, id int64, c auth.Client) er
 }
 
 // ResetTwoFactor removes the account's authenticator and backup codes: its
-// owner sets up a new one at their next sign-in.
-func (s *Service) ResetTwoFactor(ctx context.Context, me Me, id int64) error {
+// owner sets up a new one at their next sign-in. Errors: as manage.
+func (s *Service) ResetTwoFactor(ctx context.Context, me access.Me, id int64) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		u, err := s.manage(ctx, tx, me, id)
 		if err != nil {

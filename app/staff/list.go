@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/store"
 )
 
@@ -62,20 +63,21 @@ type Page struct {
 
 // List returns the accounts the actor may see that match f. Choosing an
 // organisation outside the actor's scope is refused, however it was sent.
+// Errors: apperr.ErrForbidden, the store's.
 func (s *Service) List(ctx context.Context, a access.Actor, f Filter) (Page, error) {
 	if !a.Can(access.ViewUsers) {
-		return Page{}, ErrForbidden
+		return Page{}, apperr.ErrForbidden
 	}
 	f = f.Normalise()
 	var orgID int64
 	if f.Org != "" {
 		o, err := s.Store.GetOrganisationByODS(ctx, f.Org)
-		if err != nil || !a.InScope(PlaceOfOrganisation(o)) {
-			return Page{}, ErrForbidden
+		if err != nil || !a.InScope(access.PlaceOfOrganisation(o)) {
+			return Page{}, apperr.ErrForbidden
 		}
 		orgID = o.ID
 	}
-	trust, board := scope(a)
+	trust, board := a.QueryScope()
 	pattern := "%" + strings.NewReplacer("%", "", "_", "", "\\", "").Replace(strings.ToLower(f.Query)) + "%"
 	total, err := s.Store.CountUsers(ctx, store.CountUsersParams{ScopeTrust: trust, ScopeBoard: board, Pattern: pattern,
 		OrganisationID: orgID, Role: f.Role, Status: f.Status})

@@ -13,17 +13,23 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/auth"
 	"clinaudit/app/store"
 )
 
-// Errors the web layer turns into statuses: 403, 404 and 422.
+// Errors. Refusals are apperr.ErrForbidden; the rest:
 var (
-	ErrForbidden = errors.New("staff: not allowed")
-	ErrNotFound  = errors.New("staff: no such account") // also for accounts out of scope: nothing leaks
+	// ErrNotFound: no such account, or one out of the actor's scope, so
+	// that nothing leaks (apperr.NotFound).
+	ErrNotFound = &apperr.Error{Code: apperr.NotFound, Err: errors.New("staff: no such account")}
+	// ErrAlreadyActivated: the account has a password, so an invite makes
+	// no sense; its owner can use "Forgot your password?" (apperr.Conflict).
+	ErrAlreadyActivated = apperr.New(apperr.Conflict, "This person has already set a password. They can use “Forgot your password?” on the sign-in page.")
 )
 
-// FieldError is bad input, named by its form field.
+// FieldError is bad input, named by its form field: the form is shown
+// again with the message beside the field.
 type FieldError struct {
 	Field   string
 	Message string
@@ -40,56 +46,10 @@ type Service struct {
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
 
-// ActorFor builds the access actor of a signed-in user, reading where their
-// organisation sits now (so a change applies on the next request).
-func ActorFor(ctx context.Context, q store.Queries, u store.User) (access.Actor, error) {
-	a := access.Actor{Role: access.Role(u.Role), Superuser: u.IsSuperuser}
-	if u.OrganisationID == nil {
-		return a, nil
-	}
-	p, err := placeOf(ctx, q, u.OrganisationID)
-	a.Organisation, a.Trust, a.HealthBoard = p.Organisation, p.Trust, p.HealthBoard
-	return a, err
-}
-
-// placeOf is where an organisation sits; the zero Place for none.
-func placeOf(ctx context.Context, q store.Queries, orgID *int64) (access.Place, error) {
-	if orgID == nil {
-		return access.Place{}, nil
-	}
-	o, err := q.GetOrganisation(ctx, *orgID)
-	if err != nil {
-		return access.Place{}, err
-	}
-	return PlaceOfOrganisation(o), nil
-}
-
-// PlaceOfOrganisation is where o sits for access decisions.
-func PlaceOfOrganisation(o store.Organisation) access.Place {
-	return access.Place{Organisation: o.ID, Trust: deref(o.TrustODSCode), HealthBoard: deref(o.LocalHealthBoardODSCode)}
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
-// scope is the actor's reach as the queries' scope parameters.
-func scope(a access.Actor) (trust, board string) {
-	if a.National() {
-		return "", ""
-	}
-	if a.Trust == "" && a.HealthBoard == "" {
-		return "\x00none", "\x00none" // an organisation user without one reaches nothing
-	}
-	return a.Trust, a.HealthBoard
-}
-
 // OrganisationsInScope are the organisations the actor may pick from.
+// Errors: the store's.
 func (s *Service) OrganisationsInScope(ctx context.Context, a access.Actor) ([]store.OrganisationChoice, error) {
-	t, b := scope(a)
+	t, b := a.QueryScope()
 	return s.Store.ListOrganisationsInScope(ctx, store.ListOrganisationsInScopeParams{ScopeTrust: t, ScopeBoard: b})
 }
 
@@ -116,7 +76,7 @@ func (s *Service) load(ctx context.Context, q store.Queries, a access.Actor, id 
 	if err != nil {
 		return store.User{}, access.Place{}, err
 	}
-	p, err := placeOf(ctx, q, u.OrganisationID)
+	p, err := access.PlaceOf(ctx, q, u.OrganisationID)
 	if err != nil {
 		return store.User{}, access.Place{}, err
 	}
@@ -138,7 +98,8 @@ func mayManage(a access.Actor, u store.User, p access.Place) bool {
 	return !u.IsSuperuser || a.Superuser
 }
 
-// Get returns an account with its sign-in and admin history.
+// Get returns an account with its sign-in and admin history. Errors:
+// ErrNotFound, the store's.
 func (s *Service) Get(ctx context.Context, a access.Actor, id int64) (Account, error) {
 	u, p, err := s.load(ctx, s.Store, a, id)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/auth"
 	"clinaudit/app/auth/password"
 	"clinaudit/app/staff"
@@ -61,14 +62,14 @@ func newWorld(t *testing.T, s store.Store) *world {
 	return w
 }
 
-func (w *world) me(t *testing.T, email string) staff.Me {
+func (w *world) me(t *testing.T, email string) access.Me {
 	t.Helper()
 	u := w.users[email]
-	a, err := staff.ActorFor(context.Background(), w.s, u)
+	a, err := access.ActorFor(context.Background(), w.s, u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return staff.Me{ID: u.ID, Actor: a}
+	return access.Me{ID: u.ID, Actor: a}
 }
 
 func emails(p staff.Page) []string {
@@ -109,7 +110,7 @@ func TestListIsScoped(t *testing.T) {
 			}
 		}
 		// Choosing an organisation outside scope is refused, not emptied.
-		if _, err := w.svc.List(ctx, w.me(t, "lead@rgt.example").Actor, staff.Filter{Org: "7A4H1"}); !errors.Is(err, staff.ErrForbidden) {
+		if _, err := w.svc.List(ctx, w.me(t, "lead@rgt.example").Actor, staff.Filter{Org: "7A4H1"}); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("org switcher outside scope: %v", err)
 		}
 		if p, err := w.svc.List(ctx, w.me(t, "full@national.example").Actor, staff.Filter{Org: "7a4h1"}); err != nil || strings.Join(emails(p), ",") != "lead@wales.example" {
@@ -196,7 +197,7 @@ func TestInviteRules(t *testing.T) {
 		if !errors.As(err, &fe) || fe.Field != "email" {
 			t.Errorf("duplicate email: %v", err)
 		}
-		if _, err := w.svc.Invite(ctx, w.me(t, "clin@rgt.example"), auth.NewUser{Email: "n@x.example", FirstName: "N", Surname: "X", Role: access.Clinician, Organisation: "RGT01"}); !errors.Is(err, staff.ErrForbidden) {
+		if _, err := w.svc.Invite(ctx, w.me(t, "clin@rgt.example"), auth.NewUser{Email: "n@x.example", FirstName: "N", Surname: "X", Role: access.Clinician, Organisation: "RGT01"}); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("clinician inviting: %v", err)
 		}
 		u, err := w.svc.Invite(ctx, lead, auth.NewUser{Email: "new@rgt.example", FirstName: "New", Surname: "Person", Role: access.Clinician, Organisation: "rgt01"})
@@ -227,7 +228,7 @@ func TestManageActionsAndScope(t *testing.T) {
 		if err := w.svc.SetActive(ctx, lead, w.users["other@rtd.example"].ID, false); !errors.Is(err, staff.ErrNotFound) {
 			t.Errorf("deactivate another trust's account: %v", err)
 		}
-		if err := w.svc.SetActive(ctx, lead, lead.ID, false); !errors.Is(err, staff.ErrForbidden) {
+		if err := w.svc.SetActive(ctx, lead, lead.ID, false); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("deactivate yourself: %v", err)
 		}
 		if err := w.svc.UpdateAccess(ctx, lead, clin.ID, access.NationalFull, "", false); err == nil {

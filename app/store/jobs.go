@@ -24,8 +24,8 @@ type JobsConfig struct {
 }
 
 // JobTimeout bounds one run of a job whose worker names no Timeout of its
-// own; every kind that may take longer names one (jobs/, and the table in
-// docs/operations.md).
+// own; every kind that may take longer names one (the workers beside their
+// domains, and the table in docs/operations.md).
 const JobTimeout = 20 * time.Second
 
 // RescueStuckJobsAfter is how long a job may stay `running` before River's

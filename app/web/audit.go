@@ -8,9 +8,9 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/answers"
+	"clinaudit/app/apperr"
 	"clinaudit/app/children"
 	"clinaudit/app/forms"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 
 	"github.com/gofiber/fiber/v2"
@@ -38,10 +38,10 @@ type auditPage struct {
 func (s *server) auditPage(c *fiber.Ctx, l *answers.Loaded, title, current string) (auditPage, error) {
 	ch, err := s.children().Get(c.UserContext(), actor(c), l.Child.ID)
 	if err != nil {
-		return auditPage{}, childError(err)
+		return auditPage{}, err
 	}
 	p := auditPage{page: s.page(c, title, "children"), Child: ch, Progress: newProgressView(l, current)}
-	p.CanEdit = access.Allowed(actor(c), access.EditAudit, staff.PlaceOfOrganisation(ch.Organisation)) && ch.ReadOnly == nil && ch.Registered()
+	p.CanEdit = access.Allowed(actor(c), access.EditAudit, access.PlaceOfOrganisation(ch.Organisation)) && ch.ReadOnly == nil && ch.Registered()
 	switch {
 	case ch.ReadOnly != nil:
 		p.ReadOnly = ch.ReadOnly.Error()
@@ -60,7 +60,7 @@ func (s *server) loadAnswers(c *fiber.Ctx) (*answers.Loaded, error) {
 	}
 	l, err := s.answers().Load(c.UserContext(), actor(c), id)
 	if err != nil {
-		return nil, childError(err)
+		return nil, err
 	}
 	c.Locals(localViewedChild, l.Child.AuditID)
 	return l, nil
@@ -87,7 +87,7 @@ type auditFormPage struct {
 func formOf(c *fiber.Ctx) (*forms.Form, error) {
 	f := forms.ByID(c.Params("form"))
 	if f == nil {
-		return nil, fiber.ErrNotFound
+		return nil, apperr.ErrNotFound
 	}
 	return f, nil
 }
@@ -168,7 +168,7 @@ func (s *server) handleAuditAnswer(c *fiber.Ctx) error {
 	}
 	key, err := forms.ParseKey(c.FormValue("key"))
 	if err != nil {
-		return fiber.NewError(fiber.StatusUnprocessableEntity, "The answer did not say which question it is for.")
+		return apperr.New(apperr.Unprocessable, "The answer did not say which question it is for.")
 	}
 	qid := key.ID()
 	seen, _ := strconv.ParseInt(c.FormValue("v"), 10, 64)
@@ -192,8 +192,6 @@ func (s *server) handleAuditAnswer(c *fiber.Ctx) error {
 		return s.answerRefused(c, qid, fiber.StatusUnprocessableEntity, fe.Message)
 	case errors.As(err, &ce):
 		return s.answerConflict(c, id, f, q, key, value, ce)
-	case errors.Is(err, children.ErrForbidden), errors.Is(err, children.ErrNotFound):
-		return childError(err)
 	case err != nil && children.IsConflict(err):
 		return s.answerRefused(c, qid, fiber.StatusConflict, err.Error())
 	case err != nil:
@@ -303,7 +301,7 @@ func (s *server) handleAuditQuestion(c *fiber.Ctx) error {
 	}
 	key, err := forms.ParseKey(c.Query("key"))
 	if err != nil {
-		return fiber.ErrNotFound
+		return apperr.ErrNotFound
 	}
 	l, err := s.loadAnswers(c)
 	if err != nil {
@@ -311,7 +309,7 @@ func (s *server) handleAuditQuestion(c *fiber.Ctx) error {
 	}
 	q, shown := f.Locate(l.Record, key)
 	if q == nil || !shown {
-		return fiber.ErrNotFound
+		return apperr.ErrNotFound
 	}
 	p, err := s.auditPage(c, l, f.Title, f.ID)
 	if err != nil {

@@ -23,7 +23,6 @@ import (
 	"clinaudit/app/cohort"
 	"clinaudit/app/forms"
 	"clinaudit/app/nhsnumber"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 )
@@ -51,7 +50,7 @@ type saveWorld struct {
 	base     string
 	client   *http.Client
 	tokens   []string
-	me       []staff.Me
+	me       []access.Me
 	children []int64
 	seq      atomic.Int64
 }
@@ -107,7 +106,7 @@ func newSaveWorld(b *testing.B, e store.Engine, n int) *saveWorld {
 			b.Fatal(err)
 		}
 		w.tokens = append(w.tokens, res.Token)
-		w.me = append(w.me, staff.Me{ID: u.ID, Actor: access.Actor{Role: access.Clinician, Organisation: org.ID, Trust: "RGT"}})
+		w.me = append(w.me, access.Me{ID: u.ID, Actor: access.Actor{Role: access.Clinician, Organisation: org.ID, Trust: "RGT"}})
 		number := nhsnumber.Generate(nhsRand)
 		for used[number] {
 			number = nhsnumber.Generate(nhsRand)

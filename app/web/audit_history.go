@@ -70,7 +70,7 @@ func (s *server) handleAuditHistory(c *fiber.Ctx) error {
 	if kind == "" || kind == kindAnswers {
 		h, err := s.answers().History(c.UserContext(), actor(c), l.Child.ID, f)
 		if err != nil {
-			return childError(err)
+			return err
 		}
 		for _, a := range h.Authors {
 			if a.ID != nil {
@@ -89,7 +89,7 @@ func (s *server) handleAuditHistory(c *fiber.Ctx) error {
 		}
 		h, err := s.children().Changes(c.UserContext(), actor(c), l.Child.ID, cf)
 		if err != nil {
-			return childError(err)
+			return err
 		}
 		for _, a := range h.Authors {
 			if a.ID != nil {

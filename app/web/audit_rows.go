@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"clinaudit/app/answers"
+	"clinaudit/app/apperr"
 	"clinaudit/app/children"
 	"clinaudit/app/forms"
 
@@ -39,7 +40,7 @@ func (s *server) handleAuditAddRow(c *fiber.Ctx) error {
 	list := listOf(f, c.FormValue("list"))
 	key := c.FormValue("client_key")
 	if list == nil || key == "" || len(key) > 64 {
-		return fiber.NewError(fiber.StatusUnprocessableEntity, "The request did not say which list to add to.")
+		return apperr.New(apperr.Unprocessable, "The request did not say which list to add to.")
 	}
 	saved, _, err := s.answers().AddRow(c.UserContext(), me(c), answers.AddRow{ChildID: id, Form: f, List: list, ClientKey: key, RequestID: requestIDOf(c)})
 	if err != nil {
@@ -59,11 +60,11 @@ func (s *server) handleAuditRemoveRow(c *fiber.Ctx) error {
 	}
 	rowID, err := strconv.ParseInt(c.Params("row"), 10, 64)
 	if err != nil || rowID <= 0 {
-		return fiber.ErrNotFound
+		return apperr.ErrNotFound
 	}
 	list := listOf(f, c.FormValue("list"))
 	if list == nil {
-		return fiber.NewError(fiber.StatusUnprocessableEntity, "The request did not say which list the row is in.")
+		return apperr.New(apperr.Unprocessable, "The request did not say which list the row is in.")
 	}
 	saved, err := s.answers().RemoveRow(c.UserContext(), me(c), id, f, rowID, requestIDOf(c))
 	if err != nil {
@@ -76,8 +77,6 @@ func (s *server) handleAuditRemoveRow(c *fiber.Ctx) error {
 // line, not in place of the list.
 func (s *server) rowRefused(c *fiber.Ctx, list string, err error) error {
 	switch {
-	case errors.Is(err, children.ErrForbidden), errors.Is(err, children.ErrNotFound):
-		return childError(err)
 	case errors.Is(err, answers.ErrNoSuchList), children.IsConflict(err):
 		c.Set("HX-Retarget", "#st-"+list)
 		c.Set("HX-Reswap", "innerHTML")

@@ -71,7 +71,7 @@ func (s *server) handleChildLock(c *fiber.Ctx) error {
 func (s *server) renderLockPage(c *fiber.Ctx, ch children.Child, refused string, status int) error {
 	l, err := s.answers().Load(c.UserContext(), actor(c), ch.ID)
 	if err != nil {
-		return childError(err)
+		return err
 	}
 	p := lockPage{page: s.page(c, "Check the record before locking", "children"), Child: ch,
 		Complete: l.Progress.Complete, Refused: refused}

@@ -7,10 +7,9 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/answers"
+	"clinaudit/app/apperr"
 	"clinaudit/app/children"
-	"clinaudit/app/datefield"
 	"clinaudit/app/postcode"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 
 	"github.com/gofiber/fiber/v2"
@@ -31,104 +30,38 @@ func (s *server) children() *children.Service {
 	return svc
 }
 
-// childError turns the service's refusals into statuses: nothing is said
-// about children out of scope beyond "not found".
-func childError(err error) error {
-	switch {
-	case errors.Is(err, children.ErrForbidden):
-		return fiber.ErrForbidden
-	case errors.Is(err, children.ErrNotFound):
-		return fiber.ErrNotFound
-	case children.IsConflict(err):
-		return fiber.NewError(fiber.StatusConflict, err.Error())
-	}
-	return err
-}
-
 // childConflict answers a write refused because of the child's state (409)
 // with a page that says why and leads back to the child.
 func (s *server) childConflict(c *fiber.Ctx, id int64, err error) error {
 	if isHTMX(c) {
-		return childError(err)
+		return err // errors.go: 409 with the message
 	}
 	c.Status(fiber.StatusConflict)
 	return renderPage(c, "pages/child_conflict", struct {
 		page
 		ID      int64
 		Message string
-	}{s.page(c, "Your change was not saved", "children"), id, err.Error()})
+	}{s.page(c, "Your change was not saved", "children"), id, apperr.MessageOf(err)})
 }
 
-// writeError renders a refused write: conflicts as a page, the rest by status.
+// writeError renders a refused write: conflicts as a page, the rest by
+// errors.go.
 func (s *server) writeError(c *fiber.Ctx, id int64, err error) error {
 	if children.IsConflict(err) {
 		return s.childConflict(c, id, err)
 	}
-	return childError(err)
+	return err
 }
 
 func childID(c *fiber.Ctx) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, fiber.ErrNotFound
+		return 0, apperr.ErrNotFound
 	}
 	return id, nil
 }
 
 func childURL(id int64) string { return "/children/" + strconv.FormatInt(id, 10) }
-
-// fieldErr is one form error as the page shows it: next to its field and
-// in the summary, linked to the field's first input.
-type fieldErr struct {
-	Field   string
-	Message string
-	Href    string
-	Parts   []datefield.Part
-}
-
-type fieldErrs []fieldErr
-
-// For is the message for a field, or "".
-func (e fieldErrs) For(field string) string {
-	for _, f := range e {
-		if f.Field == field {
-			return f.Message
-		}
-	}
-	return ""
-}
-
-// Part reports whether a date field's error highlights one of its inputs.
-func (e fieldErrs) Part(field, part string) bool {
-	for _, f := range e {
-		if f.Field == field {
-			for _, p := range f.Parts {
-				if string(p) == part {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// firstInput is the id the error summary links to for each field: the
-// first input of a date, the first radio of a group.
-var firstInput = map[string]string{"sex": "sex-" + children.Sexes[0].Code}
-
-func toFieldErrs(errs children.FieldErrors) fieldErrs {
-	out := make(fieldErrs, len(errs))
-	for i, e := range errs {
-		href := e.Field
-		if len(e.Parts) > 0 {
-			href += "-" + string(e.Parts[0])
-		} else if h, ok := firstInput[e.Field]; ok {
-			href = h
-		}
-		out[i] = fieldErr{Field: e.Field, Message: e.Message, Href: href, Parts: e.Parts}
-	}
-	return out
-}
 
 // The case list.
 
@@ -175,7 +108,7 @@ func readDate(c *fiber.Ctx, field string) children.DateInput {
 func (s *server) handleChildNew(c *fiber.Ctx) error {
 	a := actor(c)
 	if !a.Can(access.EditDemographics) {
-		return fiber.ErrForbidden
+		return apperr.ErrForbidden
 	}
 	data := childFormPage{page: s.page(c, "Add a child", "children")}
 	if !a.National() {
@@ -195,7 +128,7 @@ func (s *server) handleChildCreate(c *fiber.Ctx) error {
 			Lead: strings.ToUpper(strings.TrimSpace(n.LeadOrganisation)), Errors: toFieldErrs(fe)}, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return childError(err)
+		return err
 	}
 	return c.Redirect(childURL(id)+"?done=created", fiber.StatusSeeOther)
 }
@@ -208,7 +141,7 @@ func (s *server) loadChild(c *fiber.Ctx) (children.Child, error) {
 	}
 	ch, err := s.children().Get(c.UserContext(), actor(c), id)
 	if err != nil {
-		return children.Child{}, childError(err)
+		return children.Child{}, err
 	}
 	c.Locals(localViewedChild, ch.AuditID)
 	return ch, nil
@@ -257,8 +190,8 @@ func (s *server) handleChildShow(c *fiber.Ctx) error {
 // ErrForbidden when the role does not allow it, the conflict the write
 // would get when the child's state does not. Answer it with writeError.
 func mayChange(c *fiber.Ctx, ch children.Child, action access.Action, allowed bool) error {
-	if !access.Allowed(actor(c), action, staff.PlaceOfOrganisation(ch.Organisation)) {
-		return children.ErrForbidden
+	if !access.Allowed(actor(c), action, access.PlaceOfOrganisation(ch.Organisation)) {
+		return apperr.ErrForbidden
 	}
 	if !allowed {
 		return whyNot(ch, action)

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/children"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,8 +26,8 @@ import (
 // it at the child's organisation, the conflict the write would get
 // otherwise.
 func lifecycleRefusal(c *fiber.Ctx, ch children.Child, lc children.Lifecycle, action access.Action) error {
-	if !access.Allowed(actor(c), action, staff.PlaceOfOrganisation(ch.Organisation)) {
-		return children.ErrForbidden
+	if !access.Allowed(actor(c), action, access.PlaceOfOrganisation(ch.Organisation)) {
+		return apperr.ErrForbidden
 	}
 	switch {
 	case ch.OptedOut():
@@ -70,7 +70,7 @@ func (s *server) handleChildTransfers(c *fiber.Ctx) error {
 	a := actor(c)
 	in, out, err := s.children().Transfers(c.UserContext(), a)
 	if err != nil {
-		return childError(err)
+		return err
 	}
 	return renderPage(c, "pages/child_transfers", transfersPage{page: s.page(c, "Transfers of lead organisation", "children"),
 		Incoming: in, Outgoing: out, National: a.National(), Notice: transferNotices[c.Query("done")]})
@@ -220,7 +220,7 @@ type deletedPage struct {
 func (s *server) renderDeleted(c *fiber.Ctx, refusal string, status int) error {
 	rows, err := s.children().Deleted(c.UserContext(), actor(c))
 	if err != nil {
-		return childError(err)
+		return err
 	}
 	c.Status(status)
 	return renderPage(c, "pages/child_deleted", deletedPage{page: s.page(c, "Deleted children", "children"), Rows: rows,
@@ -244,7 +244,7 @@ func (s *server) handleChildRestore(c *fiber.Ctx) error {
 		return s.renderDeleted(c, err.Error(), fiber.StatusConflict)
 	}
 	if err != nil {
-		return childError(err)
+		return err
 	}
 	return c.Redirect(childURL(id)+"?done=restored", fiber.StatusSeeOther)
 }

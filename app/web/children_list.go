@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net/url"
 	"strconv"
 
 	"clinaudit/app/access"
@@ -20,9 +19,7 @@ type childListPage struct {
 	Orgs     []store.OrganisationChoice
 	Cohorts  []cohort.Cohort
 	CanAdd   bool
-	Columns  []sortColumn
-	PrevURL  string
-	NextURL  string
+	List     listNav
 	National bool
 	// Notice confirms a deletion; Incoming counts the transfers waiting for
 	// the viewer's answer; the links go to the transfers and deleted
@@ -46,28 +43,12 @@ func childFilter(c *fiber.Ctx) children.Filter {
 }
 
 func childrenURL(f children.Filter) string {
-	v := url.Values{}
-	for k, x := range map[string]string{"q": f.Query, "org": f.Org, "registered": f.Registered, "locked": f.Locked, "opted_out": f.OptedOut} {
-		if x != "" {
-			v.Set(k, x)
-		}
-	}
+	cohort := ""
 	if f.Cohort != 0 {
-		v.Set("cohort", strconv.Itoa(f.Cohort))
+		cohort = strconv.Itoa(f.Cohort)
 	}
-	if f.Sort != "name" || f.Desc {
-		v.Set("sort", f.Sort)
-	}
-	if f.Desc {
-		v.Set("dir", "desc")
-	}
-	if f.Page > 1 {
-		v.Set("page", strconv.Itoa(f.Page))
-	}
-	if len(v) == 0 {
-		return "/children"
-	}
-	return "/children?" + v.Encode()
+	return listURL("/children", map[string]string{"q": f.Query, "org": f.Org, "cohort": cohort, "registered": f.Registered,
+		"locked": f.Locked, "opted_out": f.OptedOut}, f.Sort, "name", f.Desc, f.Page)
 }
 
 func (s *server) handleChildList(c *fiber.Ctx) error {
@@ -75,36 +56,16 @@ func (s *server) handleChildList(c *fiber.Ctx) error {
 	svc := s.children()
 	p, err := svc.List(c.UserContext(), a, childFilter(c))
 	if err != nil {
-		return childError(err)
+		return err
 	}
 	data := childListPage{page: s.page(c, "Children", "children"), Page: p, CanAdd: a.Can(access.EditDemographics),
 		Cohorts: svc.CohortChoices(), National: a.National()}
-	for _, col := range children.SortColumns {
-		f := p.Filter
-		f.Page = 1
-		sc := sortColumn{Key: col, Label: childColumnLabels[col], AriaSort: "none"}
-		if f.Sort == col {
-			sc.AriaSort = "ascending"
-			if f.Desc {
-				sc.AriaSort = "descending"
-			}
-			f.Desc = !f.Desc
-		} else {
-			f.Sort, f.Desc = col, false
-		}
-		sc.URL = childrenURL(f)
-		data.Columns = append(data.Columns, sc)
-	}
-	if p.Filter.Page > 1 {
-		f := p.Filter
-		f.Page--
-		data.PrevURL = childrenURL(f)
-	}
-	if p.Filter.Page < p.Pages {
-		f := p.Filter
-		f.Page++
-		data.NextURL = childrenURL(f)
-	}
+	f := p.Filter
+	data.List = sortedListNav("#child-results", f.Sort, f.Desc, f.Page, p.Pages, children.SortColumns, childColumnLabels, func(sort string, desc bool, page int) string {
+		g := f
+		g.Sort, g.Desc, g.Page = sort, desc, page
+		return childrenURL(g)
+	})
 	if isHTMX(c) {
 		return renderPartial(c, "partials/child_results", data)
 	}

@@ -12,11 +12,11 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/aggregate"
+	"clinaudit/app/apperr"
 	"clinaudit/app/cohort"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/kpi"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
-	"clinaudit/jobs"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -59,7 +59,7 @@ func (s *server) cohortChoice(c *fiber.Ctx) (cohort.Cohort, []cohortView, error)
 	if q := c.Query("cohort"); q != "" {
 		n, err := cohort.Parse(q)
 		if err != nil {
-			return 0, nil, fiber.NewError(fiber.StatusBadRequest, msgBadCohort)
+			return 0, nil, apperr.New(apperr.Invalid, msgBadCohort)
 		}
 		chosen = n
 	}
@@ -96,14 +96,11 @@ func (s *server) cohortChoice(c *fiber.Ctx) (cohort.Cohort, []cohortView, error)
 // its dashboard (their own trust or health board; everything nationally).
 func (s *server) dashboardOrganisation(c *fiber.Ctx) (store.Organisation, error) {
 	o, err := s.Store.GetOrganisationByODS(c.UserContext(), c.Params("ods"))
-	if errors.Is(err, store.ErrNotFound) {
-		return o, fiber.ErrNotFound
-	}
 	if err != nil {
-		return o, err
+		return o, err // store.ErrNotFound: 404 (errors.go)
 	}
-	if !access.Allowed(actor(c), access.ViewDashboards, staff.PlaceOfOrganisation(o)) {
-		return o, fiber.ErrNotFound // as for a child out of scope: no hint it exists
+	if !access.Allowed(actor(c), access.ViewDashboards, access.PlaceOfOrganisation(o)) {
+		return o, apperr.ErrNotFound // as for a child out of scope: no hint it exists
 	}
 	return o, nil
 }
@@ -112,7 +109,7 @@ func (s *server) dashboardOrganisation(c *fiber.Ctx) (store.Organisation, error)
 // users without one choose an organisation.
 func (s *server) handleDashboards(c *fiber.Ctx) error {
 	if !actor(c).Can(access.ViewDashboards) {
-		return fiber.ErrForbidden
+		return apperr.ErrForbidden
 	}
 	id := signedIn(c)
 	if id.User.OrganisationID != nil {
@@ -140,7 +137,7 @@ func (s *server) handleDashboards(c *fiber.Ctx) error {
 func (s *server) handleDashboardGo(c *fiber.Ctx) error {
 	ods := c.Query("ods")
 	if ods == "" || strings.ContainsAny(ods, "/?#") {
-		return fiber.NewError(fiber.StatusBadRequest, "Choose an organisation.")
+		return apperr.New(apperr.Invalid, "Choose an organisation.")
 	}
 	return c.Redirect("/dashboards/organisations/"+url.PathEscape(ods)+cohortQuery(c), fiber.StatusSeeOther)
 }
@@ -228,9 +225,9 @@ func (s *server) handleOrganisationDashboard(c *fiber.Ctx) error {
 func (s *server) handleAggregateNow(c *fiber.Ctx) error {
 	n, err := cohort.Parse(c.FormValue("cohort"))
 	if err != nil {
-		return fiber.NewError(fiber.StatusBadRequest, "Choose a cohort to update.")
+		return apperr.New(apperr.Invalid, "Choose a cohort to update.")
 	}
-	if err := jobs.AggregateNow(c.UserContext(), s.Store, n); err != nil {
+	if err := jobargs.AggregateNow(c.UserContext(), s.Store, int64(n)); err != nil {
 		return err
 	}
 	return c.Redirect(localTarget(c.FormValue("back"), "/dashboards"), fiber.StatusSeeOther)

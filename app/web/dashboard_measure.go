@@ -6,6 +6,7 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/aggregate"
+	"clinaudit/app/apperr"
 	"clinaudit/app/chart"
 	"clinaudit/app/kpi"
 
@@ -15,23 +16,9 @@ import (
 // One measure compared across every entity of one level, best first, with
 // the national figure as the reference line.
 
-// levelsFor lists the levels a user may compare. Everyone who sees
-// dashboards may compare ICBs, regions, networks and countries (what
-// Epilepsy12's "Individual measures" tab shows); comparing organisations,
-// trusts and health board one by one across England and Wales is for the
-// national team.
+// levelsFor lists the levels a user may compare (aggregate.Comparable).
 func levelsFor(a access.Actor) []aggregate.Level {
-	var out []aggregate.Level
-	for _, l := range aggregate.Levels() {
-		switch l {
-		case aggregate.Organisation, aggregate.Trust, aggregate.LocalHealthBoard:
-			if !a.Can(access.ViewNational) {
-				continue
-			}
-		}
-		out = append(out, l)
-	}
-	return out
+	return aggregate.ComparableLevels(a.Can(access.ViewNational))
 }
 
 type entityRow struct {
@@ -60,23 +47,23 @@ type measurePage struct {
 func (s *server) handleMeasureDashboard(c *fiber.Ctx) error {
 	a := actor(c)
 	if !a.Can(access.ViewDashboards) {
-		return fiber.ErrForbidden
+		return apperr.ErrForbidden
 	}
 	m, ok := kpi.MeasureByID(c.Params("measure"))
 	if !ok {
-		return fiber.ErrNotFound
+		return apperr.ErrNotFound
 	}
 	allowed := levelsFor(a)
 	level := aggregate.ICB
 	if q := c.Query("level"); q != "" {
 		l, err := aggregate.ParseLevel(q)
 		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, msgBadLevel())
+			return apperr.New(apperr.Invalid, msgBadLevel())
 		}
 		level = l
 	}
 	if !slices.Contains(allowed, level) {
-		return fiber.NewError(fiber.StatusForbidden, "Comparing every "+level.Label()+" is for the national audit team.")
+		return apperr.New(apperr.Forbidden, "Comparing every "+level.Label()+" is for the national audit team.")
 	}
 	chosen, cohorts, err := s.cohortChoice(c)
 	if err != nil {

@@ -6,10 +6,11 @@ import (
 	"strconv"
 	"strings"
 
+	"clinaudit/app/access"
 	"clinaudit/app/aggregate"
+	"clinaudit/app/apperr"
 	"clinaudit/app/cohort"
 	"clinaudit/app/export"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 
 	"github.com/gofiber/fiber/v2"
@@ -27,16 +28,16 @@ func (s *server) handleKPIDownload(c *fiber.Ctx) error {
 	a := actor(c)
 	format := c.Query("format")
 	if format != "csv" && format != "xlsx" {
-		return fiber.NewError(fiber.StatusBadRequest, "Say which format to download: format=csv or format=xlsx.")
+		return apperr.New(apperr.Invalid, "Say which format to download: format=csv or format=xlsx.")
 	}
 	n, err := cohort.Parse(c.Query("cohort"))
 	if err != nil {
-		return fiber.NewError(fiber.StatusBadRequest, "Say which cohort to download as a number, such as cohort=8.")
+		return apperr.New(apperr.Invalid, "Say which cohort to download as a number, such as cohort=8.")
 	}
 	var level aggregate.Level
 	if q := c.Query("level"); q != "" {
 		if level, err = aggregate.ParseLevel(q); err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, msgBadLevel())
+			return apperr.New(apperr.Invalid, msgBadLevel())
 		}
 	}
 	var table export.KPITable
@@ -44,24 +45,24 @@ func (s *server) handleKPIDownload(c *fiber.Ctx) error {
 	case ods != "":
 		var o store.Organisation
 		o, err = s.Store.GetOrganisationByODS(ctx, ods)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && !export.MayDownloadOrganisation(a, staff.PlaceOfOrganisation(o))) {
-			return fiber.NewError(fiber.StatusNotFound, "There is no organisation with that ODS code whose figures you may download.")
+		if errors.Is(err, store.ErrNotFound) || (err == nil && !export.MayDownloadOrganisation(a, access.PlaceOfOrganisation(o))) {
+			return apperr.New(apperr.NotFound, "There is no organisation with that ODS code whose figures you may download.")
 		}
 		if err != nil {
 			return err
 		}
 		if table, err = export.KPIForOrganisation(ctx, s.Store, n, o, level); err == nil && len(table.Rows) == 0 {
-			return fiber.NewError(fiber.StatusNotFound, o.Name+" has no figures at the "+level.Label()+" level.")
+			return apperr.New(apperr.NotFound, o.Name+" has no figures at the "+level.Label()+" level.")
 		}
 	case level == "":
-		return fiber.NewError(fiber.StatusBadRequest, "Say what to download: a level (level=icb) or an organisation (organisation=ODS code).")
+		return apperr.New(apperr.Invalid, "Say what to download: a level (level=icb) or an organisation (organisation=ODS code).")
 	case !export.MayDownloadLevel(a, level):
-		return fiber.ErrForbidden
+		return apperr.ErrForbidden
 	default:
 		table, err = export.KPIForLevel(ctx, s.Store, n, level)
 	}
 	if errors.Is(err, aggregate.ErrNotRun) {
-		return fiber.NewError(fiber.StatusNotFound, "Cohort "+strconv.Itoa(int(n))+" has no figures yet: they are worked out in the background every few minutes.")
+		return apperr.New(apperr.NotFound, "Cohort "+strconv.Itoa(int(n))+" has no figures yet: they are worked out in the background every few minutes.")
 	}
 	if err != nil {
 		return err

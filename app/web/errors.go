@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"clinaudit/app/aggregate"
+	"clinaudit/app/apperr"
 	"clinaudit/app/store"
 
 	"github.com/gofiber/fiber/v2"
@@ -36,18 +37,49 @@ type errorPage struct {
 	RequestID string
 }
 
+// statusOf is the one map from an error to its HTTP status and the words
+// the user may see ("" for the page's standard words). Domain packages
+// return apperr codes; the store's errors and Fiber's own (no such route,
+// a body too large) are mapped here too. Anything else is a 500.
+func statusOf(err error) (int, string) {
+	var ae *apperr.Error
+	var fe *fiber.Error
+	switch {
+	case store.IsUnavailable(err):
+		return http.StatusServiceUnavailable, ""
+	case errors.As(err, &ae):
+		return statusOfCode[ae.Code], ae.Message
+	case errors.As(err, &fe):
+		return fe.Code, fe.Message
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound, ""
+	case errors.Is(err, store.ErrJobsNotConfigured):
+		return http.StatusServiceUnavailable, "Background jobs are not running on this server."
+	}
+	return http.StatusInternalServerError, ""
+}
+
+var statusOfCode = map[apperr.Code]int{
+	apperr.Invalid:       http.StatusBadRequest,
+	apperr.Unprocessable: http.StatusUnprocessableEntity,
+	apperr.Forbidden:     http.StatusForbidden,
+	apperr.NotFound:      http.StatusNotFound,
+	apperr.Conflict:      http.StatusConflict,
+	apperr.Gone:          http.StatusGone,
+	apperr.Unavailable:   http.StatusServiceUnavailable,
+	apperr.Internal:      http.StatusInternalServerError,
+}
+
 // handleError renders every error the same way: a page for browsers, a short
 // fragment with the right status for htmx. It never shows internal details;
 // they are in the log under the same request ID.
 func (s *server) handleError(c *fiber.Ctx, err error) error {
-	status := http.StatusInternalServerError
-	var fe *fiber.Error
-	if errors.As(err, &fe) {
-		status = fe.Code
+	status, message := statusOf(err)
+	if status == 0 {
+		status = http.StatusInternalServerError // a code missing from statusOfCode
 	}
 	unavailable := store.IsUnavailable(err)
 	if unavailable {
-		status = http.StatusServiceUnavailable
 		markUnavailable(c, err)
 	}
 	if requestIDOf(c) == "" {
@@ -61,16 +93,19 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	if status >= 500 && !unavailable {
 		s.log(c).Error("request failed", "err", err)
 	}
+	// A message written for the user by the code that refused: what is
+	// not there, why it conflicts. Fiber's own repeat the status's name.
+	written := message != "" && message != http.StatusText(status)
 	data := errorPage{Status: status, RequestID: requestIDOf(c)}
 	switch status {
 	case http.StatusNotFound:
 		data.Heading = "Page not found"
 		data.Message = "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."
-		if fe != nil && fe.Message != "" && fe.Message != http.StatusText(status) {
-			data.Message = fe.Message // written for the user by the handler: what is not there
+		if written {
+			data.Message = message
 		}
 	case http.StatusForbidden:
-		if fe != nil && fe.Message == errCSRF {
+		if errors.Is(err, errCSRF) {
 			data.Heading = "Your form could not be sent"
 			data.Message = "The page you sent it from had expired, or the request did not come from this service. Go back, reload the page, and try again. Nothing was changed."
 			break
@@ -98,8 +133,8 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		} else {
 			data.Heading = "The request could not be completed"
 			data.Message = http.StatusText(status)
-			if fe != nil && fe.Message != "" && fe.Message != http.StatusText(status) {
-				data.Message = fe.Message // written for the user by the handler
+			if written {
+				data.Message = message
 			}
 		}
 	}
@@ -120,4 +155,4 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	return nil
 }
 
-func (s *server) notFound(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) notFound(c *fiber.Ctx) error { return apperr.ErrNotFound }

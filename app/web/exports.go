@@ -6,9 +6,10 @@ import (
 	"strconv"
 	"strings"
 
+	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/cohort"
 	"clinaudit/app/export"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 
 	"github.com/gofiber/fiber/v2"
@@ -148,7 +149,7 @@ func (s *server) handleExportCreate(c *fiber.Ctx) error {
 	if f.Org != "" {
 		o, err := s.Store.GetOrganisationByODS(ctx, f.Org)
 		switch {
-		case errors.Is(err, store.ErrNotFound) || (err == nil && !actor(c).InScope(staff.PlaceOfOrganisation(o))):
+		case errors.Is(err, store.ErrNotFound) || (err == nil && !actor(c).InScope(access.PlaceOfOrganisation(o))):
 			errs = append(errs, fieldErr{Field: "organisation", Message: "Choose an organisation from the list"})
 		case err != nil:
 			return err
@@ -173,10 +174,6 @@ func (s *server) handleExportCreate(c *fiber.Ctx) error {
 		case errors.Is(err, export.ErrTooMany):
 			status = fiber.StatusTooManyRequests
 			errs = append(errs, fieldErr{Field: "format", Message: fmt.Sprintf("You have %d exports being prepared: wait for one to finish before asking for another", export.MaxUnfinished)})
-		case errors.Is(err, export.ErrForbidden):
-			return fiber.ErrForbidden
-		case errors.Is(err, store.ErrJobsNotConfigured):
-			return fiber.NewError(fiber.StatusServiceUnavailable, "Background jobs are not running on this server.")
 		default:
 			return fmt.Errorf("asking for a record export: %w", err)
 		}
@@ -193,19 +190,10 @@ func (s *server) handleExportCreate(c *fiber.Ctx) error {
 func (s *server) handleExportDownload(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {
-		return fiber.ErrNotFound
+		return apperr.ErrNotFound
 	}
 	x, r, err := export.Open(c.UserContext(), s.Store, me(c), id, s.Now())
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return fiber.ErrNotFound
-	case errors.Is(err, export.ErrForbidden):
-		return fiber.ErrForbidden
-	case errors.Is(err, export.ErrExpired):
-		return fiber.NewError(fiber.StatusGone, "This export has expired and is being deleted. Ask for a new one.")
-	case errors.Is(err, export.ErrNotReady):
-		return fiber.NewError(fiber.StatusConflict, "This export is not ready to download. The exports page says where it stands.")
-	case err != nil:
+	if err != nil {
 		return err
 	}
 	s.log(c).Info("record export downloaded", "export", x.ID)

@@ -18,7 +18,6 @@ import (
 	"clinaudit/app/children"
 	"clinaudit/app/export"
 	"clinaudit/app/publish/publishtest"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 )
@@ -186,7 +185,7 @@ func matrixExport(t *testing.T, s store.Store, name string) int64 {
 		t.Fatal(err)
 	}
 	// Written for the actor's reach, as the job records it.
-	a, err := staff.ActorFor(ctx, s, u)
+	a, err := access.ActorFor(ctx, s, u)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ func TestJobsUIAccess(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		app := New(Deps{Store: s, Auth: a, JobsUI: ui})
+		app := New(Deps{Store: s, Auth: a, JobsUI: ui, JobsUIPath: jobsui.Prefix})
 		makeStaff(t, s, a, "full@example.org", access.NationalFull, "")
 		makeStaff(t, s, a, "lead@example.org", access.LeadClinician, "RGT01")
 

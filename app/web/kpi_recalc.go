@@ -5,9 +5,9 @@ import (
 	"fmt"
 
 	"clinaudit/app/answers"
+	"clinaudit/app/jobargs"
 	"clinaudit/app/kpi"
 	"clinaudit/app/store"
-	"clinaudit/jobs"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/riverqueue/river"
@@ -79,7 +79,7 @@ func (s *server) handleRecalcList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	checking, err := s.jobWaiting(c, jobs.ReconcileKPIsArgs{}.Kind())
+	checking, err := s.jobWaiting(c, jobargs.ReconcileKPIsArgs{}.Kind())
 	if err != nil {
 		return err
 	}
@@ -94,22 +94,16 @@ func (s *server) handleRecalcList(c *fiber.Ctx) error {
 func (s *server) handleRecalcCreate(c *fiber.Ctx) error {
 	me := signedIn(c)
 	if _, err := s.answers().RequestRecalculation(c.UserContext(), me.User.ID); err != nil {
-		if errors.Is(err, store.ErrJobsNotConfigured) {
-			return fiber.NewError(fiber.StatusServiceUnavailable, "Background jobs are not running on this server.")
-		}
 		return fmt.Errorf("requesting a KPI recalculation: %w", err)
 	}
 	return c.Redirect("/admin/kpi-recalculation", fiber.StatusSeeOther)
 }
 
-// handleReconcileCreate queues the reconciliation (jobs.ReconcileKPIsArgs)
+// handleReconcileCreate queues the reconciliation (jobargs.ReconcileKPIsArgs)
 // now rather than at its daily time: it rescores the children whose stored
 // results are out of date, and only those.
 func (s *server) handleReconcileCreate(c *fiber.Ctx) error {
-	if err := jobs.ReconcileNow(c.UserContext(), s.Store); err != nil {
-		if errors.Is(err, store.ErrJobsNotConfigured) {
-			return fiber.NewError(fiber.StatusServiceUnavailable, "Background jobs are not running on this server.")
-		}
+	if err := jobargs.ReconcileNow(c.UserContext(), s.Store); err != nil {
 		return fmt.Errorf("queueing a KPI reconciliation: %w", err)
 	}
 	return c.Redirect("/admin/kpi-recalculation", fiber.StatusSeeOther)

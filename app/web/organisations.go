@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -14,12 +13,11 @@ const orgPageSize = 25
 
 type organisationsPage struct {
 	page
-	Query, Country     string
-	Countries          []store.Country
-	Organisations      []store.Organisation
-	Total, From, To    int64
-	PrevURL, NextURL   string
-	PrevPage, NextPage int
+	Query, Country  string
+	Countries       []store.Country
+	Organisations   []store.Organisation
+	Total, From, To int64
+	List            listNav
 }
 
 // handleOrganisations lists organisations with search, a country filter and
@@ -55,12 +53,8 @@ func (s *server) handleOrganisations(c *fiber.Ctx) error {
 	if total > 0 {
 		data.From, data.To = offset+1, offset+int64(len(orgs))
 	}
-	if pageNo > 1 {
-		data.PrevPage, data.PrevURL = pageNo-1, orgURL(q, country, pageNo-1)
-	}
-	if pageNo < lastPage {
-		data.NextPage, data.NextURL = pageNo+1, orgURL(q, country, pageNo+1)
-	}
+	data.List = newListNav("#org-results", pageNo, lastPage, func(page int) string { return orgURL(q, country, page) })
+	data.List.Numbered = true
 	if isHTMX(c) {
 		return renderPartial(c, "partials/organisation_results", data)
 	}
@@ -71,20 +65,7 @@ func (s *server) handleOrganisations(c *fiber.Ctx) error {
 }
 
 func orgURL(q, country string, pageNo int) string {
-	v := url.Values{}
-	if q != "" {
-		v.Set("q", q)
-	}
-	if country != "" {
-		v.Set("country", country)
-	}
-	if pageNo > 1 {
-		v.Set("page", strconv.Itoa(pageNo))
-	}
-	if len(v) == 0 {
-		return "/organisations"
-	}
-	return "/organisations?" + v.Encode()
+	return listURL("/organisations", map[string]string{"q": q, "country": country}, "", "", false, pageNo)
 }
 
 // escapeLike stops a user's % and _ acting as wildcards. The shared SQL uses

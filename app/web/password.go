@@ -16,7 +16,7 @@ type forgotPage struct {
 	page
 	Email  string
 	Sent   bool
-	Errors []formError
+	Errors fieldErrs
 }
 
 func (s *server) handleForgotForm(c *fiber.Ctx) error {
@@ -28,7 +28,7 @@ func (s *server) handleForgot(c *fiber.Ctx) error {
 	email := strings.TrimSpace(c.FormValue("email"))
 	data := forgotPage{page: s.page(c, "Reset your password", "signin"), Email: email}
 	if email == "" || !strings.Contains(email, "@") {
-		data.Errors = []formError{{"email", "Enter your email address, like name@nhs.net"}}
+		data.Errors = errorOn("email", "Enter your email address, like name@nhs.net")
 		c.Status(fiber.StatusUnprocessableEntity)
 		return renderPage(c, "pages/forgot_password", data)
 	}
@@ -46,55 +46,61 @@ type setPasswordPage struct {
 	Token   string
 	Email   string
 	Rules   []string
-	Errors  []formError
+	Errors  fieldErrs
 	Expired bool
 	Invalid bool
 }
 
-func (s *server) handleSetPasswordForm(c *fiber.Ctx) error {
+// setPasswordData is the set-password page of the token in the path, with
+// its account's email and password rules. ok is false when the token is
+// not (or no longer) valid: the page then says so, answered 404.
+func (s *server) setPasswordData(c *fiber.Ctx) (data setPasswordPage, ok bool, err error) {
 	token := c.Params("token")
-	data := setPasswordPage{page: s.page(c, "Set your password", "signin"), Token: token, Expired: c.Query("expired") != ""}
+	data = setPasswordPage{page: s.page(c, "Set your password", "signin"), Token: token}
 	u, err := s.Auth.TokenUser(c.UserContext(), token)
 	if errors.Is(err, auth.ErrBadToken) {
 		data.Invalid = true
 		c.Status(fiber.StatusNotFound)
-		return renderPage(c, "pages/set_password", data)
+		return data, false, nil
 	}
 	if err != nil {
-		return err
+		return data, false, err
 	}
 	data.Email, data.Rules = u.Email, s.Auth.PasswordRules(u)
 	// The token is in the path: keep it out of Referer headers and caches.
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	return data, true, nil
+}
+
+func (s *server) handleSetPasswordForm(c *fiber.Ctx) error {
+	data, _, err := s.setPasswordData(c)
+	if err != nil {
+		return err
+	}
+	data.Expired = c.Query("expired") != ""
 	return renderPage(c, "pages/set_password", data)
 }
 
 func (s *server) handleSetPassword(c *fiber.Ctx) error {
-	token := c.Params("token")
 	pw, confirm := c.FormValue("password"), c.FormValue("confirm")
-	data := setPasswordPage{page: s.page(c, "Set your password", "signin"), Token: token}
-	u, err := s.Auth.TokenUser(c.UserContext(), token)
-	if errors.Is(err, auth.ErrBadToken) {
-		data.Invalid = true
-		c.Status(fiber.StatusNotFound)
-		return renderPage(c, "pages/set_password", data)
-	}
+	data, ok, err := s.setPasswordData(c)
 	if err != nil {
 		return err
 	}
-	data.Email, data.Rules = u.Email, s.Auth.PasswordRules(u)
-	c.Set(fiber.HeaderCacheControl, "no-store")
+	if !ok {
+		return renderPage(c, "pages/set_password", data)
+	}
 	if pw != confirm {
-		data.Errors = []formError{{"confirm", "The passwords do not match"}}
+		data.Errors = errorOn("confirm", "The passwords do not match")
 		c.Status(fiber.StatusUnprocessableEntity)
 		return renderPage(c, "pages/set_password", data)
 	}
-	_, err = s.Auth.SetPassword(c.UserContext(), token, pw, s.client(c))
+	_, err = s.Auth.SetPassword(c.UserContext(), data.Token, pw, s.client(c))
 	var perr *auth.PolicyError
 	switch {
 	case errors.As(err, &perr):
 		for _, f := range perr.Failures {
-			data.Errors = append(data.Errors, formError{"password", f.Message})
+			data.Errors = append(data.Errors, fieldErr{Field: "password", Message: f.Message})
 		}
 		c.Status(fiber.StatusUnprocessableEntity)
 		return renderPage(c, "pages/set_password", data)

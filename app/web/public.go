@@ -2,11 +2,11 @@ package web
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 
 	"clinaudit/app/aggregate"
+	"clinaudit/app/apperr"
 	"clinaudit/app/cohort"
 	"clinaudit/app/kpi"
 	"clinaudit/app/publish"
@@ -90,17 +90,14 @@ type publicOrgPage struct {
 func (s *server) handlePublicOrganisation(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	o, err := s.Store.GetOrganisationByODS(ctx, strings.ToUpper(strings.TrimSpace(c.Params("ods"))))
-	if errors.Is(err, store.ErrNotFound) {
-		return fiber.ErrNotFound
-	}
 	if err != nil {
-		return err
+		return err // store.ErrNotFound: 404 (errors.go)
 	}
 	var want int64
 	if q := c.Query("cohort"); q != "" {
 		n, err := cohort.Parse(q)
 		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, msgBadCohort)
+			return apperr.New(apperr.Invalid, msgBadCohort)
 		}
 		want = int64(n)
 	}
@@ -111,7 +108,7 @@ func (s *server) handlePublicOrganisation(c *fiber.Ctx) error {
 	data := publicOrgPage{page: s.page(c, o.Name+": published results", "public"), Org: o}
 	pub, ok := publish.Choose(pubs, want)
 	if !ok && want != 0 && len(pubs) > 0 {
-		return fiber.NewError(fiber.StatusNotFound, "Cohort "+strconv.FormatInt(want, 10)+" has not been published.")
+		return apperr.New(apperr.NotFound, "Cohort "+strconv.FormatInt(want, 10)+" has not been published.")
 	}
 	if ok {
 		rep, err := publish.ForOrganisation(ctx, s.Store, pub, o.ID)

@@ -12,7 +12,6 @@ import (
 	"clinaudit/app/kpi"
 	"clinaudit/app/publish"
 	"clinaudit/app/publish/publishtest"
-	"clinaudit/app/staff"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
 
@@ -159,12 +158,12 @@ func b(v bool) int64 {
 }
 
 // publisher is a national full-access account to publish with.
-func publisher(t *testing.T, s store.Store, a *auth.Service) staff.Me {
+func publisher(t *testing.T, s store.Store, a *auth.Service) access.Me {
 	t.Helper()
 	makeStaff(t, s, a, "publisher@e12.example", access.NationalFull, "")
 	u, err := s.GetUserByEmail(context.Background(), "publisher@e12.example")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return staff.Me{ID: u.ID, Actor: access.Actor{Role: access.NationalFull}}
+	return access.Me{ID: u.ID, Actor: access.Actor{Role: access.NationalFull}}
 }

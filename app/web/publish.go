@@ -1,12 +1,12 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 
 	"clinaudit/app/aggregate"
+	"clinaudit/app/apperr"
 	"clinaudit/app/cohort"
 	"clinaudit/app/publish"
 	"clinaudit/app/store"
@@ -91,15 +91,10 @@ func (s *server) handlePublishPage(c *fiber.Ctx) error {
 func (s *server) handlePublish(c *fiber.Ctx) error {
 	n, err := cohort.Parse(c.FormValue("cohort"))
 	if err != nil {
-		return fiber.NewError(fiber.StatusBadRequest, "Choose a cohort to publish from the list.")
+		return apperr.New(apperr.Invalid, "Choose a cohort to publish from the list.")
 	}
 	pub, err := publish.Publish(c.UserContext(), s.Store, me(c), n)
-	switch {
-	case errors.Is(err, aggregate.ErrNotRun):
-		return fiber.NewError(fiber.StatusConflict, fmt.Sprintf("Cohort %d has no figures to publish yet: they are worked out in the background every few minutes.", n))
-	case errors.Is(err, publish.ErrForbidden):
-		return fiber.ErrForbidden
-	case err != nil:
+	if err != nil {
 		return err
 	}
 	s.log(c).Info("published", "cohort", int(n), "publication", pub.ID, "run", pub.RunID)

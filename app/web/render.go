@@ -17,7 +17,6 @@ func isHTMX(c *fiber.Ctx) bool {
 // page holds what the base layout reads on every page.
 type page struct {
 	Title   string
-	Nav     string
 	Version string
 	Demo    bool
 	CSRF    string
@@ -29,30 +28,75 @@ type page struct {
 	UserID int64
 	// SessionExpires (RFC 3339) lets the page warn before an idle sign-out.
 	SessionExpires string
-	// CanViewUsers shows the Staff link, CanViewJobs the Jobs link.
-	CanViewUsers bool
-	CanViewJobs  bool
-	// CanRecalculate shows the KPI recalculation link.
-	CanRecalculate bool
-	// CanPublish shows the Publish link, CanExport the Exports link.
-	CanPublish, CanExport bool
+	// Nav is the header's links this person may follow, the last to their
+	// account (signed in) or to sign in.
+	Nav []navItem
 	// CanSeeRecordViews shows the links to the record-view log.
 	CanSeeRecordViews bool
 }
 
+// navItem is one link of the header. Current marks the section the page
+// belongs to; ID, where set, is the link's id.
+type navItem struct {
+	Label, Href, ID string
+	Current         bool
+}
+
+// navLink is one header link and who may see it: Section names the pages
+// it is current on ("" for a link that never is).
+type navLink struct {
+	Section, Label, Href, ID string
+	Shown                    func(s *server, c *fiber.Ctx, a access.Actor) bool
+}
+
+func anyone(*server, *fiber.Ctx, access.Actor) bool { return true }
+
+func signedInOnly(_ *server, c *fiber.Ctx, _ access.Actor) bool { return signedIn(c) != nil }
+
+func demoOnly(s *server, _ *fiber.Ctx, _ access.Actor) bool { return s.Demo }
+
+func allowed(p access.Action) func(*server, *fiber.Ctx, access.Actor) bool {
+	return func(_ *server, c *fiber.Ctx, a access.Actor) bool { return signedIn(c) != nil && a.Can(p) }
+}
+
+// navLinks are the header's links in order; the account or sign-in link
+// follows them, then the sign-out button.
+var navLinks = []navLink{
+	{"home", "Home", "/", "", anyone},
+	{"organisations", "Organisations", "/organisations", "", anyone},
+	{"public", "Published results", "/public", "nav-public", anyone},
+	{"", "Demo mailbox", "/demo/mailbox", "", demoOnly},
+	{"children", "Children", "/children", "nav-children", signedInOnly},
+	{"dashboards", "Dashboards", "/dashboards", "nav-dashboards", signedInOnly},
+	{"publish", "Publish", "/dashboards/publish", "nav-publish", allowed(access.Publish)},
+	{"exports", "Exports", "/exports", "nav-exports", allowed(access.ExportRecords)},
+	{"", "Jobs", "/admin/jobs/", "", func(s *server, c *fiber.Ctx, a access.Actor) bool {
+		return s.JobsUI != nil && allowed(access.ViewJobs)(s, c, a)
+	}},
+	{"recalc", "KPI recalculation", "/admin/kpi-recalculation", "nav-recalc", allowed(access.RecalculateKPIs)},
+	{"record-views", "Record views", "/admin/record-views", "nav-record-views", allowed(access.ViewRecordViews)},
+	{"staff", "Staff", "/admin/users", "", allowed(access.ViewUsers)},
+}
+
+// page is the layout's data for a page titled title in the header's
+// section nav.
 func (s *server) page(c *fiber.Ctx, title, nav string) page {
-	p := page{Title: title, Nav: nav, Version: s.Version, Demo: s.Demo, CSRF: csrfToken(c)}
+	p := page{Title: title, Version: s.Version, Demo: s.Demo, CSRF: csrfToken(c)}
+	a := actor(c)
+	for _, l := range navLinks {
+		if l.Shown(s, c, a) {
+			p.Nav = append(p.Nav, navItem{Label: l.Label, Href: l.Href, ID: l.ID, Current: l.Section != "" && l.Section == nav})
+		}
+	}
+	account := navItem{Label: "Sign in", Href: "/sign-in", Current: nav == "signin"}
 	if id := signedIn(c); id != nil {
 		p.UserName = id.User.FirstName + " " + id.User.Surname
 		p.UserID = id.User.ID
 		p.SessionExpires = id.ExpiresAt.UTC().Format(time.RFC3339)
-		p.CanViewUsers = actor(c).Can(access.ViewUsers)
-		p.CanViewJobs = s.JobsUI != nil && actor(c).Can(access.ViewJobs)
-		p.CanRecalculate = actor(c).Can(access.RecalculateKPIs)
-		p.CanPublish = actor(c).Can(access.Publish)
-		p.CanExport = actor(c).Can(access.ExportRecords)
-		p.CanSeeRecordViews = actor(c).Can(access.ViewRecordViews)
+		account = navItem{Label: p.UserName, Href: "/account", ID: "nav-account", Current: nav == "account"}
+		p.CanSeeRecordViews = a.Can(access.ViewRecordViews)
 	}
+	p.Nav = append(p.Nav, account)
 	return p
 }
 

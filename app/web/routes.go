@@ -2,7 +2,6 @@ package web
 
 import (
 	"clinaudit/app/access"
-	"clinaudit/app/jobsui"
 	"clinaudit/static"
 
 	"github.com/gofiber/fiber/v2"
@@ -23,10 +22,10 @@ func (s *server) routes(app *fiber.App) {
 
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	app.Use(s.loadIdentity)
-	if s.JobsUI != nil {
+	if s.JobsUI != nil && s.JobsUIPath != "" {
 		// riverui's own JSON API cannot carry our CSRF token: it is mounted
 		// before the CSRF check and guarded by a same-origin check instead.
-		app.Use(jobsui.Prefix, s.requireSignedIn, s.requireAction(access.ViewJobs), sameOrigin, s.refuseControlCharacters, adaptor.HTTPHandler(s.JobsUI))
+		app.Use(s.JobsUIPath, s.requireSignedIn, s.requireAction(access.ViewJobs), sameOrigin, s.refuseControlCharacters, adaptor.HTTPHandler(s.JobsUI))
 	}
 	app.Use(s.csrf)
 	// After the CSRF check, which puts the page's token where the 422

@@ -38,9 +38,11 @@ type Deps struct {
 	Auth *auth.Service
 	// Staff administers accounts.
 	Staff *staff.Service
-	// JobsUI is River's web UI (app/jobsui), shown to those who may view
-	// jobs; nil leaves it out.
-	JobsUI http.Handler
+	// JobsUI is the job monitor (River's UI, built by the caller), mounted
+	// at JobsUIPath for those who may view jobs; nil leaves it out. The
+	// handler serves under that path: it is not stripped.
+	JobsUI     http.Handler
+	JobsUIPath string
 	// HTTPS turns on Secure and __Host- cookies and HSTS.
 	HTTPS bool
 	// TrustedProxies are the reverse proxies whose ProxyHeader names the

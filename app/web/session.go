@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/auth"
 	"clinaudit/app/clientip"
-	"clinaudit/app/staff"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -75,7 +75,7 @@ func (s *server) loadIdentity(c *fiber.Ctx) error {
 	switch {
 	case err == nil:
 		c.Locals(localIdentity, &id)
-		actor, err := staff.ActorFor(c.UserContext(), s.Store, id.User)
+		actor, err := access.ActorFor(c.UserContext(), s.Store, id.User)
 		if err != nil {
 			return err
 		}
@@ -120,10 +120,10 @@ func actor(c *fiber.Ctx) access.Actor {
 	return *a
 }
 
-// me is the signed-in user as the staff service knows them.
-func me(c *fiber.Ctx) staff.Me {
+// me is the signed-in user as the domain services take them.
+func me(c *fiber.Ctx) access.Me {
 	id := signedIn(c)
-	return staff.Me{ID: id.User.ID, Actor: actor(c)}
+	return access.Me{ID: id.User.ID, Actor: actor(c)}
 }
 
 // requireSignedIn guards every page that needs an account. A browser is sent
@@ -152,7 +152,7 @@ func (s *server) requireSignedIn(c *fiber.Ctx) error {
 func (s *server) requireAction(action access.Action) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if !actor(c).Can(action) {
-			return fiber.ErrForbidden
+			return apperr.ErrForbidden
 		}
 		return c.Next()
 	}
@@ -170,12 +170,12 @@ func sameOrigin(c *fiber.Ctx) error {
 		if site == "same-origin" {
 			return c.Next()
 		}
-		return fiber.ErrForbidden
+		return apperr.ErrForbidden
 	}
 	if origin := c.Get(fiber.HeaderOrigin); origin != "" && origin == c.BaseURL() {
 		return c.Next()
 	}
-	return fiber.ErrForbidden
+	return apperr.ErrForbidden
 }
 
 const csrfField = "csrf"
@@ -205,12 +205,14 @@ func (s *server) csrf(c *fiber.Ctx) error {
 			// The page's token is stale (a new one was issued): reload it.
 			c.Set("HX-Refresh", "true")
 		}
-		return fiber.NewError(fiber.StatusForbidden, errCSRF)
+		return errCSRF
 	}
 	return c.Next()
 }
 
-const errCSRF = "csrf"
+// errCSRF refuses a state-changing request without the page's token; its
+// page says how to recover (errors.go).
+var errCSRF = &apperr.Error{Code: apperr.Forbidden, Err: errors.New("csrf token missing or wrong")}
 
 func (s *server) newCSRF(c *fiber.Ctx) string {
 	b := make([]byte, 32)

@@ -12,16 +12,11 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-type formError struct {
-	Field   string // the input id the error summary links to
-	Message string
-}
-
 type signInPage struct {
 	page
 	Email   string
 	Next    string
-	Errors  []formError
+	Errors  fieldErrs
 	Notice  string
 	Expired bool
 }
@@ -44,10 +39,10 @@ func (s *server) handleSignIn(c *fiber.Ctx) error {
 	email, pw := strings.TrimSpace(c.FormValue("email")), c.FormValue("password")
 	data := signInPage{page: s.page(c, "Sign in", "signin"), Email: email, Next: safeNext(c.FormValue("next"))}
 	if email == "" {
-		data.Errors = append(data.Errors, formError{"email", "Enter your email address"})
+		data.Errors = append(data.Errors, fieldErr{Field: "email", Message: "Enter your email address"})
 	}
 	if pw == "" {
-		data.Errors = append(data.Errors, formError{"password", "Enter your password"})
+		data.Errors = append(data.Errors, fieldErr{Field: "password", Message: "Enter your password"})
 	}
 	if len(data.Errors) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
@@ -57,15 +52,15 @@ func (s *server) handleSignIn(c *fiber.Ctx) error {
 	var locked *auth.LockedError
 	switch {
 	case errors.As(err, &locked):
-		data.Errors = []formError{{"email", s.lockedMessage(locked)}}
+		data.Errors = errorOn("email", s.lockedMessage(locked))
 		c.Status(fiber.StatusTooManyRequests)
 		return renderPage(c, "pages/sign_in", data)
 	case errors.Is(err, auth.ErrBadCredentials):
-		data.Errors = []formError{{"email", "Enter a correct email address and password"}}
+		data.Errors = errorOn("email", "Enter a correct email address and password")
 		c.Status(fiber.StatusUnauthorized)
 		return renderPage(c, "pages/sign_in", data)
 	case errors.Is(err, auth.ErrDeactivated):
-		data.Errors = []formError{{"email", "This account has been deactivated. Ask your lead clinician or the national audit team if you need it again."}}
+		data.Errors = errorOn("email", "This account has been deactivated. Ask your lead clinician or the national audit team if you need it again.")
 		c.Status(fiber.StatusForbidden)
 		return renderPage(c, "pages/sign_in", data)
 	case err != nil:
@@ -122,7 +117,7 @@ type twoFactorPage struct {
 	page
 	Method   string // "totp", "email" or "backup"
 	Next     string
-	Errors   []formError
+	Errors   fieldErrs
 	Notice   string
 	HasTOTP  bool
 	Email    string
@@ -172,7 +167,7 @@ func (s *server) handleTwoFactor(c *fiber.Ctx) error {
 	}
 	code := strings.TrimSpace(c.FormValue("code"))
 	if code == "" {
-		data.Errors = []formError{{"code", "Enter the code"}}
+		data.Errors = errorOn("code", "Enter the code")
 		c.Status(fiber.StatusUnprocessableEntity)
 		return renderPage(c, "pages/two_factor", data)
 	}
@@ -200,14 +195,14 @@ func (s *server) twoFactorError(c *fiber.Ctx, data twoFactorPage, err error) err
 	var limited *auth.SendLimitError
 	switch {
 	case errors.As(err, &locked):
-		data.Errors = []formError{{"code", "Too many wrong codes. Try again after " + clock(locked.Until) + "."}}
+		data.Errors = errorOn("code", "Too many wrong codes. Try again after "+clock(locked.Until)+".")
 		c.Status(fiber.StatusTooManyRequests)
 	case errors.As(err, &limited):
 		data.Method = "email"
-		data.Errors = []formError{{"code", sendLimitMessage(limited)}}
+		data.Errors = errorOn("code", sendLimitMessage(limited))
 		c.Status(fiber.StatusTooManyRequests)
 	case errors.Is(err, auth.ErrBadCode):
-		data.Errors = []formError{{"code", "The code is wrong or has expired. Check it and try again."}}
+		data.Errors = errorOn("code", "The code is wrong or has expired. Check it and try again.")
 		c.Status(fiber.StatusUnprocessableEntity)
 	default:
 		return err
@@ -219,7 +214,7 @@ func (s *server) twoFactorError(c *fiber.Ctx, data twoFactorPage, err error) err
 // secret to type, kept from the first visit so a reload shows the same one.
 // The secret is created by a POST (the sign-in itself, or the "Set up"
 // button): a GET never changes state.
-func (s *server) renderEnrolment(c *fiber.Ctx, id *auth.Identity, errs []formError, status int) error {
+func (s *server) renderEnrolment(c *fiber.Ctx, id *auth.Identity, errs fieldErrs, status int) error {
 	data := twoFactorPage{page: s.page(c, "Set up your authenticator app", "signin"), Errors: errs, Next: safeNext(c.Query("next"))}
 	if e, ok := auth.PendingTOTP(id.User); ok {
 		data.Enrol = &e
@@ -249,15 +244,15 @@ func (s *server) handleTwoFactorSetup(c *fiber.Ctx) error {
 	}
 	code := strings.TrimSpace(c.FormValue("code"))
 	if code == "" {
-		return s.renderEnrolment(c, id, []formError{{"code", "Enter the 6-digit code from your authenticator app"}}, fiber.StatusUnprocessableEntity)
+		return s.renderEnrolment(c, id, errorOn("code", "Enter the 6-digit code from your authenticator app"), fiber.StatusUnprocessableEntity)
 	}
 	codes, token, err := s.Auth.ConfirmTOTP(c.UserContext(), *id, code, s.client(c))
 	var locked *auth.LockedError
 	switch {
 	case errors.As(err, &locked):
-		return s.renderEnrolment(c, id, []formError{{"code", "Too many wrong codes. Try again after " + clock(locked.Until) + "."}}, fiber.StatusTooManyRequests)
+		return s.renderEnrolment(c, id, errorOn("code", "Too many wrong codes. Try again after "+clock(locked.Until)+"."), fiber.StatusTooManyRequests)
 	case errors.Is(err, auth.ErrBadCode):
-		return s.renderEnrolment(c, id, []formError{{"code", "The code is wrong or has expired. Check the time on your phone is right, then enter the newest code."}}, fiber.StatusUnprocessableEntity)
+		return s.renderEnrolment(c, id, errorOn("code", "The code is wrong or has expired. Check the time on your phone is right, then enter the newest code."), fiber.StatusUnprocessableEntity)
 	case errors.Is(err, auth.ErrEnrolled):
 		return c.Redirect("/sign-in/two-factor", fiber.StatusSeeOther)
 	case err != nil:

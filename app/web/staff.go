@@ -2,11 +2,11 @@ package web
 
 import (
 	"errors"
-	"net/url"
 	"strconv"
 	"strings"
 
 	"clinaudit/app/access"
+	"clinaudit/app/apperr"
 	"clinaudit/app/auth"
 	"clinaudit/app/staff"
 	"clinaudit/app/store"
@@ -14,31 +14,13 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// staffError turns the staff service's refusals into statuses: nothing is
-// said about accounts out of scope beyond "not found".
-func staffError(err error) error {
-	switch {
-	case errors.Is(err, staff.ErrForbidden):
-		return fiber.ErrForbidden
-	case errors.Is(err, staff.ErrNotFound):
-		return fiber.ErrNotFound
-	}
-	return err
-}
-
 type staffListPage struct {
 	page
 	staff.Page
 	Orgs      []store.OrganisationChoice
 	Roles     []access.Role
 	CanInvite bool
-	Columns   []sortColumn
-	PrevURL   string
-	NextURL   string
-}
-
-type sortColumn struct {
-	Key, Label, URL, AriaSort string
+	List      listNav
 }
 
 var columnLabels = map[string]string{"name": "Name", "email": "Email", "role": "Role", "organisation": "Organisation", "status": "Status", "last_sign_in": "Last signed in"}
@@ -50,60 +32,23 @@ func staffFilter(c *fiber.Ctx) staff.Filter {
 }
 
 func staffURL(f staff.Filter) string {
-	v := url.Values{}
-	for k, x := range map[string]string{"q": f.Query, "org": f.Org, "role": f.Role, "status": f.Status} {
-		if x != "" {
-			v.Set(k, x)
-		}
-	}
-	if f.Sort != "name" || f.Desc {
-		v.Set("sort", f.Sort)
-	}
-	if f.Desc {
-		v.Set("dir", "desc")
-	}
-	if f.Page > 1 {
-		v.Set("page", strconv.Itoa(f.Page))
-	}
-	if len(v) == 0 {
-		return "/admin/users"
-	}
-	return "/admin/users?" + v.Encode()
+	return listURL("/admin/users", map[string]string{"q": f.Query, "org": f.Org, "role": f.Role, "status": f.Status},
+		f.Sort, "name", f.Desc, f.Page)
 }
 
 func (s *server) handleStaffList(c *fiber.Ctx) error {
 	a := actor(c)
 	p, err := s.Staff.List(c.UserContext(), a, staffFilter(c))
 	if err != nil {
-		return staffError(err)
+		return err
 	}
 	data := staffListPage{page: s.page(c, "Staff", "staff"), Page: p, Roles: access.Roles, CanInvite: a.Can(access.ManageUsers)}
-	for _, col := range staff.SortColumns {
-		f := p.Filter
-		f.Page = 1
-		sc := sortColumn{Key: col, Label: columnLabels[col], AriaSort: "none"}
-		if f.Sort == col {
-			sc.AriaSort = "ascending"
-			if f.Desc {
-				sc.AriaSort = "descending"
-			}
-			f.Desc = !f.Desc
-		} else {
-			f.Sort, f.Desc = col, false
-		}
-		sc.URL = staffURL(f)
-		data.Columns = append(data.Columns, sc)
-	}
-	if p.Filter.Page > 1 {
-		f := p.Filter
-		f.Page--
-		data.PrevURL = staffURL(f)
-	}
-	if p.Filter.Page < p.Pages {
-		f := p.Filter
-		f.Page++
-		data.NextURL = staffURL(f)
-	}
+	f := p.Filter
+	data.List = sortedListNav("#staff-results", f.Sort, f.Desc, f.Page, p.Pages, staff.SortColumns, columnLabels, func(sort string, desc bool, page int) string {
+		g := f
+		g.Sort, g.Desc, g.Page = sort, desc, page
+		return staffURL(g)
+	})
 	if isHTMX(c) {
 		return renderPartial(c, "partials/staff_results", data)
 	}
@@ -118,7 +63,7 @@ type staffFormPage struct {
 	Editing   bool
 	Account   *staff.Account
 	Form      staffForm
-	Errors    []formError
+	Errors    fieldErrs
 	Orgs      []store.OrganisationChoice
 	Roles     []access.Role
 	Superuser bool // the viewer may grant the superuser flag
@@ -155,7 +100,7 @@ func (s *server) renderStaffForm(c *fiber.Ctx, data staffFormPage, status int) e
 func (s *server) handleStaffNew(c *fiber.Ctx) error {
 	a := actor(c)
 	if !a.Can(access.ManageUsers) {
-		return fiber.ErrForbidden
+		return apperr.ErrForbidden
 	}
 	form := staffForm{Role: string(access.Clinician)}
 	if !a.National() {
@@ -179,7 +124,7 @@ func (s *server) handleStaffCreate(c *fiber.Ctx) error {
 		{"email", f.Email, "Enter an email address"}, {"first_name", f.FirstName, "Enter a first name"}, {"surname", f.Surname, "Enter a surname"},
 	} {
 		if req.value == "" {
-			data.Errors = append(data.Errors, formError{req.field, req.msg})
+			data.Errors = append(data.Errors, fieldErr{Field: req.field, Message: req.msg})
 		}
 	}
 	if len(data.Errors) > 0 {
@@ -189,11 +134,11 @@ func (s *server) handleStaffCreate(c *fiber.Ctx) error {
 		Role: access.Role(f.Role), Organisation: f.Org, Superuser: f.Superuser})
 	var fe *staff.FieldError
 	if errors.As(err, &fe) {
-		data.Errors = []formError{{fe.Field, fe.Message}}
+		data.Errors = errorOn(fe.Field, fe.Message)
 		return s.renderStaffForm(c, data, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return staffError(err)
+		return err
 	}
 	return c.Redirect("/admin/users/"+strconv.FormatInt(u.ID, 10)+"?done=invited", fiber.StatusSeeOther)
 }
@@ -201,7 +146,7 @@ func (s *server) handleStaffCreate(c *fiber.Ctx) error {
 func userID(c *fiber.Ctx) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, fiber.ErrNotFound
+		return 0, apperr.ErrNotFound
 	}
 	return id, nil
 }
@@ -227,7 +172,7 @@ func (s *server) handleStaffShow(c *fiber.Ctx) error {
 	}
 	acc, err := s.Staff.Get(c.UserContext(), actor(c), id)
 	if err != nil {
-		return staffError(err)
+		return err
 	}
 	return renderPage(c, "pages/staff_show", staffShowPage{page: s.page(c, acc.User.FirstName+" "+acc.User.Surname, "staff"),
 		Account: acc, Notice: staffNotices[c.Query("done")], IsMe: acc.User.ID == signedIn(c).User.ID})
@@ -240,10 +185,10 @@ func (s *server) handleStaffEdit(c *fiber.Ctx) error {
 	}
 	acc, err := s.Staff.Get(c.UserContext(), actor(c), id)
 	if err != nil {
-		return staffError(err)
+		return err
 	}
 	if !acc.CanManage || acc.User.ID == signedIn(c).User.ID {
-		return fiber.ErrForbidden
+		return apperr.ErrForbidden
 	}
 	f := staffForm{Email: acc.User.Email, FirstName: acc.User.FirstName, Surname: acc.User.Surname, Role: acc.User.Role, Superuser: acc.User.IsSuperuser}
 	if acc.Organisation != nil {
@@ -263,14 +208,14 @@ func (s *server) handleStaffUpdate(c *fiber.Ctx) error {
 	if errors.As(err, &fe) {
 		acc, gerr := s.Staff.Get(c.UserContext(), actor(c), id)
 		if gerr != nil {
-			return staffError(gerr)
+			return gerr
 		}
 		f.Email, f.FirstName, f.Surname = acc.User.Email, acc.User.FirstName, acc.User.Surname
 		return s.renderStaffForm(c, staffFormPage{page: s.page(c, "Change access", "staff"), Editing: true, Account: &acc, Form: f,
-			Errors: []formError{{fe.Field, fe.Message}}}, fiber.StatusUnprocessableEntity)
+			Errors: errorOn(fe.Field, fe.Message)}, fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
-		return staffError(err)
+		return err
 	}
 	return c.Redirect("/admin/users/"+strconv.FormatInt(id, 10)+"?done=saved", fiber.StatusSeeOther)
 }
@@ -289,18 +234,15 @@ func (s *server) handleStaffAction(c *fiber.Ctx) error {
 		err = s.Staff.SetActive(ctx, m, id, true)
 	case "resend-invite":
 		err = s.Staff.ResendInvite(ctx, m, id)
-		if errors.Is(err, staff.ErrAlreadyActivated) {
-			return fiber.NewError(fiber.StatusConflict, "This person has already set a password. They can use “Forgot your password?” on the sign-in page.")
-		}
 	case "unlock":
 		err = s.Staff.Unlock(ctx, m, id, s.client(c))
 	case "reset-two-factor":
 		err = s.Staff.ResetTwoFactor(ctx, m, id)
 	default:
-		return fiber.ErrNotFound
+		return apperr.ErrNotFound
 	}
 	if err != nil {
-		return staffError(err)
+		return err
 	}
 	return c.Redirect("/admin/users/"+strconv.FormatInt(id, 10)+"?done="+action, fiber.StatusSeeOther)
 }

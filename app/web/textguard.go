@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"clinaudit/app/apperr"
 	"clinaudit/app/forms"
 	"clinaudit/app/textinput"
 
@@ -24,7 +25,7 @@ func (s *server) refuseControlCharacters(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	s.log(c).Info("control character refused", "path", loggedPath(c)) // never the value
-	return fiber.NewError(fiber.StatusUnprocessableEntity, textinput.Message(inputLabel(name), err)+". Nothing was saved.")
+	return apperr.New(apperr.Unprocessable, textinput.Message(inputLabel(name), err)+". Nothing was saved.")
 }
 
 // badField is the first field (query string, then form) whose name or

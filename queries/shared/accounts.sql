@@ -76,8 +76,10 @@ SELECT * FROM auth_tokens WHERE hash = @hash AND purpose = @purpose;
 -- name: RevokeAuthTokens :exec
 UPDATE auth_tokens SET used_at = @now WHERE user_id = @user_id AND purpose = @purpose AND used_at IS NULL;
 
+-- DeleteSpentAuthTokens deletes the tokens that can no longer be used: used
+-- (or revoked), or expired by @before (UseAuthToken needs expires_at > now).
 -- name: DeleteSpentAuthTokens :execrows
-DELETE FROM auth_tokens WHERE expires_at <= @before;
+DELETE FROM auth_tokens WHERE used_at IS NOT NULL OR expires_at <= @before;
 
 -- name: InsertBackupCode :exec
 INSERT INTO backup_codes (user_id, code_hash) VALUES (@user_id, @code_hash);

@@ -51,7 +51,7 @@ SELECT * FROM kpi_results WHERE child_id = @child_id;
 -- name: DeleteKPIResult :exec
 DELETE FROM kpi_results WHERE child_id = @child_id;
 
--- ListStaleKPIChildren is what the reconciliation job (jobs/kpi.go) rescores,
+-- ListStaleKPIChildren is what the reconciliation job (answers.ReconcileWorker) rescores,
 -- in id order after after_id: registered children, not opted out, whose
 -- stored result is missing, of an older version of the child or of the
 -- rules, of unknown completeness, or valid only until a date that has come;

@@ -171,9 +171,11 @@ func (q *Queries) DeleteSession(ctx context.Context, id string) error {
 }
 
 const deleteSpentAuthTokens = `-- name: DeleteSpentAuthTokens :execrows
-DELETE FROM auth_tokens WHERE expires_at <= $1
+DELETE FROM auth_tokens WHERE used_at IS NOT NULL OR expires_at <= $1
 `
 
+// DeleteSpentAuthTokens deletes the tokens that can no longer be used: used
+// (or revoked), or expired by @before (UseAuthToken needs expires_at > now).
 func (q *Queries) DeleteSpentAuthTokens(ctx context.Context, before time.Time) (int64, error) {
 	result, err := q.db.Exec(ctx, deleteSpentAuthTokens, before)
 	if err != nil {

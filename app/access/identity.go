@@ -1,0 +1,80 @@
+package access
+
+import (
+	"context"
+
+	"clinaudit/app/store"
+)
+
+// Me is the acting user: their account id (0 for the system, such as an
+// import) and their actor.
+type Me struct {
+	ID    int64
+	Actor Actor
+}
+
+// ActorFor builds the actor of a signed-in user, reading where their
+// organisation sits now (so a change applies on the next request). Errors:
+// the store's, reading the organisation.
+func ActorFor(ctx context.Context, q store.Queries, u store.User) (Actor, error) {
+	a := Actor{Role: Role(u.Role), Superuser: u.IsSuperuser}
+	if u.OrganisationID == nil {
+		return a, nil
+	}
+	p, err := PlaceOf(ctx, q, u.OrganisationID)
+	a.Organisation, a.Trust, a.HealthBoard = p.Organisation, p.Trust, p.HealthBoard
+	return a, err
+}
+
+// PlaceOf is where an organisation sits; the zero Place for none. Errors:
+// the store's (store.ErrNotFound for an id with no organisation).
+func PlaceOf(ctx context.Context, q store.Queries, orgID *int64) (Place, error) {
+	if orgID == nil {
+		return Place{}, nil
+	}
+	o, err := q.GetOrganisation(ctx, *orgID)
+	if err != nil {
+		return Place{}, err
+	}
+	return PlaceOfOrganisation(o), nil
+}
+
+// PlaceOfOrganisation is where o sits for access decisions.
+func PlaceOfOrganisation(o store.Organisation) Place {
+	return Place{Organisation: o.ID, Trust: deref(o.TrustODSCode), HealthBoard: deref(o.LocalHealthBoardODSCode)}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// noScope matches no trust or health board: the reach of an organisation
+// user who has no organisation.
+const noScope = "\x00none"
+
+// QueryScope is the actor's reach as the queries' scope parameters: both
+// empty for national actors, else their trust (England) or health board
+// (Wales); an organisation user without either reaches nothing.
+func (a Actor) QueryScope() (trust, board string) {
+	if a.National() {
+		return "", ""
+	}
+	if a.Trust == "" && a.HealthBoard == "" {
+		return noScope, noScope
+	}
+	return a.Trust, a.HealthBoard
+}
+
+// ScopeCode is the actor's reach as one code, as the case list's queries
+// take it (children.scope_code): "" for national actors, else the trust's
+// or health board's code.
+func (a Actor) ScopeCode() string {
+	trust, board := a.QueryScope()
+	if trust != "" {
+		return trust
+	}
+	return board
+}

@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"log/slog"
+	"time"
+
+	"clinaudit/app/aggregate"
+	"clinaudit/app/answers"
+	"clinaudit/app/auth"
+	"clinaudit/app/children"
+	"clinaudit/app/export"
+	"clinaudit/app/jobargs"
+	"clinaudit/app/mail"
+	"clinaudit/app/outbox/delivery"
+	"clinaudit/app/recordviews"
+	"clinaudit/app/store"
+
+	"github.com/riverqueue/river"
+)
+
+// Adding a background job: its arguments in app/jobargs (with whatever
+// queues it), its worker beside its domain, and one line in allJobs (two
+// if it runs on a schedule).
+
+// jobDeps is what the workers need.
+type jobDeps struct {
+	Store   store.Store
+	Auth    *auth.Service
+	Answers *answers.Service
+	Mail    mail.Sender // nil keeps email in the outbox
+	Logger  *slog.Logger
+	// AggregateEvery is the periodic KPI aggregation's interval
+	// (--aggregate-every); 0 turns automatic aggregation off, the runs
+	// after scoring included.
+	AggregateEvery time.Duration
+	// RecordViewRetention is how long the record-view log is kept (0: for
+	// ever).
+	RecordViewRetention time.Duration
+}
+
+// jobSet is every worker and every periodic job.
+type jobSet struct {
+	workers  *river.Workers
+	kinds    []string // of the workers, for the test that none is missing
+	periodic []periodicJob
+}
+
+// periodicJob inserts args every interval, and at start-up (on the leader:
+// one process of many).
+type periodicJob struct {
+	every time.Duration
+	args  river.JobArgs
+}
+
+// allJobs lists every job clinaudit runs: its worker, and for the periodic
+// ones, their schedule.
+func allJobs(d jobDeps) *jobSet {
+	j := &jobSet{workers: river.NewWorkers()}
+	log, s := d.Logger, d.Store
+	afterScoring := d.AggregateEvery > 0
+
+	add(j, &answers.ScoreWorker{Service: d.Answers, AggregateAfter: afterScoring})
+	add(j, &answers.RecalculateWorker{Service: d.Answers})
+	add(j, &answers.ReconcileWorker{Service: d.Answers, Logger: log, AggregateAfter: afterScoring})
+	add(j, &answers.LockReviewWorker{Service: d.Answers, Logger: log})
+	add(j, &aggregate.Worker{Store: s, Logger: log})
+	add(j, &export.Worker{Runner: &export.Runner{Store: s, Answers: d.Answers, Logger: log}})
+	add(j, &export.PurgeWorker{Store: s, Logger: log})
+	add(j, &children.PurgeWorker{Store: s, Logger: log})
+	add(j, &recordviews.PurgeWorker{Store: s, Retention: d.RecordViewRetention, Logger: log})
+	add(j, &delivery.Worker{Store: s, Sender: d.Mail, Logger: log})
+	add(j, &auth.ResetRequestWorker{Auth: d.Auth})
+	add(j, &auth.PurgeSessionsWorker{Auth: d.Auth})
+	add(j, &auth.PurgeTokensWorker{Auth: d.Auth})
+	add(j, &store.OptimizeWorker{Store: s})
+
+	const day = 24 * time.Hour
+	j.every(day, jobargs.PurgeRecordViewsArgs{})
+	j.every(day, jobargs.LockReviewArgs{})
+	j.every(6*time.Hour, jobargs.OptimizeArgs{})
+	j.every(15*time.Minute, jobargs.PurgeSessionsArgs{})
+	j.every(day, jobargs.PurgeAuthTokensArgs{})
+	j.every(day, jobargs.PurgeChildrenArgs{})
+	j.every(time.Hour, jobargs.PurgeExportsArgs{})
+	if d.AggregateEvery > 0 {
+		j.every(d.AggregateEvery, jobargs.AggregateArgs{}) // every current cohort
+	}
+	j.every(day, jobargs.ReconcileKPIsArgs{})
+	return j
+}
+
+// add registers worker w, and notes its kind.
+func add[T river.JobArgs](j *jobSet, w river.Worker[T]) {
+	river.AddWorker(j.workers, w)
+	var args T
+	j.kinds = append(j.kinds, args.Kind())
+}
+
+func (j *jobSet) every(d time.Duration, args river.JobArgs) {
+	j.periodic = append(j.periodic, periodicJob{every: d, args: args})
+}
+
+// config is the store's job configuration: maxWorkers at once (0: insert
+// only, as `serve --workers=0` does).
+func (j *jobSet) config(maxWorkers int, logger *slog.Logger) store.JobsConfig {
+	var periodic []*river.PeriodicJob
+	for _, p := range j.periodic {
+		args := p.args
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(p.every),
+			func() (river.JobArgs, *river.InsertOpts) { return args, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+	}
+	return store.JobsConfig{Workers: j.workers, MaxWorkers: maxWorkers, PeriodicJobs: periodic, Logger: logger}
+}
