@@ -89,7 +89,7 @@ lint: ## gofmt and go vet
 tools: ## install sqlc (needs cgo, so installed as a tool, not a module dependency)
 	@[ -x "$(SQLC)" ] || go install github.com/sqlc-dev/sqlc/cmd/sqlc@$(SQLC_VERSION)
 
-generate: tools ## regenerate the case list's queries, the KPI aggregation's per-measure queries, the sqlc query code and the store adapters for both engines
+generate: tools ## regenerate the case list's and the KPI aggregation's per-measure queries, the sqlc query code, the store's row types (checked identical across engines) and both adapters (docs/store.md)
 	go run ./app/store/internal/listgen
 	go run ./app/store/internal/measuregen
 	$(SQLC) generate

@@ -23,7 +23,11 @@ type ChildLifecycleQueries interface {
 	// MoveChildLeadOrganisation returns 0 when the child is gone, opted out
 	// or no longer at FromOrganisationID.
 	MoveChildLeadOrganisation(ctx context.Context, arg MoveChildLeadOrganisationParams) (int64, error)
+	// ListPendingChildTransfers lists the pending transfers into or out of
+	// the scope, oldest first.
 	ListPendingChildTransfers(ctx context.Context, arg ListPendingChildTransfersParams) ([]PendingChildTransfer, error)
+	// CountIncomingChildTransfers counts the pending transfers into the
+	// scope.
 	CountIncomingChildTransfers(ctx context.Context, arg CountIncomingChildTransfersParams) (int64, error)
 	// ListTransferOrganisations lists every organisation in England and Wales.
 	ListTransferOrganisations(ctx context.Context) ([]OrganisationChoice, error)
@@ -34,6 +38,8 @@ type ChildLifecycleQueries interface {
 	// OptOutChild blanks every identifier and the registration and marks the
 	// child opted out; 0 rows when it is gone or already opted out.
 	OptOutChild(ctx context.Context, arg OptOutChildParams) (int64, error)
+	// DeleteChildTransfers deletes the child's transfers (opt-out) and
+	// returns how many.
 	DeleteChildTransfers(ctx context.Context, childID int64) (int64, error)
 
 	// SoftDeleteChild returns 0 rows when the version is not the one given
@@ -42,6 +48,8 @@ type ChildLifecycleQueries interface {
 	// GetDeletedChild returns ErrNotFound unless the child is deleted (and
 	// not yet purged).
 	GetDeletedChild(ctx context.Context, id int64) (DeletedChild, error)
+	// ListDeletedChildren lists the deleted children not yet purged,
+	// newest first.
 	ListDeletedChildren(ctx context.Context, pageLimit int64) ([]DeletedChild, error)
 	// RestoreChild returns 0 rows unless the child was deleted at or after
 	// DeletedSince.
@@ -49,5 +57,14 @@ type ChildLifecycleQueries interface {
 	// PurgeDeletedChildTransfers and PurgeDeletedChildren hard-delete the
 	// children deleted before a time, and the rows that hang off them.
 	PurgeDeletedChildTransfers(ctx context.Context, deletedBefore *time.Time) (int64, error)
+	// PurgeDeletedChildren deletes those children, after their transfers.
 	PurgeDeletedChildren(ctx context.Context, deletedBefore *time.Time) (int64, error)
 }
+
+// Transfer statuses.
+const (
+	TransferPending   = "pending"
+	TransferAccepted  = "accepted"
+	TransferRejected  = "rejected"
+	TransferCancelled = "cancelled"
+)

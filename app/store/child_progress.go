@@ -12,9 +12,3 @@ type ChildProgressQueries interface {
 	// progress is a JSON object of [progress, version] by child id.
 	SetChildrenAuditProgress(ctx context.Context, progress string) (int64, error)
 }
-
-type SetChildAuditProgressParams struct {
-	AuditProgress int64
-	ID            int64
-	Version       int64
-}

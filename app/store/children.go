@@ -24,8 +24,12 @@ type ChildQueries interface {
 	// ErrConflict, naming the column, when the NHS number or reference
 	// number belongs to another child.
 	UpdateChildDemographics(ctx context.Context, arg UpdateChildDemographicsParams) (int64, error)
+	// RegisterChild sets eligibility, first assessment, cohort and lead
+	// organisation (0 rows as above).
 	RegisterChild(ctx context.Context, arg RegisterChildParams) (int64, error)
+	// LockChild locks a registered child (0 rows as above).
 	LockChild(ctx context.Context, arg LockChildParams) (int64, error)
+	// UnlockChild unlocks it (0 rows as above).
 	UnlockChild(ctx context.Context, arg UnlockChildParams) (int64, error)
 	// The case list: pages without a search (ChildListQueries, one query
 	// per sort column and direction, picked by ListChildrenSorted and
@@ -37,9 +41,15 @@ type ChildQueries interface {
 	// and Desc page the matches by name from the indexes alone,
 	// ListChildrenMatching by any column, reading every match.
 	ListChildrenMatchingByNameAsc(ctx context.Context, arg ListChildrenMatchingByNameParams) ([]ChildListItem, error)
+	// ListChildrenMatchingByNameDesc is ListChildrenMatchingByNameAsc in
+	// descending order.
 	ListChildrenMatchingByNameDesc(ctx context.Context, arg ListChildrenMatchingByNameParams) ([]ChildListItem, error)
+	// ListChildrenMatching is a page of a search sorted by any column.
 	ListChildrenMatching(ctx context.Context, arg ListChildrenMatchingParams) ([]ChildListItem, error)
+	// CountChildrenMatching counts a search's matches.
 	CountChildrenMatching(ctx context.Context, arg CountChildrenMatchingParams) (int64, error)
+	// CountChildren counts the case list without a search.
 	CountChildren(ctx context.Context, arg CountChildrenParams) (int64, error)
+	// ChildTotals counts the children in scope and those registered.
 	ChildTotals(ctx context.Context, arg ChildTotalsParams) (ChildTotals, error)
 }

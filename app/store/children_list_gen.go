@@ -12,45 +12,85 @@ import (
 // (queries/*/children_list.sql). ListChildrenSorted and
 // ListChildrenInScopeSorted pick one.
 type ChildListQueries interface {
+	// ListChildrenByAuditIDAsc is a page of the case list in every organisation by audit_id, ascending.
 	ListChildrenByAuditIDAsc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenByAuditIDDesc is a page of the case list in every organisation by audit_id, descending.
 	ListChildrenByAuditIDDesc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenByNameAsc is a page of the case list in every organisation by name, ascending.
 	ListChildrenByNameAsc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenByNameDesc is a page of the case list in every organisation by name, descending.
 	ListChildrenByNameDesc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenByNHSNumberAsc is a page of the case list in every organisation by nhs_number, ascending.
 	ListChildrenByNHSNumberAsc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenByNHSNumberDesc is a page of the case list in every organisation by nhs_number, descending.
 	ListChildrenByNHSNumberDesc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenByDateOfBirthAsc is a page of the case list in every organisation by date_of_birth, ascending.
 	ListChildrenByDateOfBirthAsc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenByDateOfBirthDesc is a page of the case list in every organisation by date_of_birth, descending.
 	ListChildrenByDateOfBirthDesc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenByCohortAsc is a page of the case list in every organisation by cohort, ascending.
 	ListChildrenByCohortAsc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenByCohortDesc is a page of the case list in every organisation by cohort, descending.
 	ListChildrenByCohortDesc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenByOrganisationAsc is a page of the case list in every organisation by organisation, ascending.
 	ListChildrenByOrganisationAsc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenByOrganisationDesc is a page of the case list in every organisation by organisation, descending.
 	ListChildrenByOrganisationDesc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenByStatusAsc is a page of the case list in every organisation by status, ascending.
 	ListChildrenByStatusAsc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenByStatusDesc is a page of the case list in every organisation by status, descending.
 	ListChildrenByStatusDesc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenByProgressAsc is a page of the case list in every organisation by progress, ascending.
 	ListChildrenByProgressAsc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenByProgressDesc is a page of the case list in every organisation by progress, descending.
 	ListChildrenByProgressDesc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenByDaysRemainingAsc is a page of the case list in every organisation by days_remaining, ascending.
 	ListChildrenByDaysRemainingAsc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenByDaysRemainingDesc is a page of the case list in every organisation by days_remaining, descending.
 	ListChildrenByDaysRemainingDesc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenBySubmittedAsc is a page of the case list in every organisation by submitted, ascending.
 	ListChildrenBySubmittedAsc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenBySubmittedDesc is a page of the case list in every organisation by submitted, descending.
 	ListChildrenBySubmittedDesc(ctx context.Context, arg ChildListParams) ([]ChildListItem, error)
+	// ListChildrenInScopeByAuditIDAsc is a page of the case list within arg.Scope by audit_id, ascending.
 	ListChildrenInScopeByAuditIDAsc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeByAuditIDDesc is a page of the case list within arg.Scope by audit_id, descending.
 	ListChildrenInScopeByAuditIDDesc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeByNameAsc is a page of the case list within arg.Scope by name, ascending.
 	ListChildrenInScopeByNameAsc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeByNameDesc is a page of the case list within arg.Scope by name, descending.
 	ListChildrenInScopeByNameDesc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeByNHSNumberAsc is a page of the case list within arg.Scope by nhs_number, ascending.
 	ListChildrenInScopeByNHSNumberAsc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeByNHSNumberDesc is a page of the case list within arg.Scope by nhs_number, descending.
 	ListChildrenInScopeByNHSNumberDesc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeByDateOfBirthAsc is a page of the case list within arg.Scope by date_of_birth, ascending.
 	ListChildrenInScopeByDateOfBirthAsc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeByDateOfBirthDesc is a page of the case list within arg.Scope by date_of_birth, descending.
 	ListChildrenInScopeByDateOfBirthDesc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeByCohortAsc is a page of the case list within arg.Scope by cohort, ascending.
 	ListChildrenInScopeByCohortAsc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeByCohortDesc is a page of the case list within arg.Scope by cohort, descending.
 	ListChildrenInScopeByCohortDesc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeByOrganisationAsc is a page of the case list within arg.Scope by organisation, ascending.
 	ListChildrenInScopeByOrganisationAsc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeByOrganisationDesc is a page of the case list within arg.Scope by organisation, descending.
 	ListChildrenInScopeByOrganisationDesc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeByStatusAsc is a page of the case list within arg.Scope by status, ascending.
 	ListChildrenInScopeByStatusAsc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeByStatusDesc is a page of the case list within arg.Scope by status, descending.
 	ListChildrenInScopeByStatusDesc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeByProgressAsc is a page of the case list within arg.Scope by progress, ascending.
 	ListChildrenInScopeByProgressAsc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeByProgressDesc is a page of the case list within arg.Scope by progress, descending.
 	ListChildrenInScopeByProgressDesc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeByDaysRemainingAsc is a page of the case list within arg.Scope by days_remaining, ascending.
 	ListChildrenInScopeByDaysRemainingAsc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeByDaysRemainingDesc is a page of the case list within arg.Scope by days_remaining, descending.
 	ListChildrenInScopeByDaysRemainingDesc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeBySubmittedAsc is a page of the case list within arg.Scope by submitted, ascending.
 	ListChildrenInScopeBySubmittedAsc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
+	// ListChildrenInScopeBySubmittedDesc is a page of the case list within arg.Scope by submitted, descending.
 	ListChildrenInScopeBySubmittedDesc(ctx context.Context, arg ChildListInScopeParams) ([]ChildListItem, error)
 }
 

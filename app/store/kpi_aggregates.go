@@ -9,6 +9,8 @@ type KPIAggregateQueries interface {
 	// LockKPIAggregateCohort takes the cohort's row, so runs of a cohort
 	// queue, and returns its current run's id (nil: none yet).
 	LockKPIAggregateCohort(ctx context.Context, cohort int64) (*int64, error)
+	// InsertKPIAggregateRun records a run (complete or failed) and returns its
+	// id.
 	InsertKPIAggregateRun(ctx context.Context, arg InsertKPIAggregateRunParams) (int64, error)
 	// StageKPIAggregates counts the run's cohort per organisation (the one
 	// pass over the children) and returns the rows staged.
@@ -16,13 +18,19 @@ type KPIAggregateQueries interface {
 	// RollUpKPIAggregateEntities and RollUpKPIAggregates write every level
 	// from the staged counts and return the rows written.
 	RollUpKPIAggregateEntities(ctx context.Context, runID int64) (int64, error)
+	// RollUpKPIAggregates writes every level's figures per measure.
 	RollUpKPIAggregates(ctx context.Context, runID int64) (int64, error)
+	// ClearKPIAggregateStaging deletes the run's staged counts.
 	ClearKPIAggregateStaging(ctx context.Context, runID int64) error
+	// FinishKPIAggregateRun marks a run complete with its national count.
 	FinishKPIAggregateRun(ctx context.Context, arg FinishKPIAggregateRunParams) error
+	// SetCurrentKPIAggregateRun makes a run the one readers see for its
+	// cohort. No error for an unknown cohort.
 	SetCurrentKPIAggregateRun(ctx context.Context, arg SetCurrentKPIAggregateRunParams) error
 	// DeleteKPIAggregateResultsBefore, then DeleteKPIAggregateRunsBefore,
 	// delete the cohort's runs older than BeforeID with their figures.
 	DeleteKPIAggregateResultsBefore(ctx context.Context, arg DeleteKPIAggregateResultsBeforeParams) (int64, error)
+	// DeleteKPIAggregateRunsBefore deletes those runs, after their figures.
 	DeleteKPIAggregateRunsBefore(ctx context.Context, arg DeleteKPIAggregateRunsBeforeParams) (int64, error)
 	// DeleteOldFailedKPIAggregateRuns keeps the cohort's ten latest failed runs.
 	DeleteOldFailedKPIAggregateRuns(ctx context.Context, cohort int64) (int64, error)
@@ -30,12 +38,25 @@ type KPIAggregateQueries interface {
 	// GetCurrentKPIAggregateRun returns ErrNotFound when the cohort has
 	// never been aggregated.
 	GetCurrentKPIAggregateRun(ctx context.Context, cohort int64) (KpiAggregateRun, error)
+	// ListCurrentKPIAggregateRuns is every cohort's current run, latest
+	// cohort first.
 	ListCurrentKPIAggregateRuns(ctx context.Context) ([]KpiAggregateRun, error)
+	// ListKPIAggregateRuns is a cohort's recent runs, newest first.
 	ListKPIAggregateRuns(ctx context.Context, arg ListKPIAggregateRunsParams) ([]KpiAggregateRun, error)
+	// ListKPIAggregatesForOrganisation is a run's figures, every measure,
+	// for each entity an organisation belongs to.
 	ListKPIAggregatesForOrganisation(ctx context.Context, arg ListKPIAggregatesForOrganisationParams) ([]KPIAggregateRow, error)
+	// ListKPIAggregatesForEntity is a run's figures for one entity, every
+	// measure in the spec's order.
 	ListKPIAggregatesForEntity(ctx context.Context, arg ListKPIAggregatesForEntityParams) ([]KPIAggregateRow, error)
+	// ListKPIAggregatesForLevel is one measure for every entity of a level,
+	// by name.
 	ListKPIAggregatesForLevel(ctx context.Context, arg ListKPIAggregatesForLevelParams) ([]KPIAggregateRow, error)
+	// ListKPIMeasureCodes is the measures' codes in the spec's order.
 	ListKPIMeasureCodes(ctx context.Context) ([]string, error)
+	// ListOrganisationLevels is every organisation's entities, by level.
 	ListOrganisationLevels(ctx context.Context) ([]OrganisationLevel, error)
+	// ListRegisteredCohorts is the cohorts with registered children, in
+	// order.
 	ListRegisteredCohorts(ctx context.Context) ([]int64, error)
 }

@@ -10,7 +10,9 @@ type KPIResultQueries interface {
 	// UpsertKPIResults is UpsertKPIResult for a batch, in one statement:
 	// results is the JSON of []BulkKPIResult.
 	UpsertKPIResults(ctx context.Context, results string) (int64, error)
+	// GetKPIResult returns ErrNotFound for a child never scored.
 	GetKPIResult(ctx context.Context, childID int64) (KpiResult, error)
+	// DeleteKPIResult deletes the child's result. No error if none.
 	DeleteKPIResult(ctx context.Context, childID int64) error
 	// LockChildForScoring returns the child's version and, on PostgreSQL,
 	// holds its row lock until the transaction ends (SQLite's write lock is

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"time"
 )
 
 // SignInLimitQueries count failed sign-ins and emailed codes for app/auth.
@@ -24,38 +23,4 @@ type SignInLimitQueries interface {
 	// SignedInFrom reports whether the user signed in (or set a password)
 	// from the address since the time given.
 	SignedInFrom(ctx context.Context, arg SignedInFromParams) (bool, error)
-}
-
-type EnsureThrottleParams struct {
-	Key string
-	Now time.Time
-}
-
-type CountThrottleFailureParams struct {
-	WindowFloor time.Time
-	Sliding     bool
-	Now         *time.Time // never nil
-	Key         string
-}
-
-type SignedInFromParams struct {
-	UserID *int64
-	Ip     string
-	Since  time.Time
-}
-
-type DelayThrottleParams struct {
-	LockedUntil *time.Time
-	Key         string
-}
-
-type DeleteStaleThrottlesParams struct {
-	Before time.Time
-	Now    *time.Time
-}
-
-type ClaimThrottleSlotParams struct {
-	LockedUntil *time.Time
-	Key         string
-	Now         *time.Time
 }

@@ -31,12 +31,18 @@ var (
 type Engine string
 
 const (
-	SQLite   Engine = "sqlite"
-	Postgres Engine = "postgres"
+	SQLite   Engine = "sqlite"   // litestore
+	Postgres Engine = "postgres" // pgstore
 )
 
 // Queries are the reads and writes available both on the Store (each in its
 // own implicit transaction) and inside a Tx.
+//
+// Errors: any method may return ErrUnavailable (retry shortly) or the
+// context's error; a method's doc names any other error it returns. A read
+// of one row returns ErrNotFound when there is none; a read of many returns
+// an empty slice, never ErrNotFound. Updates and deletes of rows that are
+// not there succeed, changing nothing (those that return a row count say 0).
 type Queries interface {
 	AccountQueries
 	UserAdminQueries
@@ -52,28 +58,48 @@ type Queries interface {
 	ChildChangeQueries
 	ChildProgressQueries
 
+	// GetMeta returns a setting of app_meta; ErrNotFound when it is unset.
 	GetMeta(ctx context.Context, key string) (string, error)
+	// SetMeta creates or replaces a setting.
 	SetMeta(ctx context.Context, arg SetMetaParams) error
 
+	// The Upsert* methods create or update one reference row by its code
+	// (refdata.Load, from app/refdata/data).
+	//
+	// UpsertCountry writes a country.
 	UpsertCountry(ctx context.Context, arg UpsertCountryParams) error
+	// UpsertRegion writes an NHS England region.
 	UpsertRegion(ctx context.Context, arg UpsertRegionParams) error
+	// UpsertICB writes an integrated care board.
 	UpsertICB(ctx context.Context, arg UpsertICBParams) error
+	// UpsertHealthBoard writes a Welsh local health board.
 	UpsertHealthBoard(ctx context.Context, arg UpsertHealthBoardParams) error
+	// UpsertNetwork writes an OPEN UK network.
 	UpsertNetwork(ctx context.Context, arg UpsertNetworkParams) error
+	// UpsertLondonBorough writes a London borough.
 	UpsertLondonBorough(ctx context.Context, arg UpsertLondonBoroughParams) error
+	// UpsertTrust writes a trust.
 	UpsertTrust(ctx context.Context, arg UpsertTrustParams) error
+	// UpsertOrganisation writes an organisation (audit site).
 	UpsertOrganisation(ctx context.Context, arg UpsertOrganisationParams) error
+	// UpsertSyndrome writes a syndrome.
 	UpsertSyndrome(ctx context.Context, arg UpsertSyndromeParams) error
+	// UpsertMedicine writes a medicine (never updates: name and kind are the key).
 	UpsertMedicine(ctx context.Context, arg UpsertMedicineParams) error
+	// UpsertKeyword writes a semiology keyword.
 	UpsertKeyword(ctx context.Context, arg UpsertKeywordParams) error
+	// UpsertCauseCategory writes an epilepsy cause category.
 	UpsertCauseCategory(ctx context.Context, arg UpsertCauseCategoryParams) error
 
+	// CountReferenceData counts the rows of each reference table.
 	CountReferenceData(ctx context.Context) (ReferenceCounts, error)
 	// ListAuditCountries lists the countries whose organisations take part.
 	ListAuditCountries(ctx context.Context) ([]Country, error)
 	// GetOrganisationByODS returns ErrNotFound for an unknown code.
 	GetOrganisationByODS(ctx context.Context, odsCode string) (Organisation, error)
+	// ListOrganisations is a page of the organisation directory, by name.
 	ListOrganisations(ctx context.Context, arg ListOrganisationsParams) ([]Organisation, error)
+	// CountOrganisations counts the directory as ListOrganisations filters it.
 	CountOrganisations(ctx context.Context, arg CountOrganisationsParams) (int64, error)
 }
 
@@ -97,11 +123,15 @@ type Store interface {
 	// rolled back otherwise. fn must use only the Tx it is given.
 	InTx(ctx context.Context, fn func(Tx) error) error
 
+	// Engine says which adapter this is.
 	Engine() Engine
+	// Ping checks that the database answers (ErrUnavailable when it
+	// cannot be reached).
 	Ping(ctx context.Context) error
 	// Ready reports whether the database can take saves now; an error
 	// wraps ErrUnavailable when it cannot (unreachable, disk nearly full).
 	Ready(ctx context.Context) error
+	// Close stops using the database (stop the jobs first: StopJobs).
 	Close() error
 	// Optimize refreshes the query planner's statistics where the engine
 	// needs telling (SQLite); a no-op where it does this itself (PostgreSQL).

@@ -90,9 +90,6 @@ DELETE FROM backup_codes WHERE user_id = @user_id;
 -- name: UseBackupCode :execrows
 UPDATE backup_codes SET used_at = @now WHERE user_id = @user_id AND code_hash = @code_hash AND used_at IS NULL;
 
--- name: CountUnusedBackupCodes :one
-SELECT count(*) FROM backup_codes WHERE user_id = @user_id AND used_at IS NULL;
-
 -- name: GetThrottle :one
 SELECT * FROM sign_in_throttle WHERE key = @key;
 

@@ -14,6 +14,10 @@ INSERT INTO child_transfers (child_id, from_organisation_id, to_organisation_id,
 VALUES (@child_id, @from_organisation_id, @to_organisation_id, 'pending', @requested_at, @requested_by)
 RETURNING id;
 
+-- ChildTransfer is one request to move a child's lead site, with the names
+-- of both organisations and of who asked and who answered. Status is
+-- TransferPending, TransferAccepted, TransferRejected or TransferCancelled.
+
 -- name: GetPendingChildTransfer :one
 SELECT t.id, t.child_id, t.status, t.from_organisation_id, f.ods_code AS from_ods, f.name AS from_name,
     t.to_organisation_id, o.ods_code AS to_ods, o.name AS to_name,
@@ -62,6 +66,10 @@ WHERE id = @id AND lead_organisation_id = CAST(@from_organisation_id AS BIGINT)
 -- (both scope codes empty: everywhere), with enough of the child to know
 -- who they are, and where both organisations sit, oldest first.
 
+-- PendingChildTransfer is a transfer waiting for an answer, with who the
+-- child is and where both organisations sit (trust in England, health board
+-- in Wales; "" for the other).
+
 -- name: ListPendingChildTransfers :many
 SELECT t.id, t.child_id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.unique_reference_number, '') AS unique_reference_number,
@@ -103,6 +111,8 @@ ORDER BY o.name, o.ods_code;
 -- ListActiveUsersWithRole lists the active accounts with a role at an
 -- organisation (organisation 0: national accounts), for notifications.
 
+-- Recipient is an account to notify by email.
+
 -- name: ListActiveUsersWithRole :many
 SELECT u.id, u.email, u.first_name, u.surname FROM users u
 WHERE u.is_active AND u.role = CAST(@role AS TEXT)
@@ -134,6 +144,9 @@ DELETE FROM child_transfers WHERE child_id = @child_id;
 UPDATE children SET updated_at = @updated_at, updated_by = @updated_by, deleted_at = @updated_at,
     version = version + 1
 WHERE id = @id AND version = @version AND deleted_at IS NULL;
+
+-- DeletedChild is a soft-deleted child waiting to be purged, with who
+-- deleted it (the last to change it).
 
 -- name: GetDeletedChild :one
 SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,

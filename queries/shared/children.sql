@@ -10,6 +10,28 @@
 -- organisation; otherwise children whose lead organisation is in that trust
 -- (England) or health board (Wales), kept on each child as scope_code.
 
+-- ChildListParams are the filters and page of the case list in every
+-- organisation, sorted by one column (ChildListQueries). Empty strings and
+-- zeros leave a filter off; OptedOut "" leaves opted-out children out, "yes"
+-- lists only them, "all" both. With Searching, only the children a search
+-- matches, as in CountChildrenMatchingParams.
+
+-- ChildListInScopeParams are ChildListParams within one scope: the
+-- scope_code of the children wanted (their lead organisation's trust or
+-- health board).
+
+-- ChildListItem is one row of the case list.
+
+-- CountChildrenMatchingParams are a search of the case list: the children
+-- whose name_key or first_name_key is in [NameFrom, NameTo), whose
+-- number_key is in [NumberFrom, NumberTo) or whose audit ID is in
+-- [AuditIDFrom, AuditIDTo] (empty bounds match nothing), within Scope ("":
+-- every organisation), filtered as ChildListParams.
+
+-- ListChildrenMatchingByNameParams are a page of a search sorted by name.
+
+-- ListChildrenMatchingParams are a page of a search sorted by SortColumn.
+
 -- name: InsertChild :one
 INSERT INTO children (audit_id, nhs_number, unique_reference_number, first_name, surname, date_of_birth, sex,
     postcode, ethnicity, lead_organisation_id, first_paediatric_assessment_date, eligibility_confirmed, cohort,
@@ -24,6 +46,8 @@ RETURNING id;
 -- whose NHS number or audit ID is taken is skipped, not an error, so one
 -- clash does not abort a large transaction. It returns the rows inserted.
 
+-- InsertChildIfNewParams are InsertChildParams, for the bulk insert.
+
 -- name: InsertChildIfNew :execrows
 INSERT INTO children (audit_id, nhs_number, unique_reference_number, first_name, surname, date_of_birth, sex,
     postcode, ethnicity, lead_organisation_id, first_paediatric_assessment_date, eligibility_confirmed, cohort,
@@ -33,6 +57,11 @@ VALUES (@audit_id, @nhs_number, @unique_reference_number, CAST(@first_name AS TE
     @first_paediatric_assessment_date, @eligibility_confirmed, @cohort, @registered_at, @registered_by,
     @locked_at, @locked_by, @created_at, @created_by, @created_at, @created_by, 1)
 ON CONFLICT DO NOTHING;
+
+-- Child is one child as its page shows it: demographics (blank after an
+-- opt-out), lead organisation, registration and lock, with the names of who
+-- registered, locked and last changed it. OptedOutAt is set once the child
+-- is opted out (spec 11.2).
 
 -- name: GetChild :one
 SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
@@ -86,6 +115,8 @@ WHERE id = @id AND version = @version AND locked_at IS NOT NULL AND deleted_at I
 -- many children there are. Registered is cohort <> 0 (a child has a cohort
 -- exactly when registered).
 
+-- CountChildrenParams count the case list without a search.
+
 -- name: CountChildren :one
 SELECT CAST(coalesce(sum(k.children), 0) AS BIGINT) AS children FROM child_counts k
 WHERE (CAST(@scope AS TEXT) = '' OR k.scope_code = CAST(@scope AS TEXT))
@@ -99,6 +130,9 @@ WHERE (CAST(@scope AS TEXT) = '' OR k.scope_code = CAST(@scope AS TEXT))
 -- organisation_id is not 0), and those registered, whatever the filters:
 -- the list's statistics and its "no children yet" state. From child_counts,
 -- as CountChildren.
+
+-- ChildTotalsParams select every child in Scope ("": every organisation), or
+-- of one organisation when OrganisationID is not 0.
 
 -- name: ChildTotals :one
 SELECT CAST(coalesce(sum(k.children), 0) AS BIGINT) AS total,

@@ -69,6 +69,9 @@ DELETE FROM kpi_aggregate_runs WHERE id IN (
 
 -- Reading.
 
+-- KpiAggregateRun is one aggregation of a cohort (Status "complete" or
+-- "failed").
+
 -- name: GetCurrentKPIAggregateRun :one
 SELECT r.id, r.cohort, r.status, r.as_of, r.last_assessment_counted, r.started_at, r.computed_at, r.finished_at, r.children, r.error
 FROM kpi_aggregate_cohorts c
@@ -93,6 +96,10 @@ FROM kpi_aggregate_runs WHERE cohort = @cohort ORDER BY id DESC LIMIT @max_runs;
 
 -- ListKPIAggregatesForOrganisation: a run's figures for every entity an
 -- organisation belongs to (one per level that applies), every measure.
+
+-- KPIAggregateRow is one entity's figures for one measure: the entity's
+-- children (registered, complete, counted) and the four counts of spec 8.3.
+-- The three ListKPIAggregatesFor* queries all return it.
 
 -- name: ListKPIAggregatesForOrganisation :many
 SELECT e.level, e.entity, e.name, e.registered, e.complete, e.counted,
@@ -126,6 +133,8 @@ ORDER BY e.name, e.entity;
 
 -- name: ListKPIMeasureCodes :many
 SELECT code FROM kpi_measures ORDER BY position;
+
+-- OrganisationLevel is one entity an organisation belongs to.
 
 -- name: ListOrganisationLevels :many
 SELECT organisation_id, level, entity, name FROM organisation_levels ORDER BY organisation_id, level;

@@ -22,6 +22,10 @@ WHERE r.run_id = @run_id;
 -- ListKPIPublications: a cohort's publications, newest first, with who
 -- published each ('' once their account is gone).
 
+-- KPIPublication is one published snapshot of a cohort: the run it copied
+-- (RunID, AsOf, ComputedAt, Children counted nationally), when and by whom
+-- (PublishedByName is empty once the account is deleted).
+
 -- name: ListKPIPublications :many
 SELECT p.id, p.cohort, p.run_id, p.as_of, p.computed_at, p.children, p.published_at, p.published_by,
     CAST(coalesce(u.first_name || ' ' || u.surname, '') AS TEXT) AS published_by_name
@@ -44,6 +48,8 @@ ORDER BY p.cohort DESC;
 
 -- ListPublishedOrganisations: the organisations in the latest publication
 -- of any cohort, by name.
+
+-- PublishedOrganisation is an organisation in a cohort's latest publication.
 
 -- name: ListPublishedOrganisations :many
 SELECT DISTINCT e.entity AS ods_code, e.name

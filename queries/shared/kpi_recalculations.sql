@@ -60,12 +60,18 @@ LIMIT @max_rows;
 -- per answer is most of what makes a national recalculation fast. Rows
 -- come in no particular order: the reader sorts them by id.
 
+-- ListAnswersOfChildrenRow is one child's answers: items joined by U+001E,
+-- each "section U+001F row_id U+001F field U+001F value".
+
 -- name: ListAnswersOfChildren :many
 SELECT child_id, CAST(string_agg(section || '' || CAST(row_id AS TEXT) || '' || field || '' || value, '') AS TEXT) AS answer_list
 FROM answers
 WHERE child_id BETWEEN @first_id AND @last_id
 GROUP BY child_id
 ORDER BY child_id;
+
+-- ListChildRowsOfChildrenRow is one child's rows: items joined by U+001E,
+-- each "id U+001F section", in no particular order.
 
 -- name: ListChildRowsOfChildren :many
 SELECT child_id, CAST(string_agg(CAST(id AS TEXT) || '' || section, '') AS TEXT) AS row_list

@@ -8,6 +8,13 @@ RETURNING id;
 -- name: CountUnfinishedRecordExports :one
 SELECT count(*) FROM record_exports WHERE user_id = @user_id AND status IN ('pending', 'running');
 
+-- RecordExport is one export request: what was asked for (Format,
+-- Deidentified, the organisation, 0 for every one in the owner's reach, and
+-- Cohort, 0 for every cohort), where it stands (Status pending, running,
+-- ready or failed; Error says why, for the owner) and the file (Children,
+-- Size uncompressed, Chunks). Scope is the reach the file was written for
+-- (schema 00022).
+
 -- name: GetRecordExport :one
 SELECT x.id, x.user_id, x.format, x.deidentified, x.organisation_id, x.cohort, x.status,
     x.requested_at, x.started_at, x.finished_at, x.expires_at, x.children, x.size, x.chunks, x.error, x.scope,

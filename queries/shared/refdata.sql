@@ -76,6 +76,8 @@ ON CONFLICT (keyword) DO UPDATE SET category = excluded.category;
 INSERT INTO epilepsy_cause_categories (code, label) VALUES (@code, @label)
 ON CONFLICT (code) DO UPDATE SET label = excluded.label;
 
+-- ReferenceCounts is how many rows each reference table holds.
+
 -- name: CountReferenceData :one
 SELECT
     (SELECT count(*) FROM organisations) AS organisations,
@@ -105,6 +107,10 @@ LEFT JOIN open_uk_networks n ON n.code = o.openuk_network_code
 JOIN countries c ON c.code = o.country_code
 WHERE o.ods_code = @ods_code;
 
+-- ListOrganisationsParams filters and pages the organisation directory.
+-- Pattern is a lower-case LIKE pattern ("%" matches all); an empty
+-- CountryCode matches every country.
+
 -- name: ListOrganisations :many
 SELECT o.id, o.ods_code, o.name, o.city, o.postcode, o.country_code,
     o.trust_ods_code, coalesce(t.name, '') AS trust_name,
@@ -133,6 +139,8 @@ LEFT JOIN local_health_boards h ON h.ods_code = o.local_health_board_ods_code
 WHERE (lower(o.name) LIKE @pattern OR lower(o.ods_code) LIKE @pattern
        OR lower(coalesce(t.name, h.name)) LIKE @pattern)
   AND (o.country_code = @country_code OR @country_code = '');
+
+-- Country is a country of the UK or a Crown dependency.
 
 -- name: ListAuditCountries :many
 SELECT code, name, welsh_name, takes_part_in_audit FROM countries

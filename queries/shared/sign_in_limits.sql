@@ -7,6 +7,8 @@ INSERT INTO sign_in_throttle (key, failures, window_start, locked_until)
 VALUES (@key, 0, @now, NULL)
 ON CONFLICT (key) DO NOTHING;
 
+-- CountThrottleFailureParams count one failure at Now, which is never nil.
+
 -- CountThrottleFailure adds one to key's count in one statement, so
 -- instances racing on the same key never lose a failure (each UPDATE reads
 -- the row the other wrote). The count starts again once its window has

@@ -4,6 +4,8 @@
 -- computed in the select list (sqlc's SQLite parser drops parameters in
 -- ORDER BY), sorted by its alias.
 
+-- UserListItem is one row of the staff list.
+
 -- name: ListUsers :many
 SELECT u.id, u.email, u.first_name, u.surname, u.role, u.organisation_id, u.is_superuser,
     u.is_active, u.email_confirmed, u.last_sign_in_at,
@@ -58,6 +60,8 @@ UPDATE users SET totp_secret = NULL, totp_confirmed_at = NULL, updated_at = @upd
 INSERT INTO user_admin_events (user_id, actor_id, action, detail, occurred_at)
 VALUES (@user_id, @actor_id, @action, @detail, @occurred_at);
 
+-- UserAdminEvent is one change to an account.
+
 -- name: ListUserAdminEvents :many
 SELECT e.id, e.action, e.detail, e.occurred_at,
     coalesce(a.first_name || ' ' || a.surname, 'command line') AS actor_name
@@ -66,6 +70,10 @@ LEFT JOIN users a ON a.id = e.actor_id
 WHERE e.user_id = @user_id
 ORDER BY e.occurred_at DESC, e.id DESC
 LIMIT @page_limit;
+
+-- Organisation is an audit site with the names of the bodies it belongs to.
+-- A name is empty where the organisation has no such body (Welsh sites have
+-- no trust, ICB or NHS England region; English sites no health board).
 
 -- name: GetOrganisation :one
 SELECT o.id, o.ods_code, o.name, o.city, o.postcode, o.country_code,
@@ -83,6 +91,8 @@ LEFT JOIN nhs_england_regions r ON r.code = o.nhs_england_region_code
 LEFT JOIN open_uk_networks n ON n.code = o.openuk_network_code
 JOIN countries c ON c.code = o.country_code
 WHERE o.id = @id;
+
+-- OrganisationChoice is an organisation offered in a select.
 
 -- name: ListOrganisationsInScope :many
 SELECT o.id, o.ods_code, o.name FROM organisations o

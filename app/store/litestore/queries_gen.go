@@ -124,11 +124,6 @@ func (q queries) UseBackupCode(ctx context.Context, arg store.UseBackupCodeParam
 	return v, mapErr(err)
 }
 
-func (q queries) CountUnusedBackupCodes(ctx context.Context, arg int64) (int64, error) {
-	v, err := q.q.CountUnusedBackupCodes(ctx, arg)
-	return v, mapErr(err)
-}
-
 func (q queries) GetThrottle(ctx context.Context, arg string) (store.SignInThrottle, error) {
 	row, err := q.q.GetThrottle(ctx, arg)
 	return store.SignInThrottle(row), mapErr(err)

@@ -21,10 +21,18 @@ import (
 // Each runs fn once per engine, as subtests named "sqlite" and "postgres".
 // The PostgreSQL subtest is skipped when no server answers, unless
 // REQUIRE_POSTGRES=1 or CI=true, when it fails instead.
+//
+// The two subtests run in parallel (each has its own database; the
+// PostgreSQL half mostly waits on the server), after the calling test's
+// function has returned: nothing may follow Each in it, and fn must not
+// change state the other engine's run reads.
 func Each(t *testing.T, fn func(t *testing.T, s store.Store)) {
 	t.Helper()
 	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
-		t.Run(string(e), func(t *testing.T) { fn(t, Open(t, e)) })
+		t.Run(string(e), func(t *testing.T) {
+			t.Parallel()
+			fn(t, Open(t, e))
+		})
 	}
 }
 

@@ -1,8 +1,17 @@
-// Command adaptergen writes the query adapters of litestore and pgstore: for
-// every method of store.Queries, a method that converts the store types to
-// the sqlc-generated ones, calls the generated query and converts back. The
-// conversions are plain Go type conversions, so an engine whose generated
-// types drift from store's fails to compile.
+// Command adaptergen writes, from sqlc's output and the store.Queries
+// interface:
+//
+//   - the store's row and parameter types (app/store/*_types_gen.go): for
+//     every struct a Queries method takes or returns, the fields of the sqlc
+//     struct it stands for. It fails, naming the two structs and the first
+//     difference, unless every sqlc struct a store type stands for (in
+//     pgdb and litedb, for every query using it) has the same fields in the
+//     same order. A type's doc is the paragraph of a query file's comments
+//     that begins with its name.
+//   - the query adapters of litestore and pgstore (queries_gen.go): for every
+//     method of store.Queries, a method that converts the store types to the
+//     generated ones by plain type conversion, calls the generated query and
+//     converts back.
 //
 // Run by `make generate` after sqlc; never edit its output by hand.
 package main
@@ -21,14 +30,36 @@ import (
 )
 
 func main() {
+	log.SetFlags(0)
+	log.SetPrefix("adaptergen: ")
 	root := "app/store"
 	iface := queriesInterface(root)
-	for _, a := range []struct{ dir, pkg, gen string }{
-		{"litestore", "litestore", "litedb"},
+	adapters := []struct{ dir, pkg, gen string }{
 		{"pgstore", "pgstore", "pgdb"},
-	} {
-		gen := generatedMethods(filepath.Join(root, a.dir, a.gen))
-		src := render(a.pkg, a.gen, iface, gen)
+		{"litestore", "litestore", "litedb"},
+	}
+	var engines []*engine
+	imports := map[string]string{}
+	for _, a := range adapters {
+		e := readEngine(a.gen, filepath.Join(root, a.dir, a.gen))
+		engines = append(engines, e)
+		for k, v := range e.imports {
+			imports[k] = v
+		}
+	}
+	types, err := storeTypes(iface, engines)
+	if err != nil {
+		log.Fatal(err)
+	}
+	docs, err := typeDocs([]string{"queries/shared", "queries/postgres", "queries/sqlite"}, types)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := writeTypes(root, types, docs, imports); err != nil {
+		log.Fatal(err)
+	}
+	for i, a := range adapters {
+		src := render(a.pkg, a.gen, iface, engines[i].methods)
 		if err := os.WriteFile(filepath.Join(root, a.dir, "queries_gen.go"), src, 0o644); err != nil {
 			log.Fatal(err)
 		}
@@ -79,18 +110,40 @@ func queriesInterface(dir string) []method {
 	return out
 }
 
-func generatedMethods(dir string) map[string]method {
-	out := map[string]method{}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.sql.go"))
+// readEngine reads the structs, query methods and imports of one sqlc
+// output package.
+func readEngine(name, dir string) *engine {
+	e := &engine{name: name, structs: map[string]*ast.StructType{}, methods: map[string]method{},
+		files: map[string]string{}, imports: map[string]string{}}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	if len(files) == 0 {
+		log.Fatalf("%s: no Go files: run sqlc generate first", dir)
+	}
 	for _, file := range files {
-		for _, d := range parse(file).Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if ok && fd.Recv != nil && fd.Name.IsExported() {
-				out[fd.Name.Name] = signature(fd.Name.Name, fd.Type, "")
+		f := parse(file)
+		for _, im := range f.Imports {
+			path := strings.Trim(im.Path.Value, `"`)
+			e.imports[filepath.Base(path)] = path
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv != nil && d.Name.IsExported() && strings.HasSuffix(file, ".sql.go") {
+					e.methods[d.Name.Name] = signature(d.Name.Name, d.Type, "")
+					e.files[d.Name.Name] = filepath.Base(file)
+				}
+			case *ast.GenDecl:
+				for _, sp := range d.Specs {
+					if ts, ok := sp.(*ast.TypeSpec); ok {
+						if st, ok := ts.Type.(*ast.StructType); ok {
+							e.structs[ts.Name.Name] = st
+						}
+					}
+				}
 			}
 		}
 	}
-	return out
+	return e
 }
 
 // signature reads a query's types, qualifying the package's own exported
@@ -176,6 +229,10 @@ func expr(e ast.Expr, qual string) string {
 		return "[]" + expr(t.Elt, qual)
 	case *ast.StarExpr:
 		return "*" + expr(t.X, qual)
+	case *ast.InterfaceType:
+		if len(t.Methods.List) == 0 {
+			return "interface{}"
+		}
 	}
 	log.Fatalf("unsupported type %T", e)
 	return ""

@@ -241,6 +241,14 @@ type ChildListQueries interface {
 		if q.scoped {
 			param = "ChildListInScopeParams"
 		}
+		where, order := "in every organisation", "ascending"
+		if q.scoped {
+			where = "within arg.Scope"
+		}
+		if q.desc {
+			order = "descending"
+		}
+		fmt.Fprintf(&b, "\t// %s is a page of the case list %s by %s, %s.\n", q.name, where, q.col.sort, order)
 		fmt.Fprintf(&b, "\t%s(ctx context.Context, arg %s) ([]ChildListItem, error)\n", q.name, param)
 	}
 	b.WriteString("}\n\n// ChildSortColumns are the columns the case list sorts by.\nvar ChildSortColumns = []string{")

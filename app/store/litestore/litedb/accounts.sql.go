@@ -31,17 +31,6 @@ func (q *Queries) ConfirmUserTOTP(ctx context.Context, arg ConfirmUserTOTPParams
 	return result.RowsAffected()
 }
 
-const countUnusedBackupCodes = `-- name: CountUnusedBackupCodes :one
-SELECT count(*) FROM backup_codes WHERE user_id = ?1 AND used_at IS NULL
-`
-
-func (q *Queries) CountUnusedBackupCodes(ctx context.Context, userID int64) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countUnusedBackupCodes, userID)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
-}
-
 const createAuthToken = `-- name: CreateAuthToken :exec
 INSERT INTO auth_tokens (hash, user_id, purpose, created_at, expires_at)
 VALUES (?1, ?2, ?3, ?4, ?5)

@@ -106,6 +106,7 @@ func (q *Queries) ListChildChangeAuthors(ctx context.Context, childID int64) ([]
 
 const listChildChanges = `-- name: ListChildChanges :many
 
+
 SELECT c.id, c.kind, c.field, c.old_value, c.new_value, c.cause, c.note, c.changed_at, c.changed_by,
     CAST(coalesce(u.first_name || ' ' || u.surname, '') AS TEXT) AS changed_by_name, c.request_id
 FROM child_changes c
@@ -140,6 +141,10 @@ type ListChildChangesRow struct {
 
 // ListChildChanges is a child's trail, newest first, optionally of one kind
 // or one person (empty or 0: all).
+// ListChildChangesRow is one change to a child: Kind (demographics,
+// registration, lock, transfer, opt_out, deletion), the Field and its values
+// as stored (NULL: not set), the Cause (form, import, transfer,
+// national_team, job) and a Note when the values do not say why.
 func (q *Queries) ListChildChanges(ctx context.Context, arg ListChildChangesParams) ([]ListChildChangesRow, error) {
 	rows, err := q.db.QueryContext(ctx, listChildChanges,
 		arg.ChildID,

@@ -79,6 +79,7 @@ func (q *Queries) DeleteChildTransfers(ctx context.Context, childID int64) (int6
 }
 
 const getDeletedChild = `-- name: GetDeletedChild :one
+
 SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.unique_reference_number, '') AS unique_reference_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth,
@@ -105,6 +106,8 @@ type GetDeletedChildRow struct {
 	DeletedByName         string
 }
 
+// DeletedChild is a soft-deleted child waiting to be purged, with who
+// deleted it (the last to change it).
 func (q *Queries) GetDeletedChild(ctx context.Context, id int64) (GetDeletedChildRow, error) {
 	row := q.db.QueryRowContext(ctx, getDeletedChild, id)
 	var i GetDeletedChildRow
@@ -126,6 +129,7 @@ func (q *Queries) GetDeletedChild(ctx context.Context, id int64) (GetDeletedChil
 }
 
 const getPendingChildTransfer = `-- name: GetPendingChildTransfer :one
+
 SELECT t.id, t.child_id, t.status, t.from_organisation_id, f.ods_code AS from_ods, f.name AS from_name,
     t.to_organisation_id, o.ods_code AS to_ods, o.name AS to_name,
     t.requested_at, CAST(coalesce(r.first_name || ' ' || r.surname, '') AS TEXT) AS requested_by_name,
@@ -154,6 +158,9 @@ type GetPendingChildTransferRow struct {
 	RespondedByName    string
 }
 
+// ChildTransfer is one request to move a child's lead site, with the names
+// of both organisations and of who asked and who answered. Status is
+// TransferPending, TransferAccepted, TransferRejected or TransferCancelled.
 func (q *Queries) GetPendingChildTransfer(ctx context.Context, childID int64) (GetPendingChildTransferRow, error) {
 	row := q.db.QueryRowContext(ctx, getPendingChildTransfer, childID)
 	var i GetPendingChildTransferRow
@@ -215,6 +222,7 @@ func (q *Queries) InsertChildTransfer(ctx context.Context, arg InsertChildTransf
 
 const listActiveUsersWithRole = `-- name: ListActiveUsersWithRole :many
 
+
 SELECT u.id, u.email, u.first_name, u.surname FROM users u
 WHERE u.is_active AND u.role = CAST(?1 AS TEXT)
   AND ((CAST(?2 AS BIGINT) = 0 AND u.organisation_id IS NULL)
@@ -236,6 +244,7 @@ type ListActiveUsersWithRoleRow struct {
 
 // ListActiveUsersWithRole lists the active accounts with a role at an
 // organisation (organisation 0: national accounts), for notifications.
+// Recipient is an account to notify by email.
 func (q *Queries) ListActiveUsersWithRole(ctx context.Context, arg ListActiveUsersWithRoleParams) ([]ListActiveUsersWithRoleRow, error) {
 	rows, err := q.db.QueryContext(ctx, listActiveUsersWithRole, arg.Role, arg.OrganisationID)
 	if err != nil {
@@ -404,6 +413,7 @@ func (q *Queries) ListDeletedChildren(ctx context.Context, pageLimit int64) ([]L
 
 const listPendingChildTransfers = `-- name: ListPendingChildTransfers :many
 
+
 SELECT t.id, t.child_id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.unique_reference_number, '') AS unique_reference_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth,
@@ -455,6 +465,9 @@ type ListPendingChildTransfersRow struct {
 // ListPendingChildTransfers: pending transfers into or out of the scope
 // (both scope codes empty: everywhere), with enough of the child to know
 // who they are, and where both organisations sit, oldest first.
+// PendingChildTransfer is a transfer waiting for an answer, with who the
+// child is and where both organisations sit (trust in England, health board
+// in Wales; "" for the other).
 func (q *Queries) ListPendingChildTransfers(ctx context.Context, arg ListPendingChildTransfersParams) ([]ListPendingChildTransfersRow, error) {
 	rows, err := q.db.QueryContext(ctx, listPendingChildTransfers, arg.ScopeTrust, arg.ScopeBoard)
 	if err != nil {

@@ -99,6 +99,7 @@ func (q *Queries) InsertKPIRecalculation(ctx context.Context, arg InsertKPIRecal
 
 const listAnswersOfChildren = `-- name: ListAnswersOfChildren :many
 
+
 SELECT child_id, CAST(string_agg(section || '' || CAST(row_id AS TEXT) || '' || field || '' || value, '') AS TEXT) AS answer_list
 FROM answers
 WHERE child_id BETWEEN ?1 AND ?2
@@ -124,6 +125,8 @@ type ListAnswersOfChildrenRow struct {
 // forbids raw control characters), and one row per child instead of one
 // per answer is most of what makes a national recalculation fast. Rows
 // come in no particular order: the reader sorts them by id.
+// ListAnswersOfChildrenRow is one child's answers: items joined by U+001E,
+// each "section U+001F row_id U+001F field U+001F value".
 func (q *Queries) ListAnswersOfChildren(ctx context.Context, arg ListAnswersOfChildrenParams) ([]ListAnswersOfChildrenRow, error) {
 	rows, err := q.db.QueryContext(ctx, listAnswersOfChildren, arg.FirstID, arg.LastID)
 	if err != nil {
@@ -148,6 +151,7 @@ func (q *Queries) ListAnswersOfChildren(ctx context.Context, arg ListAnswersOfCh
 }
 
 const listChildRowsOfChildren = `-- name: ListChildRowsOfChildren :many
+
 SELECT child_id, CAST(string_agg(CAST(id AS TEXT) || '' || section, '') AS TEXT) AS row_list
 FROM child_rows
 WHERE child_id BETWEEN ?1 AND ?2
@@ -165,6 +169,8 @@ type ListChildRowsOfChildrenRow struct {
 	RowList string
 }
 
+// ListChildRowsOfChildrenRow is one child's rows: items joined by U+001E,
+// each "id U+001F section", in no particular order.
 func (q *Queries) ListChildRowsOfChildren(ctx context.Context, arg ListChildRowsOfChildrenParams) ([]ListChildRowsOfChildrenRow, error) {
 	rows, err := q.db.QueryContext(ctx, listChildRowsOfChildren, arg.FirstID, arg.LastID)
 	if err != nil {

@@ -22,9 +22,14 @@ func (q *Queries) DeleteKPIResult(ctx context.Context, childID int64) error {
 }
 
 const getKPIResult = `-- name: GetKPIResult :one
+
 SELECT child_id, rules_version, data_version, computed_at, paediatrician_with_expertise_in_epilepsies, epilepsy_specialist_nurse, tertiary_input, epilepsy_surgery_referral, ecg, mri, assessment_of_mental_health_issues, mental_health_support, sodium_valproate, comprehensive_care_planning_agreement, patient_held_individualised_epilepsy_document, patient_carer_parent_agreement_to_the_care_planning, care_planning_has_been_updated_when_necessary, comprehensive_care_planning_content, parental_prolonged_seizures_care_plan, water_safety, first_aid, general_participation_and_risk, service_contact_details, sudep, school_individual_healthcare_plan, audit_complete, valid_until FROM kpi_results WHERE child_id = ?1
 `
 
+// KpiResult is one child's stored result. AuditComplete: every form complete
+// when scored (nil: not known; an upsert with nil keeps the stored value).
+// ValidUntil is the first date the result could change with no write to the
+// child (nil: none ahead); always replaced by an upsert.
 func (q *Queries) GetKPIResult(ctx context.Context, childID int64) (KpiResult, error) {
 	row := q.db.QueryRowContext(ctx, getKPIResult, childID)
 	var i KpiResult
@@ -115,6 +120,7 @@ func (q *Queries) ListStaleKPIChildren(ctx context.Context, arg ListStaleKPIChil
 const upsertKPIResult = `-- name: UpsertKPIResult :execrows
 
 
+
 INSERT INTO kpi_results (child_id, rules_version, data_version, computed_at, paediatrician_with_expertise_in_epilepsies, epilepsy_specialist_nurse, tertiary_input, epilepsy_surgery_referral, ecg, mri, assessment_of_mental_health_issues, mental_health_support, sodium_valproate, comprehensive_care_planning_agreement, patient_held_individualised_epilepsy_document, patient_carer_parent_agreement_to_the_care_planning, care_planning_has_been_updated_when_necessary, comprehensive_care_planning_content, parental_prolonged_seizures_care_plan, water_safety, first_aid, general_participation_and_risk, service_contact_details, sudep, school_individual_healthcare_plan, audit_complete, valid_until)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)
 ON CONFLICT (child_id) DO UPDATE SET
@@ -182,6 +188,8 @@ type UpsertKPIResultParams struct {
 // child was scored already (two jobs racing): then it changes nothing. A
 // NULL audit_complete keeps the completeness stored before (schema 00011);
 // valid_until is always replaced (schema 00016).
+// UpsertKPIResultParams are one child's result to store; AuditComplete and
+// ValidUntil as in KpiResult.
 func (q *Queries) UpsertKPIResult(ctx context.Context, arg UpsertKPIResultParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, upsertKPIResult,
 		arg.ChildID,

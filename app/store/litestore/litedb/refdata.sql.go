@@ -32,6 +32,7 @@ func (q *Queries) CountOrganisations(ctx context.Context, arg CountOrganisations
 }
 
 const countReferenceData = `-- name: CountReferenceData :one
+
 SELECT
     (SELECT count(*) FROM organisations) AS organisations,
     (SELECT count(*) FROM trusts) AS trusts,
@@ -56,6 +57,7 @@ type CountReferenceDataRow struct {
 	Medicines     int64
 }
 
+// ReferenceCounts is how many rows each reference table holds.
 func (q *Queries) CountReferenceData(ctx context.Context) (CountReferenceDataRow, error) {
 	row := q.db.QueryRowContext(ctx, countReferenceData)
 	var i CountReferenceDataRow
@@ -148,10 +150,12 @@ func (q *Queries) GetOrganisationByODS(ctx context.Context, odsCode string) (Get
 }
 
 const listAuditCountries = `-- name: ListAuditCountries :many
+
 SELECT code, name, welsh_name, takes_part_in_audit FROM countries
 WHERE takes_part_in_audit ORDER BY name
 `
 
+// Country is a country of the UK or a Crown dependency.
 func (q *Queries) ListAuditCountries(ctx context.Context) ([]Country, error) {
 	rows, err := q.db.QueryContext(ctx, listAuditCountries)
 	if err != nil {
@@ -181,6 +185,7 @@ func (q *Queries) ListAuditCountries(ctx context.Context) ([]Country, error) {
 }
 
 const listOrganisations = `-- name: ListOrganisations :many
+
 SELECT o.id, o.ods_code, o.name, o.city, o.postcode, o.country_code,
     o.trust_ods_code, coalesce(t.name, '') AS trust_name,
     o.local_health_board_ods_code, coalesce(h.name, '') AS health_board_name,
@@ -229,6 +234,9 @@ type ListOrganisationsRow struct {
 	CountryName             string
 }
 
+// ListOrganisationsParams filters and pages the organisation directory.
+// Pattern is a lower-case LIKE pattern ("%" matches all); an empty
+// CountryCode matches every country.
 func (q *Queries) ListOrganisations(ctx context.Context, arg ListOrganisationsParams) ([]ListOrganisationsRow, error) {
 	rows, err := q.db.QueryContext(ctx, listOrganisations,
 		arg.Pattern,

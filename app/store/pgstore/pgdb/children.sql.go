@@ -14,6 +14,7 @@ import (
 
 const childTotals = `-- name: ChildTotals :one
 
+
 SELECT CAST(coalesce(sum(k.children), 0) AS BIGINT) AS total,
     CAST(coalesce(sum(CASE WHEN k.cohort <> 0 THEN k.children ELSE 0 END), 0) AS BIGINT) AS registered
 FROM child_counts k
@@ -35,6 +36,8 @@ type ChildTotalsRow struct {
 // organisation_id is not 0), and those registered, whatever the filters:
 // the list's statistics and its "no children yet" state. From child_counts,
 // as CountChildren.
+// ChildTotalsParams select every child in Scope ("": every organisation), or
+// of one organisation when OrganisationID is not 0.
 func (q *Queries) ChildTotals(ctx context.Context, arg ChildTotalsParams) (ChildTotalsRow, error) {
 	row := q.db.QueryRow(ctx, childTotals, arg.Scope, arg.OrganisationID)
 	var i ChildTotalsRow
@@ -43,6 +46,7 @@ func (q *Queries) ChildTotals(ctx context.Context, arg ChildTotalsParams) (Child
 }
 
 const countChildren = `-- name: CountChildren :one
+
 
 SELECT CAST(coalesce(sum(k.children), 0) AS BIGINT) AS children FROM child_counts k
 WHERE (CAST($1 AS TEXT) = '' OR k.scope_code = CAST($1 AS TEXT))
@@ -70,6 +74,7 @@ type CountChildrenParams struct {
 // 00007_children_list_indexes.sql): a few thousand rows at most, however
 // many children there are. Registered is cohort <> 0 (a child has a cohort
 // exactly when registered).
+// CountChildrenParams count the case list without a search.
 func (q *Queries) CountChildren(ctx context.Context, arg CountChildrenParams) (int64, error) {
 	row := q.db.QueryRow(ctx, countChildren,
 		arg.Scope,
@@ -85,6 +90,7 @@ func (q *Queries) CountChildren(ctx context.Context, arg CountChildrenParams) (i
 }
 
 const getChild = `-- name: GetChild :one
+
 SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
     coalesce(c.unique_reference_number, '') AS unique_reference_number,
     coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
@@ -127,6 +133,10 @@ type GetChildRow struct {
 	OptedOutAt                    *time.Time
 }
 
+// Child is one child as its page shows it: demographics (blank after an
+// opt-out), lead organisation, registration and lock, with the names of who
+// registered, locked and last changed it. OptedOutAt is set once the child
+// is opted out (spec 11.2).
 func (q *Queries) GetChild(ctx context.Context, id int64) (GetChildRow, error) {
 	row := q.db.QueryRow(ctx, getChild, id)
 	var i GetChildRow
@@ -159,6 +169,12 @@ func (q *Queries) GetChild(ctx context.Context, id int64) (GetChildRow, error) {
 }
 
 const insertChild = `-- name: InsertChild :one
+
+
+
+
+
+
 
 INSERT INTO children (audit_id, nhs_number, unique_reference_number, first_name, surname, date_of_birth, sex,
     postcode, ethnicity, lead_organisation_id, first_paediatric_assessment_date, eligibility_confirmed, cohort,
@@ -203,6 +219,22 @@ type InsertChildParams struct {
 // The case list's scope is one parameter, scope: ” means every
 // organisation; otherwise children whose lead organisation is in that trust
 // (England) or health board (Wales), kept on each child as scope_code.
+// ChildListParams are the filters and page of the case list in every
+// organisation, sorted by one column (ChildListQueries). Empty strings and
+// zeros leave a filter off; OptedOut "" leaves opted-out children out, "yes"
+// lists only them, "all" both. With Searching, only the children a search
+// matches, as in CountChildrenMatchingParams.
+// ChildListInScopeParams are ChildListParams within one scope: the
+// scope_code of the children wanted (their lead organisation's trust or
+// health board).
+// ChildListItem is one row of the case list.
+// CountChildrenMatchingParams are a search of the case list: the children
+// whose name_key or first_name_key is in [NameFrom, NameTo), whose
+// number_key is in [NumberFrom, NumberTo) or whose audit ID is in
+// [AuditIDFrom, AuditIDTo] (empty bounds match nothing), within Scope ("":
+// every organisation), filtered as ChildListParams.
+// ListChildrenMatchingByNameParams are a page of a search sorted by name.
+// ListChildrenMatchingParams are a page of a search sorted by SortColumn.
 func (q *Queries) InsertChild(ctx context.Context, arg InsertChildParams) (int64, error) {
 	row := q.db.QueryRow(ctx, insertChild,
 		arg.AuditID,
@@ -231,6 +263,7 @@ func (q *Queries) InsertChild(ctx context.Context, arg InsertChildParams) (int64
 }
 
 const insertChildIfNew = `-- name: InsertChildIfNew :execrows
+
 
 INSERT INTO children (audit_id, nhs_number, unique_reference_number, first_name, surname, date_of_birth, sex,
     postcode, ethnicity, lead_organisation_id, first_paediatric_assessment_date, eligibility_confirmed, cohort,
@@ -267,6 +300,7 @@ type InsertChildIfNewParams struct {
 // InsertChildIfNew is InsertChild for bulk loading (demo data): a child
 // whose NHS number or audit ID is taken is skipped, not an error, so one
 // clash does not abort a large transaction. It returns the rows inserted.
+// InsertChildIfNewParams are InsertChildParams, for the bulk insert.
 func (q *Queries) InsertChildIfNew(ctx context.Context, arg InsertChildIfNewParams) (int64, error) {
 	result, err := q.db.Exec(ctx, insertChildIfNew,
 		arg.AuditID,

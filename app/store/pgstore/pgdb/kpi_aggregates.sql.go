@@ -95,6 +95,7 @@ func (q *Queries) FinishKPIAggregateRun(ctx context.Context, arg FinishKPIAggreg
 
 const getCurrentKPIAggregateRun = `-- name: GetCurrentKPIAggregateRun :one
 
+
 SELECT r.id, r.cohort, r.status, r.as_of, r.last_assessment_counted, r.started_at, r.computed_at, r.finished_at, r.children, r.error
 FROM kpi_aggregate_cohorts c
 JOIN kpi_aggregate_runs r ON r.id = c.current_run_id
@@ -102,6 +103,8 @@ WHERE c.cohort = $1
 `
 
 // Reading.
+// KpiAggregateRun is one aggregation of a cohort (Status "complete" or
+// "failed").
 func (q *Queries) GetCurrentKPIAggregateRun(ctx context.Context, cohort int64) (KpiAggregateRun, error) {
 	row := q.db.QueryRow(ctx, getCurrentKPIAggregateRun, cohort)
 	var i KpiAggregateRun
@@ -366,6 +369,7 @@ func (q *Queries) ListKPIAggregatesForLevel(ctx context.Context, arg ListKPIAggr
 
 const listKPIAggregatesForOrganisation = `-- name: ListKPIAggregatesForOrganisation :many
 
+
 SELECT e.level, e.entity, e.name, e.registered, e.complete, e.counted,
     r.measure, r.passed, r.total_eligible, r.ineligible, r.incomplete
 FROM organisation_levels l
@@ -397,6 +401,9 @@ type ListKPIAggregatesForOrganisationRow struct {
 
 // ListKPIAggregatesForOrganisation: a run's figures for every entity an
 // organisation belongs to (one per level that applies), every measure.
+// KPIAggregateRow is one entity's figures for one measure: the entity's
+// children (registered, complete, counted) and the four counts of spec 8.3.
+// The three ListKPIAggregatesFor* queries all return it.
 func (q *Queries) ListKPIAggregatesForOrganisation(ctx context.Context, arg ListKPIAggregatesForOrganisationParams) ([]ListKPIAggregatesForOrganisationRow, error) {
 	rows, err := q.db.Query(ctx, listKPIAggregatesForOrganisation, arg.RunID, arg.OrganisationID)
 	if err != nil {
@@ -454,9 +461,11 @@ func (q *Queries) ListKPIMeasureCodes(ctx context.Context) ([]string, error) {
 }
 
 const listOrganisationLevels = `-- name: ListOrganisationLevels :many
+
 SELECT organisation_id, level, entity, name FROM organisation_levels ORDER BY organisation_id, level
 `
 
+// OrganisationLevel is one entity an organisation belongs to.
 func (q *Queries) ListOrganisationLevels(ctx context.Context) ([]OrganisationLevel, error) {
 	rows, err := q.db.Query(ctx, listOrganisationLevels)
 	if err != nil {

@@ -153,6 +153,7 @@ func (q *Queries) ListKPIAggregatesOfLevel(ctx context.Context, arg ListKPIAggre
 
 const listKPIPublications = `-- name: ListKPIPublications :many
 
+
 SELECT p.id, p.cohort, p.run_id, p.as_of, p.computed_at, p.children, p.published_at, p.published_by,
     CAST(coalesce(u.first_name || ' ' || u.surname, '') AS TEXT) AS published_by_name
 FROM kpi_publications p
@@ -181,6 +182,9 @@ type ListKPIPublicationsRow struct {
 
 // ListKPIPublications: a cohort's publications, newest first, with who
 // published each (” once their account is gone).
+// KPIPublication is one published snapshot of a cohort: the run it copied
+// (RunID, AsOf, ComputedAt, Children counted nationally), when and by whom
+// (PublishedByName is empty once the account is deleted).
 func (q *Queries) ListKPIPublications(ctx context.Context, arg ListKPIPublicationsParams) ([]ListKPIPublicationsRow, error) {
 	rows, err := q.db.Query(ctx, listKPIPublications, arg.Cohort, arg.MaxRows)
 	if err != nil {
@@ -333,6 +337,7 @@ func (q *Queries) ListLatestKPIPublications(ctx context.Context) ([]ListLatestKP
 
 const listPublishedOrganisations = `-- name: ListPublishedOrganisations :many
 
+
 SELECT DISTINCT e.entity AS ods_code, e.name
 FROM kpi_publication_entities e
 WHERE e.level = 'organisation'
@@ -347,6 +352,7 @@ type ListPublishedOrganisationsRow struct {
 
 // ListPublishedOrganisations: the organisations in the latest publication
 // of any cohort, by name.
+// PublishedOrganisation is an organisation in a cohort's latest publication.
 func (q *Queries) ListPublishedOrganisations(ctx context.Context) ([]ListPublishedOrganisationsRow, error) {
 	rows, err := q.db.Query(ctx, listPublishedOrganisations)
 	if err != nil {

@@ -85,6 +85,7 @@ func (q *Queries) FinishRecordExport(ctx context.Context, arg FinishRecordExport
 }
 
 const getRecordExport = `-- name: GetRecordExport :one
+
 SELECT x.id, x.user_id, x.format, x.deidentified, x.organisation_id, x.cohort, x.status,
     x.requested_at, x.started_at, x.finished_at, x.expires_at, x.children, x.size, x.chunks, x.error, x.scope,
     CAST(coalesce(o.ods_code, '') AS TEXT) AS organisation_ods, CAST(coalesce(o.name, '') AS TEXT) AS organisation_name
@@ -114,6 +115,12 @@ type GetRecordExportRow struct {
 	OrganisationName string
 }
 
+// RecordExport is one export request: what was asked for (Format,
+// Deidentified, the organisation, 0 for every one in the owner's reach, and
+// Cohort, 0 for every cohort), where it stands (Status pending, running,
+// ready or failed; Error says why, for the owner) and the file (Children,
+// Size uncompressed, Chunks). Scope is the reach the file was written for
+// (schema 00022).
 func (q *Queries) GetRecordExport(ctx context.Context, id int64) (GetRecordExportRow, error) {
 	row := q.db.QueryRow(ctx, getRecordExport, id)
 	var i GetRecordExportRow

@@ -32,6 +32,7 @@ func (q *Queries) ClaimThrottleSlot(ctx context.Context, arg ClaimThrottleSlotPa
 }
 
 const countThrottleFailure = `-- name: CountThrottleFailure :one
+
 UPDATE sign_in_throttle SET
     failures = CASE WHEN window_start < $1
         OR (NOT CAST($2 AS BOOLEAN) AND locked_until IS NOT NULL AND locked_until <= $3)
@@ -53,6 +54,7 @@ type CountThrottleFailureParams struct {
 	Key         string
 }
 
+// CountThrottleFailureParams count one failure at Now, which is never nil.
 // CountThrottleFailure adds one to key's count in one statement, so
 // instances racing on the same key never lose a failure (each UPDATE reads
 // the row the other wrote). The count starts again once its window has

@@ -61,6 +61,7 @@ func (q *Queries) CountUsers(ctx context.Context, arg CountUsersParams) (int64, 
 }
 
 const getOrganisation = `-- name: GetOrganisation :one
+
 SELECT o.id, o.ods_code, o.name, o.city, o.postcode, o.country_code,
     o.trust_ods_code, coalesce(t.name, '') AS trust_name,
     o.local_health_board_ods_code, coalesce(h.name, '') AS health_board_name,
@@ -98,6 +99,9 @@ type GetOrganisationRow struct {
 	CountryName             string
 }
 
+// Organisation is an audit site with the names of the bodies it belongs to.
+// A name is empty where the organisation has no such body (Welsh sites have
+// no trust, ICB or NHS England region; English sites no health board).
 func (q *Queries) GetOrganisation(ctx context.Context, id int64) (GetOrganisationRow, error) {
 	row := q.db.QueryRow(ctx, getOrganisation, id)
 	var i GetOrganisationRow
@@ -148,6 +152,7 @@ func (q *Queries) InsertUserAdminEvent(ctx context.Context, arg InsertUserAdminE
 }
 
 const listOrganisationsInScope = `-- name: ListOrganisationsInScope :many
+
 SELECT o.id, o.ods_code, o.name FROM organisations o
 WHERE (CAST($1 AS TEXT) = '' AND CAST($2 AS TEXT) = '')
    OR o.trust_ods_code = CAST($1 AS TEXT) OR o.local_health_board_ods_code = CAST($2 AS TEXT)
@@ -165,6 +170,7 @@ type ListOrganisationsInScopeRow struct {
 	Name    string
 }
 
+// OrganisationChoice is an organisation offered in a select.
 func (q *Queries) ListOrganisationsInScope(ctx context.Context, arg ListOrganisationsInScopeParams) ([]ListOrganisationsInScopeRow, error) {
 	rows, err := q.db.Query(ctx, listOrganisationsInScope, arg.ScopeTrust, arg.ScopeBoard)
 	if err != nil {
@@ -186,6 +192,7 @@ func (q *Queries) ListOrganisationsInScope(ctx context.Context, arg ListOrganisa
 }
 
 const listUserAdminEvents = `-- name: ListUserAdminEvents :many
+
 SELECT e.id, e.action, e.detail, e.occurred_at,
     coalesce(a.first_name || ' ' || a.surname, 'command line') AS actor_name
 FROM user_admin_events e
@@ -208,6 +215,7 @@ type ListUserAdminEventsRow struct {
 	ActorName  interface{}
 }
 
+// UserAdminEvent is one change to an account.
 func (q *Queries) ListUserAdminEvents(ctx context.Context, arg ListUserAdminEventsParams) ([]ListUserAdminEventsRow, error) {
 	rows, err := q.db.Query(ctx, listUserAdminEvents, arg.UserID, arg.PageLimit)
 	if err != nil {
@@ -235,6 +243,7 @@ func (q *Queries) ListUserAdminEvents(ctx context.Context, arg ListUserAdminEven
 }
 
 const listUsers = `-- name: ListUsers :many
+
 
 SELECT u.id, u.email, u.first_name, u.surname, u.role, u.organisation_id, u.is_superuser,
     u.is_active, u.email_confirmed, u.last_sign_in_at,
@@ -306,6 +315,7 @@ type ListUsersRow struct {
 // or health board. The sort column and direction are parameters: a text key
 // computed in the select list (sqlc's SQLite parser drops parameters in
 // ORDER BY), sorted by its alias.
+// UserListItem is one row of the staff list.
 func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]ListUsersRow, error) {
 	rows, err := q.db.Query(ctx, listUsers,
 		arg.Now,
