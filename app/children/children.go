@@ -16,7 +16,6 @@ package children
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"clinaudit/app/access"
@@ -271,8 +270,6 @@ func (c Child) ReadOnlyMessage() string {
 	}
 	return c.ReadOnly.Error()
 }
-
-func cleanODS(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
 
 func ptr[T any](v T) *T { return &v }
 

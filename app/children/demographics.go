@@ -11,6 +11,7 @@ import (
 	"clinaudit/app/access"
 	"clinaudit/app/apperr"
 	"clinaudit/app/datefield"
+	"clinaudit/app/listfilter"
 	"clinaudit/app/nhsnumber"
 	"clinaudit/app/postcode"
 	"clinaudit/app/scorequeue"
@@ -236,7 +237,7 @@ func (s *Service) Create(ctx context.Context, me Me, n NewChild) (int64, error) 
 	}
 	var errs FieldErrors
 	var org store.Organisation
-	ods := cleanODS(n.LeadOrganisation)
+	ods := listfilter.ODS(n.LeadOrganisation)
 	if ods == "" {
 		errs.add("lead_organisation", "Choose the child's lead organisation")
 	} else if o, err := s.Store.GetOrganisationByODS(ctx, ods); errors.Is(err, store.ErrNotFound) {

@@ -10,6 +10,7 @@ import (
 	"clinaudit/app/apperr"
 	"clinaudit/app/cohort"
 	"clinaudit/app/datefield"
+	"clinaudit/app/listfilter"
 	"clinaudit/app/scorequeue"
 	"clinaudit/app/store"
 )
@@ -72,7 +73,7 @@ func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration)
 			errs.addDate("first_paediatric_assessment_date", err)
 		}
 		lead := o
-		if ods := cleanODS(r.LeadOrganisation); ods != "" && ods != o.ODSCode {
+		if ods := listfilter.ODS(r.LeadOrganisation); ods != "" && ods != o.ODSCode {
 			n, err := tx.GetOrganisationByODS(ctx, ods)
 			switch {
 			case errors.Is(err, store.ErrNotFound):

@@ -8,6 +8,7 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/apperr"
+	"clinaudit/app/listfilter"
 	"clinaudit/app/outbox"
 	"clinaudit/app/scorequeue"
 	"clinaudit/app/store"
@@ -173,7 +174,7 @@ func (s *Service) RequestTransfer(ctx context.Context, me Me, id int64, to strin
 			return err
 		}
 		var target store.Organisation
-		ods := cleanODS(to)
+		ods := listfilter.ODS(to)
 		if ods == "" {
 			return FieldErrors{{Field: "organisation", Message: "Choose the organisation to transfer the child to"}}
 		}
