@@ -14,7 +14,6 @@ import (
 	"clinaudit/app/listfilter"
 	"clinaudit/app/nhsnumber"
 	"clinaudit/app/postcode"
-	"clinaudit/app/scorequeue"
 	"clinaudit/app/store"
 	"clinaudit/app/textinput"
 )
@@ -304,15 +303,6 @@ func (s *Service) Update(ctx context.Context, me Me, id, version int64, d Demogr
 		n, err := tx.UpdateChildDemographics(ctx, store.UpdateChildDemographicsParams{NHSNumber: v.nhs,
 			UniqueReferenceNumber: v.urn, FirstName: v.first, Surname: v.surname, DateOfBirth: &v.dob, Sex: v.sex,
 			Postcode: v.postc, Ethnicity: v.ethnicity, UpdatedAt: s.now(), UpdatedBy: &me.ID, ID: c.ID, Version: c.Version})
-		if err != nil {
-			return uniqueErrors(err)
-		}
-		if n == 0 {
-			return ErrStale
-		}
-		if err := s.record(ctx, tx, me, c.ID, &c, KindDemographics, ""); err != nil {
-			return err
-		}
-		return scorequeue.Later(ctx, tx, c.ID)
+		return s.written(ctx, tx, me, c, n, uniqueErrors(err), KindDemographics)
 	})
 }

@@ -11,7 +11,6 @@ import (
 	"clinaudit/app/cohort"
 	"clinaudit/app/datefield"
 	"clinaudit/app/listfilter"
-	"clinaudit/app/scorequeue"
 	"clinaudit/app/store"
 )
 
@@ -95,16 +94,7 @@ func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration)
 		rows, err := tx.RegisterChild(ctx, store.RegisterChildParams{FirstPaediatricAssessmentDate: &d,
 			Cohort: ptr(int64(number)), LeadOrganisationID: lead.ID, UpdatedAt: s.now(), UpdatedBy: &me.ID,
 			ID: c.ID, Version: c.Version})
-		if err != nil {
-			return err
-		}
-		if rows == 0 {
-			return ErrStale
-		}
-		if err := s.record(ctx, tx, me, c.ID, &c, KindRegistration, ""); err != nil {
-			return err
-		}
-		return scorequeue.Later(ctx, tx, c.ID)
+		return s.written(ctx, tx, me, c, rows, err, KindRegistration)
 	})
 }
 
@@ -137,16 +127,7 @@ func (s *Service) Lock(ctx context.Context, me Me, id, version int64) error {
 			return err
 		}
 		rows, err := tx.LockChild(ctx, store.LockChildParams{UpdatedAt: s.now(), UpdatedBy: &me.ID, ID: c.ID, Version: c.Version})
-		if err != nil {
-			return err
-		}
-		if rows == 0 {
-			return ErrStale
-		}
-		if err := s.record(ctx, tx, me, c.ID, &c, KindLock, ""); err != nil {
-			return err
-		}
-		return scorequeue.Later(ctx, tx, c.ID)
+		return s.written(ctx, tx, me, c, rows, err, KindLock)
 	})
 }
 
@@ -168,16 +149,7 @@ func (s *Service) Unlock(ctx context.Context, me Me, id int64) error {
 			return ErrPastDeadline
 		}
 		rows, err := tx.UnlockChild(ctx, store.UnlockChildParams{UpdatedAt: s.now(), UpdatedBy: &me.ID, ID: c.ID, Version: c.Version})
-		if err != nil {
-			return err
-		}
-		if rows == 0 {
-			return ErrStale
-		}
-		if err := s.record(ctx, tx, me, c.ID, &c, KindLock, ""); err != nil {
-			return err
-		}
-		return scorequeue.Later(ctx, tx, c.ID)
+		return s.written(ctx, tx, me, c, rows, err, KindLock)
 	})
 }
 
