@@ -282,12 +282,9 @@ func (s *Service) Create(ctx context.Context, me Me, n NewChild) (int64, error) 
 // FieldErrors besides the common ones.
 func (s *Service) Update(ctx context.Context, me Me, id, version int64, d Demographics) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
-		c, o, p, err := s.load(ctx, tx, me.Actor, id)
+		c, o, err := s.Authorize(ctx, tx, me.Actor, id, access.EditDemographics, false)
 		if err != nil {
 			return err
-		}
-		if !access.Allowed(me.Actor, access.EditDemographics, p) {
-			return apperr.ErrForbidden
 		}
 		today := s.today()
 		if err := readOnly(c, today); err != nil {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"clinaudit/app/access"
-	"clinaudit/app/apperr"
 	"clinaudit/app/cohort"
 	"clinaudit/app/datefield"
 	"clinaudit/app/listfilter"
@@ -34,12 +33,9 @@ const fpaLabel = "First paediatric assessment date"
 // besides the common ones.
 func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
-		c, o, p, err := s.load(ctx, tx, me.Actor, id)
+		c, o, err := s.Authorize(ctx, tx, me.Actor, id, access.RegisterChild, false)
 		if err != nil {
 			return err
-		}
-		if !access.Allowed(me.Actor, access.RegisterChild, p) {
-			return apperr.ErrForbidden
 		}
 		today := s.today()
 		if err := readOnly(c, today); err != nil {
@@ -105,12 +101,9 @@ func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration)
 // *IncompleteError (errors.Is ErrIncomplete), besides the common ones.
 func (s *Service) Lock(ctx context.Context, me Me, id, version int64) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
-		c, _, p, err := s.load(ctx, tx, me.Actor, id)
+		c, _, err := s.Authorize(ctx, tx, me.Actor, id, access.LockChild, false)
 		if err != nil {
 			return err
-		}
-		if !access.Allowed(me.Actor, access.LockChild, p) {
-			return apperr.ErrForbidden
 		}
 		today := s.today()
 		switch {
@@ -135,12 +128,9 @@ func (s *Service) Lock(ctx context.Context, me Me, id, version int64) error {
 // submission deadline. Errors: ErrNotLocked besides the common ones.
 func (s *Service) Unlock(ctx context.Context, me Me, id int64) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
-		c, _, p, err := s.load(ctx, tx, me.Actor, id)
+		c, _, err := s.Authorize(ctx, tx, me.Actor, id, access.UnlockChild, false)
 		if err != nil {
 			return err
-		}
-		if !access.Allowed(me.Actor, access.UnlockChild, p) {
-			return apperr.ErrForbidden
 		}
 		switch {
 		case c.LockedAt == nil:

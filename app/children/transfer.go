@@ -155,12 +155,9 @@ func (s *Service) TransferOrganisations(ctx context.Context, c Child) ([]store.O
 // ErrTransferPending, ErrJerseyTransfer, besides the common ones.
 func (s *Service) RequestTransfer(ctx context.Context, me Me, id int64, to string) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
-		c, from, p, err := s.load(ctx, tx, me.Actor, id)
+		c, from, err := s.Authorize(ctx, tx, me.Actor, id, access.TransferChild, false)
 		if err != nil {
 			return err
-		}
-		if !access.Allowed(me.Actor, access.TransferChild, p) {
-			return apperr.ErrForbidden
 		}
 		if err := readOnly(c, s.today()); err != nil {
 			return err
