@@ -5,7 +5,6 @@ import (
 	"errors"
 	"slices"
 
-	"clinaudit/app/audit"
 	"clinaudit/app/children"
 	"clinaudit/app/forms"
 	"clinaudit/app/store"
@@ -45,22 +44,16 @@ func (s *Service) AddRow(ctx context.Context, me children.Me, in AddRow) (*Saved
 		rowID = id
 		if !added {
 			// Added already by this key: nothing more to do.
-			out = &Saved{Loaded: l, Version: version - 1}
-			l.Child.Version = version - 1
+			out = unchanged(l, version)
 			return errNothingChanged
 		}
 		if err := s.scoreLater(ctx, tx, in.ChildID); err != nil {
 			return err
 		}
-		l.Child.Version = version
-		l.refresh(audit.DateOf(s.Children.Today()))
-		out = &Saved{Loaded: l, Effect: eff, Version: version}
+		out = s.saved(l, eff, version)
 		return nil
 	})
-	if errors.Is(err, errNothingChanged) {
-		return out, rowID, nil
-	}
-	if err != nil {
+	if out, err = result(out, err); err != nil {
 		return nil, 0, err
 	}
 	return out, rowID, nil
@@ -108,8 +101,7 @@ func (s *Service) RemoveRow(ctx context.Context, me children.Me, childID int64, 
 		}
 		row := l.Record.Row(rowID)
 		if row == nil || !slices.Contains(form.Sections(), row.Section) {
-			l.Child.Version = version - 1
-			out = &Saved{Loaded: l, Version: version - 1}
+			out = unchanged(l, version)
 			return errNothingChanged
 		}
 		removed := *row
@@ -119,16 +111,8 @@ func (s *Service) RemoveRow(ctx context.Context, me children.Me, childID int64, 
 		if err := s.write(ctx, tx, w, eff); err != nil {
 			return err
 		}
-		l.Child.Version = version
-		l.refresh(audit.DateOf(s.Children.Today()))
-		out = &Saved{Loaded: l, Effect: eff, Version: version}
+		out = s.saved(l, eff, version)
 		return nil
 	})
-	if errors.Is(err, errNothingChanged) {
-		return out, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return result(out, err)
 }

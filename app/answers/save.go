@@ -43,6 +43,33 @@ type Saved struct {
 // again), so the child's version does not move.
 var errNothingChanged = errors.New("answers: nothing changed")
 
+// unchanged is what a write that changed nothing returns, with
+// errNothingChanged: the version bump is rolled back.
+func unchanged(l *Loaded, version int64) *Saved {
+	l.Child.Version = version - 1
+	return &Saved{Loaded: l, Version: version - 1}
+}
+
+// saved is what a write that changed something returns: the record at the
+// new version, its derived state refreshed.
+func (s *Service) saved(l *Loaded, eff forms.Effect, version int64) *Saved {
+	l.Child.Version = version
+	l.refresh(audit.DateOf(s.Children.Today()))
+	return &Saved{Loaded: l, Effect: eff, Version: version}
+}
+
+// result ends a write's transaction: errNothingChanged rolled it back on
+// purpose and is no error to the caller.
+func result(out *Saved, err error) (*Saved, error) {
+	switch {
+	case errors.Is(err, errNothingChanged):
+		return out, nil
+	case err != nil:
+		return nil, err
+	}
+	return out, nil
+}
+
 // Save checks and stores one answer, with everything it clears or derives,
 // its audit-trail rows and the KPI job, in one transaction. A *forms.FieldError
 // is an answer that cannot be saved; a *ConflictError is someone else's
@@ -67,25 +94,16 @@ func (s *Service) Save(ctx context.Context, me children.Me, in Save) (*Saved, er
 			return err
 		}
 		if len(eff.Changes) == 0 && len(eff.RemovedRows) == 0 {
-			l.Child.Version = version - 1
-			out = &Saved{Loaded: l, Version: version - 1}
+			out = unchanged(l, version)
 			return errNothingChanged
 		}
 		if err := s.scoreLater(ctx, tx, in.ChildID); err != nil {
 			return err
 		}
-		l.Child.Version = version
-		l.refresh(audit.DateOf(s.Children.Today()))
-		out = &Saved{Loaded: l, Effect: eff, Version: version}
+		out = s.saved(l, eff, version)
 		return nil
 	})
-	if errors.Is(err, errNothingChanged) {
-		return out, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return result(out, err)
 }
 
 // begin starts every write to a child's answers, in its transaction: the

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -62,7 +63,7 @@ func DecodeParts(p Parts) (*Child, error) {
 		}
 	}
 	if len(d.errs) > 0 {
-		slices.SortStableFunc(d.errs, func(a, b *FieldError) int { return compareStrings(a.Path, b.Path) })
+		slices.SortStableFunc(d.errs, func(a, b *FieldError) int { return cmp.Compare(a.Path, b.Path) })
 		return nil, d.errs
 	}
 	if err := c.Validate(); err != nil {
@@ -106,14 +107,4 @@ func (d *decoder) fields(path string, fields map[string]json.RawMessage, v refle
 		}
 		d.value(path+"."+name, raw, field)
 	}
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

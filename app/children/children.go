@@ -16,7 +16,6 @@ package children
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"clinaudit/app/access"
@@ -272,8 +271,6 @@ func (c Child) ReadOnlyMessage() string {
 	return c.ReadOnly.Error()
 }
 
-func cleanODS(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
-
 func ptr[T any](v T) *T { return &v }
 
 // LockedAtDisplay and RegisteredAtDisplay are UK times, "21 December 2024
@@ -296,7 +293,8 @@ var ErrNotRegisteredForms = conflict("This child is not registered yet. Register
 // Authorize loads a child the actor may view and checks they may do action
 // to it. With write set, it also refuses a child that may not be changed
 // today (opted out, locked, past its deadline) or is not registered.
-// Other packages that keep a child's data use it, inside their transaction.
+// This package's own writes and the other packages that keep a child's
+// data use it, inside their transaction.
 // Errors: ErrNotFound, apperr.ErrForbidden, and with write the state
 // refusals and ErrNotRegisteredForms.
 func (s *Service) Authorize(ctx context.Context, q store.Queries, a access.Actor, id int64, action access.Action, write bool) (store.Child, store.Organisation, error) {

@@ -39,12 +39,9 @@ var ErrRestoreExpired = conflict("This child was deleted more than 30 days ago, 
 // showed. Errors: ErrTransferPending besides the common ones.
 func (s *Service) Delete(ctx context.Context, me Me, id, version int64) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
-		c, _, p, err := s.load(ctx, tx, me.Actor, id)
+		c, _, err := s.Authorize(ctx, tx, me.Actor, id, access.DeleteChild, false)
 		if err != nil {
 			return err
-		}
-		if !access.Allowed(me.Actor, access.DeleteChild, p) {
-			return apperr.ErrForbidden
 		}
 		if err := readOnly(c, s.today()); err != nil {
 			return err

@@ -11,9 +11,9 @@ import (
 	"clinaudit/app/access"
 	"clinaudit/app/apperr"
 	"clinaudit/app/datefield"
+	"clinaudit/app/listfilter"
 	"clinaudit/app/nhsnumber"
 	"clinaudit/app/postcode"
-	"clinaudit/app/scorequeue"
 	"clinaudit/app/store"
 	"clinaudit/app/textinput"
 )
@@ -236,7 +236,7 @@ func (s *Service) Create(ctx context.Context, me Me, n NewChild) (int64, error) 
 	}
 	var errs FieldErrors
 	var org store.Organisation
-	ods := cleanODS(n.LeadOrganisation)
+	ods := listfilter.ODS(n.LeadOrganisation)
 	if ods == "" {
 		errs.add("lead_organisation", "Choose the child's lead organisation")
 	} else if o, err := s.Store.GetOrganisationByODS(ctx, ods); errors.Is(err, store.ErrNotFound) {
@@ -282,12 +282,9 @@ func (s *Service) Create(ctx context.Context, me Me, n NewChild) (int64, error) 
 // FieldErrors besides the common ones.
 func (s *Service) Update(ctx context.Context, me Me, id, version int64, d Demographics) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
-		c, o, p, err := s.load(ctx, tx, me.Actor, id)
+		c, o, err := s.Authorize(ctx, tx, me.Actor, id, access.EditDemographics, false)
 		if err != nil {
 			return err
-		}
-		if !access.Allowed(me.Actor, access.EditDemographics, p) {
-			return apperr.ErrForbidden
 		}
 		today := s.today()
 		if err := readOnly(c, today); err != nil {
@@ -303,15 +300,6 @@ func (s *Service) Update(ctx context.Context, me Me, id, version int64, d Demogr
 		n, err := tx.UpdateChildDemographics(ctx, store.UpdateChildDemographicsParams{NHSNumber: v.nhs,
 			UniqueReferenceNumber: v.urn, FirstName: v.first, Surname: v.surname, DateOfBirth: &v.dob, Sex: v.sex,
 			Postcode: v.postc, Ethnicity: v.ethnicity, UpdatedAt: s.now(), UpdatedBy: &me.ID, ID: c.ID, Version: c.Version})
-		if err != nil {
-			return uniqueErrors(err)
-		}
-		if n == 0 {
-			return ErrStale
-		}
-		if err := s.record(ctx, tx, me, c.ID, &c, KindDemographics, ""); err != nil {
-			return err
-		}
-		return scorequeue.Later(ctx, tx, c.ID)
+		return s.written(ctx, tx, me, c, n, uniqueErrors(err), KindDemographics)
 	})
 }

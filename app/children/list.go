@@ -9,6 +9,7 @@ import (
 	"clinaudit/app/access"
 	"clinaudit/app/apperr"
 	"clinaudit/app/cohort"
+	"clinaudit/app/listfilter"
 	"clinaudit/app/nhsnumber"
 	"clinaudit/app/store"
 )
@@ -36,11 +37,7 @@ type Filter struct {
 // Normalise makes any input a valid filter: unknown values fall back to
 // their defaults rather than failing.
 func (f Filter) Normalise() Filter {
-	f.Query = strings.Join(strings.Fields(f.Query), " ")
-	if len(f.Query) > 100 {
-		f.Query = f.Query[:100]
-	}
-	f.Org = cleanODS(f.Org)
+	f.Query, f.Org = listfilter.Cap(strings.Join(strings.Fields(f.Query), " ")), listfilter.ODS(f.Org)
 	if f.Cohort < int(cohort.First) || f.Cohort > 999 {
 		f.Cohort = 0
 	}
@@ -54,16 +51,8 @@ func (f Filter) Normalise() Filter {
 	if f.OptedOut != "yes" && f.OptedOut != "all" {
 		f.OptedOut = ""
 	}
-	valid := false
-	for _, c := range SortColumns {
-		valid = valid || c == f.Sort
-	}
-	if !valid {
-		f.Sort, f.Desc = "name", false
-	}
-	if f.Page < 1 {
-		f.Page = 1
-	}
+	f.Sort, f.Desc = listfilter.Sort(f.Sort, f.Desc, SortColumns)
+	f.Page = listfilter.Page(f.Page)
 	return f
 }
 

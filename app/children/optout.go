@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"clinaudit/app/access"
-	"clinaudit/app/apperr"
 	"clinaudit/app/scorequeue"
 	"clinaudit/app/store"
 )
@@ -49,12 +48,9 @@ func (c Child) OptedOutAtDisplay() string { return timeDisplay(c.OptedOutAt) }
 // the common ones.
 func (s *Service) OptOut(ctx context.Context, me Me, id int64) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
-		c, _, p, err := s.load(ctx, tx, me.Actor, id)
+		c, _, err := s.Authorize(ctx, tx, me.Actor, id, access.OptOutChild, false)
 		if err != nil {
 			return err
-		}
-		if !access.Allowed(me.Actor, access.OptOutChild, p) {
-			return apperr.ErrForbidden
 		}
 		if c.OptedOutAt != nil {
 			return ErrOptedOut

@@ -7,10 +7,9 @@ import (
 	"time"
 
 	"clinaudit/app/access"
-	"clinaudit/app/apperr"
 	"clinaudit/app/cohort"
 	"clinaudit/app/datefield"
-	"clinaudit/app/scorequeue"
+	"clinaudit/app/listfilter"
 	"clinaudit/app/store"
 )
 
@@ -34,12 +33,9 @@ const fpaLabel = "First paediatric assessment date"
 // besides the common ones.
 func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
-		c, o, p, err := s.load(ctx, tx, me.Actor, id)
+		c, o, err := s.Authorize(ctx, tx, me.Actor, id, access.RegisterChild, false)
 		if err != nil {
 			return err
-		}
-		if !access.Allowed(me.Actor, access.RegisterChild, p) {
-			return apperr.ErrForbidden
 		}
 		today := s.today()
 		if err := readOnly(c, today); err != nil {
@@ -72,7 +68,7 @@ func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration)
 			errs.addDate("first_paediatric_assessment_date", err)
 		}
 		lead := o
-		if ods := cleanODS(r.LeadOrganisation); ods != "" && ods != o.ODSCode {
+		if ods := listfilter.ODS(r.LeadOrganisation); ods != "" && ods != o.ODSCode {
 			n, err := tx.GetOrganisationByODS(ctx, ods)
 			switch {
 			case errors.Is(err, store.ErrNotFound):
@@ -94,16 +90,7 @@ func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration)
 		rows, err := tx.RegisterChild(ctx, store.RegisterChildParams{FirstPaediatricAssessmentDate: &d,
 			Cohort: ptr(int64(number)), LeadOrganisationID: lead.ID, UpdatedAt: s.now(), UpdatedBy: &me.ID,
 			ID: c.ID, Version: c.Version})
-		if err != nil {
-			return err
-		}
-		if rows == 0 {
-			return ErrStale
-		}
-		if err := s.record(ctx, tx, me, c.ID, &c, KindRegistration, ""); err != nil {
-			return err
-		}
-		return scorequeue.Later(ctx, tx, c.ID)
+		return s.written(ctx, tx, me, c, rows, err, KindRegistration)
 	})
 }
 
@@ -114,12 +101,9 @@ func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration)
 // *IncompleteError (errors.Is ErrIncomplete), besides the common ones.
 func (s *Service) Lock(ctx context.Context, me Me, id, version int64) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
-		c, _, p, err := s.load(ctx, tx, me.Actor, id)
+		c, _, err := s.Authorize(ctx, tx, me.Actor, id, access.LockChild, false)
 		if err != nil {
 			return err
-		}
-		if !access.Allowed(me.Actor, access.LockChild, p) {
-			return apperr.ErrForbidden
 		}
 		today := s.today()
 		switch {
@@ -136,16 +120,7 @@ func (s *Service) Lock(ctx context.Context, me Me, id, version int64) error {
 			return err
 		}
 		rows, err := tx.LockChild(ctx, store.LockChildParams{UpdatedAt: s.now(), UpdatedBy: &me.ID, ID: c.ID, Version: c.Version})
-		if err != nil {
-			return err
-		}
-		if rows == 0 {
-			return ErrStale
-		}
-		if err := s.record(ctx, tx, me, c.ID, &c, KindLock, ""); err != nil {
-			return err
-		}
-		return scorequeue.Later(ctx, tx, c.ID)
+		return s.written(ctx, tx, me, c, rows, err, KindLock)
 	})
 }
 
@@ -153,12 +128,9 @@ func (s *Service) Lock(ctx context.Context, me Me, id, version int64) error {
 // submission deadline. Errors: ErrNotLocked besides the common ones.
 func (s *Service) Unlock(ctx context.Context, me Me, id int64) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
-		c, _, p, err := s.load(ctx, tx, me.Actor, id)
+		c, _, err := s.Authorize(ctx, tx, me.Actor, id, access.UnlockChild, false)
 		if err != nil {
 			return err
-		}
-		if !access.Allowed(me.Actor, access.UnlockChild, p) {
-			return apperr.ErrForbidden
 		}
 		switch {
 		case c.LockedAt == nil:
@@ -167,16 +139,7 @@ func (s *Service) Unlock(ctx context.Context, me Me, id int64) error {
 			return ErrPastDeadline
 		}
 		rows, err := tx.UnlockChild(ctx, store.UnlockChildParams{UpdatedAt: s.now(), UpdatedBy: &me.ID, ID: c.ID, Version: c.Version})
-		if err != nil {
-			return err
-		}
-		if rows == 0 {
-			return ErrStale
-		}
-		if err := s.record(ctx, tx, me, c.ID, &c, KindLock, ""); err != nil {
-			return err
-		}
-		return scorequeue.Later(ctx, tx, c.ID)
+		return s.written(ctx, tx, me, c, rows, err, KindLock)
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 
+	"clinaudit/app/scorequeue"
 	"clinaudit/app/store"
 )
 
@@ -117,6 +118,22 @@ func diff(before, after []Change) []Change {
 		}
 	}
 	return out
+}
+
+// written ends a write to child c that the store guarded by c's version:
+// rows is what the write changed (none: someone else changed the child
+// first), then the trail of kind and the KPI job.
+func (s *Service) written(ctx context.Context, tx store.Tx, me Me, c store.Child, rows int64, err error, kind string) error {
+	if err != nil {
+		return err
+	}
+	if rows == 0 {
+		return ErrStale
+	}
+	if err := s.record(ctx, tx, me, c.ID, &c, kind, ""); err != nil {
+		return err
+	}
+	return scorequeue.Later(ctx, tx, c.ID)
 }
 
 // record writes the trail of one change to a child, in q (the change's

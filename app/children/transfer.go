@@ -8,6 +8,7 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/apperr"
+	"clinaudit/app/listfilter"
 	"clinaudit/app/outbox"
 	"clinaudit/app/scorequeue"
 	"clinaudit/app/store"
@@ -154,12 +155,9 @@ func (s *Service) TransferOrganisations(ctx context.Context, c Child) ([]store.O
 // ErrTransferPending, ErrJerseyTransfer, besides the common ones.
 func (s *Service) RequestTransfer(ctx context.Context, me Me, id int64, to string) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
-		c, from, p, err := s.load(ctx, tx, me.Actor, id)
+		c, from, err := s.Authorize(ctx, tx, me.Actor, id, access.TransferChild, false)
 		if err != nil {
 			return err
-		}
-		if !access.Allowed(me.Actor, access.TransferChild, p) {
-			return apperr.ErrForbidden
 		}
 		if err := readOnly(c, s.today()); err != nil {
 			return err
@@ -173,7 +171,7 @@ func (s *Service) RequestTransfer(ctx context.Context, me Me, id int64, to strin
 			return err
 		}
 		var target store.Organisation
-		ods := cleanODS(to)
+		ods := listfilter.ODS(to)
 		if ods == "" {
 			return FieldErrors{{Field: "organisation", Message: "Choose the organisation to transfer the child to"}}
 		}

@@ -54,13 +54,7 @@ func (f *Form) Locate(rec *Record, k Key) (q *Question, shown bool) {
 		if node.Kind == Rows {
 			return
 		}
-		section, id := f.Section, int64(0)
-		if row != nil {
-			section, id = row.Section, row.ID
-		}
-		if node.Kind == Centre {
-			section = "sites"
-		}
+		section, id := f.place(node, row)
 		if section != k.Section || id != k.Row || !slices.Contains(node.Stores(), k.Field) {
 			return
 		}
@@ -120,13 +114,24 @@ func (f *Form) answer(rec *Record, q *Question, row *Row) Literal {
 		if row != nil {
 			return row.Answers[field]
 		}
-		section := f.Section
-		if q.Kind == Centre {
-			section = "sites"
-		}
+		section, _ := f.place(q, nil)
 		return rec.Sections[section][field]
 	}
 	return q.AnswerFrom(get)
+}
+
+// place is where q's answers are stored: its row's section and id, or the
+// form's own section (row id 0); a Centre's answers are in "sites" either
+// way.
+func (f *Form) place(q *Question, row *Row) (section string, id int64) {
+	section = f.Section
+	if row != nil {
+		section, id = row.Section, row.ID
+	}
+	if q.Kind == Centre {
+		section = "sites"
+	}
+	return section, id
 }
 
 // Answer is the stored answer of q on rec (row nil for a form question).
@@ -263,13 +268,7 @@ func (f *Form) clearHidden(rec *Record, eff *Effect) {
 			}
 			return
 		}
-		section, id := f.Section, int64(0)
-		if row != nil {
-			section, id = row.Section, row.ID
-		}
-		if q.Kind == Centre {
-			section = "sites"
-		}
+		section, id := f.place(q, row)
 		for _, field := range q.Stores() {
 			keep[Key{section, id, field}] = true
 		}

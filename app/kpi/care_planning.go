@@ -3,6 +3,8 @@ package kpi
 import (
 	"fmt"
 	"strings"
+
+	"clinaudit/app/audit"
 )
 
 // KPI 9A, 9B (and their sub-measures) and 10: the individualised care plan.
@@ -71,70 +73,62 @@ func scorePatientHeldDocument(s *scorer, e *explainer) Explanation {
 	return e.pass("care_plan_in_place", "An individualised care plan is in place.")
 }
 
-// scoreCarePlanComponent is the pattern shared by 9Aii, 9Aiii and 9Bii-9Bvi:
-// no plan fails first; otherwise the one answer decides. Note that an
-// unanswered plan_in_place does not stop it: a NULL plan with the component
-// answered yes passes, as in the audit.
-func scoreCarePlanComponent(s *scorer, e *explainer, field string, what string, component func() *bool) Explanation {
+// scoreCarePlanComponent scores 9Aii, 9Aiii and 9Bii-9Bvi, each by the one
+// answer carePlanComponents names: no plan fails first; otherwise that
+// answer decides. Note that an unanswered plan_in_place does not stop it: a
+// NULL plan with the component answered yes passes, as in the audit.
+func scoreCarePlanComponent(s *scorer, e *explainer) Explanation {
 	if ex, ok := e.requireForms(s.c, managementForm); !ok {
 		return ex
 	}
+	c := carePlanComponents[e.measure]
 	e.read(fieldCarePlanInPlace)
 	if isFalse(s.c.Management.IndividualisedCarePlanInPlace) {
 		return e.fail("no_care_plan", "No individualised care plan is in place.")
 	}
-	e.read(field)
-	got := component()
-	switch {
+	e.read(c.field)
+	switch got := c.answer(s.c.Management); {
 	case got == nil:
-		return e.notScored("unanswered", fmt.Sprintf("Not scored yet: whether the care plan %s is not answered.", what))
+		return e.notScored("unanswered", fmt.Sprintf("Not scored yet: whether the care plan %s is not answered.", c.what))
 	case *got:
-		return e.pass("included", fmt.Sprintf("The care plan %s.", what))
+		return e.pass("included", fmt.Sprintf("The care plan %s.", c.what))
 	}
-	return e.fail("not_included", fmt.Sprintf("The care plan does not say it %s.", what))
+	return e.fail("not_included", fmt.Sprintf("The care plan does not say it %s.", c.what))
 }
 
-// scorePatientCarerParentAgreement is KPI 9Aii.
-func scorePatientCarerParentAgreement(s *scorer, e *explainer) Explanation {
-	return scoreCarePlanComponent(s, e, fieldCarePlanAgreement, "was agreed with the child, parents or carers",
-		func() *bool { return s.c.Management.IndividualisedCarePlanHasParentCarerChildAgreement })
+// carePlanComponent is the answer that decides one care plan measure, and
+// what a yes says of the plan.
+type carePlanComponent struct {
+	field  string
+	what   string
+	answer func(*audit.Management) *bool
 }
 
-// scoreCarePlanUpdated is KPI 9Aiii.
-func scoreCarePlanUpdated(s *scorer, e *explainer) Explanation {
-	return scoreCarePlanComponent(s, e, fieldCarePlanUpdated, "was updated in the last year",
-		func() *bool { return s.c.Management.HasIndividualisedCarePlanBeenUpdatedInTheLastYear })
-}
-
-// scoreWaterSafety is KPI 9Bii.
-func scoreWaterSafety(s *scorer, e *explainer) Explanation {
-	return scoreCarePlanComponent(s, e, fieldWaterSafety, "addresses water safety",
-		func() *bool { return s.c.Management.IndividualisedCarePlanAddressesWaterSafety })
-}
-
-// scoreFirstAid is KPI 9Biii.
-func scoreFirstAid(s *scorer, e *explainer) Explanation {
-	return scoreCarePlanComponent(s, e, fieldFirstAid, "includes first aid",
-		func() *bool { return s.c.Management.IndividualisedCarePlanIncludeFirstAid })
-}
-
-// scoreGeneralParticipationAndRisk is KPI 9Biv.
-func scoreGeneralParticipationAndRisk(s *scorer, e *explainer) Explanation {
-	return scoreCarePlanComponent(s, e, fieldParticipationRisk, "covers general participation and risk",
-		func() *bool { return s.c.Management.IndividualisedCarePlanIncludesGeneralParticipationRisk })
-}
-
-// scoreServiceContactDetails is KPI 9Bv. (The audit's docstrings of 9Bv and
-// 9Bvi are swapped; its field mapping, followed here, is right.)
-func scoreServiceContactDetails(s *scorer, e *explainer) Explanation {
-	return scoreCarePlanComponent(s, e, fieldContactDetails, "includes service contact details",
-		func() *bool { return s.c.Management.IndividualisedCarePlanIncludesServiceContactDetails })
-}
-
-// scoreSUDEP is KPI 9Bvi.
-func scoreSUDEP(s *scorer, e *explainer) Explanation {
-	return scoreCarePlanComponent(s, e, fieldSUDEP, "addresses SUDEP",
-		func() *bool { return s.c.Management.IndividualisedCarePlanAddressesSUDEP })
+// carePlanComponents are the measures scoreCarePlanComponent scores.
+var carePlanComponents = map[Measure]carePlanComponent{
+	PatientCarerParentAgreementToTheCarePlanning: { // 9Aii
+		fieldCarePlanAgreement, "was agreed with the child, parents or carers",
+		func(m *audit.Management) *bool { return m.IndividualisedCarePlanHasParentCarerChildAgreement }},
+	CarePlanningHasBeenUpdatedWhenNecessary: { // 9Aiii
+		fieldCarePlanUpdated, "was updated in the last year",
+		func(m *audit.Management) *bool { return m.HasIndividualisedCarePlanBeenUpdatedInTheLastYear }},
+	WaterSafety: { // 9Bii
+		fieldWaterSafety, "addresses water safety",
+		func(m *audit.Management) *bool { return m.IndividualisedCarePlanAddressesWaterSafety }},
+	FirstAid: { // 9Biii
+		fieldFirstAid, "includes first aid",
+		func(m *audit.Management) *bool { return m.IndividualisedCarePlanIncludeFirstAid }},
+	GeneralParticipationAndRisk: { // 9Biv
+		fieldParticipationRisk, "covers general participation and risk",
+		func(m *audit.Management) *bool { return m.IndividualisedCarePlanIncludesGeneralParticipationRisk }},
+	// 9Bv. The audit's docstrings of 9Bv and 9Bvi are swapped; its field
+	// mapping, followed here, is right.
+	ServiceContactDetails: {
+		fieldContactDetails, "includes service contact details",
+		func(m *audit.Management) *bool { return m.IndividualisedCarePlanIncludesServiceContactDetails }},
+	SUDEP: { // 9Bvi
+		fieldSUDEP, "addresses SUDEP",
+		func(m *audit.Management) *bool { return m.IndividualisedCarePlanAddressesSUDEP }},
 }
 
 // scoreCarePlanningContent is KPI 9B (spec §6). All seven answers must be

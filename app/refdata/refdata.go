@@ -63,35 +63,36 @@ func Load(ctx context.Context, s store.Store, now time.Time) (bool, error) {
 	return err == nil, err
 }
 
-// A step loads one file; the order respects foreign keys.
+// A step loads one file, upserting each row; the order respects foreign
+// keys.
 type step struct {
-	file string
-	load func(context.Context, store.Tx) error
+	file   string
+	upsert func(context.Context, store.Tx, *row) error
 }
 
 var steps = []step{
-	{"countries.csv", each("countries.csv", func(ctx context.Context, tx store.Tx, r *row) error {
+	{"countries.csv", func(ctx context.Context, tx store.Tx, r *row) error {
 		return tx.UpsertCountry(ctx, store.UpsertCountryParams{Code: r.s("code"), Name: r.s("name"), WelshName: r.s("welsh_name"), TakesPartInAudit: r.b("takes_part_in_audit")})
-	})},
-	{"nhs_england_regions.csv", each("nhs_england_regions.csv", func(ctx context.Context, tx store.Tx, r *row) error {
+	}},
+	{"nhs_england_regions.csv", func(ctx context.Context, tx store.Tx, r *row) error {
 		return tx.UpsertRegion(ctx, store.UpsertRegionParams{Code: r.s("region_code"), ONSCode: r.s("ons_code"), Name: r.s("name")})
-	})},
-	{"integrated_care_boards.csv", each("integrated_care_boards.csv", func(ctx context.Context, tx store.Tx, r *row) error {
+	}},
+	{"integrated_care_boards.csv", func(ctx context.Context, tx store.Tx, r *row) error {
 		return tx.UpsertICB(ctx, store.UpsertICBParams{ODSCode: r.s("ods_code"), GSSCode: r.s("gss_code"), Name: r.s("name")})
-	})},
-	{"local_health_boards.csv", each("local_health_boards.csv", func(ctx context.Context, tx store.Tx, r *row) error {
+	}},
+	{"local_health_boards.csv", func(ctx context.Context, tx store.Tx, r *row) error {
 		return tx.UpsertHealthBoard(ctx, store.UpsertHealthBoardParams{ODSCode: r.s("ods_code"), GSSCode: r.s("gss_code"), Name: r.s("name"), WelshName: r.s("welsh_name")})
-	})},
-	{"open_uk_networks.csv", each("open_uk_networks.csv", func(ctx context.Context, tx store.Tx, r *row) error {
+	}},
+	{"open_uk_networks.csv", func(ctx context.Context, tx store.Tx, r *row) error {
 		return tx.UpsertNetwork(ctx, store.UpsertNetworkParams{Code: r.s("code"), Name: r.s("name"), Country: r.s("country")})
-	})},
-	{"london_boroughs.csv", each("london_boroughs.csv", func(ctx context.Context, tx store.Tx, r *row) error {
+	}},
+	{"london_boroughs.csv", func(ctx context.Context, tx store.Tx, r *row) error {
 		return tx.UpsertLondonBorough(ctx, store.UpsertLondonBoroughParams{GSSCode: r.s("gss_code"), Name: r.s("name"), InnerLondon: r.b("inner_london")})
-	})},
-	{"trusts.csv", each("trusts.csv", func(ctx context.Context, tx store.Tx, r *row) error {
+	}},
+	{"trusts.csv", func(ctx context.Context, tx store.Tx, r *row) error {
 		return tx.UpsertTrust(ctx, store.UpsertTrustParams{ODSCode: r.s("ods_code"), Name: r.s("name"), AddressLine1: r.s("address_line_1"), AddressLine2: r.s("address_line_2"), Town: r.s("town"), Postcode: r.s("postcode"), Country: r.s("country")})
-	})},
-	{"organisations.csv", each("organisations.csv", func(ctx context.Context, tx store.Tx, r *row) error {
+	}},
+	{"organisations.csv", func(ctx context.Context, tx store.Tx, r *row) error {
 		return tx.UpsertOrganisation(ctx, store.UpsertOrganisationParams{
 			ODSCode: r.s("ods_code"), Name: r.s("name"),
 			Address1: r.s("address1"), Address2: r.s("address2"), Address3: r.s("address3"),
@@ -107,39 +108,37 @@ var steps = []step{
 			LondonBoroughGSSCode:    r.ns("london_borough_gss_code"),
 			ICBAssignmentAmbiguous:  r.b("icb_assignment_ambiguous"),
 		})
-	})},
-	{"syndromes.csv", each("syndromes.csv", func(ctx context.Context, tx store.Tx, r *row) error {
+	}},
+	{"syndromes.csv", func(ctx context.Context, tx store.Tx, r *row) error {
 		return tx.UpsertSyndrome(ctx, store.UpsertSyndromeParams{Name: r.s("syndrome_name"), ExcludesFromMriKpi: r.b("excludes_from_mri_kpi")})
-	})},
-	{"medicines.csv", each("medicines.csv", func(ctx context.Context, tx store.Tx, r *row) error {
+	}},
+	{"medicines.csv", func(ctx context.Context, tx store.Tx, r *row) error {
 		return tx.UpsertMedicine(ctx, store.UpsertMedicineParams{Name: r.s("medicine_name"), IsRescue: r.b("is_rescue")})
-	})},
-	{"semiology_keywords.csv", each("semiology_keywords.csv", func(ctx context.Context, tx store.Tx, r *row) error {
+	}},
+	{"semiology_keywords.csv", func(ctx context.Context, tx store.Tx, r *row) error {
 		return tx.UpsertKeyword(ctx, store.UpsertKeywordParams{Keyword: r.s("keyword"), Category: r.s("category")})
-	})},
-	{"epilepsy_cause_categories.csv", each("epilepsy_cause_categories.csv", func(ctx context.Context, tx store.Tx, r *row) error {
+	}},
+	{"epilepsy_cause_categories.csv", func(ctx context.Context, tx store.Tx, r *row) error {
 		return tx.UpsertCauseCategory(ctx, store.UpsertCauseCategoryParams{Code: r.s("code"), Label: r.s("label")})
-	})},
+	}},
 }
 
-// each runs fn on every row of file, stopping at the first error.
-func each(file string, fn func(context.Context, store.Tx, *row) error) func(context.Context, store.Tx) error {
-	return func(ctx context.Context, tx store.Tx) error {
-		rows, err := readRows(file)
-		if err != nil {
-			return err
-		}
-		for i := range rows {
-			r := &rows[i]
-			if err := fn(ctx, tx, r); err != nil {
-				return fmt.Errorf("line %d: %w", r.line, err)
-			}
-			if r.err != nil {
-				return fmt.Errorf("line %d: %w", r.line, r.err)
-			}
-		}
-		return nil
+// load upserts every row of the step's file, stopping at the first error.
+func (st step) load(ctx context.Context, tx store.Tx) error {
+	rows, err := readRows(st.file)
+	if err != nil {
+		return err
 	}
+	for i := range rows {
+		r := &rows[i]
+		if err := st.upsert(ctx, tx, r); err != nil {
+			return fmt.Errorf("line %d: %w", r.line, err)
+		}
+		if r.err != nil {
+			return fmt.Errorf("line %d: %w", r.line, r.err)
+		}
+	}
+	return nil
 }
 
 // readRows reads one embedded CSV file into rows keyed by its header.

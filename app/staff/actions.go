@@ -7,6 +7,7 @@ import (
 	"clinaudit/app/access"
 	"clinaudit/app/apperr"
 	"clinaudit/app/auth"
+	"clinaudit/app/listfilter"
 	"clinaudit/app/store"
 )
 
@@ -20,7 +21,7 @@ func (s *Service) Invite(ctx context.Context, me access.Me, n auth.NewUser) (sto
 	if !access.MayAssignRole(me.Actor, n.Role, n.Superuser) {
 		return store.User{}, errf("role", "You cannot give an account this role")
 	}
-	n.Organisation = cleanODS(n.Organisation)
+	n.Organisation = listfilter.ODS(n.Organisation)
 	var u store.User
 	err := s.Store.InTx(ctx, func(tx store.Tx) error {
 		if !n.Role.National() {
@@ -89,7 +90,7 @@ func (s *Service) UpdateAccess(ctx context.Context, me access.Me, id int64, role
 			return errf("role", "You cannot give an account this role")
 		}
 		var orgID *int64
-		orgODS = cleanODS(orgODS)
+		orgODS = listfilter.ODS(orgODS)
 		if role.National() {
 			orgODS = ""
 		} else {

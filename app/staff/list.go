@@ -6,6 +6,7 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/apperr"
+	"clinaudit/app/listfilter"
 	"clinaudit/app/store"
 )
 
@@ -29,27 +30,15 @@ type Filter struct {
 // Normalise makes any input a valid filter: unknown values fall back to
 // their defaults rather than failing.
 func (f Filter) Normalise() Filter {
-	f.Query = strings.TrimSpace(f.Query)
-	if len(f.Query) > 100 {
-		f.Query = f.Query[:100]
-	}
-	f.Org = cleanODS(f.Org)
+	f.Query, f.Org = listfilter.Cap(strings.TrimSpace(f.Query)), listfilter.ODS(f.Org)
 	if _, ok := access.ParseRole(f.Role); !ok {
 		f.Role = ""
 	}
 	if f.Status != "active" && f.Status != "inactive" {
 		f.Status = ""
 	}
-	valid := false
-	for _, c := range SortColumns {
-		valid = valid || c == f.Sort
-	}
-	if !valid {
-		f.Sort, f.Desc = "name", false
-	}
-	if f.Page < 1 {
-		f.Page = 1
-	}
+	f.Sort, f.Desc = listfilter.Sort(f.Sort, f.Desc, SortColumns)
+	f.Page = listfilter.Page(f.Page)
 	return f
 }
 

@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"clinaudit/app/access"
@@ -152,8 +151,6 @@ func describe(role access.Role, superuser bool, org string) string {
 	}
 	return d
 }
-
-func cleanODS(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
 
 func errf(field, format string, args ...any) error {
 	return &FieldError{Field: field, Message: fmt.Sprintf(format, args...)}
