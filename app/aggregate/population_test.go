@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -100,8 +101,9 @@ func (k kid) scores(i int) [kpi.NumMeasures]*int64 {
 	return out
 }
 
-// inserted numbers the children inserted, for unique audit IDs.
-var inserted int
+// inserted numbers the children inserted, for unique audit IDs; atomic,
+// because storetest.Each runs the engines' subtests in parallel.
+var inserted atomic.Int64
 
 // insertPopulation stores kids as the app would have: registered, scored,
 // opted out, deleted.
@@ -114,8 +116,7 @@ func insertPopulation(t *testing.T, s store.Store, kids []kid) {
 		if !ok {
 			t.Fatalf("no organisation %s", k.org)
 		}
-		inserted++
-		p := store.InsertChildParams{AuditID: fmt.Sprintf("CTEST%03d", inserted), FirstName: "Test", Surname: fmt.Sprintf("Child %d", i),
+		p := store.InsertChildParams{AuditID: fmt.Sprintf("CTEST%03d", inserted.Add(1)), FirstName: "Test", Surname: fmt.Sprintf("Child %d", i),
 			Sex: 1, Ethnicity: "A", LeadOrganisationID: o.ID, CreatedAt: testNow}
 		if k.cohort != 0 {
 			fpa, err := audit.ParseDate(k.fpa)
