@@ -92,6 +92,17 @@ func formOf(c *fiber.Ctx) (*forms.Form, error) {
 	return f, nil
 }
 
+// formAndChild reads the form and the child an audit fragment's address
+// names.
+func formAndChild(c *fiber.Ctx) (*forms.Form, int64, error) {
+	f, err := formOf(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := childID(c)
+	return f, id, err
+}
+
 func (s *server) handleAuditForm(c *fiber.Ctx) error {
 	f, err := formOf(c)
 	if err != nil {
@@ -158,11 +169,7 @@ type saveResult struct {
 }
 
 func (s *server) handleAuditAnswer(c *fiber.Ctx) error {
-	f, err := formOf(c)
-	if err != nil {
-		return err
-	}
-	id, err := childID(c)
+	f, id, err := formAndChild(c)
 	if err != nil {
 		return err
 	}
