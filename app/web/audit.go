@@ -112,16 +112,25 @@ func (s *server) handleAuditForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.auditPage(c, l, f.Title, f.ID)
+	p, v, err := s.formPage(c, l, f)
 	if err != nil {
 		return err
+	}
+	return renderPage(c, "pages/audit_form", auditFormPage{auditPage: p, Form: f, Questions: v.questions()})
+}
+
+// formPage is one form's page of the audit and the view of its questions,
+// read-only unless the user may edit the record.
+func (s *server) formPage(c *fiber.Ctx, l *answers.Loaded, f *forms.Form) (auditPage, *formView, error) {
+	p, err := s.auditPage(c, l, f.Title, f.ID)
+	if err != nil {
+		return auditPage{}, nil, err
 	}
 	centres, err := s.centreOptions(c)
 	if err != nil {
-		return err
+		return auditPage{}, nil, err
 	}
-	v := newFormView(l, f, !p.CanEdit, centres)
-	return renderPage(c, "pages/audit_form", auditFormPage{auditPage: p, Form: f, Questions: v.questions()})
+	return p, newFormView(l, f, !p.CanEdit, centres), nil
 }
 
 // centreCache holds the organisations a Milestones centre may be. They
@@ -318,11 +327,7 @@ func (s *server) handleAuditQuestion(c *fiber.Ctx) error {
 	if q == nil || !shown {
 		return apperr.ErrNotFound
 	}
-	p, err := s.auditPage(c, l, f.Title, f.ID)
-	if err != nil {
-		return err
-	}
-	centres, err := s.centreOptions(c)
+	_, v, err := s.formPage(c, l, f)
 	if err != nil {
 		return err
 	}
@@ -330,6 +335,6 @@ func (s *server) handleAuditQuestion(c *fiber.Ctx) error {
 	if key.Row != 0 {
 		row = l.Record.Row(key.Row)
 	}
-	qv := newFormView(l, f, !p.CanEdit, centres).question(q, row)
+	qv := v.question(q, row)
 	return renderPartial(c, "partials/audit_question", qv)
 }
