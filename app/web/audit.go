@@ -67,15 +67,22 @@ func (s *server) loadAnswers(c *fiber.Ctx) (*answers.Loaded, error) {
 }
 
 func (s *server) handleAuditTasks(c *fiber.Ctx) error {
-	l, err := s.loadAnswers(c)
-	if err != nil {
-		return err
-	}
-	p, err := s.auditPage(c, l, "Audit forms", "")
+	_, p, err := s.loadAuditPage(c, "Audit forms")
 	if err != nil {
 		return err
 	}
 	return renderPage(c, "pages/audit_tasks", p)
+}
+
+// loadAuditPage loads the child's record and its audit page titled title,
+// for the pages that show no one form (tasks, history, KPIs).
+func (s *server) loadAuditPage(c *fiber.Ctx, title string) (*answers.Loaded, auditPage, error) {
+	l, err := s.loadAnswers(c)
+	if err != nil {
+		return nil, auditPage{}, err
+	}
+	p, err := s.auditPage(c, l, title, "")
+	return l, p, err
 }
 
 type auditFormPage struct {
