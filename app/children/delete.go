@@ -17,7 +17,7 @@ import (
 // child disappears from every list and page (404, as for a child that never
 // existed) but stays in the database for RestoreWindow, during which the
 // national audit team (full access) can see it on the "Deleted children"
-// page and restore it as it was. A daily job (PurgeWorker) then
+// page and restore it as it was. A daily job (NewPurgeWorker) then
 // removes it for good with every row that hangs off it. Its NHS number
 // stays taken until then.
 //

@@ -7,36 +7,16 @@ import (
 
 	"clinaudit/app/jobargs"
 	"clinaudit/app/store"
-
-	"github.com/riverqueue/river"
 )
 
-// PurgeWorker is the daily children_purge job: it removes for good the
+// NewPurgeWorker is the daily children_purge job: it removes for good the
 // children deleted more than RestoreWindow ago (PurgeDeleted).
-type PurgeWorker struct {
-	river.WorkerDefaults[jobargs.PurgeChildrenArgs]
-	Store  store.Store
-	Logger *slog.Logger
-	// Now is the clock; nil is time.Now. Tests replace it.
-	Now func() time.Time
-}
-
-// Timeout: a day's deletions, each with every row that hangs off the child.
-func (w *PurgeWorker) Timeout(*river.Job[jobargs.PurgeChildrenArgs]) time.Duration {
-	return 10 * time.Minute
-}
-
-func (w *PurgeWorker) Work(ctx context.Context, _ *river.Job[jobargs.PurgeChildrenArgs]) error {
-	now := time.Now
-	if w.Now != nil {
-		now = w.Now
+func NewPurgeWorker(st store.Store, log *slog.Logger) *jobargs.PurgeWorker[jobargs.PurgeChildrenArgs] {
+	return &jobargs.PurgeWorker[jobargs.PurgeChildrenArgs]{
+		Purge: func(ctx context.Context, now time.Time) (int64, error) { return PurgeDeleted(ctx, st, now) },
+		// A day's deletions, each with every row that hangs off the child.
+		Limit:   10 * time.Minute,
+		Message: "purged deleted children", Key: "children",
+		Logger: log,
 	}
-	n, err := PurgeDeleted(ctx, w.Store, now())
-	if err != nil {
-		return err
-	}
-	if n > 0 && w.Logger != nil {
-		w.Logger.Info("purged deleted children", "children", n)
-	}
-	return nil
 }

@@ -60,7 +60,8 @@ func TestPurgeChildrenWorkerBoundary(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		w := &children.PurgeWorker{Store: s, Now: func() time.Time { return now }}
+		w := children.NewPurgeWorker(s, nil)
+		w.Now = func() time.Time { return now }
 		if err := w.Work(ctx, &river.Job[jobargs.PurgeChildrenArgs]{}); err != nil {
 			t.Fatal(err)
 		}

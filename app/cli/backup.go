@@ -32,6 +32,20 @@ with WAL archiving (production; pgBackRest or your managed service's backups), a
 with pg_restore or your tool's, as docs/operations.md "Backups and restore" describes;
 then check the restored database with clinaudit verify`
 
+// sqlitePath is the SQLite database's file, for the command named cmd;
+// errBadInput, with pgBackupHelp, when the database is PostgreSQL.
+func sqlitePath(cfg *config.Config, cmd string, env Env) (string, error) {
+	engine, path, err := config.ParseDatabaseURL(cfg.DatabaseURL)
+	if err != nil {
+		return "", err
+	}
+	if engine == "postgres" {
+		fmt.Fprintln(env.Stderr, "clinaudit "+cmd+": "+pgBackupHelp)
+		return "", errBadInput
+	}
+	return path, nil
+}
+
 // backupCommand runs `backup OUT`: an online copy of the SQLite database,
 // checked before it takes its name.
 func backupCommand(ctx context.Context, cfg *config.Config, args []string, sample int, env Env) error {
@@ -39,13 +53,9 @@ func backupCommand(ctx context.Context, cfg *config.Config, args []string, sampl
 		fmt.Fprintln(env.Stderr, "usage: clinaudit backup OUT.db")
 		return errUsage
 	}
-	engine, path, err := config.ParseDatabaseURL(cfg.DatabaseURL)
+	path, err := sqlitePath(cfg, "backup", env)
 	if err != nil {
 		return err
-	}
-	if engine == "postgres" {
-		fmt.Fprintln(env.Stderr, "clinaudit backup: "+pgBackupHelp)
-		return errBadInput
 	}
 	if err := mustExist(path, "backup", env); err != nil {
 		return err
@@ -73,13 +83,9 @@ func restoreCommand(ctx context.Context, cfg *config.Config, args []string, samp
 		fmt.Fprintln(env.Stderr, "usage: clinaudit restore IN.db (with serve and every worker stopped)")
 		return errUsage
 	}
-	engine, path, err := config.ParseDatabaseURL(cfg.DatabaseURL)
+	path, err := sqlitePath(cfg, "restore", env)
 	if err != nil {
 		return err
-	}
-	if engine == "postgres" {
-		fmt.Fprintln(env.Stderr, "clinaudit restore: "+pgBackupHelp)
-		return errBadInput
 	}
 	r, err := backup.Restore(ctx, args[0], path, sample, time.Now)
 	if err != nil {

@@ -61,15 +61,11 @@ func (d *demoFlags) register(fs *flag.FlagSet) {
 // seedDemo runs `seed-demo`: migrate, load reference data, seed demo data,
 // and with --children N add N synthetic children in large transactions.
 func seedDemo(ctx context.Context, cfg *config.Config, _ *slog.Logger, env Env, extraChildren int) error {
-	s, err := openStore(ctx, cfg, true)
+	s, a, err := openWithAuth(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	a, err := newAuth(s, cfg)
-	if err != nil {
-		return err
-	}
 	if err := seedDemoData(ctx, s, a, env); err != nil {
 		return err
 	}

@@ -40,15 +40,11 @@ func userCommand(ctx context.Context, cfg *config.Config, args []string, uf user
 		fmt.Fprintln(env.Stderr, "clinaudit user: --email is required")
 		return errUsage
 	}
-	s, err := openStore(ctx, cfg, true)
+	s, a, err := openWithAuth(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	a, err := newAuth(s, cfg)
-	if err != nil {
-		return err
-	}
 	if args[0] == "unlock" {
 		u, err := s.GetUserByEmail(ctx, auth.NormaliseEmail(uf.email))
 		if err != nil {

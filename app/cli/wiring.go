@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+
 	"clinaudit/app/auth"
 	"clinaudit/app/auth/password"
 	"clinaudit/app/config"
@@ -18,6 +20,22 @@ func newAuth(s store.Store, cfg *config.Config) (*auth.Service, error) {
 	ac.TwoFactorForAll = cfg.TwoFactorForAll
 	ac.BaseURL = cfg.BaseURL
 	return auth.New(s, policy, ac)
+}
+
+// openWithAuth opens the store, migrated, with the accounts service, for
+// the commands that manage accounts (seed-demo, user). The caller closes
+// the store.
+func openWithAuth(ctx context.Context, cfg *config.Config) (store.Store, *auth.Service, error) {
+	s, err := openStore(ctx, cfg, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := newAuth(s, cfg)
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, a, nil
 }
 
 // newMailSender returns nil when no SMTP server is set: mail then stays in

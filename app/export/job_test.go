@@ -83,7 +83,8 @@ func TestRecordExportAccess(t *testing.T) {
 			t.Errorf("deactivated owner's export: %+v", x)
 		}
 		// The purge job deletes what expired, with its pieces.
-		purge := &export.PurgeWorker{Store: s, Now: func() time.Time { return time.Now().Add(export.Retention + time.Minute) }}
+		purge := export.NewPurgeWorker(s, nil)
+		purge.Now = func() time.Time { return time.Now().Add(export.Retention + time.Minute) }
 		if err := purge.Work(ctx, &river.Job[jobargs.PurgeExportsArgs]{}); err != nil {
 			t.Fatal(err)
 		}

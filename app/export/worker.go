@@ -27,29 +27,16 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[jobargs.ExportRecordsA
 	return w.Runner.RunExport(ctx, job.Args.ExportID, job.Attempt >= job.MaxAttempts)
 }
 
-// PurgeWorker is the hourly exports_purge job: it deletes the exports,
+// NewPurgeWorker is the hourly exports_purge job: it deletes the exports,
 // and their files, that have expired.
-type PurgeWorker struct {
-	river.WorkerDefaults[jobargs.PurgeExportsArgs]
-	Store  store.Store
-	Logger *slog.Logger
-	// Now is the clock; nil is time.Now.
-	Now func() time.Time
-}
-
-// Timeout: deletes expired rows and their files.
-func (w *PurgeWorker) Timeout(*river.Job[jobargs.PurgeExportsArgs]) time.Duration {
-	return 5 * time.Minute
-}
-
-func (w *PurgeWorker) Work(ctx context.Context, _ *river.Job[jobargs.PurgeExportsArgs]) error {
-	now := time.Now
-	if w.Now != nil {
-		now = w.Now
+func NewPurgeWorker(st store.Store, log *slog.Logger) *jobargs.PurgeWorker[jobargs.PurgeExportsArgs] {
+	return &jobargs.PurgeWorker[jobargs.PurgeExportsArgs]{
+		Purge: func(ctx context.Context, now time.Time) (int64, error) {
+			return st.DeleteExpiredRecordExports(ctx, now.UTC())
+		},
+		// Deletes expired rows and their files.
+		Limit:   5 * time.Minute,
+		Message: "purged expired exports", Key: "exports",
+		Logger: log,
 	}
-	n, err := w.Store.DeleteExpiredRecordExports(ctx, now().UTC())
-	if err == nil && n > 0 && w.Logger != nil {
-		w.Logger.Info("purged expired exports", "exports", n)
-	}
-	return err
 }

@@ -155,7 +155,7 @@ func (PurgeAuthTokensArgs) Kind() string { return "auth_tokens_purge" }
 
 // PurgeChildrenArgs removes for good the children deleted more than 30 days
 // ago (children.RestoreWindow), with every row that hangs off them
-// (children.PurgeWorker). A child is purged by the first run after its
+// (children.NewPurgeWorker). A child is purged by the first run after its
 // restore window ends.
 type PurgeChildrenArgs struct{}
 
@@ -170,7 +170,7 @@ type LockReviewArgs struct{}
 func (LockReviewArgs) Kind() string { return "children_lock_review" }
 
 // PurgeRecordViewsArgs deletes the record-view log's rows older than
-// --record-view-retention (recordviews.PurgeWorker).
+// --record-view-retention (recordviews.NewPurgeWorker).
 type PurgeRecordViewsArgs struct{}
 
 func (PurgeRecordViewsArgs) Kind() string { return "record_views_purge" }
@@ -188,7 +188,7 @@ func (ExportRecordsArgs) Kind() string { return "records_export" }
 func (ExportRecordsArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 3} }
 
 // PurgeExportsArgs deletes the record exports, and their files, that have
-// expired (export.PurgeWorker).
+// expired (export.NewPurgeWorker).
 type PurgeExportsArgs struct{}
 
 func (PurgeExportsArgs) Kind() string { return "exports_purge" }

@@ -7,34 +7,16 @@ import (
 
 	"clinaudit/app/jobargs"
 	"clinaudit/app/store"
-
-	"github.com/riverqueue/river"
 )
 
-// PurgeWorker is the daily record_views_purge job: it deletes the log's
-// rows older than Retention (Purge).
-type PurgeWorker struct {
-	river.WorkerDefaults[jobargs.PurgeRecordViewsArgs]
-	Store     store.Store
-	Retention time.Duration // 0 keeps every view
-	Logger    *slog.Logger
-	// Now is the clock; nil is time.Now. Tests replace it.
-	Now func() time.Time
-}
-
-// Timeout: a day's views of the whole audit.
-func (w *PurgeWorker) Timeout(*river.Job[jobargs.PurgeRecordViewsArgs]) time.Duration {
-	return 10 * time.Minute
-}
-
-func (w *PurgeWorker) Work(ctx context.Context, _ *river.Job[jobargs.PurgeRecordViewsArgs]) error {
-	now := time.Now
-	if w.Now != nil {
-		now = w.Now
+// NewPurgeWorker is the daily record_views_purge job: it deletes the log's
+// rows older than retention (Purge); 0 keeps every view.
+func NewPurgeWorker(st store.Store, retention time.Duration, log *slog.Logger) *jobargs.PurgeWorker[jobargs.PurgeRecordViewsArgs] {
+	return &jobargs.PurgeWorker[jobargs.PurgeRecordViewsArgs]{
+		Purge: func(ctx context.Context, now time.Time) (int64, error) { return Purge(ctx, st, now, retention) },
+		// A day's views of the whole audit.
+		Limit:   10 * time.Minute,
+		Message: "purged record views", Key: "views",
+		Logger: log,
 	}
-	n, err := Purge(ctx, w.Store, now(), w.Retention)
-	if n > 0 && w.Logger != nil {
-		w.Logger.Info("purged record views", "views", n)
-	}
-	return err
 }

@@ -51,7 +51,8 @@ func TestPurgeKeepsTheRetentionPeriod(t *testing.T) {
 		if n, err := recordviews.Purge(ctx, s, now, 0); n != 0 || err != nil || count() != 3 {
 			t.Fatalf("retention 0 purged %d (%v)", n, err)
 		}
-		w := &recordviews.PurgeWorker{Store: s, Retention: keep, Now: func() time.Time { return now }}
+		w := recordviews.NewPurgeWorker(s, keep, nil)
+		w.Now = func() time.Time { return now }
 		if err := w.Work(ctx, &river.Job[jobargs.PurgeRecordViewsArgs]{}); err != nil {
 			t.Fatal(err)
 		}

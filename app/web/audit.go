@@ -67,15 +67,22 @@ func (s *server) loadAnswers(c *fiber.Ctx) (*answers.Loaded, error) {
 }
 
 func (s *server) handleAuditTasks(c *fiber.Ctx) error {
-	l, err := s.loadAnswers(c)
-	if err != nil {
-		return err
-	}
-	p, err := s.auditPage(c, l, "Audit forms", "")
+	_, p, err := s.loadAuditPage(c, "Audit forms")
 	if err != nil {
 		return err
 	}
 	return renderPage(c, "pages/audit_tasks", p)
+}
+
+// loadAuditPage loads the child's record and its audit page titled title,
+// for the pages that show no one form (tasks, history, KPIs).
+func (s *server) loadAuditPage(c *fiber.Ctx, title string) (*answers.Loaded, auditPage, error) {
+	l, err := s.loadAnswers(c)
+	if err != nil {
+		return nil, auditPage{}, err
+	}
+	p, err := s.auditPage(c, l, title, "")
+	return l, p, err
 }
 
 type auditFormPage struct {
@@ -92,6 +99,17 @@ func formOf(c *fiber.Ctx) (*forms.Form, error) {
 	return f, nil
 }
 
+// formAndChild reads the form and the child an audit fragment's address
+// names.
+func formAndChild(c *fiber.Ctx) (*forms.Form, int64, error) {
+	f, err := formOf(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := childID(c)
+	return f, id, err
+}
+
 func (s *server) handleAuditForm(c *fiber.Ctx) error {
 	f, err := formOf(c)
 	if err != nil {
@@ -101,16 +119,25 @@ func (s *server) handleAuditForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.auditPage(c, l, f.Title, f.ID)
+	p, v, err := s.formPage(c, l, f)
 	if err != nil {
 		return err
+	}
+	return renderPage(c, "pages/audit_form", auditFormPage{auditPage: p, Form: f, Questions: v.questions()})
+}
+
+// formPage is one form's page of the audit and the view of its questions,
+// read-only unless the user may edit the record.
+func (s *server) formPage(c *fiber.Ctx, l *answers.Loaded, f *forms.Form) (auditPage, *formView, error) {
+	p, err := s.auditPage(c, l, f.Title, f.ID)
+	if err != nil {
+		return auditPage{}, nil, err
 	}
 	centres, err := s.centreOptions(c)
 	if err != nil {
-		return err
+		return auditPage{}, nil, err
 	}
-	v := newFormView(l, f, !p.CanEdit, centres)
-	return renderPage(c, "pages/audit_form", auditFormPage{auditPage: p, Form: f, Questions: v.questions()})
+	return p, newFormView(l, f, !p.CanEdit, centres), nil
 }
 
 // centreCache holds the organisations a Milestones centre may be. They
@@ -158,11 +185,7 @@ type saveResult struct {
 }
 
 func (s *server) handleAuditAnswer(c *fiber.Ctx) error {
-	f, err := formOf(c)
-	if err != nil {
-		return err
-	}
-	id, err := childID(c)
+	f, id, err := formAndChild(c)
 	if err != nil {
 		return err
 	}
@@ -311,11 +334,7 @@ func (s *server) handleAuditQuestion(c *fiber.Ctx) error {
 	if q == nil || !shown {
 		return apperr.ErrNotFound
 	}
-	p, err := s.auditPage(c, l, f.Title, f.ID)
-	if err != nil {
-		return err
-	}
-	centres, err := s.centreOptions(c)
+	_, v, err := s.formPage(c, l, f)
 	if err != nil {
 		return err
 	}
@@ -323,6 +342,6 @@ func (s *server) handleAuditQuestion(c *fiber.Ctx) error {
 	if key.Row != 0 {
 		row = l.Record.Row(key.Row)
 	}
-	qv := newFormView(l, f, !p.CanEdit, centres).question(q, row)
+	qv := v.question(q, row)
 	return renderPartial(c, "partials/audit_question", qv)
 }

@@ -48,17 +48,13 @@ var causeText = map[string]string{"answer": "Answered", "cleared": "Cleared by a
 	"row_removed": "Row removed", "import": "Imported"}
 
 func (s *server) handleAuditHistory(c *fiber.Ctx) error {
-	l, err := s.loadAnswers(c)
+	l, p, err := s.loadAuditPage(c, "History of changes")
 	if err != nil {
 		return err
 	}
 	by, _ := strconv.ParseInt(c.Query("by"), 10, 64)
 	kind := c.Query("kind")
 	f := answers.HistoryFilter{Section: c.Query("section"), Field: c.Query("field"), By: by}
-	p, err := s.auditPage(c, l, "History of changes", "")
-	if err != nil {
-		return err
-	}
 	page := historyPage{auditPage: p, Section: f.Section, Field: f.Field, By: by, Kind: kind,
 		CanSeeViews: actor(c).Can(access.ViewRecordViews)}
 	page.Kinds = append(page.Kinds, optionView{Value: kindAnswers, Label: "Audit answers", Checked: kind == kindAnswers})

@@ -47,11 +47,7 @@ var outcomeView = map[kpi.Outcome][2]string{
 }
 
 func (s *server) handleAuditKPIs(c *fiber.Ctx) error {
-	l, err := s.loadAnswers(c)
-	if err != nil {
-		return err
-	}
-	p, err := s.auditPage(c, l, "Performance summary", "")
+	l, p, err := s.loadAuditPage(c, "Performance summary")
 	if err != nil {
 		return err
 	}

@@ -29,11 +29,7 @@ func listOf(f *forms.Form, id string) *forms.Question {
 }
 
 func (s *server) handleAuditAddRow(c *fiber.Ctx) error {
-	f, err := formOf(c)
-	if err != nil {
-		return err
-	}
-	id, err := childID(c)
+	f, id, err := formAndChild(c)
 	if err != nil {
 		return err
 	}
@@ -50,11 +46,7 @@ func (s *server) handleAuditAddRow(c *fiber.Ctx) error {
 }
 
 func (s *server) handleAuditRemoveRow(c *fiber.Ctx) error {
-	f, err := formOf(c)
-	if err != nil {
-		return err
-	}
-	id, err := childID(c)
+	f, id, err := formAndChild(c)
 	if err != nil {
 		return err
 	}

@@ -151,6 +151,16 @@ func userID(c *fiber.Ctx) (int64, error) {
 	return id, nil
 }
 
+// staffAccount reads the account the address names, as the signed-in user
+// may see it.
+func (s *server) staffAccount(c *fiber.Ctx) (staff.Account, error) {
+	id, err := userID(c)
+	if err != nil {
+		return staff.Account{}, err
+	}
+	return s.Staff.Get(c.UserContext(), actor(c), id)
+}
+
 type staffShowPage struct {
 	page
 	Account staff.Account
@@ -166,11 +176,7 @@ var staffNotices = map[string]string{
 }
 
 func (s *server) handleStaffShow(c *fiber.Ctx) error {
-	id, err := userID(c)
-	if err != nil {
-		return err
-	}
-	acc, err := s.Staff.Get(c.UserContext(), actor(c), id)
+	acc, err := s.staffAccount(c)
 	if err != nil {
 		return err
 	}
@@ -179,11 +185,7 @@ func (s *server) handleStaffShow(c *fiber.Ctx) error {
 }
 
 func (s *server) handleStaffEdit(c *fiber.Ctx) error {
-	id, err := userID(c)
-	if err != nil {
-		return err
-	}
-	acc, err := s.Staff.Get(c.UserContext(), actor(c), id)
+	acc, err := s.staffAccount(c)
 	if err != nil {
 		return err
 	}
