@@ -9,7 +9,7 @@ import (
 )
 
 func TestAccountQueries(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s store.Store) {
+	storetest.EachParallel(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		id := newUser(t, s, "ann@example.org", nil)
 		_, err := s.CreateUser(ctx, store.CreateUserParams{Email: "ann@example.org", Role: "national_view", CreatedAt: at(0)})
@@ -164,7 +164,7 @@ func TestAccountQueries(t *testing.T) {
 }
 
 func TestSignInLimitQueries(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s store.Store) {
+	storetest.EachParallel(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		_, err := s.CountThrottleFailure(ctx, store.CountThrottleFailureParams{WindowFloor: at(0), Now: ptr(at(1)), Key: "k"})
 		wantNotFound(t, "CountThrottleFailure of a missing key", err)

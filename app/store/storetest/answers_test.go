@@ -11,7 +11,7 @@ import (
 )
 
 func TestAnswerQueries(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s store.Store) {
+	storetest.EachParallel(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		lead := org(t, s, "RGT01")
 		ann := newUser(t, s, "ann@example.org", &lead)
@@ -93,7 +93,7 @@ func TestAnswerQueries(t *testing.T) {
 }
 
 func TestChildProgressQueries(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s store.Store) {
+	storetest.EachParallel(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		lead := org(t, s, "RGT01")
 		a := newChild(t, s, "A1", lead, nil)

@@ -18,7 +18,7 @@ func welsh(t *testing.T, s store.Queries) store.Organisation {
 }
 
 func TestChildLifecycleQueries(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s store.Store) {
+	storetest.EachParallel(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		from := org(t, s, "RGT01")
 		to := welsh(t, s)
@@ -120,7 +120,7 @@ func TestChildLifecycleQueries(t *testing.T) {
 }
 
 func TestChildChangeQueries(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s store.Store) {
+	storetest.EachParallel(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		lead := org(t, s, "RGT01")
 		ann := newUser(t, s, "ann@example.org", &lead)

@@ -10,7 +10,7 @@ import (
 )
 
 func TestChildQueries(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s store.Store) {
+	storetest.EachParallel(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		lead := org(t, s, "RGT01")
 		user := newUser(t, s, "ann@example.org", &lead)

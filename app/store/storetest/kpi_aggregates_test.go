@@ -69,7 +69,7 @@ func scoredChildren(t *testing.T, s store.Store) int64 {
 }
 
 func TestKPIAggregateQueries(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s store.Store) {
+	storetest.EachParallel(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		_, err := s.GetCurrentKPIAggregateRun(ctx, 7)
 		wantNotFound(t, "GetCurrentKPIAggregateRun before any run", err)
@@ -158,7 +158,7 @@ func TestKPIAggregateQueries(t *testing.T) {
 }
 
 func TestKPIPublicationQueries(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s store.Store) {
+	storetest.EachParallel(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		lead := scoredChildren(t, s)
 		ann := newUser(t, s, "ann@example.org", nil)

@@ -11,7 +11,7 @@ import (
 )
 
 func TestKPIResultQueries(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s store.Store) {
+	storetest.EachParallel(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		lead := org(t, s, "RGT01")
 		a := newRegisteredChild(t, s, "A1", lead, 7)
@@ -67,7 +67,7 @@ func TestKPIResultQueries(t *testing.T) {
 }
 
 func TestKPIRecalculationQueries(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s store.Store) {
+	storetest.EachParallel(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		lead := org(t, s, "RGT01")
 		ann := newUser(t, s, "ann@example.org", nil)

@@ -18,19 +18,33 @@ import (
 	"clinaudit/app/store/litestore"
 )
 
-// Each runs fn once per engine, as subtests named "sqlite" and "postgres".
-// The PostgreSQL subtest is skipped when no server answers, unless
-// REQUIRE_POSTGRES=1 or CI=true, when it fails instead.
-//
-// The two subtests run in parallel (each has its own database; the
-// PostgreSQL half mostly waits on the server), after the calling test's
-// function has returned: nothing may follow Each in it, and fn must not
-// change state the other engine's run reads.
+// Each runs fn once per engine, as subtests named "sqlite" and "postgres",
+// one after the other. The PostgreSQL subtest is skipped when no server
+// answers, unless REQUIRE_POSTGRES=1 or CI=true, when it fails instead.
 func Each(t *testing.T, fn func(t *testing.T, s store.Store)) {
+	t.Helper()
+	each(t, false, fn)
+}
+
+// EachParallel is Each with the two subtests run in parallel, for tests
+// that share no state between the engines' runs (package variables, a
+// random source, a clock): each has its own database, and the PostgreSQL
+// half mostly waits on the server. The subtests run after the calling
+// test's function has returned, so nothing may follow EachParallel in it.
+// Not the default: on two cores it saves little, and a shared variable
+// becomes a data race.
+func EachParallel(t *testing.T, fn func(t *testing.T, s store.Store)) {
+	t.Helper()
+	each(t, true, fn)
+}
+
+func each(t *testing.T, parallel bool, fn func(t *testing.T, s store.Store)) {
 	t.Helper()
 	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
 		t.Run(string(e), func(t *testing.T) {
-			t.Parallel()
+			if parallel {
+				t.Parallel()
+			}
 			fn(t, Open(t, e))
 		})
 	}

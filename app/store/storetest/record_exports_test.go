@@ -9,7 +9,7 @@ import (
 )
 
 func TestRecordExportQueries(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s store.Store) {
+	storetest.EachParallel(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		lead := org(t, s, "RGT01")
 		ann := newUser(t, s, "ann@example.org", &lead)

@@ -9,7 +9,7 @@ import (
 )
 
 func TestUserAdminQueries(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s store.Store) {
+	storetest.EachParallel(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		addenbrookes := org(t, s, "RGT01")
 		ann := newUser(t, s, "ann@example.org", &addenbrookes)
@@ -98,7 +98,7 @@ func TestUserAdminQueries(t *testing.T) {
 }
 
 func TestReferenceDataQueries(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s store.Store) {
+	storetest.EachParallel(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		_, err := s.GetMeta(ctx, "nope")
 		wantNotFound(t, "GetMeta", err)
