@@ -37,14 +37,9 @@ type lockPage struct {
 }
 
 func (s *server) handleChildLockForm(c *fiber.Ctx) error {
-	ch, err := s.loadChild(c)
-	if err != nil {
-		return err
-	}
-	if err := mayChange(c, ch, access.LockChild, ch.CanLock); err != nil {
-		return s.writeError(c, ch.ID, err)
-	}
-	return s.renderLockPage(c, ch, "", fiber.StatusOK)
+	return s.changeForm(c, access.LockChild, func(ch children.Child) bool { return ch.CanLock }, func(ch children.Child) error {
+		return s.renderLockPage(c, ch, "", fiber.StatusOK)
+	})
 }
 
 func (s *server) handleChildLock(c *fiber.Ctx) error {

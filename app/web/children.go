@@ -214,16 +214,44 @@ func whyNot(ch children.Child, action access.Action) error {
 	return children.ErrLocked
 }
 
-func (s *server) handleChildEdit(c *fiber.Ctx) error {
+// changeForm answers the GET of a form that changes the child of the URL:
+// the child's page with the refusal when the actor may not take action or
+// the record's state forbids it (allowed), else render.
+func (s *server) changeForm(c *fiber.Ctx, action access.Action, allowed func(children.Child) bool, render func(children.Child) error) error {
 	ch, err := s.loadChild(c)
 	if err != nil {
 		return err
 	}
-	if err := mayChange(c, ch, access.EditDemographics, ch.CanEdit); err != nil {
+	if err := mayChange(c, ch, action, allowed(ch)); err != nil {
 		return s.writeError(c, ch.ID, err)
 	}
-	return s.renderChildForm(c, childFormPage{page: s.page(c, "Change details", "children"), Editing: true, Child: &ch,
-		Form: children.DemographicsOf(ch.Child), RecordVersion: ch.Version, Jersey: ch.Jersey()}, fiber.StatusOK)
+	return render(ch)
+}
+
+// changeDone answers the POST of a form that changed child id with err:
+// field errors show the form again (rerender, with the child reloaded),
+// other errors the error page, success the child's page with the
+// banner done.
+func (s *server) changeDone(c *fiber.Ctx, id int64, err error, done string, rerender func(children.Child, fieldErrs) error) error {
+	var fe children.FieldErrors
+	if errors.As(err, &fe) {
+		ch, gerr := s.loadChild(c)
+		if gerr != nil {
+			return gerr
+		}
+		return rerender(ch, toFieldErrs(fe))
+	}
+	if err != nil {
+		return s.writeError(c, id, err)
+	}
+	return c.Redirect(childURL(id)+"?done="+done, fiber.StatusSeeOther)
+}
+
+func (s *server) handleChildEdit(c *fiber.Ctx) error {
+	return s.changeForm(c, access.EditDemographics, func(ch children.Child) bool { return ch.CanEdit }, func(ch children.Child) error {
+		return s.renderChildForm(c, childFormPage{page: s.page(c, "Change details", "children"), Editing: true, Child: &ch,
+			Form: children.DemographicsOf(ch.Child), RecordVersion: ch.Version, Jersey: ch.Jersey()}, fiber.StatusOK)
+	})
 }
 
 func (s *server) handleChildUpdate(c *fiber.Ctx) error {
@@ -234,19 +262,10 @@ func (s *server) handleChildUpdate(c *fiber.Ctx) error {
 	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
 	d := readDemographics(c)
 	err = s.children().Update(c.UserContext(), me(c), id, version, d)
-	var fe children.FieldErrors
-	if errors.As(err, &fe) {
-		ch, gerr := s.loadChild(c)
-		if gerr != nil {
-			return gerr
-		}
+	return s.changeDone(c, id, err, "saved", func(ch children.Child, errs fieldErrs) error {
 		return s.renderChildForm(c, childFormPage{page: s.page(c, "Change details", "children"), Editing: true, Child: &ch,
-			Form: d, RecordVersion: version, Jersey: ch.Jersey(), Errors: toFieldErrs(fe)}, fiber.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return s.writeError(c, id, err)
-	}
-	return c.Redirect(childURL(id)+"?done=saved", fiber.StatusSeeOther)
+			Form: d, RecordVersion: version, Jersey: ch.Jersey(), Errors: errs}, fiber.StatusUnprocessableEntity)
+	})
 }
 
 // Registration.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -52,6 +51,19 @@ func (s *server) loadLifecycle(c *fiber.Ctx) (children.Child, children.Lifecycle
 	return ch, lc, err
 }
 
+// lifecycleForm answers the GET of a transfer, opt-out or delete form: the
+// child's page with the refusal (lifecycleRefusal), else render.
+func (s *server) lifecycleForm(c *fiber.Ctx, action access.Action, render func(children.Child) error) error {
+	ch, lc, err := s.loadLifecycle(c)
+	if err != nil {
+		return err
+	}
+	if err := lifecycleRefusal(c, ch, lc, action); err != nil {
+		return s.writeError(c, ch.ID, err)
+	}
+	return render(ch)
+}
+
 // Transfers of lead organisation.
 
 type transfersPage struct {
@@ -95,14 +107,9 @@ func (s *server) renderTransferForm(c *fiber.Ctx, ch children.Child, to string, 
 }
 
 func (s *server) handleChildTransferForm(c *fiber.Ctx) error {
-	ch, lc, err := s.loadLifecycle(c)
-	if err != nil {
-		return err
-	}
-	if err := lifecycleRefusal(c, ch, lc, access.TransferChild); err != nil {
-		return s.writeError(c, ch.ID, err)
-	}
-	return s.renderTransferForm(c, ch, "", nil, fiber.StatusOK)
+	return s.lifecycleForm(c, access.TransferChild, func(ch children.Child) error {
+		return s.renderTransferForm(c, ch, "", nil, fiber.StatusOK)
+	})
 }
 
 func (s *server) handleChildTransfer(c *fiber.Ctx) error {
@@ -112,18 +119,9 @@ func (s *server) handleChildTransfer(c *fiber.Ctx) error {
 	}
 	to := strings.ToUpper(strings.TrimSpace(c.FormValue("organisation")))
 	err = s.children().RequestTransfer(c.UserContext(), me(c), id, to)
-	var fe children.FieldErrors
-	if errors.As(err, &fe) {
-		ch, gerr := s.loadChild(c)
-		if gerr != nil {
-			return gerr
-		}
-		return s.renderTransferForm(c, ch, to, toFieldErrs(fe), fiber.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return s.writeError(c, id, err)
-	}
-	return c.Redirect(childURL(id)+"?done=transfer-requested", fiber.StatusSeeOther)
+	return s.changeDone(c, id, err, "transfer-requested", func(ch children.Child, errs fieldErrs) error {
+		return s.renderTransferForm(c, ch, to, errs, fiber.StatusUnprocessableEntity)
+	})
 }
 
 // handleChildTransferAnswer accepts, rejects or cancels the pending
@@ -155,14 +153,9 @@ func (s *server) handleChildTransferAnswer(answer string) fiber.Handler {
 // Opt-out.
 
 func (s *server) handleChildOptOutForm(c *fiber.Ctx) error {
-	ch, lc, err := s.loadLifecycle(c)
-	if err != nil {
-		return err
-	}
-	if err := lifecycleRefusal(c, ch, lc, access.OptOutChild); err != nil {
-		return s.writeError(c, ch.ID, err)
-	}
-	return renderPage(c, "pages/child_optout", childShowPage{page: s.page(c, "Opt a child out of the audit", "children"), Child: ch})
+	return s.lifecycleForm(c, access.OptOutChild, func(ch children.Child) error {
+		return renderPage(c, "pages/child_optout", childShowPage{page: s.page(c, "Opt a child out of the audit", "children"), Child: ch})
+	})
 }
 
 func (s *server) handleChildOptOut(c *fiber.Ctx) error {
@@ -185,16 +178,11 @@ type deleteFormPage struct {
 }
 
 func (s *server) handleChildDeleteForm(c *fiber.Ctx) error {
-	ch, lc, err := s.loadLifecycle(c)
-	if err != nil {
-		return err
-	}
-	if err := lifecycleRefusal(c, ch, lc, access.DeleteChild); err != nil {
-		return s.writeError(c, ch.ID, err)
-	}
-	until := s.Now().Add(children.RestoreWindow).In(londonTime).Format("2 January 2006")
-	return renderPage(c, "pages/child_delete", deleteFormPage{page: s.page(c, "Delete a child's record", "children"),
-		Child: ch, RestoreUntil: until})
+	return s.lifecycleForm(c, access.DeleteChild, func(ch children.Child) error {
+		until := s.Now().Add(children.RestoreWindow).In(londonTime).Format("2 January 2006")
+		return renderPage(c, "pages/child_delete", deleteFormPage{page: s.page(c, "Delete a child's record", "children"),
+			Child: ch, RestoreUntil: until})
+	})
 }
 
 func (s *server) handleChildDelete(c *fiber.Ctx) error {

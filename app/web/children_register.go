@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"strings"
 
 	"clinaudit/app/access"
@@ -48,16 +47,11 @@ func (s *server) renderRegister(c *fiber.Ctx, ch children.Child, f registerForm,
 }
 
 func (s *server) handleChildRegisterForm(c *fiber.Ctx) error {
-	ch, err := s.loadChild(c)
-	if err != nil {
-		return err
-	}
-	if err := mayChange(c, ch, access.RegisterChild, ch.CanRegister); err != nil {
-		return s.writeError(c, ch.ID, err)
-	}
-	f := registerForm{Lead: ch.Organisation.ODSCode, Eligible: ch.EligibilityConfirmed,
-		FPA: children.DateInputOf(ch.FirstPaediatricAssessmentDate)}
-	return s.renderRegister(c, ch, f, nil, fiber.StatusOK)
+	return s.changeForm(c, access.RegisterChild, func(ch children.Child) bool { return ch.CanRegister }, func(ch children.Child) error {
+		f := registerForm{Lead: ch.Organisation.ODSCode, Eligible: ch.EligibilityConfirmed,
+			FPA: children.DateInputOf(ch.FirstPaediatricAssessmentDate)}
+		return s.renderRegister(c, ch, f, nil, fiber.StatusOK)
+	})
 }
 
 func (s *server) handleChildRegister(c *fiber.Ctx) error {
@@ -69,18 +63,9 @@ func (s *server) handleChildRegister(c *fiber.Ctx) error {
 		Lead: strings.ToUpper(strings.TrimSpace(c.FormValue("lead_organisation")))}
 	err = s.children().Register(c.UserContext(), me(c), id, children.Registration{EligibilityConfirmed: f.Eligible,
 		FirstAssessment: f.FPA, LeadOrganisation: f.Lead})
-	var fe children.FieldErrors
-	if errors.As(err, &fe) {
-		ch, gerr := s.loadChild(c)
-		if gerr != nil {
-			return gerr
-		}
-		return s.renderRegister(c, ch, f, toFieldErrs(fe), fiber.StatusUnprocessableEntity)
-	}
-	if err != nil {
-		return s.writeError(c, id, err)
-	}
-	return c.Redirect(childURL(id)+"?done=registered", fiber.StatusSeeOther)
+	return s.changeDone(c, id, err, "registered", func(ch children.Child, errs fieldErrs) error {
+		return s.renderRegister(c, ch, f, errs, fiber.StatusUnprocessableEntity)
+	})
 }
 
 // Lock and unlock.

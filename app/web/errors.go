@@ -112,22 +112,10 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		}
 		data.Heading = "You do not have access to this page"
 		data.Message = "Your account does not allow this. Ask your organisation's lead clinician or the national audit team if you need access."
-	case http.StatusTooManyRequests:
-		data.Heading = "Too many attempts"
-		data.Message = "Wait a few minutes, then try again."
-	case http.StatusMethodNotAllowed:
-		data.Heading = "That action is not possible here"
-		data.Message = "The page you came from sent a request this address does not accept."
-	case http.StatusRequestEntityTooLarge:
-		data.Heading = "What you sent is too large"
-		data.Message = "Send less at once, or split a file into smaller parts."
-	case http.StatusServiceUnavailable:
-		// The autosave shows "Not saved – retry" and retries by itself;
-		// this text is what it puts under the question, once.
-		data.Heading = "Sorry, the service is unavailable"
-		data.Message = "This was not saved because the database is not answering. It will be tried again in a few seconds; your answer is still on the page."
 	default:
-		if status >= 500 {
+		if t, ok := statusTexts[status]; ok {
+			data.Heading, data.Message = t.heading, t.message
+		} else if status >= 500 {
 			data.Heading = "Sorry, there is a problem with the service"
 			data.Message = "Nothing you entered was lost by this error page, but the last action may not have been saved. Try again later."
 		} else {
@@ -156,3 +144,16 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 }
 
 func (s *server) notFound(c *fiber.Ctx) error { return apperr.ErrNotFound }
+
+// statusTexts are the error page's fixed heading and message for the
+// statuses whose text never depends on who refused.
+var statusTexts = map[int]struct{ heading, message string }{
+	http.StatusTooManyRequests: {"Too many attempts", "Wait a few minutes, then try again."},
+	http.StatusMethodNotAllowed: {"That action is not possible here",
+		"The page you came from sent a request this address does not accept."},
+	http.StatusRequestEntityTooLarge: {"What you sent is too large", "Send less at once, or split a file into smaller parts."},
+	// The autosave shows "Not saved – retry" and retries by itself; this
+	// text is what it puts under the question, once.
+	http.StatusServiceUnavailable: {"Sorry, the service is unavailable",
+		"This was not saved because the database is not answering. It will be tried again in a few seconds; your answer is still on the page."},
+}
