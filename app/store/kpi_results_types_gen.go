@@ -6,41 +6,6 @@ import (
 	"time"
 )
 
-// UpsertKPIResultParams are one child's result to store; AuditComplete and
-// ValidUntil as in KpiResult.
-//
-// UpsertKPIResultParams: the parameters of UpsertKPIResult (kpi_results.sql),
-// as sqlc generates it for both engines.
-type UpsertKPIResultParams struct {
-	ChildID                                      int64
-	RulesVersion                                 string
-	DataVersion                                  int64
-	ComputedAt                                   time.Time
-	PaediatricianWithExpertiseInEpilepsies       *int64
-	EpilepsySpecialistNurse                      *int64
-	TertiaryInput                                *int64
-	EpilepsySurgeryReferral                      *int64
-	Ecg                                          *int64
-	Mri                                          *int64
-	AssessmentOfMentalHealthIssues               *int64
-	MentalHealthSupport                          *int64
-	SodiumValproate                              *int64
-	ComprehensiveCarePlanningAgreement           *int64
-	PatientHeldIndividualisedEpilepsyDocument    *int64
-	PatientCarerParentAgreementToTheCarePlanning *int64
-	CarePlanningHasBeenUpdatedWhenNecessary      *int64
-	ComprehensiveCarePlanningContent             *int64
-	ParentalProlongedSeizuresCarePlan            *int64
-	WaterSafety                                  *int64
-	FirstAid                                     *int64
-	GeneralParticipationAndRisk                  *int64
-	ServiceContactDetails                        *int64
-	Sudep                                        *int64
-	SchoolIndividualHealthcarePlan               *int64
-	AuditComplete                                *bool
-	ValidUntil                                   *Date
-}
-
 // KpiResult is one child's stored result. AuditComplete: every form complete
 // when scored (nil: not known; an upsert with nil keeps the stored value).
 // ValidUntil is the first date the result could change with no write to the

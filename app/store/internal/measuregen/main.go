@@ -1,11 +1,17 @@
-// Command measuregen writes queries/shared/kpi_aggregate_measures.sql: the
-// two aggregation queries that name every KPI measure (three counts each,
-// summed and unpivoted), written from the measure list of app/kpi so that
-// adding a measure changes no query by hand. The list is kpi.Measures(),
-// whose order is kpi_measures.position (schema 00011; a test in
-// app/aggregate holds the table to it). A new measure still needs its
-// columns in kpi_results and kpi_aggregate_staging and its kpi_measures row,
-// by a migration.
+// Command measuregen writes the queries that name every KPI measure, from
+// the measure list of app/kpi, so that adding a measure changes no query by
+// hand:
+//
+//   - queries/shared/kpi_aggregate_measures.sql: the aggregation's two
+//     queries (three counts each, summed and unpivoted);
+//   - queries/shared/kpi_results_upsert.sql: storing one child's results;
+//   - queries/{postgres,sqlite}/kpi_results_bulk.sql: storing a batch of
+//     them, in each dialect's JSON.
+//
+// The list is kpi.Measures(), whose order is kpi_measures.position (schema
+// 00011; a test in app/aggregate holds the table to it). A new measure still
+// needs its columns in kpi_results and kpi_aggregate_staging and its
+// kpi_measures row, by a migration.
 //
 // Run by `make generate` before sqlc; never edit its output by hand.
 package main
@@ -19,12 +25,21 @@ import (
 	"clinaudit/app/kpi"
 )
 
-// Out is the file written, from the repository root.
+// Out is the aggregation's file, from the repository root.
 const Out = "queries/shared/kpi_aggregate_measures.sql"
 
 func main() {
-	if err := os.WriteFile(Out, []byte(File(measureIDs())), 0o644); err != nil {
-		log.Fatal(err)
+	ids := measureIDs()
+	files := map[string]string{
+		Out:                                     File(ids),
+		"queries/shared/kpi_results_upsert.sql": UpsertFile(ids),
+		"queries/postgres/kpi_results_bulk.sql": BulkFile(postgresBulk, ids),
+		"queries/sqlite/kpi_results_bulk.sql":   BulkFile(sqliteBulk, ids),
+	}
+	for name, text := range files {
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			log.Fatal(err)
+		}
 	}
 }
 

@@ -7,7 +7,6 @@ package pgdb
 
 import (
 	"context"
-	"time"
 
 	"clinaudit/app/store"
 )
@@ -23,9 +22,14 @@ func (q *Queries) DeleteKPIResult(ctx context.Context, childID int64) error {
 
 const getKPIResult = `-- name: GetKPIResult :one
 
+
+
 SELECT child_id, rules_version, data_version, computed_at, paediatrician_with_expertise_in_epilepsies, epilepsy_specialist_nurse, tertiary_input, epilepsy_surgery_referral, ecg, mri, assessment_of_mental_health_issues, mental_health_support, sodium_valproate, comprehensive_care_planning_agreement, patient_held_individualised_epilepsy_document, patient_carer_parent_agreement_to_the_care_planning, care_planning_has_been_updated_when_necessary, comprehensive_care_planning_content, parental_prolonged_seizures_care_plan, water_safety, first_aid, general_participation_and_risk, service_contact_details, sudep, school_individual_healthcare_plan, audit_complete, valid_until FROM kpi_results WHERE child_id = $1
 `
 
+// Each child's stored KPI results (schema 00009), written by the KPI job.
+// UpsertKPIResult is in kpi_results_upsert.sql, generated from the
+// measure list (app/store/internal/measuregen).
 // KpiResult is one child's stored result. AuditComplete: every form complete
 // when scored (nil: not known; an upsert with nil keeps the stored value).
 // ValidUntil is the first date the result could change with no write to the
@@ -112,113 +116,4 @@ func (q *Queries) ListStaleKPIChildren(ctx context.Context, arg ListStaleKPIChil
 		return nil, err
 	}
 	return items, nil
-}
-
-const upsertKPIResult = `-- name: UpsertKPIResult :execrows
-
-
-
-INSERT INTO kpi_results (child_id, rules_version, data_version, computed_at, paediatrician_with_expertise_in_epilepsies, epilepsy_specialist_nurse, tertiary_input, epilepsy_surgery_referral, ecg, mri, assessment_of_mental_health_issues, mental_health_support, sodium_valproate, comprehensive_care_planning_agreement, patient_held_individualised_epilepsy_document, patient_carer_parent_agreement_to_the_care_planning, care_planning_has_been_updated_when_necessary, comprehensive_care_planning_content, parental_prolonged_seizures_care_plan, water_safety, first_aid, general_participation_and_risk, service_contact_details, sudep, school_individual_healthcare_plan, audit_complete, valid_until)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)
-ON CONFLICT (child_id) DO UPDATE SET
-    rules_version = excluded.rules_version,
-    data_version = excluded.data_version,
-    computed_at = excluded.computed_at,
-    paediatrician_with_expertise_in_epilepsies = excluded.paediatrician_with_expertise_in_epilepsies,
-    epilepsy_specialist_nurse = excluded.epilepsy_specialist_nurse,
-    tertiary_input = excluded.tertiary_input,
-    epilepsy_surgery_referral = excluded.epilepsy_surgery_referral,
-    ecg = excluded.ecg,
-    mri = excluded.mri,
-    assessment_of_mental_health_issues = excluded.assessment_of_mental_health_issues,
-    mental_health_support = excluded.mental_health_support,
-    sodium_valproate = excluded.sodium_valproate,
-    comprehensive_care_planning_agreement = excluded.comprehensive_care_planning_agreement,
-    patient_held_individualised_epilepsy_document = excluded.patient_held_individualised_epilepsy_document,
-    patient_carer_parent_agreement_to_the_care_planning = excluded.patient_carer_parent_agreement_to_the_care_planning,
-    care_planning_has_been_updated_when_necessary = excluded.care_planning_has_been_updated_when_necessary,
-    comprehensive_care_planning_content = excluded.comprehensive_care_planning_content,
-    parental_prolonged_seizures_care_plan = excluded.parental_prolonged_seizures_care_plan,
-    water_safety = excluded.water_safety,
-    first_aid = excluded.first_aid,
-    general_participation_and_risk = excluded.general_participation_and_risk,
-    service_contact_details = excluded.service_contact_details,
-    sudep = excluded.sudep,
-    school_individual_healthcare_plan = excluded.school_individual_healthcare_plan,
-    audit_complete = coalesce(excluded.audit_complete, kpi_results.audit_complete),
-    valid_until = excluded.valid_until
-WHERE excluded.data_version >= kpi_results.data_version
-`
-
-type UpsertKPIResultParams struct {
-	ChildID                                      int64
-	RulesVersion                                 string
-	DataVersion                                  int64
-	ComputedAt                                   time.Time
-	PaediatricianWithExpertiseInEpilepsies       *int64
-	EpilepsySpecialistNurse                      *int64
-	TertiaryInput                                *int64
-	EpilepsySurgeryReferral                      *int64
-	Ecg                                          *int64
-	Mri                                          *int64
-	AssessmentOfMentalHealthIssues               *int64
-	MentalHealthSupport                          *int64
-	SodiumValproate                              *int64
-	ComprehensiveCarePlanningAgreement           *int64
-	PatientHeldIndividualisedEpilepsyDocument    *int64
-	PatientCarerParentAgreementToTheCarePlanning *int64
-	CarePlanningHasBeenUpdatedWhenNecessary      *int64
-	ComprehensiveCarePlanningContent             *int64
-	ParentalProlongedSeizuresCarePlan            *int64
-	WaterSafety                                  *int64
-	FirstAid                                     *int64
-	GeneralParticipationAndRisk                  *int64
-	ServiceContactDetails                        *int64
-	Sudep                                        *int64
-	SchoolIndividualHealthcarePlan               *int64
-	AuditComplete                                *bool
-	ValidUntil                                   *store.Date
-}
-
-// Each child's stored KPI results (schema 00009), written by the KPI job.
-// UpsertKPIResult stores a child's scores unless a newer version of the
-// child was scored already (two jobs racing): then it changes nothing. A
-// NULL audit_complete keeps the completeness stored before (schema 00011);
-// valid_until is always replaced (schema 00016).
-// UpsertKPIResultParams are one child's result to store; AuditComplete and
-// ValidUntil as in KpiResult.
-func (q *Queries) UpsertKPIResult(ctx context.Context, arg UpsertKPIResultParams) (int64, error) {
-	result, err := q.db.Exec(ctx, upsertKPIResult,
-		arg.ChildID,
-		arg.RulesVersion,
-		arg.DataVersion,
-		arg.ComputedAt,
-		arg.PaediatricianWithExpertiseInEpilepsies,
-		arg.EpilepsySpecialistNurse,
-		arg.TertiaryInput,
-		arg.EpilepsySurgeryReferral,
-		arg.Ecg,
-		arg.Mri,
-		arg.AssessmentOfMentalHealthIssues,
-		arg.MentalHealthSupport,
-		arg.SodiumValproate,
-		arg.ComprehensiveCarePlanningAgreement,
-		arg.PatientHeldIndividualisedEpilepsyDocument,
-		arg.PatientCarerParentAgreementToTheCarePlanning,
-		arg.CarePlanningHasBeenUpdatedWhenNecessary,
-		arg.ComprehensiveCarePlanningContent,
-		arg.ParentalProlongedSeizuresCarePlan,
-		arg.WaterSafety,
-		arg.FirstAid,
-		arg.GeneralParticipationAndRisk,
-		arg.ServiceContactDetails,
-		arg.Sudep,
-		arg.SchoolIndividualHealthcarePlan,
-		arg.AuditComplete,
-		arg.ValidUntil,
-	)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
 }
