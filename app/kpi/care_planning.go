@@ -212,24 +212,16 @@ func scoreSchoolIndividualHealthcarePlan(s *scorer, e *explainer) Explanation {
 	if ex, ok := e.requireForms(s.c, managementForm); !ok {
 		return ex
 	}
-	if !s.hasAge {
-		return e.ageUnknown()
-	}
-	e.read(fieldDateOfBirth, fieldFPA)
-	if s.age < schoolPlanMinAge {
-		return e.ineligible("under_5", fmt.Sprintf("Under 5: %s.", s.ageText()))
+	if ex, ok := e.oldEnough(s, schoolPlanMinAge, "under_5", "Under 5"); !ok {
+		return ex
 	}
 	m := s.c.Management
 	e.read(fieldCarePlanInPlace)
 	if isFalse(m.IndividualisedCarePlanInPlace) {
 		return e.fail("no_care_plan", "No individualised care plan is in place.")
 	}
-	e.read(fieldSchoolPlan)
-	switch plan := m.IndividualisedCarePlanIncludesEHCP; {
-	case plan == nil:
-		return e.notScored("unanswered", "Not scored yet: whether the care plan includes a school individual health care plan is not answered.")
-	case *plan:
-		return e.pass("included", "The care plan includes a school individual health care plan.")
-	}
-	return e.fail("not_included", "The care plan does not include a school individual health care plan.")
+	return e.byAnswer(fieldSchoolPlan, m.IndividualisedCarePlanIncludesEHCP,
+		reason{"unanswered", "Not scored yet: whether the care plan includes a school individual health care plan is not answered."},
+		reason{"included", "The care plan includes a school individual health care plan."},
+		reason{"not_included", "The care plan does not include a school individual health care plan."})
 }

@@ -44,15 +44,10 @@ func scoreECG(s *scorer, e *explainer) Explanation {
 	if convulsive == nil {
 		return e.notScored("convulsive_unanswered", "Not scored yet: whether any seizures were convulsive is not answered.")
 	}
-	ecg := s.c.Investigations.TwelveLeadECGStatus
-	e.read(fieldECG)
-	switch {
-	case ecg == nil:
-		return e.notScored("ecg_unanswered", "Not scored yet: convulsive seizures, but whether a 12-lead ECG was done is not answered.")
-	case *ecg:
-		return e.pass("ecg_done", "Convulsive seizures and a 12-lead ECG was done.")
-	}
-	return e.fail("ecg_not_done", "Convulsive seizures but no 12-lead ECG.")
+	return e.byAnswer(fieldECG, s.c.Investigations.TwelveLeadECGStatus,
+		reason{"ecg_unanswered", "Not scored yet: convulsive seizures, but whether a 12-lead ECG was done is not answered."},
+		reason{"ecg_done", "Convulsive seizures and a 12-lead ECG was done."},
+		reason{"ecg_not_done", "Convulsive seizures but no 12-lead ECG."})
 }
 
 // scoreMRI is KPI 5 (spec §6). It never returns "not scored" once its forms

@@ -28,22 +28,13 @@ func scoreAssessmentOfMentalHealthIssues(s *scorer, e *explainer) Explanation {
 	if ex, ok := e.requireForms(s.c, multiaxialForm); !ok {
 		return ex
 	}
-	if !s.hasAge {
-		return e.ageUnknown()
+	if ex, ok := e.oldEnough(s, mentalHealthMinAge, "under_5", "Under 5"); !ok {
+		return ex
 	}
-	e.read(fieldDateOfBirth, fieldFPA)
-	if s.age < mentalHealthMinAge {
-		return e.ineligible("under_5", fmt.Sprintf("Under 5: %s.", s.ageText()))
-	}
-	screen := s.c.MultiaxialDiagnosis.MentalHealthScreen
-	e.read(fieldMentalHealthScreen)
-	switch {
-	case screen == nil:
-		return e.notScored("screen_unanswered", "Not scored yet: whether a mental health concern was sought is not answered.")
-	case *screen:
-		return e.pass("screened", "Mental health concerns were asked about.")
-	}
-	return e.fail("not_screened", "Mental health concerns were not asked about.")
+	return e.byAnswer(fieldMentalHealthScreen, s.c.MultiaxialDiagnosis.MentalHealthScreen,
+		reason{"screen_unanswered", "Not scored yet: whether a mental health concern was sought is not answered."},
+		reason{"screened", "Mental health concerns were asked about."},
+		reason{"not_screened", "Mental health concerns were not asked about."})
 }
 
 // scoreMentalHealthSupport is KPI 7 (spec §6). There is no age criterion,
@@ -60,15 +51,10 @@ func scoreMentalHealthSupport(s *scorer, e *explainer) Explanation {
 	if !*identified {
 		return e.ineligible("no_issue_identified", "No mental health issue was identified.")
 	}
-	support := s.c.Management.HasSupportForMentalHealthSupport
-	e.read(fieldMentalHealthSupport)
-	switch {
-	case support == nil:
-		return e.notScored("support_unanswered", "Not scored yet: a mental health issue was identified, but whether there is support for it is not answered.")
-	case *support:
-		return e.pass("support_in_place", "A mental health issue was identified and support is in place.")
-	}
-	return e.fail("no_support", "A mental health issue was identified and there is no support for it.")
+	return e.byAnswer(fieldMentalHealthSupport, s.c.Management.HasSupportForMentalHealthSupport,
+		reason{"support_unanswered", "Not scored yet: a mental health issue was identified, but whether there is support for it is not answered."},
+		reason{"support_in_place", "A mental health issue was identified and support is in place."},
+		reason{"no_support", "A mental health issue was identified and there is no support for it."})
 }
 
 // scoreSodiumValproate is KPI 8 (spec §6). The age is the age at first
@@ -78,12 +64,8 @@ func scoreSodiumValproate(s *scorer, e *explainer) Explanation {
 	if ex, ok := e.requireForms(s.c, managementForm); !ok {
 		return ex
 	}
-	if !s.hasAge {
-		return e.ageUnknown()
-	}
-	e.read(fieldDateOfBirth, fieldFPA)
-	if s.age < valproateMinAge {
-		return e.ineligible("under_12", fmt.Sprintf("Under 12: %s.", s.ageText()))
+	if ex, ok := e.oldEnough(s, valproateMinAge, "under_12", "Under 12"); !ok {
+		return ex
 	}
 	e.read(fieldSex)
 	if sex := s.c.Case.Sex; sex == nil || *sex != audit.SexFemale {

@@ -137,6 +137,37 @@ func (e *explainer) ageUnknown() Explanation {
 	return e.notScored("date_of_birth_missing", "Not scored: the date of birth is missing, so the age at first paediatric assessment is unknown.")
 }
 
+// reason is a rule's code and its sentence, for one outcome.
+type reason struct{ rule, text string }
+
+// byAnswer is the last step of many rules: the yes/no answer at field
+// decides, not scored while it is unanswered.
+func (e *explainer) byAnswer(field string, v *bool, unanswered, yes, no reason) Explanation {
+	e.read(field)
+	switch {
+	case v == nil:
+		return e.notScored(unanswered.rule, unanswered.text)
+	case *v:
+		return e.pass(yes.rule, yes.text)
+	}
+	return e.fail(no.rule, no.text)
+}
+
+// oldEnough is the age criterion of a measure for children of min years or
+// more at first assessment. It returns ok=false, and the explanation to
+// return, when the age is unknown or below min (rule and under name the
+// outcome, e.g. "under_5" and "Under 5").
+func (e *explainer) oldEnough(s *scorer, min float64, rule, under string) (Explanation, bool) {
+	if !s.hasAge {
+		return e.ageUnknown(), false
+	}
+	e.read(fieldDateOfBirth, fieldFPA)
+	if s.age < min {
+		return e.ineligible(rule, fmt.Sprintf("%s: %s.", under, s.ageText())), false
+	}
+	return Explanation{}, true
+}
+
 // form is one audit form whose record a measure needs.
 type form struct {
 	section string // the document section, e.g. "investigations"
