@@ -42,16 +42,9 @@ func (s *Service) AddRow(ctx context.Context, me children.Me, in AddRow) (*Saved
 			return err
 		}
 		rowID = id
-		if !added {
-			// Added already by this key: nothing more to do.
-			out = unchanged(l, version)
-			return errNothingChanged
-		}
-		if err := s.scoreLater(ctx, tx, in.ChildID); err != nil {
-			return err
-		}
-		out = s.saved(l, eff, version)
-		return nil
+		// Not added: added already by this key, nothing more to do.
+		out, err = s.finish(ctx, tx, in.ChildID, l, eff, version, added)
+		return err
 	})
 	if out, err = result(out, err); err != nil {
 		return nil, 0, err

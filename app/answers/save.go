@@ -58,6 +58,20 @@ func (s *Service) saved(l *Loaded, eff forms.Effect, version int64) *Saved {
 	return &Saved{Loaded: l, Effect: eff, Version: version}
 }
 
+// finish is the last step of a write in its transaction: when it changed
+// something (changed), the KPI job and the record at the new version; when
+// not, the record as it was and errNothingChanged, which rolls back the
+// version bump.
+func (s *Service) finish(ctx context.Context, tx store.Tx, childID int64, l *Loaded, eff forms.Effect, version int64, changed bool) (*Saved, error) {
+	if !changed {
+		return unchanged(l, version), errNothingChanged
+	}
+	if err := s.scoreLater(ctx, tx, childID); err != nil {
+		return nil, err
+	}
+	return s.saved(l, eff, version), nil
+}
+
 // result ends a write's transaction: errNothingChanged rolled it back on
 // purpose and is no error to the caller.
 func result(out *Saved, err error) (*Saved, error) {
@@ -93,15 +107,8 @@ func (s *Service) Save(ctx context.Context, me children.Me, in Save) (*Saved, er
 		if err != nil {
 			return err
 		}
-		if len(eff.Changes) == 0 && len(eff.RemovedRows) == 0 {
-			out = unchanged(l, version)
-			return errNothingChanged
-		}
-		if err := s.scoreLater(ctx, tx, in.ChildID); err != nil {
-			return err
-		}
-		out = s.saved(l, eff, version)
-		return nil
+		out, err = s.finish(ctx, tx, in.ChildID, l, eff, version, len(eff.Changes) > 0 || len(eff.RemovedRows) > 0)
+		return err
 	})
 	return result(out, err)
 }

@@ -114,6 +114,35 @@ func cohortCard(c cohort.Cohort, today time.Time) *CohortCard {
 
 // readOnly is why a child may not be changed today, or nil: an opt-out
 // (for good), then the lock, then the deadline.
+// change runs a write to child id in a transaction once the actor may
+// take action on it (Authorize) and its record is not read-only today: fn
+// gets the child, its lead organisation and today.
+func (s *Service) change(ctx context.Context, a access.Actor, id int64, action access.Action,
+	fn func(tx store.Tx, c store.Child, o store.Organisation, today time.Time) error) error {
+	return s.Store.InTx(ctx, func(tx store.Tx) error {
+		c, o, err := s.Authorize(ctx, tx, a, id, action, false)
+		if err != nil {
+			return err
+		}
+		today := s.today()
+		if err := readOnly(c, today); err != nil {
+			return err
+		}
+		return fn(tx, c, o, today)
+	})
+}
+
+// noPendingTransfer is ErrTransferPending when the child has a transfer
+// waiting for an answer: nothing else may move or remove the child then.
+func noPendingTransfer(ctx context.Context, tx store.Tx, childID int64) error {
+	if _, err := tx.GetPendingChildTransfer(ctx, childID); err == nil {
+		return ErrTransferPending
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return nil
+}
+
 func readOnly(c store.Child, today time.Time) error {
 	if c.OptedOutAt != nil {
 		return ErrOptedOut

@@ -38,17 +38,8 @@ var ErrRestoreExpired = conflict("This child was deleted more than 30 days ago, 
 // Delete soft-deletes the child. version is the one the confirmation page
 // showed. Errors: ErrTransferPending besides the common ones.
 func (s *Service) Delete(ctx context.Context, me Me, id, version int64) error {
-	return s.Store.InTx(ctx, func(tx store.Tx) error {
-		c, _, err := s.Authorize(ctx, tx, me.Actor, id, access.DeleteChild, false)
-		if err != nil {
-			return err
-		}
-		if err := readOnly(c, s.today()); err != nil {
-			return err
-		}
-		if _, err := tx.GetPendingChildTransfer(ctx, c.ID); err == nil {
-			return ErrTransferPending
-		} else if !errors.Is(err, store.ErrNotFound) {
+	return s.change(ctx, me.Actor, id, access.DeleteChild, func(tx store.Tx, c store.Child, _ store.Organisation, _ time.Time) error {
+		if err := noPendingTransfer(ctx, tx, c.ID); err != nil {
 			return err
 		}
 		if version != c.Version {

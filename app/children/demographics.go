@@ -281,15 +281,7 @@ func (s *Service) Create(ctx context.Context, me Me, n NewChild) (int64, error) 
 // form was made from: if the child has changed since, ErrStale. Errors:
 // FieldErrors besides the common ones.
 func (s *Service) Update(ctx context.Context, me Me, id, version int64, d Demographics) error {
-	return s.Store.InTx(ctx, func(tx store.Tx) error {
-		c, o, err := s.Authorize(ctx, tx, me.Actor, id, access.EditDemographics, false)
-		if err != nil {
-			return err
-		}
-		today := s.today()
-		if err := readOnly(c, today); err != nil {
-			return err
-		}
+	return s.change(ctx, me.Actor, id, access.EditDemographics, func(tx store.Tx, c store.Child, o store.Organisation, today time.Time) error {
 		if version != c.Version {
 			return ErrStale
 		}

@@ -2,7 +2,6 @@ package children
 
 import (
 	"context"
-	"errors"
 
 	"clinaudit/app/access"
 	"clinaudit/app/scorequeue"
@@ -55,9 +54,7 @@ func (s *Service) OptOut(ctx context.Context, me Me, id int64) error {
 		if c.OptedOutAt != nil {
 			return ErrOptedOut
 		}
-		if _, err := tx.GetPendingChildTransfer(ctx, c.ID); err == nil {
-			return ErrTransferPending
-		} else if !errors.Is(err, store.ErrNotFound) {
+		if err := noPendingTransfer(ctx, tx, c.ID); err != nil {
 			return err
 		}
 		rows, err := tx.OptOutChild(ctx, store.OptOutChildParams{UpdatedAt: s.now(), UpdatedBy: &me.ID, ID: c.ID})

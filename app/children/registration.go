@@ -32,15 +32,7 @@ const fpaLabel = "First paediatric assessment date"
 // only national actors may. Errors: FieldErrors, ErrAlreadyRegistered
 // besides the common ones.
 func (s *Service) Register(ctx context.Context, me Me, id int64, r Registration) error {
-	return s.Store.InTx(ctx, func(tx store.Tx) error {
-		c, o, err := s.Authorize(ctx, tx, me.Actor, id, access.RegisterChild, false)
-		if err != nil {
-			return err
-		}
-		today := s.today()
-		if err := readOnly(c, today); err != nil {
-			return err
-		}
+	return s.change(ctx, me.Actor, id, access.RegisterChild, func(tx store.Tx, c store.Child, o store.Organisation, today time.Time) error {
 		if c.RegisteredAt != nil && !me.Actor.National() {
 			return ErrAlreadyRegistered
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"clinaudit/app/access"
 	"clinaudit/app/apperr"
@@ -154,23 +155,13 @@ func (s *Service) TransferOrganisations(ctx context.Context, c Child) ([]store.O
 // with ODS code to. Errors: FieldErrors on "organisation" (bad input),
 // ErrTransferPending, ErrJerseyTransfer, besides the common ones.
 func (s *Service) RequestTransfer(ctx context.Context, me Me, id int64, to string) error {
-	return s.Store.InTx(ctx, func(tx store.Tx) error {
-		c, from, err := s.Authorize(ctx, tx, me.Actor, id, access.TransferChild, false)
-		if err != nil {
-			return err
-		}
-		if err := readOnly(c, s.today()); err != nil {
-			return err
-		}
+	return s.change(ctx, me.Actor, id, access.TransferChild, func(tx store.Tx, c store.Child, from store.Organisation, _ time.Time) error {
 		if IsJersey(from) {
 			return ErrJerseyTransfer
 		}
-		if _, err := tx.GetPendingChildTransfer(ctx, c.ID); err == nil {
-			return ErrTransferPending
-		} else if !errors.Is(err, store.ErrNotFound) {
+		if err := noPendingTransfer(ctx, tx, c.ID); err != nil {
 			return err
 		}
-		var target store.Organisation
 		ods := listfilter.ODS(to)
 		if ods == "" {
 			return FieldErrors{{Field: "organisation", Message: "Choose the organisation to transfer the child to"}}
@@ -178,7 +169,7 @@ func (s *Service) RequestTransfer(ctx context.Context, me Me, id int64, to strin
 		if ods == from.ODSCode {
 			return FieldErrors{{Field: "organisation", Message: "Choose an organisation other than the child's lead organisation now"}}
 		}
-		target, err = tx.GetOrganisationByODS(ctx, ods)
+		target, err := tx.GetOrganisationByODS(ctx, ods)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && target.CountryCode != countryEngland && target.CountryCode != countryWales) {
 			return FieldErrors{{Field: "organisation", Message: "Choose an organisation in England or Wales from the list"}}
 		}

@@ -25,15 +25,8 @@ func (s *Service) Invite(ctx context.Context, me access.Me, n auth.NewUser) (sto
 	var u store.User
 	err := s.Store.InTx(ctx, func(tx store.Tx) error {
 		if !n.Role.National() {
-			o, err := tx.GetOrganisationByODS(ctx, n.Organisation)
-			if errors.Is(err, store.ErrNotFound) {
-				return errf("organisation", "Choose an organisation")
-			}
-			if err != nil {
+			if _, err := organisationFor(ctx, tx, me, n.Organisation, "You can only add accounts in your own trust or health board"); err != nil {
 				return err
-			}
-			if !me.Actor.InScope(access.PlaceOfOrganisation(o)) {
-				return errf("organisation", "You can only add accounts in your own trust or health board")
 			}
 		}
 		var err error
@@ -94,15 +87,9 @@ func (s *Service) UpdateAccess(ctx context.Context, me access.Me, id int64, role
 		if role.National() {
 			orgODS = ""
 		} else {
-			o, err := tx.GetOrganisationByODS(ctx, orgODS)
-			if errors.Is(err, store.ErrNotFound) {
-				return errf("organisation", "Choose an organisation")
-			}
+			o, err := organisationFor(ctx, tx, me, orgODS, "You can only move accounts within your own trust or health board")
 			if err != nil {
 				return err
-			}
-			if !me.Actor.InScope(access.PlaceOfOrganisation(o)) {
-				return errf("organisation", "You can only move accounts within your own trust or health board")
 			}
 			orgID = &o.ID
 		}
@@ -204,4 +191,21 @@ func (s *Service) ResetTwoFactor(ctx context.Context, me access.Me, id int64) er
 		}
 		return s.record(ctx, tx, &me.ID, u.ID, "second factor reset", "")
 	})
+}
+
+// organisationFor is the organisation with code ods chosen for an account:
+// a field error when there is none, or (outOfScope) when it is outside the
+// actor's trust or health board.
+func organisationFor(ctx context.Context, tx store.Tx, me access.Me, ods, outOfScope string) (store.Organisation, error) {
+	o, err := tx.GetOrganisationByODS(ctx, ods)
+	if errors.Is(err, store.ErrNotFound) {
+		return o, errf("organisation", "Choose an organisation")
+	}
+	if err != nil {
+		return o, err
+	}
+	if !me.Actor.InScope(access.PlaceOfOrganisation(o)) {
+		return o, errf("organisation", "%s", outOfScope)
+	}
+	return o, nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"strings"
@@ -242,6 +243,20 @@ func (s *server) changeDone(c *fiber.Ctx, id int64, err error, done string, rere
 		return rerender(ch, toFieldErrs(fe))
 	}
 	if err != nil {
+		return s.writeError(c, id, err)
+	}
+	return c.Redirect(childURL(id)+"?done="+done, fiber.StatusSeeOther)
+}
+
+// childAction answers a POST that acts on the child of the URL with act,
+// a form of one button: the error page on a refusal, else the child's
+// page with the banner done.
+func (s *server) childAction(c *fiber.Ctx, done string, act func(context.Context, children.Me, int64) error) error {
+	id, err := childID(c)
+	if err != nil {
+		return err
+	}
+	if err := act(c.UserContext(), me(c), id); err != nil {
 		return s.writeError(c, id, err)
 	}
 	return c.Redirect(childURL(id)+"?done="+done, fiber.StatusSeeOther)

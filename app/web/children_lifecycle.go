@@ -159,14 +159,7 @@ func (s *server) handleChildOptOutForm(c *fiber.Ctx) error {
 }
 
 func (s *server) handleChildOptOut(c *fiber.Ctx) error {
-	id, err := childID(c)
-	if err != nil {
-		return err
-	}
-	if err := s.children().OptOut(c.UserContext(), me(c), id); err != nil {
-		return s.writeError(c, id, err)
-	}
-	return c.Redirect(childURL(id)+"?done=opted-out", fiber.StatusSeeOther)
+	return s.childAction(c, "opted-out", s.children().OptOut)
 }
 
 // Deletion and restore.

@@ -71,12 +71,5 @@ func (s *server) handleChildRegister(c *fiber.Ctx) error {
 // Lock and unlock.
 
 func (s *server) handleChildUnlock(c *fiber.Ctx) error {
-	id, err := childID(c)
-	if err != nil {
-		return err
-	}
-	if err := s.children().Unlock(c.UserContext(), me(c), id); err != nil {
-		return s.writeError(c, id, err)
-	}
-	return c.Redirect(childURL(id)+"?done=unlocked", fiber.StatusSeeOther)
+	return s.childAction(c, "unlocked", s.children().Unlock)
 }
