@@ -120,7 +120,18 @@ func templateFuncs() template.FuncMap {
 		"roleLabel":  func(r string) string { return access.Role(r).Label() },
 		"eventLabel": auth.EventLabel,
 		"list":       func(items ...string) []string { return items },
+		"options":    options,
 		"title":      capitalise}
+}
+
+// options are a select's options from value, label pairs, the one whose
+// value is selected marked Checked.
+func options(selected string, pairs ...string) []optionView {
+	out := make([]optionView, 0, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		out = append(out, optionView{Value: pairs[i], Label: pairs[i+1], Checked: pairs[i] == selected})
+	}
+	return out
 }
 
 // dict builds a map for passing several values to a partial template.
