@@ -132,10 +132,26 @@ func (s *Service) change(ctx context.Context, a access.Actor, id int64, action a
 	})
 }
 
+// pendingTransfer is the child's transfer waiting for an answer (at most
+// one: the schema allows no second), found in its short history;
+// store.ErrNotFound when there is none.
+func pendingTransfer(ctx context.Context, q store.Queries, childID int64) (store.ChildTransfer, error) {
+	history, err := q.ListChildTransfers(ctx, childID)
+	if err != nil {
+		return store.ChildTransfer{}, err
+	}
+	for _, t := range history {
+		if t.Status == store.TransferPending {
+			return t, nil
+		}
+	}
+	return store.ChildTransfer{}, store.ErrNotFound
+}
+
 // noPendingTransfer is ErrTransferPending when the child has a transfer
 // waiting for an answer: nothing else may move or remove the child then.
 func noPendingTransfer(ctx context.Context, tx store.Tx, childID int64) error {
-	if _, err := tx.GetPendingChildTransfer(ctx, childID); err == nil {
+	if _, err := pendingTransfer(ctx, tx, childID); err == nil {
 		return ErrTransferPending
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err

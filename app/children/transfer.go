@@ -121,7 +121,7 @@ func receiving(ctx context.Context, q store.Queries, a access.Actor, childID int
 	if !a.Can(access.TransferChild) {
 		return false, nil
 	}
-	t, err := q.GetPendingChildTransfer(ctx, childID)
+	t, err := pendingTransfer(ctx, q, childID)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
@@ -221,7 +221,7 @@ func (s *Service) answer(ctx context.Context, me Me, id int64, status string) er
 		if !me.Actor.Can(access.TransferChild) {
 			return apperr.ErrForbidden
 		}
-		t, err := tx.GetPendingChildTransfer(ctx, c.ID)
+		t, err := pendingTransfer(ctx, tx, c.ID)
 		if errors.Is(err, store.ErrNotFound) {
 			return ErrNoTransfer
 		}

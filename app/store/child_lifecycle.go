@@ -13,8 +13,6 @@ type ChildLifecycleQueries interface {
 	// InsertChildTransfer records a pending transfer and returns its id, or
 	// ErrConflict when the child already has one pending.
 	InsertChildTransfer(ctx context.Context, arg InsertChildTransferParams) (int64, error)
-	// GetPendingChildTransfer returns ErrNotFound when none is pending.
-	GetPendingChildTransfer(ctx context.Context, childID int64) (ChildTransfer, error)
 	// ListChildTransfers is the child's transfers, newest first.
 	ListChildTransfers(ctx context.Context, childID int64) ([]ChildTransfer, error)
 	// AnswerChildTransfer closes a pending transfer (accepted, rejected or

@@ -20,8 +20,8 @@ type InsertChildTransferParams struct {
 // of both organisations and of who asked and who answered. Status is
 // TransferPending, TransferAccepted, TransferRejected or TransferCancelled.
 //
-// ChildTransfer: a row of GetPendingChildTransfer, ListChildTransfers
-// (child_lifecycle.sql), as sqlc generates it for both engines.
+// ChildTransfer: a row of ListChildTransfers (child_lifecycle.sql), as sqlc
+// generates it for both engines.
 type ChildTransfer struct {
 	ID                 int64
 	ChildID            int64

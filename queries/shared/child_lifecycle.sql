@@ -18,20 +18,9 @@ RETURNING id;
 -- of both organisations and of who asked and who answered. Status is
 -- TransferPending, TransferAccepted, TransferRejected or TransferCancelled.
 
--- name: GetPendingChildTransfer :one
-SELECT t.id, t.child_id, t.status, t.from_organisation_id, f.ods_code AS from_ods, f.name AS from_name,
-    t.to_organisation_id, o.ods_code AS to_ods, o.name AS to_name,
-    t.requested_at, CAST(coalesce(r.first_name || ' ' || r.surname, '') AS TEXT) AS requested_by_name,
-    t.responded_at, CAST(coalesce(a.first_name || ' ' || a.surname, '') AS TEXT) AS responded_by_name
-FROM child_transfers t
-JOIN organisations f ON f.id = t.from_organisation_id
-JOIN organisations o ON o.id = t.to_organisation_id
-LEFT JOIN users r ON r.id = t.requested_by
-LEFT JOIN users a ON a.id = t.responded_by
-WHERE t.child_id = @child_id AND t.status = 'pending';
-
 -- ListChildTransfers is a child's history of transfers, newest first: the
--- accepted ones are its previous lead sites.
+-- accepted ones are its previous lead sites, the pending one (at most one)
+-- the request waiting for an answer.
 
 -- name: ListChildTransfers :many
 SELECT t.id, t.child_id, t.status, t.from_organisation_id, f.ods_code AS from_ods, f.name AS from_name,

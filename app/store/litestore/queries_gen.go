@@ -1151,11 +1151,6 @@ func (q queries) InsertChildTransfer(ctx context.Context, arg store.InsertChildT
 	return v, mapErr(err)
 }
 
-func (q queries) GetPendingChildTransfer(ctx context.Context, arg int64) (store.ChildTransfer, error) {
-	row, err := q.q.GetPendingChildTransfer(ctx, arg)
-	return store.ChildTransfer(row), mapErr(err)
-}
-
 func (q queries) ListChildTransfers(ctx context.Context, arg int64) ([]store.ChildTransfer, error) {
 	rows, err := q.q.ListChildTransfers(ctx, arg)
 	out := make([]store.ChildTransfer, len(rows))

@@ -27,14 +27,15 @@ func TestChildLifecycleQueries(t *testing.T) {
 		check(t, s.UpdateUserAccess(ctx, store.UpdateUserAccessParams{Role: "lead_clinician", OrganisationID: &to.ID, UpdatedAt: at(0), ID: lead}))
 		a := newChild(t, s, "A1", from, &user)
 
-		_, err := s.GetPendingChildTransfer(ctx, a)
-		wantNotFound(t, "GetPendingChildTransfer with none", err)
+		if none := get[[]store.ChildTransfer](t)(s.ListChildTransfers(ctx, a)); len(none) != 0 {
+			t.Errorf("ListChildTransfers with none = %+v", none)
+		}
 		tr := get[int64](t)(s.InsertChildTransfer(ctx, store.InsertChildTransferParams{ChildID: a, FromOrganisationID: from, ToOrganisationID: to.ID, RequestedAt: at(1), RequestedBy: &user}))
-		_, err = s.InsertChildTransfer(ctx, store.InsertChildTransferParams{ChildID: a, FromOrganisationID: from, ToOrganisationID: to.ID, RequestedAt: at(2)})
+		_, err := s.InsertChildTransfer(ctx, store.InsertChildTransferParams{ChildID: a, FromOrganisationID: from, ToOrganisationID: to.ID, RequestedAt: at(2)})
 		wantConflict(t, "InsertChildTransfer with one pending", err)
-		p := get[store.ChildTransfer](t)(s.GetPendingChildTransfer(ctx, a))
+		p := get[[]store.ChildTransfer](t)(s.ListChildTransfers(ctx, a))[0]
 		if p.ID != tr || p.Status != store.TransferPending || p.FromOds != "RGT01" || p.ToOds != to.ODSCode || p.RequestedByName != "Ann Ann" || !p.RequestedAt.Equal(at(1)) {
-			t.Errorf("GetPendingChildTransfer = %+v", p)
+			t.Errorf("the pending transfer = %+v", p)
 		}
 		pending := get[[]store.PendingChildTransfer](t)(s.ListPendingChildTransfers(ctx, store.ListPendingChildTransfersParams{ScopeBoard: *to.LocalHealthBoardODSCode}))
 		if len(pending) != 1 || pending[0].ChildID != a || pending[0].FromTrust != "RGT" || pending[0].ToBoard != *to.LocalHealthBoardODSCode || pending[0].AuditID != "A1" {

@@ -128,60 +128,6 @@ func (q *Queries) GetDeletedChild(ctx context.Context, id int64) (GetDeletedChil
 	return i, err
 }
 
-const getPendingChildTransfer = `-- name: GetPendingChildTransfer :one
-
-SELECT t.id, t.child_id, t.status, t.from_organisation_id, f.ods_code AS from_ods, f.name AS from_name,
-    t.to_organisation_id, o.ods_code AS to_ods, o.name AS to_name,
-    t.requested_at, CAST(coalesce(r.first_name || ' ' || r.surname, '') AS TEXT) AS requested_by_name,
-    t.responded_at, CAST(coalesce(a.first_name || ' ' || a.surname, '') AS TEXT) AS responded_by_name
-FROM child_transfers t
-JOIN organisations f ON f.id = t.from_organisation_id
-JOIN organisations o ON o.id = t.to_organisation_id
-LEFT JOIN users r ON r.id = t.requested_by
-LEFT JOIN users a ON a.id = t.responded_by
-WHERE t.child_id = $1 AND t.status = 'pending'
-`
-
-type GetPendingChildTransferRow struct {
-	ID                 int64
-	ChildID            int64
-	Status             string
-	FromOrganisationID int64
-	FromOds            string
-	FromName           string
-	ToOrganisationID   int64
-	ToOds              string
-	ToName             string
-	RequestedAt        time.Time
-	RequestedByName    string
-	RespondedAt        *time.Time
-	RespondedByName    string
-}
-
-// ChildTransfer is one request to move a child's lead site, with the names
-// of both organisations and of who asked and who answered. Status is
-// TransferPending, TransferAccepted, TransferRejected or TransferCancelled.
-func (q *Queries) GetPendingChildTransfer(ctx context.Context, childID int64) (GetPendingChildTransferRow, error) {
-	row := q.db.QueryRow(ctx, getPendingChildTransfer, childID)
-	var i GetPendingChildTransferRow
-	err := row.Scan(
-		&i.ID,
-		&i.ChildID,
-		&i.Status,
-		&i.FromOrganisationID,
-		&i.FromOds,
-		&i.FromName,
-		&i.ToOrganisationID,
-		&i.ToOds,
-		&i.ToName,
-		&i.RequestedAt,
-		&i.RequestedByName,
-		&i.RespondedAt,
-		&i.RespondedByName,
-	)
-	return i, err
-}
-
 const insertChildTransfer = `-- name: InsertChildTransfer :one
 
 
@@ -272,6 +218,7 @@ func (q *Queries) ListActiveUsersWithRole(ctx context.Context, arg ListActiveUse
 
 const listChildTransfers = `-- name: ListChildTransfers :many
 
+
 SELECT t.id, t.child_id, t.status, t.from_organisation_id, f.ods_code AS from_ods, f.name AS from_name,
     t.to_organisation_id, o.ods_code AS to_ods, o.name AS to_name,
     t.requested_at, CAST(coalesce(r.first_name || ' ' || r.surname, '') AS TEXT) AS requested_by_name,
@@ -301,8 +248,12 @@ type ListChildTransfersRow struct {
 	RespondedByName    string
 }
 
+// ChildTransfer is one request to move a child's lead site, with the names
+// of both organisations and of who asked and who answered. Status is
+// TransferPending, TransferAccepted, TransferRejected or TransferCancelled.
 // ListChildTransfers is a child's history of transfers, newest first: the
-// accepted ones are its previous lead sites.
+// accepted ones are its previous lead sites, the pending one (at most one)
+// the request waiting for an answer.
 func (q *Queries) ListChildTransfers(ctx context.Context, childID int64) ([]ListChildTransfersRow, error) {
 	rows, err := q.db.Query(ctx, listChildTransfers, childID)
 	if err != nil {
