@@ -121,35 +121,14 @@ func (d *decoder) child(data []byte) *Child {
 		return c
 	}
 	for _, m := range ms {
-		switch m.name {
-		case "case":
-			c.Case = decodeForm[Case](d, m.name, m.value)
-		case "registration":
-			c.Registration = decodeForm[Registration](d, m.name, m.value)
-		case "first_paediatric_assessment":
-			c.FirstPaediatricAssessment = decodeForm[FirstPaediatricAssessment](d, m.name, m.value)
-		case "epilepsy_context":
-			c.EpilepsyContext = decodeForm[EpilepsyContext](d, m.name, m.value)
-		case "multiaxial_diagnosis":
-			c.MultiaxialDiagnosis = decodeForm[MultiaxialDiagnosis](d, m.name, m.value)
-		case "investigations":
-			c.Investigations = decodeForm[Investigations](d, m.name, m.value)
-		case "assessment":
-			c.Assessment = decodeForm[Assessment](d, m.name, m.value)
-		case "management":
-			c.Management = decodeForm[Management](d, m.name, m.value)
-		case "sites":
-			c.Sites = decodeForm[Sites](d, m.name, m.value)
-		case "episodes":
-			c.Episodes = decodeRows[Episode](d, m.name, m.value)
-		case "syndromes":
-			c.Syndromes = decodeRows[Syndrome](d, m.name, m.value)
-		case "comorbidities":
-			c.Comorbidities = decodeRows[Comorbidity](d, m.name, m.value)
-		case "antiepilepsy_medicines":
-			c.AntiEpilepsyMedicines = decodeRows[AntiEpilepsyMedicine](d, m.name, m.value)
-		default:
+		dst, s, ok := c.sectionValue(m.name)
+		switch {
+		case !ok:
 			d.fail(m.name, "unknown field")
+		case s.rows:
+			d.rows(m.name, m.value, dst)
+		default:
+			d.form(m.name, m.value, dst)
 		}
 	}
 	return c
@@ -205,35 +184,38 @@ func join(path, name string) string {
 	return path + "." + name
 }
 
-// decodeForm reads one form object; null gives nil (the form's record does
-// not exist).
-func decodeForm[T any](d *decoder, path string, raw json.RawMessage) *T {
+// form reads one form object into dst, a pointer field of Child; null
+// leaves it nil (the form's record does not exist).
+func (d *decoder) form(path string, raw json.RawMessage, dst reflect.Value) {
 	if isNull(raw) {
-		return nil
+		dst.SetZero()
+		return
 	}
-	v := new(T)
-	d.object(path, raw, reflect.ValueOf(v).Elem())
-	return v
+	v := reflect.New(dst.Type().Elem())
+	d.object(path, raw, v.Elem())
+	dst.Set(v)
 }
 
-// decodeRows reads an array of row objects; null and [] both give nil.
-func decodeRows[T any](d *decoder, path string, raw json.RawMessage) []T {
+// rows reads an array of row objects into dst, a slice field of Child;
+// null and [] both leave it nil.
+func (d *decoder) rows(path string, raw json.RawMessage, dst reflect.Value) {
+	dst.SetZero()
 	if isNull(raw) {
-		return nil
+		return
 	}
 	var elems []json.RawMessage
 	if kind := jsonKind(raw); kind != "an array" || json.Unmarshal(raw, &elems) != nil {
 		d.fail(path, "expected an array of objects, got %s", kind)
-		return nil
+		return
 	}
 	if len(elems) == 0 {
-		return nil
+		return
 	}
-	rows := make([]T, len(elems))
+	rows := reflect.MakeSlice(dst.Type(), len(elems), len(elems))
 	for i, e := range elems {
-		d.object(fmt.Sprintf("%s[%d]", path, i), e, reflect.ValueOf(&rows[i]).Elem())
+		d.object(fmt.Sprintf("%s[%d]", path, i), e, rows.Index(i))
 	}
-	return rows
+	dst.Set(rows)
 }
 
 // object decodes the members of one JSON object into the struct v, field by

@@ -5,22 +5,44 @@ import (
 	"strings"
 )
 
+// section is a top-level member of the document: its field of Child, and
+// whether it is one form (a pointer) or an array of rows (a slice).
+type section struct {
+	field int
+	rows  bool
+}
+
+// sections are the document's top-level members by name, read from
+// Child's fields and their JSON names, so that Child alone lists them.
+var sections = func() map[string]section {
+	t := reflect.TypeFor[Child]()
+	out := make(map[string]section, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		out[jsonName(f)] = section{field: i, rows: f.Type.Kind() == reflect.Slice}
+	}
+	return out
+}()
+
 // Sections of the document: the name of each top-level member and the Go
 // type of one object in it (a form, or one row of an array).
-var sectionTypes = map[string]reflect.Type{
-	"case":                        reflect.TypeFor[Case](),
-	"registration":                reflect.TypeFor[Registration](),
-	"first_paediatric_assessment": reflect.TypeFor[FirstPaediatricAssessment](),
-	"epilepsy_context":            reflect.TypeFor[EpilepsyContext](),
-	"multiaxial_diagnosis":        reflect.TypeFor[MultiaxialDiagnosis](),
-	"investigations":              reflect.TypeFor[Investigations](),
-	"assessment":                  reflect.TypeFor[Assessment](),
-	"management":                  reflect.TypeFor[Management](),
-	"sites":                       reflect.TypeFor[Sites](),
-	"episodes":                    reflect.TypeFor[Episode](),
-	"syndromes":                   reflect.TypeFor[Syndrome](),
-	"comorbidities":               reflect.TypeFor[Comorbidity](),
-	"antiepilepsy_medicines":      reflect.TypeFor[AntiEpilepsyMedicine](),
+var sectionTypes = func() map[string]reflect.Type {
+	t := reflect.TypeFor[Child]()
+	out := make(map[string]reflect.Type, len(sections))
+	for name, s := range sections {
+		out[name] = t.Field(s.field).Type.Elem()
+	}
+	return out
+}()
+
+// sectionValue is c's field for the section name, settable, and the
+// section; ok is false when name is no section of the document.
+func (c *Child) sectionValue(name string) (reflect.Value, section, bool) {
+	s, ok := sections[name]
+	if !ok {
+		return reflect.Value{}, s, false
+	}
+	return reflect.ValueOf(c).Elem().Field(s.field), s, true
 }
 
 // fieldIndex maps each section type's exact JSON field names to struct
@@ -74,13 +96,7 @@ func KnownField(path string) bool {
 	return ok
 }
 
-func isRowSection(section string) bool {
-	switch section {
-	case "episodes", "syndromes", "comorbidities", "antiepilepsy_medicines":
-		return true
-	}
-	return false
-}
+func isRowSection(name string) bool { return sections[name].rows }
 
 func validIndex(s string) bool {
 	for i := 0; i < len(s); i++ {

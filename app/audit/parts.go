@@ -29,37 +29,31 @@ func DecodeParts(p Parts) (*Child, error) {
 	d := decoder{}
 	c := &Child{Case: p.Case, Registration: p.Registration}
 	for name, fields := range p.Forms {
-		switch name {
-		case "first_paediatric_assessment":
-			c.FirstPaediatricAssessment = partsForm[FirstPaediatricAssessment](&d, name, fields)
-		case "epilepsy_context":
-			c.EpilepsyContext = partsForm[EpilepsyContext](&d, name, fields)
-		case "multiaxial_diagnosis":
-			c.MultiaxialDiagnosis = partsForm[MultiaxialDiagnosis](&d, name, fields)
-		case "investigations":
-			c.Investigations = partsForm[Investigations](&d, name, fields)
-		case "assessment":
-			c.Assessment = partsForm[Assessment](&d, name, fields)
-		case "management":
-			c.Management = partsForm[Management](&d, name, fields)
-		case "sites":
-			c.Sites = partsForm[Sites](&d, name, fields)
-		default:
+		// The case and the registration are not forms here: Parts carries
+		// them decoded.
+		dst, s, ok := c.sectionValue(name)
+		if !ok || s.rows || name == "case" || name == "registration" {
 			d.fail(name, "unknown field")
+			continue
+		}
+		if fields != nil {
+			v := reflect.New(dst.Type().Elem())
+			d.fields(name, fields, v.Elem())
+			dst.Set(v)
 		}
 	}
 	for name, rows := range p.Rows {
-		switch name {
-		case "episodes":
-			c.Episodes = partsRows[Episode](&d, name, rows)
-		case "syndromes":
-			c.Syndromes = partsRows[Syndrome](&d, name, rows)
-		case "comorbidities":
-			c.Comorbidities = partsRows[Comorbidity](&d, name, rows)
-		case "antiepilepsy_medicines":
-			c.AntiEpilepsyMedicines = partsRows[AntiEpilepsyMedicine](&d, name, rows)
-		default:
+		dst, s, ok := c.sectionValue(name)
+		if !ok || !s.rows {
 			d.fail(name, "unknown field")
+			continue
+		}
+		if len(rows) > 0 {
+			out := reflect.MakeSlice(dst.Type(), len(rows), len(rows))
+			for i, r := range rows {
+				d.fields(fmt.Sprintf("%s[%d]", name, i), r, out.Index(i))
+			}
+			dst.Set(out)
 		}
 	}
 	if len(d.errs) > 0 {
@@ -70,26 +64,6 @@ func DecodeParts(p Parts) (*Child, error) {
 		return nil, err
 	}
 	return c, nil
-}
-
-func partsForm[T any](d *decoder, path string, fields map[string]json.RawMessage) *T {
-	if fields == nil {
-		return nil
-	}
-	v := new(T)
-	d.fields(path, fields, reflect.ValueOf(v).Elem())
-	return v
-}
-
-func partsRows[T any](d *decoder, path string, rows []map[string]json.RawMessage) []T {
-	if len(rows) == 0 {
-		return nil
-	}
-	out := make([]T, len(rows))
-	for i, r := range rows {
-		d.fields(fmt.Sprintf("%s[%d]", path, i), r, reflect.ValueOf(&out[i]).Elem())
-	}
-	return out
 }
 
 // fields is object for a map of members.
