@@ -111,20 +111,27 @@ func (s *Service) read(ctx context.Context, q store.Queries, c store.Child, o st
 // newRecord is an empty record of child c: the answers of the case that
 // the forms' rules read.
 func newRecord(c store.Child) *forms.Record {
-	rec := &forms.Record{Sections: map[string]map[string]forms.Literal{}}
-	if c.DateOfBirth != nil {
-		d := *c.DateOfBirth
-		rec.DateOfBirth = &d
+	return &forms.Record{Sections: map[string]map[string]forms.Literal{}, DateOfBirth: clone(c.DateOfBirth),
+		FirstAssessment: clone(c.FirstPaediatricAssessmentDate), Sex: intOf(c.Sex)}
+}
+
+// clone is a copy of *p (nil for nil), so that what is built from a
+// stored child shares none of its memory.
+func clone[T any](p *T) *T {
+	if p == nil {
+		return nil
 	}
-	if c.FirstPaediatricAssessmentDate != nil {
-		d := *c.FirstPaediatricAssessmentDate
-		rec.FirstAssessment = &d
+	v := *p
+	return &v
+}
+
+// intOf is *p as an int (nil for nil).
+func intOf(p *int64) *int {
+	if p == nil {
+		return nil
 	}
-	if c.Sex != nil {
-		sex := int(*c.Sex)
-		rec.Sex = &sex
-	}
-	return rec
+	n := int(*p)
+	return &n
 }
 
 // setAnswer puts one stored answer into rec; an answer of a row that is

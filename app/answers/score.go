@@ -70,19 +70,7 @@ func (s *Service) ScoreChildJob(ctx context.Context, childID int64, done func(co
 // validUntil is the date the child's result could next change with no
 // write to the child (package validity), nil when none is ahead.
 func validUntil(c store.Child, today audit.Date) *store.Date {
-	in := validity.Child{}
-	if c.DateOfBirth != nil {
-		d := *c.DateOfBirth
-		in.DateOfBirth = &d
-	}
-	if c.Sex != nil {
-		sex := int(*c.Sex)
-		in.Sex = &sex
-	}
-	if c.FirstPaediatricAssessmentDate != nil {
-		d := *c.FirstPaediatricAssessmentDate
-		in.FirstAssessment = &d
-	}
+	in := validity.Child{DateOfBirth: clone(c.DateOfBirth), Sex: intOf(c.Sex), FirstAssessment: clone(c.FirstPaediatricAssessmentDate)}
 	if c.Cohort != nil {
 		n := cohort.Cohort(*c.Cohort)
 		in.Cohort = &n

@@ -46,14 +46,21 @@ func sqlitePath(cfg *config.Config, cmd string, env Env) (string, error) {
 	return path, nil
 }
 
+// fileAndDatabase checks the arguments of a command between the SQLite
+// database and one file (args[0]; usage says what it is) and returns the
+// database's path.
+func fileAndDatabase(cfg *config.Config, args []string, command, usage string, env Env) (string, error) {
+	if len(args) != 1 || args[0] == "" {
+		fmt.Fprintf(env.Stderr, "usage: clinaudit %s %s\n", command, usage)
+		return "", errUsage
+	}
+	return sqlitePath(cfg, command, env)
+}
+
 // backupCommand runs `backup OUT`: an online copy of the SQLite database,
 // checked before it takes its name.
 func backupCommand(ctx context.Context, cfg *config.Config, args []string, sample int, env Env) error {
-	if len(args) != 1 || args[0] == "" {
-		fmt.Fprintln(env.Stderr, "usage: clinaudit backup OUT.db")
-		return errUsage
-	}
-	path, err := sqlitePath(cfg, "backup", env)
+	path, err := fileAndDatabase(cfg, args, "backup", "OUT.db", env)
 	if err != nil {
 		return err
 	}
@@ -79,11 +86,7 @@ func backupCommand(ctx context.Context, cfg *config.Config, args []string, sampl
 // restoreCommand runs `restore IN`: the SQLite database replaced by a
 // checked copy, the old one kept beside.
 func restoreCommand(ctx context.Context, cfg *config.Config, args []string, sample int, env Env) error {
-	if len(args) != 1 || args[0] == "" {
-		fmt.Fprintln(env.Stderr, "usage: clinaudit restore IN.db (with serve and every worker stopped)")
-		return errUsage
-	}
-	path, err := sqlitePath(cfg, "restore", env)
+	path, err := fileAndDatabase(cfg, args, "restore", "IN.db (with serve and every worker stopped)", env)
 	if err != nil {
 		return err
 	}

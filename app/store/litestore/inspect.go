@@ -28,25 +28,12 @@ func (s *Store) AppliedMigrations(ctx context.Context) ([]int64, error) {
 	if n == 0 {
 		return nil, errors.New("no goose_db_version table: not a clinaudit database")
 	}
-	rows, err := s.db.QueryContext(ctx,
+	return column[int64](ctx, s,
 		"SELECT DISTINCT version_id FROM goose_db_version WHERE version_id > 0 AND is_applied ORDER BY version_id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var v int64
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }
 
 func (s *Store) IntegrityProblems(ctx context.Context) ([]string, error) {
-	lines, err := s.strings(ctx, "PRAGMA integrity_check")
+	lines, err := column[string](ctx, s, "PRAGMA integrity_check")
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +62,7 @@ func (s *Store) ForeignKeyProblems(ctx context.Context) ([]string, error) {
 }
 
 func (s *Store) TableRows(ctx context.Context) ([]store.TableCount, error) {
-	names, err := s.strings(ctx,
+	names, err := column[string](ctx, s,
 		"SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
 	if err != nil {
 		return nil, err
@@ -92,15 +79,16 @@ func (s *Store) TableRows(ctx context.Context) ([]store.TableCount, error) {
 	return out, nil
 }
 
-func (s *Store) strings(ctx context.Context, query string) ([]string, error) {
+// column is the one column of query's rows, in order.
+func column[T any](ctx context.Context, s *Store, query string) ([]T, error) {
 	rows, err := s.db.QueryContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []string
+	var out []T
 	for rows.Next() {
-		var v string
+		var v T
 		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
