@@ -9,7 +9,25 @@ import (
 	"clinaudit/schema"
 
 	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/rivermigrate"
 )
+
+// MigrateUp is every engine's MigrateUp: the schema's migrations (p), then
+// River's tables (driver). name prefixes the errors ("pgstore").
+func MigrateUp[TTx any](ctx context.Context, name string, p *goose.Provider, driver riverdriver.Driver[TTx]) error {
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("%s: migrate: %w", name, err)
+	}
+	m, err := rivermigrate.New(driver, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("%s: river migrate: %w", name, err)
+	}
+	return nil
+}
 
 // NewMigrationProvider returns goose's provider over the embedded migrations of
 // the engine's dialect.

@@ -15,7 +15,6 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 )
 
@@ -138,17 +137,7 @@ func (s *Store) MigrateUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("litestore: migrate: %w", err)
-	}
-	m, err := rivermigrate.New(riversqlite.New(s.db), nil)
-	if err != nil {
-		return err
-	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return fmt.Errorf("litestore: river migrate: %w", err)
-	}
-	return nil
+	return store.MigrateUp(ctx, "litestore", p, riversqlite.New(s.db))
 }
 
 func (s *Store) MigrateDown(ctx context.Context) error {

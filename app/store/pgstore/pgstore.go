@@ -19,7 +19,6 @@ import (
 	"github.com/pressly/goose/v3/lock"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 )
 
@@ -123,17 +122,7 @@ func (s *Store) MigrateUp(ctx context.Context) error {
 		return err
 	}
 	defer closeDB()
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("pgstore: migrate: %w", err)
-	}
-	m, err := rivermigrate.New(riverpgxv5.New(s.pool), nil)
-	if err != nil {
-		return err
-	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return fmt.Errorf("pgstore: river migrate: %w", err)
-	}
-	return nil
+	return store.MigrateUp(ctx, "pgstore", p, riverpgxv5.New(s.pool))
 }
 
 func (s *Store) MigrateDown(ctx context.Context) error {
