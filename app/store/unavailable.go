@@ -22,6 +22,37 @@ func Unavailable(err error) error {
 	return fmt.Errorf("%w: %w", ErrUnavailable, err)
 }
 
+// Driver is what an engine's adapter knows of its driver's errors, for
+// MapError.
+type Driver struct {
+	NoRows error // the error of a query for one row that found none
+	// Conflict names the unique index err hit; ok is false when err is no
+	// such violation.
+	Conflict func(err error) (index string, ok bool)
+	// Unavailable reports whether err means "try again shortly" (see
+	// ErrUnavailable).
+	Unavailable func(err error) bool
+}
+
+// MapError turns a driver error into the error contract every adapter
+// keeps: ErrNotFound, ErrConflict naming the index, ErrUnavailable, or err
+// itself.
+func (d Driver) MapError(err error) error {
+	if err == nil || errors.Is(err, ErrUnavailable) {
+		return err
+	}
+	if errors.Is(err, d.NoRows) {
+		return ErrNotFound
+	}
+	if index, ok := d.Conflict(err); ok {
+		return fmt.Errorf("%w: %s", ErrConflict, index)
+	}
+	if d.Unavailable(err) {
+		return Unavailable(err)
+	}
+	return err
+}
+
 // IsUnavailable reports whether err means "try again shortly": the adapter
 // said so, or the request's own deadline passed while it waited for the
 // database (a connection, a lock).

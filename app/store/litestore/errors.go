@@ -3,7 +3,6 @@ package litestore
 import (
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 
 	"clinaudit/app/store"
@@ -13,24 +12,24 @@ import (
 )
 
 // mapErr turns driver errors into the store's error contract.
-func mapErr(err error) error {
-	if err == nil || errors.Is(err, store.ErrUnavailable) {
-		return err
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return store.ErrNotFound
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return fmt.Errorf("%w: %s", store.ErrConflict, strings.TrimPrefix(se.Error(), "constraint failed: "))
+func mapErr(err error) error { return driverErrors.MapError(err) }
+
+var driverErrors = store.Driver{
+	NoRows: sql.ErrNoRows,
+	Conflict: func(err error) (string, bool) {
+		var se *sqlite.Error
+		if errors.As(err, &se) {
+			switch se.Code() {
+			case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+				return strings.TrimPrefix(se.Error(), "constraint failed: "), true
+			}
 		}
-		if unavailableCode(se.Code()) {
-			return store.Unavailable(err)
-		}
-	}
-	return err
+		return "", false
+	},
+	Unavailable: func(err error) bool {
+		var se *sqlite.Error
+		return errors.As(err, &se) && unavailableCode(se.Code())
+	},
 }
 
 // unavailableCode reports whether an SQLite result code (extended codes

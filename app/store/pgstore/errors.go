@@ -3,7 +3,6 @@ package pgstore
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -16,21 +15,18 @@ import (
 )
 
 // mapErr turns driver errors into the store's error contract.
-func mapErr(err error) error {
-	if err == nil || errors.Is(err, store.ErrUnavailable) {
-		return err
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		return store.ErrNotFound
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" { // unique_violation
-		return fmt.Errorf("%w: %s", store.ErrConflict, pe.ConstraintName)
-	}
-	if unavailable(err) {
-		return store.Unavailable(err)
-	}
-	return err
+func mapErr(err error) error { return driverErrors.MapError(err) }
+
+var driverErrors = store.Driver{
+	NoRows: pgx.ErrNoRows,
+	Conflict: func(err error) (string, bool) {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "23505" { // unique_violation
+			return pe.ConstraintName, true
+		}
+		return "", false
+	},
+	Unavailable: unavailable,
 }
 
 // unavailable reports whether err means the server could not be reached or
