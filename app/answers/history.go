@@ -19,7 +19,7 @@ type HistoryFilter struct {
 // appear in it (for the filter).
 type History struct {
 	Changes []store.ListAnswerChangesRow
-	Authors []store.ListAnswerChangeAuthorsRow
+	Authors []store.ChangeAuthor
 }
 
 // History lists the changes to a child's answers for an actor who may view

@@ -30,7 +30,7 @@ type ChangeRow struct {
 // the child.
 type Changes struct {
 	Rows    []ChangeRow
-	Authors []store.ListChildChangeAuthorsRow
+	Authors []store.ChangeAuthor
 }
 
 // Changes reads the child's trail, newest first. Errors: ErrNotFound.

@@ -34,7 +34,7 @@ type AnswerQueries interface {
 	// GetLastAnswerChange is ErrNotFound for an answer never changed.
 	GetLastAnswerChange(ctx context.Context, arg GetLastAnswerChangeParams) (GetLastAnswerChangeRow, error)
 	// ListAnswerChangeAuthors lists who changed the child's answers, by name.
-	ListAnswerChangeAuthors(ctx context.Context, childID int64) ([]ListAnswerChangeAuthorsRow, error)
+	ListAnswerChangeAuthors(ctx context.Context, childID int64) ([]ChangeAuthor, error)
 	// DeleteChildAnswers, DeleteChildRows and DeleteChildAnswerChanges
 	// delete all of the child's answers, rows and trail (opt-out).
 	DeleteChildAnswers(ctx context.Context, childID int64) error

@@ -156,9 +156,12 @@ type GetLastAnswerChangeRow struct {
 	ChangedByName string
 }
 
-// ListAnswerChangeAuthorsRow: a row of ListAnswerChangeAuthors (answers.sql),
-// as sqlc generates it for both engines.
-type ListAnswerChangeAuthorsRow struct {
+// ChangeAuthor is someone who changed a child's record (its answers, or
+// the child itself), by name: one choice of a history's "changed by".
+//
+// ChangeAuthor: a row of ListAnswerChangeAuthors, ListChildChangeAuthors
+// (answers.sql), as sqlc generates it for both engines.
+type ChangeAuthor struct {
 	ID   *int64
 	Name string
 }

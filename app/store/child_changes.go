@@ -15,7 +15,7 @@ type ChildChangeQueries interface {
 	// ListChildChanges is a child's trail, newest first.
 	ListChildChanges(ctx context.Context, arg ListChildChangesParams) ([]ListChildChangesRow, error)
 	// ListChildChangeAuthors lists who changed the child, by name.
-	ListChildChangeAuthors(ctx context.Context, childID int64) ([]ListChildChangeAuthorsRow, error)
+	ListChildChangeAuthors(ctx context.Context, childID int64) ([]ChangeAuthor, error)
 	// DeleteChildChanges deletes the child's trail.
 	DeleteChildChanges(ctx context.Context, childID int64) error
 	// ListChildrenLockReview and DeleteChildLockReview are the one-off

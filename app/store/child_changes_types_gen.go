@@ -50,10 +50,3 @@ type ListChildChangesRow struct {
 	ChangedByName string
 	RequestID     string
 }
-
-// ListChildChangeAuthorsRow: a row of ListChildChangeAuthors
-// (child_changes.sql), as sqlc generates it for both engines.
-type ListChildChangeAuthorsRow struct {
-	ID   *int64
-	Name string
-}

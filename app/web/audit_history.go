@@ -47,6 +47,16 @@ const kindAnswers = "answers"
 var causeText = map[string]string{"answer": "Answered", "cleared": "Cleared by another answer", "row_added": "Row added",
 	"row_removed": "Row removed", "import": "Imported"}
 
+// addAuthors puts the authors of one trail into the history's "changed
+// by" choices, by user id.
+func addAuthors(into map[int64]string, authors []store.ChangeAuthor) {
+	for _, a := range authors {
+		if a.ID != nil {
+			into[*a.ID] = a.Name
+		}
+	}
+}
+
 func (s *server) handleAuditHistory(c *fiber.Ctx) error {
 	l, p, err := s.loadAuditPage(c, "History of changes")
 	if err != nil {
@@ -68,11 +78,7 @@ func (s *server) handleAuditHistory(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		for _, a := range h.Authors {
-			if a.ID != nil {
-				authors[*a.ID] = a.Name
-			}
-		}
+		addAuthors(authors, h.Authors)
 		for _, ch := range h.Changes {
 			page.Rows = append(page.Rows, historyRowOf(ch))
 		}
@@ -87,11 +93,7 @@ func (s *server) handleAuditHistory(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		for _, a := range h.Authors {
-			if a.ID != nil {
-				authors[*a.ID] = a.Name
-			}
-		}
+		addAuthors(authors, h.Authors)
 		for _, ch := range h.Rows {
 			cause := ch.Cause
 			if ch.Note != "" {

@@ -70,6 +70,9 @@ WHERE c.child_id = @child_id
 ORDER BY c.id DESC
 LIMIT @page_limit;
 
+-- ChangeAuthor is someone who changed a child's record (its answers, or
+-- the child itself), by name: one choice of a history's "changed by".
+
 -- name: ListAnswerChangeAuthors :many
 SELECT DISTINCT c.changed_by AS id, CAST(coalesce(u.first_name || ' ' || u.surname, '') AS TEXT) AS name
 FROM answer_changes c

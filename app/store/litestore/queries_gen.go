@@ -781,11 +781,11 @@ func (q queries) GetLastAnswerChange(ctx context.Context, arg store.GetLastAnswe
 	return store.GetLastAnswerChangeRow(row), mapErr(err)
 }
 
-func (q queries) ListAnswerChangeAuthors(ctx context.Context, arg int64) ([]store.ListAnswerChangeAuthorsRow, error) {
+func (q queries) ListAnswerChangeAuthors(ctx context.Context, arg int64) ([]store.ChangeAuthor, error) {
 	rows, err := q.q.ListAnswerChangeAuthors(ctx, arg)
-	out := make([]store.ListAnswerChangeAuthorsRow, len(rows))
+	out := make([]store.ChangeAuthor, len(rows))
 	for i, r := range rows {
-		out[i] = store.ListAnswerChangeAuthorsRow(r)
+		out[i] = store.ChangeAuthor(r)
 	}
 	return out, mapErr(err)
 }
@@ -1259,11 +1259,11 @@ func (q queries) ListChildChanges(ctx context.Context, arg store.ListChildChange
 	return out, mapErr(err)
 }
 
-func (q queries) ListChildChangeAuthors(ctx context.Context, arg int64) ([]store.ListChildChangeAuthorsRow, error) {
+func (q queries) ListChildChangeAuthors(ctx context.Context, arg int64) ([]store.ChangeAuthor, error) {
 	rows, err := q.q.ListChildChangeAuthors(ctx, arg)
-	out := make([]store.ListChildChangeAuthorsRow, len(rows))
+	out := make([]store.ChangeAuthor, len(rows))
 	for i, r := range rows {
-		out[i] = store.ListChildChangeAuthorsRow(r)
+		out[i] = store.ChangeAuthor(r)
 	}
 	return out, mapErr(err)
 }

@@ -78,7 +78,7 @@ func TestAnswerQueries(t *testing.T) {
 		}
 		_, err = s.GetLastAnswerChange(ctx, store.GetLastAnswerChangeParams{ChildID: a, Section: "first", RowID: 0, Field: "never"})
 		wantNotFound(t, "GetLastAnswerChange of an answer never changed", err)
-		if au := get[[]store.ListAnswerChangeAuthorsRow](t)(s.ListAnswerChangeAuthors(ctx, a)); len(au) != 2 || *au[0].ID != ann || au[1].Name != "Ann Bob" {
+		if au := get[[]store.ChangeAuthor](t)(s.ListAnswerChangeAuthors(ctx, a)); len(au) != 2 || *au[0].ID != ann || au[1].Name != "Ann Bob" {
 			t.Errorf("ListAnswerChangeAuthors = %+v", au)
 		}
 

@@ -141,7 +141,7 @@ func TestChildChangeQueries(t *testing.T) {
 		if cs := get[[]store.ListChildChangesRow](t)(s.ListChildChanges(ctx, store.ListChildChangesParams{ChildID: a, ChangedByFilter: ann, KindFilter: "lock", PageLimit: 10})); len(cs) != 1 {
 			t.Errorf("ListChildChanges of ann's locks = %d, want 1", len(cs))
 		}
-		authors := get[[]store.ListChildChangeAuthorsRow](t)(s.ListChildChangeAuthors(ctx, a))
+		authors := get[[]store.ChangeAuthor](t)(s.ListChildChangeAuthors(ctx, a))
 		if len(authors) != 2 || *authors[0].ID != ann || authors[1].Name != "Ann Bob" {
 			t.Errorf("ListChildChangeAuthors = %+v, want ann and bob by name", authors)
 		}

@@ -257,6 +257,7 @@ func (q *Queries) InsertChildRow(ctx context.Context, arg InsertChildRowParams) 
 }
 
 const listAnswerChangeAuthors = `-- name: ListAnswerChangeAuthors :many
+
 SELECT DISTINCT c.changed_by AS id, CAST(coalesce(u.first_name || ' ' || u.surname, '') AS TEXT) AS name
 FROM answer_changes c
 JOIN users u ON u.id = c.changed_by
@@ -269,6 +270,8 @@ type ListAnswerChangeAuthorsRow struct {
 	Name string
 }
 
+// ChangeAuthor is someone who changed a child's record (its answers, or
+// the child itself), by name: one choice of a history's "changed by".
 func (q *Queries) ListAnswerChangeAuthors(ctx context.Context, childID int64) ([]ListAnswerChangeAuthorsRow, error) {
 	rows, err := q.db.QueryContext(ctx, listAnswerChangeAuthors, childID)
 	if err != nil {
