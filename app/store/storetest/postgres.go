@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -134,9 +135,23 @@ func createFromTemplate(ctx context.Context, admin *pgx.Conn, name, tmpl string)
 }
 
 // templateVersion hashes everything that shapes the template database.
-func templateVersion() string {
+func templateVersion() string { return schemaVersion("postgres") }
+
+// sqliteTemplateVersion is templateVersion for SQLite's template file.
+func sqliteTemplateVersion() string { return schemaVersion("sqlite") }
+
+// schemaVersion hashes an engine's migrations, the reference data and the
+// versions of the modules whose migrations run too (River's).
+func schemaVersion(engine string) string {
 	h := sha256.New()
-	_ = fs.WalkDir(schema.FS, "postgres", func(p string, d fs.DirEntry, err error) error {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, m := range bi.Deps {
+			if strings.HasPrefix(m.Path, "github.com/riverqueue/") {
+				h.Write([]byte(m.Path + "@" + m.Version + "\n"))
+			}
+		}
+	}
+	_ = fs.WalkDir(schema.FS, engine, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
