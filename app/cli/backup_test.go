@@ -39,7 +39,7 @@ func breakDatabase(t *testing.T, dbURL string) {
 func TestVerifyCommand(t *testing.T) {
 	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
 		t.Run(string(e), func(t *testing.T) {
-			dbURL := storetest.EmptyDatabaseURL(t, e)
+			dbURL := storetest.DatabaseURL(t, e)
 			if code, _, errOut := run(t, "seed-demo", "--demo-audits", "4", "--database-url", dbURL); code != 0 {
 				t.Fatalf("seed-demo: %d %s", code, errOut)
 			}

@@ -170,7 +170,7 @@ func TestImportGeneratedChildren(t *testing.T) {
 func TestImportExportCommands(t *testing.T) {
 	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
 		t.Run(string(e), func(t *testing.T) {
-			dbURL := storetest.EmptyDatabaseURL(t, e)
+			dbURL := storetest.DatabaseURL(t, e)
 			now := time.Now()
 			today := audit.DateOf(now.In(london))
 			g := newDocGen(12, today)
@@ -229,7 +229,7 @@ func TestImportExportCommands(t *testing.T) {
 			if code != 0 || strings.Count(exported, "\n") != 4 || errOut != "exported 4 children\n" {
 				t.Fatalf("export: exit %d, %d lines, stderr %q", code, strings.Count(exported, "\n"), errOut)
 			}
-			other := storetest.EmptyDatabaseURL(t, e)
+			other := storetest.DatabaseURL(t, e)
 			if code, out, errOut := runWithStdin(t, exported, "import", "-", "--org", "RGT01", "--database-url", other); code != 0 || out != "imported 4, rejected 0\n" {
 				t.Fatalf("import of the export: exit %d, %q, %q", code, out, errOut)
 			}
@@ -241,7 +241,7 @@ func TestImportExportCommands(t *testing.T) {
 }
 
 func TestImportExportUsage(t *testing.T) {
-	db := "sqlite:" + t.TempDir() + "/x.db"
+	db := storetest.DatabaseURL(t, store.SQLite)
 	tests := []struct {
 		name string
 		args []string

@@ -84,11 +84,15 @@ var sqliteTemplate struct {
 }
 
 func openSQLite(t testing.TB) *litestore.Store {
-	sqliteTemplate.once.Do(func() { sqliteTemplate.path, sqliteTemplate.err = ensureSQLiteTemplate() })
-	if sqliteTemplate.err != nil {
-		t.Fatalf("sqlite template: %v", sqliteTemplate.err)
+	if _, err := ensureSQLiteTemplateOnce(); err != nil {
+		t.Fatalf("sqlite template: %v", err)
 	}
 	return openSQLiteIn(t, t.TempDir())
+}
+
+func ensureSQLiteTemplateOnce() (string, error) {
+	sqliteTemplate.once.Do(func() { sqliteTemplate.path, sqliteTemplate.err = ensureSQLiteTemplate() })
+	return sqliteTemplate.path, sqliteTemplate.err
 }
 
 // ensureSQLiteTemplate returns the template file, built once per version

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -180,6 +181,25 @@ func randomHex(n int) string {
 		panic(errors.New("storetest: no randomness"))
 	}
 	return hex.EncodeToString(b)
+}
+
+// DatabaseURL returns the URL of a fresh, migrated database of the engine
+// with the reference data loaded (as Open's), dropped or removed when the
+// test ends: for a command or server that opens it itself.
+func DatabaseURL(t testing.TB, e store.Engine) string {
+	t.Helper()
+	if e == store.Postgres {
+		return NewPostgresDatabase(t)
+	}
+	tmpl, err := ensureSQLiteTemplateOnce()
+	if err != nil {
+		t.Fatalf("sqlite template: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "test.db")
+	if err := copyFile(tmpl, path); err != nil {
+		t.Fatal(err)
+	}
+	return "sqlite:" + path
 }
 
 // EmptyDatabaseURL returns the URL of a new, empty database for the test,
