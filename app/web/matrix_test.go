@@ -218,7 +218,9 @@ func TestMatrixListsEveryRoute(t *testing.T) {
 }
 
 func TestAccessMatrix(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s store.Store) {
+	// The halves in parallel: each has its own app, store and actors, and
+	// the PostgreSQL half's thousands of requests mostly wait on the server.
+	storetest.EachParallel(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		app, a := authApp(t, s, false)
 		a.Config.TwoFactorForAll = false
