@@ -37,34 +37,32 @@ func breakDatabase(t *testing.T, dbURL string) {
 }
 
 func TestVerifyCommand(t *testing.T) {
-	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
-		t.Run(string(e), func(t *testing.T) {
-			dbURL := storetest.EmptyDatabaseURL(t, e)
-			if code, _, errOut := run(t, "seed-demo", "--demo-audits", "4", "--database-url", dbURL); code != 0 {
-				t.Fatalf("seed-demo: %d %s", code, errOut)
+	eachEngine(t, func(t *testing.T, e store.Engine) {
+		dbURL := storetest.DatabaseURL(t, e)
+		if code, _, errOut := run(t, "seed-demo", "--demo-audits", "4", "--database-url", dbURL); code != 0 {
+			t.Fatalf("seed-demo: %d %s", code, errOut)
+		}
+		code, out, errOut := run(t, "verify", "--database-url", dbURL, "--sample", "0")
+		if code != 0 || !strings.Contains(out, "verify: ok") || !strings.Contains(out, "4 children's KPI results re-scored equal") {
+			t.Fatalf("verify: %d\n%s\n%s", code, out, errOut)
+		}
+		for _, table := range []string{"children", "answers", "kpi_results", "goose_db_version"} {
+			if !strings.Contains(out, table) {
+				t.Errorf("verify prints no row count for %s:\n%s", table, out)
 			}
-			code, out, errOut := run(t, "verify", "--database-url", dbURL, "--sample", "0")
-			if code != 0 || !strings.Contains(out, "verify: ok") || !strings.Contains(out, "4 children's KPI results re-scored equal") {
-				t.Fatalf("verify: %d\n%s\n%s", code, out, errOut)
+		}
+		if e == store.Postgres {
+			code, _, errOut := run(t, "backup", filepath.Join(t.TempDir(), "x.db"), "--database-url", dbURL)
+			if code != 1 || !strings.Contains(errOut, "pg_dump") || !strings.Contains(errOut, "clinaudit verify") {
+				t.Errorf("backup on PostgreSQL: %d %s", code, errOut)
 			}
-			for _, table := range []string{"children", "answers", "kpi_results", "goose_db_version"} {
-				if !strings.Contains(out, table) {
-					t.Errorf("verify prints no row count for %s:\n%s", table, out)
-				}
-			}
-			if e == store.Postgres {
-				code, _, errOut := run(t, "backup", filepath.Join(t.TempDir(), "x.db"), "--database-url", dbURL)
-				if code != 1 || !strings.Contains(errOut, "pg_dump") || !strings.Contains(errOut, "clinaudit verify") {
-					t.Errorf("backup on PostgreSQL: %d %s", code, errOut)
-				}
-			}
-			breakDatabase(t, dbURL)
-			code, _, errOut = run(t, "verify", "--database-url", dbURL)
-			if code != 1 || !strings.Contains(errOut, "migration 99999 is applied but unknown") || !strings.Contains(errOut, "FAILED, 1 problems") {
-				t.Errorf("verify of a broken database: %d %s", code, errOut)
-			}
-		})
-	}
+		}
+		breakDatabase(t, dbURL)
+		code, _, errOut = run(t, "verify", "--database-url", dbURL)
+		if code != 1 || !strings.Contains(errOut, "migration 99999 is applied but unknown") || !strings.Contains(errOut, "FAILED, 1 problems") {
+			t.Errorf("verify of a broken database: %d %s", code, errOut)
+		}
+	})
 }
 
 // The round trip as an operator runs it: backup, restore into a new

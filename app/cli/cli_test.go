@@ -70,6 +70,19 @@ func startServe(t *testing.T, dbURL string, extra ...string) (string, *syncBuffe
 	return "", nil, nil
 }
 
+// eachEngine runs test as the subtests "sqlite" and "postgres", at the
+// same time: each half has its own database and shares nothing with the
+// other (the commands keep no package state), and the PostgreSQL half
+// mostly waits on the server while the SQLite half works the CPU.
+func eachEngine(t *testing.T, test func(t *testing.T, e store.Engine)) {
+	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
+		t.Run(string(e), func(t *testing.T) {
+			t.Parallel()
+			test(t, e)
+		})
+	}
+}
+
 func httpGet(t *testing.T, url string) (int, string) {
 	t.Helper()
 	resp, err := http.Get(url)
@@ -82,60 +95,56 @@ func httpGet(t *testing.T, url string) (int, string) {
 }
 
 func TestServeFromEmptyDatabaseThenRestart(t *testing.T) {
-	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
-		t.Run(string(e), func(t *testing.T) {
-			dbURL := storetest.EmptyDatabaseURL(t, e)
-			// Without the demo's children with audits (TestSeedDemoChildren has
-			// them): importing them through the forms is slow under -race.
-			base, out, stop := startServe(t, dbURL, "--demo", "--demo-audits", "0", "--workers", "1")
-			if code, body := httpGet(t, base+"/readyz"); code != 200 || !strings.Contains(body, string(e)) {
-				t.Errorf("readyz = %d %s", code, body)
-			}
-			if code, body := httpGet(t, base+"/"); code != 200 || !strings.Contains(body, `data-count="organisations">342<`) {
-				t.Errorf("home = %d", code)
-			}
-			if !strings.Contains(out.String(), "is serving "+base) || !strings.Contains(out.String(), "demo data: 342 organisations") {
-				t.Errorf("start-up output lacks the URL or demo summary: %q", out.String())
-			}
-			if code := stop(); code != 0 {
-				t.Fatalf("exit code %d", code)
-			}
-			// Start again on the now-existing database: no re-migration, no reload.
-			base, _, stop = startServe(t, dbURL, "--workers", "0")
-			if code, _ := httpGet(t, base+"/readyz"); code != 200 {
-				t.Errorf("readyz after restart = %d", code)
-			}
-			if code := stop(); code != 0 {
-				t.Fatalf("exit code after restart %d", code)
-			}
-		})
-	}
+	eachEngine(t, func(t *testing.T, e store.Engine) {
+		dbURL := storetest.EmptyDatabaseURL(t, e)
+		// Without the demo's children with audits (TestSeedDemoChildren has
+		// them): importing them through the forms is slow under -race.
+		base, out, stop := startServe(t, dbURL, "--demo", "--demo-audits", "0", "--workers", "1")
+		if code, body := httpGet(t, base+"/readyz"); code != 200 || !strings.Contains(body, string(e)) {
+			t.Errorf("readyz = %d %s", code, body)
+		}
+		if code, body := httpGet(t, base+"/"); code != 200 || !strings.Contains(body, `data-count="organisations">342<`) {
+			t.Errorf("home = %d", code)
+		}
+		if !strings.Contains(out.String(), "is serving "+base) || !strings.Contains(out.String(), "demo data: 342 organisations") {
+			t.Errorf("start-up output lacks the URL or demo summary: %q", out.String())
+		}
+		if code := stop(); code != 0 {
+			t.Fatalf("exit code %d", code)
+		}
+		// Start again on the now-existing database: no re-migration, no reload.
+		base, _, stop = startServe(t, dbURL, "--workers", "0")
+		if code, _ := httpGet(t, base+"/readyz"); code != 200 {
+			t.Errorf("readyz after restart = %d", code)
+		}
+		if code := stop(); code != 0 {
+			t.Fatalf("exit code after restart %d", code)
+		}
+	})
 }
 
 func TestMigrateCommands(t *testing.T) {
-	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
-		t.Run(string(e), func(t *testing.T) {
-			dbURL := storetest.EmptyDatabaseURL(t, e)
-			if code, out, errOut := run(t, "migrate", "status", "--database-url", dbURL); code != 0 || !strings.Contains(out, "pending") {
-				t.Fatalf("status on empty db: %d %q %q", code, out, errOut)
-			}
-			if code, _, errOut := run(t, "migrate", "up", "--database-url", dbURL); code != 0 {
-				t.Fatalf("up: %d %s", code, errOut)
-			}
-			if code, out, _ := run(t, "--database-url", dbURL, "migrate", "status"); code != 0 || strings.Contains(out, "pending") || !strings.Contains(out, "applied") {
-				t.Fatalf("status after up: %d %q", code, out)
-			}
-			if code, _, errOut := run(t, "migrate", "down", "--database-url", dbURL); code != 0 {
-				t.Fatalf("down: %d %s", code, errOut)
-			}
-			if _, out, _ := run(t, "migrate", "status", "--database-url", dbURL); !strings.Contains(out, "pending") {
-				t.Fatalf("status after down: %q", out)
-			}
-			if code, _, _ := run(t, "seed-demo", "--demo-audits", "0", "--database-url", dbURL); code != 0 {
-				t.Fatalf("seed-demo: %d", code)
-			}
-		})
-	}
+	eachEngine(t, func(t *testing.T, e store.Engine) {
+		dbURL := storetest.EmptyDatabaseURL(t, e)
+		if code, out, errOut := run(t, "migrate", "status", "--database-url", dbURL); code != 0 || !strings.Contains(out, "pending") {
+			t.Fatalf("status on empty db: %d %q %q", code, out, errOut)
+		}
+		if code, _, errOut := run(t, "migrate", "up", "--database-url", dbURL); code != 0 {
+			t.Fatalf("up: %d %s", code, errOut)
+		}
+		if code, out, _ := run(t, "--database-url", dbURL, "migrate", "status"); code != 0 || strings.Contains(out, "pending") || !strings.Contains(out, "applied") {
+			t.Fatalf("status after up: %d %q", code, out)
+		}
+		if code, _, errOut := run(t, "migrate", "down", "--database-url", dbURL); code != 0 {
+			t.Fatalf("down: %d %s", code, errOut)
+		}
+		if _, out, _ := run(t, "migrate", "status", "--database-url", dbURL); !strings.Contains(out, "pending") {
+			t.Fatalf("status after down: %q", out)
+		}
+		if code, _, _ := run(t, "seed-demo", "--demo-audits", "0", "--database-url", dbURL); code != 0 {
+			t.Fatalf("seed-demo: %d", code)
+		}
+	})
 }
 
 func TestUsage(t *testing.T) {

@@ -2,17 +2,19 @@ package cli
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"clinaudit/app/store"
+	"clinaudit/app/store/storetest"
 )
 
 // TestServeDemoRefusesARemoteAddress: `serve --demo` on an address other
 // machines reach stops before it listens, saying why and what allows it;
 // with --demo-allow-remote it serves and warns at start-up.
 func TestServeDemoRefusesARemoteAddress(t *testing.T) {
-	db := "sqlite:" + filepath.Join(t.TempDir(), "demo.db")
+	db := storetest.DatabaseURL(t, store.SQLite)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	listened := make(chan string, 1)

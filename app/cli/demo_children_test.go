@@ -21,54 +21,52 @@ import (
 // (fewer than the demo's 150 here: imported through the forms, they are
 // slow under -race), scored and aggregated; and --children N adds N more.
 func TestSeedDemoChildren(t *testing.T) {
-	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
-		t.Run(string(e), func(t *testing.T) {
-			dbURL := storetest.EmptyDatabaseURL(t, e)
-			const audits = 12
-			started := time.Now()
-			code, out, errOut := run(t, "seed-demo", "--demo-audits", strconv.Itoa(audits), "--database-url", dbURL)
-			if code != 0 || !strings.Contains(out, "demo data: 300 synthetic children") {
-				t.Fatalf("seed-demo: %d %q %q", code, out, errOut)
-			}
-			t.Logf("seed-demo with %d children with audits: %s", audits, time.Since(started).Round(time.Millisecond))
-			today := (&children.Service{Now: time.Now}).Today()
-			cohorts := demoAuditCohorts(today)
-			m := regexp.MustCompile(fmt.Sprintf(`demo data: %d children with filled audits \((\d+) complete\) at 7A4H1, RGT01, RM332, RM335, cohorts %d and %d, scored and aggregated in `,
-				audits, cohorts[0].cohort, cohorts[1].cohort)).FindStringSubmatch(out)
-			if m == nil {
-				t.Fatalf("seed-demo does not say it added %d children with audits in cohorts %d and %d:\n%s", audits, cohorts[0].cohort, cohorts[1].cohort, out)
-			}
-			complete, _ := strconv.Atoi(m[1])
-			if complete != 7 { // ⌊8 × 0.7⌋ + ⌊4 × 0.7⌋
-				t.Errorf("%d complete audits, want 7", complete)
-			}
-			checkDemoAudits(t, dbURL, cohorts, complete)
+	eachEngine(t, func(t *testing.T, e store.Engine) {
+		dbURL := storetest.EmptyDatabaseURL(t, e)
+		const audits = 12
+		started := time.Now()
+		code, out, errOut := run(t, "seed-demo", "--demo-audits", strconv.Itoa(audits), "--database-url", dbURL)
+		if code != 0 || !strings.Contains(out, "demo data: 300 synthetic children") {
+			t.Fatalf("seed-demo: %d %q %q", code, out, errOut)
+		}
+		t.Logf("seed-demo with %d children with audits: %s", audits, time.Since(started).Round(time.Millisecond))
+		today := (&children.Service{Now: time.Now}).Today()
+		cohorts := demoAuditCohorts(today)
+		m := regexp.MustCompile(fmt.Sprintf(`demo data: %d children with filled audits \((\d+) complete\) at 7A4H1, RGT01, RM332, RM335, cohorts %d and %d, scored and aggregated in `,
+			audits, cohorts[0].cohort, cohorts[1].cohort)).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("seed-demo does not say it added %d children with audits in cohorts %d and %d:\n%s", audits, cohorts[0].cohort, cohorts[1].cohort, out)
+		}
+		complete, _ := strconv.Atoi(m[1])
+		if complete != 7 { // ⌊8 × 0.7⌋ + ⌊4 × 0.7⌋
+			t.Errorf("%d complete audits, want 7", complete)
+		}
+		checkDemoAudits(t, dbURL, cohorts, complete)
 
-			code, out, errOut = run(t, "seed-demo", "--children", "250", "--database-url", dbURL)
-			if code != 0 || strings.Contains(out, "synthetic children (999") || strings.Contains(out, "filled audits") || !strings.Contains(out, "added 250 synthetic children") {
-				t.Fatalf("seed-demo --children 250: %d %q %q", code, out, errOut)
-			}
-			if e != store.SQLite {
-				return
-			}
-			s, err := litestore.Open(strings.TrimPrefix(dbURL, "sqlite:"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			var n, test, weighted int
-			row := s.DB().QueryRowContext(context.Background(), `SELECT count(*),
-				sum(nhs_number LIKE '999%' OR nhs_number IS NULL),
-				sum(lead_organisation_id IN (SELECT id FROM organisations WHERE ods_code IN ('RM332', 'RM335', 'RGT01', '7A4H1')))
-				FROM children`)
-			if err := row.Scan(&n, &test, &weighted); err != nil {
-				t.Fatal(err)
-			}
-			if n != 550+audits || test != n || weighted < n/2 {
-				t.Errorf("%d children, %d with test numbers, %d at the demo organisations", n, test, weighted)
-			}
-		})
-	}
+		code, out, errOut = run(t, "seed-demo", "--children", "250", "--database-url", dbURL)
+		if code != 0 || strings.Contains(out, "synthetic children (999") || strings.Contains(out, "filled audits") || !strings.Contains(out, "added 250 synthetic children") {
+			t.Fatalf("seed-demo --children 250: %d %q %q", code, out, errOut)
+		}
+		if e != store.SQLite {
+			return
+		}
+		s, err := litestore.Open(strings.TrimPrefix(dbURL, "sqlite:"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		var n, test, weighted int
+		row := s.DB().QueryRowContext(context.Background(), `SELECT count(*),
+			sum(nhs_number LIKE '999%' OR nhs_number IS NULL),
+			sum(lead_organisation_id IN (SELECT id FROM organisations WHERE ods_code IN ('RM332', 'RM335', 'RGT01', '7A4H1')))
+			FROM children`)
+		if err := row.Scan(&n, &test, &weighted); err != nil {
+			t.Fatal(err)
+		}
+		if n != 550+audits || test != n || weighted < n/2 {
+			t.Errorf("%d children, %d with test numbers, %d at the demo organisations", n, test, weighted)
+		}
+	})
 }
 
 // checkDemoAudits reads the figures the demo's seeding aggregated: both

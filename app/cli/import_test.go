@@ -35,7 +35,9 @@ var genNow = time.Date(2025, time.June, 10, 11, 0, 0, 0, time.UTC)
 // imported. The export is the children as the forms made them; imported
 // into a fresh database and exported again, it is the same, byte for byte.
 func TestImportGeneratedChildren(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s store.Store) {
+	// The halves in parallel, as eachEngine's: SQLite's works the CPU,
+	// PostgreSQL's mostly waits on round trips to the server.
+	storetest.EachParallel(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		clock := func() time.Time { return genNow }
 		g := newDocGen(2025, audit.DateOf(genNow.In(london)))
@@ -168,80 +170,78 @@ func TestImportGeneratedChildren(t *testing.T) {
 // are imported, the summary counts both, and the exit status is 1. The
 // export then round-trips through a second database.
 func TestImportExportCommands(t *testing.T) {
-	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
-		t.Run(string(e), func(t *testing.T) {
-			dbURL := storetest.EmptyDatabaseURL(t, e)
-			now := time.Now()
-			today := audit.DateOf(now.In(london))
-			g := newDocGen(12, today)
-			good := []string{line(t, g.Next().Child), line(t, g.Next().Child), line(t, g.Next().Child)}
-			dup := good[0]
-			lateBad := g.Next().Child
-			for lateBad.Registration == nil {
-				lateBad = g.Next().Child
+	eachEngine(t, func(t *testing.T, e store.Engine) {
+		dbURL := storetest.DatabaseURL(t, e)
+		now := time.Now()
+		today := audit.DateOf(now.In(london))
+		g := newDocGen(12, today)
+		good := []string{line(t, g.Next().Child), line(t, g.Next().Child), line(t, g.Next().Child)}
+		dup := good[0]
+		lateBad := g.Next().Child
+		for lateBad.Registration == nil {
+			lateBad = g.Next().Child
+		}
+		future := today.AddDays(3)
+		lateBad.Management.IndividualisedCarePlanInPlace = ptrTo(true)
+		lateBad.Management.IndividualisedCarePlanDate = &future
+		file := strings.Join([]string{
+			good[0],
+			`{"case": {"first_name": "Half`,
+			`{"case": {"favourite_colour": "blue"}}`,
+			good[1],
+			`{"case": {"sex": "boy"}}`,
+			`{"case": {"date_of_birth": "2023-02-30"}}`,
+			dup,
+			line(t, lateBad),
+			"",
+			good[2],
+		}, "\n") + "\n"
+		path := filepath.Join(t.TempDir(), "children.jsonl")
+		if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := run(t, "import", path, "--org", "rgt01", "--database-url", dbURL)
+		if code != 1 || out != "imported 3, rejected 6\n" {
+			t.Errorf("exit %d, stdout %q, stderr:\n%s", code, out, errOut)
+		}
+		for _, want := range []string{
+			path + ":2: malformed JSON at column ",
+			path + ":3: case.favourite_colour: unknown field",
+			path + ":5: case.sex: expected a whole number or null, got \"boy\"",
+			path + ":6: case.date_of_birth: \"2023-02-30\" is not a real date",
+			path + ":7: case.nhs_number: This NHS number is already registered in the audit",
+			path + ":8: management.individualised_care_plan_date: Date care planning started must be today or in the past",
+		} {
+			if !strings.Contains(errOut, want+"\n") && !strings.Contains(errOut, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, errOut)
 			}
-			future := today.AddDays(3)
-			lateBad.Management.IndividualisedCarePlanInPlace = ptrTo(true)
-			lateBad.Management.IndividualisedCarePlanDate = &future
-			file := strings.Join([]string{
-				good[0],
-				`{"case": {"first_name": "Half`,
-				`{"case": {"favourite_colour": "blue"}}`,
-				good[1],
-				`{"case": {"sex": "boy"}}`,
-				`{"case": {"date_of_birth": "2023-02-30"}}`,
-				dup,
-				line(t, lateBad),
-				"",
-				good[2],
-			}, "\n") + "\n"
-			path := filepath.Join(t.TempDir(), "children.jsonl")
-			if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			code, out, errOut := run(t, "import", path, "--org", "rgt01", "--database-url", dbURL)
-			if code != 1 || out != "imported 3, rejected 6\n" {
-				t.Errorf("exit %d, stdout %q, stderr:\n%s", code, out, errOut)
-			}
-			for _, want := range []string{
-				path + ":2: malformed JSON at column ",
-				path + ":3: case.favourite_colour: unknown field",
-				path + ":5: case.sex: expected a whole number or null, got \"boy\"",
-				path + ":6: case.date_of_birth: \"2023-02-30\" is not a real date",
-				path + ":7: case.nhs_number: This NHS number is already registered in the audit",
-				path + ":8: management.individualised_care_plan_date: Date care planning started must be today or in the past",
-			} {
-				if !strings.Contains(errOut, want+"\n") && !strings.Contains(errOut, want) {
-					t.Errorf("stderr lacks %q:\n%s", want, errOut)
-				}
-			}
-			if strings.Contains(errOut, ":1:") || strings.Contains(errOut, ":4:") || strings.Contains(errOut, ":10:") {
-				t.Errorf("a good line was reported:\n%s", errOut)
-			}
+		}
+		if strings.Contains(errOut, ":1:") || strings.Contains(errOut, ":4:") || strings.Contains(errOut, ":10:") {
+			t.Errorf("a good line was reported:\n%s", errOut)
+		}
 
-			// Standard input, and a clean file: exit 0.
-			code, out, errOut = runWithStdin(t, line(t, g.Next().Child)+"\n", "import", "-", "--org", "RGT01", "--database-url", dbURL)
-			if code != 0 || out != "imported 1, rejected 0\n" || errOut != "" {
-				t.Errorf("stdin: exit %d, %q, %q", code, out, errOut)
-			}
+		// Standard input, and a clean file: exit 0.
+		code, out, errOut = runWithStdin(t, line(t, g.Next().Child)+"\n", "import", "-", "--org", "RGT01", "--database-url", dbURL)
+		if code != 0 || out != "imported 1, rejected 0\n" || errOut != "" {
+			t.Errorf("stdin: exit %d, %q, %q", code, out, errOut)
+		}
 
-			code, exported, errOut := run(t, "export", "--format", "jsonl", "--org", "RGT01", "--database-url", dbURL)
-			if code != 0 || strings.Count(exported, "\n") != 4 || errOut != "exported 4 children\n" {
-				t.Fatalf("export: exit %d, %d lines, stderr %q", code, strings.Count(exported, "\n"), errOut)
-			}
-			other := storetest.EmptyDatabaseURL(t, e)
-			if code, out, errOut := runWithStdin(t, exported, "import", "-", "--org", "RGT01", "--database-url", other); code != 0 || out != "imported 4, rejected 0\n" {
-				t.Fatalf("import of the export: exit %d, %q, %q", code, out, errOut)
-			}
-			if _, again, _ := run(t, "export", "--database-url", other); again != exported {
-				t.Errorf("export → import → export differs:\n%s\n%s", exported, again)
-			}
-		})
-	}
+		code, exported, errOut := run(t, "export", "--format", "jsonl", "--org", "RGT01", "--database-url", dbURL)
+		if code != 0 || strings.Count(exported, "\n") != 4 || errOut != "exported 4 children\n" {
+			t.Fatalf("export: exit %d, %d lines, stderr %q", code, strings.Count(exported, "\n"), errOut)
+		}
+		other := storetest.DatabaseURL(t, e)
+		if code, out, errOut := runWithStdin(t, exported, "import", "-", "--org", "RGT01", "--database-url", other); code != 0 || out != "imported 4, rejected 0\n" {
+			t.Fatalf("import of the export: exit %d, %q, %q", code, out, errOut)
+		}
+		if _, again, _ := run(t, "export", "--database-url", other); again != exported {
+			t.Errorf("export → import → export differs:\n%s\n%s", exported, again)
+		}
+	})
 }
 
 func TestImportExportUsage(t *testing.T) {
-	db := "sqlite:" + t.TempDir() + "/x.db"
+	db := storetest.DatabaseURL(t, store.SQLite)
 	tests := []struct {
 		name string
 		args []string

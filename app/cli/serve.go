@@ -23,16 +23,17 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
+	// Before the database: a worker with nothing to do need not migrate it.
+	workers := cfg.Workers
+	if !withHTTP && workers == 0 {
+		return fmt.Errorf("worker with --workers=0 would do nothing")
+	}
 	s, err := openStore(ctx, cfg, true)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 
-	workers := cfg.Workers
-	if !withHTTP && workers == 0 {
-		return fmt.Errorf("worker with --workers=0 would do nothing")
-	}
 	authSvc, err := newAuth(s, cfg)
 	if err != nil {
 		return err

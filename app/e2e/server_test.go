@@ -77,15 +77,7 @@ func startServer(t *testing.T, e store.Engine, extra ...string) *server {
 		// migrated and with the reference data loaded, so serve only seeds
 		// the demo: on a new SQLite file serve took 40 s to be ready under
 		// -race on a busy machine, against 9 s on the PostgreSQL copy.
-		if e == store.Postgres {
-			s.dbURL = storetest.NewPostgresDatabase(t)
-		} else {
-			db := storetest.OpenSQLiteIn(t, t.TempDir())
-			if err := db.Close(); err != nil {
-				t.Fatal(err)
-			}
-			s.dbURL = "sqlite:" + db.Path()
-		}
+		s.dbURL = storetest.DatabaseURL(t, e)
 		ctx, cancel := context.WithCancel(context.Background())
 		ready := make(chan string, 1)
 		done := make(chan int, 1)

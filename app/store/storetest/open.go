@@ -84,29 +84,52 @@ var sqliteTemplate struct {
 }
 
 func openSQLite(t testing.TB) *litestore.Store {
-	sqliteTemplate.once.Do(func() {
-		dir, err := os.MkdirTemp("", "clinaudit-tmpl-")
-		if err != nil {
-			sqliteTemplate.err = err
-			return
-		}
-		path := filepath.Join(dir, "template.db")
-		s, err := litestore.Open(path)
-		if err != nil {
-			sqliteTemplate.err = err
-			return
-		}
-		sqliteTemplate.err = Prepare(context.Background(), s)
-		// Closing checkpoints the WAL, so the main file alone is complete.
-		if err := s.Close(); sqliteTemplate.err == nil {
-			sqliteTemplate.err = err
-		}
-		sqliteTemplate.path = path
-	})
-	if sqliteTemplate.err != nil {
-		t.Fatalf("sqlite template: %v", sqliteTemplate.err)
+	if _, err := ensureSQLiteTemplateOnce(); err != nil {
+		t.Fatalf("sqlite template: %v", err)
 	}
 	return openSQLiteIn(t, t.TempDir())
+}
+
+func ensureSQLiteTemplateOnce() (string, error) {
+	sqliteTemplate.once.Do(func() { sqliteTemplate.path, sqliteTemplate.err = ensureSQLiteTemplate() })
+	return sqliteTemplate.path, sqliteTemplate.err
+}
+
+// ensureSQLiteTemplate returns the template file, built once per version
+// of the schema and reference data and kept in the temporary directory for
+// every test process, as PostgreSQL's template is kept on the server:
+// building it (migrations, reference data) took seconds of CPU under -race
+// in each of the dozen packages that open a store.
+func ensureSQLiteTemplate() (string, error) {
+	path := filepath.Join(os.TempDir(), "clinaudit-sqlite-tmpl-"+sqliteTemplateVersion()+".db")
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	dir, err := os.MkdirTemp("", "clinaudit-tmpl-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(dir)
+	built := filepath.Join(dir, "template.db")
+	s, err := litestore.Open(built)
+	if err != nil {
+		return "", err
+	}
+	err = Prepare(context.Background(), s)
+	// Closing checkpoints the WAL, so the main file alone is complete.
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", err
+	}
+	// Renaming last means a half-built template is never used; processes
+	// building it at once each rename a complete copy of the same thing.
+	part := path + "." + randomHex(6)
+	if err := copyFile(built, part); err != nil {
+		return "", err
+	}
+	return path, os.Rename(part, path)
 }
 
 // OpenSQLiteIn is a fresh SQLite store like Open's, with its file in dir

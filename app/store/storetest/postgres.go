@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -134,9 +136,23 @@ func createFromTemplate(ctx context.Context, admin *pgx.Conn, name, tmpl string)
 }
 
 // templateVersion hashes everything that shapes the template database.
-func templateVersion() string {
+func templateVersion() string { return schemaVersion("postgres") }
+
+// sqliteTemplateVersion is templateVersion for SQLite's template file.
+func sqliteTemplateVersion() string { return schemaVersion("sqlite") }
+
+// schemaVersion hashes an engine's migrations, the reference data and the
+// versions of the modules whose migrations run too (River's).
+func schemaVersion(engine string) string {
 	h := sha256.New()
-	_ = fs.WalkDir(schema.FS, "postgres", func(p string, d fs.DirEntry, err error) error {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, m := range bi.Deps {
+			if strings.HasPrefix(m.Path, "github.com/riverqueue/") {
+				h.Write([]byte(m.Path + "@" + m.Version + "\n"))
+			}
+		}
+	}
+	_ = fs.WalkDir(schema.FS, engine, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -165,6 +181,25 @@ func randomHex(n int) string {
 		panic(errors.New("storetest: no randomness"))
 	}
 	return hex.EncodeToString(b)
+}
+
+// DatabaseURL returns the URL of a fresh, migrated database of the engine
+// with the reference data loaded (as Open's), dropped or removed when the
+// test ends: for a command or server that opens it itself.
+func DatabaseURL(t testing.TB, e store.Engine) string {
+	t.Helper()
+	if e == store.Postgres {
+		return NewPostgresDatabase(t)
+	}
+	tmpl, err := ensureSQLiteTemplateOnce()
+	if err != nil {
+		t.Fatalf("sqlite template: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "test.db")
+	if err := copyFile(tmpl, path); err != nil {
+		t.Fatal(err)
+	}
+	return "sqlite:" + path
 }
 
 // EmptyDatabaseURL returns the URL of a new, empty database for the test,
