@@ -10,9 +10,15 @@
 -- Two roles for the registry's staff. Like the national roles they belong to
 -- no organisation: a registry is one programme, not a trust's. SQLite cannot
 -- change a CHECK constraint, so users is rebuilt (the 12 steps of SQLite's
--- ALTER TABLE page): foreign keys off, which only works outside a
--- transaction, then one transaction of its own. The writer is one
--- connection, so the pragmas and the transaction share it.
+-- ALTER TABLE page, https://sqlite.org/lang_altertable.html#otheralter):
+-- foreign keys off, which only works outside a transaction, then the
+-- rebuild in one transaction of its own, so a failure leaves the old table
+-- (litestore rolls it back and turns foreign keys on again when a migration
+-- fails). Before committing, every foreign key of the database is checked:
+-- the check inserts the number of broken references into a temporary table
+-- whose CHECK refuses anything but 0, failing the migration by name. users
+-- has one index and no triggers or views; the index is recreated. The
+-- writer is one connection, so the pragmas and the transaction share it.
 PRAGMA foreign_keys = OFF;
 BEGIN IMMEDIATE;
 CREATE TABLE users_new (
@@ -183,10 +189,16 @@ CREATE TABLE registry_changes (
 CREATE INDEX registry_changes_entity_idx ON registry_changes (entity, entity_id, field, id);
 CREATE INDEX registry_changes_patient_idx ON registry_changes (patient_id, id) WHERE patient_id IS NOT NULL;
 CREATE INDEX registry_changes_contact_idx ON registry_changes (contact_id, id) WHERE contact_id IS NOT NULL;
+CREATE TEMP TABLE users_rebuild_check (broken INTEGER CONSTRAINT foreign_keys_intact CHECK (broken = 0));
+INSERT INTO users_rebuild_check SELECT count(*) FROM pragma_foreign_key_check;
+DROP TABLE users_rebuild_check;
 COMMIT;
 PRAGMA foreign_keys = ON;
 
 -- +goose Down
+-- The same rebuild back. Registry accounts go; if one has left a trace
+-- (a session, a sign-in, an audit trail entry) the foreign key check
+-- refuses the rollback rather than leave it pointing at nobody.
 PRAGMA foreign_keys = OFF;
 BEGIN IMMEDIATE;
 DROP TABLE registry_changes;
@@ -224,5 +236,8 @@ INSERT INTO users_new (id, email, first_name, surname, role, organisation_id, is
 DROP TABLE users;
 ALTER TABLE users_new RENAME TO users;
 CREATE INDEX users_organisation_idx ON users (organisation_id);
+CREATE TEMP TABLE users_rebuild_check (broken INTEGER CONSTRAINT foreign_keys_intact CHECK (broken = 0));
+INSERT INTO users_rebuild_check SELECT count(*) FROM pragma_foreign_key_check;
+DROP TABLE users_rebuild_check;
 COMMIT;
 PRAGMA foreign_keys = ON;
