@@ -17,6 +17,7 @@ import (
 	"clinaudit/app/backup"
 	"clinaudit/app/config"
 	"clinaudit/app/refdata"
+	"clinaudit/app/registry"
 	"clinaudit/app/store"
 	"clinaudit/app/store/litestore"
 	"clinaudit/app/store/pgstore"
@@ -185,7 +186,8 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 }
 
 // openStore opens the database the URL names, migrates it (ours and River's)
-// and loads the reference data: every command starts from a current schema.
+// and loads the reference data and the registries' definitions: every
+// command starts from a current schema.
 func openStore(ctx context.Context, cfg *config.Config, migrateUp bool) (store.Store, error) {
 	engine, target, err := config.ParseDatabaseURL(cfg.DatabaseURL)
 	if err != nil {
@@ -210,6 +212,12 @@ func openStore(ctx context.Context, cfg *config.Config, migrateUp bool) (store.S
 	if _, err := refdata.Load(ctx, s, time.Now()); err != nil {
 		s.Close()
 		return nil, err
+	}
+	// The hosted registries' definitions, as the reference data: written
+	// from the binary at every start so a changed definition takes effect.
+	if err := registry.Install(ctx, s, time.Now()); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("registries: %w", err)
 	}
 	// Commands insert jobs (an invite's email) even when they work none;
 	// serve and worker replace this client with one that works them.
