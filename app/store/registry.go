@@ -94,6 +94,9 @@ type RegistryQueries interface {
 	ClearRegistryMergedInto(ctx context.Context, contactID *int64) error
 	// DeleteRegistryContactChanges deletes a contact's trail (the purge).
 	DeleteRegistryContactChanges(ctx context.Context, contactID *int64) error
+	// PurgeRegistryRelationships removes the relationships deleted before
+	// a time for good; their trail stays.
+	PurgeRegistryRelationships(ctx context.Context, before *time.Time) (int64, error)
 
 	// InsertRegistryRelationship links a contact to a patient and returns
 	// the link's id.

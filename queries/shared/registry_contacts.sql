@@ -123,6 +123,13 @@ UPDATE registry_relationships SET deleted_at = @deleted_at, updated_at = @delete
     version = version + 1
 WHERE id = @id AND deleted_at IS NULL;
 
+-- PurgeRegistryRelationships removes for good the relationships deleted
+-- (made by mistake) before Before. Their trail stays: both sides still
+-- exist, and their history says the link was made and taken back.
+
+-- name: PurgeRegistryRelationships :execrows
+DELETE FROM registry_relationships WHERE deleted_at < @before;
+
 -- RegistryLink is a relationship with the names of both sides, for a
 -- patient's page (its contacts) or a contact's (its patients).
 

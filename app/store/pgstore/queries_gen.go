@@ -1512,6 +1512,11 @@ func (q queries) DeleteRegistryContactChanges(ctx context.Context, arg *int64) e
 	return mapErr(q.q.DeleteRegistryContactChanges(ctx, arg))
 }
 
+func (q queries) PurgeRegistryRelationships(ctx context.Context, arg *time.Time) (int64, error) {
+	v, err := q.q.PurgeRegistryRelationships(ctx, arg)
+	return v, mapErr(err)
+}
+
 func (q queries) InsertRegistryRelationship(ctx context.Context, arg store.InsertRegistryRelationshipParams) (int64, error) {
 	v, err := q.q.InsertRegistryRelationship(ctx, pgdb.InsertRegistryRelationshipParams(arg))
 	return v, mapErr(err)

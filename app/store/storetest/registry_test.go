@@ -272,6 +272,12 @@ func TestRegistryContactQueries(t *testing.T) {
 		wantRows(t, "DeleteRegistryRelationship", n, err, 1)
 		n, err = s.UpdateRegistryRelationship(ctx, store.UpdateRegistryRelationshipParams{ContactID: jo, Type: "father", UpdatedAt: at(6), ID: r1, Version: 2})
 		wantRows(t, "UpdateRegistryRelationship of a deleted link", n, err, 0)
+		n, err = s.PurgeRegistryRelationships(ctx, ptr(at(6)))
+		wantRows(t, "PurgeRegistryRelationships before the deletion", n, err, 0)
+		n, err = s.PurgeRegistryRelationships(ctx, ptr(at(7)))
+		wantRows(t, "PurgeRegistryRelationships", n, err, 1)
+		_, err = s.GetRegistryRelationship(ctx, r1)
+		wantNotFound(t, "GetRegistryRelationship after the purge", err)
 
 		list := func(f store.RegistryContactListParams) []store.RegistryContactListItem {
 			f.RegistryID, f.PageLimit = reg, 10

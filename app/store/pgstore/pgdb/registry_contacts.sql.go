@@ -516,6 +516,22 @@ func (q *Queries) PurgeRegistryContact(ctx context.Context, id int64) (int64, er
 	return result.RowsAffected(), nil
 }
 
+const purgeRegistryRelationships = `-- name: PurgeRegistryRelationships :execrows
+
+DELETE FROM registry_relationships WHERE deleted_at < $1
+`
+
+// PurgeRegistryRelationships removes for good the relationships deleted
+// (made by mistake) before Before. Their trail stays: both sides still
+// exist, and their history says the link was made and taken back.
+func (q *Queries) PurgeRegistryRelationships(ctx context.Context, before *time.Time) (int64, error) {
+	result, err := q.db.Exec(ctx, purgeRegistryRelationships, before)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const setRegistryContactDeleted = `-- name: SetRegistryContactDeleted :execrows
 
 UPDATE registry_contacts SET deleted_at = $1, deleted_by = $2, merged_into_id = $3,
