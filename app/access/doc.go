@@ -30,6 +30,6 @@ func PermissionsMarkdown() string {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("\nRoles: exactly one per user. National and registry roles have no organisation; the others belong to one. Audit roles have no registry actions and registry roles no audit actions; a superuser has both. `manage_users` covers accounts at organisation roles within scope; `manage_national` is needed to create or change national accounts, and `manage_registry_users` is needed to create or change registry managers and viewers; only a superuser may grant the superuser flag.\n")
+	b.WriteString("\nRoles: exactly one per user. National and registry roles have no organisation; the others belong to one. Audit roles have no registry actions and registry roles no audit actions; a superuser has both. `manage_users` covers accounts at organisation roles within scope; `manage_national` is needed to create or change national accounts, and `manage_registry_users` is needed to create or change registry managers and viewers; only a superuser may grant the superuser flag. A registry manager, without `view_users`, lists the registry's accounts and no others. Registry accounts are privileged like national ones: a second factor always and the 16-character password minimum, since both roles reach a whole registry's patients.\n")
 	return b.String()
 }
