@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -50,21 +49,12 @@ func registryCommand(ctx context.Context, cfg *config.Config, args []string, rf 
 	var out io.Writer = env.Stdout
 	name := "stdout"
 	if args[0] == "import" {
-		name, in = args[1], env.Stdin
-		if name == "-" {
-			name = "stdin"
-			if in == nil {
-				in = eofReader{}
-			}
-		} else {
-			f, err := os.Open(name)
-			if err != nil {
-				fmt.Fprintf(env.Stderr, "clinaudit registry import: %v\n", err)
-				return errBadInput
-			}
-			defer f.Close()
-			in = f
+		var closeIn func()
+		var err error
+		if name, in, closeIn, err = openInput(args[1], "registry import", env); err != nil {
+			return err
 		}
+		defer closeIn()
 	} else if rf.out != "" {
 		name = rf.out
 		f, err := os.OpenFile(rf.out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600) // identifiable data: the owner's only
@@ -110,36 +100,13 @@ func registryCommand(ctx context.Context, cfg *config.Config, args []string, rf 
 func importRegistry(ctx context.Context, s store.Store, slug, name string, r io.Reader, report io.Writer) (importResult, error) {
 	im := &registry.Importer{Service: &registry.Service{Store: s, Now: time.Now}, Me: registryActor, Slug: slug}
 	var res importResult
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxImportLine)
-	line := 0
-	for sc.Scan() {
-		line++
-		text := bytes.TrimSpace(sc.Bytes())
-		if len(text) == 0 {
-			continue
-		}
+	err := eachLine(r, name, &res, report, func(_ int, text []byte) error {
 		err := im.Line(ctx, text)
-		var refused *registry.Refused
-		switch {
-		case err == nil:
-			res.Imported++
-		case errors.As(err, &refused):
-			res.Rejected++
-			for _, p := range refused.Problems {
-				fmt.Fprintf(report, "%s:%d: %s\n", name, line, p)
-			}
-		default:
-			return res, fmt.Errorf("%s:%d: %w", name, line, err)
+		var r *registry.Refused
+		if errors.As(err, &r) {
+			return refused(r.Problems)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			res.Rejected++
-			fmt.Fprintf(report, "%s:%d: longer than %d bytes: no line after it was read\n", name, line+1, maxImportLine)
-			return res, nil
-		}
-		return res, fmt.Errorf("reading %s: %w", name, err)
-	}
-	return res, nil
+		return err
+	})
+	return res, err
 }
