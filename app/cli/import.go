@@ -56,6 +56,12 @@ func importCommand(ctx context.Context, cfg *config.Config, args []string, ods s
 		return err
 	}
 	res, err := importChildren(ctx, s, o, name, in, env.Stderr, time.Now)
+	return summarise(env, res, err)
+}
+
+// summarise prints an import's counts; its error is err, or errBadInput
+// (exit status 1) when a line was refused.
+func summarise(env Env, res importResult, err error) error {
 	fmt.Fprintf(env.Stdout, "imported %d, rejected %d\n", res.Imported, res.Rejected)
 	if err != nil {
 		return err

@@ -84,14 +84,7 @@ func registryCommand(ctx context.Context, cfg *config.Config, args []string, rf 
 		return nil
 	}
 	res, err := importRegistry(ctx, s, slug, name, in, env.Stderr)
-	fmt.Fprintf(env.Stdout, "imported %d, rejected %d\n", res.Imported, res.Rejected)
-	if err != nil {
-		return err
-	}
-	if res.Rejected > 0 {
-		return errBadInput
-	}
-	return nil
+	return summarise(env, res, err)
 }
 
 // importRegistry imports every line of r (named name in reports) into the
