@@ -18,6 +18,7 @@ import (
 	"clinaudit/app/mail"
 	"clinaudit/app/outbox/delivery"
 	"clinaudit/app/recordviews"
+	"clinaudit/app/registry"
 	"clinaudit/app/store"
 
 	"github.com/riverqueue/river"
@@ -72,6 +73,7 @@ func All(d Deps) *Set {
 	add(j, &export.Worker{Runner: &export.Runner{Store: s, Answers: d.Answers, Logger: log}})
 	add(j, export.NewPurgeWorker(s, log))
 	add(j, children.NewPurgeWorker(s, log))
+	add(j, registry.NewPurgeWorker(s, log))
 	add(j, recordviews.NewPurgeWorker(s, d.RecordViewRetention, log))
 	add(j, &delivery.Worker{Store: s, Sender: d.Mail, Logger: log})
 	add(j, &auth.ResetRequestWorker{Auth: d.Auth})
@@ -86,6 +88,7 @@ func All(d Deps) *Set {
 	j.every(15*time.Minute, jobargs.PurgeSessionsArgs{})
 	j.every(day, jobargs.PurgeAuthTokensArgs{})
 	j.every(day, jobargs.PurgeChildrenArgs{})
+	j.every(day, jobargs.PurgeRegistryArgs{})
 	j.every(time.Hour, jobargs.PurgeExportsArgs{})
 	if d.AggregateEvery > 0 {
 		j.every(d.AggregateEvery, jobargs.AggregateArgs{}) // every current cohort

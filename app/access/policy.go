@@ -24,12 +24,21 @@ const (
 	RecalculateKPIs  Action = "recalculate_kpis"  // rescore every child after a rule change
 	ExportRecords    Action = "export_records"    // download children's audit records (identifiable or de-identified) in scope
 	ViewRecordViews  Action = "view_record_views" // read the log of who opened which child's record (access audits)
+
+	// The registry's actions (docs/registry.md). Registry records have no
+	// organisation: they are asked about with the zero Place.
+	ViewRegistry        Action = "view_registry"             // see the registry's patients and contacts, and its reports
+	ViewRegistryIDs     Action = "view_registry_identifiers" // names, NHS numbers, dates of birth, contact details in lists and pages
+	EditRegistry        Action = "edit_registry"             // add, edit, link, merge, delete and restore patients and contacts; review queues
+	ExportRegistry      Action = "export_registry"           // export the registry's records
+	ManageRegistryUsers Action = "manage_registry_users"     // invite and manage registry managers and viewers
 )
 
 // Actions lists every action in the order the permission table shows them.
 var Actions = []Action{ViewChild, EditDemographics, EditAudit, RegisterChild, DeleteChild, LockChild,
 	UnlockChild, OptOutChild, TransferChild, RestoreChild, ViewUsers, ManageUsers, ManageNational,
-	ViewDashboards, ViewNational, Publish, ViewJobs, RecalculateKPIs, ExportRecords, ViewRecordViews}
+	ViewDashboards, ViewNational, Publish, ViewJobs, RecalculateKPIs, ExportRecords, ViewRecordViews,
+	ViewRegistry, ViewRegistryIDs, EditRegistry, ExportRegistry, ManageRegistryUsers}
 
 // permissions is THE table: which role may do which action (within its
 // scope). Read across a row; docs/permissions.md is generated from it.
@@ -44,7 +53,9 @@ var permissions = map[Role][]Action{
 		OptOutChild, TransferChild, ViewUsers, ManageUsers, ViewDashboards, ExportRecords},
 	Clinician: {ViewChild, EditDemographics, EditAudit, RegisterChild, DeleteChild, LockChild, UnlockChild,
 		OptOutChild, ViewUsers, ViewDashboards},
-	Administrator: {ViewChild, EditDemographics, ViewUsers, ViewDashboards},
+	Administrator:   {ViewChild, EditDemographics, ViewUsers, ViewDashboards},
+	RegistryManager: {ViewRegistry, ViewRegistryIDs, EditRegistry, ExportRegistry, ManageRegistryUsers},
+	RegistryViewer:  {ViewRegistry},
 }
 
 // Actor is who is asking: their role, superuser flag, and where their
@@ -91,6 +102,8 @@ func (a Actor) InScope(p Place) bool {
 		return true
 	}
 	switch {
+	case a.Role.Registry():
+		return p.Organisation == 0 // the registry's records, and registry accounts
 	case p.Organisation == 0:
 		return false
 	case a.Trust != "":
@@ -109,13 +122,21 @@ func Allowed(a Actor, action Action, p Place) bool {
 
 // MayAssignRole reports whether actor may give role to an account (when
 // inviting or editing): national roles and the superuser flag need
-// ManageNational; organisation roles need ManageUsers.
+// ManageNational; registry roles ManageRegistryUsers; organisation roles
+// need ManageUsers.
 func MayAssignRole(a Actor, role Role, superuser bool) bool {
 	if superuser && !a.Superuser {
 		return false
 	}
-	if role.National() {
+	switch {
+	case role.National():
 		return a.Can(ManageNational)
+	case role.Registry():
+		return a.Can(ManageRegistryUsers)
 	}
 	return a.Can(ManageUsers)
 }
+
+// MayManageAccounts reports whether the actor may manage any accounts at
+// all: organisation and national ones, or the registry's.
+func MayManageAccounts(a Actor) bool { return a.Can(ManageUsers) || a.Can(ManageRegistryUsers) }

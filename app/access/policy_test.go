@@ -17,7 +17,7 @@ var (
 )
 
 func actor(r Role) Actor {
-	if r.National() {
+	if !r.HasOrganisation() {
 		return Actor{Role: r}
 	}
 	return Actor{Role: r, Organisation: 1, Trust: "RGT"}
@@ -43,6 +43,8 @@ func TestScope(t *testing.T) {
 		{"national role, national records", actor(NationalView), nowhere, true},
 		{"superuser with an organisation role", Actor{Role: Administrator, Superuser: true, Trust: "RGT"}, wales, true},
 		{"user with no organisation reaches nothing", Actor{Role: Clinician}, addenbrookes, false},
+		{"registry role, registry records", actor(RegistryViewer), nowhere, true},
+		{"registry role, an organisation", actor(RegistryManager), addenbrookes, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,7 +102,53 @@ func TestRoleActions(t *testing.T) {
 	}
 }
 
+// Audit roles have no registry actions and registry roles no audit
+// actions (issue 16); a superuser has both.
+func TestRegistryActionsAreSeparate(t *testing.T) {
+	registry := map[Action]bool{ViewRegistry: true, ViewRegistryIDs: true, EditRegistry: true, ExportRegistry: true,
+		ManageRegistryUsers: true}
+	for _, r := range Roles {
+		for _, a := range Actions {
+			if actor(r).Can(a) && registry[a] != r.Registry() {
+				t.Errorf("%s can %s", r, a)
+			}
+		}
+	}
+	viewer, manager := actor(RegistryViewer), actor(RegistryManager)
+	for _, tt := range []struct {
+		a      Actor
+		action Action
+		want   bool
+	}{
+		{manager, EditRegistry, true},
+		{manager, ViewRegistryIDs, true},
+		{manager, ManageRegistryUsers, true},
+		{manager, ExportRegistry, true},
+		{viewer, ViewRegistry, true},
+		{viewer, ViewRegistryIDs, false},
+		{viewer, EditRegistry, false},
+		{viewer, ExportRegistry, false},
+		{Actor{Role: Clinician, Superuser: true}, EditRegistry, true},
+	} {
+		if got := Allowed(tt.a, tt.action, nowhere); got != tt.want {
+			t.Errorf("%s allowed %s = %v, want %v", tt.a.Role, tt.action, got, tt.want)
+		}
+	}
+}
+
 func TestMayAssignRole(t *testing.T) {
+	if !MayAssignRole(actor(RegistryManager), RegistryViewer, false) {
+		t.Error("a registry manager may not create registry viewers")
+	}
+	if MayAssignRole(actor(RegistryManager), Clinician, false) || MayAssignRole(actor(RegistryManager), NationalView, false) {
+		t.Error("a registry manager may create audit accounts")
+	}
+	if MayAssignRole(actor(NationalFull), RegistryManager, false) {
+		t.Error("the national audit team may create registry accounts")
+	}
+	if !MayAssignRole(Actor{Role: NationalFull, Superuser: true}, RegistryManager, false) {
+		t.Error("a superuser may not create registry accounts")
+	}
 	if MayAssignRole(actor(LeadClinician), NationalView, false) {
 		t.Error("a lead clinician may create national accounts")
 	}

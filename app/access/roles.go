@@ -1,4 +1,5 @@
-// Package access holds who may do what: the six roles, the one policy
+// Package access holds who may do what: the roles (six for the audit, two
+// for the registry), the one policy
 // function every handler asks (policy.go), and who is asking: the signed-in
 // user, their actor and its scope (identity.go).
 package access
@@ -14,10 +15,16 @@ const (
 	LeadClinician Role = "lead_clinician"
 	Clinician     Role = "clinician"
 	Administrator Role = "administrator"
+	// The registry's roles (docs/registry.md): registry-wide, with no
+	// organisation, and no audit actions (as audit roles have no registry
+	// actions).
+	RegistryManager Role = "registry_manager"
+	RegistryViewer  Role = "registry_viewer"
 )
 
-// Roles lists every role, national first.
-var Roles = []Role{NationalFull, NationalEdit, NationalView, LeadClinician, Clinician, Administrator}
+// Roles lists every role, national first, the registry's last.
+var Roles = []Role{NationalFull, NationalEdit, NationalView, LeadClinician, Clinician, Administrator,
+	RegistryManager, RegistryViewer}
 
 // ParseRole accepts a role's code; ok is false for anything else.
 func ParseRole(s string) (Role, bool) {
@@ -34,6 +41,13 @@ func (r Role) National() bool {
 	return r == NationalFull || r == NationalEdit || r == NationalView
 }
 
+// Registry reports whether the role is one of the registry's.
+func (r Role) Registry() bool { return r == RegistryManager || r == RegistryViewer }
+
+// HasOrganisation reports whether an account with the role belongs to an
+// organisation: every role but the national and the registry ones.
+func (r Role) HasOrganisation() bool { return !r.National() && !r.Registry() }
+
 // Label is the role's name as users see it.
 func (r Role) Label() string {
 	switch r {
@@ -49,6 +63,10 @@ func (r Role) Label() string {
 		return "Clinician"
 	case Administrator:
 		return "Administrator"
+	case RegistryManager:
+		return "Registry manager"
+	case RegistryViewer:
+		return "Registry viewer"
 	}
 	return string(r)
 }

@@ -18,7 +18,13 @@ func TestRoles(t *testing.T) {
 	if _, ok := ParseRole("superuser"); ok {
 		t.Error("superuser is a flag, not a role")
 	}
-	if len(Roles) != 6 {
-		t.Errorf("%d roles, want 6", len(Roles))
+	if len(Roles) != 8 {
+		t.Errorf("%d roles, want 8", len(Roles))
+	}
+	for _, r := range Roles {
+		want := r != NationalFull && r != NationalEdit && r != NationalView && r != RegistryManager && r != RegistryViewer
+		if r.HasOrganisation() != want {
+			t.Errorf("%s.HasOrganisation() = %v", r, r.HasOrganisation())
+		}
 	}
 }

@@ -111,9 +111,11 @@ type PolicyError struct{ Failures []password.Failure }
 func (e *PolicyError) Error() string { return "auth: password does not meet the policy" }
 
 // Privileged reports whether u needs the longer password and always a second
-// factor: national staff and superusers.
+// factor: national staff, registry staff (both roles reach a whole
+// registry's records, names included or not) and superusers.
 func Privileged(u store.User) bool {
-	return u.IsSuperuser || access.Role(u.Role).National()
+	r := access.Role(u.Role)
+	return u.IsSuperuser || r.National() || r.Registry()
 }
 
 // NeedsTwoFactor reports whether u must pass a second factor to sign in.

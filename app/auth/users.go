@@ -17,7 +17,7 @@ type NewUser struct {
 	FirstName     string
 	Surname       string
 	Role          access.Role
-	Organisation  string // ODS code; empty for national roles
+	Organisation  string // ODS code; empty for national and registry roles
 	Superuser     bool
 	TwoFactorSkip bool // demo accounts only
 }
@@ -40,11 +40,11 @@ func (s *Service) CreateUser(ctx context.Context, tx store.Tx, n NewUser) (store
 	}
 	var orgID *int64
 	switch {
-	case n.Role.National() && n.Organisation != "":
-		return store.User{}, errors.New("auth: national roles belong to no organisation")
-	case !n.Role.National() && n.Organisation == "":
+	case !n.Role.HasOrganisation() && n.Organisation != "":
+		return store.User{}, errors.New("auth: national and registry roles belong to no organisation")
+	case n.Role.HasOrganisation() && n.Organisation == "":
 		return store.User{}, errors.New("auth: this role needs an organisation (its ODS code)")
-	case !n.Role.National():
+	case n.Role.HasOrganisation():
 		o, err := tx.GetOrganisationByODS(ctx, strings.ToUpper(strings.TrimSpace(n.Organisation)))
 		if errors.Is(err, store.ErrNotFound) {
 			return store.User{}, fmt.Errorf("auth: no organisation has ODS code %q", n.Organisation)

@@ -17,6 +17,7 @@ import (
 	"clinaudit/app/backup"
 	"clinaudit/app/config"
 	"clinaudit/app/refdata"
+	"clinaudit/app/registry"
 	"clinaudit/app/store"
 	"clinaudit/app/store/litestore"
 	"clinaudit/app/store/pgstore"
@@ -37,6 +38,8 @@ var commands = []config.Command{
 	{Name: "kpi score [--explain] < child.json", Summary: "score one child (the JSON document of docs/data-format.md) and print the 21 measures as JSON"},
 	{Name: "import FILE.jsonl|- --org ODS", Summary: "add children from a file of JSON documents, one a line (docs/data-format.md; - reads standard input), at an organisation, through the forms' checks; reports each line refused"},
 	{Name: "export [--format jsonl] [--org ODS] [--cohort N]", Summary: "write every child (of an organisation, of a cohort) as one JSON document a line, the format import reads"},
+	{Name: "registry import FILE.jsonl|- [--registry SLUG]", Summary: "add a patient registry's contacts and patients from JSON lines (docs/registry.md; - reads standard input) through the pages' checks; reports each line refused"},
+	{Name: "registry export [--out FILE] [--registry SLUG]", Summary: "write a patient registry's contacts and patients (not deleted) as JSON lines, the format registry import reads"},
 	{Name: "backup OUT [--sample N]", Summary: "write a checked, consistent copy of the running SQLite database to the new file OUT while the app goes on saving (PostgreSQL: see docs/operations.md)"},
 	{Name: "restore IN [--sample N]", Summary: "replace the SQLite database, with serve and workers stopped, by the checked copy IN; the old one is kept as .before-restore"},
 	{Name: "verify [--sample N]", Summary: "check a (restored) database: migrations, integrity, foreign keys, rows per table, N children's KPI results re-scored (0: all); exits 1 on any problem"},
@@ -71,7 +74,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 	var df demoFlags
 	var ef exportFlags
 	var vf verifyFlags
-	cfg, positional, err := config.Parse("clinaudit", args, env.Getenv, env.Stderr, uf.register, df.register, kf.register, ef.register, vf.register)
+	var rf registryFlags
+	cfg, positional, err := config.Parse("clinaudit", args, env.Getenv, env.Stderr, uf.register, df.register, kf.register, ef.register, vf.register, rf.register)
 	cmd, rest := "serve", positional
 	if len(positional) > 0 {
 		cmd, rest = positional[0], positional[1:]
@@ -100,6 +104,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case cmd != "export" && ef.given():
 		fmt.Fprintf(env.Stderr, "clinaudit %s: --format and --cohort are for `clinaudit export`\n", cmd)
 		return 2
+	case cmd != "registry" && rf.given():
+		fmt.Fprintf(env.Stderr, "clinaudit %s: --out and --registry are for `clinaudit registry`\n", cmd)
+		return 2
 	case cmd != "seed-demo" && df.children != 0:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: --children is for `clinaudit seed-demo`\n", cmd)
 		return 2
@@ -118,7 +125,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case vf.sample < 0:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: --sample is a number of children, 0 for every child\n", cmd)
 		return 2
-	case cmd != "migrate" && cmd != "user" && cmd != "kpi" && cmd != "import" && cmd != "backup" && cmd != "restore" && len(rest) > 0:
+	case cmd != "migrate" && cmd != "user" && cmd != "kpi" && cmd != "import" && cmd != "registry" && cmd != "backup" && cmd != "restore" && len(rest) > 0:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: unexpected argument %q\n", cmd, rest[0])
 		return 2
 	}
@@ -142,6 +149,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = importCommand(ctx, cfg, rest, uf.org, env)
 	case "export":
 		err = exportCommand(ctx, cfg, uf.org, ef, env)
+	case "registry":
+		err = registryCommand(ctx, cfg, rest, rf, env)
 	case "backup":
 		err = backupCommand(ctx, cfg, rest, vf.sample, env)
 	case "restore":
@@ -165,7 +174,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 var errUsage = errors.New("usage")
 
 // commandNames are the commands Run knows.
-var commandNames = []string{"serve", "worker", "migrate", "seed-demo", "user", "kpi", "import", "export", "backup", "restore", "verify"}
+var commandNames = []string{"serve", "worker", "migrate", "seed-demo", "user", "kpi", "import", "export", "registry", "backup", "restore", "verify"}
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
@@ -185,7 +194,8 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 }
 
 // openStore opens the database the URL names, migrates it (ours and River's)
-// and loads the reference data: every command starts from a current schema.
+// and loads the reference data and the registries' definitions: every
+// command starts from a current schema.
 func openStore(ctx context.Context, cfg *config.Config, migrateUp bool) (store.Store, error) {
 	engine, target, err := config.ParseDatabaseURL(cfg.DatabaseURL)
 	if err != nil {
@@ -210,6 +220,12 @@ func openStore(ctx context.Context, cfg *config.Config, migrateUp bool) (store.S
 	if _, err := refdata.Load(ctx, s, time.Now()); err != nil {
 		s.Close()
 		return nil, err
+	}
+	// The hosted registries' definitions, as the reference data: written
+	// from the binary at every start so a changed definition takes effect.
+	if err := registry.Install(ctx, s, time.Now()); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("registries: %w", err)
 	}
 	// Commands insert jobs (an invite's email) even when they work none;
 	// serve and worker replace this client with one that works them.

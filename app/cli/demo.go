@@ -30,7 +30,8 @@ import (
 const DemoPassword = "Blue-kettle-orchard-42!"
 
 // demoAccounts: one per role, nationally and at two organisations in
-// different trusts, one of them Welsh (a health board, not a trust).
+// different trusts, one of them Welsh (a health board, not a trust), and
+// the demo registry's two roles.
 var demoAccounts = []auth.NewUser{
 	{Email: "superuser@demo.clinaudit.invalid", FirstName: "Sam", Surname: "Super", Role: access.NationalFull, Superuser: true},
 	{Email: "national.full@demo.clinaudit.invalid", FirstName: "Nadia", Surname: "Fuller", Role: access.NationalFull},
@@ -42,6 +43,8 @@ var demoAccounts = []auth.NewUser{
 	{Email: "lead@7a4h1.demo.clinaudit.invalid", FirstName: "Llew", Surname: "Jones", Role: access.LeadClinician, Organisation: "7A4H1"},
 	{Email: "clinician@7a4h1.demo.clinaudit.invalid", FirstName: "Cerys", Surname: "Evans", Role: access.Clinician, Organisation: "7A4H1"},
 	{Email: "admin@7a4h1.demo.clinaudit.invalid", FirstName: "Aled", Surname: "Morgan", Role: access.Administrator, Organisation: "7A4H1"},
+	{Email: "registry.manager@demo.clinaudit.invalid", FirstName: "Rosa", Surname: "Manning", Role: access.RegistryManager},
+	{Email: "registry.viewer@demo.clinaudit.invalid", FirstName: "Vik", Surname: "Reader", Role: access.RegistryViewer},
 }
 
 // demoChildren is how many synthetic children the demo starts with, most of
@@ -288,6 +291,9 @@ func seedDemoData(ctx context.Context, s store.Store, a *auth.Service, env Env) 
 	if err := seedDemoChildren(ctx, s, env); err != nil {
 		return fmt.Errorf("demo children: %w", err)
 	}
+	if err := seedDemoRegistry(ctx, s, env, time.Now()); err != nil {
+		return fmt.Errorf("demo registry: %w", err)
+	}
 	fmt.Fprintf(env.Stdout, "demo sign-ins (password %s, no second factor for demo accounts):\n", DemoPassword)
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
 	for _, d := range demoAccounts {
@@ -296,7 +302,10 @@ func seedDemoData(ctx context.Context, s store.Store, a *auth.Service, env Env) 
 			role += ", superuser"
 		}
 		org := d.Organisation
-		if org == "" {
+		switch {
+		case d.Role.Registry():
+			org = "registry"
+		case org == "":
 			org = "national"
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", d.Email, role, org)

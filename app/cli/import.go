@@ -37,21 +37,11 @@ func importCommand(ctx context.Context, cfg *config.Config, args []string, ods s
 		fmt.Fprintln(env.Stderr, importUsage)
 		return errUsage
 	}
-	name, in := args[0], env.Stdin
-	if name == "-" {
-		name = "stdin"
-		if in == nil {
-			in = eofReader{}
-		}
-	} else {
-		f, err := os.Open(name)
-		if err != nil {
-			fmt.Fprintf(env.Stderr, "clinaudit import: %v\n", err)
-			return errBadInput
-		}
-		defer f.Close()
-		in = f
+	name, in, closeIn, err := openInput(args[0], "import", env)
+	if err != nil {
+		return err
 	}
+	defer closeIn()
 	s, err := openStore(ctx, cfg, true)
 	if err != nil {
 		return err
@@ -66,6 +56,12 @@ func importCommand(ctx context.Context, cfg *config.Config, args []string, ods s
 		return err
 	}
 	res, err := importChildren(ctx, s, o, name, in, env.Stderr, time.Now)
+	return summarise(env, res, err)
+}
+
+// summarise prints an import's counts; its error is err, or errBadInput
+// (exit status 1) when a line was refused.
+func summarise(env Env, res importResult, err error) error {
 	fmt.Fprintf(env.Stdout, "imported %d, rejected %d\n", res.Imported, res.Rejected)
 	if err != nil {
 		return err
@@ -91,6 +87,51 @@ func importChildren(ctx context.Context, s store.Store, o store.Organisation, na
 	svc := answers.New(s, now)
 	me := answers.SystemActor(o)
 	var res importResult
+	err := eachLine(r, name, &res, report, func(line int, text []byte) error {
+		doc, err := audit.Decode(bytes.NewReader(text))
+		if err == nil {
+			var id int64
+			id, err = svc.Import(ctx, me, answers.Import{Organisation: o, Child: doc, RequestID: fmt.Sprintf("import %s:%d", filepath.Base(name), line)})
+			if err == nil {
+				res.IDs = append(res.IDs, id)
+				return nil
+			}
+			if !refusal(err) {
+				return err
+			}
+		}
+		return refused(problems(err))
+	})
+	return res, err
+}
+
+// openInput opens an import's FILE argument ("-": standard input) and
+// returns the name its reports use and a close function.
+func openInput(arg, cmd string, env Env) (string, io.Reader, func(), error) {
+	if arg == "-" {
+		if env.Stdin == nil {
+			return "stdin", eofReader{}, func() {}, nil
+		}
+		return "stdin", env.Stdin, func() {}, nil
+	}
+	f, err := os.Open(arg)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "clinaudit %s: %v\n", cmd, err)
+		return "", nil, nil, errBadInput
+	}
+	return arg, f, func() { f.Close() }, nil
+}
+
+// refused is a line's problems, for eachLine to report.
+type refused []string
+
+func (r refused) Error() string { return strings.Join(r, "; ") }
+
+// eachLine runs fn on every line of r that is not blank, with its number,
+// counting it in res as imported (fn returns nil) or rejected (fn returns
+// refused, whose problems go to report as name:line: problem). Any other
+// error of fn stops it, as name:line: err.
+func eachLine(r io.Reader, name string, res *importResult, report io.Writer, fn func(line int, text []byte) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxImportLine)
 	line := 0
@@ -98,35 +139,30 @@ func importChildren(ctx context.Context, s store.Store, o store.Organisation, na
 		line++
 		text := bytes.TrimSpace(sc.Bytes())
 		if len(text) == 0 {
-			continue // a blank line (the last newline, say) is no child
+			continue // a blank line (the last newline, say) is no record
 		}
-		doc, err := audit.Decode(bytes.NewReader(text))
-		if err == nil {
-			var id int64
-			id, err = svc.Import(ctx, me, answers.Import{Organisation: o, Child: doc, RequestID: fmt.Sprintf("import %s:%d", filepath.Base(name), line)})
-			if err == nil {
-				res.Imported++
-				res.IDs = append(res.IDs, id)
-				continue
+		var bad refused
+		switch err := fn(line, text); {
+		case err == nil:
+			res.Imported++
+		case errors.As(err, &bad):
+			res.Rejected++
+			for _, p := range bad {
+				fmt.Fprintf(report, "%s:%d: %s\n", name, line, p)
 			}
-			if !refusal(err) {
-				return res, fmt.Errorf("%s:%d: %w", name, line, err)
-			}
-		}
-		res.Rejected++
-		for _, p := range problems(err) {
-			fmt.Fprintf(report, "%s:%d: %s\n", name, line, p)
+		default:
+			return fmt.Errorf("%s:%d: %w", name, line, err)
 		}
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
 			res.Rejected++
 			fmt.Fprintf(report, "%s:%d: longer than %d bytes: no line after it was read\n", name, line+1, maxImportLine)
-			return res, nil
+			return nil
 		}
-		return res, fmt.Errorf("reading %s: %w", name, err)
+		return fmt.Errorf("reading %s: %w", name, err)
 	}
-	return res, nil
+	return nil
 }
 
 // refusal reports whether err refuses one document (it is reported and the

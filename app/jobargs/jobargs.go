@@ -161,6 +161,14 @@ type PurgeChildrenArgs struct{}
 
 func (PurgeChildrenArgs) Kind() string { return "children_purge" }
 
+// PurgeRegistryArgs removes for good the registry's patients and contacts
+// deleted more than 30 days ago (registry.RestoreWindow), with their
+// findings, relationships and trail, and the relationships deleted as made
+// by mistake (registry.NewPurgeWorker, docs/registry.md).
+type PurgeRegistryArgs struct{}
+
+func (PurgeRegistryArgs) Kind() string { return "registry_purge" }
+
 // LockReviewArgs is the one-off review of records locked before locking
 // needed a complete audit (schema 00019): it unlocks those still
 // incomplete, with a trail entry (answers.LockReviewWorker). Its queue

@@ -15,7 +15,7 @@ import (
 // Errors: apperr.ErrForbidden, *FieldError (role, organisation, email), the
 // store's.
 func (s *Service) Invite(ctx context.Context, me access.Me, n auth.NewUser) (store.User, error) {
-	if !me.Actor.Can(access.ManageUsers) {
+	if !access.MayManageAccounts(me.Actor) {
 		return store.User{}, apperr.ErrForbidden
 	}
 	if !access.MayAssignRole(me.Actor, n.Role, n.Superuser) {
@@ -24,7 +24,9 @@ func (s *Service) Invite(ctx context.Context, me access.Me, n auth.NewUser) (sto
 	n.Organisation = listfilter.ODS(n.Organisation)
 	var u store.User
 	err := s.Store.InTx(ctx, func(tx store.Tx) error {
-		if !n.Role.National() {
+		if !n.Role.HasOrganisation() {
+			n.Organisation = ""
+		} else {
 			if _, err := organisationFor(ctx, tx, me, n.Organisation, "You can only add accounts in your own trust or health board"); err != nil {
 				return err
 			}
@@ -84,7 +86,7 @@ func (s *Service) UpdateAccess(ctx context.Context, me access.Me, id int64, role
 		}
 		var orgID *int64
 		orgODS = listfilter.ODS(orgODS)
-		if role.National() {
+		if !role.HasOrganisation() {
 			orgODS = ""
 		} else {
 			o, err := organisationFor(ctx, tx, me, orgODS, "You can only move accounts within your own trust or health board")

@@ -52,12 +52,22 @@ type Page struct {
 
 // List returns the accounts the actor may see that match f. Choosing an
 // organisation outside the actor's scope is refused, however it was sent.
-// Errors: apperr.ErrForbidden, the store's.
+// A registry manager (manage_registry_users without view_users) sees the
+// registry's accounts alone, which belong to no organisation. Errors:
+// apperr.ErrForbidden, the store's.
 func (s *Service) List(ctx context.Context, a access.Actor, f Filter) (Page, error) {
-	if !a.Can(access.ViewUsers) {
+	registryOnly := !a.Can(access.ViewUsers)
+	if registryOnly && !a.Can(access.ManageRegistryUsers) {
 		return Page{}, apperr.ErrForbidden
 	}
 	f = f.Normalise()
+	trust, board := a.QueryScope()
+	if registryOnly {
+		if f.Org != "" {
+			return Page{}, apperr.ErrForbidden
+		}
+		trust, board = "", ""
+	}
 	var orgID int64
 	if f.Org != "" {
 		o, err := s.Store.GetOrganisationByODS(ctx, f.Org)
@@ -66,17 +76,16 @@ func (s *Service) List(ctx context.Context, a access.Actor, f Filter) (Page, err
 		}
 		orgID = o.ID
 	}
-	trust, board := a.QueryScope()
 	pattern := "%" + strings.NewReplacer("%", "", "_", "", "\\", "").Replace(strings.ToLower(f.Query)) + "%"
 	total, err := s.Store.CountUsers(ctx, store.CountUsersParams{ScopeTrust: trust, ScopeBoard: board, Pattern: pattern,
-		OrganisationID: orgID, Role: f.Role, Status: f.Status})
+		OrganisationID: orgID, Role: f.Role, RegistryOnly: registryOnly, Status: f.Status})
 	if err != nil {
 		return Page{}, err
 	}
 	pages := max(1, int((total+PageSize-1)/PageSize))
 	f.Page = min(f.Page, pages)
 	users, err := s.Store.ListUsers(ctx, store.ListUsersParams{Now: ptr(s.now()), Descending: f.Desc, SortColumn: f.Sort,
-		ScopeTrust: trust, ScopeBoard: board, Pattern: pattern, OrganisationID: orgID, Role: f.Role, Status: f.Status,
+		ScopeTrust: trust, ScopeBoard: board, Pattern: pattern, OrganisationID: orgID, Role: f.Role, RegistryOnly: registryOnly, Status: f.Status,
 		PageOffset: int64(f.Page-1) * PageSize, PageLimit: PageSize})
 	if err != nil {
 		return Page{}, err

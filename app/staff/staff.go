@@ -79,16 +79,21 @@ func (s *Service) load(ctx context.Context, q store.Queries, a access.Actor, id 
 	if err != nil {
 		return store.User{}, access.Place{}, err
 	}
-	if !access.Allowed(a, access.ViewUsers, p) {
+	if !access.Allowed(a, access.ViewUsers, p) && !(access.Role(u.Role).Registry() && a.Can(access.ManageRegistryUsers)) {
 		return store.User{}, access.Place{}, ErrNotFound
 	}
 	return u, p, nil
 }
 
 // mayManage: the action on the account's place, plus national accounts need
-// manage_national and superusers need a superuser.
+// manage_national and superusers need a superuser. Registry accounts need
+// manage_registry_users instead.
 func mayManage(a access.Actor, u store.User, p access.Place) bool {
-	if !access.Allowed(a, access.ManageUsers, p) {
+	action := access.ManageUsers
+	if access.Role(u.Role).Registry() {
+		action = access.ManageRegistryUsers
+	}
+	if !access.Allowed(a, action, p) {
 		return false
 	}
 	if access.Role(u.Role).National() && !a.Can(access.ManageNational) {

@@ -282,3 +282,41 @@ func TestManageActionsAndScope(t *testing.T) {
 		}
 	})
 }
+
+// A registry manager lists the registry's accounts and nobody else's; a
+// registry viewer lists none; national viewers see them with everyone.
+func TestRegistryManagerListsRegistryAccountsOnly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		w := newWorld(t, s)
+		for _, p := range []auth.NewUser{
+			{Email: "manager@registry.example", FirstName: "Rosa", Surname: "Manning", Role: access.RegistryManager},
+			{Email: "viewer@registry.example", FirstName: "Vik", Surname: "Reader", Role: access.RegistryViewer},
+		} {
+			if err := s.InTx(ctx, func(tx store.Tx) error {
+				u, err := w.auth.CreateUser(ctx, tx, p)
+				w.users[p.Email] = u
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		manager := w.me(t, "manager@registry.example").Actor
+		p, err := w.svc.List(ctx, manager, staff.Filter{Sort: "email"})
+		if err != nil || strings.Join(emails(p), ",") != "manager@registry.example,viewer@registry.example" || p.Total != 2 {
+			t.Errorf("the registry manager sees %v (%d), %v; want the two registry accounts", emails(p), p.Total, err)
+		}
+		if p, err := w.svc.List(ctx, manager, staff.Filter{Role: string(access.Clinician)}); err != nil || len(p.Users) != 0 {
+			t.Errorf("the registry manager filtering clinicians sees %v, %v; want nobody", emails(p), err)
+		}
+		if _, err := w.svc.List(ctx, manager, staff.Filter{Org: "RGT01"}); !errors.Is(err, apperr.ErrForbidden) {
+			t.Errorf("the registry manager choosing an organisation: %v, want forbidden", err)
+		}
+		if _, err := w.svc.List(ctx, w.me(t, "viewer@registry.example").Actor, staff.Filter{}); !errors.Is(err, apperr.ErrForbidden) {
+			t.Errorf("a registry viewer listing accounts: %v, want forbidden", err)
+		}
+		if p, err := w.svc.List(ctx, w.me(t, "view@national.example").Actor, staff.Filter{}); err != nil || p.Total != int64(len(people)+2) {
+			t.Errorf("a national viewer sees %d accounts, %v; want %d", p.Total, err, len(people)+2)
+		}
+	})
+}

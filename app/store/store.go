@@ -57,6 +57,7 @@ type Queries interface {
 	ChildLifecycleQueries
 	ChildChangeQueries
 	ChildProgressQueries
+	RegistryQueries
 
 	// GetMeta returns a setting of app_meta; ErrNotFound when it is unset.
 	GetMeta(ctx context.Context, key string) (string, error)

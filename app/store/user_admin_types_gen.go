@@ -17,6 +17,7 @@ type ListUsersParams struct {
 	Pattern        string
 	OrganisationID int64
 	Role           string
+	RegistryOnly   bool
 	Status         string
 	PageOffset     int64
 	PageLimit      int64
@@ -53,6 +54,7 @@ type CountUsersParams struct {
 	Pattern        string
 	OrganisationID int64
 	Role           string
+	RegistryOnly   bool
 	Status         string
 }
 

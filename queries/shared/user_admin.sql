@@ -1,6 +1,7 @@
 -- The staff list. Scope: with both scope codes empty, every account
 -- (national viewers); otherwise accounts whose organisation is in that trust
--- or health board. The sort column and direction are parameters: a text key
+-- or health board. RegistryOnly keeps registry accounts alone (a registry
+-- manager's list, with empty scope codes). The sort column and direction are parameters: a text key
 -- computed in the select list (sqlc's SQLite parser drops parameters in
 -- ORDER BY), sorted by its alias.
 
@@ -34,6 +35,7 @@ WHERE ((CAST(@scope_trust AS TEXT) = '' AND CAST(@scope_board AS TEXT) = '')
   AND (lower(u.first_name || ' ' || u.surname) LIKE @pattern OR u.email LIKE @pattern)
   AND (CAST(@organisation_id AS BIGINT) = 0 OR u.organisation_id = CAST(@organisation_id AS BIGINT))
   AND (CAST(@role AS TEXT) = '' OR u.role = CAST(@role AS TEXT))
+  AND (NOT CAST(@registry_only AS BOOLEAN) OR u.role IN ('registry_manager', 'registry_viewer'))
   AND (CAST(@status AS TEXT) = '' OR (CAST(@status AS TEXT) = 'active') = u.is_active)
 ORDER BY sort_up ASC, sort_down DESC, u.id ASC
 LIMIT @page_limit OFFSET @page_offset;
@@ -46,6 +48,7 @@ WHERE ((CAST(@scope_trust AS TEXT) = '' AND CAST(@scope_board AS TEXT) = '')
   AND (lower(u.first_name || ' ' || u.surname) LIKE @pattern OR u.email LIKE @pattern)
   AND (CAST(@organisation_id AS BIGINT) = 0 OR u.organisation_id = CAST(@organisation_id AS BIGINT))
   AND (CAST(@role AS TEXT) = '' OR u.role = CAST(@role AS TEXT))
+  AND (NOT CAST(@registry_only AS BOOLEAN) OR u.role IN ('registry_manager', 'registry_viewer'))
   AND (CAST(@status AS TEXT) = '' OR (CAST(@status AS TEXT) = 'active') = u.is_active);
 
 -- name: UpdateUserAccess :exec

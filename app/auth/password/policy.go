@@ -15,7 +15,7 @@ import (
 type Policy struct {
 	// MinLength and MinLengthPrivileged are in characters (Unicode code
 	// points after NFKC normalisation), not bytes. Privileged means national
-	// staff and superusers.
+	// staff, registry staff and superusers (auth.Privileged).
 	MinLength           int
 	MinLengthPrivileged int
 	// MaxLength is generous so pass phrases and password managers fit;
@@ -47,7 +47,7 @@ type UserContext struct {
 	Email      string
 	FirstName  string
 	Surname    string
-	Privileged bool // national staff or superuser: the longer minimum applies
+	Privileged bool // national or registry staff, or superuser: the longer minimum applies
 }
 
 // FailureCode identifies a broken rule; it is stable, for tests and logs.

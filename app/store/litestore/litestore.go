@@ -5,10 +5,12 @@ package litestore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"time"
 
 	"clinaudit/app/store"
 	"clinaudit/app/store/litestore/litedb"
@@ -137,7 +139,10 @@ func (s *Store) MigrateUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return store.MigrateUp(ctx, "litestore", p, riversqlite.New(s.db))
+	if err := store.MigrateUp(ctx, "litestore", p, riversqlite.New(s.db)); err != nil {
+		return s.afterFailedMigration(err)
+	}
+	return nil
 }
 
 func (s *Store) MigrateDown(ctx context.Context) error {
@@ -145,7 +150,24 @@ func (s *Store) MigrateDown(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = p.Down(ctx)
+	if _, err = p.Down(ctx); err != nil {
+		return s.afterFailedMigration(err)
+	}
+	return nil
+}
+
+// afterFailedMigration undoes what a failed NO TRANSACTION migration (a
+// table rebuild: foreign keys off, BEGIN, ..., COMMIT, foreign keys on)
+// leaves on the one writer connection: its open transaction, rolled back so
+// the old table stays, and foreign keys off. ROLLBACK without a transaction
+// is an error of no interest.
+func (s *Store) afterFailedMigration(err error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, _ = s.db.ExecContext(ctx, "ROLLBACK")
+	if _, ferr := s.db.ExecContext(ctx, "PRAGMA foreign_keys = ON"); ferr != nil {
+		return errors.Join(err, fmt.Errorf("litestore: foreign keys back on: %w", ferr))
+	}
 	return err
 }
 

@@ -1313,6 +1313,234 @@ func (q queries) SetChildrenAuditProgress(ctx context.Context, arg string) (int6
 	return v, mapErr(err)
 }
 
+func (q queries) UpsertRegistry(ctx context.Context, arg store.UpsertRegistryParams) (int64, error) {
+	v, err := q.q.UpsertRegistry(ctx, litedb.UpsertRegistryParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetRegistryBySlug(ctx context.Context, arg string) (store.Registry, error) {
+	row, err := q.q.GetRegistryBySlug(ctx, arg)
+	return store.Registry(row), mapErr(err)
+}
+
+func (q queries) ListRegistries(ctx context.Context) ([]store.Registry, error) {
+	rows, err := q.q.ListRegistries(ctx)
+	out := make([]store.Registry, len(rows))
+	for i, r := range rows {
+		out[i] = store.Registry(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) InsertRegistryChange(ctx context.Context, arg store.InsertRegistryChangeParams) error {
+	return mapErr(q.q.InsertRegistryChange(ctx, litedb.InsertRegistryChangeParams(arg)))
+}
+
+func (q queries) ListRegistryChanges(ctx context.Context, arg store.ListRegistryChangesParams) ([]store.RegistryChange, error) {
+	rows, err := q.q.ListRegistryChanges(ctx, litedb.ListRegistryChangesParams(arg))
+	out := make([]store.RegistryChange, len(rows))
+	for i, r := range rows {
+		out[i] = store.RegistryChange(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) GetLastRegistryFieldChange(ctx context.Context, arg store.GetLastRegistryFieldChangeParams) (store.RegistryChange, error) {
+	row, err := q.q.GetLastRegistryFieldChange(ctx, litedb.GetLastRegistryFieldChangeParams(arg))
+	return store.RegistryChange(row), mapErr(err)
+}
+
+func (q queries) InsertRegistryPatient(ctx context.Context, arg store.InsertRegistryPatientParams) (int64, error) {
+	v, err := q.q.InsertRegistryPatient(ctx, litedb.InsertRegistryPatientParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetRegistryPatient(ctx context.Context, arg int64) (store.RegistryPatient, error) {
+	row, err := q.q.GetRegistryPatient(ctx, arg)
+	return store.RegistryPatient(row), mapErr(err)
+}
+
+func (q queries) GetRegistryPatientByRef(ctx context.Context, arg string) (store.RegistryPatient, error) {
+	row, err := q.q.GetRegistryPatientByRef(ctx, arg)
+	return store.RegistryPatient(row), mapErr(err)
+}
+
+func (q queries) UpdateRegistryPatient(ctx context.Context, arg store.UpdateRegistryPatientParams) (int64, error) {
+	v, err := q.q.UpdateRegistryPatient(ctx, litedb.UpdateRegistryPatientParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) SetRegistryPatientDeleted(ctx context.Context, arg store.SetRegistryPatientDeletedParams) (int64, error) {
+	v, err := q.q.SetRegistryPatientDeleted(ctx, litedb.SetRegistryPatientDeletedParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ListRegistryPatients(ctx context.Context, arg store.RegistryPatientListParams) ([]store.RegistryPatientListItem, error) {
+	rows, err := q.q.ListRegistryPatients(ctx, litedb.ListRegistryPatientsParams(arg))
+	out := make([]store.RegistryPatientListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.RegistryPatientListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) CountRegistryPatients(ctx context.Context, arg store.CountRegistryPatientsParams) (int64, error) {
+	v, err := q.q.CountRegistryPatients(ctx, litedb.CountRegistryPatientsParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) FindRegistryPatientDuplicates(ctx context.Context, arg store.FindRegistryPatientDuplicatesParams) ([]store.RegistryPatient, error) {
+	rows, err := q.q.FindRegistryPatientDuplicates(ctx, litedb.FindRegistryPatientDuplicatesParams(arg))
+	out := make([]store.RegistryPatient, len(rows))
+	for i, r := range rows {
+		out[i] = store.RegistryPatient(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListRegistryPatientsToPurge(ctx context.Context, arg store.ListRegistryPatientsToPurgeParams) ([]int64, error) {
+	v, err := q.q.ListRegistryPatientsToPurge(ctx, litedb.ListRegistryPatientsToPurgeParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) PurgeRegistryPatient(ctx context.Context, arg int64) (int64, error) {
+	v, err := q.q.PurgeRegistryPatient(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) DeleteRegistryPatientChanges(ctx context.Context, arg *int64) error {
+	return mapErr(q.q.DeleteRegistryPatientChanges(ctx, arg))
+}
+
+func (q queries) InsertRegistryFinding(ctx context.Context, arg store.InsertRegistryFindingParams) (int64, error) {
+	v, err := q.q.InsertRegistryFinding(ctx, litedb.InsertRegistryFindingParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetRegistryFinding(ctx context.Context, arg int64) (store.RegistryFinding, error) {
+	row, err := q.q.GetRegistryFinding(ctx, arg)
+	return store.RegistryFinding(row), mapErr(err)
+}
+
+func (q queries) ListRegistryFindings(ctx context.Context, arg int64) ([]store.RegistryFinding, error) {
+	rows, err := q.q.ListRegistryFindings(ctx, arg)
+	out := make([]store.RegistryFinding, len(rows))
+	for i, r := range rows {
+		out[i] = store.RegistryFinding(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) UpdateRegistryFinding(ctx context.Context, arg store.UpdateRegistryFindingParams) (int64, error) {
+	v, err := q.q.UpdateRegistryFinding(ctx, litedb.UpdateRegistryFindingParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) DeleteRegistryFinding(ctx context.Context, arg int64) (int64, error) {
+	v, err := q.q.DeleteRegistryFinding(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) InsertRegistryContact(ctx context.Context, arg store.InsertRegistryContactParams) (int64, error) {
+	v, err := q.q.InsertRegistryContact(ctx, litedb.InsertRegistryContactParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetRegistryContact(ctx context.Context, arg int64) (store.RegistryContact, error) {
+	row, err := q.q.GetRegistryContact(ctx, arg)
+	return store.RegistryContact(row), mapErr(err)
+}
+
+func (q queries) UpdateRegistryContact(ctx context.Context, arg store.UpdateRegistryContactParams) (int64, error) {
+	v, err := q.q.UpdateRegistryContact(ctx, litedb.UpdateRegistryContactParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) SetRegistryContactDeleted(ctx context.Context, arg store.SetRegistryContactDeletedParams) (int64, error) {
+	v, err := q.q.SetRegistryContactDeleted(ctx, litedb.SetRegistryContactDeletedParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) SetRegistryContactReview(ctx context.Context, arg store.SetRegistryContactReviewParams) (int64, error) {
+	v, err := q.q.SetRegistryContactReview(ctx, litedb.SetRegistryContactReviewParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ListRegistryContacts(ctx context.Context, arg store.RegistryContactListParams) ([]store.RegistryContactListItem, error) {
+	rows, err := q.q.ListRegistryContacts(ctx, litedb.ListRegistryContactsParams(arg))
+	out := make([]store.RegistryContactListItem, len(rows))
+	for i, r := range rows {
+		out[i] = store.RegistryContactListItem(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) CountRegistryContacts(ctx context.Context, arg store.CountRegistryContactsParams) (int64, error) {
+	v, err := q.q.CountRegistryContacts(ctx, litedb.CountRegistryContactsParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) FindRegistryContactDuplicates(ctx context.Context, arg store.FindRegistryContactDuplicatesParams) ([]store.RegistryContact, error) {
+	rows, err := q.q.FindRegistryContactDuplicates(ctx, litedb.FindRegistryContactDuplicatesParams(arg))
+	out := make([]store.RegistryContact, len(rows))
+	for i, r := range rows {
+		out[i] = store.RegistryContact(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListRegistryContactsToPurge(ctx context.Context, arg store.ListRegistryContactsToPurgeParams) ([]int64, error) {
+	v, err := q.q.ListRegistryContactsToPurge(ctx, litedb.ListRegistryContactsToPurgeParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) PurgeRegistryContact(ctx context.Context, arg int64) (int64, error) {
+	v, err := q.q.PurgeRegistryContact(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) ClearRegistryMergedInto(ctx context.Context, arg *int64) error {
+	return mapErr(q.q.ClearRegistryMergedInto(ctx, arg))
+}
+
+func (q queries) DeleteRegistryContactChanges(ctx context.Context, arg *int64) error {
+	return mapErr(q.q.DeleteRegistryContactChanges(ctx, arg))
+}
+
+func (q queries) PurgeRegistryRelationships(ctx context.Context, arg *time.Time) (int64, error) {
+	v, err := q.q.PurgeRegistryRelationships(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) InsertRegistryRelationship(ctx context.Context, arg store.InsertRegistryRelationshipParams) (int64, error) {
+	v, err := q.q.InsertRegistryRelationship(ctx, litedb.InsertRegistryRelationshipParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetRegistryRelationship(ctx context.Context, arg int64) (store.RegistryRelationship, error) {
+	row, err := q.q.GetRegistryRelationship(ctx, arg)
+	return store.RegistryRelationship(row), mapErr(err)
+}
+
+func (q queries) UpdateRegistryRelationship(ctx context.Context, arg store.UpdateRegistryRelationshipParams) (int64, error) {
+	v, err := q.q.UpdateRegistryRelationship(ctx, litedb.UpdateRegistryRelationshipParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) DeleteRegistryRelationship(ctx context.Context, arg store.DeleteRegistryRelationshipParams) (int64, error) {
+	v, err := q.q.DeleteRegistryRelationship(ctx, litedb.DeleteRegistryRelationshipParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ListRegistryLinks(ctx context.Context, arg store.ListRegistryLinksParams) ([]store.RegistryLink, error) {
+	rows, err := q.q.ListRegistryLinks(ctx, litedb.ListRegistryLinksParams(arg))
+	out := make([]store.RegistryLink, len(rows))
+	for i, r := range rows {
+		out[i] = store.RegistryLink(r)
+	}
+	return out, mapErr(err)
+}
+
 func (q queries) GetMeta(ctx context.Context, arg string) (string, error) {
 	v, err := q.q.GetMeta(ctx, arg)
 	return v, mapErr(err)

@@ -46,6 +46,16 @@ func TestUserAdminQueries(t *testing.T) {
 			}
 		}
 
+		reg, err := s.CreateUser(ctx, store.CreateUserParams{Email: "reg@example.org", FirstName: "Reg", Surname: "Viewer", Role: "registry_viewer", CreatedAt: at(0)})
+		check(t, err)
+		registryOnly := all
+		registryOnly.RegistryOnly = true
+		if us := get[[]store.UserListItem](t)(s.ListUsers(ctx, registryOnly)); len(us) != 1 || us[0].ID != reg {
+			t.Errorf("ListUsers of registry accounts = %+v, want reg only", us)
+		}
+		if n := get[int64](t)(s.CountUsers(ctx, store.CountUsersParams{Pattern: "%", RegistryOnly: true})); n != 1 {
+			t.Errorf("CountUsers of registry accounts = %d, want 1", n)
+		}
 		check(t, s.UpdateUserAccess(ctx, store.UpdateUserAccessParams{Role: "national_edit", IsSuperuser: true, UpdatedAt: at(1), ID: ann}))
 		if u := get[store.User](t)(s.GetUser(ctx, ann)); u.Role != "national_edit" || u.OrganisationID != nil || !u.IsSuperuser {
 			t.Errorf("after UpdateUserAccess, GetUser = %+v", u)
@@ -73,7 +83,7 @@ func TestUserAdminQueries(t *testing.T) {
 		if o.ODSCode != "RGT01" || o.TrustODSCode == nil || *o.TrustODSCode != trust {
 			t.Errorf("GetOrganisation = %+v", o)
 		}
-		_, err := s.GetOrganisation(ctx, -1)
+		_, err = s.GetOrganisation(ctx, -1)
 		wantNotFound(t, "GetOrganisation", err)
 
 		check(t, s.PutThrottle(ctx, store.PutThrottleParams{Key: "acct:1:x", Failures: 5, WindowStart: at(0), LockedUntil: ptr(at(10))}))

@@ -455,6 +455,112 @@ type RecordView struct {
 	ViewedAt time.Time
 }
 
+type Registry struct {
+	ID         int64
+	Slug       string
+	Name       string
+	Definition string
+	UpdatedAt  time.Time
+}
+
+type RegistryChange struct {
+	ID         int64
+	RegistryID int64
+	Entity     string
+	EntityID   int64
+	PatientID  *int64
+	ContactID  *int64
+	Field      string
+	OldValue   *string
+	NewValue   *string
+	Version    int64
+	Cause      string
+	Note       string
+	ChangedAt  time.Time
+	ChangedBy  *int64
+	RequestID  string
+}
+
+type RegistryContact struct {
+	ID                int64
+	RegistryID        int64
+	FirstName         string
+	Surname           string
+	Email             string
+	Phone             string
+	Address           string
+	Postcode          string
+	PreferredLanguage string
+	PreferredChannel  string
+	MayContact        bool
+	NeedsReview       bool
+	Notes             string
+	MergedIntoID      *int64
+	CreatedAt         time.Time
+	CreatedBy         *int64
+	UpdatedAt         time.Time
+	UpdatedBy         *int64
+	Version           int64
+	DeletedAt         *time.Time
+	DeletedBy         *int64
+}
+
+type RegistryFinding struct {
+	ID             int64
+	PatientID      int64
+	Gene           string
+	Variant        string
+	Classification string
+	SourceReport   string
+	ConfirmedBy    string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	UpdatedBy      *int64
+	Version        int64
+}
+
+type RegistryPatient struct {
+	ID                    int64
+	RegistryID            int64
+	RegistryRef           string
+	FirstName             string
+	Surname               string
+	DateOfBirth           store.Date
+	Sex                   int64
+	NHSNumber             *string
+	Postcode              string
+	DiagnosisDate         *store.Date
+	DiagnosisConfirmation string
+	ClinicalStatus        string
+	DateOfDeath           *store.Date
+	Notes                 string
+	CreatedAt             time.Time
+	CreatedBy             *int64
+	UpdatedAt             time.Time
+	UpdatedBy             *int64
+	Version               int64
+	DeletedAt             *time.Time
+	DeletedBy             *int64
+}
+
+type RegistryRelationship struct {
+	ID             int64
+	PatientID      int64
+	ContactID      int64
+	Type           string
+	LegalAuthority bool
+	MayAct         bool
+	IsPrimary      bool
+	StartDate      *store.Date
+	EndDate        *store.Date
+	CreatedAt      time.Time
+	CreatedBy      *int64
+	UpdatedAt      time.Time
+	UpdatedBy      *int64
+	Version        int64
+	DeletedAt      *time.Time
+}
+
 type SemiologyKeyword struct {
 	ID       int64
 	Keyword  string

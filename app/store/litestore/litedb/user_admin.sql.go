@@ -34,7 +34,8 @@ WHERE ((CAST(?1 AS TEXT) = '' AND CAST(?2 AS TEXT) = '')
   AND (lower(u.first_name || ' ' || u.surname) LIKE ?3 OR u.email LIKE ?3)
   AND (CAST(?4 AS BIGINT) = 0 OR u.organisation_id = CAST(?4 AS BIGINT))
   AND (CAST(?5 AS TEXT) = '' OR u.role = CAST(?5 AS TEXT))
-  AND (CAST(?6 AS TEXT) = '' OR (CAST(?6 AS TEXT) = 'active') = u.is_active)
+  AND (NOT CAST(?6 AS BOOLEAN) OR u.role IN ('registry_manager', 'registry_viewer'))
+  AND (CAST(?7 AS TEXT) = '' OR (CAST(?7 AS TEXT) = 'active') = u.is_active)
 `
 
 type CountUsersParams struct {
@@ -43,6 +44,7 @@ type CountUsersParams struct {
 	Pattern        string
 	OrganisationID int64
 	Role           string
+	RegistryOnly   bool
 	Status         string
 }
 
@@ -53,6 +55,7 @@ func (q *Queries) CountUsers(ctx context.Context, arg CountUsersParams) (int64, 
 		arg.Pattern,
 		arg.OrganisationID,
 		arg.Role,
+		arg.RegistryOnly,
 		arg.Status,
 	)
 	var count int64
@@ -278,9 +281,10 @@ WHERE ((CAST(?4 AS TEXT) = '' AND CAST(?5 AS TEXT) = '')
   AND (lower(u.first_name || ' ' || u.surname) LIKE ?6 OR u.email LIKE ?6)
   AND (CAST(?7 AS BIGINT) = 0 OR u.organisation_id = CAST(?7 AS BIGINT))
   AND (CAST(?8 AS TEXT) = '' OR u.role = CAST(?8 AS TEXT))
-  AND (CAST(?9 AS TEXT) = '' OR (CAST(?9 AS TEXT) = 'active') = u.is_active)
+  AND (NOT CAST(?9 AS BOOLEAN) OR u.role IN ('registry_manager', 'registry_viewer'))
+  AND (CAST(?10 AS TEXT) = '' OR (CAST(?10 AS TEXT) = 'active') = u.is_active)
 ORDER BY sort_up ASC, sort_down DESC, u.id ASC
-LIMIT ?11 OFFSET ?10
+LIMIT ?12 OFFSET ?11
 `
 
 type ListUsersParams struct {
@@ -292,6 +296,7 @@ type ListUsersParams struct {
 	Pattern        string
 	OrganisationID int64
 	Role           string
+	RegistryOnly   bool
 	Status         string
 	PageOffset     int64
 	PageLimit      int64
@@ -318,7 +323,8 @@ type ListUsersRow struct {
 
 // The staff list. Scope: with both scope codes empty, every account
 // (national viewers); otherwise accounts whose organisation is in that trust
-// or health board. The sort column and direction are parameters: a text key
+// or health board. RegistryOnly keeps registry accounts alone (a registry
+// manager's list, with empty scope codes). The sort column and direction are parameters: a text key
 // computed in the select list (sqlc's SQLite parser drops parameters in
 // ORDER BY), sorted by its alias.
 // UserListItem is one row of the staff list.
@@ -332,6 +338,7 @@ func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]ListUse
 		arg.Pattern,
 		arg.OrganisationID,
 		arg.Role,
+		arg.RegistryOnly,
 		arg.Status,
 		arg.PageOffset,
 		arg.PageLimit,

@@ -1,0 +1,363 @@
+package registry
+
+import (
+	"context"
+	"errors"
+
+	"clinaudit/app/access"
+	"clinaudit/app/apperr"
+	"clinaudit/app/store"
+)
+
+// Contact is one contact as its page shows it, with its links.
+type Contact struct {
+	store.RegistryContact
+	Links   []store.RegistryLink
+	CanEdit bool
+}
+
+// ContactInputOf fills the contact form from a stored contact.
+func ContactInputOf(c store.RegistryContact) ContactInput {
+	return ContactInput{FirstName: c.FirstName, Surname: c.Surname, Email: c.Email, Phone: c.Phone, Address: c.Address,
+		Postcode: c.Postcode, PreferredLanguage: c.PreferredLanguage, PreferredChannel: c.PreferredChannel,
+		MayContact: c.MayContact, Notes: c.Notes}
+}
+
+// AddContact adds a contact: checks, a duplicate warning (same email,
+// phone, or name) unless confirm, the row and its trail. Errors:
+// FieldErrors, *DuplicateError, apperr.ErrForbidden, apperr.ErrNotFound
+// (registry), the store's.
+func (s *Service) AddContact(ctx context.Context, me access.Me, slug string, in ContactInput, confirm bool, cause string) (store.RegistryContact, error) {
+	if err := authorize(me.Actor, access.EditRegistry); err != nil {
+		return store.RegistryContact{}, err
+	}
+	var out store.RegistryContact
+	err := s.Store.InTx(ctx, func(tx store.Tx) error {
+		reg, err := load(ctx, tx, slug)
+		if err != nil {
+			return err
+		}
+		row, errs := checkContact(in)
+		if len(errs) > 0 {
+			return errs
+		}
+		if !confirm {
+			if ms, err := contactDuplicates(ctx, tx, reg.ID, 0, row); err != nil || len(ms) > 0 {
+				if err == nil {
+					err = &DuplicateError{Matches: ms}
+				}
+				return err
+			}
+		}
+		id, err := tx.InsertRegistryContact(ctx, store.InsertRegistryContactParams{RegistryID: reg.ID, FirstName: row.first,
+			Surname: row.surname, Email: row.email, Phone: row.phone, Address: row.address, Postcode: row.postc,
+			PreferredLanguage: row.language, PreferredChannel: row.channel, MayContact: row.mayContact, Notes: row.notes,
+			CreatedAt: s.now(), CreatedBy: byOf(me)})
+		if err != nil {
+			return err
+		}
+		if out, err = tx.GetRegistryContact(ctx, id); err != nil {
+			return err
+		}
+		return s.trail(ctx, tx, reg.ID, me, causeOr(cause), "", contactChanges(store.RegistryContact{}, out)...)
+	})
+	return out, err
+}
+
+// FindContactDuplicates lists the contacts that look like in (same email,
+// phone, or name), other than except: the warning before adding, and the
+// candidates for a merge. Errors: FieldErrors, apperr.ErrForbidden, the
+// store's.
+func (s *Service) FindContactDuplicates(ctx context.Context, a access.Actor, slug string, except int64, in ContactInput) ([]Match, error) {
+	if err := authorize(a, access.EditRegistry); err != nil {
+		return nil, err
+	}
+	reg, err := load(ctx, s.Store, slug)
+	if err != nil {
+		return nil, err
+	}
+	row, errs := checkContact(in)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return contactDuplicates(ctx, s.Store, reg.ID, except, row)
+}
+
+func contactDuplicates(ctx context.Context, q store.Queries, reg, except int64, row contactRow) ([]Match, error) {
+	found, err := q.FindRegistryContactDuplicates(ctx, store.FindRegistryContactDuplicatesParams{RegistryID: reg, ExceptID: except,
+		Email: row.email, Phone: row.phone, Surname: row.surname, FirstName: row.first})
+	if err != nil {
+		return nil, err
+	}
+	var ms []Match
+	for _, c := range found {
+		reason := "same name"
+		switch {
+		case row.email != "" && c.Email == row.email:
+			reason = "same email address"
+		case row.phone != "" && c.Phone == row.phone:
+			reason = "same phone number"
+		}
+		ms = append(ms, Match{ID: c.ID, Name: c.FirstName + " " + c.Surname, Reason: reason, Deleted: c.DeletedAt != nil})
+	}
+	return ms, nil
+}
+
+func contactChanges(before, after store.RegistryContact) []change {
+	id := after.ID
+	c := func(field string, old, new *string) change {
+		return change{entity: EntityContact, id: id, contact: &id, field: field, old: old, new: new, version: after.Version}
+	}
+	may := func(x store.RegistryContact) *string {
+		if x.ID == 0 {
+			return nil
+		}
+		return boolVal(x.MayContact)
+	}
+	return []change{
+		c(FieldFirstName, val(before.FirstName), val(after.FirstName)),
+		c(FieldSurname, val(before.Surname), val(after.Surname)),
+		c(FieldEmail, val(before.Email), val(after.Email)),
+		c(FieldPhone, val(before.Phone), val(after.Phone)),
+		c(FieldAddress, val(before.Address), val(after.Address)),
+		c(FieldPostcode, val(before.Postcode), val(after.Postcode)),
+		c(FieldPreferredLanguage, val(before.PreferredLanguage), val(after.PreferredLanguage)),
+		c(FieldPreferredChannel, val(before.PreferredChannel), val(after.PreferredChannel)),
+		c(FieldMayContact, may(before), may(after)),
+		c(FieldNotes, val(before.Notes), val(after.Notes)),
+	}
+}
+
+func setContactField(in *ContactInput, f SaveField) bool {
+	switch f.Field {
+	case FieldFirstName:
+		in.FirstName = f.Value
+	case FieldSurname:
+		in.Surname = f.Value
+	case FieldEmail:
+		in.Email = f.Value
+	case FieldPhone:
+		in.Phone = f.Value
+	case FieldAddress:
+		in.Address = f.Value
+	case FieldPostcode:
+		in.Postcode = f.Value
+	case FieldPreferredLanguage:
+		in.PreferredLanguage = f.Value
+	case FieldPreferredChannel:
+		in.PreferredChannel = f.Value
+	case FieldMayContact:
+		in.MayContact = yes(f.Value)
+	case FieldNotes:
+		in.Notes = f.Value
+	default:
+		return false
+	}
+	return true
+}
+
+func contactOfRow(c store.RegistryContact, row contactRow) store.RegistryContact {
+	c.FirstName, c.Surname, c.Email, c.Phone, c.Address, c.Postcode = row.first, row.surname, row.email, row.phone, row.address, row.postc
+	c.PreferredLanguage, c.PreferredChannel, c.MayContact, c.Notes = row.language, row.channel, row.mayContact, row.notes
+	return c
+}
+
+func contactUpdate(c store.RegistryContact, version int64, s *Service, me access.Me) store.UpdateRegistryContactParams {
+	return store.UpdateRegistryContactParams{FirstName: c.FirstName, Surname: c.Surname, Email: c.Email, Phone: c.Phone,
+		Address: c.Address, Postcode: c.Postcode, PreferredLanguage: c.PreferredLanguage, PreferredChannel: c.PreferredChannel,
+		MayContact: c.MayContact, Notes: c.Notes, UpdatedAt: s.now(), UpdatedBy: byOf(me), ID: c.ID, Version: version}
+}
+
+// SaveContactField is autosave on a contact's page, as SavePatientField.
+// Errors: as SavePatientField.
+func (s *Service) SaveContactField(ctx context.Context, me access.Me, f SaveField) (Saved, error) {
+	if err := authorize(me.Actor, access.EditRegistry); err != nil {
+		return Saved{}, err
+	}
+	var out Saved
+	err := s.Store.InTx(ctx, func(tx store.Tx) error {
+		c, err := liveContact(ctx, tx, f.ID)
+		if err != nil {
+			return err
+		}
+		in := ContactInputOf(c)
+		if !setContactField(&in, f) {
+			return apperr.Errorf(apperr.Invalid, "A contact has no field %q", f.Field)
+		}
+		row, errs := checkContact(in)
+		if len(errs) > 0 {
+			return onlyField(errs, f.Field)
+		}
+		next := contactOfRow(c, row)
+		next.Version = c.Version + 1
+		var ch change
+		for _, x := range contactChanges(c, next) {
+			if x.field == f.Field {
+				ch = x
+			}
+		}
+		if err := fieldConflict(ctx, tx, me, EntityContact, c.ID, f.Field, f.Seen, c.Version, ch.new); err != nil {
+			return err
+		}
+		if eq(ch.old, ch.new) {
+			out = Saved{Version: c.Version, Value: deref(ch.new)}
+			return nil
+		}
+		n, err := tx.UpdateRegistryContact(ctx, contactUpdate(next, c.Version, s, me))
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return errStale
+		}
+		if err := s.trail(ctx, tx, c.RegistryID, me, CauseForm, f.RequestID, ch); err != nil {
+			return err
+		}
+		out = Saved{Version: next.Version, Value: deref(ch.new), Changed: true}
+		return nil
+	})
+	return out, err
+}
+
+func anyContact(ctx context.Context, q store.Queries, id int64) (store.RegistryContact, error) {
+	c, err := q.GetRegistryContact(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return c, apperr.ErrNotFound
+	}
+	return c, err
+}
+
+func liveContact(ctx context.Context, q store.Queries, id int64) (store.RegistryContact, error) {
+	c, err := anyContact(ctx, q, id)
+	if err == nil && c.DeletedAt != nil {
+		err = apperr.ErrNotFound
+	}
+	return c, err
+}
+
+// GetContact returns a contact with its links. Contacts are identifying
+// through and through: only those with view_registry_identifiers see
+// them. Errors: apperr.ErrForbidden, apperr.ErrNotFound, the store's.
+func (s *Service) GetContact(ctx context.Context, a access.Actor, id int64) (Contact, error) {
+	if err := authorize(a, access.ViewRegistryIDs); err != nil {
+		return Contact{}, err
+	}
+	c, err := anyContact(ctx, s.Store, id)
+	if err != nil {
+		return Contact{}, err
+	}
+	if c.DeletedAt != nil && !a.Can(access.EditRegistry) {
+		return Contact{}, apperr.ErrNotFound
+	}
+	links, err := s.Store.ListRegistryLinks(ctx, store.ListRegistryLinksParams{ContactID: id})
+	if err != nil {
+		return Contact{}, err
+	}
+	return Contact{RegistryContact: c, Links: links, CanEdit: a.Can(access.EditRegistry) && c.DeletedAt == nil}, nil
+}
+
+// ContactFilter is the contact list's query, as kept in the URL.
+type ContactFilter struct {
+	Query   string // name, email or phone (start of)
+	Review  bool   // only contacts flagged for review
+	Deleted bool
+	Page    int
+}
+
+// ContactPage is one page of the contact list.
+type ContactPage struct {
+	Filter   ContactFilter
+	Contacts []store.RegistryContactListItem
+	Total    int64
+	Pages    int
+}
+
+// ListContacts returns a page of the registry's contacts (the review
+// queue with Review). Errors: apperr.ErrForbidden, apperr.ErrNotFound
+// (registry), the store's.
+func (s *Service) ListContacts(ctx context.Context, a access.Actor, slug string, f ContactFilter) (ContactPage, error) {
+	if err := authorize(a, access.ViewRegistryIDs); err != nil {
+		return ContactPage{}, err
+	}
+	reg, err := load(ctx, s.Store, slug)
+	if err != nil {
+		return ContactPage{}, err
+	}
+	f.Query = cleanQuery(f.Query)
+	if q, ok := NormalisePhone(f.Query); ok {
+		f.Query = q
+	}
+	if !a.Can(access.EditRegistry) {
+		f.Deleted = false
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	deleted := ""
+	if f.Deleted {
+		deleted = "yes"
+	}
+	total, err := s.Store.CountRegistryContacts(ctx, store.CountRegistryContactsParams{RegistryID: reg.ID, Deleted: deleted, Review: f.Review, Query: f.Query})
+	if err != nil {
+		return ContactPage{}, err
+	}
+	pages := max(1, int((total+PageSize-1)/PageSize))
+	f.Page = min(f.Page, pages)
+	rows, err := s.Store.ListRegistryContacts(ctx, store.RegistryContactListParams{RegistryID: reg.ID, Deleted: deleted, Review: f.Review,
+		Query: f.Query, PageOffset: int64(f.Page-1) * PageSize, PageLimit: PageSize})
+	if err != nil {
+		return ContactPage{}, err
+	}
+	return ContactPage{Filter: f, Contacts: rows, Total: total, Pages: pages}, nil
+}
+
+// DeleteContact soft-deletes a contact; its links stay, hidden, so a
+// restore brings them back. Errors:
+// apperr.ErrForbidden, apperr.ErrNotFound, the store's.
+func (s *Service) DeleteContact(ctx context.Context, me access.Me, id int64, requestID string) error {
+	if err := authorize(me.Actor, access.EditRegistry); err != nil {
+		return err
+	}
+	return s.Store.InTx(ctx, func(tx store.Tx) error {
+		c, err := liveContact(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if _, err := tx.SetRegistryContactDeleted(ctx, store.SetRegistryContactDeletedParams{DeletedAt: &now, DeletedBy: byOf(me),
+			UpdatedAt: now, UpdatedBy: byOf(me), ID: id}); err != nil {
+			return err
+		}
+		return s.trail(ctx, tx, c.RegistryID, me, CauseDeletion, requestID, change{entity: EntityContact, id: id, contact: &id,
+			field: "deleted", new: val("yes"), version: c.Version + 1})
+	})
+}
+
+// RestoreContact undoes a deletion (or a merge away) within RestoreWindow;
+// relationships a merge moved stay with the contact kept. Errors:
+// apperr.ErrForbidden, apperr.ErrNotFound, apperr Gone, the store's.
+func (s *Service) RestoreContact(ctx context.Context, me access.Me, id int64, requestID string) error {
+	if err := authorize(me.Actor, access.EditRegistry); err != nil {
+		return err
+	}
+	return s.Store.InTx(ctx, func(tx store.Tx) error {
+		c, err := anyContact(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if c.DeletedAt == nil {
+			return apperr.ErrNotFound
+		}
+		if s.now().Sub(*c.DeletedAt) > RestoreWindow {
+			return apperr.New(apperr.Gone, "This contact was deleted more than 30 days ago and can no longer be restored")
+		}
+		if _, err := tx.SetRegistryContactDeleted(ctx, store.SetRegistryContactDeletedParams{UpdatedAt: s.now(), UpdatedBy: byOf(me), ID: id}); err != nil {
+			return err
+		}
+		if err := s.trail(ctx, tx, c.RegistryID, me, CauseRestore, requestID, change{entity: EntityContact, id: id, contact: &id,
+			field: "deleted", old: val("yes"), new: val("no"), version: c.Version + 1}); err != nil {
+			return err
+		}
+		return s.reviewIfAlone(ctx, tx, me, id)
+	})
+}
