@@ -519,6 +519,9 @@ func TestAccessMatrix(t *testing.T) {
 						want = want && (place == "own organisation" || place == "same trust")
 					}
 					resp := send(act, r.method, path, form)
+					if resp.StatusCode >= 500 {
+						t.Errorf("%s %s as %s: %d", r.method, r.path, act.name, resp.StatusCode)
+					}
 					if got := !refused(resp); got != want {
 						t.Errorf("%s %s as %s, target %s: allowed=%v (status %d, Location %q), want %v",
 							r.method, r.path, act.name, place, got, resp.StatusCode, resp.Header.Get("Location"), want)
