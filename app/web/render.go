@@ -54,6 +54,12 @@ func anyone(*server, *fiber.Ctx, access.Actor) bool { return true }
 
 func signedInOnly(_ *server, c *fiber.Ctx, _ access.Actor) bool { return signedIn(c) != nil }
 
+// auditOnly: signed in with an audit role (registry roles have no audit
+// pages to go to).
+func auditOnly(_ *server, c *fiber.Ctx, a access.Actor) bool {
+	return signedIn(c) != nil && (!a.Role.Registry() || a.Superuser)
+}
+
 func demoOnly(s *server, _ *fiber.Ctx, _ access.Actor) bool { return s.Demo }
 
 func allowed(p access.Action) func(*server, *fiber.Ctx, access.Actor) bool {
@@ -70,8 +76,9 @@ var navLinks = []navLink{
 	{"organisations", "Organisations", "/organisations", "", anyone},
 	{"public", "Published results", "/public", "nav-public", anyone},
 	{"", "Demo mailbox", "/demo/mailbox", "", demoOnly},
-	{"children", "Children", "/children", "nav-children", signedInOnly},
-	{"dashboards", "Dashboards", "/dashboards", "nav-dashboards", signedInOnly},
+	{"children", "Children", "/children", "nav-children", auditOnly},
+	{"dashboards", "Dashboards", "/dashboards", "nav-dashboards", auditOnly},
+	{"registry", "Registry", "/registry/patients", "nav-registry", allowed(access.ViewRegistry)},
 	{"publish", "Publish", "/dashboards/publish", "nav-publish", allowed(access.Publish)},
 	{"exports", "Exports", "/exports", "nav-exports", allowed(access.ExportRecords)},
 	{"", "Jobs", jobsUIHref, "", func(s *server, c *fiber.Ctx, a access.Actor) bool {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"clinaudit/app/access"
+	"clinaudit/app/registry"
 	"clinaudit/static"
 
 	"github.com/gofiber/fiber/v2"
@@ -106,6 +107,36 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/children/:id/forms/:form/answer", in, s.handleAuditAnswer)
 	app.Post("/children/:id/forms/:form/rows", in, s.handleAuditAddRow)
 	app.Post("/children/:id/forms/:form/rows/:row/remove", in, s.handleAuditRemoveRow)
+
+	// The registry (registry*.go): registry roles and superusers; package
+	// registry decides the rest (identifiers, changes) call by call.
+	reg := s.requireRegistry
+	app.Get("/registry", in, reg, s.handleRegistryHome)
+	app.Get("/registry/patients", in, reg, s.handleRegistryPatients)
+	app.Get("/registry/patients/new", in, reg, s.handlePatientNew)
+	app.Post("/registry/patients", in, reg, s.handlePatientCreate)
+	app.Get("/registry/patients/:id", in, reg, s.handlePatientShow)
+	app.Get("/registry/patients/:id/field", in, reg, s.handlePatientFieldShow)
+	app.Post("/registry/patients/:id/field", in, reg, s.handlePatientField)
+	app.Get("/registry/patients/:id/history", in, reg, s.handleRegistryHistory(registry.EntityPatient))
+	app.Post("/registry/patients/:id/findings", in, reg, s.handleFindingAdd)
+	app.Post("/registry/patients/:id/findings/:finding/remove", in, reg, s.handleFindingRemove)
+	app.Get("/registry/patients/:id/link", in, reg, s.handleLinkForm)
+	app.Post("/registry/patients/:id/link", in, reg, s.handleLink)
+	app.Post("/registry/patients/:id/relationships/:rel/remove", in, reg, s.handleRelationshipRemove)
+	app.Post("/registry/patients/:id/delete", in, reg, s.handleRegistryLifecycle(registry.EntityPatient, "delete"))
+	app.Post("/registry/patients/:id/restore", in, reg, s.handleRegistryLifecycle(registry.EntityPatient, "restore"))
+	app.Get("/registry/contacts", in, reg, s.handleRegistryContacts)
+	app.Get("/registry/contacts/new", in, reg, s.handleContactNew)
+	app.Post("/registry/contacts", in, reg, s.handleContactCreate)
+	app.Get("/registry/contacts/:id", in, reg, s.handleContactShow)
+	app.Get("/registry/contacts/:id/field", in, reg, s.handleContactFieldShow)
+	app.Post("/registry/contacts/:id/field", in, reg, s.handleContactField)
+	app.Get("/registry/contacts/:id/history", in, reg, s.handleRegistryHistory(registry.EntityContact))
+	app.Get("/registry/contacts/:id/merge", in, reg, s.handleMergePreview)
+	app.Post("/registry/contacts/:id/merge", in, reg, s.handleMerge)
+	app.Post("/registry/contacts/:id/delete", in, reg, s.handleRegistryLifecycle(registry.EntityContact, "delete"))
+	app.Post("/registry/contacts/:id/restore", in, reg, s.handleRegistryLifecycle(registry.EntityContact, "restore"))
 
 	// Published results (public), publishing, KPI downloads and record
 	// exports: public.go, publish.go, downloads.go, exports.go. Downloads

@@ -82,7 +82,7 @@ func (s *server) handleSignIn(c *fiber.Ctx) error {
 	if res.NeedsTwoFactor {
 		return c.Redirect("/sign-in/two-factor?next="+urlQueryEscape(data.Next), fiber.StatusSeeOther)
 	}
-	return c.Redirect(data.Next, fiber.StatusSeeOther)
+	return c.Redirect(landing(data.Next, res.User.Role), fiber.StatusSeeOther)
 }
 
 func (s *server) handleSignOut(c *fiber.Ctx) error {
@@ -187,7 +187,7 @@ func (s *server) handleTwoFactor(c *fiber.Ctx) error {
 	}
 	s.setCookie(c, "session", token, 0)
 	s.newCSRF(c)
-	return c.Redirect(next, fiber.StatusSeeOther)
+	return c.Redirect(landing(next, id.User.Role), fiber.StatusSeeOther)
 }
 
 func (s *server) twoFactorError(c *fiber.Ctx, data twoFactorPage, err error) error {
