@@ -79,6 +79,13 @@ func NewPostgresDatabase(t testing.TB) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { dropDatabase(name) })
+	// A commit need not wait for the WAL to reach the disk: 17 ms a commit
+	// on the CI machine's disk, 0.6 ms without. Nothing is lost unless the
+	// server itself crashes, which no test using these databases does (the
+	// fault tests' databases, from EmptyDatabaseURL, keep the default).
+	if _, err := admin.Exec(ctx, "ALTER DATABASE "+name+" SET synchronous_commit = off"); err != nil {
+		t.Fatal(err)
+	}
 	return databaseURL(name)
 }
 
