@@ -51,9 +51,10 @@ func deref(s *string) string {
 	return *s
 }
 
-// noScope matches no trust or health board: the reach of an organisation
-// user who has no organisation.
-const noScope = "\x00none"
+// noScope matches no trust or health board: the reach of an actor with no
+// organisation and no national role (a registry role). No ODS code has a
+// space; no NUL either, which PostgreSQL's text refuses (a 500).
+const noScope = "no scope"
 
 // QueryScope is the actor's reach as the queries' scope parameters: both
 // empty for national actors, else their trust (England) or health board

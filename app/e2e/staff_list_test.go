@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -90,7 +91,7 @@ func testStaffListSearchSortPages(t *testing.T, e store.Engine) {
 	t.Cleanup(cancel)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
-	srv.addStaff(20, "RGT01") // with the 10 demo accounts: 30, two pages
+	srv.addStaff(20, "RGT01") // with the 12 demo accounts: 32, two pages
 	rgt01, w7a4h1 := srv.orgName("RGT01"), srv.orgName("7A4H1")
 	b := startBrowser(t, ctx)
 	b.open("open the sign-in page", srv.base+"/sign-in", 200)
@@ -109,7 +110,7 @@ func testStaffListSearchSortPages(t *testing.T, e store.Engine) {
 	if want := (staffCells{"Nadia Fuller National", "national.full@demo.clinaudit.invalid", "National audit team (full access)", "National", "Active"}); rows[4] != want {
 		t.Errorf("row 5 is %+v, want %+v", rows[4], want)
 	}
-	if got := b.text("#staff-count"); got != "30 people, page 1 of 2" {
+	if got := b.text("#staff-count"); got != "32 people, page 1 of 2" {
 		t.Errorf("count says %q", got)
 	}
 	b.checkConsole("the staff list")
@@ -134,19 +135,23 @@ func testStaffListSearchSortPages(t *testing.T, e store.Engine) {
 		rows[1] != (staffCells{"Zed19 Tester", "zed19@example.org Invited", "Clinician", rgt01, "Active"}) {
 		t.Errorf("sorted by name descending: %+v", rows)
 	}
+	// The registry's accounts belong to no organisation and say so.
+	if !slices.Contains(rows, staffCells{"Vik Reader Registry", "registry.viewer@demo.clinaudit.invalid", "Registry viewer", "Registry", "Active"}) {
+		t.Errorf("the registry viewer's row is missing or not marked Registry: %+v", rows)
+	}
 	if got := eval[string](b, `document.querySelector('th:has(a[data-sort="name"])').getAttribute("aria-sort")`); got != "descending" {
 		t.Errorf("the Name header's aria-sort is %q", got)
 	}
 
-	// Paging: Next shows the last five, still sorted descending.
+	// Paging: Next shows the last seven, still sorted descending.
 	b.do("next page", chromedp.Click(css("#staff-results .nhsuk-pagination__link--next")))
 	b.waitStaff("wait for page 2", map[string]string{"sort": "name", "dir": "desc", "page": "2"})
 	rows = b.staffTable()
-	if len(rows) != 5 || rows[4] != (staffCells{"Ada Adams", "admin@rgt01.demo.clinaudit.invalid", "Administrator", rgt01, "Active"}) ||
-		rows[1] != (staffCells{"Cerys Evans", "clinician@7a4h1.demo.clinaudit.invalid", "Clinician", w7a4h1, "Active"}) {
+	if len(rows) != 7 || rows[6] != (staffCells{"Ada Adams", "admin@rgt01.demo.clinaudit.invalid", "Administrator", rgt01, "Active"}) ||
+		rows[3] != (staffCells{"Cerys Evans", "clinician@7a4h1.demo.clinaudit.invalid", "Clinician", w7a4h1, "Active"}) {
 		t.Errorf("page 2: %+v", rows)
 	}
-	if got := b.text("#staff-count"); got != "30 people, page 2 of 2" {
+	if got := b.text("#staff-count"); got != "32 people, page 2 of 2" {
 		t.Errorf("count on page 2 says %q", got)
 	}
 	b.checkConsole("the staff list after search, sort and paging")

@@ -309,6 +309,11 @@ func TestRegistryManagerListsRegistryAccountsOnly(t *testing.T) {
 		if p, err := w.svc.List(ctx, manager, staff.Filter{Role: string(access.Clinician)}); err != nil || len(p.Users) != 0 {
 			t.Errorf("the registry manager filtering clinicians sees %v, %v; want nobody", emails(p), err)
 		}
+		// No organisation to choose from, on both engines (PostgreSQL once
+		// refused the scope that matches nothing: a 500 on every form).
+		if orgs, err := w.svc.OrganisationsInScope(ctx, manager); err != nil || len(orgs) != 0 {
+			t.Errorf("the registry manager's organisations: %v, %v; want none", orgs, err)
+		}
 		if _, err := w.svc.List(ctx, manager, staff.Filter{Org: "RGT01"}); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("the registry manager choosing an organisation: %v, want forbidden", err)
 		}

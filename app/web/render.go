@@ -86,7 +86,7 @@ var navLinks = []navLink{
 	}},
 	{"recalc", "KPI recalculation", "/admin/kpi-recalculation", "nav-recalc", allowed(access.RecalculateKPIs)},
 	{"record-views", "Record views", "/admin/record-views", "nav-record-views", allowed(access.ViewRecordViews)},
-	{"staff", "Staff", "/admin/users", "", allowed(access.ViewUsers)},
+	{"staff", "Staff", "/admin/users", "", func(_ *server, c *fiber.Ctx, a access.Actor) bool { return signedIn(c) != nil && mayListStaff(a) }},
 }
 
 // page is the layout's data for a page titled title in the header's

@@ -117,11 +117,12 @@ func firstRender(app *fiber.App) {
 // templates' type check in tests).
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{"asset": static.Path, "dict": dict, "sub": func(a, b int) int { return a - b },
-		"roleLabel":  func(r string) string { return access.Role(r).Label() },
-		"eventLabel": auth.EventLabel,
-		"list":       func(items ...string) []string { return items },
-		"options":    options,
-		"title":      capitalise}
+		"roleLabel":    func(r string) string { return access.Role(r).Label() },
+		"registryRole": func(r string) bool { return access.Role(r).Registry() },
+		"eventLabel":   auth.EventLabel,
+		"list":         func(items ...string) []string { return items },
+		"options":      options,
+		"title":        capitalise}
 }
 
 // options are a select's options from value, label pairs, the one whose

@@ -20,7 +20,16 @@ type staffListPage struct {
 	Orgs      []store.OrganisationChoice
 	Roles     []access.Role
 	CanInvite bool
-	List      listNav
+	// Organisations: the organisation filter and column; a registry
+	// manager's list is of registry accounts, which have none.
+	Organisations bool
+	List          listNav
+}
+
+// mayListStaff: the staff list is for those who view accounts and for
+// registry managers (registry accounts only: staff.List).
+func mayListStaff(a access.Actor) bool {
+	return a.Can(access.ViewUsers) || a.Can(access.ManageRegistryUsers)
 }
 
 var columnLabels = map[string]string{"name": "Name", "email": "Email", "role": "Role", "organisation": "Organisation", "status": "Status", "last_sign_in": "Last signed in"}
@@ -42,7 +51,11 @@ func (s *server) handleStaffList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data := staffListPage{page: s.page(c, "Staff", "staff"), Page: p, Roles: access.Roles, CanInvite: a.Can(access.ManageUsers)}
+	data := staffListPage{page: s.page(c, "Staff", "staff"), Page: p, Roles: access.Roles, CanInvite: access.MayManageAccounts(a),
+		Organisations: a.Can(access.ViewUsers)}
+	if !data.Organisations {
+		data.Roles = assignable(a) // the registry's two
+	}
 	f := p.Filter
 	data.List = sortedListNav("#staff-results", f.Sort, f.Desc, f.Page, p.Pages, staff.SortColumns, columnLabels, func(sort string, desc bool, page int) string {
 		g := f
@@ -52,8 +65,10 @@ func (s *server) handleStaffList(c *fiber.Ctx) error {
 	if isHTMX(c) {
 		return renderPartial(c, "partials/staff_results", data)
 	}
-	if data.Orgs, err = s.Staff.OrganisationsInScope(c.UserContext(), a); err != nil {
-		return err
+	if data.Organisations {
+		if data.Orgs, err = s.Staff.OrganisationsInScope(c.UserContext(), a); err != nil {
+			return err
+		}
 	}
 	return renderPage(c, "pages/staff_list", data)
 }
@@ -68,6 +83,9 @@ type staffFormPage struct {
 	Roles     []access.Role
 	Superuser bool // the viewer may grant the superuser flag
 	National  bool // the viewer may give national roles (no organisation)
+	// Organisations: the form has the organisation field. A registry
+	// manager gives registry roles alone, which have no organisation.
+	Organisations bool
 }
 
 type staffForm struct {
@@ -88,22 +106,26 @@ func assignable(a access.Actor) []access.Role {
 
 func (s *server) renderStaffForm(c *fiber.Ctx, data staffFormPage, status int) error {
 	a := actor(c)
-	var err error
-	if data.Orgs, err = s.Staff.OrganisationsInScope(c.UserContext(), a); err != nil {
-		return err
+	data.Roles, data.Superuser, data.National, data.Organisations = assignable(a), a.Superuser, a.Can(access.ManageNational), a.Can(access.ManageUsers)
+	if data.Organisations {
+		var err error
+		if data.Orgs, err = s.Staff.OrganisationsInScope(c.UserContext(), a); err != nil {
+			return err
+		}
 	}
-	data.Roles, data.Superuser, data.National = assignable(a), a.Superuser, a.Can(access.ManageNational)
 	c.Status(status)
 	return renderPage(c, "pages/staff_form", data)
 }
 
 func (s *server) handleStaffNew(c *fiber.Ctx) error {
 	a := actor(c)
-	if !a.Can(access.ManageUsers) {
+	if !access.MayManageAccounts(a) {
 		return apperr.ErrForbidden
 	}
 	form := staffForm{Role: string(access.Clinician)}
-	if !a.National() {
+	if !a.Can(access.ManageUsers) {
+		form.Role = string(access.RegistryViewer)
+	} else if !a.National() {
 		if o, err := s.Store.GetOrganisation(c.UserContext(), a.Organisation); err == nil {
 			form.Org = o.ODSCode
 		}
