@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -43,6 +44,43 @@ func (s *server) registryPage(c *fiber.Ctx, title string) (registryPage, error) 
 	}
 	return registryPage{page: s.page(c, title, "registry"), Registry: reg, CanEdit: a.Can(access.EditRegistry),
 		Identified: a.Can(access.ViewRegistryIDs), Notice: registryNotices[c.Query("done")]}, nil
+}
+
+// addForm is an add page: its title, its template, and its view of the
+// form with field errors or a duplicate warning.
+type addForm[T any] struct {
+	Title, Page string
+	View        func(registryPage, fieldErrs, []registry.Match) T
+}
+
+// showAddForm shows an add page: empty (err nil; editors only), or again
+// after err, with field errors (422) or a duplicate warning (409). Other
+// errors pass.
+func showAddForm[T any](s *server, c *fiber.Ctx, f addForm[T], err error) error {
+	var fe registry.FieldErrors
+	var de *registry.DuplicateError
+	if err != nil && !errors.As(err, &fe) && !errors.As(err, &de) {
+		return err
+	}
+	data, perr := s.registryPage(c, f.Title)
+	if perr != nil {
+		return perr
+	}
+	if !data.CanEdit {
+		return apperr.ErrForbidden
+	}
+	var errs fieldErrs
+	var dups []registry.Match
+	switch {
+	case de != nil:
+		dups = de.Matches
+		c.Status(fiber.StatusConflict)
+	case err != nil:
+		errs = toFieldErrs(fe)
+		data.Title = "Error: " + f.Title
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
+	return renderPage(c, f.Page, f.View(data, errs, dups))
 }
 
 var registryNotices = map[string]string{

@@ -31,40 +31,22 @@ func readPatient(c *fiber.Ctx) registry.PatientInput {
 		Notes: c.FormValue("notes")}
 }
 
+func patientForm(in registry.PatientInput) addForm[patientFormPage] {
+	return addForm[patientFormPage]{Title: "Add a patient", Page: "pages/registry_patient_new",
+		View: func(data registryPage, errs fieldErrs, dups []registry.Match) patientFormPage {
+			return patientFormPage{registryPage: data, Form: in, Errors: errs, Duplicates: dups, Sexes: registry.Sexes}
+		}}
+}
+
 func (s *server) handlePatientNew(c *fiber.Ctx) error {
-	data, err := s.registryPage(c, "Add a patient")
-	if err != nil {
-		return err
-	}
-	if !data.CanEdit {
-		return apperr.ErrForbidden
-	}
-	return renderPage(c, "pages/registry_patient_new", patientFormPage{registryPage: data, Sexes: registry.Sexes})
+	return showAddForm(s, c, patientForm(registry.PatientInput{}), nil)
 }
 
 func (s *server) handlePatientCreate(c *fiber.Ctx) error {
 	in := readPatient(c)
 	p, err := s.registry().AddPatient(c.UserContext(), me(c), registrySlug(), in, c.FormValue("confirm") == "yes", "")
-	var fe registry.FieldErrors
-	var de *registry.DuplicateError
-	if errors.As(err, &fe) || errors.As(err, &de) {
-		data, perr := s.registryPage(c, "Add a patient")
-		if perr != nil {
-			return perr
-		}
-		out := patientFormPage{registryPage: data, Form: in, Sexes: registry.Sexes}
-		if de != nil {
-			out.Duplicates = de.Matches
-			c.Status(fiber.StatusConflict)
-		} else {
-			out.Errors = toFieldErrs(fe)
-			out.Title = "Error: Add a patient"
-			c.Status(fiber.StatusUnprocessableEntity)
-		}
-		return renderPage(c, "pages/registry_patient_new", out)
-	}
 	if err != nil {
-		return err
+		return showAddForm(s, c, patientForm(in), err)
 	}
 	return c.Redirect(patientURL(p.ID)+"?done=added", fiber.StatusSeeOther)
 }
