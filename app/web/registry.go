@@ -147,6 +147,15 @@ func (p patientListPage) SexLabel(code int64) string {
 	return registry.Label(registry.Sexes, strconv.FormatInt(code, 10))
 }
 
+// StatusOptions are the clinical status filter's choices.
+func (p patientListPage) StatusOptions() []optionView {
+	out := []optionView{{Label: "Any status", Checked: p.Filter.Status == ""}}
+	for _, s := range p.Statuses {
+		out = append(out, optionView{Value: s.Code, Label: s.Label, Checked: s.Code == p.Filter.Status})
+	}
+	return out
+}
+
 func (p patientListPage) StatusLabel(code string) string {
 	return registry.Label(p.Registry.ClinicalStatuses, code)
 }
@@ -179,11 +188,7 @@ func (s *server) handleRegistryPatients(c *fiber.Ctx) error {
 		Filtered: p.Filter.Query != "" || p.Filter.Status != "" || p.Filter.Deleted}
 	g := p.Filter
 	out.List = sortedListNav("#patient-results", g.Sort, g.Desc, g.Page, p.Pages, keys, patientColumnLabels, func(sort string, desc bool, page int) string {
-		deleted := ""
-		if g.Deleted {
-			deleted = "yes"
-		}
-		return listURL("/registry/patients", map[string]string{"q": g.Query, "status": g.Status, "deleted": deleted}, sort, def, desc, page)
+		return listURL("/registry/patients", map[string]string{"q": g.Query, "status": g.Status, "deleted": yesIf(g.Deleted)}, sort, def, desc, page)
 	})
 	if isHTMX(c) {
 		return renderPartial(c, "partials/registry_patient_results", out)

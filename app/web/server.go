@@ -121,6 +121,7 @@ func templateFuncs() template.FuncMap {
 		"eventLabel": auth.EventLabel,
 		"list":       func(items ...string) []string { return items },
 		"options":    options,
+		"yesIf":      yesIf,
 		"title":      capitalise}
 }
 
