@@ -198,12 +198,9 @@ func readRelationship(c *fiber.Ctx) registry.RelationshipInput {
 
 func (s *server) showLink(c *fiber.Ctx, id int64, out linkPage, status int) error {
 	svc := s.registry()
-	p, err := svc.GetPatient(c.UserContext(), actor(c), id)
+	p, err := s.editablePatient(c, id)
 	if err != nil {
 		return err
-	}
-	if !p.CanEdit {
-		return apperr.ErrForbidden
 	}
 	data, err := s.registryPage(c, "Add a relationship")
 	if err != nil {

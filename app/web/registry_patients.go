@@ -202,19 +202,38 @@ func (s *server) handleFindingAdd(c *fiber.Ctx) error {
 	return c.Redirect(patientURL(id)+"?done=finding#findings", fiber.StatusSeeOther)
 }
 
-func (s *server) handleFindingRemove(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
+// editablePatient is a patient for someone who may change it (403 else).
+func (s *server) editablePatient(c *fiber.Ctx, id int64) (registry.Patient, error) {
+	p, err := s.registry().GetPatient(c.UserContext(), actor(c), id)
+	if err == nil && !p.CanEdit {
+		err = apperr.ErrForbidden
 	}
-	fid, err := idParam(c, "finding")
-	if err != nil {
-		return err
+	return p, err
+}
+
+// handlePatientPartRemove removes a part of a patient's page (a finding,
+// a relationship: param names its id) and goes back to it, done saying so.
+func (s *server) handlePatientPartRemove(param, done string, remove func(c *fiber.Ctx, patient, part int64) error) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		part, err := idParam(c, param)
+		if err != nil {
+			return err
+		}
+		if err := remove(c, id, part); err != nil {
+			return err
+		}
+		return c.Redirect(patientURL(id)+"?done="+done, fiber.StatusSeeOther)
 	}
-	if err := s.registry().RemoveFinding(c.UserContext(), me(c), id, fid); err != nil {
-		return err
-	}
-	return c.Redirect(patientURL(id)+"?done=removed#findings", fiber.StatusSeeOther)
+}
+
+func (s *server) handleFindingRemove() fiber.Handler {
+	return s.handlePatientPartRemove("finding", "removed#findings", func(c *fiber.Ctx, patient, id int64) error {
+		return s.registry().RemoveFinding(c.UserContext(), me(c), patient, id)
+	})
 }
 
 // handleRegistryLifecycle deletes or restores a patient or a contact, and
@@ -252,17 +271,8 @@ func (s *server) handleRegistryLifecycle(kind, action string) fiber.Handler {
 	}
 }
 
-func (s *server) handleRelationshipRemove(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	rel, err := idParam(c, "rel")
-	if err != nil {
-		return err
-	}
-	if err := s.registry().Unlink(c.UserContext(), me(c), rel, requestIDOf(c)); err != nil {
-		return err
-	}
-	return c.Redirect(patientURL(id)+"?done=unlinked#relationships", fiber.StatusSeeOther)
+func (s *server) handleRelationshipRemove() fiber.Handler {
+	return s.handlePatientPartRemove("rel", "unlinked#relationships", func(c *fiber.Ctx, _, rel int64) error {
+		return s.registry().Unlink(c.UserContext(), me(c), rel, requestIDOf(c))
+	})
 }
