@@ -65,10 +65,7 @@ func (s *Service) AddContact(ctx context.Context, me access.Me, slug string, in 
 // candidates for a merge. Errors: FieldErrors, apperr.ErrForbidden, the
 // store's.
 func (s *Service) FindContactDuplicates(ctx context.Context, a access.Actor, slug string, except int64, in ContactInput) ([]Match, error) {
-	if err := authorize(a, access.EditRegistry); err != nil {
-		return nil, err
-	}
-	reg, err := load(ctx, s.Store, slug)
+	reg, err := s.loadFor(ctx, a, access.EditRegistry, slug)
 	if err != nil {
 		return nil, err
 	}
@@ -250,10 +247,7 @@ type ContactPage struct {
 // queue with Review). Errors: apperr.ErrForbidden, apperr.ErrNotFound
 // (registry), the store's.
 func (s *Service) ListContacts(ctx context.Context, a access.Actor, slug string, f ContactFilter) (ContactPage, error) {
-	if err := authorize(a, access.ViewRegistryIDs); err != nil {
-		return ContactPage{}, err
-	}
-	reg, err := load(ctx, s.Store, slug)
+	reg, err := s.loadFor(ctx, a, access.ViewRegistryIDs, slug)
 	if err != nil {
 		return ContactPage{}, err
 	}

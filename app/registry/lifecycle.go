@@ -42,10 +42,7 @@ type PatientPage struct {
 // registry IDs only) nor list deleted patients. Errors:
 // apperr.ErrForbidden, apperr.ErrNotFound (registry), the store's.
 func (s *Service) ListPatients(ctx context.Context, a access.Actor, slug string, f PatientFilter) (PatientPage, error) {
-	if err := authorize(a, access.ViewRegistry); err != nil {
-		return PatientPage{}, err
-	}
-	reg, err := load(ctx, s.Store, slug)
+	reg, err := s.loadFor(ctx, a, access.ViewRegistry, slug)
 	if err != nil {
 		return PatientPage{}, err
 	}
