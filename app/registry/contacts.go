@@ -259,15 +259,12 @@ func (s *Service) ListContacts(ctx context.Context, a access.Actor, slug string,
 		f.Deleted = false
 	}
 	deleted := yesIf(f.Deleted)
-	total, err := s.Store.CountRegistryContacts(ctx, store.CountRegistryContactsParams{RegistryID: reg.ID, Deleted: deleted, Review: f.Review, Query: f.Query})
-	if err != nil {
-		return ContactPage{}, err
-	}
-	var pages int
-	var offset int64
-	f.Page, pages, offset = listPage(f.Page, total)
-	rows, err := s.Store.ListRegistryContacts(ctx, store.RegistryContactListParams{RegistryID: reg.ID, Deleted: deleted, Review: f.Review,
-		Query: f.Query, PageOffset: offset, PageLimit: PageSize})
+	rows, total, pages, err := pageOfRows(&f.Page, func() (int64, error) {
+		return s.Store.CountRegistryContacts(ctx, store.CountRegistryContactsParams{RegistryID: reg.ID, Deleted: deleted, Review: f.Review, Query: f.Query})
+	}, func(offset int64) ([]store.RegistryContactListItem, error) {
+		return s.Store.ListRegistryContacts(ctx, store.RegistryContactListParams{RegistryID: reg.ID, Deleted: deleted, Review: f.Review,
+			Query: f.Query, PageOffset: offset, PageLimit: PageSize})
+	})
 	if err != nil {
 		return ContactPage{}, err
 	}

@@ -90,12 +90,16 @@ func deletedRow(c change, restore bool) change {
 	return c
 }
 
-// listPage fixes a list's page within its total rows: the page, the count
-// of pages, and the rows to skip.
-func listPage(page int, total int64) (int, int, int64) {
-	pages := max(1, int((total+PageSize-1)/PageSize))
-	page = min(listfilter.Page(page), pages)
-	return page, pages, int64(page-1) * PageSize
+// pageOfRows reads one page of a list: count its rows, bring *page within
+// them, and read that page's rows (from offset, PageSize of them).
+func pageOfRows[R any](page *int, count func() (int64, error), read func(offset int64) ([]R, error)) (rows []R, total int64, pages int, err error) {
+	if total, err = count(); err != nil {
+		return nil, 0, 0, err
+	}
+	pages = max(1, int((total+PageSize-1)/PageSize))
+	*page = min(listfilter.Page(*page), pages)
+	rows, err = read(int64(*page-1) * PageSize)
+	return rows, total, pages, err
 }
 
 // yesIf is a flag as the list queries take it: "yes" or "".

@@ -62,15 +62,12 @@ func (s *Service) ListPatients(ctx context.Context, a access.Actor, slug string,
 	}
 	f.Sort, f.Desc = listfilter.Sort(f.Sort, f.Desc, PatientSorts)
 	deleted := yesIf(f.Deleted)
-	total, err := s.Store.CountRegistryPatients(ctx, store.CountRegistryPatientsParams{RegistryID: reg.ID, Deleted: deleted, Status: f.Status, Query: f.Query})
-	if err != nil {
-		return PatientPage{}, err
-	}
-	var pages int
-	var offset int64
-	f.Page, pages, offset = listPage(f.Page, total)
-	rows, err := s.Store.ListRegistryPatients(ctx, store.RegistryPatientListParams{Sort: f.Sort, Descending: f.Desc, RegistryID: reg.ID,
-		Deleted: deleted, Status: f.Status, Query: f.Query, PageOffset: offset, PageLimit: PageSize})
+	rows, total, pages, err := pageOfRows(&f.Page, func() (int64, error) {
+		return s.Store.CountRegistryPatients(ctx, store.CountRegistryPatientsParams{RegistryID: reg.ID, Deleted: deleted, Status: f.Status, Query: f.Query})
+	}, func(offset int64) ([]store.RegistryPatientListItem, error) {
+		return s.Store.ListRegistryPatients(ctx, store.RegistryPatientListParams{Sort: f.Sort, Descending: f.Desc, RegistryID: reg.ID,
+			Deleted: deleted, Status: f.Status, Query: f.Query, PageOffset: offset, PageLimit: PageSize})
+	})
 	if err != nil {
 		return PatientPage{}, err
 	}
