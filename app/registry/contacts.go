@@ -28,25 +28,22 @@ func ContactInputOf(c store.RegistryContact) ContactInput {
 // FieldErrors, *DuplicateError, apperr.ErrForbidden, apperr.ErrNotFound
 // (registry), the store's.
 func (s *Service) AddContact(ctx context.Context, me access.Me, slug string, in ContactInput, confirm bool, cause string) (store.RegistryContact, error) {
-	if err := authorize(me.Actor, access.EditRegistry); err != nil {
-		return store.RegistryContact{}, err
-	}
-	var out store.RegistryContact
-	err := s.Store.InTx(ctx, func(tx store.Tx) error {
+	return editing(ctx, s, me, func(tx store.Tx) (store.RegistryContact, error) {
+		var out store.RegistryContact
 		reg, err := load(ctx, tx, slug)
 		if err != nil {
-			return err
+			return out, err
 		}
 		row, errs := checkContact(in)
 		if len(errs) > 0 {
-			return errs
+			return out, errs
 		}
 		if !confirm {
 			if ms, err := contactDuplicates(ctx, tx, reg.ID, 0, row); err != nil || len(ms) > 0 {
 				if err == nil {
 					err = &DuplicateError{Matches: ms}
 				}
-				return err
+				return out, err
 			}
 		}
 		id, err := tx.InsertRegistryContact(ctx, store.InsertRegistryContactParams{RegistryID: reg.ID, FirstName: row.first,
@@ -54,14 +51,13 @@ func (s *Service) AddContact(ctx context.Context, me access.Me, slug string, in 
 			PreferredLanguage: row.language, PreferredChannel: row.channel, MayContact: row.mayContact, Notes: row.notes,
 			CreatedAt: s.now(), CreatedBy: byOf(me)})
 		if err != nil {
-			return err
+			return out, err
 		}
 		if out, err = tx.GetRegistryContact(ctx, id); err != nil {
-			return err
+			return out, err
 		}
-		return s.trail(ctx, tx, reg.ID, me, causeOr(cause), "", contactChanges(store.RegistryContact{}, out)...)
+		return out, s.trail(ctx, tx, reg.ID, me, causeOr(cause), "", contactChanges(store.RegistryContact{}, out)...)
 	})
-	return out, err
 }
 
 // FindContactDuplicates lists the contacts that look like in (same email,
@@ -69,10 +65,7 @@ func (s *Service) AddContact(ctx context.Context, me access.Me, slug string, in 
 // candidates for a merge. Errors: FieldErrors, apperr.ErrForbidden, the
 // store's.
 func (s *Service) FindContactDuplicates(ctx context.Context, a access.Actor, slug string, except int64, in ContactInput) ([]Match, error) {
-	if err := authorize(a, access.EditRegistry); err != nil {
-		return nil, err
-	}
-	reg, err := load(ctx, s.Store, slug)
+	reg, err := s.loadFor(ctx, a, access.EditRegistry, slug)
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +121,11 @@ func contactChanges(before, after store.RegistryContact) []change {
 	}
 }
 
+// aboutContact is a trail row about contact c, at its next version.
+func aboutContact(c store.RegistryContact) change {
+	return change{entity: EntityContact, id: c.ID, contact: &c.ID, version: c.Version + 1}
+}
+
 func setContactField(in *ContactInput, f SaveField) bool {
 	switch f.Field {
 	case FieldFirstName:
@@ -171,52 +169,25 @@ func contactUpdate(c store.RegistryContact, version int64, s *Service, me access
 // SaveContactField is autosave on a contact's page, as SavePatientField.
 // Errors: as SavePatientField.
 func (s *Service) SaveContactField(ctx context.Context, me access.Me, f SaveField) (Saved, error) {
-	if err := authorize(me.Actor, access.EditRegistry); err != nil {
-		return Saved{}, err
-	}
-	var out Saved
-	err := s.Store.InTx(ctx, func(tx store.Tx) error {
+	return editing(ctx, s, me, func(tx store.Tx) (Saved, error) {
 		c, err := liveContact(ctx, tx, f.ID)
 		if err != nil {
-			return err
+			return Saved{}, err
 		}
 		in := ContactInputOf(c)
 		if !setContactField(&in, f) {
-			return apperr.Errorf(apperr.Invalid, "A contact has no field %q", f.Field)
+			return Saved{}, apperr.Errorf(apperr.Invalid, "A contact has no field %q", f.Field)
 		}
 		row, errs := checkContact(in)
 		if len(errs) > 0 {
-			return onlyField(errs, f.Field)
+			return Saved{}, onlyField(errs, f.Field)
 		}
 		next := contactOfRow(c, row)
 		next.Version = c.Version + 1
-		var ch change
-		for _, x := range contactChanges(c, next) {
-			if x.field == f.Field {
-				ch = x
-			}
-		}
-		if err := fieldConflict(ctx, tx, me, EntityContact, c.ID, f.Field, f.Seen, c.Version, ch.new); err != nil {
-			return err
-		}
-		if eq(ch.old, ch.new) {
-			out = Saved{Version: c.Version, Value: deref(ch.new)}
-			return nil
-		}
-		n, err := tx.UpdateRegistryContact(ctx, contactUpdate(next, c.Version, s, me))
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return errStale
-		}
-		if err := s.trail(ctx, tx, c.RegistryID, me, CauseForm, f.RequestID, ch); err != nil {
-			return err
-		}
-		out = Saved{Version: next.Version, Value: deref(ch.new), Changed: true}
-		return nil
+		return s.saveChange(ctx, tx, me, c.RegistryID, f, c.Version, fieldChange(contactChanges(c, next), f.Field), func() (int64, error) {
+			return tx.UpdateRegistryContact(ctx, contactUpdate(next, c.Version, s, me))
+		})
 	})
-	return out, err
 }
 
 func anyContact(ctx context.Context, q store.Queries, id int64) (store.RegistryContact, error) {
@@ -276,10 +247,7 @@ type ContactPage struct {
 // queue with Review). Errors: apperr.ErrForbidden, apperr.ErrNotFound
 // (registry), the store's.
 func (s *Service) ListContacts(ctx context.Context, a access.Actor, slug string, f ContactFilter) (ContactPage, error) {
-	if err := authorize(a, access.ViewRegistryIDs); err != nil {
-		return ContactPage{}, err
-	}
-	reg, err := load(ctx, s.Store, slug)
+	reg, err := s.loadFor(ctx, a, access.ViewRegistryIDs, slug)
 	if err != nil {
 		return ContactPage{}, err
 	}
@@ -290,21 +258,13 @@ func (s *Service) ListContacts(ctx context.Context, a access.Actor, slug string,
 	if !a.Can(access.EditRegistry) {
 		f.Deleted = false
 	}
-	if f.Page < 1 {
-		f.Page = 1
-	}
-	deleted := ""
-	if f.Deleted {
-		deleted = "yes"
-	}
-	total, err := s.Store.CountRegistryContacts(ctx, store.CountRegistryContactsParams{RegistryID: reg.ID, Deleted: deleted, Review: f.Review, Query: f.Query})
-	if err != nil {
-		return ContactPage{}, err
-	}
-	pages := max(1, int((total+PageSize-1)/PageSize))
-	f.Page = min(f.Page, pages)
-	rows, err := s.Store.ListRegistryContacts(ctx, store.RegistryContactListParams{RegistryID: reg.ID, Deleted: deleted, Review: f.Review,
-		Query: f.Query, PageOffset: int64(f.Page-1) * PageSize, PageLimit: PageSize})
+	deleted := yesIf(f.Deleted)
+	rows, total, pages, err := pageOfRows(&f.Page, func() (int64, error) {
+		return s.Store.CountRegistryContacts(ctx, store.CountRegistryContactsParams{RegistryID: reg.ID, Deleted: deleted, Review: f.Review, Query: f.Query})
+	}, func(offset int64) ([]store.RegistryContactListItem, error) {
+		return s.Store.ListRegistryContacts(ctx, store.RegistryContactListParams{RegistryID: reg.ID, Deleted: deleted, Review: f.Review,
+			Query: f.Query, PageOffset: offset, PageLimit: PageSize})
+	})
 	if err != nil {
 		return ContactPage{}, err
 	}
@@ -315,10 +275,7 @@ func (s *Service) ListContacts(ctx context.Context, a access.Actor, slug string,
 // restore brings them back. Errors:
 // apperr.ErrForbidden, apperr.ErrNotFound, the store's.
 func (s *Service) DeleteContact(ctx context.Context, me access.Me, id int64, requestID string) error {
-	if err := authorize(me.Actor, access.EditRegistry); err != nil {
-		return err
-	}
-	return s.Store.InTx(ctx, func(tx store.Tx) error {
+	return s.edit(ctx, me, func(tx store.Tx) error {
 		c, err := liveContact(ctx, tx, id)
 		if err != nil {
 			return err
@@ -328,8 +285,7 @@ func (s *Service) DeleteContact(ctx context.Context, me access.Me, id int64, req
 			UpdatedAt: now, UpdatedBy: byOf(me), ID: id}); err != nil {
 			return err
 		}
-		return s.trail(ctx, tx, c.RegistryID, me, CauseDeletion, requestID, change{entity: EntityContact, id: id, contact: &id,
-			field: "deleted", new: val("yes"), version: c.Version + 1})
+		return s.trail(ctx, tx, c.RegistryID, me, CauseDeletion, requestID, deletedRow(aboutContact(c), false))
 	})
 }
 
@@ -337,25 +293,18 @@ func (s *Service) DeleteContact(ctx context.Context, me access.Me, id int64, req
 // relationships a merge moved stay with the contact kept. Errors:
 // apperr.ErrForbidden, apperr.ErrNotFound, apperr Gone, the store's.
 func (s *Service) RestoreContact(ctx context.Context, me access.Me, id int64, requestID string) error {
-	if err := authorize(me.Actor, access.EditRegistry); err != nil {
-		return err
-	}
-	return s.Store.InTx(ctx, func(tx store.Tx) error {
+	return s.edit(ctx, me, func(tx store.Tx) error {
 		c, err := anyContact(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if c.DeletedAt == nil {
-			return apperr.ErrNotFound
-		}
-		if s.now().Sub(*c.DeletedAt) > RestoreWindow {
-			return apperr.New(apperr.Gone, "This contact was deleted more than 30 days ago and can no longer be restored")
+		if err := s.restorable(c.DeletedAt, "contact"); err != nil {
+			return err
 		}
 		if _, err := tx.SetRegistryContactDeleted(ctx, store.SetRegistryContactDeletedParams{UpdatedAt: s.now(), UpdatedBy: byOf(me), ID: id}); err != nil {
 			return err
 		}
-		if err := s.trail(ctx, tx, c.RegistryID, me, CauseRestore, requestID, change{entity: EntityContact, id: id, contact: &id,
-			field: "deleted", old: val("yes"), new: val("no"), version: c.Version + 1}); err != nil {
+		if err := s.trail(ctx, tx, c.RegistryID, me, CauseRestore, requestID, deletedRow(aboutContact(c), true)); err != nil {
 			return err
 		}
 		return s.reviewIfAlone(ctx, tx, me, id)

@@ -23,10 +23,7 @@ func findingChanges(before, after store.RegistryFinding) []change {
 // apperr.ErrForbidden, apperr.ErrNotFound, apperr Conflict (changed since
 // seen), the store's.
 func (s *Service) SaveFinding(ctx context.Context, me access.Me, patientID, id, seen int64, in FindingInput, cause string) (int64, error) {
-	if err := authorize(me.Actor, access.EditRegistry); err != nil {
-		return 0, err
-	}
-	err := s.Store.InTx(ctx, func(tx store.Tx) error {
+	err := s.edit(ctx, me, func(tx store.Tx) error {
 		_, reg, err := livePatient(ctx, tx, patientID)
 		if err != nil {
 			return err
@@ -76,10 +73,7 @@ func finding(ctx context.Context, q store.Queries, patientID, id int64) (store.R
 // RemoveFinding removes a finding; the trail keeps what it said. Errors:
 // apperr.ErrForbidden, apperr.ErrNotFound, the store's.
 func (s *Service) RemoveFinding(ctx context.Context, me access.Me, patientID, id int64) error {
-	if err := authorize(me.Actor, access.EditRegistry); err != nil {
-		return err
-	}
-	return s.Store.InTx(ctx, func(tx store.Tx) error {
+	return s.edit(ctx, me, func(tx store.Tx) error {
 		_, reg, err := livePatient(ctx, tx, patientID)
 		if err != nil {
 			return err

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"clinaudit/app/access"
-	"clinaudit/app/apperr"
 	"clinaudit/app/listfilter"
 	"clinaudit/app/store"
 )
@@ -43,10 +42,7 @@ type PatientPage struct {
 // registry IDs only) nor list deleted patients. Errors:
 // apperr.ErrForbidden, apperr.ErrNotFound (registry), the store's.
 func (s *Service) ListPatients(ctx context.Context, a access.Actor, slug string, f PatientFilter) (PatientPage, error) {
-	if err := authorize(a, access.ViewRegistry); err != nil {
-		return PatientPage{}, err
-	}
-	reg, err := load(ctx, s.Store, slug)
+	reg, err := s.loadFor(ctx, a, access.ViewRegistry, slug)
 	if err != nil {
 		return PatientPage{}, err
 	}
@@ -65,19 +61,13 @@ func (s *Service) ListPatients(ctx context.Context, a access.Actor, slug string,
 		f.Status = ""
 	}
 	f.Sort, f.Desc = listfilter.Sort(f.Sort, f.Desc, PatientSorts)
-	f.Page = listfilter.Page(f.Page)
-	deleted := ""
-	if f.Deleted {
-		deleted = "yes"
-	}
-	total, err := s.Store.CountRegistryPatients(ctx, store.CountRegistryPatientsParams{RegistryID: reg.ID, Deleted: deleted, Status: f.Status, Query: f.Query})
-	if err != nil {
-		return PatientPage{}, err
-	}
-	pages := max(1, int((total+PageSize-1)/PageSize))
-	f.Page = min(f.Page, pages)
-	rows, err := s.Store.ListRegistryPatients(ctx, store.RegistryPatientListParams{Sort: f.Sort, Descending: f.Desc, RegistryID: reg.ID,
-		Deleted: deleted, Status: f.Status, Query: f.Query, PageOffset: int64(f.Page-1) * PageSize, PageLimit: PageSize})
+	deleted := yesIf(f.Deleted)
+	rows, total, pages, err := pageOfRows(&f.Page, func() (int64, error) {
+		return s.Store.CountRegistryPatients(ctx, store.CountRegistryPatientsParams{RegistryID: reg.ID, Deleted: deleted, Status: f.Status, Query: f.Query})
+	}, func(offset int64) ([]store.RegistryPatientListItem, error) {
+		return s.Store.ListRegistryPatients(ctx, store.RegistryPatientListParams{Sort: f.Sort, Descending: f.Desc, RegistryID: reg.ID,
+			Deleted: deleted, Status: f.Status, Query: f.Query, PageOffset: offset, PageLimit: PageSize})
+	})
 	if err != nil {
 		return PatientPage{}, err
 	}
@@ -96,10 +86,7 @@ func (s *Service) ListPatients(ctx context.Context, a access.Actor, slug string,
 // nobody. Restorable for RestoreWindow. Errors: apperr.ErrForbidden,
 // apperr.ErrNotFound (no such patient, or already deleted), the store's.
 func (s *Service) DeletePatient(ctx context.Context, me access.Me, id int64, requestID string) error {
-	if err := authorize(me.Actor, access.EditRegistry); err != nil {
-		return err
-	}
-	return s.Store.InTx(ctx, func(tx store.Tx) error {
+	return s.edit(ctx, me, func(tx store.Tx) error {
 		p, reg, err := livePatient(ctx, tx, id)
 		if err != nil {
 			return err
@@ -109,8 +96,7 @@ func (s *Service) DeletePatient(ctx context.Context, me access.Me, id int64, req
 			UpdatedAt: now, UpdatedBy: byOf(me), ID: id}); err != nil {
 			return err
 		}
-		if err := s.trail(ctx, tx, reg.ID, me, CauseDeletion, requestID, change{entity: EntityPatient, id: id, patient: &id,
-			field: "deleted", new: val("yes"), version: p.Version + 1}); err != nil {
+		if err := s.trail(ctx, tx, reg.ID, me, CauseDeletion, requestID, deletedRow(aboutPatient(p), false)); err != nil {
 			return err
 		}
 		links, err := tx.ListRegistryLinks(ctx, store.ListRegistryLinksParams{PatientID: id, IncludeDeleted: true})
@@ -189,25 +175,18 @@ func (s *Service) reviewIfAlone(ctx context.Context, tx store.Tx, me access.Me, 
 // apperr.ErrForbidden, apperr.ErrNotFound, apperr Gone (past the window),
 // FieldErrors on nhs_number (since taken), the store's.
 func (s *Service) RestorePatient(ctx context.Context, me access.Me, id int64, requestID string) error {
-	if err := authorize(me.Actor, access.EditRegistry); err != nil {
-		return err
-	}
-	return s.Store.InTx(ctx, func(tx store.Tx) error {
+	return s.edit(ctx, me, func(tx store.Tx) error {
 		p, reg, err := anyPatient(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if p.DeletedAt == nil {
-			return apperr.ErrNotFound
-		}
-		if s.now().Sub(*p.DeletedAt) > RestoreWindow {
-			return apperr.New(apperr.Gone, "This patient was deleted more than 30 days ago and can no longer be restored")
+		if err := s.restorable(p.DeletedAt, "patient"); err != nil {
+			return err
 		}
 		if _, err := tx.SetRegistryPatientDeleted(ctx, store.SetRegistryPatientDeletedParams{UpdatedAt: s.now(), UpdatedBy: byOf(me), ID: id}); err != nil {
 			return err
 		}
-		return s.trail(ctx, tx, reg.ID, me, CauseRestore, requestID, change{entity: EntityPatient, id: id, patient: &id,
-			field: "deleted", old: val("yes"), new: val("no"), version: p.Version + 1})
+		return s.trail(ctx, tx, reg.ID, me, CauseRestore, requestID, deletedRow(aboutPatient(p), true))
 	})
 }
 

@@ -13,11 +13,8 @@ import (
 // apperr.ErrForbidden, apperr.ErrNotFound (either side, or deleted), the
 // store's.
 func (s *Service) Link(ctx context.Context, me access.Me, patientID, contactID int64, in RelationshipInput, cause string) (int64, error) {
-	if err := authorize(me.Actor, access.EditRegistry); err != nil {
-		return 0, err
-	}
 	var id int64
-	err := s.Store.InTx(ctx, func(tx store.Tx) error {
+	err := s.edit(ctx, me, func(tx store.Tx) error {
 		p, reg, err := livePatient(ctx, tx, patientID)
 		if err != nil {
 			return err
@@ -94,23 +91,15 @@ func DateInputOf(d *store.Date) DateInput {
 // SaveRelationshipField is autosave on a relationship (ending it is
 // saving its end_date), as SavePatientField. Errors: as SavePatientField.
 func (s *Service) SaveRelationshipField(ctx context.Context, me access.Me, f SaveField) (Saved, error) {
-	if err := authorize(me.Actor, access.EditRegistry); err != nil {
-		return Saved{}, err
-	}
-	var out Saved
-	err := s.Store.InTx(ctx, func(tx store.Tx) error {
-		r, err := tx.GetRegistryRelationship(ctx, f.ID)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && r.DeletedAt != nil) {
-			return apperr.ErrNotFound
-		}
+	return editing(ctx, s, me, func(tx store.Tx) (Saved, error) {
+		r, err := liveRelationship(ctx, tx, f.ID)
 		if err != nil {
-			return err
+			return Saved{}, err
 		}
-		p, reg, err := livePatient(ctx, tx, r.PatientID)
+		_, reg, err := livePatient(ctx, tx, r.PatientID)
 		if err != nil {
-			return err
+			return Saved{}, err
 		}
-		_ = p
 		in := RelationshipInputOf(r)
 		switch f.Field {
 		case FieldType:
@@ -126,49 +115,34 @@ func (s *Service) SaveRelationshipField(ctx context.Context, me access.Me, f Sav
 		case FieldEndDate:
 			in.EndDate = f.Date
 		default:
-			return apperr.Errorf(apperr.Invalid, "A relationship has no field %q", f.Field)
+			return Saved{}, apperr.Errorf(apperr.Invalid, "A relationship has no field %q", f.Field)
 		}
 		row, errs := checkRelationship(in, s.today())
 		if len(errs) > 0 {
-			return onlyField(errs, f.Field)
+			return Saved{}, onlyField(errs, f.Field)
 		}
 		next := r
 		next.Type, next.LegalAuthority, next.MayAct, next.IsPrimary, next.StartDate, next.EndDate = row.typ, row.legal, row.mayAct, row.primary, row.start, row.end
 		next.Version = r.Version + 1
-		var ch change
-		for _, x := range relChanges(r, next) {
-			if x.field == f.Field {
-				ch = x
-			}
+		out, err := s.saveChange(ctx, tx, me, reg.ID, f, r.Version, fieldChange(relChanges(r, next), f.Field), func() (int64, error) {
+			upd := relUpdate(next, r.ContactID, next.EndDate, s.now(), me)
+			upd.Version = r.Version
+			return tx.UpdateRegistryRelationship(ctx, upd)
+		})
+		if err == nil && out.Changed && f.Field == FieldEndDate && next.EndDate != nil {
+			err = s.reviewIfAlone(ctx, tx, me, r.ContactID)
 		}
-		if err := fieldConflict(ctx, tx, me, EntityRelationship, r.ID, f.Field, f.Seen, r.Version, ch.new); err != nil {
-			return err
-		}
-		if eq(ch.old, ch.new) {
-			out = Saved{Version: r.Version, Value: deref(ch.new)}
-			return nil
-		}
-		upd := relUpdate(next, r.ContactID, next.EndDate, s.now(), me)
-		upd.Version = r.Version
-		n, err := tx.UpdateRegistryRelationship(ctx, upd)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return errStale
-		}
-		if err := s.trail(ctx, tx, reg.ID, me, CauseForm, f.RequestID, ch); err != nil {
-			return err
-		}
-		if f.Field == FieldEndDate && next.EndDate != nil {
-			if err := s.reviewIfAlone(ctx, tx, me, r.ContactID); err != nil {
-				return err
-			}
-		}
-		out = Saved{Version: next.Version, Value: deref(ch.new), Changed: true}
-		return nil
+		return out, err
 	})
-	return out, err
+}
+
+// liveRelationship reads a relationship that is not deleted.
+func liveRelationship(ctx context.Context, q store.Queries, id int64) (store.RegistryRelationship, error) {
+	r, err := q.GetRegistryRelationship(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && r.DeletedAt != nil) {
+		return r, apperr.ErrNotFound
+	}
+	return r, err
 }
 
 // Unlink deletes a relationship made by mistake (one that really ended
@@ -176,14 +150,8 @@ func (s *Service) SaveRelationshipField(ctx context.Context, me access.Me, f Sav
 // to nobody now. Errors: apperr.ErrForbidden, apperr.ErrNotFound, the
 // store's.
 func (s *Service) Unlink(ctx context.Context, me access.Me, id int64, requestID string) error {
-	if err := authorize(me.Actor, access.EditRegistry); err != nil {
-		return err
-	}
-	return s.Store.InTx(ctx, func(tx store.Tx) error {
-		r, err := tx.GetRegistryRelationship(ctx, id)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && r.DeletedAt != nil) {
-			return apperr.ErrNotFound
-		}
+	return s.edit(ctx, me, func(tx store.Tx) error {
+		r, err := liveRelationship(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -195,8 +163,8 @@ func (s *Service) Unlink(ctx context.Context, me access.Me, id int64, requestID 
 		if _, err := tx.DeleteRegistryRelationship(ctx, store.DeleteRegistryRelationshipParams{DeletedAt: &now, UpdatedBy: byOf(me), ID: id}); err != nil {
 			return err
 		}
-		if err := s.trail(ctx, tx, p.RegistryID, me, CauseDeletion, requestID, change{entity: EntityRelationship, id: id,
-			patient: &r.PatientID, contact: &r.ContactID, field: "deleted", new: val("yes"), version: r.Version + 1}); err != nil {
+		if err := s.trail(ctx, tx, p.RegistryID, me, CauseDeletion, requestID, deletedRow(change{entity: EntityRelationship, id: id,
+			patient: &r.PatientID, contact: &r.ContactID, version: r.Version + 1}, false)); err != nil {
 			return err
 		}
 		return s.reviewIfAlone(ctx, tx, me, r.ContactID)

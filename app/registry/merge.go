@@ -85,10 +85,7 @@ func preview(ctx context.Context, q store.Queries, keep, away int64) (MergePrevi
 // preview showed: a change since refuses the merge. Errors: as
 // PreviewMerge, and apperr Conflict (changed since the preview).
 func (s *Service) MergeContacts(ctx context.Context, me access.Me, keep, away, seenKeep, seenAway int64, requestID string) error {
-	if err := authorize(me.Actor, access.EditRegistry); err != nil {
-		return err
-	}
-	return s.Store.InTx(ctx, func(tx store.Tx) error {
+	return s.edit(ctx, me, func(tx store.Tx) error {
 		pv, err := preview(ctx, tx, keep, away)
 		if err != nil {
 			return err

@@ -74,21 +74,18 @@ func (e *DuplicateError) Error() string {
 // *DuplicateError, apperr.ErrForbidden, apperr.ErrNotFound (no such
 // registry), the store's.
 func (s *Service) AddPatient(ctx context.Context, me access.Me, slug string, in PatientInput, confirm bool, cause string) (store.RegistryPatient, error) {
-	if err := authorize(me.Actor, access.EditRegistry); err != nil {
-		return store.RegistryPatient{}, err
-	}
-	var out store.RegistryPatient
-	err := s.Store.InTx(ctx, func(tx store.Tx) error {
+	return editing(ctx, s, me, func(tx store.Tx) (store.RegistryPatient, error) {
+		var out store.RegistryPatient
 		reg, err := load(ctx, tx, slug)
 		if err != nil {
-			return err
+			return out, err
 		}
 		row, errs := checkPatient(reg.Definition, in, s.today())
 		if len(errs) > 0 {
-			return errs
+			return out, errs
 		}
 		if err := patientDuplicates(ctx, tx, reg.ID, 0, row, confirm); err != nil {
-			return err
+			return out, err
 		}
 		var id int64
 		for range 5 { // a clash of random registry IDs is retried
@@ -101,14 +98,13 @@ func (s *Service) AddPatient(ctx context.Context, me access.Me, slug string, in 
 			}
 		}
 		if err := nhsTaken(err); err != nil {
-			return err
+			return out, err
 		}
 		if out, err = tx.GetRegistryPatient(ctx, id); err != nil {
-			return err
+			return out, err
 		}
-		return s.trail(ctx, tx, reg.ID, me, causeOr(cause), "", patientChanges(store.RegistryPatient{}, out, id)...)
+		return out, s.trail(ctx, tx, reg.ID, me, causeOr(cause), "", patientChanges(store.RegistryPatient{}, out, id)...)
 	})
-	return out, err
 }
 
 func causeOr(c string) string {
@@ -204,14 +200,9 @@ func patientChanges(before, after store.RegistryPatient, id int64) []change {
 	}
 }
 
-// storedPatientField is a field's value as the trail stores it.
-func storedPatientField(p store.RegistryPatient, field string) *string {
-	for _, c := range patientChanges(store.RegistryPatient{}, p, p.ID) {
-		if c.field == field {
-			return c.new
-		}
-	}
-	return nil
+// aboutPatient is a trail row about patient p, at its next version.
+func aboutPatient(p store.RegistryPatient) change {
+	return change{entity: EntityPatient, id: p.ID, patient: &p.ID, version: p.Version + 1}
 }
 
 // setPatientField puts one typed field into the form.
@@ -252,63 +243,38 @@ func setPatientField(in *PatientInput, f SaveField) bool {
 // (no such patient, or deleted), apperr Invalid (no such field), apperr
 // Conflict (a simultaneous save: save again), the store's.
 func (s *Service) SavePatientField(ctx context.Context, me access.Me, f SaveField) (Saved, error) {
-	if err := authorize(me.Actor, access.EditRegistry); err != nil {
-		return Saved{}, err
-	}
-	var out Saved
-	err := s.Store.InTx(ctx, func(tx store.Tx) error {
+	return editing(ctx, s, me, func(tx store.Tx) (Saved, error) {
 		p, reg, err := livePatient(ctx, tx, f.ID)
 		if err != nil {
-			return err
+			return Saved{}, err
 		}
 		in := PatientInputOf(p)
 		if !setPatientField(&in, f) {
-			return apperr.Errorf(apperr.Invalid, "A patient has no field %q", f.Field)
+			return Saved{}, apperr.Errorf(apperr.Invalid, "A patient has no field %q", f.Field)
 		}
 		row, errs := checkPatient(reg.Definition, in, s.today())
 		if len(errs) > 0 {
-			return onlyField(errs, f.Field)
+			return Saved{}, onlyField(errs, f.Field)
 		}
 		next := p
 		next.FirstName, next.Surname, next.DateOfBirth, next.Sex, next.NHSNumber = row.first, row.surname, row.dob, row.sex, row.nhs
 		next.Postcode, next.DiagnosisDate, next.DiagnosisConfirmation = row.postc, row.diagnosis, row.confirmation
 		next.ClinicalStatus, next.DateOfDeath, next.Notes = row.status, row.death, row.notes
-		sending := storedPatientField(next, f.Field)
-		if err := fieldConflict(ctx, tx, me, EntityPatient, p.ID, f.Field, f.Seen, p.Version, sending); err != nil {
-			return err
-		}
-		if eq(storedPatientField(p, f.Field), sending) {
-			out = Saved{Version: p.Version, Value: deref(sending)}
-			return nil
-		}
-		if f.Field == FieldFirstName || f.Field == FieldSurname || f.Field == FieldDateOfBirth || f.Field == FieldNHSNumber {
-			if err := patientDuplicates(ctx, tx, reg.ID, p.ID, row, true); err != nil {
-				return asField(err, f.Field)
-			}
-		}
-		n, err := tx.UpdateRegistryPatient(ctx, store.UpdateRegistryPatientParams{FirstName: next.FirstName, Surname: next.Surname,
-			DateOfBirth: next.DateOfBirth, Sex: next.Sex, NHSNumber: next.NHSNumber, Postcode: next.Postcode,
-			DiagnosisDate: next.DiagnosisDate, DiagnosisConfirmation: next.DiagnosisConfirmation,
-			ClinicalStatus: next.ClinicalStatus, DateOfDeath: next.DateOfDeath, Notes: next.Notes,
-			UpdatedAt: s.now(), UpdatedBy: byOf(me), ID: p.ID, Version: p.Version})
-		if err := nhsTaken(err); err != nil {
-			return asField(err, f.Field)
-		}
-		if n == 0 {
-			return errStale
-		}
 		next.Version = p.Version + 1
-		for _, c := range patientChanges(p, next, p.ID) {
-			if c.field == f.Field {
-				if err := s.trail(ctx, tx, reg.ID, me, CauseForm, f.RequestID, c); err != nil {
-					return err
+		return s.saveChange(ctx, tx, me, reg.ID, f, p.Version, fieldChange(patientChanges(p, next, p.ID), f.Field), func() (int64, error) {
+			if f.Field == FieldFirstName || f.Field == FieldSurname || f.Field == FieldDateOfBirth || f.Field == FieldNHSNumber {
+				if err := patientDuplicates(ctx, tx, reg.ID, p.ID, row, true); err != nil {
+					return 0, asField(err, f.Field)
 				}
 			}
-		}
-		out = Saved{Version: next.Version, Value: deref(sending), Changed: true}
-		return nil
+			n, err := tx.UpdateRegistryPatient(ctx, store.UpdateRegistryPatientParams{FirstName: next.FirstName, Surname: next.Surname,
+				DateOfBirth: next.DateOfBirth, Sex: next.Sex, NHSNumber: next.NHSNumber, Postcode: next.Postcode,
+				DiagnosisDate: next.DiagnosisDate, DiagnosisConfirmation: next.DiagnosisConfirmation,
+				ClinicalStatus: next.ClinicalStatus, DateOfDeath: next.DateOfDeath, Notes: next.Notes,
+				UpdatedAt: s.now(), UpdatedBy: byOf(me), ID: p.ID, Version: p.Version})
+			return n, asField(nhsTaken(err), f.Field)
+		})
 	})
-	return out, err
 }
 
 func deref(s *string) string {

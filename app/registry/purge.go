@@ -37,36 +37,23 @@ func PurgeDeleted(ctx context.Context, st store.Store, now time.Time) (int64, er
 			if err != nil {
 				return err
 			}
-			for _, id := range patients {
-				if err := tx.DeleteRegistryPatientChanges(ctx, &id); err != nil {
-					return err
-				}
-				k, err := tx.PurgeRegistryPatient(ctx, id)
-				if err != nil {
-					return err
-				}
-				n += k
+			k, err := purgeEach(ctx, patients, tx.PurgeRegistryPatient, tx.DeleteRegistryPatientChanges)
+			n += k
+			if err != nil {
+				return err
 			}
 			contacts, err := tx.ListRegistryContactsToPurge(ctx, store.ListRegistryContactsToPurgeParams{Before: &before, PageLimit: purgeBatch})
 			if err != nil {
 				return err
 			}
-			for _, id := range contacts {
-				// Contacts merged into this one (deleted themselves) forget
-				// where they went rather than block the purge.
-				if err := tx.ClearRegistryMergedInto(ctx, &id); err != nil {
-					return err
-				}
-				if err := tx.DeleteRegistryContactChanges(ctx, &id); err != nil {
-					return err
-				}
-				k, err := tx.PurgeRegistryContact(ctx, id)
-				if err != nil {
-					return err
-				}
-				n += k
+			// Contacts merged into one purged (deleted themselves) forget
+			// where they went rather than block the purge.
+			k, err = purgeEach(ctx, contacts, tx.PurgeRegistryContact, tx.ClearRegistryMergedInto, tx.DeleteRegistryContactChanges)
+			n += k
+			if err != nil {
+				return err
 			}
-			k, err := tx.PurgeRegistryRelationships(ctx, &before)
+			k, err = tx.PurgeRegistryRelationships(ctx, &before)
 			n += k
 			return err
 		})
@@ -75,6 +62,25 @@ func PurgeDeleted(ctx context.Context, st store.Store, now time.Time) (int64, er
 			return total, err
 		}
 	}
+}
+
+// purgeEach clears what points at each id (first, in order), then purges
+// it; it returns how many rows went.
+func purgeEach(ctx context.Context, ids []int64, purge func(context.Context, int64) (int64, error), first ...func(context.Context, *int64) error) (int64, error) {
+	var n int64
+	for _, id := range ids {
+		for _, c := range first {
+			if err := c(ctx, &id); err != nil {
+				return n, err
+			}
+		}
+		k, err := purge(ctx, id)
+		if err != nil {
+			return n, err
+		}
+		n += k
+	}
+	return n, nil
 }
 
 // NewPurgeWorker is the daily registry_purge job (PurgeDeleted).

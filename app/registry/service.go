@@ -76,7 +76,12 @@ func load(ctx context.Context, q store.Queries, slug string) (Registry, error) {
 // Get returns a registry by slug, for anyone who may see the registry.
 // Errors: apperr.ErrForbidden, apperr.ErrNotFound, the store's.
 func (s *Service) Get(ctx context.Context, a access.Actor, slug string) (Registry, error) {
-	if err := authorize(a, access.ViewRegistry); err != nil {
+	return s.loadFor(ctx, a, access.ViewRegistry, slug)
+}
+
+// loadFor reads a registry by slug for someone who may do action in it.
+func (s *Service) loadFor(ctx context.Context, a access.Actor, action access.Action, slug string) (Registry, error) {
+	if err := authorize(a, action); err != nil {
 		return Registry{}, err
 	}
 	return load(ctx, s.Store, slug)

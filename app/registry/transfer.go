@@ -302,10 +302,7 @@ const exportPage = 500
 // Errors: apperr.ErrForbidden (export_registry), apperr.ErrNotFound, the
 // store's, w's.
 func (s *Service) Export(ctx context.Context, a access.Actor, slug string, w io.Writer) (patients, contacts int, err error) {
-	if err := authorize(a, access.ExportRegistry); err != nil {
-		return 0, 0, err
-	}
-	reg, err := load(ctx, s.Store, slug)
+	reg, err := s.loadFor(ctx, a, access.ExportRegistry, slug)
 	if err != nil {
 		return 0, 0, err
 	}

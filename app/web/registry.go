@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -43,6 +44,43 @@ func (s *server) registryPage(c *fiber.Ctx, title string) (registryPage, error) 
 	}
 	return registryPage{page: s.page(c, title, "registry"), Registry: reg, CanEdit: a.Can(access.EditRegistry),
 		Identified: a.Can(access.ViewRegistryIDs), Notice: registryNotices[c.Query("done")]}, nil
+}
+
+// addForm is an add page: its title, its template, and its view of the
+// form with field errors or a duplicate warning.
+type addForm[T any] struct {
+	Title, Page string
+	View        func(registryPage, fieldErrs, []registry.Match) T
+}
+
+// showAddForm shows an add page: empty (err nil; editors only), or again
+// after err, with field errors (422) or a duplicate warning (409). Other
+// errors pass.
+func showAddForm[T any](s *server, c *fiber.Ctx, f addForm[T], err error) error {
+	var fe registry.FieldErrors
+	var de *registry.DuplicateError
+	if err != nil && !errors.As(err, &fe) && !errors.As(err, &de) {
+		return err
+	}
+	data, perr := s.registryPage(c, f.Title)
+	if perr != nil {
+		return perr
+	}
+	if !data.CanEdit {
+		return apperr.ErrForbidden
+	}
+	var errs fieldErrs
+	var dups []registry.Match
+	switch {
+	case de != nil:
+		dups = de.Matches
+		c.Status(fiber.StatusConflict)
+	case err != nil:
+		errs = toFieldErrs(fe)
+		data.Title = "Error: " + f.Title
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
+	return renderPage(c, f.Page, f.View(data, errs, dups))
 }
 
 var registryNotices = map[string]string{
@@ -109,6 +147,15 @@ func (p patientListPage) SexLabel(code int64) string {
 	return registry.Label(registry.Sexes, strconv.FormatInt(code, 10))
 }
 
+// StatusOptions are the clinical status filter's choices.
+func (p patientListPage) StatusOptions() []optionView {
+	out := []optionView{{Label: "Any status", Checked: p.Filter.Status == ""}}
+	for _, s := range p.Statuses {
+		out = append(out, optionView{Value: s.Code, Label: s.Label, Checked: s.Code == p.Filter.Status})
+	}
+	return out
+}
+
 func (p patientListPage) StatusLabel(code string) string {
 	return registry.Label(p.Registry.ClinicalStatuses, code)
 }
@@ -141,11 +188,7 @@ func (s *server) handleRegistryPatients(c *fiber.Ctx) error {
 		Filtered: p.Filter.Query != "" || p.Filter.Status != "" || p.Filter.Deleted}
 	g := p.Filter
 	out.List = sortedListNav("#patient-results", g.Sort, g.Desc, g.Page, p.Pages, keys, patientColumnLabels, func(sort string, desc bool, page int) string {
-		deleted := ""
-		if g.Deleted {
-			deleted = "yes"
-		}
-		return listURL("/registry/patients", map[string]string{"q": g.Query, "status": g.Status, "deleted": deleted}, sort, def, desc, page)
+		return listURL("/registry/patients", map[string]string{"q": g.Query, "status": g.Status, "deleted": yesIf(g.Deleted)}, sort, def, desc, page)
 	})
 	if isHTMX(c) {
 		return renderPartial(c, "partials/registry_patient_results", out)

@@ -32,40 +32,22 @@ type contactFormPage struct {
 // Flag is a yes/no answer as its radios name it.
 func (contactFormPage) Flag(b bool) string { return flag(b) }
 
+func contactForm(in registry.ContactInput) addForm[contactFormPage] {
+	return addForm[contactFormPage]{Title: "Add a contact", Page: "pages/registry_contact_new",
+		View: func(data registryPage, errs fieldErrs, dups []registry.Match) contactFormPage {
+			return contactFormPage{registryPage: data, Form: in, Errors: errs, Duplicates: dups, Channels: registry.Channels, YesNo: yesNo}
+		}}
+}
+
 func (s *server) handleContactNew(c *fiber.Ctx) error {
-	data, err := s.registryPage(c, "Add a contact")
-	if err != nil {
-		return err
-	}
-	if !data.CanEdit {
-		return apperr.ErrForbidden
-	}
-	return renderPage(c, "pages/registry_contact_new", contactFormPage{registryPage: data, Form: registry.ContactInput{MayContact: true}, Channels: registry.Channels, YesNo: yesNo})
+	return showAddForm(s, c, contactForm(registry.ContactInput{MayContact: true}), nil)
 }
 
 func (s *server) handleContactCreate(c *fiber.Ctx) error {
 	in := readContact(c)
 	ct, err := s.registry().AddContact(c.UserContext(), me(c), registrySlug(), in, c.FormValue("confirm") == "yes", "")
-	var fe registry.FieldErrors
-	var de *registry.DuplicateError
-	if errors.As(err, &fe) || errors.As(err, &de) {
-		data, perr := s.registryPage(c, "Add a contact")
-		if perr != nil {
-			return perr
-		}
-		out := contactFormPage{registryPage: data, Form: in, Channels: registry.Channels, YesNo: yesNo}
-		if de != nil {
-			out.Duplicates = de.Matches
-			c.Status(fiber.StatusConflict)
-		} else {
-			out.Errors = toFieldErrs(fe)
-			out.Title = "Error: Add a contact"
-			c.Status(fiber.StatusUnprocessableEntity)
-		}
-		return renderPage(c, "pages/registry_contact_new", out)
-	}
 	if err != nil {
-		return err
+		return showAddForm(s, c, contactForm(in), err)
 	}
 	return c.Redirect(contactURL(ct.ID)+"?done=contact", fiber.StatusSeeOther)
 }
@@ -216,12 +198,9 @@ func readRelationship(c *fiber.Ctx) registry.RelationshipInput {
 
 func (s *server) showLink(c *fiber.Ctx, id int64, out linkPage, status int) error {
 	svc := s.registry()
-	p, err := svc.GetPatient(c.UserContext(), actor(c), id)
+	p, err := s.editablePatient(c, id)
 	if err != nil {
 		return err
-	}
-	if !p.CanEdit {
-		return apperr.ErrForbidden
 	}
 	data, err := s.registryPage(c, "Add a relationship")
 	if err != nil {

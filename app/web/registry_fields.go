@@ -310,14 +310,11 @@ func (s *server) handlePatientFieldShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.registry().GetPatient(c.UserContext(), actor(c), id)
+	p, err := s.editablePatient(c, id)
 	if err != nil {
 		return err
 	}
-	if !p.CanEdit {
-		return apperr.ErrForbidden
-	}
-	rel, field, err := parseKey(c.Query("key"))
+	rel, key, err := parseKey(c.Query("key"))
 	if err != nil {
 		return apperr.ErrNotFound
 	}
@@ -325,18 +322,21 @@ func (s *server) handlePatientFieldShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	for _, q := range patientQuestions(reg.Definition, p) {
-		if rel == 0 && q.Key == field {
-			return renderPartial(c, "partials/audit_question", q)
-		}
-	}
+	qs := patientQuestions(reg.Definition, p)
 	for _, l := range p.Links {
-		if l.ID == rel {
-			for _, q := range linkQuestions(p.ID, l) {
-				if q.Key == relKey(rel, field) {
-					return renderPartial(c, "partials/audit_question", q)
-				}
-			}
+		qs = append(qs, linkQuestions(p.ID, l)...)
+	}
+	if rel != 0 {
+		key = relKey(rel, key)
+	}
+	return showQuestion(c, qs, key)
+}
+
+// showQuestion renders the question of key among qs (404 if none).
+func showQuestion(c *fiber.Ctx, qs []questionView, key string) error {
+	for _, q := range qs {
+		if q.Key == key {
+			return renderPartial(c, "partials/audit_question", q)
 		}
 	}
 	return apperr.ErrNotFound
@@ -354,28 +354,25 @@ func (s *server) handleContactFieldShow(c *fiber.Ctx) error {
 	if !ct.CanEdit {
 		return apperr.ErrForbidden
 	}
-	for _, q := range contactQuestions(ct) {
-		if q.Key == c.Query("key") {
-			return renderPartial(c, "partials/audit_question", q)
-		}
+	return showQuestion(c, contactQuestions(ct), c.Query("key"))
+}
+
+// recordQuestions are a record's fields (specs) as questions that save
+// themselves at url; value reads one from the stored record.
+func recordQuestions(specs []fieldSpec, url string, version int64, value func(field string) fieldValue) []questionView {
+	var out []questionView
+	for _, f := range specs {
+		out = append(out, fieldQuestion(f, f.Field, url, version, value(f.Field)))
 	}
-	return apperr.ErrNotFound
+	return out
 }
 
 func patientQuestions(d registry.Definition, p registry.Patient) []questionView {
 	in := registry.PatientInputOf(p.RegistryPatient)
-	var out []questionView
-	for _, f := range patientSpecs(d) {
-		out = append(out, fieldQuestion(f, f.Field, patientURL(p.ID)+"/field", p.Version, patientValue(in, f.Field)))
-	}
-	return out
+	return recordQuestions(patientSpecs(d), patientURL(p.ID)+"/field", p.Version, func(f string) fieldValue { return patientValue(in, f) })
 }
 
 func contactQuestions(ct registry.Contact) []questionView {
 	in := registry.ContactInputOf(ct.RegistryContact)
-	var out []questionView
-	for _, f := range contactSpecs {
-		out = append(out, fieldQuestion(f, f.Field, contactURL(ct.ID)+"/field", ct.Version, contactValue(in, f.Field)))
-	}
-	return out
+	return recordQuestions(contactSpecs, contactURL(ct.ID)+"/field", ct.Version, func(f string) fieldValue { return contactValue(in, f) })
 }

@@ -31,40 +31,22 @@ func readPatient(c *fiber.Ctx) registry.PatientInput {
 		Notes: c.FormValue("notes")}
 }
 
+func patientForm(in registry.PatientInput) addForm[patientFormPage] {
+	return addForm[patientFormPage]{Title: "Add a patient", Page: "pages/registry_patient_new",
+		View: func(data registryPage, errs fieldErrs, dups []registry.Match) patientFormPage {
+			return patientFormPage{registryPage: data, Form: in, Errors: errs, Duplicates: dups, Sexes: registry.Sexes}
+		}}
+}
+
 func (s *server) handlePatientNew(c *fiber.Ctx) error {
-	data, err := s.registryPage(c, "Add a patient")
-	if err != nil {
-		return err
-	}
-	if !data.CanEdit {
-		return apperr.ErrForbidden
-	}
-	return renderPage(c, "pages/registry_patient_new", patientFormPage{registryPage: data, Sexes: registry.Sexes})
+	return showAddForm(s, c, patientForm(registry.PatientInput{}), nil)
 }
 
 func (s *server) handlePatientCreate(c *fiber.Ctx) error {
 	in := readPatient(c)
 	p, err := s.registry().AddPatient(c.UserContext(), me(c), registrySlug(), in, c.FormValue("confirm") == "yes", "")
-	var fe registry.FieldErrors
-	var de *registry.DuplicateError
-	if errors.As(err, &fe) || errors.As(err, &de) {
-		data, perr := s.registryPage(c, "Add a patient")
-		if perr != nil {
-			return perr
-		}
-		out := patientFormPage{registryPage: data, Form: in, Sexes: registry.Sexes}
-		if de != nil {
-			out.Duplicates = de.Matches
-			c.Status(fiber.StatusConflict)
-		} else {
-			out.Errors = toFieldErrs(fe)
-			out.Title = "Error: Add a patient"
-			c.Status(fiber.StatusUnprocessableEntity)
-		}
-		return renderPage(c, "pages/registry_patient_new", out)
-	}
 	if err != nil {
-		return err
+		return showAddForm(s, c, patientForm(in), err)
 	}
 	return c.Redirect(patientURL(p.ID)+"?done=added", fiber.StatusSeeOther)
 }
@@ -220,19 +202,38 @@ func (s *server) handleFindingAdd(c *fiber.Ctx) error {
 	return c.Redirect(patientURL(id)+"?done=finding#findings", fiber.StatusSeeOther)
 }
 
-func (s *server) handleFindingRemove(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
+// editablePatient is a patient for someone who may change it (403 else).
+func (s *server) editablePatient(c *fiber.Ctx, id int64) (registry.Patient, error) {
+	p, err := s.registry().GetPatient(c.UserContext(), actor(c), id)
+	if err == nil && !p.CanEdit {
+		err = apperr.ErrForbidden
 	}
-	fid, err := idParam(c, "finding")
-	if err != nil {
-		return err
+	return p, err
+}
+
+// handlePatientPartRemove removes a part of a patient's page (a finding,
+// a relationship: param names its id) and goes back to it, done saying so.
+func (s *server) handlePatientPartRemove(param, done string, remove func(c *fiber.Ctx, patient, part int64) error) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		part, err := idParam(c, param)
+		if err != nil {
+			return err
+		}
+		if err := remove(c, id, part); err != nil {
+			return err
+		}
+		return c.Redirect(patientURL(id)+"?done="+done, fiber.StatusSeeOther)
 	}
-	if err := s.registry().RemoveFinding(c.UserContext(), me(c), id, fid); err != nil {
-		return err
-	}
-	return c.Redirect(patientURL(id)+"?done=removed#findings", fiber.StatusSeeOther)
+}
+
+func (s *server) handleFindingRemove() fiber.Handler {
+	return s.handlePatientPartRemove("finding", "removed#findings", func(c *fiber.Ctx, patient, id int64) error {
+		return s.registry().RemoveFinding(c.UserContext(), me(c), patient, id)
+	})
 }
 
 // handleRegistryLifecycle deletes or restores a patient or a contact, and
@@ -270,17 +271,8 @@ func (s *server) handleRegistryLifecycle(kind, action string) fiber.Handler {
 	}
 }
 
-func (s *server) handleRelationshipRemove(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	rel, err := idParam(c, "rel")
-	if err != nil {
-		return err
-	}
-	if err := s.registry().Unlink(c.UserContext(), me(c), rel, requestIDOf(c)); err != nil {
-		return err
-	}
-	return c.Redirect(patientURL(id)+"?done=unlinked#relationships", fiber.StatusSeeOther)
+func (s *server) handleRelationshipRemove() fiber.Handler {
+	return s.handlePatientPartRemove("rel", "unlinked#relationships", func(c *fiber.Ctx, _, rel int64) error {
+		return s.registry().Unlink(c.UserContext(), me(c), rel, requestIDOf(c))
+	})
 }

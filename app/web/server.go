@@ -122,6 +122,7 @@ func templateFuncs() template.FuncMap {
 		"eventLabel":   auth.EventLabel,
 		"list":         func(items ...string) []string { return items },
 		"options":      options,
+		"yesIf":        yesIf,
 		"title":        capitalise}
 }
 
