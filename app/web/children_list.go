@@ -42,6 +42,16 @@ func childFilter(c *fiber.Ctx) children.Filter {
 		Page: page}.Normalise()
 }
 
+// CohortOptions are the cohort filter's choices, any cohort first.
+func (p childListPage) CohortOptions() []optionView {
+	out := []optionView{{Value: "", Label: "Any cohort"}}
+	for _, c := range p.Cohorts {
+		n := strconv.Itoa(int(c))
+		out = append(out, optionView{Value: n, Label: "Cohort " + n, Checked: int(c) == p.Filter.Cohort})
+	}
+	return out
+}
+
 func childrenAt(f children.Filter) listAt {
 	cohort := ""
 	if f.Cohort != 0 {

@@ -40,6 +40,15 @@ func staffFilter(c *fiber.Ctx) staff.Filter {
 		Sort: c.Query("sort"), Desc: c.Query("dir") == "desc", Page: page}.Normalise()
 }
 
+// RoleOptions are the role filter's choices, any role first.
+func (p staffListPage) RoleOptions() []optionView {
+	out := []optionView{{Value: "", Label: "Any role"}}
+	for _, r := range p.Roles {
+		out = append(out, optionView{Value: string(r), Label: r.Label(), Checked: string(r) == p.Filter.Role})
+	}
+	return out
+}
+
 func staffAt(f staff.Filter) listAt {
 	return listAt{"/admin/users", map[string]string{"q": f.Query, "org": f.Org, "role": f.Role, "status": f.Status}, "name"}
 }
