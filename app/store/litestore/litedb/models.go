@@ -414,6 +414,26 @@ type Organisation struct {
 	ICBAssignmentAmbiguous  bool
 }
 
+type OrganisationDetail struct {
+	ID                      int64
+	ODSCode                 string
+	Name                    string
+	City                    string
+	Postcode                string
+	CountryCode             string
+	TrustODSCode            *string
+	TrustName               string
+	LocalHealthBoardODSCode *string
+	HealthBoardName         string
+	ICBODSCode              *string
+	ICBName                 string
+	NhsEnglandRegionCode    *string
+	RegionName              string
+	OpenukNetworkCode       *string
+	NetworkName             string
+	CountryName             string
+}
+
 type OrganisationLevel struct {
 	OrganisationID int64
 	Level          string
