@@ -147,6 +147,21 @@ type Country struct {
 	TakesPartInAudit bool
 }
 
+type DeletedChild struct {
+	ID                    int64
+	AuditID               string
+	NHSNumber             string
+	UniqueReferenceNumber string
+	FirstName             string
+	Surname               string
+	DateOfBirth           *store.Date
+	LeadOrganisationID    int64
+	OrganisationOds       string
+	OrganisationName      string
+	DeletedAt             *time.Time
+	DeletedByName         string
+}
+
 type Email struct {
 	ID        int64
 	ToAddress string
