@@ -42,13 +42,23 @@ func childFilter(c *fiber.Ctx) children.Filter {
 		Page: page}.Normalise()
 }
 
-func childrenURL(f children.Filter) string {
+// CohortOptions are the cohort filter's choices, any cohort first.
+func (p childListPage) CohortOptions() []optionView {
+	out := []optionView{{Value: "", Label: "Any cohort"}}
+	for _, c := range p.Cohorts {
+		n := strconv.Itoa(int(c))
+		out = append(out, optionView{Value: n, Label: "Cohort " + n, Checked: int(c) == p.Filter.Cohort})
+	}
+	return out
+}
+
+func childrenAt(f children.Filter) listAt {
 	cohort := ""
 	if f.Cohort != 0 {
 		cohort = strconv.Itoa(f.Cohort)
 	}
-	return listURL("/children", map[string]string{"q": f.Query, "org": f.Org, "cohort": cohort, "registered": f.Registered,
-		"locked": f.Locked, "opted_out": f.OptedOut}, f.Sort, "name", f.Desc, f.Page)
+	return listAt{"/children", map[string]string{"q": f.Query, "org": f.Org, "cohort": cohort, "registered": f.Registered,
+		"locked": f.Locked, "opted_out": f.OptedOut}, "name"}
 }
 
 func (s *server) handleChildList(c *fiber.Ctx) error {
@@ -61,11 +71,7 @@ func (s *server) handleChildList(c *fiber.Ctx) error {
 	data := childListPage{page: s.page(c, "Children", "children"), Page: p, CanAdd: a.Can(access.EditDemographics),
 		Cohorts: svc.CohortChoices(), National: a.National()}
 	f := p.Filter
-	data.List = sortedListNav("#child-results", f.Sort, f.Desc, f.Page, p.Pages, children.SortColumns, childColumnLabels, func(sort string, desc bool, page int) string {
-		g := f
-		g.Sort, g.Desc, g.Page = sort, desc, page
-		return childrenURL(g)
-	})
+	data.List = sortedListNav("#child-results", f.Sort, f.Desc, f.Page, p.Pages, children.SortColumns, childColumnLabels, childrenAt(f).url)
 	if isHTMX(c) {
 		return renderPartial(c, "partials/child_results", data)
 	}

@@ -74,6 +74,19 @@ func sortedListNav(target, sort string, desc bool, pageNo, pages int, keys []str
 		sortBy(keys, labels, sort, desc, func(key string, desc bool) string { return at(key, desc, 1) })
 }
 
+// listAt is where a list lives: its path, the filters set on it and the
+// sort it has when none is asked for. Its url method is the list's URL in
+// another order or on another page (sortedListNav's at).
+type listAt struct {
+	path        string
+	filters     map[string]string
+	defaultSort string
+}
+
+func (l listAt) url(sort string, desc bool, page int) string {
+	return listURL(l.path, l.filters, sort, l.defaultSort, desc, page)
+}
+
 // listURL is a list's URL at path: the filters that are set, the sort when
 // it is not the default (or is descending), and the page after the first.
 // A link so made reproduces the view.

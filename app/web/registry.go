@@ -187,9 +187,8 @@ func (s *server) handleRegistryPatients(c *fiber.Ctx) error {
 	out := patientListPage{registryPage: data, PatientPage: p, Identified: p.Identified, Statuses: data.Registry.ClinicalStatuses,
 		Filtered: p.Filter.Query != "" || p.Filter.Status != "" || p.Filter.Deleted}
 	g := p.Filter
-	out.List = sortedListNav("#patient-results", g.Sort, g.Desc, g.Page, p.Pages, keys, patientColumnLabels, func(sort string, desc bool, page int) string {
-		return listURL("/registry/patients", map[string]string{"q": g.Query, "status": g.Status, "deleted": yesIf(g.Deleted)}, sort, def, desc, page)
-	})
+	out.List = sortedListNav("#patient-results", g.Sort, g.Desc, g.Page, p.Pages, keys, patientColumnLabels,
+		listAt{"/registry/patients", map[string]string{"q": g.Query, "status": g.Status, "deleted": yesIf(g.Deleted)}, def}.url)
 	if isHTMX(c) {
 		return renderPartial(c, "partials/registry_patient_results", out)
 	}
@@ -217,9 +216,8 @@ func (s *server) handleRegistryContacts(c *fiber.Ctx) error {
 	}
 	out := contactListPage{registryPage: data, ContactPage: p}
 	g := p.Filter
-	out.List = newListNav("#contact-results", g.Page, p.Pages, func(page int) string {
-		return listURL("/registry/contacts", map[string]string{"q": g.Query, "review": yesIf(g.Review), "deleted": yesIf(g.Deleted)}, "", "", false, page)
-	})
+	at := listAt{"/registry/contacts", map[string]string{"q": g.Query, "review": yesIf(g.Review), "deleted": yesIf(g.Deleted)}, ""}
+	out.List = newListNav("#contact-results", g.Page, p.Pages, func(page int) string { return at.url("", false, page) })
 	if isHTMX(c) {
 		return renderPartial(c, "partials/registry_contact_results", out)
 	}

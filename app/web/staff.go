@@ -40,9 +40,17 @@ func staffFilter(c *fiber.Ctx) staff.Filter {
 		Sort: c.Query("sort"), Desc: c.Query("dir") == "desc", Page: page}.Normalise()
 }
 
-func staffURL(f staff.Filter) string {
-	return listURL("/admin/users", map[string]string{"q": f.Query, "org": f.Org, "role": f.Role, "status": f.Status},
-		f.Sort, "name", f.Desc, f.Page)
+// RoleOptions are the role filter's choices, any role first.
+func (p staffListPage) RoleOptions() []optionView {
+	out := []optionView{{Value: "", Label: "Any role"}}
+	for _, r := range p.Roles {
+		out = append(out, optionView{Value: string(r), Label: r.Label(), Checked: string(r) == p.Filter.Role})
+	}
+	return out
+}
+
+func staffAt(f staff.Filter) listAt {
+	return listAt{"/admin/users", map[string]string{"q": f.Query, "org": f.Org, "role": f.Role, "status": f.Status}, "name"}
 }
 
 func (s *server) handleStaffList(c *fiber.Ctx) error {
@@ -57,11 +65,7 @@ func (s *server) handleStaffList(c *fiber.Ctx) error {
 		data.Roles = assignable(a) // the registry's two
 	}
 	f := p.Filter
-	data.List = sortedListNav("#staff-results", f.Sort, f.Desc, f.Page, p.Pages, staff.SortColumns, columnLabels, func(sort string, desc bool, page int) string {
-		g := f
-		g.Sort, g.Desc, g.Page = sort, desc, page
-		return staffURL(g)
-	})
+	data.List = sortedListNav("#staff-results", f.Sort, f.Desc, f.Page, p.Pages, staff.SortColumns, columnLabels, staffAt(f).url)
 	if isHTMX(c) {
 		return renderPartial(c, "partials/staff_results", data)
 	}

@@ -85,6 +85,19 @@ func TestStaffListCells(t *testing.T) {
 			t.Errorf("count %q", got)
 		}
 
+		// The filters show the choices made: organisation and role.
+		p = lead.get("/admin/users?org=RM335&role=" + string(access.Administrator))
+		sel := func(id string) string { return strings.TrimSpace(p.doc.Find("#" + id + " option[selected]").Text()) }
+		if got := sel("org"); got != rm335.Name+" (RM335)" {
+			t.Errorf("organisation filter shows %q", got)
+		}
+		if got := sel("role"); got != "Administrator" || p.doc.Find("#role option").First().Text() != "Any role" {
+			t.Errorf("role filter shows %q, first %q", got, p.doc.Find("#role option").First().Text())
+		}
+		if rows := staffRows(t, p.doc); len(rows) != 5 || rows[0].Role != "Administrator" || rows[0].Organisation != rm335.Name {
+			t.Errorf("filtered rows %+v", rows)
+		}
+
 		// htmx: search.
 		p = lead.htmxGet("/admin/users?q=person07")
 		if p.status != 200 || strings.Contains(p.body, "<html") {

@@ -138,29 +138,18 @@ WHERE id = @id AND version = @version AND deleted_at IS NULL;
 -- deleted it (the last to change it).
 
 -- name: GetDeletedChild :one
-SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
-    coalesce(c.unique_reference_number, '') AS unique_reference_number,
-    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth,
-    c.lead_organisation_id, o.ods_code AS organisation_ods, o.name AS organisation_name,
-    c.deleted_at, CAST(coalesce(u.first_name || ' ' || u.surname, '') AS TEXT) AS deleted_by_name
-FROM children c
-JOIN organisations o ON o.id = c.lead_organisation_id
-LEFT JOIN users u ON u.id = c.updated_by
-WHERE c.id = @id AND c.deleted_at IS NOT NULL;
+SELECT id, audit_id, nhs_number, unique_reference_number, first_name, surname, date_of_birth,
+    lead_organisation_id, organisation_ods, organisation_name, deleted_at, deleted_by_name
+FROM deleted_children c
+WHERE c.id = @id;
 
 -- ListDeletedChildren: children deleted at or after a time (those that can
 -- still be restored) or all deleted ones not yet purged, newest first.
 
 -- name: ListDeletedChildren :many
-SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
-    coalesce(c.unique_reference_number, '') AS unique_reference_number,
-    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth,
-    c.lead_organisation_id, o.ods_code AS organisation_ods, o.name AS organisation_name,
-    c.deleted_at, CAST(coalesce(u.first_name || ' ' || u.surname, '') AS TEXT) AS deleted_by_name
-FROM children c
-JOIN organisations o ON o.id = c.lead_organisation_id
-LEFT JOIN users u ON u.id = c.updated_by
-WHERE c.deleted_at IS NOT NULL
+SELECT id, audit_id, nhs_number, unique_reference_number, first_name, surname, date_of_birth,
+    lead_organisation_id, organisation_ods, organisation_name, deleted_at, deleted_by_name
+FROM deleted_children c
 ORDER BY c.deleted_at DESC, c.id DESC
 LIMIT @page_limit;
 

@@ -91,20 +91,10 @@ SELECT
     (SELECT count(*) FROM medicines) AS medicines;
 
 -- name: GetOrganisationByODS :one
-SELECT o.id, o.ods_code, o.name, o.city, o.postcode, o.country_code,
-    o.trust_ods_code, coalesce(t.name, '') AS trust_name,
-    o.local_health_board_ods_code, coalesce(h.name, '') AS health_board_name,
-    o.icb_ods_code, coalesce(i.name, '') AS icb_name,
-    o.nhs_england_region_code, coalesce(r.name, '') AS region_name,
-    o.openuk_network_code, coalesce(n.name, '') AS network_name,
-    c.name AS country_name
-FROM organisations o
-LEFT JOIN trusts t ON t.ods_code = o.trust_ods_code
-LEFT JOIN local_health_boards h ON h.ods_code = o.local_health_board_ods_code
-LEFT JOIN integrated_care_boards i ON i.ods_code = o.icb_ods_code
-LEFT JOIN nhs_england_regions r ON r.code = o.nhs_england_region_code
-LEFT JOIN open_uk_networks n ON n.code = o.openuk_network_code
-JOIN countries c ON c.code = o.country_code
+SELECT id, ods_code, name, city, postcode, country_code, trust_ods_code, trust_name,
+    local_health_board_ods_code, health_board_name, icb_ods_code, icb_name,
+    nhs_england_region_code, region_name, openuk_network_code, network_name, country_name
+FROM organisation_details o
 WHERE o.ods_code = @ods_code;
 
 -- ListOrganisationsParams filters and pages the organisation directory.
@@ -112,32 +102,20 @@ WHERE o.ods_code = @ods_code;
 -- CountryCode matches every country.
 
 -- name: ListOrganisations :many
-SELECT o.id, o.ods_code, o.name, o.city, o.postcode, o.country_code,
-    o.trust_ods_code, coalesce(t.name, '') AS trust_name,
-    o.local_health_board_ods_code, coalesce(h.name, '') AS health_board_name,
-    o.icb_ods_code, coalesce(i.name, '') AS icb_name,
-    o.nhs_england_region_code, coalesce(r.name, '') AS region_name,
-    o.openuk_network_code, coalesce(n.name, '') AS network_name,
-    c.name AS country_name
-FROM organisations o
-LEFT JOIN trusts t ON t.ods_code = o.trust_ods_code
-LEFT JOIN local_health_boards h ON h.ods_code = o.local_health_board_ods_code
-LEFT JOIN integrated_care_boards i ON i.ods_code = o.icb_ods_code
-LEFT JOIN nhs_england_regions r ON r.code = o.nhs_england_region_code
-LEFT JOIN open_uk_networks n ON n.code = o.openuk_network_code
-JOIN countries c ON c.code = o.country_code
+SELECT id, ods_code, name, city, postcode, country_code, trust_ods_code, trust_name,
+    local_health_board_ods_code, health_board_name, icb_ods_code, icb_name,
+    nhs_england_region_code, region_name, openuk_network_code, network_name, country_name
+FROM organisation_details o
 WHERE (lower(o.name) LIKE @pattern OR lower(o.ods_code) LIKE @pattern
-       OR lower(coalesce(t.name, h.name)) LIKE @pattern)
+       OR lower(CASE WHEN o.trust_ods_code IS NULL THEN o.health_board_name ELSE o.trust_name END) LIKE @pattern)
   AND (o.country_code = @country_code OR @country_code = '')
 ORDER BY o.name, o.ods_code
 LIMIT @page_limit OFFSET @page_offset;
 
 -- name: CountOrganisations :one
-SELECT count(*) FROM organisations o
-LEFT JOIN trusts t ON t.ods_code = o.trust_ods_code
-LEFT JOIN local_health_boards h ON h.ods_code = o.local_health_board_ods_code
+SELECT count(*) FROM organisation_details o
 WHERE (lower(o.name) LIKE @pattern OR lower(o.ods_code) LIKE @pattern
-       OR lower(coalesce(t.name, h.name)) LIKE @pattern)
+       OR lower(CASE WHEN o.trust_ods_code IS NULL THEN o.health_board_name ELSE o.trust_name END) LIKE @pattern)
   AND (o.country_code = @country_code OR @country_code = '');
 
 -- Country is a country of the UK or a Crown dependency.

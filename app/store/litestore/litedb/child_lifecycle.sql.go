@@ -80,37 +80,17 @@ func (q *Queries) DeleteChildTransfers(ctx context.Context, childID int64) (int6
 
 const getDeletedChild = `-- name: GetDeletedChild :one
 
-SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
-    coalesce(c.unique_reference_number, '') AS unique_reference_number,
-    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth,
-    c.lead_organisation_id, o.ods_code AS organisation_ods, o.name AS organisation_name,
-    c.deleted_at, CAST(coalesce(u.first_name || ' ' || u.surname, '') AS TEXT) AS deleted_by_name
-FROM children c
-JOIN organisations o ON o.id = c.lead_organisation_id
-LEFT JOIN users u ON u.id = c.updated_by
-WHERE c.id = ?1 AND c.deleted_at IS NOT NULL
+SELECT id, audit_id, nhs_number, unique_reference_number, first_name, surname, date_of_birth,
+    lead_organisation_id, organisation_ods, organisation_name, deleted_at, deleted_by_name
+FROM deleted_children c
+WHERE c.id = ?1
 `
-
-type GetDeletedChildRow struct {
-	ID                    int64
-	AuditID               string
-	NHSNumber             string
-	UniqueReferenceNumber string
-	FirstName             string
-	Surname               string
-	DateOfBirth           *store.Date
-	LeadOrganisationID    int64
-	OrganisationOds       string
-	OrganisationName      string
-	DeletedAt             *time.Time
-	DeletedByName         string
-}
 
 // DeletedChild is a soft-deleted child waiting to be purged, with who
 // deleted it (the last to change it).
-func (q *Queries) GetDeletedChild(ctx context.Context, id int64) (GetDeletedChildRow, error) {
+func (q *Queries) GetDeletedChild(ctx context.Context, id int64) (DeletedChild, error) {
 	row := q.db.QueryRowContext(ctx, getDeletedChild, id)
-	var i GetDeletedChildRow
+	var i DeletedChild
 	err := row.Scan(
 		&i.ID,
 		&i.AuditID,
@@ -296,45 +276,24 @@ func (q *Queries) ListChildTransfers(ctx context.Context, childID int64) ([]List
 
 const listDeletedChildren = `-- name: ListDeletedChildren :many
 
-SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
-    coalesce(c.unique_reference_number, '') AS unique_reference_number,
-    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth,
-    c.lead_organisation_id, o.ods_code AS organisation_ods, o.name AS organisation_name,
-    c.deleted_at, CAST(coalesce(u.first_name || ' ' || u.surname, '') AS TEXT) AS deleted_by_name
-FROM children c
-JOIN organisations o ON o.id = c.lead_organisation_id
-LEFT JOIN users u ON u.id = c.updated_by
-WHERE c.deleted_at IS NOT NULL
+SELECT id, audit_id, nhs_number, unique_reference_number, first_name, surname, date_of_birth,
+    lead_organisation_id, organisation_ods, organisation_name, deleted_at, deleted_by_name
+FROM deleted_children c
 ORDER BY c.deleted_at DESC, c.id DESC
 LIMIT ?1
 `
 
-type ListDeletedChildrenRow struct {
-	ID                    int64
-	AuditID               string
-	NHSNumber             string
-	UniqueReferenceNumber string
-	FirstName             string
-	Surname               string
-	DateOfBirth           *store.Date
-	LeadOrganisationID    int64
-	OrganisationOds       string
-	OrganisationName      string
-	DeletedAt             *time.Time
-	DeletedByName         string
-}
-
 // ListDeletedChildren: children deleted at or after a time (those that can
 // still be restored) or all deleted ones not yet purged, newest first.
-func (q *Queries) ListDeletedChildren(ctx context.Context, pageLimit int64) ([]ListDeletedChildrenRow, error) {
+func (q *Queries) ListDeletedChildren(ctx context.Context, pageLimit int64) ([]DeletedChild, error) {
 	rows, err := q.db.QueryContext(ctx, listDeletedChildren, pageLimit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []ListDeletedChildrenRow
+	var items []DeletedChild
 	for rows.Next() {
-		var i ListDeletedChildrenRow
+		var i DeletedChild
 		if err := rows.Scan(
 			&i.ID,
 			&i.AuditID,

@@ -147,6 +147,21 @@ type Country struct {
 	TakesPartInAudit bool
 }
 
+type DeletedChild struct {
+	ID                    int64
+	AuditID               string
+	NHSNumber             string
+	UniqueReferenceNumber string
+	FirstName             string
+	Surname               string
+	DateOfBirth           *store.Date
+	LeadOrganisationID    int64
+	OrganisationOds       string
+	OrganisationName      string
+	DeletedAt             *time.Time
+	DeletedByName         string
+}
+
 type Email struct {
 	ID        int64
 	ToAddress string
@@ -412,6 +427,26 @@ type Organisation struct {
 	CountryCode             string
 	LondonBoroughGSSCode    *string
 	ICBAssignmentAmbiguous  bool
+}
+
+type OrganisationDetail struct {
+	ID                      int64
+	ODSCode                 string
+	Name                    string
+	City                    string
+	Postcode                string
+	CountryCode             string
+	TrustODSCode            *string
+	TrustName               string
+	LocalHealthBoardODSCode *string
+	HealthBoardName         string
+	ICBODSCode              *string
+	ICBName                 string
+	NhsEnglandRegionCode    *string
+	RegionName              string
+	OpenukNetworkCode       *string
+	NetworkName             string
+	CountryName             string
 }
 
 type OrganisationLevel struct {

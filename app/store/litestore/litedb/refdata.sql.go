@@ -11,11 +11,9 @@ import (
 )
 
 const countOrganisations = `-- name: CountOrganisations :one
-SELECT count(*) FROM organisations o
-LEFT JOIN trusts t ON t.ods_code = o.trust_ods_code
-LEFT JOIN local_health_boards h ON h.ods_code = o.local_health_board_ods_code
+SELECT count(*) FROM organisation_details o
 WHERE (lower(o.name) LIKE ?1 OR lower(o.ods_code) LIKE ?1
-       OR lower(coalesce(t.name, h.name)) LIKE ?1)
+       OR lower(CASE WHEN o.trust_ods_code IS NULL THEN o.health_board_name ELSE o.trust_name END) LIKE ?1)
   AND (o.country_code = ?2 OR ?2 = '')
 `
 
@@ -87,46 +85,16 @@ func (q *Queries) GetMeta(ctx context.Context, key string) (string, error) {
 }
 
 const getOrganisationByODS = `-- name: GetOrganisationByODS :one
-SELECT o.id, o.ods_code, o.name, o.city, o.postcode, o.country_code,
-    o.trust_ods_code, coalesce(t.name, '') AS trust_name,
-    o.local_health_board_ods_code, coalesce(h.name, '') AS health_board_name,
-    o.icb_ods_code, coalesce(i.name, '') AS icb_name,
-    o.nhs_england_region_code, coalesce(r.name, '') AS region_name,
-    o.openuk_network_code, coalesce(n.name, '') AS network_name,
-    c.name AS country_name
-FROM organisations o
-LEFT JOIN trusts t ON t.ods_code = o.trust_ods_code
-LEFT JOIN local_health_boards h ON h.ods_code = o.local_health_board_ods_code
-LEFT JOIN integrated_care_boards i ON i.ods_code = o.icb_ods_code
-LEFT JOIN nhs_england_regions r ON r.code = o.nhs_england_region_code
-LEFT JOIN open_uk_networks n ON n.code = o.openuk_network_code
-JOIN countries c ON c.code = o.country_code
+SELECT id, ods_code, name, city, postcode, country_code, trust_ods_code, trust_name,
+    local_health_board_ods_code, health_board_name, icb_ods_code, icb_name,
+    nhs_england_region_code, region_name, openuk_network_code, network_name, country_name
+FROM organisation_details o
 WHERE o.ods_code = ?1
 `
 
-type GetOrganisationByODSRow struct {
-	ID                      int64
-	ODSCode                 string
-	Name                    string
-	City                    string
-	Postcode                string
-	CountryCode             string
-	TrustODSCode            *string
-	TrustName               string
-	LocalHealthBoardODSCode *string
-	HealthBoardName         string
-	ICBODSCode              *string
-	ICBName                 string
-	NhsEnglandRegionCode    *string
-	RegionName              string
-	OpenukNetworkCode       *string
-	NetworkName             string
-	CountryName             string
-}
-
-func (q *Queries) GetOrganisationByODS(ctx context.Context, odsCode string) (GetOrganisationByODSRow, error) {
+func (q *Queries) GetOrganisationByODS(ctx context.Context, odsCode string) (OrganisationDetail, error) {
 	row := q.db.QueryRowContext(ctx, getOrganisationByODS, odsCode)
-	var i GetOrganisationByODSRow
+	var i OrganisationDetail
 	err := row.Scan(
 		&i.ID,
 		&i.ODSCode,
@@ -186,22 +154,12 @@ func (q *Queries) ListAuditCountries(ctx context.Context) ([]Country, error) {
 
 const listOrganisations = `-- name: ListOrganisations :many
 
-SELECT o.id, o.ods_code, o.name, o.city, o.postcode, o.country_code,
-    o.trust_ods_code, coalesce(t.name, '') AS trust_name,
-    o.local_health_board_ods_code, coalesce(h.name, '') AS health_board_name,
-    o.icb_ods_code, coalesce(i.name, '') AS icb_name,
-    o.nhs_england_region_code, coalesce(r.name, '') AS region_name,
-    o.openuk_network_code, coalesce(n.name, '') AS network_name,
-    c.name AS country_name
-FROM organisations o
-LEFT JOIN trusts t ON t.ods_code = o.trust_ods_code
-LEFT JOIN local_health_boards h ON h.ods_code = o.local_health_board_ods_code
-LEFT JOIN integrated_care_boards i ON i.ods_code = o.icb_ods_code
-LEFT JOIN nhs_england_regions r ON r.code = o.nhs_england_region_code
-LEFT JOIN open_uk_networks n ON n.code = o.openuk_network_code
-JOIN countries c ON c.code = o.country_code
+SELECT id, ods_code, name, city, postcode, country_code, trust_ods_code, trust_name,
+    local_health_board_ods_code, health_board_name, icb_ods_code, icb_name,
+    nhs_england_region_code, region_name, openuk_network_code, network_name, country_name
+FROM organisation_details o
 WHERE (lower(o.name) LIKE ?1 OR lower(o.ods_code) LIKE ?1
-       OR lower(coalesce(t.name, h.name)) LIKE ?1)
+       OR lower(CASE WHEN o.trust_ods_code IS NULL THEN o.health_board_name ELSE o.trust_name END) LIKE ?1)
   AND (o.country_code = ?2 OR ?2 = '')
 ORDER BY o.name, o.ods_code
 LIMIT ?4 OFFSET ?3
@@ -214,30 +172,10 @@ type ListOrganisationsParams struct {
 	PageLimit   int64
 }
 
-type ListOrganisationsRow struct {
-	ID                      int64
-	ODSCode                 string
-	Name                    string
-	City                    string
-	Postcode                string
-	CountryCode             string
-	TrustODSCode            *string
-	TrustName               string
-	LocalHealthBoardODSCode *string
-	HealthBoardName         string
-	ICBODSCode              *string
-	ICBName                 string
-	NhsEnglandRegionCode    *string
-	RegionName              string
-	OpenukNetworkCode       *string
-	NetworkName             string
-	CountryName             string
-}
-
 // ListOrganisationsParams filters and pages the organisation directory.
 // Pattern is a lower-case LIKE pattern ("%" matches all); an empty
 // CountryCode matches every country.
-func (q *Queries) ListOrganisations(ctx context.Context, arg ListOrganisationsParams) ([]ListOrganisationsRow, error) {
+func (q *Queries) ListOrganisations(ctx context.Context, arg ListOrganisationsParams) ([]OrganisationDetail, error) {
 	rows, err := q.db.QueryContext(ctx, listOrganisations,
 		arg.Pattern,
 		arg.CountryCode,
@@ -248,9 +186,9 @@ func (q *Queries) ListOrganisations(ctx context.Context, arg ListOrganisationsPa
 		return nil, err
 	}
 	defer rows.Close()
-	var items []ListOrganisationsRow
+	var items []OrganisationDetail
 	for rows.Next() {
-		var i ListOrganisationsRow
+		var i OrganisationDetail
 		if err := rows.Scan(
 			&i.ID,
 			&i.ODSCode,

@@ -65,49 +65,19 @@ func (q *Queries) CountUsers(ctx context.Context, arg CountUsersParams) (int64, 
 
 const getOrganisation = `-- name: GetOrganisation :one
 
-SELECT o.id, o.ods_code, o.name, o.city, o.postcode, o.country_code,
-    o.trust_ods_code, coalesce(t.name, '') AS trust_name,
-    o.local_health_board_ods_code, coalesce(h.name, '') AS health_board_name,
-    o.icb_ods_code, coalesce(i.name, '') AS icb_name,
-    o.nhs_england_region_code, coalesce(r.name, '') AS region_name,
-    o.openuk_network_code, coalesce(n.name, '') AS network_name,
-    c.name AS country_name
-FROM organisations o
-LEFT JOIN trusts t ON t.ods_code = o.trust_ods_code
-LEFT JOIN local_health_boards h ON h.ods_code = o.local_health_board_ods_code
-LEFT JOIN integrated_care_boards i ON i.ods_code = o.icb_ods_code
-LEFT JOIN nhs_england_regions r ON r.code = o.nhs_england_region_code
-LEFT JOIN open_uk_networks n ON n.code = o.openuk_network_code
-JOIN countries c ON c.code = o.country_code
+SELECT id, ods_code, name, city, postcode, country_code, trust_ods_code, trust_name,
+    local_health_board_ods_code, health_board_name, icb_ods_code, icb_name,
+    nhs_england_region_code, region_name, openuk_network_code, network_name, country_name
+FROM organisation_details o
 WHERE o.id = $1
 `
-
-type GetOrganisationRow struct {
-	ID                      int64
-	ODSCode                 string
-	Name                    string
-	City                    string
-	Postcode                string
-	CountryCode             string
-	TrustODSCode            *string
-	TrustName               string
-	LocalHealthBoardODSCode *string
-	HealthBoardName         string
-	ICBODSCode              *string
-	ICBName                 string
-	NhsEnglandRegionCode    *string
-	RegionName              string
-	OpenukNetworkCode       *string
-	NetworkName             string
-	CountryName             string
-}
 
 // Organisation is an audit site with the names of the bodies it belongs to.
 // A name is empty where the organisation has no such body (Welsh sites have
 // no trust, ICB or NHS England region; English sites no health board).
-func (q *Queries) GetOrganisation(ctx context.Context, id int64) (GetOrganisationRow, error) {
+func (q *Queries) GetOrganisation(ctx context.Context, id int64) (OrganisationDetail, error) {
 	row := q.db.QueryRow(ctx, getOrganisation, id)
-	var i GetOrganisationRow
+	var i OrganisationDetail
 	err := row.Scan(
 		&i.ID,
 		&i.ODSCode,
