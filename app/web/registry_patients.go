@@ -87,7 +87,6 @@ func dateText(d *store.Date) string {
 	return longDate(*d)
 }
 
-func longDate(d store.Date) string { return d.Time().Format("2 January 2006") }
 
 func linkQuestions(patientID int64, l store.RegistryLink) []questionView {
 	in := registry.RelationshipInput{Type: l.Type, LegalAuthority: l.LegalAuthority, MayAct: l.MayAct, IsPrimary: l.IsPrimary,
@@ -160,7 +159,7 @@ func patientSummary(d registry.Definition, p registry.Patient) []summaryRow {
 	if p.Identified {
 		add("Name", p.FirstName+" "+p.Surname)
 		add("Date of birth", longDate(p.DateOfBirth))
-		add("NHS number", registry.PatientInputOf(p.RegistryPatient).NHSNumber)
+		add("NHS number", nhsNumberOf(p.NHSNumber))
 		add("Postcode", registry.PatientInputOf(p.RegistryPatient).Postcode)
 	} else {
 		add("Year of birth", strconv.Itoa(p.YearOfBirth))

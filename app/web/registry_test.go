@@ -80,6 +80,19 @@ func TestRegistryPagesAddSaveViewAndRefuse(t *testing.T) {
 		if p = m.post("/registry/patients", again); p.status != 303 {
 			t.Fatalf("add anyway: %d", p.status)
 		}
+		// The list writes dates and NHS numbers as people read them, and
+		// nothing where a patient has no NHS number.
+		m.get("/registry/patients/new")
+		withNumber := registryPatientForm("Ivy", "Jones")
+		withNumber.Set("nhs_number", "9434765919")
+		if p = m.post("/registry/patients", withNumber); p.status != 303 {
+			t.Fatalf("add a patient with an NHS number: %d %q", p.status, text(p, ".nhsuk-error-summary"))
+		}
+		p = m.get("/registry/patients?sort=surname")
+		rows := text(p, "#patient-table tbody")
+		if !strings.Contains(rows, "943 476 5919") || !strings.Contains(rows, "4 June 2016") || strings.Contains(rows, "nil") {
+			t.Errorf("patient list rows: %q", rows)
+		}
 
 		// Autosave: a bad value is refused next to the field, a good one saved.
 		p = m.get(patient)

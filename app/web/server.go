@@ -123,6 +123,8 @@ func templateFuncs() template.FuncMap {
 		"list":         func(items ...string) []string { return items },
 		"options":      options,
 		"yesIf":        yesIf,
+		"nhsNumber":    nhsNumberOf,
+		"longDate":     longDate,
 		"title":        capitalise}
 }
 
