@@ -87,7 +87,6 @@ func dateText(d *store.Date) string {
 	return longDate(*d)
 }
 
-
 func linkQuestions(patientID int64, l store.RegistryLink) []questionView {
 	in := registry.RelationshipInput{Type: l.Type, LegalAuthority: l.LegalAuthority, MayAct: l.MayAct, IsPrimary: l.IsPrimary,
 		StartDate: registry.DateInputOf(l.StartDate), EndDate: registry.DateInputOf(l.EndDate)}
