@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -65,7 +66,11 @@ func (s *server) handleStaffList(c *fiber.Ctx) error {
 		data.Roles = assignable(a) // the registry's two
 	}
 	f := p.Filter
-	data.List = sortedListNav("#staff-results", f.Sort, f.Desc, f.Page, p.Pages, staff.SortColumns, columnLabels, staffAt(f).url)
+	columns := staff.SortColumns
+	if !data.Organisations {
+		columns = slices.DeleteFunc(slices.Clone(columns), func(k string) bool { return k == "organisation" })
+	}
+	data.List = sortedListNav("#staff-results", f.Sort, f.Desc, f.Page, p.Pages, columns, columnLabels, staffAt(f).url)
 	if isHTMX(c) {
 		return renderPartial(c, "partials/staff_results", data)
 	}

@@ -66,6 +66,15 @@ func TestStaffPagesRegistryManagerManagesRegistryAccountsOnly(t *testing.T) {
 		if p.status != 200 || strings.Join(listed, ",") != "manager@registry.example,vik@registry.example" || p.doc.Find("#org").Length() != 0 {
 			t.Errorf("the registry manager's list: %d %v, organisation filter %d", p.status, listed, p.doc.Find("#org").Length())
 		}
+		if h := text(p, "#staff-table thead"); strings.Contains(h, "Organisation") || !strings.Contains(h, "Status") {
+			t.Errorf("the registry manager's list headers: %q, want no Organisation", h)
+		}
+		if cells := p.doc.Find("#staff-table tbody tr").First().Find("td").Length(); cells != 5 {
+			t.Errorf("the registry manager's list has %d cells a row, want 5 (no organisation)", cells)
+		}
+		if strings.Contains(strings.ToLower(text(p, "main")), "organisation") {
+			t.Errorf("the registry manager's list talks of organisations: %q", text(p, "main"))
+		}
 
 		// An audit account: not found, whatever is tried.
 		for _, try := range []struct{ method, path string }{{"GET", clinURL}, {"GET", clinURL + "/edit"}, {"POST", clinURL + "/edit"}, {"POST", clinURL + "/deactivate"}} {
@@ -102,6 +111,9 @@ func TestStaffPagesRegistryManagerManagesRegistryAccountsOnly(t *testing.T) {
 		lead := signIn(t, newBrowser(t, app), "lead@nca.example")
 		if p = lead.get("/admin/users"); p.status != 200 || strings.Contains(p.body, "@registry.example") || !strings.Contains(p.body, "clin@nca.example") {
 			t.Errorf("the lead's list: %d, registry accounts shown %v", p.status, strings.Contains(p.body, "@registry.example"))
+		}
+		if h := text(p, "#staff-table thead"); !strings.Contains(h, "Organisation") {
+			t.Errorf("the lead's list headers: %q, want Organisation", h)
 		}
 		for _, try := range []struct{ method, path string }{{"GET", vikURL}, {"GET", vikURL + "/edit"}, {"POST", vikURL + "/edit"}, {"POST", vikURL + "/reactivate"}} {
 			var p response
