@@ -6,6 +6,7 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/apperr"
+	"clinaudit/app/listfilter"
 	"clinaudit/app/store"
 )
 
@@ -227,11 +228,16 @@ func (s *Service) GetContact(ctx context.Context, a access.Actor, id int64) (Con
 	return Contact{RegistryContact: c, Links: links, CanEdit: a.Can(access.EditRegistry) && c.DeletedAt == nil}, nil
 }
 
+// ContactSorts are the contact list's sortable columns.
+var ContactSorts = []string{"surname", "updated_at"}
+
 // ContactFilter is the contact list's query, as kept in the URL.
 type ContactFilter struct {
 	Query   string // name, email or phone (start of)
 	Review  bool   // only contacts flagged for review
 	Deleted bool
+	Sort    string // one of ContactSorts, surname when none is
+	Desc    bool
 	Page    int
 }
 
@@ -258,11 +264,14 @@ func (s *Service) ListContacts(ctx context.Context, a access.Actor, slug string,
 	if !a.Can(access.EditRegistry) {
 		f.Deleted = false
 	}
+	if f.Sort, f.Desc = listfilter.Sort(f.Sort, f.Desc, ContactSorts); f.Sort == "name" {
+		f.Sort = "surname" // listfilter's default
+	}
 	deleted := yesIf(f.Deleted)
 	rows, total, pages, err := pageOfRows(&f.Page, func() (int64, error) {
 		return s.Store.CountRegistryContacts(ctx, store.CountRegistryContactsParams{RegistryID: reg.ID, Deleted: deleted, Review: f.Review, Query: f.Query})
 	}, func(offset int64) ([]store.RegistryContactListItem, error) {
-		return s.Store.ListRegistryContacts(ctx, store.RegistryContactListParams{RegistryID: reg.ID, Deleted: deleted, Review: f.Review,
+		return s.Store.ListRegistryContacts(ctx, store.RegistryContactListParams{Sort: f.Sort, Descending: f.Desc, RegistryID: reg.ID, Deleted: deleted, Review: f.Review,
 			Query: f.Query, PageOffset: offset, PageLimit: PageSize})
 	})
 	if err != nil {

@@ -93,11 +93,14 @@ type SetRegistryContactReviewParams struct {
 
 // RegistryContactListParams are the contact list's filters and page: Query
 // matches a name, email or phone prefix; Deleted as the patient list;
-// Review true lists only contacts flagged for review.
+// Review true lists only contacts flagged for review. Sort is surname or
+// updated_at (one computed key: sqlc on SQLite drops ORDER BY parameters).
 //
 // RegistryContactListParams: the parameters of ListRegistryContacts
 // (registry_contacts.sql), as sqlc generates it for both engines.
 type RegistryContactListParams struct {
+	Sort       string
+	Descending bool
 	RegistryID int64
 	Deleted    string
 	Review     bool

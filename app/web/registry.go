@@ -209,15 +209,16 @@ func (s *server) handleRegistryContacts(c *fiber.Ctx) error {
 		return err
 	}
 	page, _ := strconv.Atoi(c.Query("page"))
-	f := registry.ContactFilter{Query: c.Query("q"), Review: c.Query("review") == "yes", Deleted: c.Query("deleted") == "yes", Page: page}
+	f := registry.ContactFilter{Query: c.Query("q"), Review: c.Query("review") == "yes", Deleted: c.Query("deleted") == "yes",
+		Sort: c.Query("sort"), Desc: c.Query("dir") == "desc", Page: page}
 	p, err := s.registry().ListContacts(c.UserContext(), actor(c), registrySlug(), f)
 	if err != nil {
 		return err
 	}
 	out := contactListPage{registryPage: data, ContactPage: p}
 	g := p.Filter
-	at := listAt{"/registry/contacts", map[string]string{"q": g.Query, "review": yesIf(g.Review), "deleted": yesIf(g.Deleted)}, ""}
-	out.List = newListNav("#contact-results", g.Page, p.Pages, func(page int) string { return at.url("", false, page) })
+	out.List = sortedListNav("#contact-results", g.Sort, g.Desc, g.Page, p.Pages, registry.ContactSorts, patientColumnLabels,
+		listAt{"/registry/contacts", map[string]string{"q": g.Query, "review": yesIf(g.Review), "deleted": yesIf(g.Deleted)}, "surname"}.url)
 	if isHTMX(c) {
 		return renderPartial(c, "partials/registry_contact_results", out)
 	}

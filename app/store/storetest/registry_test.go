@@ -291,6 +291,16 @@ func TestRegistryContactQueries(t *testing.T) {
 		if got := list(store.RegistryContactListParams{}); len(got) != 2 || got[0].ID != jo || got[0].CurrentLinks != 1 || got[1].ID != sam {
 			t.Errorf("contacts = %+v, want jo (one current link) and sam", got)
 		}
+		for _, o := range []struct {
+			sort string
+			desc bool
+			want []int64
+		}{{"surname", false, []int64{jo, sam}}, {"surname", true, []int64{sam, jo}}, {"updated_at", true, []int64{sam, jo}}} {
+			got := list(store.RegistryContactListParams{Sort: o.sort, Descending: o.desc})
+			if len(got) != 2 || got[0].ID != o.want[0] || got[1].ID != o.want[1] {
+				t.Errorf("contacts by %s (desc %v) = %+v, want %v", o.sort, o.desc, got, o.want)
+			}
+		}
 		if got := list(store.RegistryContactListParams{Review: true}); len(got) != 1 || got[0].ID != sam || !got[0].NeedsReview {
 			t.Errorf("contacts to review = %+v", got)
 		}

@@ -307,22 +307,32 @@ func (q *Queries) InsertRegistryRelationship(ctx context.Context, arg InsertRegi
 const listRegistryContacts = `-- name: ListRegistryContacts :many
 
 
-SELECT c.id, c.first_name, c.surname, c.email, c.phone, c.may_contact, c.needs_review, c.updated_at, c.version,
-    c.deleted_at,
-    (SELECT count(*) FROM registry_relationships r WHERE r.contact_id = c.id AND r.deleted_at IS NULL
-        AND r.end_date IS NULL) AS current_links
-FROM registry_contacts c
-WHERE c.registry_id = ?1
-  AND ((CAST(?2 AS TEXT) = 'yes') = (c.deleted_at IS NOT NULL))
-  AND (NOT CAST(?3 AS BOOLEAN) OR c.needs_review)
-  AND (CAST(?4 AS TEXT) = '' OR lower(c.surname) LIKE CAST(?4 AS TEXT) || '%' OR lower(c.first_name) LIKE CAST(?4 AS TEXT) || '%'
-       OR lower(c.surname || ', ' || c.first_name) LIKE CAST(?4 AS TEXT) || '%'
-       OR c.email LIKE CAST(?4 AS TEXT) || '%' OR c.phone LIKE CAST(?4 AS TEXT) || '%')
-ORDER BY lower(c.surname), lower(c.first_name), c.id
-LIMIT ?6 OFFSET ?5
+SELECT id, first_name, surname, email, phone, may_contact, needs_review, updated_at, version, deleted_at, current_links
+FROM (
+    SELECT c.id, c.first_name, c.surname, c.email, c.phone, c.may_contact, c.needs_review, c.updated_at, c.version,
+        c.deleted_at,
+        (SELECT count(*) FROM registry_relationships r WHERE r.contact_id = c.id AND r.deleted_at IS NULL
+            AND r.end_date IS NULL) AS current_links,
+        CASE CAST(?1 AS TEXT)
+            WHEN 'updated_at' THEN CAST(c.updated_at AS TEXT)
+            ELSE lower(c.surname || ', ' || c.first_name) END AS sort_key,
+        CAST(?2 AS BOOLEAN) AS descending
+    FROM registry_contacts c
+    WHERE c.registry_id = ?3
+      AND ((CAST(?4 AS TEXT) = 'yes') = (c.deleted_at IS NOT NULL))
+      AND (NOT CAST(?5 AS BOOLEAN) OR c.needs_review)
+      AND (CAST(?6 AS TEXT) = '' OR lower(c.surname) LIKE CAST(?6 AS TEXT) || '%' OR lower(c.first_name) LIKE CAST(?6 AS TEXT) || '%'
+           OR lower(c.surname || ', ' || c.first_name) LIKE CAST(?6 AS TEXT) || '%'
+           OR c.email LIKE CAST(?6 AS TEXT) || '%' OR c.phone LIKE CAST(?6 AS TEXT) || '%')
+) AS listed
+ORDER BY CASE WHEN descending THEN NULL ELSE sort_key END ASC, CASE WHEN descending THEN sort_key END DESC,
+    lower(surname), lower(first_name), id
+LIMIT ?8 OFFSET ?7
 `
 
 type ListRegistryContactsParams struct {
+	Sort       string
+	Descending bool
 	RegistryID int64
 	Deleted    string
 	Review     bool
@@ -347,11 +357,14 @@ type ListRegistryContactsRow struct {
 
 // RegistryContactListParams are the contact list's filters and page: Query
 // matches a name, email or phone prefix; Deleted as the patient list;
-// Review true lists only contacts flagged for review.
+// Review true lists only contacts flagged for review. Sort is surname or
+// updated_at (one computed key: sqlc on SQLite drops ORDER BY parameters).
 // RegistryContactListItem is one row of the contact list, with how many
 // current (not ended, not deleted) relationships it has.
 func (q *Queries) ListRegistryContacts(ctx context.Context, arg ListRegistryContactsParams) ([]ListRegistryContactsRow, error) {
 	rows, err := q.db.QueryContext(ctx, listRegistryContacts,
+		arg.Sort,
+		arg.Descending,
 		arg.RegistryID,
 		arg.Deleted,
 		arg.Review,
