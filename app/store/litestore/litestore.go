@@ -49,10 +49,7 @@ func Open(path string) (*Store, error) {
 			return nil, fmt.Errorf("litestore: create %s: %w", dir, err)
 		}
 	}
-	db, err := sql.Open("sqlite", DSN(path))
-	if err != nil {
-		return nil, fmt.Errorf("litestore: open: %w", err)
-	}
+	db := sql.OpenDB(newConnector(DSN(path)))
 	// One connection: SQLite allows one writer, and River's SQLite driver
 	// requires it. WAL keeps readers cheap on that connection.
 	db.SetMaxOpenConns(1)
@@ -61,11 +58,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("litestore: open %s: %w", path, err)
 	}
 	// Opened after the writer, which has created the file and set WAL.
-	reader, err := sql.Open("sqlite", DSN(path))
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("litestore: open: %w", err)
-	}
+	reader := sql.OpenDB(newConnector(DSN(path)))
 	reader.SetMaxOpenConns(readers)
 	reader.SetMaxIdleConns(readers)
 	return &Store{queries: queries{litedb.New(router{writer: db, reader: reader})}, db: db, reader: reader,
