@@ -32,11 +32,12 @@ func PlaceOf(ctx context.Context, q store.Queries, orgID *int64) (Place, error) 
 	if orgID == nil {
 		return Place{}, nil
 	}
-	o, err := q.GetOrganisation(ctx, *orgID)
+	// Not GetOrganisation: its names cost six more lookups on every request.
+	o, err := q.GetOrganisationPlace(ctx, *orgID)
 	if err != nil {
 		return Place{}, err
 	}
-	return PlaceOfOrganisation(o), nil
+	return Place{Organisation: o.ID, Trust: deref(o.TrustODSCode), HealthBoard: deref(o.LocalHealthBoardODSCode)}, nil
 }
 
 // PlaceOfOrganisation is where o sits for access decisions.

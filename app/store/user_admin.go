@@ -21,6 +21,8 @@ type UserAdminQueries interface {
 	ListUserAdminEvents(ctx context.Context, arg ListUserAdminEventsParams) ([]UserAdminEvent, error)
 	// GetOrganisation returns ErrNotFound for an unknown id.
 	GetOrganisation(ctx context.Context, id int64) (Organisation, error)
+	// GetOrganisationPlace returns ErrNotFound for an unknown id.
+	GetOrganisationPlace(ctx context.Context, id int64) (OrganisationPlace, error)
 	// CountActiveLocks counts sign-in locks in force whose key starts so.
 	CountActiveLocks(ctx context.Context, arg CountActiveLocksParams) (int64, error)
 	// ListOrganisationsInScope is the organisations in scope, by name.

@@ -130,6 +130,17 @@ type Organisation struct {
 	CountryName             string
 }
 
+// OrganisationPlace is where an organisation sits for access decisions:
+// one row of one table, read on every signed-in request.
+//
+// OrganisationPlace: a row of GetOrganisationPlace (user_admin.sql), as sqlc
+// generates it for both engines.
+type OrganisationPlace struct {
+	ID                      int64
+	TrustODSCode            *string
+	LocalHealthBoardODSCode *string
+}
+
 // CountActiveLocksParams: the parameters of CountActiveLocks (user_admin.sql),
 // as sqlc generates it for both engines.
 type CountActiveLocksParams struct {

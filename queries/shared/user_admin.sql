@@ -85,6 +85,12 @@ SELECT id, ods_code, name, city, postcode, country_code, trust_ods_code, trust_n
 FROM organisation_details o
 WHERE o.id = @id;
 
+-- OrganisationPlace is where an organisation sits for access decisions:
+-- one row of one table, read on every signed-in request.
+
+-- name: GetOrganisationPlace :one
+SELECT id, trust_ods_code, local_health_board_ods_code FROM organisations WHERE id = @id;
+
 -- OrganisationChoice is an organisation offered in a select.
 
 -- name: ListOrganisationsInScope :many

@@ -230,6 +230,11 @@ func (q queries) GetOrganisation(ctx context.Context, arg int64) (store.Organisa
 	return store.Organisation(row), mapErr(err)
 }
 
+func (q queries) GetOrganisationPlace(ctx context.Context, arg int64) (store.OrganisationPlace, error) {
+	row, err := q.q.GetOrganisationPlace(ctx, arg)
+	return store.OrganisationPlace(row), mapErr(err)
+}
+
 func (q queries) CountActiveLocks(ctx context.Context, arg store.CountActiveLocksParams) (int64, error) {
 	v, err := q.q.CountActiveLocks(ctx, litedb.CountActiveLocksParams(arg))
 	return v, mapErr(err)

@@ -85,6 +85,12 @@ func TestUserAdminQueries(t *testing.T) {
 		}
 		_, err = s.GetOrganisation(ctx, -1)
 		wantNotFound(t, "GetOrganisation", err)
+		if p := get[store.OrganisationPlace](t)(s.GetOrganisationPlace(ctx, addenbrookes)); p.ID != addenbrookes ||
+			p.TrustODSCode == nil || *p.TrustODSCode != trust || p.LocalHealthBoardODSCode != nil {
+			t.Errorf("GetOrganisationPlace = %+v", p)
+		}
+		_, err = s.GetOrganisationPlace(ctx, -1)
+		wantNotFound(t, "GetOrganisationPlace", err)
 
 		check(t, s.PutThrottle(ctx, store.PutThrottleParams{Key: "acct:1:x", Failures: 5, WindowStart: at(0), LockedUntil: ptr(at(10))}))
 		check(t, s.PutThrottle(ctx, store.PutThrottleParams{Key: "acct:2:x", Failures: 5, WindowStart: at(0), LockedUntil: ptr(at(3))}))

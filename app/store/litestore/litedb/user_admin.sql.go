@@ -100,6 +100,26 @@ func (q *Queries) GetOrganisation(ctx context.Context, id int64) (OrganisationDe
 	return i, err
 }
 
+const getOrganisationPlace = `-- name: GetOrganisationPlace :one
+
+SELECT id, trust_ods_code, local_health_board_ods_code FROM organisations WHERE id = ?1
+`
+
+type GetOrganisationPlaceRow struct {
+	ID                      int64
+	TrustODSCode            *string
+	LocalHealthBoardODSCode *string
+}
+
+// OrganisationPlace is where an organisation sits for access decisions:
+// one row of one table, read on every signed-in request.
+func (q *Queries) GetOrganisationPlace(ctx context.Context, id int64) (GetOrganisationPlaceRow, error) {
+	row := q.db.QueryRowContext(ctx, getOrganisationPlace, id)
+	var i GetOrganisationPlaceRow
+	err := row.Scan(&i.ID, &i.TrustODSCode, &i.LocalHealthBoardODSCode)
+	return i, err
+}
+
 const insertUserAdminEvent = `-- name: InsertUserAdminEvent :exec
 INSERT INTO user_admin_events (user_id, actor_id, action, detail, occurred_at)
 VALUES (?1, ?2, ?3, ?4, ?5)
