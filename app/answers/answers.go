@@ -86,6 +86,18 @@ func (s *Service) LoadForSystem(ctx context.Context, q store.Queries, childID in
 }
 
 func (s *Service) read(ctx context.Context, q store.Queries, c store.Child, o store.Organisation) (*Loaded, error) {
+	l, err := s.readRecord(ctx, q, c, o)
+	if err != nil {
+		return nil, err
+	}
+	l.refresh(s.today())
+	return l, nil
+}
+
+// readRecord is read without the derived audit model and progress: a write
+// checks and changes the record, then derives them once, from the record
+// as it is after the write (saved, unchanged).
+func (s *Service) readRecord(ctx context.Context, q store.Queries, c store.Child, o store.Organisation) (*Loaded, error) {
 	rows, err := q.ListChildRows(ctx, c.ID)
 	if err != nil {
 		return nil, err
@@ -104,7 +116,6 @@ func (s *Service) read(ctx context.Context, q store.Queries, c store.Child, o st
 		l.Meta[forms.Key{Section: a.Section, Row: a.RowID, Field: a.Field}] = Meta{Version: a.Version, At: a.UpdatedAt, By: a.UpdatedByName}
 	}
 	l.Record = rec
-	l.refresh(s.today())
 	return l, nil
 }
 

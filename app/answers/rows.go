@@ -94,7 +94,7 @@ func (s *Service) RemoveRow(ctx context.Context, me children.Me, childID int64, 
 		}
 		row := l.Record.Row(rowID)
 		if row == nil || !slices.Contains(form.Sections(), row.Section) {
-			out = unchanged(l, version)
+			out = s.unchanged(l, version)
 			return errNothingChanged
 		}
 		removed := *row

@@ -45,8 +45,9 @@ var errNothingChanged = errors.New("answers: nothing changed")
 
 // unchanged is what a write that changed nothing returns, with
 // errNothingChanged: the version bump is rolled back.
-func unchanged(l *Loaded, version int64) *Saved {
+func (s *Service) unchanged(l *Loaded, version int64) *Saved {
 	l.Child.Version = version - 1
+	l.refresh(audit.DateOf(s.Children.Today()))
 	return &Saved{Loaded: l, Version: version - 1}
 }
 
@@ -64,7 +65,7 @@ func (s *Service) saved(l *Loaded, eff forms.Effect, version int64) *Saved {
 // version bump.
 func (s *Service) finish(ctx context.Context, tx store.Tx, childID int64, l *Loaded, eff forms.Effect, version int64, changed bool) (*Saved, error) {
 	if !changed {
-		return unchanged(l, version), errNothingChanged
+		return s.unchanged(l, version), errNothingChanged
 	}
 	if err := s.scoreLater(ctx, tx, childID); err != nil {
 		return nil, err
@@ -115,8 +116,9 @@ func (s *Service) Save(ctx context.Context, me children.Me, in Save) (*Saved, er
 
 // begin starts every write to a child's answers, in its transaction: the
 // version bump first (it takes the child's row lock, so writes to one child
-// queue), then the access and state checks, then the record as it is now.
-// It returns the version the write makes.
+// queue), then the access and state checks, then the record as it is now,
+// its progress not yet derived (saved and unchanged derive it once, after
+// the write). It returns the version the write makes.
 func (s *Service) begin(ctx context.Context, tx store.Tx, me children.Me, childID int64) (int64, *Loaded, error) {
 	version, err := tx.BumpChildVersion(ctx, store.BumpChildVersionParams{ID: childID, UpdatedAt: s.Children.Now().UTC(), UpdatedBy: &me.ID})
 	if errors.Is(err, store.ErrNotFound) {
@@ -129,7 +131,7 @@ func (s *Service) begin(ctx context.Context, tx store.Tx, me children.Me, childI
 	if err != nil {
 		return 0, nil, err
 	}
-	l, err := s.read(ctx, tx, c, o)
+	l, err := s.readRecord(ctx, tx, c, o)
 	if err != nil {
 		return 0, nil, err
 	}
