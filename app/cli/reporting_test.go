@@ -162,8 +162,6 @@ func checkMasked(t *testing.T, db, src *sql.DB, tables []string, personal map[st
 	}
 }
 
-
-
 // column is the first column of query's rows, as text.
 func column(t *testing.T, db *sql.DB, query string) []string {
 	t.Helper()

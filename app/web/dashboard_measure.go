@@ -103,7 +103,7 @@ func (s *server) handleMeasureDashboard(c *fiber.Ctx) error {
 	}
 	bars := make([]chart.Bar, len(p.Rows))
 	for i, r := range p.Rows {
-		bars[i] = chart.Bar{Label: r.Name, Value: r.Cell.Percent, HasValue: r.Cell.Scored, Note: "No eligible children", Highlight: r.Highlight}
+		bars[i] = chart.Bar{Label: r.Name, Value: r.Cell.Percent, HasValue: r.Cell.Scored, Highlight: r.Highlight}
 	}
 	p.Chart = chart.Horizontal(m.Title()+", by "+level.Label()+", "+chosen.String(), bars, reference, "National")
 	return renderPage(c, "pages/dashboard_measure", p)
