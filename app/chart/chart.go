@@ -40,6 +40,9 @@ type Tick struct {
 
 // Layout is a horizontal bar chart of percentages.
 type Layout struct {
+	// ID is the SVG's id, and the prefix of its title's and description's:
+	// "chart" unless a page with several charts names each.
+	ID            string
 	Title, Desc   string
 	Width, Height int
 	PlotX, PlotW  int // the plot area's left edge and width
@@ -93,7 +96,7 @@ func Wrap(label string, width int) []string {
 // given, scaled 0–100%, with an optional reference line (the national
 // figure). Each label is wrapped, in full, and its row grows to fit.
 func Horizontal(title string, bars []Bar, reference *float64, referenceLabel string) Layout {
-	l := Layout{Title: title, PlotX: labelWidth, PlotW: plotWidth, Width: labelWidth + plotWidth + valueRoom, BarTop: topRoom, LineHeight: lineHeight}
+	l := Layout{ID: "chart", Title: title, PlotX: labelWidth, PlotW: plotWidth, Width: labelWidth + plotWidth + valueRoom, BarTop: topRoom, LineHeight: lineHeight}
 	y := topRoom
 	for _, b := range bars {
 		if !b.HasValue {
