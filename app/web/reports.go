@@ -147,7 +147,7 @@ func (s *server) handleDemographics(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	orgs, err := s.Store.ListOrganisations(ctx, store.ListOrganisationsParams{PageLimit: 100000})
+	orgs, err := s.Store.ListOrganisations(ctx, store.ListOrganisationsParams{Pattern: "%", PageLimit: 100000})
 	if err != nil {
 		return err
 	}
