@@ -42,6 +42,7 @@ type measurePage struct {
 	National   *cellView
 	Chart      chart.Layout
 	Highlight  string
+	CanE12     bool // may download Epilepsy12's workbook (national roles)
 }
 
 func (s *server) handleMeasureDashboard(c *fiber.Ctx) error {
@@ -70,7 +71,8 @@ func (s *server) handleMeasureDashboard(c *fiber.Ctx) error {
 		return err
 	}
 	p := measurePage{page: s.page(c, m.Title()+": "+level.Label()+" comparison", "dashboards"), Measure: m.Info(),
-		Measures: kpi.Measures(), Level: level, Cohort: int(chosen), Cohorts: cohorts, Highlight: c.Query("highlight")}
+		Measures: kpi.Measures(), Level: level, Cohort: int(chosen), Cohorts: cohorts, Highlight: c.Query("highlight"),
+		CanE12: a.Can(access.ViewNational)}
 	for _, l := range allowed {
 		p.Levels = append(p.Levels, optionView{Value: string(l), Label: l.Label(), Checked: l == level})
 	}
