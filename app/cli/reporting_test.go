@@ -56,6 +56,27 @@ func TestReportingMasksPersonalData(t *testing.T) {
 			t.Fatalf("only %d personal values in the demo: the check would prove little", len(personal))
 		}
 
+		// The deprivation lookup, for the children's first few postcodes:
+		// a file with a bad line loads nothing, a good one loads all.
+		postcodes := column(t, src, "SELECT DISTINCT postcode FROM children WHERE postcode IS NOT NULL AND postcode NOT LIKE 'ZZ99%' ORDER BY postcode")
+		if len(postcodes) < 3 {
+			t.Fatalf("demo postcodes %v", postcodes)
+		}
+		csvFile := filepath.Join(t.TempDir(), "imd.csv")
+		write := func(body string) {
+			if err := os.WriteFile(csvFile, []byte(body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write("postcode,imd_decile\n" + postcodes[0] + ",1\n" + postcodes[1] + ",12\n")
+		if code, _, errOut := run(t, "deprivation", "load", csvFile, "--database-url", dbURL); code != 1 || !strings.Contains(errOut, "line 3") {
+			t.Errorf("a bad deprivation file = %d %q; want 1 naming line 3", code, errOut)
+		}
+		write("postcode,lsoa_code,imd_decile\n" + postcodes[0] + ",E01000001,1\n" + postcodes[1] + ",E01000002,10\n" + postcodes[2] + ",,5\n")
+		if code, stdout, errOut := run(t, "deprivation", "load", csvFile, "--database-url", dbURL); code != 0 || !strings.Contains(stdout, "3 postcodes") {
+			t.Fatalf("deprivation load = %d %q %s", code, stdout, errOut)
+		}
+
 		out := filepath.Join(t.TempDir(), "reporting.db")
 		if code, _, errOut := run(t, "reporting-copy", out, "--database-url", dbURL); code != 1 || !strings.Contains(errOut, "--reporting-key") {
 			t.Errorf("reporting-copy without a key = %d %q; want 1 asking for the key", code, errOut)
@@ -68,6 +89,10 @@ func TestReportingMasksPersonalData(t *testing.T) {
 			t.Errorf("reporting-copy over a file = %d %q; want 1, refused", code, errOut)
 		}
 		copied := openURL(t, "sqlite:"+out)
+		quintiles := column(t, copied, "SELECT DISTINCT imd_quintile FROM children WHERE imd_quintile IS NOT NULL ORDER BY 1")
+		if strings.Join(quintiles, ",") != "1,3,5" {
+			t.Errorf("the copy's quintiles %v; want 1, 3 and 5 from the loaded deciles", quintiles)
+		}
 		checkMasked(t, copied, src, column(t, copied, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"), personal)
 
 		if e != store.Postgres {
