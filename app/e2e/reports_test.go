@@ -156,7 +156,8 @@ func section(screen reportScreen, title string) (rows [][]string, total int) {
 
 // TestReportsDownloadsHoldTheScreen opens the registry's reports as a
 // registry manager and the audit's demographics as a lead clinician, and
-// checks that each page's CSV and XLSX hold the numbers it shows.
+// checks that each page's CSV and XLSX hold the numbers it shows, that
+// each chart draws its table's rows, and axe-core finds nothing wrong.
 func TestReportsDownloadsHoldTheScreen(t *testing.T) { eachEngine(t, testReportsDownloads) }
 
 func testReportsDownloads(t *testing.T, e store.Engine) {
@@ -183,6 +184,7 @@ func testReportsDownloads(t *testing.T, e store.Engine) {
 		t.Errorf("genes: %v", rows)
 	}
 	checkCharts(t, screen)
+	b.axeCheck("the registry's reports")
 	b.checkConsole("the registry's reports")
 	b.screenshot("registry-reports")
 	checkReportFiles(t, b, screen, "registry-rett-report-")
@@ -216,6 +218,7 @@ func testReportsDownloads(t *testing.T, e store.Engine) {
 		}
 	}
 	checkCharts(t, orgScreen)
+	lead.axeCheck("the demographics")
 	checkReportFiles(t, lead, orgScreen, "demographics-cohort-")
 
 	lead.do("choose the national level", chromedp.SetValue(chromedp.CSS("main #level"), "national"))
