@@ -42,9 +42,11 @@ func sqlDB(s store.Store) (db *sql.DB, d reporting.Dialect, closeDB func()) {
 }
 
 // setReportingKey writes the pseudonym key where PostgreSQL's views read
-// it; SQLite keeps none (reporting-copy hashes as it copies).
+// it; SQLite keeps none (reporting-copy hashes as it copies). Without a key
+// it changes nothing: a command run from a shell without the setting must
+// not wipe the key serve wrote.
 func setReportingKey(ctx context.Context, s store.Store, key string) error {
-	if s.Engine() != store.Postgres {
+	if s.Engine() != store.Postgres || key == "" {
 		return nil
 	}
 	db, _, closeDB := sqlDB(s)
@@ -91,8 +93,10 @@ func reportingRoleCommand(ctx context.Context, cfg *config.Config, pf reportingF
 	if err := reporting.GrantRole(ctx, db, password); err != nil {
 		return err
 	}
-	if cfg.ReportingKey == "" {
-		fmt.Fprintln(env.Stderr, "warning: --reporting-key is not set, so the views' pseudonyms are empty")
+	if ok, err := reporting.HasKey(ctx, db); err != nil {
+		return err
+	} else if !ok {
+		fmt.Fprintln(env.Stderr, "warning: no reporting key has been set (--reporting-key), so the views' pseudonyms are empty")
 	}
 	fmt.Fprintf(env.Stdout, "role %s may now read the reporting schema (%d views) and nothing else\n", reporting.Role, len(reporting.Views))
 	return nil

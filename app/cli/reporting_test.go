@@ -105,6 +105,10 @@ func TestReportingMasksPersonalData(t *testing.T) {
 		if code, stdout, errOut := run(t, "reporting-role", "--password-file", pwFile, "--database-url", dbURL, "--reporting-key", testReportingKey); code != 0 || !strings.Contains(stdout, reporting.Role) {
 			t.Fatalf("reporting-role: %d %q %s", code, stdout, errOut)
 		}
+		// A command run without the key (a maintenance shell) keeps it.
+		if code, _, errOut := run(t, "deprivation", "load", csvFile, "--database-url", dbURL); code != 0 {
+			t.Fatalf("deprivation load without the key: %d %s", code, errOut)
+		}
 		u, err := url.Parse(dbURL)
 		if err != nil {
 			t.Fatal(err)

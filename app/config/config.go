@@ -157,7 +157,7 @@ var Settings = []Setting{
 		Usage: "the From address of outgoing email",
 		bind:  str(func(c *Config) *string { return &c.SMTPFrom })},
 	{Flag: "reporting-key", Env: "CLINAUDIT_REPORTING_KEY", Default: "", Secret: true,
-		Usage: "the key (32 characters or more) of the masked reporting tables' pseudonyms (docs/reporting.md); the same key gives the same pseudonyms; empty leaves PostgreSQL's pseudonyms empty and refuses reporting-copy",
+		Usage: "the key (32 characters or more) of the masked reporting tables' pseudonyms (docs/reporting.md); the same key gives the same pseudonyms; PostgreSQL keeps the last one given (empty changes nothing there) and reporting-copy refuses to run without one",
 		bind:  str(func(c *Config) *string { return &c.ReportingKey })},
 }
 

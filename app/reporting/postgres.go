@@ -54,18 +54,23 @@ REVOKE ALL ON FUNCTION reporting.pseudonym(TEXT, BIGINT) FROM PUBLIC;
 	return b.String()
 }
 
-// SetKey writes the pseudonym key's pads for reporting.pseudonym (an empty
-// key removes them: pseudonyms are then empty). db is the app's own
-// connection to PostgreSQL.
+// SetKey writes the pseudonym key's pads for reporting.pseudonym, replacing
+// any there. db is the app's own connection to PostgreSQL.
 func SetKey(ctx context.Context, db *sql.DB, key string) error {
-	if key == "" {
-		_, err := db.ExecContext(ctx, "DELETE FROM reporting_private.pseudonym_key")
-		return err
+	if len(key) < MinKeyLength {
+		return fmt.Errorf("the reporting key must be at least %d characters", MinKeyLength)
 	}
 	ipad, opad := Pads([]byte(key))
 	_, err := db.ExecContext(ctx, `INSERT INTO reporting_private.pseudonym_key (id, ipad, opad) VALUES (1, $1, $2)
 		ON CONFLICT (id) DO UPDATE SET ipad = excluded.ipad, opad = excluded.opad`, ipad, opad)
 	return err
+}
+
+// HasKey reports whether a pseudonym key has been written (SetKey).
+func HasKey(ctx context.Context, db *sql.DB) (bool, error) {
+	var ok bool
+	err := db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM reporting_private.pseudonym_key)").Scan(&ok)
+	return ok, err
 }
 
 // GrantRole creates the reporting role with password, or sets the password
