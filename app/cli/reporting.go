@@ -75,8 +75,8 @@ func reportingRoleCommand(ctx context.Context, cfg *config.Config, pf reportingF
 		return err
 	}
 	password := strings.TrimRight(line, "\r\n")
-	if len(password) < 16 {
-		fmt.Fprintln(env.Stderr, "clinaudit reporting-role: the password must be at least 16 characters")
+	if err := reporting.CheckPassword(password); err != nil {
+		fmt.Fprintf(env.Stderr, "clinaudit reporting-role: %v\n", err)
 		return errBadInput
 	}
 	s, err := openStore(ctx, cfg, true)

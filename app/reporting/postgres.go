@@ -73,28 +73,32 @@ func HasKey(ctx context.Context, db *sql.DB) (bool, error) {
 	return ok, err
 }
 
-// GrantRole creates the reporting role with password, or sets the password
-// of the one there, and lets it read the reporting schema of this database
+// GrantRole creates the reporting role with password (sent as its SCRAM
+// verifier, never in clear), or sets the password of the one there, and lets it read the reporting schema of this database
 // and nothing else: no right on any other schema's tables is granted, and
 // its sessions are read-only. Run again after an upgrade that adds views.
 func GrantRole(ctx context.Context, db *sql.DB, password string) error {
-	if password == "" {
-		return errors.New("the password is empty")
+	if err := CheckPassword(password); err != nil {
+		return err
 	}
-	pw := "'" + strings.ReplaceAll(password, "'", "''") + "'"
+	verifier, err := scramVerifier(password, newSalt())
+	if err != nil {
+		return err
+	}
+	pw := "'" + verifier + "'" // base64, "$" and ":" only: nothing to quote
 	var dbname string
 	if err := db.QueryRowContext(ctx, "SELECT current_database()").Scan(&dbname); err != nil {
 		return err
 	}
 	// Roles are the cluster's: another database (or a test beside this
 	// one) may have made it first.
-	_, err := db.ExecContext(ctx, "CREATE ROLE "+Role+" LOGIN NOINHERIT PASSWORD "+pw)
+	_, err = db.ExecContext(ctx, "CREATE ROLE "+Role+" LOGIN NOINHERIT PASSWORD "+pw)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && (pgErr.Code == "42710" || pgErr.Code == "23505") { // duplicate_object; unique_violation in a race
 		_, err = db.ExecContext(ctx, "ALTER ROLE "+Role+" LOGIN NOINHERIT PASSWORD "+pw)
 	}
 	if err != nil {
-		return fmt.Errorf("creating role %s: %w", Role, errors.New(pgErrMessage(err)))
+		return fmt.Errorf("creating role %s: %w", Role, err)
 	}
 	for _, stmt := range []string{
 		"ALTER ROLE " + Role + " SET default_transaction_read_only = on",
@@ -109,13 +113,4 @@ func GrantRole(ctx context.Context, db *sql.DB, password string) error {
 		}
 	}
 	return nil
-}
-
-// pgErrMessage is err without the statement, which holds the password.
-func pgErrMessage(err error) string {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		return pgErr.Code + " " + pgErr.Message
-	}
-	return "failed"
 }

@@ -2,6 +2,7 @@ package reporting
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"strings"
 	"testing"
@@ -49,6 +50,32 @@ func TestViewsAreWellFormed(t *testing.T) {
 			if c.Mask == MaskPseudonym && c.Kind == "" || (c.Mask == MaskAgeYears || c.Mask == MaskAgeBand) && c.From == "" || c.Type == "" {
 				t.Errorf("%s.%s is incomplete: %+v", v.Name, c.Name, c)
 			}
+		}
+	}
+}
+
+// The verifier is RFC 7677's: from it the server signs the example's
+// exchange exactly as the RFC shows (user "user", password "pencil").
+func TestSCRAMVerifier(t *testing.T) {
+	salt, _ := base64.StdEncoding.DecodeString("W22ZaJ0SNY7soEsUEjb6gQ==")
+	v, err := scramVerifier("pencil", salt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, keys, ok := strings.Cut(v, "$")
+	i := strings.LastIndex(keys, ":")
+	serverKey64, ok2 := keys[i+1:], i > 0
+	if !ok || !ok2 || head != "SCRAM-SHA-256" || !strings.HasPrefix(keys, "4096:W22ZaJ0SNY7soEsUEjb6gQ==$") {
+		t.Fatalf("verifier %q", v)
+	}
+	serverKey, _ := base64.StdEncoding.DecodeString(serverKey64)
+	auth := "n=user,r=rOprNGfwEbeRWgbNEkqO,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0"
+	if got := base64.StdEncoding.EncodeToString(scramMAC(serverKey, auth)); got != "6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=" {
+		t.Errorf("server signature %s; RFC 7677 says 6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=", got)
+	}
+	for p, ok := range map[string]bool{"short": false, "sixteen-chars-ok": true, "has a space in it!!": false, "ünïcode-password-123": false} {
+		if err := CheckPassword(p); (err == nil) != ok {
+			t.Errorf("CheckPassword(%q) = %v", p, err)
 		}
 	}
 }
