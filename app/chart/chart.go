@@ -7,15 +7,16 @@ package chart
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Bar is one entity's percentage; HasValue false means there is none (no
-// eligible children), drawn as an empty bar with Note.
+// eligible children): such a bar is left out of the chart (the page's
+// table still lists it) and only counted in the description.
 type Bar struct {
 	Label     string
 	Value     float64 // 0–100
 	HasValue  bool
-	Note      string
 	Highlight bool // the entity the reader is looking at
 }
 
@@ -23,9 +24,12 @@ type Bar struct {
 type Box struct {
 	Bar
 	Y, W      int // the bar's top and width; X is Layout.PlotX
-	TextY     int // baseline of the label and value text
+	TextY     int // baseline of the value text and the label's first line
 	ValueText string
 	ValueX    int // where the value text starts (right of the bar)
+	// Lines are the label wrapped to fit the label area, shown in full:
+	// a long trust name takes two or three lines, never cut.
+	Lines []string
 }
 
 // Tick is a gridline of the percentage axis.
@@ -36,6 +40,9 @@ type Tick struct {
 
 // Layout is a horizontal bar chart of percentages.
 type Layout struct {
+	// ID is the SVG's id, and the prefix of its title's and description's:
+	// "chart" unless a page with several charts names each.
+	ID            string
 	Title, Desc   string
 	Width, Height int
 	PlotX, PlotW  int // the plot area's left edge and width
@@ -44,6 +51,7 @@ type Layout struct {
 	// Reference is the national figure as a vertical line, if given.
 	Reference     *Tick
 	AxisY, BarTop int
+	LineHeight    int // a wrapped label's line spacing
 }
 
 // Sizes, in SVG units (CSS pixels at 100%).
@@ -55,26 +63,54 @@ const (
 	barGap     = 8
 	topRoom    = 24
 	bottomRoom = 8
+	// lineChars is how many characters of a label fit on one line of the
+	// label area (300 units at the 13px chart font, with room for wide
+	// letters); lineHeight is a wrapped label's line spacing.
+	lineChars  = 40
+	lineHeight = 15
 )
 
-// Horizontal lays out bars top to bottom in the order given, scaled 0–100%,
-// with an optional reference line (the national figure).
-func Horizontal(title string, bars []Bar, reference *float64, referenceLabel string) Layout {
-	l := Layout{Title: title, PlotX: labelWidth, PlotW: plotWidth, Width: labelWidth + plotWidth + valueRoom, BarTop: topRoom}
-	for i, b := range bars {
-		y := topRoom + i*(barHeight+barGap)
-		box := Box{Bar: b, Y: y, TextY: y + barHeight - 4}
-		if b.HasValue {
-			v := math.Max(0, math.Min(100, b.Value))
-			box.W = int(math.Round(v / 100 * plotWidth))
-			box.ValueText = fmt.Sprintf("%.0f%%", b.Value)
-		} else {
-			box.ValueText = b.Note
+// Wrap breaks label into lines of at most width characters at spaces; a
+// word longer than width gets a line of its own, whole.
+func Wrap(label string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(label) {
+		switch {
+		case line == "":
+			line = w
+		case len([]rune(line))+1+len([]rune(w)) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
 		}
+	}
+	if line != "" || len(lines) == 0 {
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// Horizontal lays out the bars with a value top to bottom in the order
+// given, scaled 0–100%, with an optional reference line (the national
+// figure). Each label is wrapped, in full, and its row grows to fit.
+func Horizontal(title string, bars []Bar, reference *float64, referenceLabel string) Layout {
+	l := Layout{ID: "chart", Title: title, PlotX: labelWidth, PlotW: plotWidth, Width: labelWidth + plotWidth + valueRoom, BarTop: topRoom, LineHeight: lineHeight}
+	y := topRoom
+	for _, b := range bars {
+		if !b.HasValue {
+			continue
+		}
+		box := Box{Bar: b, Y: y, TextY: y + barHeight - 4, Lines: Wrap(b.Label, lineChars)}
+		v := math.Max(0, math.Min(100, b.Value))
+		box.W = int(math.Round(v / 100 * plotWidth))
+		box.ValueText = fmt.Sprintf("%.0f%%", b.Value)
 		box.ValueX = labelWidth + box.W + 6
 		l.Boxes = append(l.Boxes, box)
+		y += max(barHeight, (len(box.Lines)-1)*lineHeight+barHeight) + barGap
 	}
-	l.Height = topRoom + len(bars)*(barHeight+barGap) + bottomRoom
+	l.Height = y + bottomRoom
 	l.AxisY = l.Height - bottomRoom
 	for p := 0; p <= 100; p += 25 {
 		l.Ticks = append(l.Ticks, Tick{X: labelWidth + p*plotWidth/100, Text: fmt.Sprintf("%d%%", p)})
@@ -106,9 +142,12 @@ func describe(bars []Bar, reference *float64, referenceLabel string) string {
 		}
 	}
 	if valued == 0 {
-		return fmt.Sprintf("%s, none with eligible children to score.", plural(len(bars), "bar"))
+		return fmt.Sprintf("No bars: none of %d has eligible children to score.", len(bars))
 	}
-	s := fmt.Sprintf("%s, %d with a percentage. Highest: %s, %.0f%%. Lowest: %s, %.0f%%.", plural(len(bars), "bar"), valued, hi.Label, hi.Value, lo.Label, lo.Value)
+	s := fmt.Sprintf("%s. Highest: %s, %.0f%%. Lowest: %s, %.0f%%.", plural(valued, "bar"), hi.Label, hi.Value, lo.Label, lo.Value)
+	if left := len(bars) - valued; left > 0 {
+		s += fmt.Sprintf(" %d without eligible children to score are in the table, not the chart.", left)
+	}
 	if reference != nil {
 		s += fmt.Sprintf(" %s: %.0f%%.", referenceLabel, *reference)
 	}

@@ -43,6 +43,9 @@ var commands = []config.Command{
 	{Name: "backup OUT [--sample N]", Summary: "write a checked, consistent copy of the running SQLite database to the new file OUT while the app goes on saving (PostgreSQL: see docs/operations.md)"},
 	{Name: "restore IN [--sample N]", Summary: "replace the SQLite database, with serve and workers stopped, by the checked copy IN; the old one is kept as .before-restore"},
 	{Name: "verify [--sample N]", Summary: "check a (restored) database: migrations, integrity, foreign keys, rows per table, N children's KPI results re-scored (0: all); exits 1 on any problem"},
+	{Name: "reporting-role --password-file FILE|-", Summary: "PostgreSQL: create the clinaudit_reporting role (or set its password), which may read the masked reporting schema and nothing else (docs/reporting.md)"},
+	{Name: "reporting-copy OUT.db", Summary: "write the masked reporting tables into the new SQLite file OUT.db, for a BI tool (needs --reporting-key)"},
+	{Name: "deprivation load FILE.csv", Summary: "load the postcode to index of multiple deprivation lookup (docs/reference-data.md), replacing the rows there"},
 	{Name: "version", Summary: "print the version"},
 	{Name: "help", Summary: "print this help"},
 }
@@ -75,7 +78,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 	var ef exportFlags
 	var vf verifyFlags
 	var rf registryFlags
-	cfg, positional, err := config.Parse("clinaudit", args, env.Getenv, env.Stderr, uf.register, df.register, kf.register, ef.register, vf.register, rf.register)
+	var pf reportingFlags
+	cfg, positional, err := config.Parse("clinaudit", args, env.Getenv, env.Stderr, uf.register, df.register, kf.register, ef.register, vf.register, rf.register, pf.register)
 	cmd, rest := "serve", positional
 	if len(positional) > 0 {
 		cmd, rest = positional[0], positional[1:]
@@ -107,6 +111,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case cmd != "registry" && rf.given():
 		fmt.Fprintf(env.Stderr, "clinaudit %s: --out and --registry are for `clinaudit registry`\n", cmd)
 		return 2
+	case cmd != "reporting-role" && pf.passwordFile != "":
+		fmt.Fprintf(env.Stderr, "clinaudit %s: --password-file is for `clinaudit reporting-role`\n", cmd)
+		return 2
 	case cmd != "seed-demo" && df.children != 0:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: --children is for `clinaudit seed-demo`\n", cmd)
 		return 2
@@ -125,7 +132,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case vf.sample < 0:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: --sample is a number of children, 0 for every child\n", cmd)
 		return 2
-	case cmd != "migrate" && cmd != "user" && cmd != "kpi" && cmd != "import" && cmd != "registry" && cmd != "backup" && cmd != "restore" && len(rest) > 0:
+	case cmd != "migrate" && cmd != "user" && cmd != "kpi" && cmd != "import" && cmd != "registry" && cmd != "backup" && cmd != "restore" && cmd != "reporting-copy" && cmd != "deprivation" && len(rest) > 0:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: unexpected argument %q\n", cmd, rest[0])
 		return 2
 	}
@@ -157,6 +164,12 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = restoreCommand(ctx, cfg, rest, vf.sample, env)
 	case "verify":
 		err = verifyCommand(ctx, cfg, vf.sample, env)
+	case "reporting-role":
+		err = reportingRoleCommand(ctx, cfg, pf, env)
+	case "reporting-copy":
+		err = reportingCopyCommand(ctx, cfg, rest, env)
+	case "deprivation":
+		err = deprivationCommand(ctx, cfg, rest, env)
 	}
 	if errors.Is(err, errUsage) {
 		return 2
@@ -174,7 +187,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 var errUsage = errors.New("usage")
 
 // commandNames are the commands Run knows.
-var commandNames = []string{"serve", "worker", "migrate", "seed-demo", "user", "kpi", "import", "export", "registry", "backup", "restore", "verify"}
+var commandNames = []string{"serve", "worker", "migrate", "seed-demo", "user", "kpi", "import", "export", "registry", "backup", "restore", "verify", "reporting-role", "reporting-copy", "deprivation"}
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
@@ -226,6 +239,12 @@ func openStore(ctx context.Context, cfg *config.Config, migrateUp bool) (store.S
 	if err := registry.Install(ctx, s, time.Now()); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("registries: %w", err)
+	}
+	// The reporting views' pseudonym key, from the settings, at every
+	// start (docs/reporting.md): a changed key takes effect.
+	if err := setReportingKey(ctx, s, cfg.ReportingKey); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("reporting key: %w", err)
 	}
 	// Commands insert jobs (an invite's email) even when they work none;
 	// serve and worker replace this client with one that works them.

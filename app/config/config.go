@@ -48,6 +48,8 @@ type Config struct {
 	SMTPPassword string
 	SMTPTLS      string
 	SMTPFrom     string
+
+	ReportingKey string
 }
 
 // TrustedProxyPrefixes is --trusted-proxies parsed (Validate has checked it).
@@ -154,6 +156,9 @@ var Settings = []Setting{
 	{Flag: "smtp-from", Env: "CLINAUDIT_SMTP_FROM", Default: "clinaudit <noreply@clinaudit.invalid>",
 		Usage: "the From address of outgoing email",
 		bind:  str(func(c *Config) *string { return &c.SMTPFrom })},
+	{Flag: "reporting-key", Env: "CLINAUDIT_REPORTING_KEY", Default: "", Secret: true,
+		Usage: "the key (32 characters or more) of the masked reporting tables' pseudonyms (docs/reporting.md); the same key gives the same pseudonyms; PostgreSQL keeps the last one given (empty changes nothing there) and reporting-copy refuses to run without one",
+		bind:  str(func(c *Config) *string { return &c.ReportingKey })},
 }
 
 // Parse reads settings from args (flags win), then the environment, then the
@@ -246,6 +251,9 @@ func (c *Config) Validate() error {
 	}
 	if c.SuppressBelow < 1 {
 		errs = append(errs, errors.New("--suppress-below must be 1 (show every count) or more"))
+	}
+	if c.ReportingKey != "" && len(c.ReportingKey) < 32 {
+		errs = append(errs, errors.New("--reporting-key must be empty or at least 32 characters"))
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("--shutdown-timeout must be positive"))

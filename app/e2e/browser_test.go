@@ -73,6 +73,9 @@ type browser struct {
 	ctx     context.Context // the tab's context: pass it to chromedp.Run
 	console *consoleWatch
 	shots   *screenshots
+	// downloads and downloadDir are set by the first download (download).
+	downloads   chan any
+	downloadDir string
 }
 
 // startBrowser starts a headless Chromium with a fresh profile. It ends when

@@ -251,50 +251,12 @@ func testDashboardCohortsAndDownload(t *testing.T, e store.Engine) {
 	}
 
 	// 3. The page's Excel (XLSX) link: the download holds what the page shows.
-	dir := t.TempDir()
-	downloads := make(chan any, 16)
-	if err := chromedp.Listen(b.ctx, func(ev any) {
-		switch ev.(type) {
-		case *cdpbrowser.EventDownloadWillBegin, *cdpbrowser.EventDownloadProgress:
-			select {
-			case downloads <- ev:
-			default:
-			}
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
-	b.do("allow downloads into a temporary directory", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		_, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: ptr(true)})
-		return err
-	}))
 	link := fmt.Sprintf("/dashboards/download?organisation=RGT01&cohort=%d&format=xlsx", home)
 	if got := eval[string](b, `document.querySelector("main #download-xlsx").getAttribute("href")`); got != link {
 		t.Errorf("the Excel link is %s, want %s", got, link)
 	}
 	assertContains(t, "the download link", b.text("main #download-xlsx"), "Excel (XLSX)")
-	b.do("click Excel (XLSX)", chromedp.Click(css("main #download-xlsx")))
-	var name, path string
-	wait := time.After(stepTimeout)
-	for path == "" {
-		select {
-		case ev := <-downloads:
-			switch ev := ev.(type) {
-			case *cdpbrowser.EventDownloadWillBegin:
-				name = ev.SuggestedFilename
-			case *cdpbrowser.EventDownloadProgress:
-				switch ev.State {
-				case cdpbrowser.DownloadProgressStateCompleted:
-					path = filepath.Join(dir, ev.GUID)
-				case cdpbrowser.DownloadProgressStateCanceled:
-					t.Fatalf("the download was cancelled (page: %s)", b.where())
-				}
-			}
-		case <-wait:
-			t.Fatalf("the download did not complete within %s (page: %s)", stepTimeout, b.where())
-		}
-	}
+	name, path := b.download("click Excel (XLSX)", "main #download-xlsx")
 	if !regexp.MustCompile(fmt.Sprintf(`^kpis-cohort-%d-RGT01-[0-9]{4}-[0-9]{2}-[0-9]{2}\.xlsx$`, home)).MatchString(name) {
 		t.Errorf("the download is named %q", name)
 	}
@@ -425,3 +387,49 @@ func checkWorkbook(t *testing.T, path string, c cohort.Cohort, s kpiScreen) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// download clicks the link sel and waits for the file it downloads,
+// returning the name the server suggested and where it was saved.
+func (b *browser) download(step, sel string) (name, path string) {
+	b.t.Helper()
+	if b.downloads == nil {
+		b.downloads, b.downloadDir = make(chan any, 16), b.t.TempDir()
+		if err := chromedp.Listen(b.ctx, func(ev any) {
+			switch ev.(type) {
+			case *cdpbrowser.EventDownloadWillBegin, *cdpbrowser.EventDownloadProgress:
+				select {
+				case b.downloads <- ev:
+				default:
+				}
+			}
+		}); err != nil {
+			b.t.Fatal(err)
+		}
+		b.do("allow downloads into a temporary directory", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+				Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: b.downloadDir, EventsEnabled: ptr(true)})
+			return err
+		}))
+	}
+	b.do(step, chromedp.Click(chromedp.CSS(sel)))
+	wait := time.After(stepTimeout)
+	for path == "" {
+		select {
+		case ev := <-b.downloads:
+			switch ev := ev.(type) {
+			case *cdpbrowser.EventDownloadWillBegin:
+				name = ev.SuggestedFilename
+			case *cdpbrowser.EventDownloadProgress:
+				switch ev.State {
+				case cdpbrowser.DownloadProgressStateCompleted:
+					path = filepath.Join(b.downloadDir, ev.GUID)
+				case cdpbrowser.DownloadProgressStateCanceled:
+					b.t.Fatalf("%s: the download was cancelled (page: %s)", step, b.where())
+				}
+			}
+		case <-wait:
+			b.t.Fatalf("%s: the download did not complete within %s (page: %s)", step, stepTimeout, b.where())
+		}
+	}
+	return name, path
+}

@@ -136,3 +136,26 @@ func validate(s string, format *regexp.Regexp, errFormat error, askForRest bool)
 	}
 	return "", errFormat
 }
+
+// District is the outward code of a postcode ("CB2" of "CB2 0QQ"): the
+// part the reports and the reporting views keep. "" when s is too short to
+// have an inward code. reporting's PostcodeDistrict mask is the same rule
+// in SQL.
+func District(s string) string {
+	c := Compact(s)
+	if len(c) < 5 {
+		return ""
+	}
+	return c[:len(c)-3]
+}
+
+// Area is the letters a postcode starts with ("CB" of "CB2 0QQ"), the
+// postcode area the registry's reports group by; "" when there are none.
+func Area(s string) string {
+	c := Compact(s)
+	i := strings.IndexFunc(c, func(r rune) bool { return r < 'A' || r > 'Z' })
+	if i < 0 {
+		i = len(c)
+	}
+	return c[:i]
+}

@@ -200,3 +200,11 @@ func FuzzValidate(f *testing.F) {
 		}
 	})
 }
+
+func TestDistrictAndArea(t *testing.T) {
+	for in, want := range map[string][2]string{"CB2 0QQ": {"CB2", "CB"}, "sw1a1aa": {"SW1A", "SW"}, "M6 8HD": {"M6", "M"}, "ZZ99 3WZ": {"ZZ99", "ZZ"}, "CB2": {"", "CB"}, "": {"", ""}} {
+		if d, a := District(in), Area(in); d != want[0] || a != want[1] {
+			t.Errorf("%q: District %q, Area %q; want %q", in, d, a, want)
+		}
+	}
+}

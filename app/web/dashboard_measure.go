@@ -42,6 +42,7 @@ type measurePage struct {
 	National   *cellView
 	Chart      chart.Layout
 	Highlight  string
+	CanE12     bool // may download Epilepsy12's workbook (national roles)
 }
 
 func (s *server) handleMeasureDashboard(c *fiber.Ctx) error {
@@ -70,7 +71,8 @@ func (s *server) handleMeasureDashboard(c *fiber.Ctx) error {
 		return err
 	}
 	p := measurePage{page: s.page(c, m.Title()+": "+level.Label()+" comparison", "dashboards"), Measure: m.Info(),
-		Measures: kpi.Measures(), Level: level, Cohort: int(chosen), Cohorts: cohorts, Highlight: c.Query("highlight")}
+		Measures: kpi.Measures(), Level: level, Cohort: int(chosen), Cohorts: cohorts, Highlight: c.Query("highlight"),
+		CanE12: a.Can(access.ViewNational)}
 	for _, l := range allowed {
 		p.Levels = append(p.Levels, optionView{Value: string(l), Label: l.Label(), Checked: l == level})
 	}
@@ -103,7 +105,7 @@ func (s *server) handleMeasureDashboard(c *fiber.Ctx) error {
 	}
 	bars := make([]chart.Bar, len(p.Rows))
 	for i, r := range p.Rows {
-		bars[i] = chart.Bar{Label: r.Name, Value: r.Cell.Percent, HasValue: r.Cell.Scored, Note: "No eligible children", Highlight: r.Highlight}
+		bars[i] = chart.Bar{Label: r.Name, Value: r.Cell.Percent, HasValue: r.Cell.Scored, Highlight: r.Highlight}
 	}
 	p.Chart = chart.Horizontal(m.Title()+", by "+level.Label()+", "+chosen.String(), bars, reference, "National")
 	return renderPage(c, "pages/dashboard_measure", p)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -143,6 +144,27 @@ func TestDashboards(t *testing.T) {
 		}
 		if desc := p.doc.Find("#chart desc").Text(); !strings.Contains(desc, "Highest: ") {
 			t.Errorf("chart description %q", desc)
+		}
+		// The chart draws the organisations with eligible children, each
+		// name whole (wrapped over lines, never cut), and none of those
+		// without: they stay in the table.
+		var scored, unscored []string
+		p.doc.Find("#level-table tbody tr").Each(func(_ int, tr *goquery.Selection) {
+			name := strings.TrimSpace(tr.Find("th").Text())
+			if _, ok := tr.Attr("data-percent"); ok {
+				scored = append(scored, name)
+			} else {
+				unscored = append(unscored, name)
+			}
+		})
+		labels := p.doc.Find("#chart text.app-chart__label").Map(func(_ int, s *goquery.Selection) string {
+			return strings.Join(s.Find("tspan").Map(func(_ int, l *goquery.Selection) string { return l.Text() }), " ")
+		})
+		if len(unscored) == 0 || !slices.Equal(labels, scored) {
+			t.Errorf("chart labels %q; want the scored rows %q (and not the %d without eligible children)", labels, scored, len(unscored))
+		}
+		if chart := p.doc.Find("#chart").Text(); strings.Contains(chart, "No eligible children") {
+			t.Error("the chart still has rows for entities without eligible children")
 		}
 		for path, want := range map[string]int{m + "galaxy": 400, "/dashboards/measures/nope?level=icb": 404} {
 			if p := view.get(path); p.status != want {

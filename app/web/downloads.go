@@ -34,6 +34,9 @@ func (s *server) handleKPIDownload(c *fiber.Ctx) error {
 	if err != nil {
 		return apperr.New(apperr.Invalid, "Say which cohort to download as a number, such as cohort=8.")
 	}
+	if c.Query("layout") == "epilepsy12" {
+		return s.sendE12Workbook(c, a, format, n)
+	}
 	var level aggregate.Level
 	if q := c.Query("level"); q != "" {
 		if level, err = aggregate.ParseLevel(q); err != nil {
@@ -79,5 +82,31 @@ func (s *server) handleKPIDownload(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+table.Filename(format)+`"`)
+	return c.Send(b.Bytes())
+}
+
+// sendE12Workbook is layout=epilepsy12: the whole cohort in Epilepsy12's
+// multi-sheet workbook, every trust and health board side by side, so for
+// the national team.
+func (s *server) sendE12Workbook(c *fiber.Ctx, a access.Actor, format string, n cohort.Cohort) error {
+	if format != "xlsx" {
+		return apperr.New(apperr.Invalid, "The Epilepsy12 layout is a workbook: format=xlsx.")
+	}
+	if !a.Can(access.ViewNational) {
+		return apperr.ErrForbidden
+	}
+	wb, err := export.ReadE12Workbook(c.UserContext(), s.Store, n)
+	if errors.Is(err, aggregate.ErrNotRun) {
+		return apperr.New(apperr.NotFound, "Cohort "+strconv.Itoa(int(n))+" has no figures yet: they are worked out in the background every few minutes.")
+	}
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := export.WriteE12XLSX(&b, wb); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, xlsxType)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+wb.Filename()+`"`)
 	return c.Send(b.Bytes())
 }

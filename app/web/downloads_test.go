@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -101,6 +102,7 @@ func TestKPIDownloads(t *testing.T) {
 		if rows, err := f.GetRows(export.KPISheet); err != nil || len(rows) < 2 || rows[1][0] != "icb" {
 			t.Errorf("XLSX rows: %v", err)
 		}
+		checkE12Workbook(t, clin, national, q)
 		if p := newBrowser(t, app).get(q("level=national&format=csv")); p.status != 303 || !strings.HasPrefix(p.header.Get("Location"), "/sign-in") {
 			t.Errorf("signed out: %d %s", p.status, p.header.Get("Location"))
 		}
@@ -113,5 +115,57 @@ func matrixFigures(t *testing.T, s store.Store, c cohort.Cohort) {
 	t.Helper()
 	if _, err := aggregate.Run(context.Background(), s, c); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// checkE12Workbook: Epilepsy12's layout is the national team's (every
+// trust side by side) and a workbook only; its sheets are Epilepsy12's,
+// and its figures the run's: RGT01's one child passed ECG.
+func checkE12Workbook(t *testing.T, clin, national *browser, q func(string) string) {
+	t.Helper()
+	if p := clin.get(q("layout=epilepsy12&format=xlsx")); p.status != 403 {
+		t.Errorf("a clinician asking for the Epilepsy12 workbook: %d", p.status)
+	}
+	if p := national.get(q("layout=epilepsy12&format=csv")); p.status != 400 || !strings.Contains(p.doc.Find("main").Text(), "format=xlsx") {
+		t.Errorf("the Epilepsy12 layout as CSV: %d", p.status)
+	}
+	p := national.get(q("layout=epilepsy12&format=xlsx"))
+	if p.status != 200 || p.header.Get("Content-Type") != xlsxType || !strings.Contains(p.header.Get("Content-Disposition"), `filename="kpi-export-cohort-`) {
+		t.Fatalf("the Epilepsy12 workbook: %d %s %s", p.status, p.header.Get("Content-Type"), p.header.Get("Content-Disposition"))
+	}
+	f, err := excelize.OpenReader(strings.NewReader(p.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got, want := f.GetSheetList(), export.E12Sheets(); !slices.Equal(got, want) {
+		t.Errorf("sheets %q; want %q", got, want)
+	}
+	rows, err := f.GetRows("HBT_level", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rows[0], ",") != "HBT,Measure,Percentage,Numerator,Denominator" {
+		t.Errorf("HBT_level header %v", rows[0])
+	}
+	var ecg []string
+	for _, r := range rows {
+		if r[0] == "RGT" && r[1] == "4. ECG" {
+			ecg = r
+		}
+	}
+	if len(ecg) != 5 || ecg[2] != "1" || ecg[3] != "1" || ecg[4] != "1" {
+		t.Errorf("RGT's ECG row %v; want 100%% (1 of 1)", ecg)
+	}
+	if n := len(rows) - 1; n%12 != 0 || n == 0 {
+		t.Errorf("HBT_level has %d rows: not the 12 headline measures per trust", n)
+	}
+	totals, err := f.GetRows("Registered vs Total - Trust")
+	if err != nil || len(totals) < 2 || strings.Join(totals[0], ",") != "Name,All Registered Cases,All Cases,Percentage" {
+		t.Errorf("totals sheet %v %v", totals, err)
+	}
+	ref, err := f.GetRows("Reference")
+	if err != nil || len(ref) < 100 || strings.Join(ref[0], ",") != "HBT,HBT_name,Network,Country,UK,NHSregion,ICB" {
+		t.Errorf("Reference: %d rows, %v", len(ref), err)
 	}
 }

@@ -73,6 +73,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/dashboards", in, s.handleDashboards)
 	app.Get("/dashboards/go", in, s.handleDashboardGo)
 	app.Get("/dashboards/organisations/:ods", in, s.requireAction(access.ViewDashboards), s.handleOrganisationDashboard)
+	app.Get("/dashboards/organisations/:ods/demographics", in, s.requireAction(access.ViewDashboards), s.handleDemographics)
 	app.Get("/dashboards/measures/:measure", in, s.handleMeasureDashboard)
 	app.Post("/dashboards/aggregate", in, s.requireAction(access.RecalculateKPIs), s.handleAggregateNow)
 	view := s.logView // the record-view log: one row per page of a child shown
@@ -127,6 +128,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/registry/patients/:id/delete", in, reg, s.handleRegistryLifecycle(registry.EntityPatient, "delete"))
 	app.Post("/registry/patients/:id/restore", in, reg, s.handleRegistryLifecycle(registry.EntityPatient, "restore"))
 	app.Get("/registry/contacts", in, reg, s.handleRegistryContacts)
+	app.Get("/registry/reports", in, reg, s.handleRegistryReports)
 	app.Get("/registry/contacts/new", in, reg, s.handleContactNew)
 	app.Post("/registry/contacts", in, reg, s.handleContactCreate)
 	app.Get("/registry/contacts/:id", in, reg, s.handleContactShow)

@@ -40,6 +40,7 @@ var templateData = map[string]any{
 		Organisations []optionView
 	}{},
 	"pages/dashboard_measure":      measurePage{},
+	"pages/dashboard_demographics": demographicsPage{},
 	"pages/dashboard_organisation": dashboardPage{},
 	"pages/error":                  errorPage{},
 	"pages/exports":                exportsPage{},
@@ -58,6 +59,7 @@ var templateData = map[string]any{
 	"pages/registry_contact":     contactShowPage{},
 	"pages/registry_contact_new": contactFormPage{},
 	"pages/registry_contacts":    contactListPage{},
+	"pages/registry_reports":     registryReportsPage{},
 	"pages/registry_history":     registryHistoryPage{},
 	"pages/registry_link":        linkPage{},
 	"pages/registry_merge":       mergePage{},

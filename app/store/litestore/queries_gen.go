@@ -1546,6 +1546,46 @@ func (q queries) ListRegistryLinks(ctx context.Context, arg store.ListRegistryLi
 	return out, mapErr(err)
 }
 
+func (q queries) DeletePostcodeDeprivation(ctx context.Context) error {
+	return mapErr(q.q.DeletePostcodeDeprivation(ctx))
+}
+
+func (q queries) InsertPostcodeDeprivation(ctx context.Context, arg store.InsertPostcodeDeprivationParams) error {
+	return mapErr(q.q.InsertPostcodeDeprivation(ctx, litedb.InsertPostcodeDeprivationParams(arg)))
+}
+
+func (q queries) CountPostcodeDeprivation(ctx context.Context) (int64, error) {
+	v, err := q.q.CountPostcodeDeprivation(ctx)
+	return v, mapErr(err)
+}
+
+func (q queries) ListRegistryReportPatients(ctx context.Context, arg int64) ([]store.RegistryReportPatient, error) {
+	rows, err := q.q.ListRegistryReportPatients(ctx, arg)
+	out := make([]store.RegistryReportPatient, len(rows))
+	for i, r := range rows {
+		out[i] = store.RegistryReportPatient(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) CountRegistryFindings(ctx context.Context, arg int64) ([]store.RegistryFindingCount, error) {
+	rows, err := q.q.CountRegistryFindings(ctx, arg)
+	out := make([]store.RegistryFindingCount, len(rows))
+	for i, r := range rows {
+		out[i] = store.RegistryFindingCount(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) CountChildDemographics(ctx context.Context, arg *int64) ([]store.ChildDemographicCount, error) {
+	rows, err := q.q.CountChildDemographics(ctx, arg)
+	out := make([]store.ChildDemographicCount, len(rows))
+	for i, r := range rows {
+		out[i] = store.ChildDemographicCount(r)
+	}
+	return out, mapErr(err)
+}
+
 func (q queries) GetMeta(ctx context.Context, arg string) (string, error) {
 	v, err := q.q.GetMeta(ctx, arg)
 	return v, mapErr(err)

@@ -456,6 +456,13 @@ type OrganisationLevel struct {
 	Name           string
 }
 
+type PostcodeDeprivation struct {
+	Postcode    string
+	LsoaCode    string
+	ImdDecile   *int64
+	ImdQuintile int64
+}
+
 type RecordExport struct {
 	ID             int64
 	UserID         int64

@@ -456,6 +456,13 @@ type OrganisationLevel struct {
 	Name           string
 }
 
+type PostcodeDeprivation struct {
+	Postcode    string
+	LsoaCode    string
+	ImdDecile   *int64
+	ImdQuintile int64
+}
+
 type RecordExport struct {
 	ID             int64
 	UserID         int64
@@ -594,6 +601,129 @@ type RegistryRelationship struct {
 	UpdatedBy      *int64
 	Version        int64
 	DeletedAt      *time.Time
+}
+
+type ReportingChild struct {
+	Child                    string
+	OrganisationID           int64
+	Cohort                   *int64
+	Registered               interface{}
+	Locked                   interface{}
+	Sex                      *int64
+	Ethnicity                *string
+	AgeAtFirstAssessment     int64
+	AgeBandAtFirstAssessment interface{}
+	FirstAssessmentMonth     string
+	PostcodeDistrict         interface{}
+	ImdQuintile              *int64
+}
+
+type ReportingChildrenCount struct {
+	OrganisationID           int64
+	Cohort                   *int64
+	Sex                      *int64
+	Ethnicity                *string
+	AgeBandAtFirstAssessment interface{}
+	ImdQuintile              *int64
+	Children                 int64
+}
+
+type ReportingKpiResult struct {
+	Child                                        string
+	OrganisationID                               int64
+	Cohort                                       *int64
+	ComputedMonth                                string
+	PaediatricianWithExpertiseInEpilepsies       *int64
+	EpilepsySpecialistNurse                      *int64
+	TertiaryInput                                *int64
+	EpilepsySurgeryReferral                      *int64
+	Ecg                                          *int64
+	Mri                                          *int64
+	AssessmentOfMentalHealthIssues               *int64
+	MentalHealthSupport                          *int64
+	SodiumValproate                              *int64
+	ComprehensiveCarePlanningAgreement           *int64
+	PatientHeldIndividualisedEpilepsyDocument    *int64
+	PatientCarerParentAgreementToTheCarePlanning *int64
+	CarePlanningHasBeenUpdatedWhenNecessary      *int64
+	ComprehensiveCarePlanningContent             *int64
+	ParentalProlongedSeizuresCarePlan            *int64
+	WaterSafety                                  *int64
+	FirstAid                                     *int64
+	GeneralParticipationAndRisk                  *int64
+	ServiceContactDetails                        *int64
+	Sudep                                        *int64
+	SchoolIndividualHealthcarePlan               *int64
+}
+
+type ReportingOrganisation struct {
+	OrganisationID     int64
+	ODSCode            string
+	Name               string
+	TrustOrHealthBoard string
+	Icb                string
+	NhsEnglandRegion   string
+	OpenukNetwork      string
+	Country            string
+}
+
+type ReportingPrivatePseudonymKey struct {
+	ID   int32
+	Ipad []byte
+	Opad []byte
+}
+
+type ReportingRegistryContact struct {
+	Contact           string
+	Registry          string
+	PostcodeDistrict  interface{}
+	HasEmail          bool
+	HasPhone          bool
+	PreferredLanguage string
+	PreferredChannel  string
+	MayContact        bool
+	NeedsReview       bool
+}
+
+type ReportingRegistryFinding struct {
+	Patient        string
+	Gene           string
+	Classification string
+	RecordedMonth  string
+}
+
+type ReportingRegistryPatient struct {
+	Patient               string
+	Registry              string
+	Sex                   int64
+	Age                   int64
+	AgeBand               interface{}
+	BirthYear             int64
+	PostcodeDistrict      interface{}
+	DiagnosisYear         int64
+	DiagnosisConfirmation string
+	ClinicalStatus        string
+	Deceased              interface{}
+	RegisteredMonth       string
+}
+
+type ReportingRegistryPatientCount struct {
+	Registry        string
+	RegisteredMonth string
+	Sex             int64
+	AgeBand         interface{}
+	Patients        int64
+}
+
+type ReportingRegistryRelationship struct {
+	Patient        string
+	Contact        string
+	Type           string
+	LegalAuthority bool
+	MayAct         bool
+	IsPrimary      bool
+	StartYear      int64
+	Ended          interface{}
 }
 
 type SemiologyKeyword struct {

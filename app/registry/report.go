@@ -1,0 +1,49 @@
+package registry
+
+import (
+	"context"
+	"time"
+
+	"clinaudit/app/access"
+	"clinaudit/app/report"
+	"clinaudit/app/store"
+)
+
+// ReportSections are the report's sections that other features add:
+// consent status (#17) and survey response rates (#19) each append a
+// function here (in an init of their own file), and the reports page and
+// its downloads show what it returns after the built-in sections. Each
+// gets the registry and today, and returns counts only.
+var ReportSections []func(ctx context.Context, q store.Queries, r Registry, now time.Time) ([]report.Section, error)
+
+// Report is the registry's reports (docs/reporting.md): growth,
+// demographics and genetic findings of the patients not deleted, then
+// ReportSections. Counts only, so a registry viewer may see it.
+func (s *Service) Report(ctx context.Context, a access.Actor, slug string) (Registry, []report.Section, error) {
+	r, err := s.loadFor(ctx, a, access.ViewRegistry, slug)
+	if err != nil {
+		return r, nil, err
+	}
+	patients, err := s.Store.ListRegistryReportPatients(ctx, r.ID)
+	if err != nil {
+		return r, nil, err
+	}
+	findings, err := s.Store.CountRegistryFindings(ctx, r.ID)
+	if err != nil {
+		return r, nil, err
+	}
+	labels := map[string]string{}
+	for _, c := range r.VariantClassifications {
+		labels[c.Code] = c.Label
+	}
+	now := s.Now()
+	sections := report.Registry(patients, findings, labels, now)
+	for _, more := range ReportSections {
+		extra, err := more(ctx, s.Store, r, now)
+		if err != nil {
+			return r, nil, err
+		}
+		sections = append(sections, extra...)
+	}
+	return r, sections, nil
+}
