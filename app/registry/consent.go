@@ -304,7 +304,7 @@ func ConsentOf(ctx context.Context, q store.Queries, patientID int64) (Consent, 
 // newest first, for staff. Errors: apperr.ErrForbidden, apperr.ErrNotFound,
 // the store's.
 func (s *Service) PatientConsent(ctx context.Context, a access.Actor, patientID int64) (Consent, []store.PatientConsent, error) {
-	if err := authorize(a, access.ViewRegistry); err != nil {
+	if err := authorize(a, access.ViewRegistryIDs); err != nil { // who gave it, who asked to withdraw: names
 		return Consent{}, nil, err
 	}
 	c, err := ConsentOf(ctx, s.Store, patientID)

@@ -153,6 +153,21 @@ func (s *Service) Submit(ctx context.Context, slug string, in OnboardingInput) e
 	})
 }
 
+// JoinForm is what the public onboarding form shows: the registry and
+// its consent text in force. It asks no one's permission. Errors:
+// apperr.ErrNotFound (no such registry), the store's.
+func (s *Service) JoinForm(ctx context.Context, slug string) (Registry, store.ConsentVersion, error) {
+	reg, err := load(ctx, s.Store, slug)
+	if err != nil {
+		return reg, store.ConsentVersion{}, err
+	}
+	v, err := CurrentConsentVersion(ctx, s.Store, reg.ID, reg.Definition, s.now())
+	return reg, v, err
+}
+
+// Today is the registry's date now (London), as its checks use it.
+func (s *Service) Today() time.Time { return s.today() }
+
 // JoinPath is the registry's public onboarding page; VerifyPath where its
 // emails' links and the typed code go.
 func JoinPath(slug string) string   { return "/registries/" + slug + "/join" }

@@ -25,12 +25,12 @@ import (
 
 // SubjectAccess is the document.
 type SubjectAccess struct {
-	Registry    string             `json:"registry"`
-	GeneratedAt time.Time          `json:"generated_at"`
-	Contact     ContactRecord      `json:"contact"`
-	History     []TrailRecord      `json:"contact_history"`
-	Patients    []SubjectPatient   `json:"patients"`
-	Submissions []SubmissionRecord `json:"onboarding_submissions"`
+	RegistryName string             `json:"registry"`
+	GeneratedAt  time.Time          `json:"generated_at"`
+	Contact      ContactRecord      `json:"contact"`
+	History      []TrailRecord      `json:"contact_history"`
+	Patients     []SubjectPatient   `json:"patients"`
+	Submissions  []SubmissionRecord `json:"onboarding_submissions"`
 }
 
 // SubjectPatient is a patient the contact acts for.
@@ -105,7 +105,7 @@ func CollectSubjectAccess(ctx context.Context, q store.Queries, contactID int64,
 	if err != nil {
 		return SubjectAccess{}, err
 	}
-	out := SubjectAccess{Registry: reg.Name, GeneratedAt: now.UTC(), Contact: ContactRecord{Kind: KindContact, Key: youKey,
+	out := SubjectAccess{RegistryName: reg.Name, GeneratedAt: now.UTC(), Contact: ContactRecord{Kind: KindContact, Key: youKey,
 		FirstName: c.FirstName, Surname: c.Surname, Email: c.Email, Phone: c.Phone, Address: c.Address, Postcode: c.Postcode,
 		PreferredLanguage: c.PreferredLanguage, PreferredChannel: c.PreferredChannel, MayContact: c.MayContact, Notes: c.Notes}}
 	hist, err := q.ListRegistryChanges(ctx, store.ListRegistryChangesParams{ContactID: contactID, PageLimit: 10000})
