@@ -203,7 +203,6 @@ func TestJoinVerifyAndApprove(t *testing.T) {
 	})
 }
 
-
 // mainText is what a person reads in a page's main content.
 func mainText(r response) string { return strings.Join(strings.Fields(r.doc.Find("main").Text()), " ") }
 
