@@ -219,8 +219,14 @@ func (s *Service) VerifyCode(ctx context.Context, slug, email, code string) erro
 		return err
 	}
 	if len(subs) == 0 {
-		// The same hashing as for a real submission, against nothing.
-		_ = verification.CheckCode(verification.Stored{CodeHash: verification.CodeHash("", "x"), ExpiresAt: now}, email, code, now)
+		// The same work as a wrong code for a real submission: the hashing,
+		// and the failure count's statement, on no row. How long the answer
+		// takes does not tell whether the email sent a form.
+		_ = verification.CheckCode(verification.Stored{CodeHash: dummyCodeHash, ExpiresAt: now}, email, code, now)
+		_, err := s.Store.CountOnboardingCodeFailure(ctx, 0)
+		if err != nil {
+			return err
+		}
 		return verification.ErrInvalid
 	}
 	for _, sub := range subs {
@@ -239,6 +245,9 @@ func (s *Service) VerifyCode(ctx context.Context, slug, email, code string) erro
 	}
 	return verification.ErrInvalid
 }
+
+// dummyCodeHash stands in for a stored code when an email has none.
+var dummyCodeHash = verification.CodeHash("", "000000")
 
 func (s *Service) markVerified(ctx context.Context, reg Registry, sub store.OnboardingSubmission, how string) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
