@@ -181,6 +181,9 @@ func TestJoinVerifyAndApprove(t *testing.T) {
 		if p = m.get("/registry/patients/" + pid + "/consent"); text(p, "#research-contact") != "No" || !strings.Contains(text(p, "#consent-history"), "Withdrawal received") {
 			t.Errorf("after withdrawal: %q %q", text(p, "#research-contact"), text(p, "#consent-history"))
 		}
+		if p = m.get("/registry/patients/" + pid); text(p, "#no-research-contact") == "" {
+			t.Error("the patient page does not say research contact was withdrawn")
+		}
 		if p = m.post("/registry/patients/"+pid+"/withdraw", url.Values{"part": {"take_part"}}); p.status != 422 || text(p, "#how-error") == "" {
 			t.Errorf("withdrawal without its details: %d", p.status)
 		}
