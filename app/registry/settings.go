@@ -128,4 +128,3 @@ func (s *Service) SaveSettings(ctx context.Context, me access.Me, slug string, i
 			row(FieldFamilySecondFactor, old.FamilySecondFactor, second))
 	})
 }
-
