@@ -216,7 +216,7 @@ func TestJoinVerifyAndApprove(t *testing.T) {
 		p = m.get("/registry/onboarding")
 		sub, _ = p.doc.Find(`#submissions a`).Attr("href")
 		p = m.get(sub)
-		if p.doc.Find("#contact_id-" + cid[1]).Length() != 1 || !strings.Contains(text(p, "#match-form"), "same email address") {
+		if p.doc.Find("#contact_id-"+cid[1]).Length() != 1 || !strings.Contains(text(p, "#match-form"), "same email address") {
 			t.Fatalf("the mother is not offered as a match: %q", text(p, "#match-form"))
 		}
 		p = m.post(sub+"/decide", url.Values{"action": {"match"}, "patient_id": {"0"}, "contact_id": {cid[1]}})
