@@ -60,8 +60,9 @@ type ListRegistryChangesParams struct {
 // RegistryChange is one change in the registry's trail, with the name of
 // who made it ("" for the command line or a job).
 //
-// RegistryChange: a row of ListRegistryChanges, GetLastRegistryFieldChange
-// (registry.sql), as sqlc generates it for both engines.
+// RegistryChange: a row of ListRegistryChanges, GetLastRegistryFieldChange,
+// ListRegistryEntityChanges (registry.sql), as sqlc generates it for both
+// engines.
 type RegistryChange struct {
 	ID            int64
 	Entity        string

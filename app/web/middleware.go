@@ -90,13 +90,20 @@ func (s *server) accessLog(c *fiber.Ctx) error {
 }
 
 // loggedPath is the request path with secrets replaced: a set-password
-// link carries its token in the path, and logs must never hold one.
+// link, and a registry's onboarding verification link, carry a token in
+// the path, and logs must never hold one.
 func loggedPath(c *fiber.Ctx) string {
-	const tokenRoute = "/account/set-password/"
-	if strings.HasPrefix(c.Path(), tokenRoute) {
-		return tokenRoute + ":token"
+	p := c.Path()
+	const setPassword = "/account/set-password/"
+	switch {
+	case strings.HasPrefix(p, setPassword):
+		return setPassword + ":token"
+	case strings.HasPrefix(p, "/registries/"):
+		if i := strings.Index(p, "/verify/"); i >= 0 {
+			return p[:i] + "/verify/:token"
+		}
 	}
-	return c.Path()
+	return p
 }
 
 // recoverPanic turns a panic into a 500 with the stack in the log only.
