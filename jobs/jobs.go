@@ -15,7 +15,7 @@ import (
 	"clinaudit/app/children"
 	"clinaudit/app/export"
 	"clinaudit/app/jobargs"
-	"clinaudit/app/mail"
+	"clinaudit/app/outbox"
 	"clinaudit/app/outbox/delivery"
 	"clinaudit/app/recordviews"
 	"clinaudit/app/registry"
@@ -33,8 +33,12 @@ type Deps struct {
 	Store   store.Store
 	Auth    *auth.Service
 	Answers *answers.Service
-	Mail    mail.Sender // nil keeps email in the outbox
-	Logger  *slog.Logger
+	// Email and SMS are the providers of each channel
+	// (docs/notifications.md); nil keeps that channel's messages in the
+	// outbox.
+	Email  outbox.Provider
+	SMS    outbox.Provider
+	Logger *slog.Logger
 	// AggregateEvery is the periodic KPI aggregation's interval
 	// (--aggregate-every); 0 turns automatic aggregation off, the runs
 	// after scoring included.
@@ -75,7 +79,7 @@ func All(d Deps) *Set {
 	add(j, children.NewPurgeWorker(s, log))
 	add(j, registry.NewPurgeWorker(s, log))
 	add(j, recordviews.NewPurgeWorker(s, d.RecordViewRetention, log))
-	add(j, &delivery.Worker{Store: s, Sender: d.Mail, Logger: log})
+	add(j, &delivery.Worker{Store: s, Email: d.Email, SMS: d.SMS, Logger: log})
 	add(j, &auth.ResetRequestWorker{Auth: d.Auth})
 	add(j, &auth.PurgeSessionsWorker{Auth: d.Auth})
 	add(j, &auth.PurgeTokensWorker{Auth: d.Auth})

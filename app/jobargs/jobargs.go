@@ -113,8 +113,9 @@ func AggregateNow(ctx context.Context, j Inserter, c int64) error {
 	return j.InsertJob(ctx, AggregateArgs{Cohort: c}, nil)
 }
 
-// SendEmailArgs delivers one queued email (delivery.Worker); outbox.Enqueue
-// inserts it with the message.
+// SendEmailArgs delivers one queued message, email or SMS
+// (delivery.Worker); outbox.Enqueue inserts it with the message. The
+// name and kind are from when the outbox held only email.
 type SendEmailArgs struct {
 	EmailID int64 `json:"email_id"`
 }

@@ -52,6 +52,7 @@ const (
 	whoDownload      // download KPI tables (every signed-in role; which levels: TestKPIDownloads)
 	whoExport        // export children's records, download one's own exports
 	whoRecordViews   // read the record-view log
+	whoViewJobs      // the job monitor, the notifications' status and templates
 	whoRegistry      // see the registry (registry managers and viewers)
 	whoRegistryIDs   // see the registry's identifiers and contacts (registry managers)
 	whoEditRegistry  // change the registry (registry managers)
@@ -86,6 +87,12 @@ var matrix = []route{
 	{"GET", "/admin/users", whoViewStaff, false},
 	{"GET", "/admin/kpi-recalculation", whoRecalculate, false},
 	{"GET", "/admin/record-views", whoRecordViews, false},
+	{"POST", "/account/notifications", whoSignedIn, false},
+	{"GET", "/admin/notifications", whoViewJobs, false},
+	{"GET", "/admin/notifications/templates", whoViewJobs, false},
+	// Posted by GOV.UK Notify with a bearer token, no session: its own
+	// test (TestNotifyCallback) checks the token.
+	{"POST", "/notifications/govuk-notify/callback", whoAnyone, false},
 	// Dashboards: every role sees those of its own trust or health board.
 	{"GET", "/dashboards", whoViewChild, false},
 	{"GET", "/dashboards/go", whoViewChild, false},
@@ -515,7 +522,7 @@ func TestAccessMatrix(t *testing.T) {
 						want = want && childRemovers[act.name]
 					case whoRestoreChild:
 						want = want && childRestorers[act.name]
-					case whoRecalculate, whoRecordViews:
+					case whoRecalculate, whoRecordViews, whoViewJobs:
 						want = want && recalculators[act.name] // national full access and superusers
 					case whoPublish:
 						want = want && publishers[act.name]

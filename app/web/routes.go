@@ -28,6 +28,9 @@ func (s *server) routes(app *fiber.App) {
 		// before the CSRF check and guarded by a same-origin check instead.
 		app.Use(s.JobsUIPath, s.requireSignedIn, s.requireAction(access.ViewJobs), sameOrigin, s.refuseControlCharacters, adaptor.HTTPHandler(s.JobsUI))
 	}
+	// GOV.UK Notify's delivery receipts: posted by Notify, not a browser,
+	// so before the CSRF check; a bearer token guards it (notifications.go).
+	app.Post("/notifications/govuk-notify/callback", s.handleNotifyCallback)
 	app.Use(s.csrf)
 	// After the CSRF check, which puts the page's token where the 422
 	// page's own forms (sign out) find it.
@@ -66,6 +69,9 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/admin/users/:id/edit", in, s.handleStaffEdit)
 	app.Post("/admin/users/:id/edit", in, s.handleStaffUpdate)
 	app.Post("/admin/users/:id/:action", in, s.handleStaffAction)
+	app.Post("/account/notifications", in, s.handleNotificationPrefs)
+	app.Get("/admin/notifications", in, s.requireAction(access.ViewJobs), s.handleNotifications)
+	app.Get("/admin/notifications/templates", in, s.requireAction(access.ViewJobs), s.handleNotificationTemplates)
 	app.Get("/admin/record-views", in, s.requireAction(access.ViewRecordViews), s.handleRecordViews)
 	app.Get("/admin/kpi-recalculation", in, s.requireAction(access.RecalculateKPIs), s.handleRecalcList)
 	app.Post("/admin/kpi-recalculation", in, s.requireAction(access.RecalculateKPIs), s.handleRecalcCreate)

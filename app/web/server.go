@@ -49,6 +49,9 @@ type Deps struct {
 	// client (clientip.Resolve); none: the connection's peer is the client.
 	TrustedProxies []netip.Prefix
 	ProxyHeader    clientip.Header // X-Forwarded-For when empty
+	// NotifyCallbackToken is the bearer token GOV.UK Notify's delivery
+	// receipts carry (--notify-callback-token); empty refuses them all.
+	NotifyCallbackToken string
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }

@@ -14,12 +14,14 @@ import (
 // data it passes. A page or partial added without an entry here fails
 // TestTemplatesTypeCheck.
 var templateData = map[string]any{
-	"pages/account":       accountPage{},
-	"pages/audit_form":    auditFormPage{},
-	"pages/audit_history": historyPage{},
-	"pages/audit_kpis":    kpiPage{},
-	"pages/audit_tasks":   auditPage{},
-	"pages/backup_codes":  twoFactorPage{},
+	"pages/account":                accountPage{},
+	"pages/notifications":          notificationsPage{},
+	"pages/notification_templates": templatesPage{},
+	"pages/audit_form":             auditFormPage{},
+	"pages/audit_history":          historyPage{},
+	"pages/audit_kpis":             kpiPage{},
+	"pages/audit_tasks":            auditPage{},
+	"pages/backup_codes":           twoFactorPage{},
 	"pages/child_conflict": struct {
 		page
 		ID      int64

@@ -1541,6 +1541,38 @@ func (q queries) ListRegistryLinks(ctx context.Context, arg store.ListRegistryLi
 	return out, mapErr(err)
 }
 
+func (q queries) RecordDeliveryReceipt(ctx context.Context, arg store.RecordDeliveryReceiptParams) (int64, error) {
+	v, err := q.q.RecordDeliveryReceipt(ctx, pgdb.RecordDeliveryReceiptParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ListNotifications(ctx context.Context, arg store.ListNotificationsParams) ([]store.Email, error) {
+	rows, err := q.q.ListNotifications(ctx, pgdb.ListNotificationsParams(arg))
+	out := make([]store.Email, len(rows))
+	for i, r := range rows {
+		out[i] = store.Email(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) CountNotificationsByStatus(ctx context.Context) ([]store.CountNotificationsByStatusRow, error) {
+	rows, err := q.q.CountNotificationsByStatus(ctx)
+	out := make([]store.CountNotificationsByStatusRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.CountNotificationsByStatusRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) GetNotificationPreference(ctx context.Context, arg int64) (store.NotificationPreference, error) {
+	row, err := q.q.GetNotificationPreference(ctx, arg)
+	return store.NotificationPreference(row), mapErr(err)
+}
+
+func (q queries) SetNotificationPreference(ctx context.Context, arg store.SetNotificationPreferenceParams) error {
+	return mapErr(q.q.SetNotificationPreference(ctx, pgdb.SetNotificationPreferenceParams(arg)))
+}
+
 func (q queries) GetMeta(ctx context.Context, arg string) (string, error) {
 	v, err := q.q.GetMeta(ctx, arg)
 	return v, mapErr(err)

@@ -163,14 +163,23 @@ type DeletedChild struct {
 }
 
 type Email struct {
-	ID        int64
-	ToAddress string
-	Subject   string
-	BodyText  string
-	CreatedAt time.Time
-	SentAt    *time.Time
-	Attempts  int64
-	LastError string
+	ID           int64
+	ToAddress    string
+	Subject      string
+	BodyText     string
+	CreatedAt    time.Time
+	SentAt       *time.Time
+	Attempts     int64
+	LastError    string
+	Channel      string
+	BodyHtml     string
+	Template     string
+	Essential    bool
+	Status       string
+	StatusReason string
+	StatusAt     *time.Time
+	Provider     string
+	ProviderRef  string
 }
 
 type EpilepsyCauseCategory struct {
@@ -397,6 +406,14 @@ type NhsEnglandRegion struct {
 	Code    string
 	ONSCode string
 	Name    string
+}
+
+type NotificationPreference struct {
+	UserID    int64
+	Channel   string
+	Phone     string
+	OptedOut  bool
+	UpdatedAt time.Time
 }
 
 type OpenUkNetwork struct {
