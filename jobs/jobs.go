@@ -20,6 +20,7 @@ import (
 	"clinaudit/app/recordviews"
 	"clinaudit/app/registry"
 	"clinaudit/app/store"
+	"clinaudit/app/survey"
 
 	"github.com/riverqueue/river"
 )
@@ -36,9 +37,11 @@ type Deps struct {
 	// Email and SMS are the providers of each channel
 	// (docs/notifications.md); nil keeps that channel's messages in the
 	// outbox.
-	Email  outbox.Provider
-	SMS    outbox.Provider
-	Logger *slog.Logger
+	Email outbox.Provider
+	SMS   outbox.Provider
+	// BaseURL starts the links in messages (--base-url).
+	BaseURL string
+	Logger  *slog.Logger
 	// AggregateEvery is the periodic KPI aggregation's interval
 	// (--aggregate-every); 0 turns automatic aggregation off, the runs
 	// after scoring included.
@@ -84,6 +87,7 @@ func All(d Deps) *Set {
 	add(j, &auth.PurgeSessionsWorker{Auth: d.Auth})
 	add(j, &auth.PurgeTokensWorker{Auth: d.Auth})
 	add(j, &store.OptimizeWorker{Store: s})
+	add(j, &survey.ReminderWorker{Service: &survey.Service{Store: s, BaseURL: d.BaseURL}, Logger: log})
 
 	const day = 24 * time.Hour
 	j.every(day, jobargs.PurgeRecordViewsArgs{})
@@ -98,6 +102,7 @@ func All(d Deps) *Set {
 		j.every(d.AggregateEvery, jobargs.AggregateArgs{}) // every current cohort
 	}
 	j.every(day, jobargs.ReconcileKPIsArgs{})
+	j.every(time.Hour, jobargs.SurveyRemindersArgs{})
 	return j
 }
 

@@ -36,6 +36,9 @@ type Tick struct {
 
 // Layout is a horizontal bar chart of percentages.
 type Layout struct {
+	// ID prefixes the SVG's ids ("chart" when empty), for pages with more
+	// than one chart.
+	ID            string
 	Title, Desc   string
 	Width, Height int
 	PlotX, PlotW  int // the plot area's left edge and width

@@ -48,7 +48,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 		return err
 	}
 	jobLog := log.With("component", "jobs")
-	set := jobs.All(jobs.Deps{Store: s, Auth: authSvc, Answers: answers.New(s, time.Now), Email: emailProvider, SMS: smsProvider, Logger: jobLog,
+	set := jobs.All(jobs.Deps{Store: s, Auth: authSvc, Answers: answers.New(s, time.Now), Email: emailProvider, SMS: smsProvider, BaseURL: cfg.BaseURL, Logger: jobLog,
 		AggregateEvery: cfg.AggregateEvery, RecordViewRetention: cfg.RecordViewRetention})
 	if err := s.ConfigureJobs(set.Config(workers, jobLog)); err != nil {
 		return err

@@ -207,3 +207,14 @@ func (PurgeExportsArgs) Kind() string { return "exports_purge" }
 type OptimizeArgs struct{}
 
 func (OptimizeArgs) Kind() string { return "database_optimize" }
+
+// SurveyRemindersArgs reminds the contacts who have not finished an open
+// survey (survey.ReminderWorker, docs/surveys.md); it runs every hour.
+type SurveyRemindersArgs struct{}
+
+func (SurveyRemindersArgs) Kind() string { return "survey_reminders" }
+
+// InsertOpts: one waiting or running at a time.
+func (SurveyRemindersArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByState: unfinished}}
+}

@@ -59,6 +59,7 @@ type Queries interface {
 	ChildProgressQueries
 	RegistryQueries
 	NotificationQueries
+	SurveyQueries
 
 	// GetMeta returns a setting of app_meta; ErrNotFound when it is unset.
 	GetMeta(ctx context.Context, key string) (string, error)

@@ -179,6 +179,21 @@ var matrix = []route{
 	{"POST", "/registry/contacts/:id/merge", whoEditRegistry, false},
 	{"POST", "/registry/contacts/:id/delete", whoEditRegistry, false},
 	{"POST", "/registry/contacts/:id/restore", whoEditRegistry, false},
+	{"GET", "/registry/surveys", whoEditRegistry, false},
+	{"POST", "/registry/surveys", whoEditRegistry, false},
+	{"GET", "/registry/surveys/:id", whoEditRegistry, false},
+	{"POST", "/registry/surveys/:id", whoEditRegistry, false},
+	{"POST", "/registry/surveys/:id/publish", whoEditRegistry, false},
+	{"POST", "/registry/surveys/:id/send", whoEditRegistry, false},
+	{"POST", "/registry/surveys/:id/close", whoEditRegistry, false},
+	{"GET", "/registry/surveys/:id/results", whoRegistry, false}, // no names in them
+	{"GET", "/registry/surveys/:id/results/download", whoRegistry, false},
+	// A survey's public pages: the personal link is the key
+	// (TestSurveyFlow checks unknown, finished and closed links).
+	{"GET", "/s/:token", whoAnyone, false},
+	{"POST", "/s/:token", whoAnyone, false},
+	{"POST", "/s/:token/answer", whoAnyone, false},
+	{"POST", "/s/:token/finish", whoAnyone, false},
 }
 
 // Who may see and change the registry: written out, not read from the

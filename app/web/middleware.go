@@ -96,6 +96,11 @@ func loggedPath(c *fiber.Ctx) string {
 	if strings.HasPrefix(c.Path(), tokenRoute) {
 		return tokenRoute + ":token"
 	}
+	// A survey's personal link (survey_public.go).
+	if rest, ok := strings.CutPrefix(c.Path(), "/s/"); ok {
+		_, action, _ := strings.Cut(rest, "/")
+		return strings.TrimSuffix("/s/:token/"+action, "/")
+	}
 	return c.Path()
 }
 

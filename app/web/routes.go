@@ -143,6 +143,23 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/registry/contacts/:id/merge", in, reg, s.handleMerge)
 	app.Post("/registry/contacts/:id/delete", in, reg, s.handleRegistryLifecycle(registry.EntityContact, "delete"))
 	app.Post("/registry/contacts/:id/restore", in, reg, s.handleRegistryLifecycle(registry.EntityContact, "restore"))
+	// Surveys (registry_surveys.go): managers write and send them; every
+	// registry role sees the results, which carry no names.
+	app.Get("/registry/surveys", in, reg, s.handleSurveys)
+	app.Post("/registry/surveys", in, reg, s.handleSurveyCreate)
+	app.Get("/registry/surveys/:id", in, reg, s.handleSurveyShow)
+	app.Post("/registry/surveys/:id", in, reg, s.handleSurveySave)
+	app.Post("/registry/surveys/:id/publish", in, reg, s.handleSurveyPublish)
+	app.Post("/registry/surveys/:id/send", in, reg, s.handleSurveySend)
+	app.Post("/registry/surveys/:id/close", in, reg, s.handleSurveyClose)
+	app.Get("/registry/surveys/:id/results", in, reg, s.handleSurveyResults)
+	app.Get("/registry/surveys/:id/results/download", in, reg, s.handleSurveyDownload)
+	// A survey's public pages: the personal link is the only key
+	// (survey_public.go).
+	app.Get("/s/:token", s.handleSurveyAnswerPage)
+	app.Post("/s/:token", s.handleSurveySaveAll)
+	app.Post("/s/:token/answer", s.handleSurveyAnswer)
+	app.Post("/s/:token/finish", s.handleSurveyFinish)
 
 	// Published results (public), publishing, KPI downloads and record
 	// exports: public.go, publish.go, downloads.go, exports.go. Downloads

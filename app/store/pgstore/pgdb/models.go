@@ -646,6 +646,56 @@ type SignInThrottle struct {
 	LockedUntil *time.Time
 }
 
+type Survey struct {
+	ID         int64
+	RegistryID int64
+	Title      string
+	ClosesAt   time.Time
+	ClosedAt   *time.Time
+	CreatedAt  time.Time
+	CreatedBy  *int64
+}
+
+type SurveyAnswer struct {
+	InvitationID int64
+	Question     string
+	Answer       string
+	UpdatedAt    time.Time
+}
+
+type SurveyInvitation struct {
+	ID             int64
+	SurveyID       int64
+	VersionID      int64
+	ContactID      int64
+	Channel        string
+	CreatedAt      time.Time
+	CreatedBy      *int64
+	ExpiresAt      time.Time
+	StartedAt      *time.Time
+	CompletedAt    *time.Time
+	LastRemindedAt *time.Time
+	Reminders      int64
+}
+
+type SurveyToken struct {
+	Hash         string
+	InvitationID int64
+	CreatedAt    time.Time
+}
+
+type SurveyVersion struct {
+	ID          int64
+	SurveyID    int64
+	Version     int64
+	Title       string
+	Intro       string
+	Questions   string
+	PublishedAt *time.Time
+	UpdatedAt   time.Time
+	UpdatedBy   *int64
+}
+
 type Syndrome struct {
 	ID                 int64
 	Name               string
