@@ -210,5 +210,3 @@ func (s *server) handleSurveyAnswer(c *fiber.Ctx) error {
 	}
 	return renderPartial(c, "partials/survey_saved", p)
 }
-
-
