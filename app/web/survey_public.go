@@ -169,7 +169,7 @@ func (s *server) finishSurvey(c *fiber.Ctx, r survey.Response) error {
 
 type surveySavedPartial struct {
 	Question surveyQuestionView
-	Others   []surveyQuestionView // conditional questions, out of band
+	Others   []surveyQuestionView // the questions this answer shows or hides, out of band
 	Answered int
 	Total    int
 }
@@ -200,7 +200,7 @@ func (s *server) handleSurveyAnswer(c *fiber.Ctx) error {
 		switch {
 		case v.Key == q.Key:
 			p.Question = v
-		case v.ShowIf != nil:
+		case v.ShowIf != nil && v.ShowIf.Key == q.Key: // shown or hidden by this answer
 			v.OOB = true
 			p.Others = append(p.Others, v)
 		}
