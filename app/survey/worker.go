@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"clinaudit/app/jobargs"
 
@@ -14,6 +15,11 @@ type ReminderWorker struct {
 	river.WorkerDefaults[jobargs.SurveyRemindersArgs]
 	Service *Service
 	Logger  *slog.Logger
+}
+
+// Timeout: up to 500 reminders a run, each its own short transaction.
+func (w *ReminderWorker) Timeout(*river.Job[jobargs.SurveyRemindersArgs]) time.Duration {
+	return 5 * time.Minute
 }
 
 func (w *ReminderWorker) Work(ctx context.Context, _ *river.Job[jobargs.SurveyRemindersArgs]) error {
