@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"clinaudit/app/outbox"
@@ -143,4 +144,21 @@ func RecordReceipt(ctx context.Context, q store.Queries, provider, ref, status, 
 	n, err := q.RecordDeliveryReceipt(ctx, store.RecordDeliveryReceiptParams{Status: status, StatusReason: reason, StatusAt: &at,
 		Provider: provider, ProviderRef: ref})
 	return n > 0, err
+}
+
+// MaskAddress shows enough of an address to tell messages apart on the
+// delivery status page, not enough to contact anyone: the registry's
+// contacts are not the audit team's to see. "jane@example.org" is
+// "j***@example.org"; "+447700900123" is "+44*******123".
+func MaskAddress(a string) string {
+	if local, domain, ok := strings.Cut(a, "@"); ok {
+		if local == "" {
+			return "***@" + domain
+		}
+		return local[:1] + "***@" + domain
+	}
+	if len(a) <= 6 {
+		return strings.Repeat("*", len(a))
+	}
+	return a[:3] + strings.Repeat("*", len(a)-6) + a[len(a)-3:]
 }

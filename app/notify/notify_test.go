@@ -155,3 +155,12 @@ func TestRoute(t *testing.T) {
 		})
 	}
 }
+
+func TestMaskAddress(t *testing.T) {
+	for in, want := range map[string]string{"jane@example.org": "j***@example.org", "@x.org": "***@x.org",
+		"+447700900123": "+44*******123", "12345": "*****"} {
+		if got := MaskAddress(in); got != want {
+			t.Errorf("MaskAddress(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"clinaudit/app/access"
 	"clinaudit/app/auth"
 	"clinaudit/app/clientip"
+	"clinaudit/app/notify"
 	"clinaudit/app/staff"
 	"clinaudit/app/store"
 	"clinaudit/static"
@@ -124,6 +125,7 @@ func templateFuncs() template.FuncMap {
 		"registryRole": func(r string) bool { return access.Role(r).Registry() },
 		"eventLabel":   auth.EventLabel,
 		"list":         func(items ...string) []string { return items },
+		"maskAddress":  notify.MaskAddress,
 		"options":      options,
 		"yesIf":        yesIf,
 		"nhsNumber":    nhsNumberOf,
