@@ -179,7 +179,7 @@ var matrix = []route{
 	{"POST", "/registry/contacts/:id/merge", whoEditRegistry, false},
 	{"POST", "/registry/contacts/:id/delete", whoEditRegistry, false},
 	{"POST", "/registry/contacts/:id/restore", whoEditRegistry, false},
-	{"GET", "/registry/surveys", whoEditRegistry, false},
+	{"GET", "/registry/surveys", whoRegistry, false}, // viewers: the list, to the results
 	{"POST", "/registry/surveys", whoEditRegistry, false},
 	{"GET", "/registry/surveys/:id", whoEditRegistry, false},
 	{"POST", "/registry/surveys/:id", whoEditRegistry, false},

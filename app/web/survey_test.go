@@ -203,6 +203,10 @@ func TestSurveyFlow(t *testing.T) {
 		if p = v.get(loc + "/results/download?format=xlsx"); p.status != 200 || !strings.HasPrefix(p.body, "PK") {
 			t.Errorf("XLSX: %d", p.status)
 		}
+		if p = v.get("/registry/surveys"); p.status != 200 || p.doc.Find("#new-survey").Length() != 0 || p.doc.Find("#surveys a[href='"+loc+"']").Length() != 0 ||
+			p.doc.Find("#surveys a[href='"+loc+"/results']").Length() != 1 {
+			t.Errorf("a registry viewer's survey list: %d", p.status)
+		}
 		if p = v.get(loc); p.status != 403 {
 			t.Errorf("a registry viewer on the survey's page: %d", p.status)
 		}
