@@ -15,11 +15,12 @@ import (
 	"clinaudit/app/children"
 	"clinaudit/app/export"
 	"clinaudit/app/jobargs"
-	"clinaudit/app/mail"
+	"clinaudit/app/outbox"
 	"clinaudit/app/outbox/delivery"
 	"clinaudit/app/recordviews"
 	"clinaudit/app/registry"
 	"clinaudit/app/store"
+	"clinaudit/app/survey"
 
 	"github.com/riverqueue/river"
 )
@@ -33,7 +34,13 @@ type Deps struct {
 	Store   store.Store
 	Auth    *auth.Service
 	Answers *answers.Service
-	Mail    mail.Sender // nil keeps email in the outbox
+	// Email and SMS are the providers of each channel
+	// (docs/notifications.md); nil keeps that channel's messages in the
+	// outbox.
+	Email outbox.Provider
+	SMS   outbox.Provider
+	// BaseURL starts the links in messages (--base-url).
+	BaseURL string
 	Logger  *slog.Logger
 	// AggregateEvery is the periodic KPI aggregation's interval
 	// (--aggregate-every); 0 turns automatic aggregation off, the runs
@@ -75,7 +82,7 @@ func All(d Deps) *Set {
 	add(j, children.NewPurgeWorker(s, log))
 	add(j, registry.NewPurgeWorker(s, log))
 	add(j, recordviews.NewPurgeWorker(s, d.RecordViewRetention, log))
-	add(j, &delivery.Worker{Store: s, Sender: d.Mail, Logger: log})
+	add(j, &delivery.Worker{Store: s, Email: d.Email, SMS: d.SMS, Logger: log})
 	add(j, &auth.ResetRequestWorker{Auth: d.Auth})
 	add(j, &auth.PurgeSessionsWorker{Auth: d.Auth})
 	add(j, &auth.PurgeTokensWorker{Auth: d.Auth})
@@ -84,6 +91,7 @@ func All(d Deps) *Set {
 	// onboarding submissions and due withdrawals, and re-consent emails.
 	add(j, registry.NewOnboardingPurgeWorker(s, log))
 	add(j, &registry.ReconsentWorker{Store: s, BaseURL: baseURL(d.Auth)})
+	add(j, &survey.ReminderWorker{Service: &survey.Service{Store: s, BaseURL: d.BaseURL}, Logger: log})
 
 	const day = 24 * time.Hour
 	j.every(day, jobargs.PurgeRecordViewsArgs{})
@@ -99,6 +107,7 @@ func All(d Deps) *Set {
 		j.every(d.AggregateEvery, jobargs.AggregateArgs{}) // every current cohort
 	}
 	j.every(day, jobargs.ReconcileKPIsArgs{})
+	j.every(time.Hour, jobargs.SurveyRemindersArgs{})
 	return j
 }
 

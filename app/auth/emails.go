@@ -1,9 +1,11 @@
 package auth
 
 import (
+	"context"
 	"fmt"
 	"time"
 
+	"clinaudit/app/notify"
 	"clinaudit/app/outbox"
 	"clinaudit/app/store"
 )
@@ -32,9 +34,11 @@ func resetEmail(u store.User, link string, expires time.Time) outbox.Message {
 		u.FirstName, u.Surname, link, when(expires))}
 }
 
-func codeEmail(u store.User, code string, expires time.Time) outbox.Message {
-	return outbox.Message{To: u.Email, Subject: "Your clinaudit sign-in code", Text: fmt.Sprintf(
-		"Your one-time sign-in code is %s\n\nIt works once and expires at %s (5 minutes after it was sent).\n\n"+
-			"If you did not try to sign in, someone may know your password: change it, and tell your audit lead.\n",
-		code, when(expires))}
+// sendEmailCode queues a sign-in code by email: notify's essential
+// sign_in_code message, which says it is sent whatever the recipient's
+// opt-out (notify.SendSMSCode is its SMS twin).
+func sendEmailCode(ctx context.Context, tx store.Tx, u store.User, code string, expires, now time.Time) error {
+	_, _, err := notify.Send(ctx, tx, notify.Notification{Template: "sign_in_code", Channel: outbox.Email, To: notify.Recipient{Email: u.Email},
+		Values: map[string]string{"code": code, "expires": when(expires)}}, now)
+	return err
 }

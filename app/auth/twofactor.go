@@ -10,7 +10,6 @@ import (
 
 	"clinaudit/app/auth/secret"
 	"clinaudit/app/auth/totp"
-	"clinaudit/app/outbox"
 	"clinaudit/app/store"
 )
 
@@ -141,8 +140,7 @@ func (s *Service) SendEmailCode(ctx context.Context, id Identity, c Client) erro
 			Purpose: purposeEmailCode, CreatedAt: now, ExpiresAt: now.Add(s.Config.EmailCodeTTL)}); err != nil {
 			return err
 		}
-		_, err := outbox.Enqueue(ctx, tx, codeEmail(id.User, code, now.Add(s.Config.EmailCodeTTL)), now)
-		return err
+		return sendEmailCode(ctx, tx, id.User, code, now.Add(s.Config.EmailCodeTTL), now)
 	})
 }
 

@@ -43,12 +43,12 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 			return err
 		}
 	}
-	sender, err := newMailSender(cfg)
+	emailProvider, smsProvider, err := newProviders(cfg)
 	if err != nil {
 		return err
 	}
 	jobLog := log.With("component", "jobs")
-	set := jobs.All(jobs.Deps{Store: s, Auth: authSvc, Answers: answers.New(s, time.Now), Mail: sender, Logger: jobLog,
+	set := jobs.All(jobs.Deps{Store: s, Auth: authSvc, Answers: answers.New(s, time.Now), Email: emailProvider, SMS: smsProvider, BaseURL: cfg.BaseURL, Logger: jobLog,
 		AggregateEvery: cfg.AggregateEvery, RecordViewRetention: cfg.RecordViewRetention})
 	if err := s.ConfigureJobs(set.Config(workers, jobLog)); err != nil {
 		return err
@@ -72,7 +72,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 			return err
 		}
 		a := web.New(web.Deps{Store: s, Logger: log, Version: Version, Demo: cfg.Demo, SuppressBelow: int64(cfg.SuppressBelow), Auth: authSvc, HTTPS: cfg.HTTPS(), JobsUI: ui, JobsUIPath: jobsui.Prefix,
-			TrustedProxies: cfg.TrustedProxyPrefixes(), ProxyHeader: cfg.ClientIPHeader()})
+			NotifyCallbackToken: cfg.NotifyCallbackToken,
+			TrustedProxies:      cfg.TrustedProxyPrefixes(), ProxyHeader: cfg.ClientIPHeader()})
 		app = a
 		serveErr := make(chan error, 1)
 		go func() { serveErr <- a.Listener(ln) }()

@@ -7,6 +7,9 @@ import (
 	"clinaudit/app/auth/password"
 	"clinaudit/app/config"
 	"clinaudit/app/mail"
+	"clinaudit/app/notify/govuk"
+	"clinaudit/app/outbox"
+	"clinaudit/app/outbox/delivery"
 	"clinaudit/app/store"
 )
 
@@ -48,4 +51,30 @@ func newMailSender(cfg *config.Config) (mail.Sender, error) {
 		Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword,
 		TLS: mail.TLSMode(cfg.SMTPTLS), From: cfg.SMTPFrom,
 	})
+}
+
+// newProviders returns the email and SMS providers the settings choose
+// (docs/notifications.md); a nil one keeps its channel in the outbox.
+func newProviders(cfg *config.Config) (email, sms outbox.Provider, err error) {
+	var notify *govuk.Client
+	if cfg.EmailProvider == "govuk-notify" || cfg.SMSProvider == "govuk-notify" {
+		notify, err = govuk.New(govuk.Config{BaseURL: cfg.NotifyBaseURL, APIKey: cfg.NotifyAPIKey,
+			EmailTemplateID: cfg.NotifyEmailTemplate, SMSTemplateID: cfg.NotifySMSTemplate})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	if cfg.EmailProvider == "govuk-notify" {
+		email = notify
+	} else {
+		sender, err := newMailSender(cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		email = delivery.NewSMTP(sender)
+	}
+	if cfg.SMSProvider == "govuk-notify" {
+		sms = notify
+	}
+	return email, sms, nil
 }

@@ -50,6 +50,14 @@ type Config struct {
 	SMTPFrom     string
 
 	ReportingKey string
+	// Notifications (docs/notifications.md).
+	EmailProvider       string
+	SMSProvider         string
+	NotifyAPIKey        string
+	NotifyBaseURL       string
+	NotifyEmailTemplate string
+	NotifySMSTemplate   string
+	NotifyCallbackToken string
 }
 
 // TrustedProxyPrefixes is --trusted-proxies parsed (Validate has checked it).
@@ -159,6 +167,27 @@ var Settings = []Setting{
 	{Flag: "reporting-key", Env: "CLINAUDIT_REPORTING_KEY", Default: "", Secret: true,
 		Usage: "the key (32 characters or more) of the masked reporting tables' pseudonyms (docs/reporting.md); the same key gives the same pseudonyms; PostgreSQL keeps the last one given (empty changes nothing there) and reporting-copy refuses to run without one",
 		bind:  str(func(c *Config) *string { return &c.ReportingKey })},
+	{Flag: "email-provider", Env: "CLINAUDIT_EMAIL_PROVIDER", Default: "smtp",
+		Usage: "who sends email: smtp (the --smtp-* settings) or govuk-notify (the --notify-* settings)",
+		bind:  str(func(c *Config) *string { return &c.EmailProvider })},
+	{Flag: "sms-provider", Env: "CLINAUDIT_SMS_PROVIDER", Default: "",
+		Usage: "who sends SMS: govuk-notify, or empty to keep SMS in the outbox (the demo mailbox shows it with --demo)",
+		bind:  str(func(c *Config) *string { return &c.SMSProvider })},
+	{Flag: "notify-api-key", Env: "CLINAUDIT_NOTIFY_API_KEY", Default: "", Secret: true,
+		Usage: "GOV.UK Notify API key, as Notify shows it (never logged)",
+		bind:  str(func(c *Config) *string { return &c.NotifyAPIKey })},
+	{Flag: "notify-base-url", Env: "CLINAUDIT_NOTIFY_BASE_URL", Default: "https://api.notifications.service.gov.uk",
+		Usage: "GOV.UK Notify's API",
+		bind:  str(func(c *Config) *string { return &c.NotifyBaseURL })},
+	{Flag: "notify-email-template", Env: "CLINAUDIT_NOTIFY_EMAIL_TEMPLATE", Default: "",
+		Usage: "id of the Notify email template whose subject is ((subject)) and body ((body))",
+		bind:  str(func(c *Config) *string { return &c.NotifyEmailTemplate })},
+	{Flag: "notify-sms-template", Env: "CLINAUDIT_NOTIFY_SMS_TEMPLATE", Default: "",
+		Usage: "id of the Notify SMS template whose body is ((body))",
+		bind:  str(func(c *Config) *string { return &c.NotifySMSTemplate })},
+	{Flag: "notify-callback-token", Env: "CLINAUDIT_NOTIFY_CALLBACK_TOKEN", Default: "", Secret: true,
+		Usage: "bearer token Notify sends with delivery receipts (set the same in Notify's callback settings); empty refuses every receipt",
+		bind:  str(func(c *Config) *string { return &c.NotifyCallbackToken })},
 }
 
 // Parse reads settings from args (flags win), then the environment, then the
@@ -245,6 +274,21 @@ func (c *Config) Validate() error {
 	case "starttls", "tls", "none":
 	default:
 		errs = append(errs, fmt.Errorf("--smtp-tls %q must be starttls, tls or none", c.SMTPTLS))
+	}
+	if c.EmailProvider != "smtp" && c.EmailProvider != "govuk-notify" {
+		errs = append(errs, fmt.Errorf("--email-provider %q must be smtp or govuk-notify", c.EmailProvider))
+	}
+	if c.SMSProvider != "" && c.SMSProvider != "govuk-notify" {
+		errs = append(errs, fmt.Errorf("--sms-provider %q must be govuk-notify or empty", c.SMSProvider))
+	}
+	if (c.EmailProvider == "govuk-notify" || c.SMSProvider == "govuk-notify") && c.NotifyAPIKey == "" {
+		errs = append(errs, errors.New("--notify-api-key is needed when GOV.UK Notify is a provider"))
+	}
+	if c.EmailProvider == "govuk-notify" && c.NotifyEmailTemplate == "" {
+		errs = append(errs, errors.New("--notify-email-template is needed when GOV.UK Notify sends email"))
+	}
+	if c.SMSProvider == "govuk-notify" && c.NotifySMSTemplate == "" {
+		errs = append(errs, errors.New("--notify-sms-template is needed when GOV.UK Notify sends SMS"))
 	}
 	if c.AggregateEvery != 0 && c.AggregateEvery < time.Minute {
 		errs = append(errs, errors.New("--aggregate-every must be 0 (off) or at least 1m"))

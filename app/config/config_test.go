@@ -63,6 +63,11 @@ func TestParseRejects(t *testing.T) {
 		{"trusted proxy not a CIDR", []string{"--trusted-proxies", "10.0.0.0/8, proxy.example"}, nil, "--trusted-proxies"},
 		{"unknown proxy header", []string{"--proxy-header", "X-Real-IP"}, nil, "--proxy-header"},
 		{"bad SMTP TLS mode", []string{"--smtp-tls", "maybe"}, nil, "--smtp-tls"},
+		{"unknown email provider", []string{"--email-provider", "pigeon"}, nil, "--email-provider"},
+		{"unknown SMS provider", []string{"--sms-provider", "twilio"}, nil, "--sms-provider"},
+		{"Notify without a key", []string{"--sms-provider", "govuk-notify", "--notify-sms-template", "t"}, nil, "--notify-api-key"},
+		{"Notify SMS without a template", []string{"--sms-provider", "govuk-notify", "--notify-api-key", "s3cret"}, nil, "--notify-sms-template"},
+		{"Notify email without a template", []string{"--email-provider", "govuk-notify", "--notify-api-key", "s3cret"}, nil, "--notify-email-template"},
 		{"SMTP password never echoed", []string{"--smtp-password", "s3cret", "--smtp-port", "x"}, nil, "invalid value"},
 	}
 	for _, tt := range tests {

@@ -113,8 +113,9 @@ func AggregateNow(ctx context.Context, j Inserter, c int64) error {
 	return j.InsertJob(ctx, AggregateArgs{Cohort: c}, nil)
 }
 
-// SendEmailArgs delivers one queued email (delivery.Worker); outbox.Enqueue
-// inserts it with the message.
+// SendEmailArgs delivers one queued message, email or SMS
+// (delivery.Worker); outbox.Enqueue inserts it with the message. The
+// name and kind are from when the outbox held only email.
 type SendEmailArgs struct {
 	EmailID int64 `json:"email_id"`
 }
@@ -206,3 +207,14 @@ func (PurgeExportsArgs) Kind() string { return "exports_purge" }
 type OptimizeArgs struct{}
 
 func (OptimizeArgs) Kind() string { return "database_optimize" }
+
+// SurveyRemindersArgs reminds the contacts who have not finished an open
+// survey (survey.ReminderWorker, docs/surveys.md); it runs every hour.
+type SurveyRemindersArgs struct{}
+
+func (SurveyRemindersArgs) Kind() string { return "survey_reminders" }
+
+// InsertOpts: one waiting or running at a time.
+func (SurveyRemindersArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByState: unfinished}}
+}

@@ -252,34 +252,53 @@ type InsertEmailParams struct {
 	Subject   string
 	BodyText  string
 	CreatedAt time.Time
+	Channel   string
+	BodyHtml  string
+	Template  string
+	Essential bool
 }
 
-// Email: a row of GetEmail, ListEmails, ListEmailsTo (accounts.sql), as sqlc
-// generates it for both engines.
+// Email: a row of GetEmail, ListEmails, ListEmailsTo, ListNotifications
+// (accounts.sql), as sqlc generates it for both engines.
 type Email struct {
-	ID        int64
-	ToAddress string
-	Subject   string
-	BodyText  string
-	CreatedAt time.Time
-	SentAt    *time.Time
-	Attempts  int64
-	LastError string
+	ID           int64
+	ToAddress    string
+	Subject      string
+	BodyText     string
+	CreatedAt    time.Time
+	SentAt       *time.Time
+	Attempts     int64
+	LastError    string
+	Channel      string
+	BodyHtml     string
+	Template     string
+	Essential    bool
+	Status       string
+	StatusReason string
+	StatusAt     *time.Time
+	Provider     string
+	ProviderRef  string
 }
 
 // MarkEmailSentParams: the parameters of MarkEmailSent (accounts.sql), as sqlc
 // generates it for both engines.
 type MarkEmailSentParams struct {
-	SentAt   *time.Time
-	BodyText string
-	ID       int64
+	SentAt      *time.Time
+	BodyText    string
+	Provider    string
+	ProviderRef string
+	ID          int64
 }
 
 // RecordEmailFailureParams: the parameters of RecordEmailFailure
 // (accounts.sql), as sqlc generates it for both engines.
 type RecordEmailFailureParams struct {
-	LastError string
-	ID        int64
+	LastError    string
+	Status       string
+	StatusReason string
+	StatusAt     *time.Time
+	Provider     string
+	ID           int64
 }
 
 // ListEmailsToParams: the parameters of ListEmailsTo (accounts.sql), as sqlc

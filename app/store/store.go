@@ -60,6 +60,8 @@ type Queries interface {
 	RegistryQueries
 	ReportQueries
 	RegistryOnboardingQueries
+	NotificationQueries
+	SurveyQueries
 
 	// GetMeta returns a setting of app_meta; ErrNotFound when it is unset.
 	GetMeta(ctx context.Context, key string) (string, error)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"clinaudit/app/notify"
 	"clinaudit/app/store"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,16 +14,30 @@ type accountPage struct {
 	// Ended is how many other sessions were just ended, when EndedAsked.
 	Ended      int64
 	EndedAsked bool
+	// Pref is the notification preferences form (notifications.go).
+	Pref      store.NotificationPreference
+	Errors    fieldErrs
+	PrefSaved bool
 }
 
 // handleAccount shows the signed-in user's account and recent sign-ins.
 func (s *server) handleAccount(c *fiber.Ctx) error {
+	pref, err := notify.StaffPreference(c.UserContext(), s.Store, signedIn(c).User.ID)
+	if err != nil {
+		return err
+	}
+	return s.renderAccount(c, accountPage{Pref: pref})
+}
+
+// renderAccount fills in the account page's user and sign-ins.
+func (s *server) renderAccount(c *fiber.Ctx, p accountPage) error {
 	id := signedIn(c)
 	events, err := s.Store.ListSignInEvents(c.UserContext(), store.ListSignInEventsParams{UserID: &id.User.ID, PageLimit: 20})
 	if err != nil {
 		return err
 	}
-	return renderPage(c, "pages/account", accountPage{page: s.page(c, "Your account", "account"), User: id.User, Events: events})
+	p.page, p.User, p.Events = s.page(c, "Your account", "account"), id.User, events
+	return renderPage(c, "pages/account", p)
 }
 
 // handleEndOtherSessions signs the user out of every other browser.
@@ -32,8 +47,11 @@ func (s *server) handleEndOtherSessions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	events, _ := s.Store.ListSignInEvents(c.UserContext(), store.ListSignInEventsParams{UserID: &id.User.ID, PageLimit: 20})
-	return renderPage(c, "pages/account", accountPage{page: s.page(c, "Your account", "account"), User: id.User, Events: events, Ended: n, EndedAsked: true})
+	pref, err := notify.StaffPreference(c.UserContext(), s.Store, id.User.ID)
+	if err != nil {
+		return err
+	}
+	return s.renderAccount(c, accountPage{Pref: pref, Ended: n, EndedAsked: true})
 }
 
 type mailboxPage struct {

@@ -52,6 +52,7 @@ const (
 	whoDownload      // download KPI tables (every signed-in role; which levels: TestKPIDownloads)
 	whoExport        // export children's records, download one's own exports
 	whoRecordViews   // read the record-view log
+	whoViewJobs      // the job monitor, the notifications' status and templates
 	whoRegistry      // see the registry (registry managers and viewers)
 	whoRegistryIDs   // see the registry's identifiers and contacts (registry managers)
 	whoEditRegistry  // change the registry (registry managers)
@@ -86,6 +87,12 @@ var matrix = []route{
 	{"GET", "/admin/users", whoViewStaff, false},
 	{"GET", "/admin/kpi-recalculation", whoRecalculate, false},
 	{"GET", "/admin/record-views", whoRecordViews, false},
+	{"POST", "/account/notifications", whoSignedIn, false},
+	{"GET", "/admin/notifications", whoViewJobs, false},
+	{"GET", "/admin/notifications/templates", whoViewJobs, false},
+	// Posted by GOV.UK Notify with a bearer token, no session: its own
+	// test (TestNotifyCallback) checks the token.
+	{"POST", "/notifications/govuk-notify/callback", whoAnyone, false},
 	// Dashboards: every role sees those of its own trust or health board.
 	{"GET", "/dashboards", whoViewChild, false},
 	{"GET", "/dashboards/go", whoViewChild, false},
@@ -195,6 +202,21 @@ var matrix = []route{
 	{"POST", "/registry/patients/:id/consent", whoEditRegistry, false},
 	{"POST", "/registry/patients/:id/withdraw", whoEditRegistry, false},
 	{"GET", "/registry/contacts/:id/subject-access", whoEditRegistry, false},
+	{"GET", "/registry/surveys", whoRegistry, false}, // viewers: the list, to the results
+	{"POST", "/registry/surveys", whoEditRegistry, false},
+	{"GET", "/registry/surveys/:id", whoEditRegistry, false},
+	{"POST", "/registry/surveys/:id", whoEditRegistry, false},
+	{"POST", "/registry/surveys/:id/publish", whoEditRegistry, false},
+	{"POST", "/registry/surveys/:id/send", whoEditRegistry, false},
+	{"POST", "/registry/surveys/:id/close", whoEditRegistry, false},
+	{"GET", "/registry/surveys/:id/results", whoRegistry, false}, // no names in them
+	{"GET", "/registry/surveys/:id/results/download", whoRegistry, false},
+	// A survey's public pages: the personal link is the key
+	// (TestSurveyFlow checks unknown, finished and closed links).
+	{"GET", "/s/:token", whoAnyone, false},
+	{"POST", "/s/:token", whoAnyone, false},
+	{"POST", "/s/:token/answer", whoAnyone, false},
+	{"POST", "/s/:token/finish", whoAnyone, false},
 }
 
 // Who may see and change the registry: written out, not read from the
@@ -538,7 +560,7 @@ func TestAccessMatrix(t *testing.T) {
 						want = want && childRemovers[act.name]
 					case whoRestoreChild:
 						want = want && childRestorers[act.name]
-					case whoRecalculate, whoRecordViews:
+					case whoRecalculate, whoRecordViews, whoViewJobs:
 						want = want && recalculators[act.name] // national full access and superusers
 					case whoPublish:
 						want = want && publishers[act.name]

@@ -103,6 +103,11 @@ func loggedPath(c *fiber.Ctx) string {
 			return p[:i] + "/verify/:token"
 		}
 	}
+	// A survey's personal link (survey_public.go).
+	if rest, ok := strings.CutPrefix(p, "/s/"); ok {
+		_, action, _ := strings.Cut(rest, "/")
+		return strings.TrimSuffix("/s/:token/"+action, "/")
+	}
 	return p
 }
 

@@ -12,7 +12,30 @@ import (
 	"clinaudit/app/access"
 	"clinaudit/app/registry"
 	"clinaudit/app/store"
+	"clinaudit/app/survey"
 )
+
+// surveyFormValues is a valid survey edit form.
+func surveyFormValues(title string) url.Values {
+	next := time.Now().AddDate(0, 1, 0)
+	return url.Values{"title": {title}, "closes-day": {fmt.Sprint(next.Day())}, "closes-month": {fmt.Sprint(int(next.Month()))},
+		"closes-year": {fmt.Sprint(next.Year())}, "questions": {"sleep : scale* : How well?"}}
+}
+
+// matrixManagerID is an account to stand as a survey's author.
+func matrixManagerID(t *testing.T, s store.Store) int64 {
+	t.Helper()
+	u, err := s.GetUserByEmail(context.Background(), "survey-author@example.org")
+	if err == nil {
+		return u.ID
+	}
+	id, err := s.CreateUser(context.Background(), store.CreateUserParams{Email: "survey-author@example.org", FirstName: "S", Surname: "A",
+		Role: "registry_manager", CreatedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
 
 var matrixSeq atomic.Int64
 
@@ -113,6 +136,30 @@ func matrixRegistry(t *testing.T, s store.Store, method, path string) (string, u
 		form = url.Values{"text": {fmt.Sprintf("Consent text, edition %d", n)}}
 	case path == "/registry/settings":
 		form = url.Values{"verification_hours": {"24"}, "withdrawal_policy": {"keep"}, "delete_after_days": {"30"}, "family_second_factor": {"optional"}}
+	case strings.HasPrefix(path, "/registry/surveys/:id"):
+		reg, err := svc.Get(ctx, matrixManager.Actor, registrySlug())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss := &survey.Service{Store: s}
+		sid, ps, err := ss.Create(ctx, reg.ID, matrixManagerID(t, s), survey.Draft{Title: "Sleep", Questions: "sleep : scale* : How well?", Closes: time.Now().Add(48 * time.Hour)})
+		if err != nil || len(ps) > 0 {
+			t.Fatal(err, ps)
+		}
+		if err := ss.Publish(ctx, sid); err != nil {
+			t.Fatal(err)
+		}
+		path = strings.Replace(path, ":id", id(sid), 1)
+		switch {
+		case strings.HasSuffix(path, "/download"):
+			path += "?format=csv"
+		case strings.HasSuffix(path, "/send"):
+			form = url.Values{"channel": {"email"}}
+		case method == "POST" && strings.HasSuffix(path, id(sid)):
+			form = surveyFormValues("Sleep, again")
+		}
+	case path == "/registry/surveys" && method == "POST":
+		form = surveyFormValues(fmt.Sprintf("Survey %d", n))
 	case path == "/registry/patients" && method == "POST":
 		form = url.Values{"first_name": {"New"}, "surname": {fmt.Sprintf("Patient%d", n)}, "date_of_birth-day": {"1"},
 			"date_of_birth-month": {"2"}, "date_of_birth-year": {"2016"}, "sex": {"1"}}

@@ -85,6 +85,7 @@ var navLinks = []navLink{
 		return s.JobsUI != nil && s.JobsUIPath != "" && allowed(access.ViewJobs)(s, c, a)
 	}},
 	{"recalc", "KPI recalculation", "/admin/kpi-recalculation", "nav-recalc", allowed(access.RecalculateKPIs)},
+	{"notifications", "Notifications", "/admin/notifications", "nav-notifications", allowed(access.ViewJobs)},
 	{"record-views", "Record views", "/admin/record-views", "nav-record-views", allowed(access.ViewRecordViews)},
 	{"staff", "Staff", "/admin/users", "", func(_ *server, c *fiber.Ctx, a access.Actor) bool { return signedIn(c) != nil && mayListStaff(a) }},
 }

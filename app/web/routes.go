@@ -28,6 +28,9 @@ func (s *server) routes(app *fiber.App) {
 		// before the CSRF check and guarded by a same-origin check instead.
 		app.Use(s.JobsUIPath, s.requireSignedIn, s.requireAction(access.ViewJobs), sameOrigin, s.refuseControlCharacters, adaptor.HTTPHandler(s.JobsUI))
 	}
+	// GOV.UK Notify's delivery receipts: posted by Notify, not a browser,
+	// so before the CSRF check; a bearer token guards it (notifications.go).
+	app.Post("/notifications/govuk-notify/callback", s.handleNotifyCallback)
 	app.Use(s.csrf)
 	// After the CSRF check, which puts the page's token where the 422
 	// page's own forms (sign out) find it.
@@ -74,6 +77,9 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/admin/users/:id/edit", in, s.handleStaffEdit)
 	app.Post("/admin/users/:id/edit", in, s.handleStaffUpdate)
 	app.Post("/admin/users/:id/:action", in, s.handleStaffAction)
+	app.Post("/account/notifications", in, s.handleNotificationPrefs)
+	app.Get("/admin/notifications", in, s.requireAction(access.ViewJobs), s.handleNotifications)
+	app.Get("/admin/notifications/templates", in, s.requireAction(access.ViewJobs), s.handleNotificationTemplates)
 	app.Get("/admin/record-views", in, s.requireAction(access.ViewRecordViews), s.handleRecordViews)
 	app.Get("/admin/kpi-recalculation", in, s.requireAction(access.RecalculateKPIs), s.handleRecalcList)
 	app.Post("/admin/kpi-recalculation", in, s.requireAction(access.RecalculateKPIs), s.handleRecalcCreate)
@@ -159,6 +165,23 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/registry/patients/:id/consent", in, reg, s.handlePatientConsentRecord)
 	app.Post("/registry/patients/:id/withdraw", in, reg, s.handlePatientWithdraw)
 	app.Get("/registry/contacts/:id/subject-access", in, reg, s.handleSubjectAccess)
+	// Surveys (registry_surveys.go): managers write and send them; every
+	// registry role sees the results, which carry no names.
+	app.Get("/registry/surveys", in, reg, s.handleSurveys)
+	app.Post("/registry/surveys", in, reg, s.handleSurveyCreate)
+	app.Get("/registry/surveys/:id", in, reg, s.handleSurveyShow)
+	app.Post("/registry/surveys/:id", in, reg, s.handleSurveySave)
+	app.Post("/registry/surveys/:id/publish", in, reg, s.handleSurveyPublish)
+	app.Post("/registry/surveys/:id/send", in, reg, s.handleSurveySend)
+	app.Post("/registry/surveys/:id/close", in, reg, s.handleSurveyClose)
+	app.Get("/registry/surveys/:id/results", in, reg, s.handleSurveyResults)
+	app.Get("/registry/surveys/:id/results/download", in, reg, s.handleSurveyDownload)
+	// A survey's public pages: the personal link is the only key
+	// (survey_public.go).
+	app.Get("/s/:token", s.handleSurveyAnswerPage)
+	app.Post("/s/:token", s.handleSurveySaveAll)
+	app.Post("/s/:token/answer", s.handleSurveyAnswer)
+	app.Post("/s/:token/finish", s.handleSurveyFinish)
 
 	// Published results (public), publishing, KPI downloads and record
 	// exports: public.go, publish.go, downloads.go, exports.go. Downloads

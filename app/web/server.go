@@ -14,6 +14,7 @@ import (
 	"clinaudit/app/access"
 	"clinaudit/app/auth"
 	"clinaudit/app/clientip"
+	"clinaudit/app/notify"
 	"clinaudit/app/staff"
 	"clinaudit/app/store"
 	"clinaudit/static"
@@ -49,6 +50,9 @@ type Deps struct {
 	// client (clientip.Resolve); none: the connection's peer is the client.
 	TrustedProxies []netip.Prefix
 	ProxyHeader    clientip.Header // X-Forwarded-For when empty
+	// NotifyCallbackToken is the bearer token GOV.UK Notify's delivery
+	// receipts carry (--notify-callback-token); empty refuses them all.
+	NotifyCallbackToken string
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -121,6 +125,7 @@ func templateFuncs() template.FuncMap {
 		"registryRole": func(r string) bool { return access.Role(r).Registry() },
 		"eventLabel":   auth.EventLabel,
 		"list":         func(items ...string) []string { return items },
+		"maskAddress":  notify.MaskAddress,
 		"options":      options,
 		"yesIf":        yesIf,
 		"nhsNumber":    nhsNumberOf,

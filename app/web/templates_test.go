@@ -14,12 +14,20 @@ import (
 // data it passes. A page or partial added without an entry here fails
 // TestTemplatesTypeCheck.
 var templateData = map[string]any{
-	"pages/account":       accountPage{},
-	"pages/audit_form":    auditFormPage{},
-	"pages/audit_history": historyPage{},
-	"pages/audit_kpis":    kpiPage{},
-	"pages/audit_tasks":   auditPage{},
-	"pages/backup_codes":  twoFactorPage{},
+	"pages/account":                 accountPage{},
+	"pages/notifications":           notificationsPage{},
+	"pages/registry_surveys":        surveysPage{},
+	"pages/registry_survey":         surveyPage{},
+	"pages/registry_survey_results": surveyResultsPage{},
+	"pages/survey_answer":           surveyAnswerPage{},
+	"partials/survey_question":      surveyQuestionView{},
+	"partials/survey_saved":         surveySavedPartial{},
+	"pages/notification_templates":  templatesPage{},
+	"pages/audit_form":              auditFormPage{},
+	"pages/audit_history":           historyPage{},
+	"pages/audit_kpis":              kpiPage{},
+	"pages/audit_tasks":             auditPage{},
+	"pages/backup_codes":            twoFactorPage{},
 	"pages/child_conflict": struct {
 		page
 		ID      int64

@@ -113,19 +113,22 @@ VALUES (@user_id, @event, @occurred_at, @ip, @user_agent);
 SELECT * FROM sign_in_events WHERE user_id = @user_id ORDER BY occurred_at DESC, id DESC LIMIT @page_limit;
 
 -- name: InsertEmail :one
-INSERT INTO emails (to_address, subject, body_text, created_at)
-VALUES (@to_address, @subject, @body_text, @created_at)
+INSERT INTO emails (to_address, subject, body_text, created_at, channel, body_html, template, essential)
+VALUES (@to_address, @subject, @body_text, @created_at, @channel, @body_html, @template, @essential)
 RETURNING id;
 
 -- name: GetEmail :one
 SELECT * FROM emails WHERE id = @id;
 
 -- name: MarkEmailSent :exec
-UPDATE emails SET sent_at = @sent_at, body_text = @body_text, attempts = attempts + 1, last_error = ''
+UPDATE emails SET sent_at = @sent_at, body_text = @body_text, body_html = '', attempts = attempts + 1, last_error = '',
+    status = 'sent', status_reason = '', status_at = @sent_at, provider = @provider, provider_ref = @provider_ref
 WHERE id = @id;
 
 -- name: RecordEmailFailure :exec
-UPDATE emails SET attempts = attempts + 1, last_error = @last_error WHERE id = @id;
+UPDATE emails SET attempts = attempts + 1, last_error = @last_error, status = @status, status_reason = @status_reason,
+    status_at = @status_at, provider = @provider
+WHERE id = @id;
 
 -- name: ListEmails :many
 SELECT * FROM emails ORDER BY created_at DESC, id DESC LIMIT @page_limit;

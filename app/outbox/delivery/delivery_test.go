@@ -31,7 +31,7 @@ func startEmailJobs(t *testing.T, s store.Store, srv *smtptest.Server) {
 		}
 	}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &delivery.Worker{Store: s, Sender: sender})
+	river.AddWorker(workers, &delivery.Worker{Store: s, Email: delivery.NewSMTP(sender)})
 	if err := s.ConfigureJobs(store.JobsConfig{Workers: workers, MaxWorkers: 2, PollInterval: 100 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}

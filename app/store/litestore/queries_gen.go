@@ -1733,6 +1733,195 @@ func (q queries) ListRegistryEntityChanges(ctx context.Context, arg store.ListRe
 	return out, mapErr(err)
 }
 
+func (q queries) RecordDeliveryReceipt(ctx context.Context, arg store.RecordDeliveryReceiptParams) (int64, error) {
+	v, err := q.q.RecordDeliveryReceipt(ctx, litedb.RecordDeliveryReceiptParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ListNotifications(ctx context.Context, arg store.ListNotificationsParams) ([]store.Email, error) {
+	rows, err := q.q.ListNotifications(ctx, litedb.ListNotificationsParams(arg))
+	out := make([]store.Email, len(rows))
+	for i, r := range rows {
+		out[i] = store.Email(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) CountNotificationsByStatus(ctx context.Context) ([]store.CountNotificationsByStatusRow, error) {
+	rows, err := q.q.CountNotificationsByStatus(ctx)
+	out := make([]store.CountNotificationsByStatusRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.CountNotificationsByStatusRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) GetNotificationPreference(ctx context.Context, arg int64) (store.NotificationPreference, error) {
+	row, err := q.q.GetNotificationPreference(ctx, arg)
+	return store.NotificationPreference(row), mapErr(err)
+}
+
+func (q queries) SetNotificationPreference(ctx context.Context, arg store.SetNotificationPreferenceParams) error {
+	return mapErr(q.q.SetNotificationPreference(ctx, litedb.SetNotificationPreferenceParams(arg)))
+}
+
+func (q queries) InsertSurvey(ctx context.Context, arg store.InsertSurveyParams) (int64, error) {
+	v, err := q.q.InsertSurvey(ctx, litedb.InsertSurveyParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetSurvey(ctx context.Context, arg int64) (store.Survey, error) {
+	row, err := q.q.GetSurvey(ctx, arg)
+	return store.Survey(row), mapErr(err)
+}
+
+func (q queries) ListSurveys(ctx context.Context, arg int64) ([]store.Survey, error) {
+	rows, err := q.q.ListSurveys(ctx, arg)
+	out := make([]store.Survey, len(rows))
+	for i, r := range rows {
+		out[i] = store.Survey(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) UpdateSurvey(ctx context.Context, arg store.UpdateSurveyParams) error {
+	return mapErr(q.q.UpdateSurvey(ctx, litedb.UpdateSurveyParams(arg)))
+}
+
+func (q queries) CloseSurvey(ctx context.Context, arg store.CloseSurveyParams) (int64, error) {
+	v, err := q.q.CloseSurvey(ctx, litedb.CloseSurveyParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) InsertSurveyVersion(ctx context.Context, arg store.InsertSurveyVersionParams) (int64, error) {
+	v, err := q.q.InsertSurveyVersion(ctx, litedb.InsertSurveyVersionParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetSurveyVersion(ctx context.Context, arg int64) (store.SurveyVersion, error) {
+	row, err := q.q.GetSurveyVersion(ctx, arg)
+	return store.SurveyVersion(row), mapErr(err)
+}
+
+func (q queries) GetLatestSurveyVersion(ctx context.Context, arg int64) (store.SurveyVersion, error) {
+	row, err := q.q.GetLatestSurveyVersion(ctx, arg)
+	return store.SurveyVersion(row), mapErr(err)
+}
+
+func (q queries) GetPublishedSurveyVersion(ctx context.Context, arg int64) (store.SurveyVersion, error) {
+	row, err := q.q.GetPublishedSurveyVersion(ctx, arg)
+	return store.SurveyVersion(row), mapErr(err)
+}
+
+func (q queries) UpdateSurveyDraft(ctx context.Context, arg store.UpdateSurveyDraftParams) (int64, error) {
+	v, err := q.q.UpdateSurveyDraft(ctx, litedb.UpdateSurveyDraftParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) PublishSurveyVersion(ctx context.Context, arg store.PublishSurveyVersionParams) (int64, error) {
+	v, err := q.q.PublishSurveyVersion(ctx, litedb.PublishSurveyVersionParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ListSurveyRecipients(ctx context.Context, arg store.ListSurveyRecipientsParams) ([]store.SurveyRecipient, error) {
+	rows, err := q.q.ListSurveyRecipients(ctx, litedb.ListSurveyRecipientsParams(arg))
+	out := make([]store.SurveyRecipient, len(rows))
+	for i, r := range rows {
+		out[i] = store.SurveyRecipient(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) InsertSurveyInvitation(ctx context.Context, arg store.InsertSurveyInvitationParams) (int64, error) {
+	v, err := q.q.InsertSurveyInvitation(ctx, litedb.InsertSurveyInvitationParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) InsertSurveyToken(ctx context.Context, arg store.InsertSurveyTokenParams) error {
+	return mapErr(q.q.InsertSurveyToken(ctx, litedb.InsertSurveyTokenParams(arg)))
+}
+
+func (q queries) GetSurveyInvitationByToken(ctx context.Context, arg string) (store.SurveyInvitation, error) {
+	row, err := q.q.GetSurveyInvitationByToken(ctx, arg)
+	return store.SurveyInvitation(row), mapErr(err)
+}
+
+func (q queries) GetSurveyInvitation(ctx context.Context, arg int64) (store.SurveyInvitation, error) {
+	row, err := q.q.GetSurveyInvitation(ctx, arg)
+	return store.SurveyInvitation(row), mapErr(err)
+}
+
+func (q queries) ListSurveyInvitations(ctx context.Context, arg int64) ([]store.SurveyInvitationRow, error) {
+	rows, err := q.q.ListSurveyInvitations(ctx, arg)
+	out := make([]store.SurveyInvitationRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.SurveyInvitationRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) CountSurveyResponses(ctx context.Context, arg int64) (store.SurveyResponseCounts, error) {
+	row, err := q.q.CountSurveyResponses(ctx, arg)
+	return store.SurveyResponseCounts(row), mapErr(err)
+}
+
+func (q queries) MarkSurveyStarted(ctx context.Context, arg store.MarkSurveyStartedParams) error {
+	return mapErr(q.q.MarkSurveyStarted(ctx, litedb.MarkSurveyStartedParams(arg)))
+}
+
+func (q queries) CompleteSurveyInvitation(ctx context.Context, arg store.CompleteSurveyInvitationParams) (int64, error) {
+	v, err := q.q.CompleteSurveyInvitation(ctx, litedb.CompleteSurveyInvitationParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) UpsertSurveyAnswer(ctx context.Context, arg store.UpsertSurveyAnswerParams) error {
+	return mapErr(q.q.UpsertSurveyAnswer(ctx, litedb.UpsertSurveyAnswerParams(arg)))
+}
+
+func (q queries) DeleteSurveyAnswer(ctx context.Context, arg store.DeleteSurveyAnswerParams) error {
+	return mapErr(q.q.DeleteSurveyAnswer(ctx, litedb.DeleteSurveyAnswerParams(arg)))
+}
+
+func (q queries) ListSurveyAnswers(ctx context.Context, arg int64) ([]store.SurveyAnswer, error) {
+	rows, err := q.q.ListSurveyAnswers(ctx, arg)
+	out := make([]store.SurveyAnswer, len(rows))
+	for i, r := range rows {
+		out[i] = store.SurveyAnswer(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListSurveyAnswersForSurvey(ctx context.Context, arg int64) ([]store.SurveyAnswer, error) {
+	rows, err := q.q.ListSurveyAnswersForSurvey(ctx, arg)
+	out := make([]store.SurveyAnswer, len(rows))
+	for i, r := range rows {
+		out[i] = store.SurveyAnswer(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListSurveyRemindersDue(ctx context.Context, arg store.ListSurveyRemindersDueParams) ([]store.SurveyReminderDue, error) {
+	rows, err := q.q.ListSurveyRemindersDue(ctx, litedb.ListSurveyRemindersDueParams(arg))
+	out := make([]store.SurveyReminderDue, len(rows))
+	for i, r := range rows {
+		out[i] = store.SurveyReminderDue(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) MarkSurveyReminded(ctx context.Context, arg store.MarkSurveyRemindedParams) error {
+	return mapErr(q.q.MarkSurveyReminded(ctx, litedb.MarkSurveyRemindedParams(arg)))
+}
+
+func (q queries) ListOpenSurveysForContact(ctx context.Context, arg store.ListOpenSurveysForContactParams) ([]store.OpenSurvey, error) {
+	rows, err := q.q.ListOpenSurveysForContact(ctx, litedb.ListOpenSurveysForContactParams(arg))
+	out := make([]store.OpenSurvey, len(rows))
+	for i, r := range rows {
+		out[i] = store.OpenSurvey(r)
+	}
+	return out, mapErr(err)
+}
+
 func (q queries) GetMeta(ctx context.Context, arg string) (string, error) {
 	v, err := q.q.GetMeta(ctx, arg)
 	return v, mapErr(err)

@@ -142,14 +142,15 @@ func TestAccountQueries(t *testing.T) {
 		}
 
 		// Outgoing email.
-		e1 := get[int64](t)(s.InsertEmail(ctx, store.InsertEmailParams{ToAddress: "ann@example.org", Subject: "One", BodyText: "draft", CreatedAt: at(0)}))
-		e2 := get[int64](t)(s.InsertEmail(ctx, store.InsertEmailParams{ToAddress: "bob@example.org", Subject: "Two", BodyText: "b", CreatedAt: at(1)}))
-		check(t, s.RecordEmailFailure(ctx, store.RecordEmailFailureParams{LastError: "refused", ID: e1}))
-		if m := get[store.Email](t)(s.GetEmail(ctx, e1)); m.Attempts != 1 || m.LastError != "refused" || m.SentAt != nil {
+		e1 := get[int64](t)(s.InsertEmail(ctx, store.InsertEmailParams{ToAddress: "ann@example.org", Subject: "One", BodyText: "draft", CreatedAt: at(0), Channel: "email"}))
+		e2 := get[int64](t)(s.InsertEmail(ctx, store.InsertEmailParams{ToAddress: "bob@example.org", Subject: "Two", BodyText: "b", CreatedAt: at(1), Channel: "email"}))
+		check(t, s.RecordEmailFailure(ctx, store.RecordEmailFailureParams{LastError: "refused", Status: "queued", StatusReason: "refused", StatusAt: ptr(at(1)), Provider: "smtp", ID: e1}))
+		if m := get[store.Email](t)(s.GetEmail(ctx, e1)); m.Attempts != 1 || m.LastError != "refused" || m.SentAt != nil || m.Status != "queued" || m.StatusReason != "refused" || m.Provider != "smtp" {
 			t.Errorf("after RecordEmailFailure, GetEmail = %+v", m)
 		}
-		check(t, s.MarkEmailSent(ctx, store.MarkEmailSentParams{SentAt: ptr(at(2)), BodyText: "final", ID: e1}))
-		if m := get[store.Email](t)(s.GetEmail(ctx, e1)); m.Attempts != 2 || m.LastError != "" || !m.SentAt.Equal(at(2)) || m.BodyText != "final" || m.Subject != "One" {
+		check(t, s.MarkEmailSent(ctx, store.MarkEmailSentParams{SentAt: ptr(at(2)), BodyText: "final", Provider: "govuk_notify", ProviderRef: "n-1", ID: e1}))
+		if m := get[store.Email](t)(s.GetEmail(ctx, e1)); m.Attempts != 2 || m.LastError != "" || !m.SentAt.Equal(at(2)) || m.BodyText != "final" || m.Subject != "One" ||
+			m.Status != "sent" || m.StatusReason != "" || !m.StatusAt.Equal(at(2)) || m.ProviderRef != "n-1" {
 			t.Errorf("after MarkEmailSent, GetEmail = %+v", m)
 		}
 		_, err = s.GetEmail(ctx, e2+100)

@@ -235,7 +235,7 @@ func (q *Queries) GetAuthToken(ctx context.Context, arg GetAuthTokenParams) (Aut
 }
 
 const getEmail = `-- name: GetEmail :one
-SELECT id, to_address, subject, body_text, created_at, sent_at, attempts, last_error FROM emails WHERE id = ?1
+SELECT id, to_address, subject, body_text, created_at, sent_at, attempts, last_error, channel, body_html, template, essential, status, status_reason, status_at, provider, provider_ref FROM emails WHERE id = ?1
 `
 
 func (q *Queries) GetEmail(ctx context.Context, id int64) (Email, error) {
@@ -250,6 +250,15 @@ func (q *Queries) GetEmail(ctx context.Context, id int64) (Email, error) {
 		&i.SentAt,
 		&i.Attempts,
 		&i.LastError,
+		&i.Channel,
+		&i.BodyHtml,
+		&i.Template,
+		&i.Essential,
+		&i.Status,
+		&i.StatusReason,
+		&i.StatusAt,
+		&i.Provider,
+		&i.ProviderRef,
 	)
 	return i, err
 }
@@ -365,8 +374,8 @@ func (q *Queries) InsertBackupCode(ctx context.Context, arg InsertBackupCodePara
 }
 
 const insertEmail = `-- name: InsertEmail :one
-INSERT INTO emails (to_address, subject, body_text, created_at)
-VALUES (?1, ?2, ?3, ?4)
+INSERT INTO emails (to_address, subject, body_text, created_at, channel, body_html, template, essential)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
 RETURNING id
 `
 
@@ -375,6 +384,10 @@ type InsertEmailParams struct {
 	Subject   string
 	BodyText  string
 	CreatedAt time.Time
+	Channel   string
+	BodyHtml  string
+	Template  string
+	Essential bool
 }
 
 func (q *Queries) InsertEmail(ctx context.Context, arg InsertEmailParams) (int64, error) {
@@ -383,6 +396,10 @@ func (q *Queries) InsertEmail(ctx context.Context, arg InsertEmailParams) (int64
 		arg.Subject,
 		arg.BodyText,
 		arg.CreatedAt,
+		arg.Channel,
+		arg.BodyHtml,
+		arg.Template,
+		arg.Essential,
 	)
 	var id int64
 	err := row.Scan(&id)
@@ -414,7 +431,7 @@ func (q *Queries) InsertSignInEvent(ctx context.Context, arg InsertSignInEventPa
 }
 
 const listEmails = `-- name: ListEmails :many
-SELECT id, to_address, subject, body_text, created_at, sent_at, attempts, last_error FROM emails ORDER BY created_at DESC, id DESC LIMIT ?1
+SELECT id, to_address, subject, body_text, created_at, sent_at, attempts, last_error, channel, body_html, template, essential, status, status_reason, status_at, provider, provider_ref FROM emails ORDER BY created_at DESC, id DESC LIMIT ?1
 `
 
 func (q *Queries) ListEmails(ctx context.Context, pageLimit int64) ([]Email, error) {
@@ -435,6 +452,15 @@ func (q *Queries) ListEmails(ctx context.Context, pageLimit int64) ([]Email, err
 			&i.SentAt,
 			&i.Attempts,
 			&i.LastError,
+			&i.Channel,
+			&i.BodyHtml,
+			&i.Template,
+			&i.Essential,
+			&i.Status,
+			&i.StatusReason,
+			&i.StatusAt,
+			&i.Provider,
+			&i.ProviderRef,
 		); err != nil {
 			return nil, err
 		}
@@ -450,7 +476,7 @@ func (q *Queries) ListEmails(ctx context.Context, pageLimit int64) ([]Email, err
 }
 
 const listEmailsTo = `-- name: ListEmailsTo :many
-SELECT id, to_address, subject, body_text, created_at, sent_at, attempts, last_error FROM emails WHERE to_address = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2
+SELECT id, to_address, subject, body_text, created_at, sent_at, attempts, last_error, channel, body_html, template, essential, status, status_reason, status_at, provider, provider_ref FROM emails WHERE to_address = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2
 `
 
 type ListEmailsToParams struct {
@@ -476,6 +502,15 @@ func (q *Queries) ListEmailsTo(ctx context.Context, arg ListEmailsToParams) ([]E
 			&i.SentAt,
 			&i.Attempts,
 			&i.LastError,
+			&i.Channel,
+			&i.BodyHtml,
+			&i.Template,
+			&i.Essential,
+			&i.Status,
+			&i.StatusReason,
+			&i.StatusAt,
+			&i.Provider,
+			&i.ProviderRef,
 		); err != nil {
 			return nil, err
 		}
@@ -530,18 +565,27 @@ func (q *Queries) ListSignInEvents(ctx context.Context, arg ListSignInEventsPara
 }
 
 const markEmailSent = `-- name: MarkEmailSent :exec
-UPDATE emails SET sent_at = ?1, body_text = ?2, attempts = attempts + 1, last_error = ''
-WHERE id = ?3
+UPDATE emails SET sent_at = ?1, body_text = ?2, body_html = '', attempts = attempts + 1, last_error = '',
+    status = 'sent', status_reason = '', status_at = ?1, provider = ?3, provider_ref = ?4
+WHERE id = ?5
 `
 
 type MarkEmailSentParams struct {
-	SentAt   *time.Time
-	BodyText string
-	ID       int64
+	SentAt      *time.Time
+	BodyText    string
+	Provider    string
+	ProviderRef string
+	ID          int64
 }
 
 func (q *Queries) MarkEmailSent(ctx context.Context, arg MarkEmailSentParams) error {
-	_, err := q.db.ExecContext(ctx, markEmailSent, arg.SentAt, arg.BodyText, arg.ID)
+	_, err := q.db.ExecContext(ctx, markEmailSent,
+		arg.SentAt,
+		arg.BodyText,
+		arg.Provider,
+		arg.ProviderRef,
+		arg.ID,
+	)
 	return err
 }
 
@@ -570,16 +614,29 @@ func (q *Queries) PutThrottle(ctx context.Context, arg PutThrottleParams) error 
 }
 
 const recordEmailFailure = `-- name: RecordEmailFailure :exec
-UPDATE emails SET attempts = attempts + 1, last_error = ?1 WHERE id = ?2
+UPDATE emails SET attempts = attempts + 1, last_error = ?1, status = ?2, status_reason = ?3,
+    status_at = ?4, provider = ?5
+WHERE id = ?6
 `
 
 type RecordEmailFailureParams struct {
-	LastError string
-	ID        int64
+	LastError    string
+	Status       string
+	StatusReason string
+	StatusAt     *time.Time
+	Provider     string
+	ID           int64
 }
 
 func (q *Queries) RecordEmailFailure(ctx context.Context, arg RecordEmailFailureParams) error {
-	_, err := q.db.ExecContext(ctx, recordEmailFailure, arg.LastError, arg.ID)
+	_, err := q.db.ExecContext(ctx, recordEmailFailure,
+		arg.LastError,
+		arg.Status,
+		arg.StatusReason,
+		arg.StatusAt,
+		arg.Provider,
+		arg.ID,
+	)
 	return err
 }
 

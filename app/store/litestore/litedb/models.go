@@ -163,14 +163,23 @@ type DeletedChild struct {
 }
 
 type Email struct {
-	ID        int64
-	ToAddress string
-	Subject   string
-	BodyText  string
-	CreatedAt time.Time
-	SentAt    *time.Time
-	Attempts  int64
-	LastError string
+	ID           int64
+	ToAddress    string
+	Subject      string
+	BodyText     string
+	CreatedAt    time.Time
+	SentAt       *time.Time
+	Attempts     int64
+	LastError    string
+	Channel      string
+	BodyHtml     string
+	Template     string
+	Essential    bool
+	Status       string
+	StatusReason string
+	StatusAt     *time.Time
+	Provider     string
+	ProviderRef  string
 }
 
 type EpilepsyCauseCategory struct {
@@ -397,6 +406,14 @@ type NhsEnglandRegion struct {
 	Code    string
 	ONSCode string
 	Name    string
+}
+
+type NotificationPreference struct {
+	UserID    int64
+	Channel   string
+	Phone     string
+	OptedOut  bool
+	UpdatedAt time.Time
 }
 
 type OpenUkNetwork struct {
@@ -707,6 +724,56 @@ type SignInThrottle struct {
 	Failures    int64
 	WindowStart time.Time
 	LockedUntil *time.Time
+}
+
+type Survey struct {
+	ID         int64
+	RegistryID int64
+	Title      string
+	ClosesAt   time.Time
+	ClosedAt   *time.Time
+	CreatedAt  time.Time
+	CreatedBy  *int64
+}
+
+type SurveyAnswer struct {
+	InvitationID int64
+	Question     string
+	Answer       string
+	UpdatedAt    time.Time
+}
+
+type SurveyInvitation struct {
+	ID             int64
+	SurveyID       int64
+	VersionID      int64
+	ContactID      int64
+	Channel        string
+	CreatedAt      time.Time
+	CreatedBy      *int64
+	ExpiresAt      time.Time
+	StartedAt      *time.Time
+	CompletedAt    *time.Time
+	LastRemindedAt *time.Time
+	Reminders      int64
+}
+
+type SurveyToken struct {
+	Hash         string
+	InvitationID int64
+	CreatedAt    time.Time
+}
+
+type SurveyVersion struct {
+	ID          int64
+	SurveyID    int64
+	Version     int64
+	Title       string
+	Intro       string
+	Questions   string
+	PublishedAt *time.Time
+	UpdatedAt   time.Time
+	UpdatedBy   *int64
 }
 
 type Syndrome struct {

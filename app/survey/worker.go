@@ -1,0 +1,31 @@
+package survey
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"clinaudit/app/jobargs"
+
+	"github.com/riverqueue/river"
+)
+
+// ReminderWorker is the survey_reminders job: Service.SendReminders.
+type ReminderWorker struct {
+	river.WorkerDefaults[jobargs.SurveyRemindersArgs]
+	Service *Service
+	Logger  *slog.Logger
+}
+
+// Timeout: up to 500 reminders a run, each its own short transaction.
+func (w *ReminderWorker) Timeout(*river.Job[jobargs.SurveyRemindersArgs]) time.Duration {
+	return 5 * time.Minute
+}
+
+func (w *ReminderWorker) Work(ctx context.Context, _ *river.Job[jobargs.SurveyRemindersArgs]) error {
+	n, err := w.Service.SendReminders(ctx)
+	if n > 0 && w.Logger != nil {
+		w.Logger.Info("survey reminders queued", "count", n)
+	}
+	return err
+}
