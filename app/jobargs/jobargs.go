@@ -206,3 +206,18 @@ func (PurgeExportsArgs) Kind() string { return "exports_purge" }
 type OptimizeArgs struct{}
 
 func (OptimizeArgs) Kind() string { return "database_optimize" }
+
+// ExtractFileArgs reads one uploaded genetic report and proposes the
+// variants it states (files.ExtractWorker). Inserted in the upload's
+// transaction.
+type ExtractFileArgs struct {
+	FileID int64 `json:"file_id"`
+}
+
+func (ExtractFileArgs) Kind() string { return "file_extract" }
+
+// PurgeFilesArgs removes, daily, the objects and rows of files whose
+// record was deleted more than its restore window ago (files.PurgeDeleted).
+type PurgeFilesArgs struct{}
+
+func (PurgeFilesArgs) Kind() string { return "files_purge" }

@@ -48,3 +48,9 @@ type FileQueries interface {
 	// decided already.
 	DecideFileProposal(ctx context.Context, arg DecideFileProposalParams) (int64, error)
 }
+
+// The kinds of record a file belongs to (files.owner_kind).
+const (
+	FileOwnerRegistryPatient = "registry_patient"
+	FileOwnerChild           = "child"
+)
