@@ -14,6 +14,7 @@ import (
 	"clinaudit/app/auth"
 	"clinaudit/app/children"
 	"clinaudit/app/export"
+	"clinaudit/app/files"
 	"clinaudit/app/jobargs"
 	"clinaudit/app/mail"
 	"clinaudit/app/outbox/delivery"
@@ -42,6 +43,8 @@ type Deps struct {
 	// RecordViewRetention is how long the record-view log is kept (0: for
 	// ever).
 	RecordViewRetention time.Duration
+	// Files reads uploaded genetic reports and purges deleted files.
+	Files *files.Service
 }
 
 // Set is every worker and every periodic job.
@@ -80,6 +83,8 @@ func All(d Deps) *Set {
 	add(j, &auth.PurgeSessionsWorker{Auth: d.Auth})
 	add(j, &auth.PurgeTokensWorker{Auth: d.Auth})
 	add(j, &store.OptimizeWorker{Store: s})
+	add(j, &files.ExtractWorker{Files: d.Files, Logger: log})
+	add(j, files.NewPurgeWorker(d.Files, log))
 
 	const day = 24 * time.Hour
 	j.every(day, jobargs.PurgeRecordViewsArgs{})
@@ -90,6 +95,7 @@ func All(d Deps) *Set {
 	j.every(day, jobargs.PurgeChildrenArgs{})
 	j.every(day, jobargs.PurgeRegistryArgs{})
 	j.every(time.Hour, jobargs.PurgeExportsArgs{})
+	j.every(day, jobargs.PurgeFilesArgs{})
 	if d.AggregateEvery > 0 {
 		j.every(d.AggregateEvery, jobargs.AggregateArgs{}) // every current cohort
 	}

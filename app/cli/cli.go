@@ -43,6 +43,8 @@ var commands = []config.Command{
 	{Name: "backup OUT [--sample N]", Summary: "write a checked, consistent copy of the running SQLite database to the new file OUT while the app goes on saving (PostgreSQL: see docs/operations.md)"},
 	{Name: "restore IN [--sample N]", Summary: "replace the SQLite database, with serve and workers stopped, by the checked copy IN; the old one is kept as .before-restore"},
 	{Name: "verify [--sample N]", Summary: "check a (restored) database: migrations, integrity, foreign keys, rows per table, N children's KPI results re-scored (0: all); exits 1 on any problem"},
+	{Name: "files new-key ID", Summary: "print a new random key for --files-keys, named ID (docs/files.md)"},
+	{Name: "files rewrap", Summary: "wrap every stored file's data key under the first of --files-keys (after a key rotation); the files themselves are not rewritten"},
 	{Name: "version", Summary: "print the version"},
 	{Name: "help", Summary: "print this help"},
 }
@@ -125,7 +127,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case vf.sample < 0:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: --sample is a number of children, 0 for every child\n", cmd)
 		return 2
-	case cmd != "migrate" && cmd != "user" && cmd != "kpi" && cmd != "import" && cmd != "registry" && cmd != "backup" && cmd != "restore" && len(rest) > 0:
+	case cmd != "migrate" && cmd != "user" && cmd != "kpi" && cmd != "import" && cmd != "registry" && cmd != "backup" && cmd != "restore" && cmd != "files" && len(rest) > 0:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: unexpected argument %q\n", cmd, rest[0])
 		return 2
 	}
@@ -157,6 +159,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = restoreCommand(ctx, cfg, rest, vf.sample, env)
 	case "verify":
 		err = verifyCommand(ctx, cfg, vf.sample, env)
+	case "files":
+		err = filesCommand(ctx, cfg, rest, env)
 	}
 	if errors.Is(err, errUsage) {
 		return 2
@@ -174,7 +178,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 var errUsage = errors.New("usage")
 
 // commandNames are the commands Run knows.
-var commandNames = []string{"serve", "worker", "migrate", "seed-demo", "user", "kpi", "import", "export", "registry", "backup", "restore", "verify"}
+var commandNames = []string{"serve", "worker", "migrate", "seed-demo", "user", "kpi", "import", "export", "registry", "backup", "restore", "verify", "files"}
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level

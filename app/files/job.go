@@ -27,7 +27,9 @@ type ExtractWorker struct {
 	Logger *slog.Logger
 }
 
-func (w *ExtractWorker) Timeout(*river.Job[jobargs.ExtractFileArgs]) time.Duration { return time.Minute }
+func (w *ExtractWorker) Timeout(*river.Job[jobargs.ExtractFileArgs]) time.Duration {
+	return time.Minute
+}
 
 func (w *ExtractWorker) Work(ctx context.Context, j *river.Job[jobargs.ExtractFileArgs]) error {
 	s := w.Files

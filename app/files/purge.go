@@ -41,7 +41,9 @@ func PurgeDeleted(ctx context.Context, st store.Store, b *blob.Bucket, now time.
 // NewPurgeWorker is the daily files_purge job.
 func NewPurgeWorker(s *Service, log *slog.Logger) *jobargs.PurgeWorker[jobargs.PurgeFilesArgs] {
 	return &jobargs.PurgeWorker[jobargs.PurgeFilesArgs]{
-		Purge:   func(ctx context.Context, now time.Time) (int64, error) { return PurgeDeleted(ctx, s.Store, s.Bucket, now) },
+		Purge: func(ctx context.Context, now time.Time) (int64, error) {
+			return PurgeDeleted(ctx, s.Store, s.Bucket, now)
+		},
 		Limit:   10 * time.Minute,
 		Message: "purged deleted files", Key: "files",
 		Logger: log,

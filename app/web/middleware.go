@@ -90,11 +90,13 @@ func (s *server) accessLog(c *fiber.Ctx) error {
 }
 
 // loggedPath is the request path with secrets replaced: a set-password
-// link carries its token in the path, and logs must never hold one.
+// link and a file's signed link carry their token in the path, and logs
+// must never hold one.
 func loggedPath(c *fiber.Ctx) string {
-	const tokenRoute = "/account/set-password/"
-	if strings.HasPrefix(c.Path(), tokenRoute) {
-		return tokenRoute + ":token"
+	for _, tokenRoute := range []string{"/account/set-password/", "/files/download/", "/files/upload/"} {
+		if strings.HasPrefix(c.Path(), tokenRoute) {
+			return tokenRoute + ":token"
+		}
 	}
 	return c.Path()
 }

@@ -92,6 +92,10 @@ var registryNotices = map[string]string{
 	"removed":  "Genetic finding removed.",
 	"deleted":  "Deleted. It can be restored here for 30 days; after that it is removed for good.",
 	"restored": "Restored.",
+	// Files (files.go).
+	"uploaded":           "File uploaded. A genetic report is read in the background: its variants appear below to confirm or reject.",
+	"proposal-confirmed": "Variant confirmed and added to the genetic findings.",
+	"proposal-rejected":  "Proposal rejected. Nothing was added.",
 	"merged":   "Contacts merged. The other contact's relationships now belong to this one; the merge is in its history.",
 }
 

@@ -14,6 +14,7 @@ import (
 	"clinaudit/app/access"
 	"clinaudit/app/auth"
 	"clinaudit/app/clientip"
+	"clinaudit/app/files"
 	"clinaudit/app/staff"
 	"clinaudit/app/store"
 	"clinaudit/static"
@@ -49,6 +50,9 @@ type Deps struct {
 	// client (clientip.Resolve); none: the connection's peer is the client.
 	TrustedProxies []netip.Prefix
 	ProxyHeader    clientip.Header // X-Forwarded-For when empty
+	// Files keeps uploaded documents (files.go); nil leaves the files
+	// sections out.
+	Files *files.Service
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -94,13 +98,22 @@ func (s *server) newFiber() *fiber.App {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           2 * time.Minute,
-		BodyLimit:             4 << 20,
+		BodyLimit:             s.bodyLimit(),
 		// Handlers may keep request strings past the handler (logs, jobs);
 		// fasthttp reuses their buffers otherwise.
 		Immutable: true,
 	})
 	firstRender(app)
 	return app
+}
+
+// bodyLimit leaves room for an upload of twice the files' limit, so one
+// somewhat too big gets its message by the field rather than a bare 413.
+func (s *server) bodyLimit() int {
+	if s.Files == nil {
+		return 4 << 20
+	}
+	return int(max(4<<20, 2*s.Files.Max()+1<<20))
 }
 
 // firstRender renders once before the app serves: Fiber fills a list it
