@@ -199,3 +199,44 @@ func matrixFiles(t *testing.T, s store.Store, method, path string, actorID int64
 func atoiPath(t *testing.T, p string) int64 {
 	return atoi(t, strings.TrimPrefix(p, "/registry/patients/"))
 }
+
+// TestChildFiles: an audit child's files follow the child's own rules:
+// its organisation's staff see them, those who answer its audit upload,
+// another trust sees nothing.
+func TestChildFiles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		app, a := authApp(t, s, false)
+		makeStaff(t, s, a, "clin@nca.example", access.Clinician, "RM332")
+		makeStaff(t, s, a, "admin@nca.example", access.Administrator, "RM332")
+		makeStaff(t, s, a, "clin@rgt.example", access.Clinician, "RGT01")
+		c := signIn(t, newBrowser(t, app), "clin@nca.example")
+		c.get("/children/new")
+		p := c.post("/children", childForm("943 476 5919"))
+		child := strings.TrimSuffix(p.header.Get("Location"), "?done=created")
+		page := c.get(child)
+		action, ok := page.doc.Find("#upload-form").Attr("action")
+		if !ok {
+			t.Fatalf("no upload form on the child's page (%d)", page.status)
+		}
+		if r := c.multipartPost(action, map[string]string{"kind": "consent"}, "consent.txt", []byte("Consent given.\n")); r.status != 303 {
+			t.Fatalf("upload: %d", r.status)
+		}
+		page = c.get(child)
+		href, _ := page.doc.Find("#file-table a").Attr("href")
+		if !strings.HasPrefix(href, "/files/") {
+			t.Fatalf("file not listed: %q", text(page, "#files"))
+		}
+		admin := signIn(t, newBrowser(t, app), "admin@nca.example")
+		ap := admin.get(child)
+		if ap.doc.Find("#file-table a").Length() != 1 || ap.doc.Find("#upload-form").Length() != 0 {
+			t.Error("an administrator should see the file and no upload form")
+		}
+		if r := admin.get(href); r.status != 200 {
+			t.Errorf("administrator opens the file: %d", r.status)
+		}
+		other := signIn(t, newBrowser(t, app), "clin@rgt.example")
+		if r := other.get(href); r.status != 404 {
+			t.Errorf("another trust opened the file: %d", r.status)
+		}
+	})
+}

@@ -96,7 +96,7 @@ var registryNotices = map[string]string{
 	"uploaded":           "File uploaded. A genetic report is read in the background: its variants appear below to confirm or reject.",
 	"proposal-confirmed": "Variant confirmed and added to the genetic findings.",
 	"proposal-rejected":  "Proposal rejected. Nothing was added.",
-	"merged":   "Contacts merged. The other contact's relationships now belong to this one; the merge is in its history.",
+	"merged":             "Contacts merged. The other contact's relationships now belong to this one; the merge is in its history.",
 }
 
 // requireRegistry guards the registry's pages: registry roles and
