@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"clinaudit/app/files/extract/extracttest"
+
 	"encoding/json"
 	"errors"
 	"os"
@@ -93,7 +95,7 @@ func TestExtractorPrecisionRecall(t *testing.T) {
 			text := texts[n]
 			if via == "pdf" {
 				var err error
-				if text, err = Text(writePDF(strings.Split(texts[n], "\n")), "application/pdf"); err != nil {
+				if text, err = Text(extracttest.WritePDF(strings.Split(texts[n], "\n")), "application/pdf"); err != nil {
 					t.Fatalf("%s as PDF: %v", n, err)
 				}
 			}
@@ -110,7 +112,7 @@ func TestExtractorPrecisionRecall(t *testing.T) {
 
 // TestScannedPDFHasNoText: an image-only PDF says "no text found".
 func TestScannedPDFHasNoText(t *testing.T) {
-	_, err := Text(writeImagePDF(), "application/pdf")
+	_, err := Text(extracttest.WriteImagePDF(), "application/pdf")
 	if !errors.Is(err, ErrNoText) || err.Error() != "no text found" {
 		t.Fatalf("image-only PDF: %v, want no text found", err)
 	}
@@ -120,7 +122,7 @@ func TestScannedPDFHasNoText(t *testing.T) {
 }
 
 func TestMalformedPDFsAreReportedNotPanics(t *testing.T) {
-	good := writePDF([]string{"MECP2 c.473C>T pathogenic"})
+	good := extracttest.WritePDF([]string{"MECP2 c.473C>T pathogenic"})
 	for name, b := range map[string][]byte{
 		"header only":  []byte("%PDF-1.4\n"),
 		"truncated":    good[:len(good)/2],
@@ -136,8 +138,8 @@ func TestMalformedPDFsAreReportedNotPanics(t *testing.T) {
 }
 
 func FuzzText(f *testing.F) {
-	f.Add(writePDF([]string{"Gene | Variant | Classification", "MECP2 | c.473C>T | Pathogenic"}))
-	f.Add(writeImagePDF())
+	f.Add(extracttest.WritePDF([]string{"Gene | Variant | Classification", "MECP2 | c.473C>T | Pathogenic"}))
+	f.Add(extracttest.WriteImagePDF())
 	f.Add([]byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		text, err := Text(b, "application/pdf")

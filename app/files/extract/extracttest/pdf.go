@@ -1,4 +1,8 @@
-package extract
+// Package extracttest writes small PDFs for tests: lab reports as text
+// (tables drawn as cells apart) and a scanned report with no text, so the
+// corpus and the browser tests need no PDF library and no committed
+// binaries.
+package extracttest
 
 import (
 	"bytes"
@@ -6,11 +10,11 @@ import (
 	"strings"
 )
 
-// writePDF makes a small PDF of lines of text (Helvetica, one page per 60
+// WritePDF makes a small PDF of lines of text (Helvetica, one page per 60
 // lines), the shape a lab's report generator writes: a line holding
 // " | " is a table row, its cells drawn apart at fixed columns. A test
-// helper, so the corpus needs no PDF library and no committed binaries.
-func writePDF(lines []string) []byte {
+// helper.
+func WritePDF(lines []string) []byte {
 	var pages [][]string
 	for len(lines) > 0 {
 		n := min(60, len(lines))
@@ -37,8 +41,8 @@ func writePDF(lines []string) []byte {
 	return assemble(contents, false)
 }
 
-// writeImagePDF is a scanned report: one page holding only an image.
-func writeImagePDF() []byte {
+// WriteImagePDF is a scanned report: one page holding only an image.
+func WriteImagePDF() []byte {
 	return assemble([]string{"q 500 0 0 700 40 60 cm /Im1 Do Q\n"}, true)
 }
 
