@@ -23,7 +23,7 @@ func newFiles(ctx context.Context, cfg *config.Config, s store.Store) (*files.Se
 	if err != nil {
 		return nil, err
 	}
-	b, err := files.OpenBucket(ctx, cfg.FilesURL)
+	b, err := files.OpenBucket(ctx, cfg.FilesLocation())
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func filesKeys(cfg *config.Config) (*files.Keyring, error) {
 	if cfg.FilesKeys != "" {
 		return files.ParseKeys(cfg.FilesKeys)
 	}
-	dir, _ := strings.CutPrefix(cfg.FilesURL, "file:")
+	dir, _ := strings.CutPrefix(cfg.FilesLocation(), "file:")
 	abs, err := filepath.Abs(strings.TrimPrefix(dir, "//"))
 	if err != nil {
 		return nil, err

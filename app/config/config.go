@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -160,8 +161,8 @@ var Settings = []Setting{
 	{Flag: "smtp-from", Env: "CLINAUDIT_SMTP_FROM", Default: "clinaudit <noreply@clinaudit.invalid>",
 		Usage: "the From address of outgoing email",
 		bind:  str(func(c *Config) *string { return &c.SMTPFrom })},
-	{Flag: "files-url", Env: "CLINAUDIT_FILES_URL", Default: "file:./data/files",
-		Usage: "where uploaded files are kept, encrypted (docs/files.md): file:DIRECTORY, or s3://BUCKET?region=R&endpoint=URL&use_path_style=true for S3 and S3-compatible storage (credentials from the AWS_* environment variables)",
+	{Flag: "files-url", Env: "CLINAUDIT_FILES_URL", Default: "",
+		Usage: "where uploaded files are kept, encrypted (docs/files.md): empty for files/ beside the SQLite database (./data/files with PostgreSQL), file:DIRECTORY, or s3://BUCKET?region=R&endpoint=URL&use_path_style=true for S3 and S3-compatible storage (credentials from the AWS_* environment variables)",
 		bind:  str(func(c *Config) *string { return &c.FilesURL })},
 	{Flag: "files-keys", Env: "CLINAUDIT_FILES_KEYS", Default: "", Secret: true,
 		Usage: "the keys that wrap files' data keys: id:base64 (32 bytes) pairs, comma-separated, the first for new files (`clinaudit files new-key` makes one; `files rewrap` moves old files to the first); empty keeps a generated key in files.key beside a file: directory, and is refused for s3:",
@@ -268,7 +269,7 @@ func (c *Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("--shutdown-timeout must be positive"))
 	}
-	if !strings.HasPrefix(c.FilesURL, "file:") && !strings.HasPrefix(c.FilesURL, "s3://") {
+	if c.FilesURL != "" && !strings.HasPrefix(c.FilesURL, "file:") && !strings.HasPrefix(c.FilesURL, "s3://") {
 		errs = append(errs, fmt.Errorf("--files-url %q must be file:DIRECTORY or s3://BUCKET?…", c.FilesURL))
 	}
 	if strings.HasPrefix(c.FilesURL, "s3://") && c.FilesKeys == "" {
@@ -325,6 +326,18 @@ func ParseDatabaseURL(u string) (engine, target string, err error) {
 		// Never echo the URL: it may hold a password.
 		return "", "", errors.New("--database-url must start with sqlite: or postgres://")
 	}
+}
+
+// FilesLocation is --files-url, or when empty the data directory's files/:
+// beside the SQLite database, ./data/files with PostgreSQL.
+func (c *Config) FilesLocation() string {
+	if c.FilesURL != "" {
+		return c.FilesURL
+	}
+	if engine, path, err := ParseDatabaseURL(c.DatabaseURL); err == nil && engine == "sqlite" {
+		return "file:" + filepath.Join(filepath.Dir(path), "files")
+	}
+	return "file:./data/files"
 }
 
 // Getenv is os.Getenv, named for callers of Parse.
