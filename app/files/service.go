@@ -154,8 +154,9 @@ func (s *Service) Upload(ctx context.Context, me access.Me, token string, u Uplo
 	}
 	var id int64
 	err = s.Store.InTx(ctx, func(tx store.Tx) error {
+		// Only a registry patient has genetic findings to propose into.
 		extraction := ""
-		if u.Kind == "genetic_report" {
+		if u.Kind == "genetic_report" && o.Kind == store.FileOwnerRegistryPatient {
 			extraction = "pending"
 		}
 		var by *int64
