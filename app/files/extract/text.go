@@ -13,6 +13,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/ledongthuc/pdf"
@@ -29,9 +30,42 @@ var ErrUnreadable = errors.New("the document could not be read")
 // maxPages bounds the work on one document.
 const maxPages = 50
 
+// ReadTimeout is how long reading one PDF may take. Past it the document
+// is reported unreadable; the reading goroutine cannot be stopped and runs
+// on until it ends (docs/files.md: the residual risk, and why a separate
+// process would be the full answer).
+var ReadTimeout = 20 * time.Second
+
+// withDeadline runs read on data, recovering its panics, and gives up
+// after ReadTimeout.
+func withDeadline(data []byte, read func([]byte) (string, error)) (string, error) {
+	type result struct {
+		text string
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- result{"", fmt.Errorf("%w: %v", ErrUnreadable, r)}
+			}
+		}()
+		t, err := read(data)
+		done <- result{t, err}
+	}()
+	select {
+	case r := <-done:
+		return r.text, r.err
+	case <-time.After(ReadTimeout):
+		return "", fmt.Errorf("%w: reading it took longer than %s", ErrUnreadable, ReadTimeout)
+	}
+}
+
 // Text is the document's text, line by line. PDF parsing of hostile input
-// may panic deep in the reader: the panic is recovered and reported as
-// ErrUnreadable, so a malformed file never takes down a job or the server.
+// may panic deep in the reader, or loop: the panic is recovered, the
+// loops the fuzzer found are refused before the reader meets them, and
+// any other is cut off after ReadTimeout, each reported as ErrUnreadable,
+// so a malformed file never takes down a job or the server.
 func Text(data []byte, contentType string) (text string, err error) {
 	switch {
 	case strings.HasPrefix(contentType, "text/plain"):
@@ -40,12 +74,7 @@ func Text(data []byte, contentType string) (text string, err error) {
 		}
 		text = string(data)
 	case contentType == "application/pdf":
-		defer func() {
-			if r := recover(); r != nil {
-				text, err = "", fmt.Errorf("%w: %v", ErrUnreadable, r)
-			}
-		}()
-		if text, err = pdfText(data); err != nil {
+		if text, err = withDeadline(data, pdfText); err != nil {
 			return "", err
 		}
 	default:
@@ -62,11 +91,14 @@ func pdfText(data []byte) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", ErrUnreadable, err)
 	}
+	pages, err := pageList(r.Trailer().Key("Root").Key("Pages"))
+	if err != nil {
+		return "", err
+	}
 	var b strings.Builder
-	for i := 1; i <= r.NumPage() && i <= maxPages; i++ {
-		p := r.Page(i)
-		if p.V.IsNull() {
-			continue
+	for _, p := range pages {
+		if !inheritanceEnds(p) {
+			return "", fmt.Errorf("%w: a page's parents loop", ErrUnreadable)
 		}
 		for _, row := range rows(p.Content().Text) {
 			b.WriteString(row)
@@ -74,6 +106,49 @@ func pdfText(data []byte) (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// maxNodes bounds the walk of a page tree.
+const maxNodes = 1000
+
+// pageList walks the page tree itself, at most maxNodes nodes and
+// maxPages pages, rather than with the reader's Page(n), which loops for
+// ever on a tree that contains itself (found by FuzzText).
+func pageList(root pdf.Value) ([]pdf.Page, error) {
+	var out []pdf.Page
+	seen := 0
+	var walk func(v pdf.Value, depth int) error
+	walk = func(v pdf.Value, depth int) error {
+		if seen++; seen > maxNodes || depth > 32 {
+			return fmt.Errorf("%w: the page tree is too deep or loops", ErrUnreadable)
+		}
+		switch v.Key("Type").Name() {
+		case "Pages":
+			kids := v.Key("Kids")
+			for i := 0; i < kids.Len() && len(out) < maxPages; i++ {
+				if err := walk(kids.Index(i), depth+1); err != nil {
+					return err
+				}
+			}
+		case "Page":
+			out = append(out, pdf.Page{V: v})
+		}
+		return nil
+	}
+	return out, walk(root, 0)
+}
+
+// inheritanceEnds reports whether a page's chain of parents ends: the
+// reader follows it for fonts and resources without a bound.
+func inheritanceEnds(p pdf.Page) bool {
+	v := p.V
+	for range 64 {
+		if v.IsNull() {
+			return true
+		}
+		v = v.Key("Parent")
+	}
+	return false
 }
 
 // piece is a run of glyphs drawn one after the other.
