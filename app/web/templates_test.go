@@ -62,6 +62,8 @@ var templateData = map[string]any{
 	"pages/registry_link":        linkPage{},
 	"pages/registry_merge":       mergePage{},
 	"pages/registry_patient":     patientShowPage{},
+	"pages/file_show":            fileShowPage{},
+	"pages/file_upload":          fileUploadPage{},
 	"pages/registry_patient_new": patientFormPage{},
 	"pages/registry_patients":    patientListPage{},
 	"pages/set_password":         setPasswordPage{},
