@@ -283,6 +283,14 @@ func TestExtractionProposesAndConfirms(t *testing.T) {
 		if len(pt.Findings) != 0 {
 			t.Fatal("a finding was added before anyone confirmed it")
 		}
+		// A second proposal, rejected: nothing added.
+		extra, err := h.s.InsertFileProposal(ctx, store.InsertFileProposalParams{FileID: id, Gene: "CDKL5", Variant: "c.175C>T"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.svc.Decide(ctx, h.manager, extra, false); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := h.svc.Decide(ctx, h.viewer, p.ID, true); err == nil {
 			t.Error("a viewer confirmed a proposal")
 		}
@@ -307,6 +315,49 @@ func TestExtractionProposesAndConfirms(t *testing.T) {
 		f, _ := h.s.GetFile(ctx, bad)
 		if f.Extraction != "failed" || f.ExtractionNote == "" {
 			t.Errorf("hostile PDF: %s %q", f.Extraction, f.ExtractionNote)
+		}
+	})
+}
+
+// TestFamilyHook: the one place a family's right plugs in. With no hook a
+// non-staff user sees nothing; with one, they see the files not marked
+// staff only, and may not upload or decide.
+func TestFamilyHook(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		h := newHarness(t, s, "file:"+t.TempDir())
+		ctx := context.Background()
+		open, err := h.upload(t, h.manager, files.Upload{Name: "letter.txt", Kind: "letter", Data: []byte("Dear family\n")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		staff, err := h.upload(t, h.manager, files.Upload{Name: "notes.txt", Kind: "other", StaffOnly: true, Data: []byte("staff notes\n")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		family := h.viewer // a viewer stands in: no right to identifiers as staff
+		if _, err := h.svc.Get(ctx, family, open); err == nil {
+			t.Fatal("no hook, yet a non-staff user opened a file")
+		}
+		h.svc.Family = func(_ context.Context, me access.Me, o files.Owner) (bool, error) {
+			return me.ID == family.ID && o == h.patient, nil
+		}
+		sec, err := h.svc.Section(ctx, family, h.patient)
+		if err != nil || len(sec.Files) != 1 || sec.Files[0].ID != open || sec.UploadLink != "" || len(sec.Proposals) != 0 {
+			t.Fatalf("family section = %+v, %v", sec, err)
+		}
+		if _, err := h.svc.Get(ctx, family, staff); !errors.Is(err, apperr.ErrNotFound) {
+			t.Errorf("family opened a staff-only file: %v", err)
+		}
+		page, err := h.svc.Get(ctx, family, open)
+		if err != nil || len(page.Downloads) != 0 {
+			t.Fatalf("family page: %+v %v", page, err)
+		}
+		if _, data, err := h.svc.Download(ctx, family, page.DownloadLink); err != nil || string(data) != "Dear family\n" {
+			t.Errorf("family download: %q %v", data, err)
+		}
+		link := files.SignForTest(h.svc, files.PurposeUpload, h.patient.String(), family.ID)
+		if _, err := h.svc.Upload(ctx, family, link, files.Upload{Name: "x.txt", Kind: "letter", Data: []byte("x")}); !errors.Is(err, apperr.ErrForbidden) {
+			t.Errorf("family upload: %v", err)
 		}
 	})
 }
