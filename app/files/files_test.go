@@ -14,6 +14,7 @@ import (
 	"clinaudit/app/apperr"
 	"clinaudit/app/children"
 	"clinaudit/app/files"
+	"clinaudit/app/files/extract/extracttest"
 	"clinaudit/app/jobargs"
 	"clinaudit/app/registry"
 	"clinaudit/app/store"
@@ -303,6 +304,17 @@ func TestExtractionProposesAndConfirms(t *testing.T) {
 		pt, _ = h.svc.Registry.GetPatient(ctx, h.manager.Actor, h.patient.ID)
 		if len(pt.Findings) != 1 || pt.Findings[0].Gene != "MECP2" || pt.Findings[0].Variant != "NM_004992.4:c.473C>T" {
 			t.Errorf("findings = %+v", pt.Findings)
+		}
+		// A scanned report: "No text found", and no proposals.
+		scan, err := h.upload(t, h.manager, files.Upload{Name: "scan.pdf", Kind: "genetic_report", Data: extracttest.WriteImagePDF()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Work(ctx, &river.Job[jobargs.ExtractFileArgs]{JobRow: &rivertype.JobRow{}, Args: jobargs.ExtractFileArgs{FileID: scan}}); err != nil {
+			t.Fatal(err)
+		}
+		if f, _ := h.s.GetFile(ctx, scan); f.Extraction != "no_text" || !strings.HasPrefix(f.ExtractionNote, "No text found") {
+			t.Errorf("scanned PDF: %s %q", f.Extraction, f.ExtractionNote)
 		}
 		// A hostile PDF: recorded as unreadable, the worker carries on.
 		bad, err := h.upload(t, h.manager, files.Upload{Name: "bad.pdf", Kind: "genetic_report", Data: []byte("%PDF-1.4\n1 0 obj <</Length 99999999>> stream\n")})
