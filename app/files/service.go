@@ -287,7 +287,10 @@ func findingOf(ctx context.Context, s *Service, p store.FileProposal) registry.F
 			known = known || g == gene
 		}
 		if !known {
-			gene, note = "Other", " (gene "+p.Gene+")"
+			gene = "Other"
+			if p.Gene != "" {
+				note = " (gene " + p.Gene + ")"
+			}
 		}
 	}
 	variant := p.Variant
