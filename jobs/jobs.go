@@ -14,6 +14,7 @@ import (
 	"clinaudit/app/auth"
 	"clinaudit/app/children"
 	"clinaudit/app/export"
+	"clinaudit/app/files"
 	"clinaudit/app/jobargs"
 	"clinaudit/app/outbox"
 	"clinaudit/app/outbox/delivery"
@@ -49,6 +50,8 @@ type Deps struct {
 	// RecordViewRetention is how long the record-view log is kept (0: for
 	// ever).
 	RecordViewRetention time.Duration
+	// Files reads uploaded genetic reports and purges deleted files.
+	Files *files.Service
 }
 
 // Set is every worker and every periodic job.
@@ -92,6 +95,8 @@ func All(d Deps) *Set {
 	add(j, registry.NewOnboardingPurgeWorker(s, log))
 	add(j, &registry.ReconsentWorker{Store: s, BaseURL: baseURL(d.Auth)})
 	add(j, &survey.ReminderWorker{Service: &survey.Service{Store: s, BaseURL: d.BaseURL}, Logger: log})
+	add(j, &files.ExtractWorker{Files: d.Files, Logger: log})
+	add(j, files.NewPurgeWorker(d.Files, log))
 
 	const day = 24 * time.Hour
 	j.every(day, jobargs.PurgeRecordViewsArgs{})
@@ -103,6 +108,7 @@ func All(d Deps) *Set {
 	j.every(day, jobargs.PurgeRegistryArgs{})
 	j.every(day, jobargs.PurgeOnboardingArgs{})
 	j.every(time.Hour, jobargs.PurgeExportsArgs{})
+	j.every(day, jobargs.PurgeFilesArgs{})
 	if d.AggregateEvery > 0 {
 		j.every(d.AggregateEvery, jobargs.AggregateArgs{}) // every current cohort
 	}

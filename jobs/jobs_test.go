@@ -16,6 +16,7 @@ import (
 	"clinaudit/app/answers"
 	"clinaudit/app/auth"
 	"clinaudit/app/auth/password"
+	"clinaudit/app/files"
 	"clinaudit/app/jobargs"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
@@ -103,7 +104,14 @@ func TestPeriodicJobsRunOnStart(t *testing.T) {
 		old := deletedChild(t, s, time.Now().UTC().Add(-31*24*time.Hour))
 		expired := expiredToken(t, s, a)
 
-		set := All(Deps{Store: s, Auth: a, Answers: answers.New(s, time.Now), AggregateEvery: time.Hour})
+		b, err := files.OpenBucket(ctx, "file:"+t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close()
+		keys, _ := files.ParseKeys(files.NewKey("k"))
+		fs := &files.Service{Store: s, Bucket: b, Keys: keys}
+		set := All(Deps{Store: s, Auth: a, Answers: answers.New(s, time.Now), AggregateEvery: time.Hour, Files: fs})
 		cfg := set.Config(2, nil)
 		cfg.PollInterval = 100 * time.Millisecond
 		if err := s.ConfigureJobs(cfg); err != nil {

@@ -52,6 +52,11 @@ func (s *Service) Delete(ctx context.Context, me Me, id, version int64) error {
 		if rows == 0 {
 			return ErrStale
 		}
+		// Its files go with it (app/files purges their objects later).
+		now := s.now()
+		if _, err := tx.SoftDeleteFilesOf(ctx, store.SoftDeleteFilesOfParams{DeletedAt: &now, OwnerKind: store.FileOwnerChild, OwnerID: c.ID}); err != nil {
+			return err
+		}
 		return s.record(ctx, tx, me, c.ID, nil, KindDeletion, "", Change{Field: "deleted", Old: ptr("false"), New: ptr("true")})
 	})
 }
@@ -90,6 +95,9 @@ func (s *Service) Restore(ctx context.Context, me Me, id int64) error {
 		}
 		if rows == 0 {
 			return ErrRestoreExpired
+		}
+		if _, err := tx.RestoreFilesOf(ctx, store.RestoreFilesOfParams{OwnerKind: store.FileOwnerChild, OwnerID: d.ID}); err != nil {
+			return err
 		}
 		if err := s.record(ctx, tx, me, d.ID, nil, KindDeletion, "", Change{Field: "deleted", Old: ptr("true"), New: ptr("false")}); err != nil {
 			return err

@@ -46,6 +46,8 @@ var commands = []config.Command{
 	{Name: "reporting-role --password-file FILE|-", Summary: "PostgreSQL: create the clinaudit_reporting role (or set its password), which may read the masked reporting schema and nothing else (docs/reporting.md)"},
 	{Name: "reporting-copy OUT.db", Summary: "write the masked reporting tables into the new SQLite file OUT.db, for a BI tool (needs --reporting-key)"},
 	{Name: "deprivation load FILE.csv", Summary: "load the postcode to index of multiple deprivation lookup (docs/reference-data.md), replacing the rows there"},
+	{Name: "files new-key ID", Summary: "print a new random key for --files-keys, named ID (docs/files.md)"},
+	{Name: "files rewrap", Summary: "wrap every stored file's data key under the first of --files-keys (after a key rotation); the files themselves are not rewritten"},
 	{Name: "version", Summary: "print the version"},
 	{Name: "help", Summary: "print this help"},
 }
@@ -132,7 +134,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case vf.sample < 0:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: --sample is a number of children, 0 for every child\n", cmd)
 		return 2
-	case cmd != "migrate" && cmd != "user" && cmd != "kpi" && cmd != "import" && cmd != "registry" && cmd != "backup" && cmd != "restore" && cmd != "reporting-copy" && cmd != "deprivation" && len(rest) > 0:
+	case cmd != "migrate" && cmd != "user" && cmd != "kpi" && cmd != "import" && cmd != "registry" && cmd != "backup" && cmd != "restore" && cmd != "reporting-copy" && cmd != "deprivation" && cmd != "files" && len(rest) > 0:
 		fmt.Fprintf(env.Stderr, "clinaudit %s: unexpected argument %q\n", cmd, rest[0])
 		return 2
 	}
@@ -170,6 +172,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = reportingCopyCommand(ctx, cfg, rest, env)
 	case "deprivation":
 		err = deprivationCommand(ctx, cfg, rest, env)
+	case "files":
+		err = filesCommand(ctx, cfg, rest, env)
 	}
 	if errors.Is(err, errUsage) {
 		return 2
@@ -187,7 +191,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 var errUsage = errors.New("usage")
 
 // commandNames are the commands Run knows.
-var commandNames = []string{"serve", "worker", "migrate", "seed-demo", "user", "kpi", "import", "export", "registry", "backup", "restore", "verify", "reporting-role", "reporting-copy", "deprivation"}
+var commandNames = []string{"serve", "worker", "migrate", "seed-demo", "user", "kpi", "import", "export", "registry", "backup", "restore", "verify", "reporting-role", "reporting-copy", "deprivation", "files"}
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level

@@ -41,7 +41,8 @@ func startServe(t *testing.T, dbURL string, extra ...string) (string, *syncBuffe
 	ready := make(chan string, 1)
 	done := make(chan int, 1)
 	var out, logs syncBuffer
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--database-url", dbURL, "--log-format", "json"}, extra...)
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--database-url", dbURL, "--log-format", "json",
+		"--files-url", "file:" + t.TempDir()}, extra...) // not ./data/files beside the tests (PostgreSQL)
 	go func() {
 		done <- Run(ctx, args, Env{Stdout: &out, Stderr: &logs, Getenv: func(string) string { return "" },
 			Ready: func(addr string) { ready <- addr }})

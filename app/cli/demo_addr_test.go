@@ -19,7 +19,7 @@ func TestServeDemoRefusesARemoteAddress(t *testing.T) {
 	defer cancel()
 	listened := make(chan string, 1)
 	var out, errOut syncBuffer
-	code := Run(ctx, []string{"serve", "--demo", "--demo-audits", "0", "--workers", "0", "--addr", "0.0.0.0:0", "--database-url", db},
+	code := Run(ctx, []string{"serve", "--demo", "--demo-audits", "0", "--workers", "0", "--addr", "0.0.0.0:0", "--database-url", db, "--files-url", "file:" + t.TempDir()},
 		Env{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }, Ready: func(addr string) { listened <- addr; cancel() }})
 	select {
 	case addr := <-listened:

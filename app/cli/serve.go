@@ -47,9 +47,14 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 	if err != nil {
 		return err
 	}
+	filesSvc, err := newFiles(ctx, cfg, s)
+	if err != nil {
+		return err
+	}
+	defer filesSvc.Bucket.Close()
 	jobLog := log.With("component", "jobs")
 	set := jobs.All(jobs.Deps{Store: s, Auth: authSvc, Answers: answers.New(s, time.Now), Email: emailProvider, SMS: smsProvider, BaseURL: cfg.BaseURL, Logger: jobLog,
-		AggregateEvery: cfg.AggregateEvery, RecordViewRetention: cfg.RecordViewRetention})
+		AggregateEvery: cfg.AggregateEvery, RecordViewRetention: cfg.RecordViewRetention, Files: filesSvc})
 	if err := s.ConfigureJobs(set.Config(workers, jobLog)); err != nil {
 		return err
 	}
@@ -73,7 +78,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, env Env, w
 		}
 		a := web.New(web.Deps{Store: s, Logger: log, Version: Version, Demo: cfg.Demo, SuppressBelow: int64(cfg.SuppressBelow), Auth: authSvc, HTTPS: cfg.HTTPS(), JobsUI: ui, JobsUIPath: jobsui.Prefix,
 			NotifyCallbackToken: cfg.NotifyCallbackToken,
-			TrustedProxies:      cfg.TrustedProxyPrefixes(), ProxyHeader: cfg.ClientIPHeader()})
+			TrustedProxies:      cfg.TrustedProxyPrefixes(), ProxyHeader: cfg.ClientIPHeader(), Files: filesSvc})
 		app = a
 		serveErr := make(chan error, 1)
 		go func() { serveErr <- a.Listener(ln) }()

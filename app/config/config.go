@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -58,6 +59,11 @@ type Config struct {
 	NotifyEmailTemplate string
 	NotifySMSTemplate   string
 	NotifyCallbackToken string
+	// Files (docs/files.md).
+	FilesURL     string
+	FilesKeys    string
+	FilesMaxMB   int
+	FilesLinkTTL time.Duration
 }
 
 // TrustedProxyPrefixes is --trusted-proxies parsed (Validate has checked it).
@@ -188,6 +194,18 @@ var Settings = []Setting{
 	{Flag: "notify-callback-token", Env: "CLINAUDIT_NOTIFY_CALLBACK_TOKEN", Default: "", Secret: true,
 		Usage: "bearer token Notify sends with delivery receipts (set the same in Notify's callback settings); empty refuses every receipt",
 		bind:  str(func(c *Config) *string { return &c.NotifyCallbackToken })},
+	{Flag: "files-url", Env: "CLINAUDIT_FILES_URL", Default: "",
+		Usage: "where uploaded files are kept, encrypted (docs/files.md): empty for files/ beside the SQLite database (./data/files with PostgreSQL), file:DIRECTORY, or s3://BUCKET?region=R&endpoint=URL&use_path_style=true for S3 and S3-compatible storage (credentials from the AWS_* environment variables)",
+		bind:  str(func(c *Config) *string { return &c.FilesURL })},
+	{Flag: "files-keys", Env: "CLINAUDIT_FILES_KEYS", Default: "", Secret: true,
+		Usage: "the keys that wrap files' data keys: id:base64 (32 bytes) pairs, comma-separated, the first for new files (`clinaudit files new-key` makes one; `files rewrap` moves old files to the first); empty keeps a generated key in files.key beside a file: directory, and is refused for s3:",
+		bind:  str(func(c *Config) *string { return &c.FilesKeys })},
+	{Flag: "files-max-mb", Env: "CLINAUDIT_FILES_MAX_MB", Default: "10",
+		Usage: "the largest file that may be uploaded, in megabytes",
+		bind:  integer(func(c *Config) *int { return &c.FilesMaxMB })},
+	{Flag: "files-link-ttl", Env: "CLINAUDIT_FILES_LINK_TTL", Default: "5m",
+		Usage: "how long a signed upload or download link lasts",
+		bind:  duration(func(c *Config) *time.Duration { return &c.FilesLinkTTL })},
 }
 
 // Parse reads settings from args (flags win), then the environment, then the
@@ -302,6 +320,18 @@ func (c *Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("--shutdown-timeout must be positive"))
 	}
+	if c.FilesURL != "" && !strings.HasPrefix(c.FilesURL, "file:") && !strings.HasPrefix(c.FilesURL, "s3://") {
+		errs = append(errs, fmt.Errorf("--files-url %q must be file:DIRECTORY or s3://BUCKET?…", c.FilesURL))
+	}
+	if strings.HasPrefix(c.FilesURL, "s3://") && c.FilesKeys == "" {
+		errs = append(errs, errors.New("--files-keys must be set with an s3:// --files-url (clinaudit files new-key makes one)"))
+	}
+	if c.FilesMaxMB < 1 || c.FilesMaxMB > 1024 {
+		errs = append(errs, errors.New("--files-max-mb must be from 1 to 1024"))
+	}
+	if c.FilesLinkTTL < 10*time.Second || c.FilesLinkTTL > time.Hour {
+		errs = append(errs, errors.New("--files-link-ttl must be from 10s to 1h"))
+	}
 	return errors.Join(errs...)
 }
 
@@ -347,6 +377,18 @@ func ParseDatabaseURL(u string) (engine, target string, err error) {
 		// Never echo the URL: it may hold a password.
 		return "", "", errors.New("--database-url must start with sqlite: or postgres://")
 	}
+}
+
+// FilesLocation is --files-url, or when empty the data directory's files/:
+// beside the SQLite database, ./data/files with PostgreSQL.
+func (c *Config) FilesLocation() string {
+	if c.FilesURL != "" {
+		return c.FilesURL
+	}
+	if engine, path, err := ParseDatabaseURL(c.DatabaseURL); err == nil && engine == "sqlite" {
+		return "file:" + filepath.Join(filepath.Dir(path), "files")
+	}
+	return "file:./data/files"
 }
 
 // Getenv is os.Getenv, named for callers of Parse.

@@ -87,7 +87,9 @@ func startServer(t *testing.T, e store.Engine, extra ...string) *server {
 			// a run holds SQLite's one connection for seconds, and no test
 			// here but the dashboard's needs one (its demo data is aggregated
 			// when seeded).
-			"--aggregate-every", "0"}, extra...)
+			"--aggregate-every", "0",
+			// Uploaded files in the test's own directory, not the working one.
+			"--files-url", "file:" + t.TempDir()}, extra...)
 		started := time.Now()
 		go func() {
 			done <- cli.Run(ctx, args, cliEnv(s.stdout, s.logs, func(addr string) { ready <- addr }))

@@ -218,3 +218,18 @@ func (SurveyRemindersArgs) Kind() string { return "survey_reminders" }
 func (SurveyRemindersArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByState: unfinished}}
 }
+
+// ExtractFileArgs reads one uploaded genetic report and proposes the
+// variants it states (files.ExtractWorker). Inserted in the upload's
+// transaction.
+type ExtractFileArgs struct {
+	FileID int64 `json:"file_id"`
+}
+
+func (ExtractFileArgs) Kind() string { return "file_extract" }
+
+// PurgeFilesArgs removes, daily, the objects and rows of files whose
+// record was deleted more than its restore window ago (files.PurgeDeleted).
+type PurgeFilesArgs struct{}
+
+func (PurgeFilesArgs) Kind() string { return "files_purge" }

@@ -99,6 +99,10 @@ func (s *Service) DeletePatient(ctx context.Context, me access.Me, id int64, req
 		if err := s.trail(ctx, tx, reg.ID, me, CauseDeletion, requestID, deletedRow(aboutPatient(p), false)); err != nil {
 			return err
 		}
+		// Its files go with it (app/files purges their objects later).
+		if _, err := tx.SoftDeleteFilesOf(ctx, store.SoftDeleteFilesOfParams{DeletedAt: &now, OwnerKind: store.FileOwnerRegistryPatient, OwnerID: id}); err != nil {
+			return err
+		}
 		links, err := tx.ListRegistryLinks(ctx, store.ListRegistryLinksParams{PatientID: id, IncludeDeleted: true})
 		if err != nil {
 			return err
@@ -184,6 +188,9 @@ func (s *Service) RestorePatient(ctx context.Context, me access.Me, id int64, re
 			return err
 		}
 		if _, err := tx.SetRegistryPatientDeleted(ctx, store.SetRegistryPatientDeletedParams{UpdatedAt: s.now(), UpdatedBy: byOf(me), ID: id}); err != nil {
+			return err
+		}
+		if _, err := tx.RestoreFilesOf(ctx, store.RestoreFilesOfParams{OwnerKind: store.FileOwnerRegistryPatient, OwnerID: id}); err != nil {
 			return err
 		}
 		return s.trail(ctx, tx, reg.ID, me, CauseRestore, requestID, deletedRow(aboutPatient(p), true))

@@ -62,6 +62,7 @@ type Queries interface {
 	RegistryOnboardingQueries
 	NotificationQueries
 	SurveyQueries
+	FileQueries
 
 	// GetMeta returns a setting of app_meta; ErrNotFound when it is unset.
 	GetMeta(ctx context.Context, key string) (string, error)

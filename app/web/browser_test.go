@@ -94,7 +94,7 @@ func authApp(t *testing.T, s store.Store, https bool) (*fiber.App, *auth.Service
 	if err := s.ConfigureJobs(store.JobsConfig{}); err != nil {
 		t.Fatal(err)
 	}
-	return New(Deps{Store: s, Version: "test", Auth: a, HTTPS: https, Demo: true}), a
+	return New(Deps{Store: s, Version: "test", Auth: a, HTTPS: https, Demo: true, Files: testFiles(t, s)}), a
 }
 
 // htmxPost is post as htmx sends it (the autosave of one field).

@@ -10,6 +10,7 @@ import (
 	"clinaudit/app/answers"
 	"clinaudit/app/apperr"
 	"clinaudit/app/children"
+	"clinaudit/app/files"
 	"clinaudit/app/postcode"
 	"clinaudit/app/store"
 
@@ -154,6 +155,8 @@ type childShowPage struct {
 	Notice string
 	// Lifecycle: transfers, opt-out and deletion (children_lifecycle.go).
 	Lifecycle children.Lifecycle
+	// Files is the files section (files.go); nil hides it.
+	Files *filesView
 }
 
 var childNotices = map[string]string{
@@ -167,6 +170,7 @@ var childNotices = map[string]string{
 	"transfer-accepted":  "Transfer accepted. This organisation now leads the child's care, and both organisations' lead clinicians have been emailed.",
 	"transfer-cancelled": "Transfer cancelled. The child stays with their lead organisation.",
 	"opted-out":          "Child opted out. Their details and registration have been removed.",
+	"uploaded":           "File uploaded.",
 	"restored":           "Record restored. It is back in the case list as it was when it was deleted.",
 }
 
@@ -183,8 +187,12 @@ func (s *server) handleChildShow(c *fiber.Ctx) error {
 	if ch.OptedOut() {
 		title = "Opted-out child " + ch.AuditID
 	}
+	fv, err := s.filesSection(c, files.Owner{Kind: store.FileOwnerChild, ID: ch.ID})
+	if err != nil {
+		return err
+	}
 	return renderPage(c, "pages/child_show", childShowPage{page: s.page(c, title, "children"),
-		Child: ch, Notice: childNotices[c.Query("done")], Lifecycle: lc})
+		Child: ch, Notice: childNotices[c.Query("done")], Lifecycle: lc, Files: fv})
 }
 
 // mayChange refuses a form for a child the actor may not change:

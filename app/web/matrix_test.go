@@ -217,6 +217,14 @@ var matrix = []route{
 	{"POST", "/s/:token", whoAnyone, false},
 	{"POST", "/s/:token/answer", whoAnyone, false},
 	{"POST", "/s/:token/finish", whoAnyone, false},
+	// Files, here a registry patient's (its rules: identifiers to see,
+	// edit rights to change); links are signed for the actor. An audit
+	// child's files follow the child's rules: TestChildFiles.
+	{"GET", "/files/download/:token", whoRegistryIDs, false},
+	{"POST", "/files/upload/:token", whoEditRegistry, false},
+	{"GET", "/files/:id", whoRegistryIDs, false},
+	{"POST", "/files/proposals/:id/confirm", whoEditRegistry, false},
+	{"POST", "/files/proposals/:id/reject", whoEditRegistry, false},
 }
 
 // Who may see and change the registry: written out, not read from the
@@ -487,6 +495,12 @@ func TestAccessMatrix(t *testing.T) {
 					child := strings.HasPrefix(r.path, "/children")
 					if strings.HasPrefix(r.path, "/registry") {
 						path, form = matrixRegistry(t, s, r.method, r.path)
+					} else if strings.HasPrefix(r.path, "/files") {
+						var uid int64
+						if u, err := s.GetUserByEmail(ctx, act.name+"@actor.example"); err == nil {
+							uid = u.ID
+						}
+						path, form = matrixFiles(t, s, r.method, r.path, uid)
 					} else if r.target && child {
 						id, n := newChild(odsOf[place], r.path)
 						path = strings.Replace(path, ":id", fmt.Sprint(id), 1)
@@ -573,7 +587,7 @@ func TestAccessMatrix(t *testing.T) {
 					case whoRegistryIDs, whoEditRegistry:
 						want = want && registryEditors[act.name]
 					}
-					if registryRoles[act.name] && r.who != whoSignedIn && !strings.HasPrefix(r.path, "/registry") && r.path != "/dashboards/go" { // go: 400 without a choice, for anyone
+					if registryRoles[act.name] && r.who != whoSignedIn && !strings.HasPrefix(r.path, "/registry") && !strings.HasPrefix(r.path, "/files") && r.path != "/dashboards/go" { // go: 400 without a choice, for anyone
 						// Registry roles have nothing of the audit. A registry
 						// manager manages the registry's accounts: the staff
 						// list (of those alone) and the invite form, but no

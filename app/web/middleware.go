@@ -89,16 +89,18 @@ func (s *server) accessLog(c *fiber.Ctx) error {
 	return nil
 }
 
-// loggedPath is the request path with secrets replaced: a set-password
-// link, and a registry's onboarding verification link, carry a token in
-// the path, and logs must never hold one.
+// loggedPath is the path as the access log records it. A set-password
+// link, a registry's onboarding verification link, a file's signed link
+// and a survey's personal link carry a token in the path, and logs must
+// never hold one.
 func loggedPath(c *fiber.Ctx) string {
 	p := c.Path()
-	const setPassword = "/account/set-password/"
-	switch {
-	case strings.HasPrefix(p, setPassword):
-		return setPassword + ":token"
-	case strings.HasPrefix(p, "/registries/"):
+	for _, tokenRoute := range []string{"/account/set-password/", "/files/download/", "/files/upload/"} {
+		if strings.HasPrefix(p, tokenRoute) {
+			return tokenRoute + ":token"
+		}
+	}
+	if strings.HasPrefix(p, "/registries/") {
 		if i := strings.Index(p, "/verify/"); i >= 0 {
 			return p[:i] + "/verify/:token"
 		}

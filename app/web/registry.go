@@ -103,6 +103,10 @@ var registryNotices = map[string]string{
 	"withdrawn": "Withdrawal recorded. Contact it covers stops now.",
 	"consented": "Consent recorded.",
 	"merged":    "Contacts merged. The other contact's relationships now belong to this one; the merge is in its history.",
+	// Files (files.go).
+	"uploaded":           "File uploaded. A genetic report is read in the background: its variants appear below to confirm or reject.",
+	"proposal-confirmed": "Variant confirmed and added to the genetic findings.",
+	"proposal-rejected":  "Proposal rejected. Nothing was added.",
 }
 
 // requireRegistry guards the registry's pages: registry roles and

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"clinaudit/app/apperr"
+	"clinaudit/app/files"
 	"clinaudit/app/registry"
 	"clinaudit/app/store"
 
@@ -66,6 +67,8 @@ type patientShowPage struct {
 	DeletedOn       string
 	// Consent in force (issue 17), for those who see identifiers.
 	Consent registry.Consent
+	// Files is the files section (files.go); nil hides it.
+	Files *filesView
 }
 
 type summaryRow struct{ Label, Value string }
@@ -146,6 +149,11 @@ func (s *server) showPatient(c *fiber.Ctx, id int64, finding registry.FindingInp
 	}
 	for _, f := range p.Findings {
 		out.Findings = append(out.Findings, findingView{RegistryFinding: f, ClassificationLabel: registry.Label(d.VariantClassifications, f.Classification)})
+	}
+	if p.DeletedAt == nil {
+		if out.Files, err = s.filesSection(c, files.Owner{Kind: store.FileOwnerRegistryPatient, ID: p.ID}); err != nil {
+			return err
+		}
 	}
 	c.Status(status)
 	return renderPage(c, "pages/registry_patient", out)

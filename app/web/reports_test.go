@@ -107,7 +107,7 @@ func TestDemographics(t *testing.T) {
 		}
 		total := 0
 		for _, n := range sectionRows(p, "Sex") {
-			total += atoi(n)
+			total += countOf(n)
 		}
 		if total != 2 {
 			t.Errorf("RGT01 counts %d children by sex; want its 2", total)
@@ -118,7 +118,7 @@ func TestDemographics(t *testing.T) {
 		p = clin.get(base + "&level=national")
 		total = 0
 		for _, n := range sectionRows(p, "Sex") {
-			total += atoi(n)
+			total += countOf(n)
 		}
 		if total != 3 || !strings.Contains(text(p, "#demographics-group"), "National: England and Wales") {
 			t.Errorf("nationally %d children (%q); want 3", total, text(p, "#demographics-group"))
@@ -140,7 +140,7 @@ func TestDemographics(t *testing.T) {
 	})
 }
 
-func atoi(s string) int {
+func countOf(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
 }

@@ -196,6 +196,15 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/exports", in, s.requireAction(access.ExportRecords), s.handleExportCreate)
 	app.Get("/exports/:id/download", in, s.handleExportDownload)
 
+	// Files (files.go): package files decides access by the record's own
+	// rules; uploads and downloads go through signed links bound to the
+	// user, checked again when used.
+	app.Get("/files/download/:token", in, s.handleFileDownload)
+	app.Post("/files/upload/:token", in, s.handleFileUpload)
+	app.Get("/files/:id", in, s.handleFileShow)
+	app.Post("/files/proposals/:id/confirm", in, s.handleProposal(true))
+	app.Post("/files/proposals/:id/reject", in, s.handleProposal(false))
+
 	app.Use(s.notFound)
 }
 

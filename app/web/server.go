@@ -14,6 +14,7 @@ import (
 	"clinaudit/app/access"
 	"clinaudit/app/auth"
 	"clinaudit/app/clientip"
+	"clinaudit/app/files"
 	"clinaudit/app/notify"
 	"clinaudit/app/staff"
 	"clinaudit/app/store"
@@ -53,6 +54,9 @@ type Deps struct {
 	// NotifyCallbackToken is the bearer token GOV.UK Notify's delivery
 	// receipts carry (--notify-callback-token); empty refuses them all.
 	NotifyCallbackToken string
+	// Files keeps uploaded documents (files.go); nil leaves the files
+	// sections out.
+	Files *files.Service
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -98,13 +102,22 @@ func (s *server) newFiber() *fiber.App {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           2 * time.Minute,
-		BodyLimit:             4 << 20,
+		BodyLimit:             s.bodyLimit(),
 		// Handlers may keep request strings past the handler (logs, jobs);
 		// fasthttp reuses their buffers otherwise.
 		Immutable: true,
 	})
 	firstRender(app)
 	return app
+}
+
+// bodyLimit leaves room for an upload of twice the files' limit, so one
+// somewhat too big gets its message by the field rather than a bare 413.
+func (s *server) bodyLimit() int {
+	if s.Files == nil {
+		return 4 << 20
+	}
+	return int(max(4<<20, 2*s.Files.Max()+1<<20))
 }
 
 // firstRender renders once before the app serves: Fiber fills a list it

@@ -57,6 +57,8 @@ var templateData = map[string]any{
 		page
 		Counts store.ReferenceCounts
 	}{},
+	"pages/file_show":                fileShowPage{},
+	"pages/file_upload":              fileUploadPage{},
 	"pages/kpi_recalc":               recalcPage{},
 	"pages/mailbox":                  mailboxPage{},
 	"pages/organisations":            organisationsPage{},

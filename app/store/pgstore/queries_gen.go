@@ -1922,6 +1922,110 @@ func (q queries) ListOpenSurveysForContact(ctx context.Context, arg store.ListOp
 	return out, mapErr(err)
 }
 
+func (q queries) InsertFile(ctx context.Context, arg store.InsertFileParams) (int64, error) {
+	v, err := q.q.InsertFile(ctx, pgdb.InsertFileParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetFile(ctx context.Context, arg int64) (store.File, error) {
+	row, err := q.q.GetFile(ctx, arg)
+	return store.File(row), mapErr(err)
+}
+
+func (q queries) ListFilesOf(ctx context.Context, arg store.ListFilesOfParams) ([]store.File, error) {
+	rows, err := q.q.ListFilesOf(ctx, pgdb.ListFilesOfParams(arg))
+	out := make([]store.File, len(rows))
+	for i, r := range rows {
+		out[i] = store.File(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) SetFileExtraction(ctx context.Context, arg store.SetFileExtractionParams) (int64, error) {
+	v, err := q.q.SetFileExtraction(ctx, pgdb.SetFileExtractionParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) SoftDeleteFilesOf(ctx context.Context, arg store.SoftDeleteFilesOfParams) (int64, error) {
+	v, err := q.q.SoftDeleteFilesOf(ctx, pgdb.SoftDeleteFilesOfParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) RestoreFilesOf(ctx context.Context, arg store.RestoreFilesOfParams) (int64, error) {
+	v, err := q.q.RestoreFilesOf(ctx, pgdb.RestoreFilesOfParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ListFilesToPurge(ctx context.Context, arg store.ListFilesToPurgeParams) ([]store.FileObject, error) {
+	rows, err := q.q.ListFilesToPurge(ctx, pgdb.ListFilesToPurgeParams(arg))
+	out := make([]store.FileObject, len(rows))
+	for i, r := range rows {
+		out[i] = store.FileObject(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListFileKeys(ctx context.Context, arg store.ListFileKeysParams) ([]store.FileObject, error) {
+	rows, err := q.q.ListFileKeys(ctx, pgdb.ListFileKeysParams(arg))
+	out := make([]store.FileObject, len(rows))
+	for i, r := range rows {
+		out[i] = store.FileObject(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) UpdateFileKey(ctx context.Context, arg store.UpdateFileKeyParams) (int64, error) {
+	v, err := q.q.UpdateFileKey(ctx, pgdb.UpdateFileKeyParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) DeleteFile(ctx context.Context, arg int64) (int64, error) {
+	v, err := q.q.DeleteFile(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) InsertFileDownload(ctx context.Context, arg store.InsertFileDownloadParams) error {
+	return mapErr(q.q.InsertFileDownload(ctx, pgdb.InsertFileDownloadParams(arg)))
+}
+
+func (q queries) ListFileDownloads(ctx context.Context, arg store.ListFileDownloadsParams) ([]store.FileDownload, error) {
+	rows, err := q.q.ListFileDownloads(ctx, pgdb.ListFileDownloadsParams(arg))
+	out := make([]store.FileDownload, len(rows))
+	for i, r := range rows {
+		out[i] = store.FileDownload(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) InsertFileProposal(ctx context.Context, arg store.InsertFileProposalParams) (int64, error) {
+	v, err := q.q.InsertFileProposal(ctx, pgdb.InsertFileProposalParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) DeleteFileProposals(ctx context.Context, arg int64) (int64, error) {
+	v, err := q.q.DeleteFileProposals(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) GetFileProposal(ctx context.Context, arg int64) (store.FileProposal, error) {
+	row, err := q.q.GetFileProposal(ctx, arg)
+	return store.FileProposal(row), mapErr(err)
+}
+
+func (q queries) ListFileProposalsOf(ctx context.Context, arg store.ListFileProposalsOfParams) ([]store.FileProposal, error) {
+	rows, err := q.q.ListFileProposalsOf(ctx, pgdb.ListFileProposalsOfParams(arg))
+	out := make([]store.FileProposal, len(rows))
+	for i, r := range rows {
+		out[i] = store.FileProposal(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) DecideFileProposal(ctx context.Context, arg store.DecideFileProposalParams) (int64, error) {
+	v, err := q.q.DecideFileProposal(ctx, pgdb.DecideFileProposalParams(arg))
+	return v, mapErr(err)
+}
+
 func (q queries) GetMeta(ctx context.Context, arg string) (string, error) {
 	v, err := q.q.GetMeta(ctx, arg)
 	return v, mapErr(err)

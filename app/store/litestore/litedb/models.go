@@ -187,6 +187,47 @@ type EpilepsyCauseCategory struct {
 	Label string
 }
 
+type File struct {
+	ID             int64
+	OwnerKind      string
+	OwnerID        int64
+	ObjectName     string
+	Name           string
+	ContentType    string
+	Size           int64
+	Kind           string
+	StaffOnly      bool
+	KeyID          string
+	WrappedKey     string
+	Extraction     string
+	ExtractionNote string
+	CreatedAt      time.Time
+	CreatedBy      *int64
+	DeletedAt      *time.Time
+}
+
+type FileDownload struct {
+	ID           int64
+	FileID       int64
+	UserID       int64
+	DownloadedAt time.Time
+}
+
+type FileProposal struct {
+	ID             int64
+	FileID         int64
+	Gene           string
+	Variant        string
+	Transcript     string
+	Protein        string
+	Classification string
+	Evidence       string
+	Status         string
+	DecidedAt      *time.Time
+	DecidedBy      *int64
+	FindingID      *int64
+}
+
 type IntegratedCareBoard struct {
 	ODSCode string
 	GSSCode string

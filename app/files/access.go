@@ -1,0 +1,126 @@
+package files
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"clinaudit/app/access"
+	"clinaudit/app/apperr"
+	"clinaudit/app/store"
+)
+
+// Owner is the record a file belongs to.
+type Owner struct {
+	Kind string // store.FileOwnerRegistryPatient or store.FileOwnerChild
+	ID   int64
+}
+
+func (o Owner) String() string { return o.Kind + ":" + strconv.FormatInt(o.ID, 10) }
+
+// ParseOwner reads Owner.String.
+func ParseOwner(s string) (Owner, error) {
+	k, id, _ := strings.Cut(s, ":")
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 || (k != store.FileOwnerRegistryPatient && k != store.FileOwnerChild) {
+		return Owner{}, fmt.Errorf("files: bad owner %q", s)
+	}
+	return Owner{Kind: k, ID: n}, nil
+}
+
+// Record is what the pages say of a file's record.
+type Record struct {
+	Owner
+	Label string // the registry ID or the child's name
+	URL   string // its page
+	// CanChange: the actor may upload to it and decide its proposals.
+	CanChange bool
+	// familyOnly: reached through FamilyAccess, not as staff.
+	familyOnly bool
+}
+
+// need is what a caller wants to do with a record's files.
+type need int
+
+const (
+	see    need = iota // list, open, download
+	change             // upload, confirm or reject a proposal
+)
+
+// FamilyAccess is where a family's right to a patient's files plugs in
+// (issue 17 builds family accounts): it reports whether the user may see
+// the files of record o that are not marked staff only. nil, the default,
+// gives families nothing. Staff access never goes through it.
+type FamilyAccess func(ctx context.Context, me access.Me, o Owner) (bool, error)
+
+// authorize decides whether me may do n with o's files, asking the
+// record's own rules: a registry patient as package registry decides
+// (seeing files needs the registry's identifiers, as a report names the
+// patient; changing them needs edit rights), a child as package children
+// decides (view, and answering the audit for uploads, within the
+// organisation's scope). A deleted record's files are out of reach
+// (apperr.ErrNotFound). Where staff access is refused, FamilyAccess may
+// still let a family see files not marked staff only. Errors: apperr.ErrNotFound, apperr.ErrForbidden, the store's.
+func (s *Service) authorize(ctx context.Context, me access.Me, o Owner, n need) (Record, error) {
+	r, err := s.staffAccess(ctx, me, o, n)
+	if err == nil || n == change || s.Family == nil {
+		return r, err
+	}
+	if ok, ferr := s.Family(ctx, me, o); ferr != nil || !ok {
+		if ferr != nil {
+			return Record{}, ferr
+		}
+		return Record{}, err
+	}
+	return Record{Owner: o, Label: "Your patient", familyOnly: true}, nil
+}
+
+func (s *Service) staffAccess(ctx context.Context, me access.Me, o Owner, n need) (Record, error) {
+	switch o.Kind {
+	case store.FileOwnerRegistryPatient:
+		p, err := s.Registry.GetPatient(ctx, me.Actor, o.ID)
+		if err != nil {
+			return Record{}, err
+		}
+		if p.DeletedAt != nil {
+			return Record{}, apperr.ErrNotFound
+		}
+		r := Record{Owner: o, Label: p.RegistryRef, URL: "/registry/patients/" + strconv.FormatInt(o.ID, 10), CanChange: p.CanEdit}
+		if !me.Actor.Can(access.ViewRegistryIDs) || (n == change && !p.CanEdit) {
+			return Record{}, apperr.ErrForbidden
+		}
+		return r, nil
+	case store.FileOwnerChild:
+		c, err := s.Children.Get(ctx, me.Actor, o.ID)
+		if err != nil {
+			return Record{}, err
+		}
+		r := Record{Owner: o, Label: strings.TrimSpace(c.FirstName + " " + c.Surname), URL: "/children/" + strconv.FormatInt(o.ID, 10),
+			CanChange: access.Allowed(me.Actor, access.EditAudit, access.PlaceOfOrganisation(c.Organisation))}
+		if n == change && !r.CanChange {
+			return Record{}, apperr.ErrForbidden
+		}
+		return r, nil
+	}
+	return Record{}, apperr.ErrNotFound
+}
+
+// fileFor reads a file me may see: not deleted, its record reachable, not
+// staff only for a family. Errors: apperr.ErrNotFound, apperr.ErrForbidden,
+// the store's.
+func (s *Service) fileFor(ctx context.Context, me access.Me, id int64, n need) (store.File, Record, error) {
+	f, err := s.Store.GetFile(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && f.DeletedAt != nil) {
+		return f, Record{}, apperr.ErrNotFound
+	}
+	if err != nil {
+		return f, Record{}, err
+	}
+	r, err := s.authorize(ctx, me, Owner{Kind: f.OwnerKind, ID: f.OwnerID}, n)
+	if err == nil && r.familyOnly && f.StaffOnly {
+		err = apperr.ErrNotFound
+	}
+	return f, r, err
+}
