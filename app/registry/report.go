@@ -9,11 +9,11 @@ import (
 	"clinaudit/app/store"
 )
 
-// ReportSection adds sections to the registry's reports from a feature
-// outside the registry's core (consent: ConsentReport; surveys:
-// survey.ReportSections): it gets the registry and today, and returns
-// counts only. The wiring lists them, in one place: Service.ReportSections
-// (docs/reporting.md "Adding a section").
+// ReportSection adds sections to the registry's reports for a feature
+// (consent: ConsentReport; surveys: survey.ReportSections): it gets the
+// registry and today, and returns counts only. They are listed in one
+// place, registryReportSections in app/web, which fills
+// Service.ReportSections (docs/reporting.md "Adding a section").
 type ReportSection func(ctx context.Context, q store.Queries, r Registry, now time.Time) ([]report.Section, error)
 
 // Report is the registry's reports (docs/reporting.md): growth,
