@@ -63,8 +63,40 @@ type Consent struct {
 	NeedsReconsent bool
 }
 
+// consentIn is statement c (recorded false: none on record) against the
+// registry's current version: the one rule for what a consent means now,
+// for a patient's page and for the reports' counts alike.
+func consentIn(c store.PatientConsent, recorded bool, currentVersion int64) Consent {
+	return Consent{PatientConsent: c, Recorded: recorded, CurrentVersion: currentVersion,
+		NeedsReconsent: recorded && c.TakePart && c.VersionNumber < currentVersion}
+}
+
 // Withdrawn reports whether the patient no longer takes part.
 func (c Consent) Withdrawn() bool { return c.Recorded && !c.TakePart }
+
+// ConsentState is what a patient's consent in force means now.
+type ConsentState int
+
+// The states, in the order the reports show them.
+const (
+	ConsentCurrent        ConsentState = iota // takes part under the current version
+	ConsentNeedsReconsent                     // takes part under an older version
+	ConsentWithdrawn
+	ConsentNone // no consent on record
+)
+
+// State is the consent's state now.
+func (c Consent) State() ConsentState {
+	switch {
+	case !c.Recorded:
+		return ConsentNone
+	case c.Withdrawn():
+		return ConsentWithdrawn
+	case c.NeedsReconsent:
+		return ConsentNeedsReconsent
+	}
+	return ConsentCurrent
+}
 
 // MayContact says whether the registry may contact the patient's family
 // for a purpose: "registry" (news, re-consent) needs the patient to take
@@ -175,13 +207,12 @@ func ConsentOf(ctx context.Context, q store.Queries, patientID int64) (Consent, 
 	}
 	c, err := q.GetCurrentPatientConsent(ctx, patientID)
 	if errors.Is(err, store.ErrNotFound) {
-		return Consent{CurrentVersion: cur.Version}, nil
+		return consentIn(c, false, cur.Version), nil
 	}
 	if err != nil {
 		return Consent{}, err
 	}
-	return Consent{PatientConsent: c, Recorded: true, CurrentVersion: cur.Version,
-		NeedsReconsent: c.TakePart && c.VersionNumber < cur.Version}, nil
+	return consentIn(c, true, cur.Version), nil
 }
 
 // PatientConsent returns a patient's consent in force and its history,

@@ -9,16 +9,16 @@ import (
 	"clinaudit/app/store"
 )
 
-// ReportSections are the report's sections that other features add:
-// consent status (#17) and survey response rates (#19) each append a
-// function here (in an init of their own file), and the reports page and
-// its downloads show what it returns after the built-in sections. Each
-// gets the registry and today, and returns counts only.
-var ReportSections []func(ctx context.Context, q store.Queries, r Registry, now time.Time) ([]report.Section, error)
+// ReportSection adds sections to the registry's reports for a feature
+// (consent: ConsentReport; surveys: survey.ReportSections): it gets the
+// registry and today, and returns counts only. They are listed in one
+// place, registryReportSections in app/web, which fills
+// Service.ReportSections (docs/reporting.md "Adding a section").
+type ReportSection func(ctx context.Context, q store.Queries, r Registry, now time.Time) ([]report.Section, error)
 
 // Report is the registry's reports (docs/reporting.md): growth,
 // demographics and genetic findings of the patients not deleted, then
-// ReportSections. Counts only, so a registry viewer may see it.
+// the service's ReportSections. Counts only, so a registry viewer may see it.
 func (s *Service) Report(ctx context.Context, a access.Actor, slug string) (Registry, []report.Section, error) {
 	r, err := s.loadFor(ctx, a, access.ViewRegistry, slug)
 	if err != nil {
@@ -38,7 +38,7 @@ func (s *Service) Report(ctx context.Context, a access.Actor, slug string) (Regi
 	}
 	now := s.Now()
 	sections := report.Registry(patients, findings, labels, now)
-	for _, more := range ReportSections {
+	for _, more := range s.ReportSections {
 		extra, err := more(ctx, s.Store, r, now)
 		if err != nil {
 			return r, nil, err

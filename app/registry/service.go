@@ -25,6 +25,9 @@ type Service struct {
 	// BaseURL is where users reach the app, for links in emails
 	// (onboarding, invitations); the auth service's.
 	BaseURL string
+	// ReportSections are the sections other features add to Report,
+	// after its own, in this order (the web server lists them).
+	ReportSections []ReportSection
 }
 
 var london = func() *time.Location {

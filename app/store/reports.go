@@ -20,6 +20,12 @@ type ReportQueries interface {
 	// CountRegistryFindings counts a registry's findings (of patients not
 	// deleted) by gene and classification.
 	CountRegistryFindings(ctx context.Context, registryID int64) ([]RegistryFindingCount, error)
+	// CountRegistryConsents counts a registry's patients (not deleted) by
+	// their consent in force: version and answers.
+	CountRegistryConsents(ctx context.Context, registryID int64) ([]RegistryConsentCount, error)
+	// CountRegistryPatientsWithoutConsent counts a registry's patients (not
+	// deleted) with no consent on record.
+	CountRegistryPatientsWithoutConsent(ctx context.Context, registryID int64) (int64, error)
 
 	// CountChildDemographics counts a cohort's registered children by lead
 	// organisation, sex, ethnicity, age at first assessment and quintile.

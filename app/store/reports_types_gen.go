@@ -37,3 +37,17 @@ type RegistryFindingCount struct {
 	Findings       int64
 	Patients       int64
 }
+
+// RegistryConsentCount is how many patients (not deleted) of a registry
+// hold one consent in force (their latest statement): its version and
+// what it agreed. Package registry says what each means (Consent.State).
+//
+// RegistryConsentCount: a row of CountRegistryConsents (reports.sql), as sqlc
+// generates it for both engines.
+type RegistryConsentCount struct {
+	VersionNumber     int64
+	TakePart          bool
+	ResearchContact   bool
+	ShareDeidentified bool
+	Patients          int64
+}

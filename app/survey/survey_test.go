@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"clinaudit/app/store"
 )
 
 func TestParse(t *testing.T) {
@@ -130,5 +132,24 @@ func TestSummarise(t *testing.T) {
 	}
 	if r := rs[4]; len(r.Counts) != 0 || len(r.Texts) != 1 || r.Texts[0] != "fine" {
 		t.Errorf("text: %+v", r)
+	}
+}
+
+// A survey's section on the registry's reports: answered and not, of the
+// invited, so that answered's share is the response rate its results
+// page shows.
+func TestResponseSection(t *testing.T) {
+	for _, c := range []store.SurveyResponseCounts{{Invited: 3, Started: 2, Completed: 1}, {Invited: 4, Started: 4, Completed: 4}, {}} {
+		r := Results{Survey: store.Survey{ID: 7, Title: "Sleep"}, Counts: c}
+		s := ResponseSection(r)
+		if s.ID != "survey-7" || s.Group != "Sleep" || len(s.Rows) != 2 || s.Rows[0].Count != c.Completed || s.Total() != c.Invited {
+			t.Errorf("%+v: %+v", c, s)
+		}
+		if share, _ := s.Share(0); share != r.Rate() {
+			t.Errorf("%+v: answered's share %v, the rate %v", c, share, r.Rate())
+		}
+	}
+	if s := ResponseSection(Results{Counts: store.SurveyResponseCounts{Invited: 3, Completed: 1}}); s.ShareText(0) != "33.3%" {
+		t.Errorf("1 of 3: %s", s.ShareText(0))
 	}
 }

@@ -1,14 +1,18 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"clinaudit/app/access"
 	"clinaudit/app/apperr"
 	"clinaudit/app/registry"
+	"clinaudit/app/report"
 	"clinaudit/app/store"
+	"clinaudit/app/survey"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -19,11 +23,22 @@ import (
 // handlers read the request and render. URLs carry only numeric ids.
 
 func (s *server) registry() *registry.Service {
-	svc := &registry.Service{Store: s.Store, Now: s.Now}
+	svc := &registry.Service{Store: s.Store, Now: s.Now, ReportSections: registryReportSections}
 	if s.Auth != nil {
 		svc.BaseURL = s.Auth.Config.BaseURL // links in the registry's emails
 	}
 	return svc
+}
+
+// registryReportSections are the sections other features add to the
+// registry's reports, after its own: the one list of them
+// (docs/reporting.md). Here, not in package registry: the registry's core
+// knows nothing of surveys, which are built on it.
+var registryReportSections = []registry.ReportSection{
+	registry.ConsentReport,
+	func(ctx context.Context, q store.Queries, r registry.Registry, _ time.Time) ([]report.Section, error) {
+		return survey.ReportSections(ctx, q, r.ID)
+	},
 }
 
 // registrySlug is the registry these pages show: the one this binary hosts

@@ -18,8 +18,8 @@ import (
 )
 
 // family adds a patient and a contact linked to them, reached by email or
-// SMS as preferred.
-func family(t *testing.T, s store.Store, name, email, phone, channel string) {
+// SMS as preferred, and returns the patient's id.
+func family(t *testing.T, s store.Store, name, email, phone, channel string) int64 {
 	t.Helper()
 	ctx := context.Background()
 	svc := &registry.Service{Store: s, Now: time.Now}
@@ -36,6 +36,7 @@ func family(t *testing.T, s store.Store, name, email, phone, channel string) {
 	if _, err := svc.Link(ctx, matrixManager, p.ID, c.ID, registry.RelationshipInput{Type: "mother", IsPrimary: true}, ""); err != nil {
 		t.Fatal(err)
 	}
+	return p.ID
 }
 
 var surveyLink = regexp.MustCompile(`/s/([A-Za-z0-9_-]{20,})`)

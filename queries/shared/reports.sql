@@ -30,3 +30,21 @@ FROM registry_findings f JOIN registry_patients p ON p.id = f.patient_id
 WHERE p.registry_id = @registry_id AND p.deleted_at IS NULL
 GROUP BY f.gene, f.classification
 ORDER BY f.gene, f.classification;
+
+-- RegistryConsentCount is how many patients (not deleted) of a registry
+-- hold one consent in force (their latest statement): its version and
+-- what it agreed. Package registry says what each means (Consent.State).
+
+-- name: CountRegistryConsents :many
+SELECT v.version AS version_number, c.take_part, c.research_contact, c.share_deidentified, count(*) AS patients
+FROM registry_patients p
+JOIN registry_consents c ON c.id = (SELECT max(c2.id) FROM registry_consents c2 WHERE c2.patient_id = p.id)
+JOIN registry_consent_versions v ON v.id = c.version_id
+WHERE p.registry_id = @registry_id AND p.deleted_at IS NULL
+GROUP BY v.version, c.take_part, c.research_contact, c.share_deidentified
+ORDER BY v.version, c.take_part, c.research_contact, c.share_deidentified;
+
+-- name: CountRegistryPatientsWithoutConsent :one
+SELECT count(*) FROM registry_patients p
+WHERE p.registry_id = @registry_id AND p.deleted_at IS NULL
+    AND NOT EXISTS (SELECT 1 FROM registry_consents c WHERE c.patient_id = p.id);

@@ -1577,6 +1577,20 @@ func (q queries) CountRegistryFindings(ctx context.Context, arg int64) ([]store.
 	return out, mapErr(err)
 }
 
+func (q queries) CountRegistryConsents(ctx context.Context, arg int64) ([]store.RegistryConsentCount, error) {
+	rows, err := q.q.CountRegistryConsents(ctx, arg)
+	out := make([]store.RegistryConsentCount, len(rows))
+	for i, r := range rows {
+		out[i] = store.RegistryConsentCount(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) CountRegistryPatientsWithoutConsent(ctx context.Context, arg int64) (int64, error) {
+	v, err := q.q.CountRegistryPatientsWithoutConsent(ctx, arg)
+	return v, mapErr(err)
+}
+
 func (q queries) CountChildDemographics(ctx context.Context, arg *int64) ([]store.ChildDemographicCount, error) {
 	rows, err := q.q.CountChildDemographics(ctx, arg)
 	out := make([]store.ChildDemographicCount, len(rows))

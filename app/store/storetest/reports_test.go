@@ -2,6 +2,7 @@ package storetest_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"clinaudit/app/store"
@@ -65,5 +66,34 @@ func TestReportQueries(t *testing.T) {
 		if f := get[[]store.RegistryFindingCount](t)(s.CountRegistryFindings(ctx, reg)); len(f) != 2 || f[1].Patients != 1 {
 			t.Errorf("a deleted patient's findings are counted: %+v", f)
 		}
+
+		// Consent in force: each patient's latest statement, grouped.
+		// a: given to v1, then to v2 (counted once, under v2); c, d: given
+		// to v1, d then withdrawn; e: none; b (deleted): given, not counted.
+		v1 := get[int64](t)(s.InsertConsentVersion(ctx, store.InsertConsentVersionParams{RegistryID: reg, Version: 1, Text: "First", PublishedAt: at(0)}))
+		v2 := get[int64](t)(s.InsertConsentVersion(ctx, store.InsertConsentVersionParams{RegistryID: reg, Version: 2, Text: "Second", PublishedAt: at(1)}))
+		c := get[int64](t)(s.InsertRegistryPatient(ctx, patientParams(reg, "R0000004", "Brown", nil)))
+		d := get[int64](t)(s.InsertRegistryPatient(ctx, patientParams(reg, "R0000005", "Green", nil)))
+		get[int64](t)(s.InsertRegistryPatient(ctx, patientParams(reg, "R0000006", "White", nil)))
+		consent := func(patient, version int64, kind string, take, research bool) {
+			p := store.InsertPatientConsentParams{PatientID: patient, VersionID: version, Kind: kind,
+				TakePart: take, ResearchContact: research, ShareDeidentified: take, GivenAt: at(2)}
+			if kind == "withdrawal" {
+				p.WithdrawnAt, p.WithdrawnBy, p.WithdrawnHow = ptr(at(2)), "Jo Green", "post"
+			}
+			get[int64](t)(s.InsertPatientConsent(ctx, p))
+		}
+		consent(a, v1, "given", true, false)
+		consent(a, v2, "given", true, true)
+		consent(b, v2, "given", true, true)
+		consent(c, v1, "given", true, false)
+		consent(d, v1, "given", true, true)
+		consent(d, v1, "withdrawal", false, false)
+		wantC := []store.RegistryConsentCount{{VersionNumber: 1, Patients: 1}, {VersionNumber: 1, TakePart: true, ShareDeidentified: true, Patients: 1},
+			{VersionNumber: 2, TakePart: true, ResearchContact: true, ShareDeidentified: true, Patients: 1}}
+		if got := get[[]store.RegistryConsentCount](t)(s.CountRegistryConsents(ctx, reg)); !slices.Equal(got, wantC) {
+			t.Errorf("CountRegistryConsents = %+v; want %+v", got, wantC)
+		}
+		wantRows(t, "patients without consent", get[int64](t)(s.CountRegistryPatientsWithoutConsent(ctx, reg)), nil, 1)
 	})
 }

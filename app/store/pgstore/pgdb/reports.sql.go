@@ -23,6 +23,54 @@ func (q *Queries) CountPostcodeDeprivation(ctx context.Context) (int64, error) {
 	return count, err
 }
 
+const countRegistryConsents = `-- name: CountRegistryConsents :many
+
+SELECT v.version AS version_number, c.take_part, c.research_contact, c.share_deidentified, count(*) AS patients
+FROM registry_patients p
+JOIN registry_consents c ON c.id = (SELECT max(c2.id) FROM registry_consents c2 WHERE c2.patient_id = p.id)
+JOIN registry_consent_versions v ON v.id = c.version_id
+WHERE p.registry_id = $1 AND p.deleted_at IS NULL
+GROUP BY v.version, c.take_part, c.research_contact, c.share_deidentified
+ORDER BY v.version, c.take_part, c.research_contact, c.share_deidentified
+`
+
+type CountRegistryConsentsRow struct {
+	VersionNumber     int64
+	TakePart          bool
+	ResearchContact   bool
+	ShareDeidentified bool
+	Patients          int64
+}
+
+// RegistryConsentCount is how many patients (not deleted) of a registry
+// hold one consent in force (their latest statement): its version and
+// what it agreed. Package registry says what each means (Consent.State).
+func (q *Queries) CountRegistryConsents(ctx context.Context, registryID int64) ([]CountRegistryConsentsRow, error) {
+	rows, err := q.db.Query(ctx, countRegistryConsents, registryID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CountRegistryConsentsRow
+	for rows.Next() {
+		var i CountRegistryConsentsRow
+		if err := rows.Scan(
+			&i.VersionNumber,
+			&i.TakePart,
+			&i.ResearchContact,
+			&i.ShareDeidentified,
+			&i.Patients,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const countRegistryFindings = `-- name: CountRegistryFindings :many
 
 SELECT f.gene, f.classification, count(*) AS findings, count(DISTINCT f.patient_id) AS patients
@@ -63,6 +111,19 @@ func (q *Queries) CountRegistryFindings(ctx context.Context, registryID int64) (
 		return nil, err
 	}
 	return items, nil
+}
+
+const countRegistryPatientsWithoutConsent = `-- name: CountRegistryPatientsWithoutConsent :one
+SELECT count(*) FROM registry_patients p
+WHERE p.registry_id = $1 AND p.deleted_at IS NULL
+    AND NOT EXISTS (SELECT 1 FROM registry_consents c WHERE c.patient_id = p.id)
+`
+
+func (q *Queries) CountRegistryPatientsWithoutConsent(ctx context.Context, registryID int64) (int64, error) {
+	row := q.db.QueryRow(ctx, countRegistryPatientsWithoutConsent, registryID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
 }
 
 const deletePostcodeDeprivation = `-- name: DeletePostcodeDeprivation :exec
