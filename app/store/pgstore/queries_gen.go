@@ -276,6 +276,44 @@ func (q queries) SignedInFrom(ctx context.Context, arg store.SignedInFromParams)
 	return v, mapErr(err)
 }
 
+func (q queries) CreateAPIToken(ctx context.Context, arg store.CreateAPITokenParams) (int64, error) {
+	v, err := q.q.CreateAPIToken(ctx, pgdb.CreateAPITokenParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetAPITokenByHash(ctx context.Context, arg string) (store.APIToken, error) {
+	row, err := q.q.GetAPITokenByHash(ctx, arg)
+	return store.APIToken(row), mapErr(err)
+}
+
+func (q queries) ListUserAPITokens(ctx context.Context, arg int64) ([]store.APIToken, error) {
+	rows, err := q.q.ListUserAPITokens(ctx, arg)
+	out := make([]store.APIToken, len(rows))
+	for i, r := range rows {
+		out[i] = store.APIToken(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) RevokeAPIToken(ctx context.Context, arg store.RevokeAPITokenParams) (int64, error) {
+	v, err := q.q.RevokeAPIToken(ctx, pgdb.RevokeAPITokenParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetAPIIdempotency(ctx context.Context, arg store.GetAPIIdempotencyParams) (store.APIIdempotency, error) {
+	row, err := q.q.GetAPIIdempotency(ctx, pgdb.GetAPIIdempotencyParams(arg))
+	return store.APIIdempotency(row), mapErr(err)
+}
+
+func (q queries) PutAPIIdempotency(ctx context.Context, arg store.PutAPIIdempotencyParams) error {
+	return mapErr(q.q.PutAPIIdempotency(ctx, pgdb.PutAPIIdempotencyParams(arg)))
+}
+
+func (q queries) DeleteExpiredAPIIdempotency(ctx context.Context, arg time.Time) (int64, error) {
+	v, err := q.q.DeleteExpiredAPIIdempotency(ctx, arg)
+	return v, mapErr(err)
+}
+
 func (q queries) InsertChild(ctx context.Context, arg store.InsertChildParams) (int64, error) {
 	v, err := q.q.InsertChild(ctx, pgdb.InsertChildParams(arg))
 	return v, mapErr(err)
