@@ -13,16 +13,27 @@ type accountPage struct {
 	// Ended is how many other sessions were just ended, when EndedAsked.
 	Ended      int64
 	EndedAsked bool
+	API        tokensSection
 }
 
 // handleAccount shows the signed-in user's account and recent sign-ins.
 func (s *server) handleAccount(c *fiber.Ctx) error {
+	sec, err := s.tokensSection(c, signedIn(c).User.ID)
+	if err != nil {
+		return err
+	}
+	return s.renderAccount(c, sec, 0, false)
+}
+
+// renderAccount renders the account page with its API token part.
+func (s *server) renderAccount(c *fiber.Ctx, sec tokensSection, ended int64, endedAsked bool) error {
 	id := signedIn(c)
 	events, err := s.Store.ListSignInEvents(c.UserContext(), store.ListSignInEventsParams{UserID: &id.User.ID, PageLimit: 20})
 	if err != nil {
 		return err
 	}
-	return renderPage(c, "pages/account", accountPage{page: s.page(c, "Your account", "account"), User: id.User, Events: events})
+	return renderPage(c, "pages/account", accountPage{page: s.page(c, "Your account", "account"), User: id.User, Events: events,
+		Ended: ended, EndedAsked: endedAsked, API: sec})
 }
 
 // handleEndOtherSessions signs the user out of every other browser.
@@ -32,8 +43,11 @@ func (s *server) handleEndOtherSessions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	events, _ := s.Store.ListSignInEvents(c.UserContext(), store.ListSignInEventsParams{UserID: &id.User.ID, PageLimit: 20})
-	return renderPage(c, "pages/account", accountPage{page: s.page(c, "Your account", "account"), User: id.User, Events: events, Ended: n, EndedAsked: true})
+	sec, err := s.tokensSection(c, id.User.ID)
+	if err != nil {
+		return err
+	}
+	return s.renderAccount(c, sec, n, true)
 }
 
 type mailboxPage struct {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/api"
 	"clinaudit/app/auth"
 	"clinaudit/app/children"
 	"clinaudit/app/cohort"
@@ -55,6 +56,9 @@ const (
 	whoRegistry      // see the registry (registry managers and viewers)
 	whoRegistryIDs   // see the registry's identifiers and contacts (registry managers)
 	whoEditRegistry  // change the registry (registry managers)
+	// whoAPIToken: /api/v1's operations, called with a bearer token, never
+	// a session; their role × token-scope matrix is app/api's TestAPIMatrix.
+	whoAPIToken
 )
 
 type route struct {
@@ -82,6 +86,15 @@ var matrix = []route{
 	{"POST", "/sign-in/two-factor/setup", whoPending, false},
 	{"GET", "/account", whoSignedIn, false},
 	{"POST", "/account/end-other-sessions", whoSignedIn, false},
+	{"POST", "/account/api-tokens", whoSignedIn, false},
+	{"POST", "/account/api-tokens/:token/revoke", whoSignedIn, false},
+	// The JSON API (app/api): its contract and reference are public.
+	{"GET", "/api/v1/openapi.json", whoAnyone, false},
+	{"GET", "/api/v1/docs", whoAnyone, false},
+	{"GET", "/api/v1/registries/:registry/patients", whoAPIToken, false},
+	{"POST", "/api/v1/registries/:registry/patients", whoAPIToken, false},
+	{"GET", "/api/v1/patients/:id", whoAPIToken, false},
+	{"DELETE", "/api/v1/patients/:id", whoAPIToken, false},
 	{"POST", "/session/extend", whoSignedIn, false},
 	{"GET", "/admin/users", whoViewStaff, false},
 	{"GET", "/admin/kpi-recalculation", whoRecalculate, false},
@@ -429,6 +442,9 @@ func TestAccessMatrix(t *testing.T) {
 				if r.who == whoAnyone || r.who == whoPending {
 					continue // covered by the sign-in tests; no account data behind them
 				}
+				if r.who == whoAPIToken {
+					continue // app/api's TestAPIMatrix, by token
+				}
 				var ps []string
 				if r.target {
 					for _, p := range places {
@@ -487,6 +503,10 @@ func TestAccessMatrix(t *testing.T) {
 							form.Set("role", "registry_viewer") // the account they may give
 							form.Del("organisation")
 						}
+					case r.path == "/account/api-tokens":
+						form = url.Values{"name": {"matrix"}, "access": {"read"}, "domain": {"registry"}, "days": {"7"}}
+					case r.path == "/account/api-tokens/:token/revoke" && act.name != "signed out":
+						path = strings.Replace(path, ":token", fmt.Sprint(matrixAPIToken(t, s, act.name)), 1)
 					case r.path == "/dashboards/download":
 						path += fmt.Sprintf("?level=national&format=csv&cohort=%d", recruiting)
 					case r.path == "/dashboards/publish" && r.method == "POST":
@@ -550,4 +570,18 @@ func TestAccessMatrix(t *testing.T) {
 			}
 		}
 	})
+}
+
+// matrixAPIToken is a new personal API token of the actor's, by id.
+func matrixAPIToken(t *testing.T, s store.Store, actor string) int64 {
+	t.Helper()
+	u, err := s.GetUserByEmail(context.Background(), actor+"@actor.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, id, err := (&api.Tokens{Store: s, Now: time.Now}).Create(context.Background(), u.ID, api.TokenInput{Name: "m", Access: "read", Domain: "audit", Days: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

@@ -22,6 +22,9 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/readyz", s.handleReadyz)
 
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	// The JSON API (app/api): bearer tokens only, so before the session
+	// and CSRF middleware, which it never reaches.
+	s.api.Mount(app)
 	app.Use(s.loadIdentity)
 	if s.JobsUI != nil && s.JobsUIPath != "" {
 		// riverui's own JSON API cannot carry our CSRF token: it is mounted
@@ -58,6 +61,8 @@ func (s *server) routes(app *fiber.App) {
 	in := s.requireSignedIn
 	app.Get("/account", in, s.handleAccount)
 	app.Post("/account/end-other-sessions", in, s.handleEndOtherSessions)
+	app.Post("/account/api-tokens", in, s.handleTokenCreate)
+	app.Post("/account/api-tokens/:token/revoke", in, s.handleTokenRevoke)
 	app.Post("/session/extend", in, s.handleExtend)
 	app.Get("/admin/users", in, s.handleStaffList)
 	app.Get("/admin/users/new", in, s.handleStaffNew)

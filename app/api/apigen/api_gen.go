@@ -17,25 +17,32 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gofiber/fiber/v2"
 	"github.com/oapi-codegen/runtime"
-	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
-// Date Example: 2016-06-04
-type Date = openapi_types.Date
+// Date YYYY-MM-DD; checked as the page checks its three boxes
+//
+// Example: 2016-06-04
+type Date = string
 
 // Patient defines model for Patient.
 type Patient struct {
 	ClinicalStatus *string `json:"clinical_status,omitempty"`
 
-	// DateOfBirth Example: 2016-06-04
+	// DateOfBirth YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
 	DateOfBirth *Date `json:"date_of_birth,omitempty"`
 
-	// DateOfDeath Example: 2016-06-04
+	// DateOfDeath YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
 	DateOfDeath           *Date   `json:"date_of_death,omitempty"`
 	Deleted               bool    `json:"deleted"`
 	DiagnosisConfirmation *string `json:"diagnosis_confirmation,omitempty"`
 
-	// DiagnosisDate Example: 2016-06-04
+	// DiagnosisDate YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
 	DiagnosisDate *Date   `json:"diagnosis_date,omitempty"`
 	FirstName     *string `json:"first_name,omitempty"`
 	Id            int64   `json:"id"`
@@ -53,30 +60,36 @@ type Patient struct {
 	YearOfBirth int     `json:"year_of_birth"`
 }
 
-// PatientInput defines model for PatientInput.
+// PatientInput The registry's checks and messages decide what is required (422 names each field)
 type PatientInput struct {
 	ClinicalStatus *string `json:"clinical_status,omitempty"`
 
 	// Confirm Add even though it looks like a patient already in the registry (409 otherwise)
 	Confirm *bool `json:"confirm,omitempty"`
 
-	// DateOfBirth Example: 2016-06-04
-	DateOfBirth Date `json:"date_of_birth"`
+	// DateOfBirth YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
+	DateOfBirth *Date `json:"date_of_birth,omitempty"`
 
-	// DateOfDeath Example: 2016-06-04
+	// DateOfDeath YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
 	DateOfDeath           *Date   `json:"date_of_death,omitempty"`
 	DiagnosisConfirmation *string `json:"diagnosis_confirmation,omitempty"`
 
-	// DiagnosisDate Example: 2016-06-04
+	// DiagnosisDate YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
 	DiagnosisDate *Date   `json:"diagnosis_date,omitempty"`
-	FirstName     string  `json:"first_name"`
+	FirstName     *string `json:"first_name,omitempty"`
 	NhsNumber     *string `json:"nhs_number,omitempty"`
 	Notes         *string `json:"notes,omitempty"`
 	Postcode      *string `json:"postcode,omitempty"`
 
 	// Sex SEX_TYPE code: 0 not known, 1 male, 2 female, 9 not specified
-	Sex     string `json:"sex"`
-	Surname string `json:"surname"`
+	Sex     *string `json:"sex,omitempty"`
+	Surname *string `json:"surname,omitempty"`
 }
 
 // PatientPage defines model for PatientPage.
@@ -114,9 +127,6 @@ type IdempotencyKey = string
 // IfMatch defines model for IfMatch.
 type IfMatch = string
 
-// Limit defines model for Limit.
-type Limit = int
-
 // Registry defines model for Registry.
 type Registry = string
 
@@ -130,7 +140,6 @@ type DeletePatientParams struct {
 type ListPatientsParams struct {
 	// Cursor The next_cursor of the page before; absent for the first page
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
-	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // CreatePatientParams defines parameters for CreatePatient.
@@ -150,7 +159,7 @@ type ServerInterface interface {
 	// GetPatient Read a patient
 	// (GET /patients/{id})
 	GetPatient(c *fiber.Ctx, id ID) error
-	// ListPatients List a registry's patients, newest first, by cursor
+	// ListPatients List a registry's patients, 25 a page, by cursor
 	// (GET /registries/{registry}/patients)
 	ListPatients(c *fiber.Ctx, registry Registry, params ListPatientsParams) error
 	// CreatePatient Register a patient (the page's checks)
@@ -279,13 +288,6 @@ func (siw *ServerInterfaceWrapper) ListPatients(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
 	}
 
-	// ------------- Optional query parameter "limit" -------------
-
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
-	if err != nil {
-		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
-	}
-
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.ListPatients(c, registry, params)
 	}
@@ -404,9 +406,18 @@ func (response DeletePatient204Response) VisitDeletePatientResponse(ctx *fiber.C
 	return nil
 }
 
-type DeletePatient401ApplicationProblemPlusJSONResponse struct {
+type DeletePatient400ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
+
+func (response DeletePatient400ApplicationProblemPlusJSONResponse) VisitDeletePatientResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type DeletePatient401ApplicationProblemPlusJSONResponse Problem
 
 func (response DeletePatient401ApplicationProblemPlusJSONResponse) VisitDeletePatientResponse(ctx *fiber.Ctx) error {
 	ctx.Response().Header.Set("Content-Type", "application/problem+json")
@@ -438,15 +449,6 @@ type DeletePatient412ApplicationProblemPlusJSONResponse Problem
 func (response DeletePatient412ApplicationProblemPlusJSONResponse) VisitDeletePatientResponse(ctx *fiber.Ctx) error {
 	ctx.Response().Header.Set("Content-Type", "application/problem+json")
 	ctx.Status(412)
-
-	return ctx.JSON(&response)
-}
-
-type DeletePatient428ApplicationProblemPlusJSONResponse Problem
-
-func (response DeletePatient428ApplicationProblemPlusJSONResponse) VisitDeletePatientResponse(ctx *fiber.Ctx) error {
-	ctx.Response().Header.Set("Content-Type", "application/problem+json")
-	ctx.Status(428)
 
 	return ctx.JSON(&response)
 }
@@ -487,9 +489,18 @@ func (response GetPatient200JSONResponse) VisitGetPatientResponse(ctx *fiber.Ctx
 	return ctx.JSON(&response.Body)
 }
 
-type GetPatient401ApplicationProblemPlusJSONResponse struct {
+type GetPatient400ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
+
+func (response GetPatient400ApplicationProblemPlusJSONResponse) VisitGetPatientResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type GetPatient401ApplicationProblemPlusJSONResponse Problem
 
 func (response GetPatient401ApplicationProblemPlusJSONResponse) VisitGetPatientResponse(ctx *fiber.Ctx) error {
 	ctx.Response().Header.Set("Content-Type", "application/problem+json")
@@ -696,7 +707,7 @@ type StrictServerInterface interface {
 	// GetPatient Read a patient
 	// (GET /patients/{id})
 	GetPatient(ctx context.Context, request GetPatientRequestObject) (GetPatientResponseObject, error)
-	// ListPatients List a registry's patients, newest first, by cursor
+	// ListPatients List a registry's patients, 25 a page, by cursor
 	// (GET /registries/{registry}/patients)
 	ListPatients(ctx context.Context, request ListPatientsRequestObject) (ListPatientsResponseObject, error)
 	// CreatePatient Register a patient (the page's checks)
@@ -852,34 +863,34 @@ func (sh *strictHandler) CreatePatient(ctx *fiber.Ctx, registry Registry, params
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3Fhtb9s4Ev4rA94BTXBq/NJs9+J+2mtyh+B6QNDthzu0hTEWRxY3EqmSVFIh8H8/kNSbbcZe7xbFYj/F",
-	"kUbz+swzQz6xVJWVkiStYYsnlhNy0v7nzQdcu7+cTKpFZYWSbME+5ASaUqX5CwMPpI1Q8g0YkhyEhRWm",
-	"9yAk3GYv/4M2zcEqSHOUawLbf8gSZtKcSnTabVMRWzBjtZBrttlsElahxpJs68bbWhul445I+mqXqRcA",
-	"lXkTFa4JVpQpTW8AV4akhUxp/y4T2lgvwRImnJIvNemGJUxi6bwIqrb8K/HrO5Jrm7PFfDpN9vxN2O21",
-	"k/PqKrT5oE24SDV9qYUmzhZW1zTWnCldonVy0r6+ZAkrhRRlXbLFrDcjpKU16WCHU1kpSzJt/k3NfkJ+",
-	"Ak1WN/AobO7DNVgS3FN4IiTMLyFXtTaA0jySNqOcaDKVkoYAJQfk3IBU7pt1l6iAiyG2kTMvnTeHUlYK",
-	"2f0/iyYw81iJl9ihEDQhfwOXszk85iRHUGrBxcEImdKzzrZoPFiOkdezeKHfiVLYvtY70Cn8y7FCThnW",
-	"hWWL+Q+J097Wts3IoUq/p7UwVjfPdV94+8KAKeq+QtvY64R+V8gb93EAhm/FO61WBZXuZ6qkJemzgVVV",
-	"iBSdh5MqSPztF+PcfRrZ+qumjC3YXyYD30zCWzPp9HqLO6CW8P6fb+Hq8ocfoerFuiC8V9doyf2lr1hW",
-	"hQtgPp29fjl9/XLquqpvM+7k9oJM2B1a0YZSaVWRtiKEmxZCihSLpbFoaxNhq8QrXapsuRLa5sfi9J6O",
-	"PuKEJ3xEBVlXxd6LlVIFofQvBa6lMsIsUyUz4SIWoQL7HveivE3cr7HuaWIZwBVRKniU0Xax7QRJWpGJ",
-	"EMh2rTMsDC18d6dYFKShxMYRERgi6L/UJoHHXKQ5oCYoKLOgajtYG6VF5mYp63JFOup1pYxNFY+H1HXQ",
-	"UvDDfQi313D23jPnj46PNKZudp3HsGboa9SYqfWzuW2H7K9McEOotwAZ4ZeBET52Q2qIdTC4Va1dzQMg",
-	"P/duqNUvlNpRT93Kqg4cwblwqcPibtRivuDJ8a47wlMJa0EfmYmcAz34kaHqde5WlEKpewOFuCdAqIKf",
-	"gIUbMY1bXey4tGeX0ytQNif9KAydR0H2HSng2S4/mqFv0fXbRmJWtvvtqFNSWYoUOCo77tWjits228bC",
-	"zzf/XX74390NODULmHpmuZfqUSYwgxILSmAOGYVfV4F4Kko7/B9q2mOp2Wm6UV4HNbtICmEc6K47t8ju",
-	"TS1hqdz+cXD0tsNv05tBrbHx1RmW60hjhc1ahX4pcNirD0cenIoGNSwX2wFxsiiKKDWS1kqbOD1nggru",
-	"dly0kKEoiCfDaux8fWGgJGNwTcZRXZetbeNeS9R2+23sDLNbbKdi+CAW/G7uhTQW3UYbHRa768iI/q2w",
-	"Rfyr8OCYs/5tp6Y3te+yb7K01sI2PzsohWytCHXofY8vT5ThUa8gt7YKi56QmTq64bqp6gqGNRf2hQGO",
-	"Fv15zpMymMa4usEZV6mZYCUuSn5+8UnePJBu/BYBKWotyABCcAWsuicJZwgVaeNGEvx0dxuenr+BVKl7",
-	"L67pk3QUgGlKlSV+ATcebX7r2N1JIYDUXHySffYWfpR5x52F0WBdsJmriKpIYiXYgr26mF68Yonf4X0i",
-	"J+1gMpMnwTchS27aul8Onp74bzlbsGv/vGvj7cPzx3jvDyKT7ui1+byz6s+nl/u1uW4n/iZhl9PZc9TS",
-	"6xn2eif/6kT5y9PkZ/PT5Od/P1H+6gR5PxzKEt0Rrs3aaNk402Ss0rgqyEP51RQ4NiYBNB2hOn46d3bX",
-	"ZPdr/i+yQ8F3yjY9cDo78VTWjYb9U9kH72LnQeTOKKa3FZt4Ga/0Dwei317k94R8KDHbnNyI12zzeZOw",
-	"Sct9gszkqePBTU8Hzr0oJN4J02HCnMwC7RXbJjkqGa5AImzxzWHnl5vYhUC44VMZ9DnxlZ6eiIw/DfJc",
-	"5QHHM7NLTAKSHsnYcMeXwKqBtKv0iQjpb6Rc6d0qvo/At5rwdwyi7cvNgLAvNRn7D8Wbbw2ucC7dbC8/",
-	"Vte02QP27DvzKSDn/rjxm1g1Ye9U2p8KD9yy/xl6Znp1Yo/Nv980cO1Cejz0R8eONKf03pwHJHRrtO+S",
-	"boH++Nl1gCH90PVPrQu2YG7FnTzM3Kz4fwAAAP//",
+	"5Fhtb9s4Ev4rA94BTXBK/FJvF3E+7TW5Q3AtEHT74YI2MMbiyOJGIlWSSmIE/u8Hknq1FXu9WxS4u09R",
+	"5OHMcOaZZ2b0wmKVF0qStIbNX1hKyEn7x+vPuHJ/OZlYi8IKJdmcfU4JNMVK8zcGHkkboeQlGJIchIUl",
+	"xg8gJNwkZx/RxilYBXGKckVgm4MsYiZOKUen3a4LYnNmrBZyxTabTcQK1JiTrdx4X2qj9LAjkp7tIvYC",
+	"oBJvosAVwZISpekScGlIWkiU9r8lQhvrJVjEhFPyrSS9ZhGTmDsvgqqefzk+fyC5simbT8fjaMffiN1c",
+	"OTmvrkCbttqEu6mmb6XQxNnc6pK6mhOlc7ROTtp3MxaxXEiRlzmbTxozQlpakQ52OOWFsiTj9b9ovRuQ",
+	"X0CT1Wt4Ejb11zWYEzxQeCMkTGeQqlIbQGmeSJtOTDSZQklDgJIDcm5AKndmVQcq4KK9W8eZM+fNvpDl",
+	"Qtb/TwYDmHisDKfYoRA0Ib+E2WQKTynJDpQqcHEwQsb0qrMVGvemo+P1ZDjRn2gljNXr14oi/PrGgMnK",
+	"JnB9SNRCf8qTjTsc8uUr5FarZUa5e4yVtCSte8SiyESMzsNREST+9ptx7r50bP1VU8Lm7C+jlgZG4Vcz",
+	"qvV6i1tYk/DpH+/hYvbTz1A0YvUlvFdXaGk3Und3d3dnHz+eXV1dQpxS/EAc0LSV698ZENa900SwVM9k",
+	"WMToGfMic3GYjifvzsbvzsa+ZvbHKmK3aEUVkUKrgrQVIWpxJqSIMVsYi7Y0A1wUMY6WFipZLIW26aFw",
+	"+Qt3DnHCIw5RRtaBofFiqVRGKP2PAldSGWEWsZKJcLQhQiJ3PW5EeRX/32Pdk8AiYHRAqeCDfLXNUU6Q",
+	"pBWJCBfpZz7BzNDcZzrGLCMNOa4dzYAhguakNhE8pSJOATVBRokFVdrWWicsMjULWeZL0oNeF8rYWPHh",
+	"K9WFuBB8fznDzRWcfPK8+LNjG42x60ynbABrhp4HjZlSvxrbqoX+zgCvCXUPkAN9oiWWL3ULau/aGuxl",
+	"a1tzC8j7xg21/I1i26mpG1mUgWo4Fy50mN12SswnPNrPlFW5u+jmZAyuyACnWHCCpxQtCAP1deBkNp2C",
+	"i6MBwjiFRFDGXR4O1vVBkqjKaqCncg706FuOKlepG3EypR4MZOKBAKEIkQDMXItau9HHdsFzMhtfgLIp",
+	"6Sdh6HQQxj+QZF7lkYMR+h680jcyZKVf0QedksrSQIIHZbtscFBxVch9LPx6/e/F57vba3Bq5jD23PUg",
+	"1ZOMYAI5ZhTBFBIKTxeB2gqK6wrbRwuHQrN5vQpv3Ti7092Epbz/sLfTV02yNYNa49rHuB2xB8ojzNcq",
+	"oD7Ddrre9b9HS96pQWppZ5n+hThZFNkghZLWSpthGvck4WYJtJCgyIhH7YDsfH1jGuZxlFhHq2/caxm0",
+	"XZ0d2mT6Vw4q2gNDl9+OvZDGoptrB5vK9tjSaRNW2Gz4VHhxyFn/a62mMbXrsi+VuNTCrn91UArRWhLq",
+	"UMEeX57uwqtGQWptEeZKIRN1cKB2/cElDEsu7BsDHC36rc5TK5i1cXmDE65iM8JCnOf89PyrvH4kvfbT",
+	"BsSotSADCMEVsOqBJJwgFKSNa13wy+1NeHt6CbFSD15c01fpChnjmApL/ByuPdr8dLI9AkMAqTn/Kpvo",
+	"zX1D8o47C50GPGcTlxFVkMRCsDl7ez4+f+v6GdrUB3JUtRczehF8E6LkurJ7cvD09H3D2Zxd+fd1GfdX",
+	"6C/Dtd+KjOoFbHO/tVlMx7Pd3FxVk8EmYrPx+DVqafS0a4STnxwp//ZI+dlx8pPpcfLTiyPkPcXnObqN",
+	"sYpaZ2Q40WSs0rjMyEP57Rg4rk3k1qGKUB0/nTq7K7K7Of8n2TbhW2kb71kGj1wC69awuwR+9i7WHgx8",
+	"ORrSW4mNvIxX+l8Poj8Oik+EvIUE2xxduFdsc7+J2KjiSkFm9FLz5qahD+feIIQ+CFNjyBzNGtWHuQHS",
+	"+O7o8zPO0GeI8NFAJdBc9f8bUC6hgN3WWQcmgulPHmorimC5hmqkOxpyzUcwl3c3VO+i6r0m/BPNqP+Z",
+	"M8DrW0nG/l3x9fdGVthhN/0ByOqSNjuonvxgTgXk3C8Of4hZI/ZBxc1+t+d7+/9CwYwvjiyw6Y9jeFcu",
+	"pLuNv7N6hO8fpwEJ9Sjtq6Qeor/cuwowpB/r+il1xubMjbmjx4nj//8EAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
