@@ -27,6 +27,17 @@ func TestAPIMatrix(t *testing.T) {
 		var p patient
 		res.json(t, &p)
 		one := fmt.Sprintf("%s/patients/%d", api.Prefix, p.ID)
+		contacts := api.Prefix + "/registries/" + e.slug + "/contacts"
+		newContact := func(i int) int64 {
+			var c contact
+			e.call("POST", contacts, mgr, map[string]any{"first_name": "C", "surname": fmt.Sprint("S", i), "confirm": true}).json(t, &c)
+			return c.ID
+		}
+		aContact := fmt.Sprintf("%s/contacts/%d", api.Prefix, newContact(0))
+		rels := one + "/relationships"
+		var rel relationship
+		e.call("POST", rels, mgr, map[string]any{"contact_id": newContact(1), "type": "carer"}).json(t, &rel)
+		aRel := fmt.Sprintf("%s/relationships/%d", api.Prefix, rel.ID)
 
 		type caller struct {
 			name  string
@@ -50,6 +61,13 @@ func TestAPIMatrix(t *testing.T) {
 			{"ListPatients", "GET", coll, nil, []int{200, 200, 403, 200, 403, 401, 401}},
 			{"GetPatient", "GET", one, nil, []int{200, 200, 403, 200, 403, 401, 401}},
 			{"CreatePatient", "POST", coll, nil, []int{201, 403, 403, 403, 403, 401, 401}},
+			{"ListContacts", "GET", contacts, nil, []int{200, 200, 403, 403, 403, 401, 401}},
+			{"GetContact", "GET", aContact, nil, []int{200, 200, 403, 403, 403, 401, 401}},
+			{"CreateContact", "POST", contacts, nil, []int{201, 403, 403, 403, 403, 401, 401}},
+			{"DeleteContact", "DELETE", aContact, nil, []int{204, 403, 403, 403, 403, 401, 401}},
+			{"ListRelationships", "GET", rels, nil, []int{200, 200, 403, 200, 403, 401, 401}},
+			{"CreateRelationship", "POST", rels, nil, []int{201, 403, 403, 403, 403, 401, 401}},
+			{"DeleteRelationship", "DELETE", aRel, nil, []int{204, 403, 403, 403, 403, 401, 401}},
 			{"DeletePatient", "DELETE", one, nil, []int{204, 403, 403, 403, 403, 401, 401}},
 		}
 		if len(ops) != len(api.Scopes) {
@@ -67,8 +85,13 @@ func TestAPIMatrix(t *testing.T) {
 					hdr = []string{"If-Match", "*"}
 				}
 				body := o.body
-				if o.method == "POST" {
+				switch o.op {
+				case "CreatePatient":
 					body = ann(10 + i)
+				case "CreateContact":
+					body = map[string]any{"first_name": "N", "surname": fmt.Sprint("New", i), "confirm": true}
+				case "CreateRelationship":
+					body = map[string]any{"contact_id": newContact(100 + i), "type": "other"}
 				}
 				res := e.call(o.method, o.path, c.token, body, hdr...)
 				if res.Status != o.want[i] {
@@ -138,12 +161,16 @@ func TestRateLimit(t *testing.T) {
 				t.Errorf("call %d: %d RateLimit %q Policy %q", i, res.Status, res.Header.Get("RateLimit"), res.Header.Get("RateLimit-Policy"))
 			}
 		}
-		for _, r := range []struct{ method, path string }{{"GET", coll}, {"POST", coll}, {"GET", api.Prefix + "/patients/1"}, {"DELETE", api.Prefix + "/patients/1"}} {
-			res := e.call(r.method, r.path, w, ann(1), "If-Match", "*")
-			if res.Status != 429 || res.Header.Get("Retry-After") == "" {
-				t.Errorf("%s %s over the limit: %d, Retry-After %q", r.method, r.path, res.Status, res.Header.Get("Retry-After"))
+		// Every operation of the document is refused over the limit.
+		for _, path := range e.spec.Doc.Paths.InMatchingOrder() {
+			for method := range e.spec.Doc.Paths.Value(path).Operations() {
+				url := api.Prefix + strings.NewReplacer("{registry}", e.slug, "{id}", "1").Replace(path)
+				res := e.call(method, url, w, ann(1), "If-Match", "*")
+				if res.Status != 429 || res.Header.Get("Retry-After") == "" {
+					t.Errorf("%s %s over the limit: %d, Retry-After %q", method, url, res.Status, res.Header.Get("Retry-After"))
+				}
+				res.problem(t)
 			}
-			res.problem(t)
 		}
 		// Another token has its own allowance.
 		if res := e.call("GET", coll, e.token(access.RegistryManager, api.AccessRead, api.DomainRegistry), nil); res.Status != 200 {

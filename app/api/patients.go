@@ -17,16 +17,11 @@ import (
 // ListPatients is a page of the registry's patients in registry ID order;
 // the cursor is the next page's number, opaque to callers.
 func (a *API) ListPatients(ctx context.Context, req apigen.ListPatientsRequestObject) (apigen.ListPatientsResponseObject, error) {
-	page := 1
-	if req.Params.Cursor != nil {
-		n, err := pageOfCursor(*req.Params.Cursor)
-		if err != nil {
-			return nil, err
-		}
-		page = n
+	page, err := cursorPage(req.Params.Cursor)
+	if err != nil {
+		return nil, err
 	}
-	me := callerOf(ctx).Me
-	p, err := a.deps.Registry.ListPatients(ctx, me.Actor, req.Registry, registry.PatientFilter{Sort: "registry_ref", Page: page})
+	p, err := a.deps.Registry.ListPatients(ctx, callerOf(ctx).Me.Actor, req.Registry, registry.PatientFilter{Sort: "registry_ref", Page: page})
 	if err != nil {
 		return nil, err
 	}
@@ -36,11 +31,26 @@ func (a *API) ListPatients(ctx context.Context, req apigen.ListPatientsRequestOb
 			out.Items = append(out.Items, listedPatient(r, p.Identified))
 		}
 	}
-	if page < p.Pages {
-		next := cursorOfPage(page + 1)
-		out.NextCursor = &next
-	}
+	out.NextCursor = nextCursor(page, p.Pages)
 	return out, nil
+}
+
+// cursorPage is the page a cursor names; 1 for none. The cursor is the
+// page's number, opaque to callers.
+func cursorPage(c *string) (int, error) {
+	if c == nil {
+		return 1, nil
+	}
+	return pageOfCursor(*c)
+}
+
+// nextCursor is the cursor of the page after, or nil after the last.
+func nextCursor(page, pages int) *string {
+	if page >= pages {
+		return nil
+	}
+	next := cursorOfPage(page + 1)
+	return &next
 }
 
 func cursorOfPage(n int) string {

@@ -86,6 +86,15 @@ var Scopes = map[string]scope{
 	"GetPatient":    {DomainRegistry, AccessRead},
 	"CreatePatient": {DomainRegistry, AccessWrite},
 	"DeletePatient": {DomainRegistry, AccessWrite},
+
+	"ListContacts":  {DomainRegistry, AccessRead},
+	"GetContact":    {DomainRegistry, AccessRead},
+	"CreateContact": {DomainRegistry, AccessWrite},
+	"DeleteContact": {DomainRegistry, AccessWrite},
+
+	"ListRelationships":  {DomainRegistry, AccessRead},
+	"CreateRelationship": {DomainRegistry, AccessWrite},
+	"DeleteRelationship": {DomainRegistry, AccessWrite},
 }
 
 // scoped refuses an operation outside the token's scope; the account's

@@ -19,6 +19,51 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Contact defines model for Contact.
+type Contact struct {
+	Address           *string `json:"address,omitempty"`
+	Deleted           bool    `json:"deleted"`
+	Email             *string `json:"email,omitempty"`
+	FirstName         string  `json:"first_name"`
+	Id                int64   `json:"id"`
+	MayContact        bool    `json:"may_contact"`
+	NeedsReview       bool    `json:"needs_review"`
+	Phone             *string `json:"phone,omitempty"`
+	Postcode          *string `json:"postcode,omitempty"`
+	PreferredChannel  *string `json:"preferred_channel,omitempty"`
+	PreferredLanguage *string `json:"preferred_language,omitempty"`
+	Surname           string  `json:"surname"`
+	Version           int64   `json:"version"`
+}
+
+// ContactInput The registry's checks and messages decide what is required (422 names each field)
+type ContactInput struct {
+	// Address Lines separated by newlines
+	Address *string `json:"address,omitempty"`
+
+	// Confirm Add even though it looks like a contact already in the registry (409 otherwise)
+	Confirm    *bool   `json:"confirm,omitempty"`
+	Email      *string `json:"email,omitempty"`
+	FirstName  *string `json:"first_name,omitempty"`
+	MayContact *bool   `json:"may_contact,omitempty"`
+	Notes      *string `json:"notes,omitempty"`
+	Phone      *string `json:"phone,omitempty"`
+	Postcode   *string `json:"postcode,omitempty"`
+
+	// PreferredChannel email, sms or letter
+	PreferredChannel  *string `json:"preferred_channel,omitempty"`
+	PreferredLanguage *string `json:"preferred_language,omitempty"`
+	Surname           *string `json:"surname,omitempty"`
+}
+
+// ContactPage defines model for ContactPage.
+type ContactPage struct {
+	Items []Contact `json:"items"`
+
+	// NextCursor Absent on the last page
+	NextCursor *string `json:"next_cursor,omitempty"`
+}
+
 // Date YYYY-MM-DD; checked as the page checks its three boxes
 //
 // Example: 2016-06-04
@@ -115,6 +160,53 @@ type Problem struct {
 	Type     string  `json:"type"`
 }
 
+// Relationship defines model for Relationship.
+type Relationship struct {
+	ContactId int64 `json:"contact_id"`
+
+	// EndDate YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
+	EndDate        *Date `json:"end_date,omitempty"`
+	Id             int64 `json:"id"`
+	IsPrimary      bool  `json:"is_primary"`
+	LegalAuthority bool  `json:"legal_authority"`
+	MayAct         bool  `json:"may_act"`
+	PatientId      int64 `json:"patient_id"`
+
+	// StartDate YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
+	StartDate *Date  `json:"start_date,omitempty"`
+	Type      string `json:"type"`
+}
+
+// RelationshipInput defines model for RelationshipInput.
+type RelationshipInput struct {
+	ContactId int64 `json:"contact_id"`
+
+	// EndDate YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
+	EndDate        *Date `json:"end_date,omitempty"`
+	IsPrimary      *bool `json:"is_primary,omitempty"`
+	LegalAuthority *bool `json:"legal_authority,omitempty"`
+	MayAct         *bool `json:"may_act,omitempty"`
+
+	// StartDate YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
+	StartDate *Date `json:"start_date,omitempty"`
+
+	// Type mother, father, guardian, carer, clinician, sibling or other
+	Type *string `json:"type,omitempty"`
+}
+
+// RelationshipList defines model for RelationshipList.
+type RelationshipList struct {
+	Items []Relationship `json:"items"`
+}
+
 // Cursor defines model for Cursor.
 type Cursor = string
 
@@ -130,10 +222,34 @@ type IfMatch = string
 // Registry defines model for Registry.
 type Registry = string
 
+// DeleteContactParams defines parameters for DeleteContact.
+type DeleteContactParams struct {
+	// IfMatch The ETag read; 412 when the record changed since
+	IfMatch IfMatch `json:"If-Match"`
+}
+
 // DeletePatientParams defines parameters for DeletePatient.
 type DeletePatientParams struct {
 	// IfMatch The ETag read; 412 when the record changed since
 	IfMatch IfMatch `json:"If-Match"`
+}
+
+// CreateRelationshipParams defines parameters for CreateRelationship.
+type CreateRelationshipParams struct {
+	// IdempotencyKey A retry with the same key within 24 hours answers the first response and adds nothing
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListContactsParams defines parameters for ListContacts.
+type ListContactsParams struct {
+	// Cursor The next_cursor of the page before; absent for the first page
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// CreateContactParams defines parameters for CreateContact.
+type CreateContactParams struct {
+	// IdempotencyKey A retry with the same key within 24 hours answers the first response and adds nothing
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListPatientsParams defines parameters for ListPatients.
@@ -148,23 +264,50 @@ type CreatePatientParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// CreateRelationshipJSONRequestBody defines body for CreateRelationship for application/json ContentType.
+type CreateRelationshipJSONRequestBody = RelationshipInput
+
+// CreateContactJSONRequestBody defines body for CreateContact for application/json ContentType.
+type CreateContactJSONRequestBody = ContactInput
+
 // CreatePatientJSONRequestBody defines body for CreatePatient for application/json ContentType.
 type CreatePatientJSONRequestBody = PatientInput
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// DeleteContact Delete a contact (restorable for 30 days, as on the page)
+	// (DELETE /contacts/{id})
+	DeleteContact(c *fiber.Ctx, id ID, params DeleteContactParams) error
+	// GetContact Read a contact (those who may see identifiers)
+	// (GET /contacts/{id})
+	GetContact(c *fiber.Ctx, id ID) error
 	// DeletePatient Delete a patient (restorable for 30 days, as on the page)
 	// (DELETE /patients/{id})
 	DeletePatient(c *fiber.Ctx, id ID, params DeletePatientParams) error
 	// GetPatient Read a patient
 	// (GET /patients/{id})
 	GetPatient(c *fiber.Ctx, id ID) error
+	// ListRelationships A patient's relationships to contacts
+	// (GET /patients/{id}/relationships)
+	ListRelationships(c *fiber.Ctx, id ID) error
+	// CreateRelationship Relate a contact to the patient (the page's checks)
+	// (POST /patients/{id}/relationships)
+	CreateRelationship(c *fiber.Ctx, id ID, params CreateRelationshipParams) error
+	// ListContacts List a registry's contacts, 25 a page, by cursor
+	// (GET /registries/{registry}/contacts)
+	ListContacts(c *fiber.Ctx, registry Registry, params ListContactsParams) error
+	// CreateContact Add a contact (the page's checks and duplicate warning)
+	// (POST /registries/{registry}/contacts)
+	CreateContact(c *fiber.Ctx, registry Registry, params CreateContactParams) error
 	// ListPatients List a registry's patients, 25 a page, by cursor
 	// (GET /registries/{registry}/patients)
 	ListPatients(c *fiber.Ctx, registry Registry, params ListPatientsParams) error
 	// CreatePatient Register a patient (the page's checks)
 	// (POST /registries/{registry}/patients)
 	CreatePatient(c *fiber.Ctx, registry Registry, params CreatePatientParams) error
+	// DeleteRelationship Remove a relationship (as the page's remove)
+	// (DELETE /relationships/{id})
+	DeleteRelationship(c *fiber.Ctx, id ID) error
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -175,6 +318,88 @@ type ServerInterfaceWrapper struct {
 
 type MiddlewareFunc fiber.Handler
 type HandlerMiddlewareFunc func(c *fiber.Ctx, next fiber.Handler) error
+
+// DeleteContact operation middleware
+func (siw *ServerInterfaceWrapper) DeleteContact(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteContactParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Required header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName If-Match, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter If-Match: %w", err).Error())
+		}
+
+		params.IfMatch = IfMatch
+
+	} else {
+		return fiber.NewError(fiber.StatusBadRequest, "Header parameter If-Match is required, but not found")
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.DeleteContact(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// GetContact operation middleware
+func (siw *ServerInterfaceWrapper) GetContact(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetContact(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
 
 // DeletePatient operation middleware
 func (siw *ServerInterfaceWrapper) DeletePatient(c *fiber.Ctx) error {
@@ -245,6 +470,182 @@ func (siw *ServerInterfaceWrapper) GetPatient(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.GetPatient(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListRelationships operation middleware
+func (siw *ServerInterfaceWrapper) ListRelationships(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListRelationships(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// CreateRelationship operation middleware
+func (siw *ServerInterfaceWrapper) CreateRelationship(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateRelationshipParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.CreateRelationship(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListContacts operation middleware
+func (siw *ServerInterfaceWrapper) ListContacts(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "registry" -------------
+	var registry Registry
+
+	err = runtime.BindStyledParameterWithOptions("simple", "registry", c.Params("registry"), &registry, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter registry: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListContactsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListContacts(c, registry, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// CreateContact operation middleware
+func (siw *ServerInterfaceWrapper) CreateContact(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "registry" -------------
+	var registry Registry
+
+	err = runtime.BindStyledParameterWithOptions("simple", "registry", c.Params("registry"), &registry, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter registry: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateContactParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.CreateContact(c, registry, params)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -354,6 +755,35 @@ func (siw *ServerInterfaceWrapper) CreatePatient(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// DeleteRelationship operation middleware
+func (siw *ServerInterfaceWrapper) DeleteRelationship(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.DeleteRelationship(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // FiberServerOptions provides options for the Fiber server.
 type FiberServerOptions struct {
 	BaseURL            string
@@ -385,9 +815,170 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 
 	router.Get(options.BaseURL+"/patients/:id", wrapper.GetPatient)
 
+	router.Get(options.BaseURL+"/registries/:registry/contacts", wrapper.ListContacts)
+
+	router.Post(options.BaseURL+"/registries/:registry/contacts", wrapper.CreateContact)
+
+	router.Delete(options.BaseURL+"/contacts/:id", wrapper.DeleteContact)
+
+	router.Get(options.BaseURL+"/contacts/:id", wrapper.GetContact)
+
+	router.Get(options.BaseURL+"/patients/:id/relationships", wrapper.ListRelationships)
+
+	router.Post(options.BaseURL+"/patients/:id/relationships", wrapper.CreateRelationship)
+
+	router.Delete(options.BaseURL+"/relationships/:id", wrapper.DeleteRelationship)
+
 }
 
 type ProblemApplicationProblemPlusJSONResponse Problem
+
+type DeleteContactRequestObject struct {
+	Id     ID `json:"id"`
+	Params DeleteContactParams
+}
+
+type DeleteContactResponseObject interface {
+	VisitDeleteContactResponse(ctx *fiber.Ctx) error
+}
+
+type DeleteContact204Response struct {
+}
+
+func (response DeleteContact204Response) VisitDeleteContactResponse(ctx *fiber.Ctx) error {
+	ctx.Status(204)
+	return nil
+}
+
+type DeleteContact400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteContact400ApplicationProblemPlusJSONResponse) VisitDeleteContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type DeleteContact401ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteContact401ApplicationProblemPlusJSONResponse) VisitDeleteContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type DeleteContact403ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteContact403ApplicationProblemPlusJSONResponse) VisitDeleteContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type DeleteContact404ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteContact404ApplicationProblemPlusJSONResponse) VisitDeleteContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type DeleteContact412ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteContact412ApplicationProblemPlusJSONResponse) VisitDeleteContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(412)
+
+	return ctx.JSON(&response)
+}
+
+type DeleteContact429ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteContact429ApplicationProblemPlusJSONResponse) VisitDeleteContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type GetContactRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetContactResponseObject interface {
+	VisitGetContactResponse(ctx *fiber.Ctx) error
+}
+
+type GetContact200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetContact200JSONResponse struct {
+	Body    Contact
+	Headers GetContact200ResponseHeaders
+}
+
+func (response GetContact200JSONResponse) VisitGetContactResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ETag != nil {
+		ctx.Response().Header.Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response.Body)
+}
+
+type GetContact400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetContact400ApplicationProblemPlusJSONResponse) VisitGetContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type GetContact401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetContact401ApplicationProblemPlusJSONResponse) VisitGetContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type GetContact403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetContact403ApplicationProblemPlusJSONResponse) VisitGetContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type GetContact404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetContact404ApplicationProblemPlusJSONResponse) VisitGetContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type GetContact429ApplicationProblemPlusJSONResponse Problem
+
+func (response GetContact429ApplicationProblemPlusJSONResponse) VisitGetContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
 
 type DeletePatientRequestObject struct {
 	Id     ID `json:"id"`
@@ -530,6 +1121,318 @@ func (response GetPatient404ApplicationProblemPlusJSONResponse) VisitGetPatientR
 type GetPatient429ApplicationProblemPlusJSONResponse Problem
 
 func (response GetPatient429ApplicationProblemPlusJSONResponse) VisitGetPatientResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type ListRelationshipsRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type ListRelationshipsResponseObject interface {
+	VisitListRelationshipsResponse(ctx *fiber.Ctx) error
+}
+
+type ListRelationships200JSONResponse RelationshipList
+
+func (response ListRelationships200JSONResponse) VisitListRelationshipsResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response)
+}
+
+type ListRelationships400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListRelationships400ApplicationProblemPlusJSONResponse) VisitListRelationshipsResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type ListRelationships401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListRelationships401ApplicationProblemPlusJSONResponse) VisitListRelationshipsResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type ListRelationships403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListRelationships403ApplicationProblemPlusJSONResponse) VisitListRelationshipsResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type ListRelationships404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListRelationships404ApplicationProblemPlusJSONResponse) VisitListRelationshipsResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type ListRelationships429ApplicationProblemPlusJSONResponse Problem
+
+func (response ListRelationships429ApplicationProblemPlusJSONResponse) VisitListRelationshipsResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type CreateRelationshipRequestObject struct {
+	Id     ID `json:"id"`
+	Params CreateRelationshipParams
+	Body   *CreateRelationshipJSONRequestBody
+}
+
+type CreateRelationshipResponseObject interface {
+	VisitCreateRelationshipResponse(ctx *fiber.Ctx) error
+}
+
+type CreateRelationship201ResponseHeaders struct {
+	Location *string
+}
+
+type CreateRelationship201JSONResponse struct {
+	Body    Relationship
+	Headers CreateRelationship201ResponseHeaders
+}
+
+func (response CreateRelationship201JSONResponse) VisitCreateRelationshipResponse(ctx *fiber.Ctx) error {
+	if response.Headers.Location != nil {
+		ctx.Response().Header.Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(201)
+
+	return ctx.JSON(&response.Body)
+}
+
+type CreateRelationship400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRelationship400ApplicationProblemPlusJSONResponse) VisitCreateRelationshipResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type CreateRelationship401ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateRelationship401ApplicationProblemPlusJSONResponse) VisitCreateRelationshipResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type CreateRelationship403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateRelationship403ApplicationProblemPlusJSONResponse) VisitCreateRelationshipResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type CreateRelationship404ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateRelationship404ApplicationProblemPlusJSONResponse) VisitCreateRelationshipResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type CreateRelationship422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateRelationship422ApplicationProblemPlusJSONResponse) VisitCreateRelationshipResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type CreateRelationship429ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateRelationship429ApplicationProblemPlusJSONResponse) VisitCreateRelationshipResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type ListContactsRequestObject struct {
+	Registry Registry `json:"registry"`
+	Params   ListContactsParams
+}
+
+type ListContactsResponseObject interface {
+	VisitListContactsResponse(ctx *fiber.Ctx) error
+}
+
+type ListContacts200JSONResponse ContactPage
+
+func (response ListContacts200JSONResponse) VisitListContactsResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response)
+}
+
+type ListContacts400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListContacts400ApplicationProblemPlusJSONResponse) VisitListContactsResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type ListContacts401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListContacts401ApplicationProblemPlusJSONResponse) VisitListContactsResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type ListContacts403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListContacts403ApplicationProblemPlusJSONResponse) VisitListContactsResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type ListContacts404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListContacts404ApplicationProblemPlusJSONResponse) VisitListContactsResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type ListContacts429ApplicationProblemPlusJSONResponse Problem
+
+func (response ListContacts429ApplicationProblemPlusJSONResponse) VisitListContactsResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type CreateContactRequestObject struct {
+	Registry Registry `json:"registry"`
+	Params   CreateContactParams
+	Body     *CreateContactJSONRequestBody
+}
+
+type CreateContactResponseObject interface {
+	VisitCreateContactResponse(ctx *fiber.Ctx) error
+}
+
+type CreateContact201ResponseHeaders struct {
+	ETag     *string
+	Location *string
+}
+
+type CreateContact201JSONResponse struct {
+	Body    Contact
+	Headers CreateContact201ResponseHeaders
+}
+
+func (response CreateContact201JSONResponse) VisitCreateContactResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ETag != nil {
+		ctx.Response().Header.Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.Location != nil {
+		ctx.Response().Header.Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(201)
+
+	return ctx.JSON(&response.Body)
+}
+
+type CreateContact400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateContact400ApplicationProblemPlusJSONResponse) VisitCreateContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type CreateContact401ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateContact401ApplicationProblemPlusJSONResponse) VisitCreateContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type CreateContact403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateContact403ApplicationProblemPlusJSONResponse) VisitCreateContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type CreateContact404ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateContact404ApplicationProblemPlusJSONResponse) VisitCreateContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type CreateContact409ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateContact409ApplicationProblemPlusJSONResponse) VisitCreateContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type CreateContact422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateContact422ApplicationProblemPlusJSONResponse) VisitCreateContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type CreateContact429ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateContact429ApplicationProblemPlusJSONResponse) VisitCreateContactResponse(ctx *fiber.Ctx) error {
 	ctx.Response().Header.Set("Content-Type", "application/problem+json")
 	ctx.Status(429)
 
@@ -699,20 +1602,104 @@ func (response CreatePatient429ApplicationProblemPlusJSONResponse) VisitCreatePa
 	return ctx.JSON(&response)
 }
 
+type DeleteRelationshipRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type DeleteRelationshipResponseObject interface {
+	VisitDeleteRelationshipResponse(ctx *fiber.Ctx) error
+}
+
+type DeleteRelationship204Response struct {
+}
+
+func (response DeleteRelationship204Response) VisitDeleteRelationshipResponse(ctx *fiber.Ctx) error {
+	ctx.Status(204)
+	return nil
+}
+
+type DeleteRelationship400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRelationship400ApplicationProblemPlusJSONResponse) VisitDeleteRelationshipResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type DeleteRelationship401ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteRelationship401ApplicationProblemPlusJSONResponse) VisitDeleteRelationshipResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type DeleteRelationship403ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteRelationship403ApplicationProblemPlusJSONResponse) VisitDeleteRelationshipResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type DeleteRelationship404ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteRelationship404ApplicationProblemPlusJSONResponse) VisitDeleteRelationshipResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type DeleteRelationship429ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteRelationship429ApplicationProblemPlusJSONResponse) VisitDeleteRelationshipResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// DeleteContact Delete a contact (restorable for 30 days, as on the page)
+	// (DELETE /contacts/{id})
+	DeleteContact(ctx context.Context, request DeleteContactRequestObject) (DeleteContactResponseObject, error)
+	// GetContact Read a contact (those who may see identifiers)
+	// (GET /contacts/{id})
+	GetContact(ctx context.Context, request GetContactRequestObject) (GetContactResponseObject, error)
 	// DeletePatient Delete a patient (restorable for 30 days, as on the page)
 	// (DELETE /patients/{id})
 	DeletePatient(ctx context.Context, request DeletePatientRequestObject) (DeletePatientResponseObject, error)
 	// GetPatient Read a patient
 	// (GET /patients/{id})
 	GetPatient(ctx context.Context, request GetPatientRequestObject) (GetPatientResponseObject, error)
+	// ListRelationships A patient's relationships to contacts
+	// (GET /patients/{id}/relationships)
+	ListRelationships(ctx context.Context, request ListRelationshipsRequestObject) (ListRelationshipsResponseObject, error)
+	// CreateRelationship Relate a contact to the patient (the page's checks)
+	// (POST /patients/{id}/relationships)
+	CreateRelationship(ctx context.Context, request CreateRelationshipRequestObject) (CreateRelationshipResponseObject, error)
+	// ListContacts List a registry's contacts, 25 a page, by cursor
+	// (GET /registries/{registry}/contacts)
+	ListContacts(ctx context.Context, request ListContactsRequestObject) (ListContactsResponseObject, error)
+	// CreateContact Add a contact (the page's checks and duplicate warning)
+	// (POST /registries/{registry}/contacts)
+	CreateContact(ctx context.Context, request CreateContactRequestObject) (CreateContactResponseObject, error)
 	// ListPatients List a registry's patients, 25 a page, by cursor
 	// (GET /registries/{registry}/patients)
 	ListPatients(ctx context.Context, request ListPatientsRequestObject) (ListPatientsResponseObject, error)
 	// CreatePatient Register a patient (the page's checks)
 	// (POST /registries/{registry}/patients)
 	CreatePatient(ctx context.Context, request CreatePatientRequestObject) (CreatePatientResponseObject, error)
+	// DeleteRelationship Remove a relationship (as the page's remove)
+	// (DELETE /relationships/{id})
+	DeleteRelationship(ctx context.Context, request DeleteRelationshipRequestObject) (DeleteRelationshipResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx *fiber.Ctx, args any) (any, error)
@@ -732,6 +1719,61 @@ type strictHandler struct {
 // validation. It is defined here as well so generated code does not import the
 // middleware; keep it in sync with fibermiddleware.ValidatedBodyLocalsKey.
 const validatedBodyLocalsKey = "x-oapi-codegen-validated-body"
+
+// DeleteContact operation middleware
+func (sh *strictHandler) DeleteContact(ctx *fiber.Ctx, id ID, params DeleteContactParams) error {
+	var request DeleteContactRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteContact(ctx.UserContext(), request.(DeleteContactRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteContact")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteContactResponseObject); ok {
+		if err := validResponse.VisitDeleteContactResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetContact operation middleware
+func (sh *strictHandler) GetContact(ctx *fiber.Ctx, id ID) error {
+	var request GetContactRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.GetContact(ctx.UserContext(), request.(GetContactRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetContact")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetContactResponseObject); ok {
+		if err := validResponse.VisitGetContactResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
 
 // DeletePatient operation middleware
 func (sh *strictHandler) DeletePatient(ctx *fiber.Ctx, id ID, params DeletePatientParams) error {
@@ -780,6 +1822,145 @@ func (sh *strictHandler) GetPatient(ctx *fiber.Ctx, id ID) error {
 		return err
 	} else if validResponse, ok := response.(GetPatientResponseObject); ok {
 		if err := validResponse.VisitGetPatientResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListRelationships operation middleware
+func (sh *strictHandler) ListRelationships(ctx *fiber.Ctx, id ID) error {
+	var request ListRelationshipsRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.ListRelationships(ctx.UserContext(), request.(ListRelationshipsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListRelationships")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRelationshipsResponseObject); ok {
+		if err := validResponse.VisitListRelationshipsResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateRelationship operation middleware
+func (sh *strictHandler) CreateRelationship(ctx *fiber.Ctx, id ID, params CreateRelationshipParams) error {
+	var request CreateRelationshipRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body CreateRelationshipJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateRelationship(ctx.UserContext(), request.(CreateRelationshipRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateRelationship")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateRelationshipResponseObject); ok {
+		if err := validResponse.VisitCreateRelationshipResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListContacts operation middleware
+func (sh *strictHandler) ListContacts(ctx *fiber.Ctx, registry Registry, params ListContactsParams) error {
+	var request ListContactsRequestObject
+
+	request.Registry = registry
+	request.Params = params
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.ListContacts(ctx.UserContext(), request.(ListContactsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListContacts")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListContactsResponseObject); ok {
+		if err := validResponse.VisitListContactsResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateContact operation middleware
+func (sh *strictHandler) CreateContact(ctx *fiber.Ctx, registry Registry, params CreateContactParams) error {
+	var request CreateContactRequestObject
+
+	request.Registry = registry
+	request.Params = params
+
+	var body CreateContactJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateContact(ctx.UserContext(), request.(CreateContactRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateContact")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateContactResponseObject); ok {
+		if err := validResponse.VisitCreateContactResponse(ctx); err != nil {
 			return err
 		}
 	} else if response != nil {
@@ -858,39 +2039,76 @@ func (sh *strictHandler) CreatePatient(ctx *fiber.Ctx, registry Registry, params
 	return nil
 }
 
+// DeleteRelationship operation middleware
+func (sh *strictHandler) DeleteRelationship(ctx *fiber.Ctx, id ID) error {
+	var request DeleteRelationshipRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteRelationship(ctx.UserContext(), request.(DeleteRelationshipRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteRelationship")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteRelationshipResponseObject); ok {
+		if err := validResponse.VisitDeleteRelationshipResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"5Fhtb9s4Ev4rA94BTXBK/FJvF3E+7TW5Q3AtEHT74YI2MMbiyOJGIlWSSmIE/u8Hknq1FXu9WxS4u09R",
-	"5OHMcOaZZ2b0wmKVF0qStIbNX1hKyEn7x+vPuHJ/OZlYi8IKJdmcfU4JNMVK8zcGHkkboeQlGJIchIUl",
-	"xg8gJNwkZx/RxilYBXGKckVgm4MsYiZOKUen3a4LYnNmrBZyxTabTcQK1JiTrdx4X2qj9LAjkp7tIvYC",
-	"oBJvosAVwZISpekScGlIWkiU9r8lQhvrJVjEhFPyrSS9ZhGTmDsvgqqefzk+fyC5simbT8fjaMffiN1c",
-	"OTmvrkCbttqEu6mmb6XQxNnc6pK6mhOlc7ROTtp3MxaxXEiRlzmbTxozQlpakQ52OOWFsiTj9b9ovRuQ",
-	"X0CT1Wt4Ejb11zWYEzxQeCMkTGeQqlIbQGmeSJtOTDSZQklDgJIDcm5AKndmVQcq4KK9W8eZM+fNvpDl",
-	"Qtb/TwYDmHisDKfYoRA0Ib+E2WQKTynJDpQqcHEwQsb0qrMVGvemo+P1ZDjRn2gljNXr14oi/PrGgMnK",
-	"JnB9SNRCf8qTjTsc8uUr5FarZUa5e4yVtCSte8SiyESMzsNREST+9ptx7r50bP1VU8Lm7C+jlgZG4Vcz",
-	"qvV6i1tYk/DpH+/hYvbTz1A0YvUlvFdXaGk3Und3d3dnHz+eXV1dQpxS/EAc0LSV698ZENa900SwVM9k",
-	"WMToGfMic3GYjifvzsbvzsa+ZvbHKmK3aEUVkUKrgrQVIWpxJqSIMVsYi7Y0A1wUMY6WFipZLIW26aFw",
-	"+Qt3DnHCIw5RRtaBofFiqVRGKP2PAldSGWEWsZKJcLQhQiJ3PW5EeRX/32Pdk8AiYHRAqeCDfLXNUU6Q",
-	"pBWJCBfpZz7BzNDcZzrGLCMNOa4dzYAhguakNhE8pSJOATVBRokFVdrWWicsMjULWeZL0oNeF8rYWPHh",
-	"K9WFuBB8fznDzRWcfPK8+LNjG42x60ynbABrhp4HjZlSvxrbqoX+zgCvCXUPkAN9oiWWL3ULau/aGuxl",
-	"a1tzC8j7xg21/I1i26mpG1mUgWo4Fy50mN12SswnPNrPlFW5u+jmZAyuyACnWHCCpxQtCAP1deBkNp2C",
-	"i6MBwjiFRFDGXR4O1vVBkqjKaqCncg706FuOKlepG3EypR4MZOKBAKEIkQDMXItau9HHdsFzMhtfgLIp",
-	"6Sdh6HQQxj+QZF7lkYMR+h680jcyZKVf0QedksrSQIIHZbtscFBxVch9LPx6/e/F57vba3Bq5jD23PUg",
-	"1ZOMYAI5ZhTBFBIKTxeB2gqK6wrbRwuHQrN5vQpv3Ti7092Epbz/sLfTV02yNYNa49rHuB2xB8ojzNcq",
-	"oD7Ddrre9b9HS96pQWppZ5n+hThZFNkghZLWSpthGvck4WYJtJCgyIhH7YDsfH1jGuZxlFhHq2/caxm0",
-	"XZ0d2mT6Vw4q2gNDl9+OvZDGoptrB5vK9tjSaRNW2Gz4VHhxyFn/a62mMbXrsi+VuNTCrn91UArRWhLq",
-	"UMEeX57uwqtGQWptEeZKIRN1cKB2/cElDEsu7BsDHC36rc5TK5i1cXmDE65iM8JCnOf89PyrvH4kvfbT",
-	"BsSotSADCMEVsOqBJJwgFKSNa13wy+1NeHt6CbFSD15c01fpChnjmApL/ByuPdr8dLI9AkMAqTn/Kpvo",
-	"zX1D8o47C50GPGcTlxFVkMRCsDl7ez4+f+v6GdrUB3JUtRczehF8E6LkurJ7cvD09H3D2Zxd+fd1GfdX",
-	"6C/Dtd+KjOoFbHO/tVlMx7Pd3FxVk8EmYrPx+DVqafS0a4STnxwp//ZI+dlx8pPpcfLTiyPkPcXnObqN",
-	"sYpaZ2Q40WSs0rjMyEP57Rg4rk3k1qGKUB0/nTq7K7K7Of8n2TbhW2kb71kGj1wC69awuwR+9i7WHgx8",
-	"ORrSW4mNvIxX+l8Poj8Oik+EvIUE2xxduFdsc7+J2KjiSkFm9FLz5qahD+feIIQ+CFNjyBzNGtWHuQHS",
-	"+O7o8zPO0GeI8NFAJdBc9f8bUC6hgN3WWQcmgulPHmorimC5hmqkOxpyzUcwl3c3VO+i6r0m/BPNqP+Z",
-	"M8DrW0nG/l3x9fdGVthhN/0ByOqSNjuonvxgTgXk3C8Of4hZI/ZBxc1+t+d7+/9CwYwvjiyw6Y9jeFcu",
-	"pLuNv7N6hO8fpwEJ9Sjtq6Qeor/cuwowpB/r+il1xubMjbmjx4nj//8EAAD//w==",
+	"7Fpbb9s68v8qA/3/QBOsEl/q9qDuU7fpLoJtgSCnD1u0hTEWRxZPJFIlqbhG4e++ICnJki3f0iTbbfsU",
+	"RxoOh3P5zYX6FkQyy6UgYXQw/hYkhIyU+/nmPc7sX0Y6Ujw3XIpgHLxPCBRFUrEnGm5JaS7FS9AkGHAD",
+	"U4xugAu4jM/eoYkSMBKiBMWMwNQLgzDQUUIZWu5mkVMwDrRRXMyC5XIZBjkqzMiUYrwulJaqWxBBX80k",
+	"cgQgY7dFjjOCKcVS0UvAqSZhIJbKvYu50sZRBGHALZMvBalFEAYCMyuFZ9WSL8Ovb0nMTBKMh/1+uCFv",
+	"GFxeWDrHLkeTrLhxe1JFXwquiAVjowpqco6lytBYOmGej4IwyLjgWZEF40G9DReGZqT8PoyyXBoS0eJf",
+	"tNhUyCtQZNQC5twk7rgaM4Ib8k+4gOEIElkoDSj0nJRu6ESRzqXQBCgYIGMahLRrZpWivF+sztYQ5sxK",
+	"s0tlGRfV/4NOBcbOV7pNbL0QFCF7CaPBEOYJiYYrlc7FQHMR0VZhS2/caY6G1INuQ1/TjGujFtuCwr99",
+	"okGnRa24tktURN8lydIu9vZyEXKl5DSlzP6MpDAkjP2JeZ7yCK2EvdxT/O0vbcX91tjr/xXFwTj4v94K",
+	"Bnr+re5VfN2Oa74m4Pofr+HF6NkfkNdk1SF83EphMHKi5ErmpAz34iJjirTuCH67S0rG6qR+N5UyJRT2",
+	"JWXI085lzoknXscdrznrjLf1GAuDDBeTaCX3pgiCiOmJoltO826KPJGiW4pcahNJtuWlopiUIjaxHi0o",
+	"3UOVopgVFsi6yHShtuqihOyDFLJseulHj2fV+pbSV1u2dbimsJV9P9ebyelfFBkrWekwlyIvTOkn3Lob",
+	"plcN/4kx1RTujr8ooehGOyzLSGuckQZGEWcE8wQNcA3VueBkNByCFV0DYZRAzCllp0G43WnbW7/lgjRo",
+	"sknLEIPpAgTNU/vUKaMO5Wf9jlgObcTGXGUdcM4Y0K1DO1nMEptdUylvNKT8hgCh1DFgatFxYbOuaagB",
+	"Tkb9FyBNQmrONZ2uzNsVUW3I6ZKzHWL76feHkjRetWu8upjVQbUHGttBtp+4K+jaVnAaCkFnGqSClIxx",
+	"ieUI1s1I3a+2RujuI15uj6Grcr+2D3NDWfvHLvSv8Hu1DSqFC4+CddnV4be+5pLeHVNcVVyb8rfQxQnV",
+	"BQwXaGhznw8fPnw4e/fu7OLipQ94YoB6VQOWIMCNfaaIYCq/upikr5jlqd1i2B88P+s/P+uPDjHpFRpe",
+	"5ta2XqOUCx5hOtEGTbElsaGhiYwnU65Msk/17sCNRYzwiEW7UijjOBNScz0pcQdNmQw2Ja5JWan/Q3a/",
+	"r0zMGQnDY+4P0ra8SwFjZ+kI05QUZLiwBStoIqhXKh3CPOFRAqgIUooNyMJ04qBI9EQU2ZTU8Zm7AtwJ",
+	"Z7sLQ7i8gJNrl5X+sHWrwsj2OKdBFwzQ1wfN7GGwIFQthzwk+TfP2iwFGtZa57w755cx9WPm/I643gsS",
+	"d07nudfEd6XzRwSZrTiyV0P3gSv782g7ovcKdVQxckyJUQZy2xf+fPPvyfsPV2/AshlD32HXjZBzEcIA",
+	"MkwphCHE5H+98NCWU1RF2H1XDWUU3kfVUCXJ/37V0OiK2wdiZLb1kaSUVLobxh1I2FoCDcTIU2LhatRi",
+	"ZX2ia+SxkFhpq72549K5d7m2aybWPrJnsVrQdfh13XOhDYpoS7u4XrY00oThJu1e5R/sE9a9rdjUW3WJ",
+	"fE2pAxGd8LyjxvLV6OTgAoIEOwpgDq9M9CRXPEM/B9oE4ZRmmE6wMIlU3Gwhst3R1s6oTAWHn1UbVOao",
+	"0x5mPJflG9KETTOElW3XD7w6XUtZ+2x+WA3w2F7x4Ma+u+3aEJW52iCEGP3fWYGKcRQhRKjsA1/NuCea",
+	"T1MuZrajdav2dz9rjtHQ+z6zvuXafG9SaUHDBrodmBFcMo4Ka6Y/LV8vyJSsduqZqDOOf1QzSIzJ/QyU",
+	"i1juHf7aCtSmBCwYN080MDTobiCcqkEvtBUQTpiMdA9zfp6x0/NP4s0tqYXrZ6zBFCcNCF4UMPKGBJwg",
+	"5KS0DQx4dXXpn56+hEjKG0eu6JOwpQJGEeWG2Dm8cfnM9T/r41rwaVCffxI1Po9dyesEtzs0SvxxMLCK",
+	"lzkJzHkwDp6e98+fenRInCJ7pU/o3jfOll5Ltu63v6zlnQEvWTAOLtzz1/WIsHnd87HbEVYkveqyYPl5",
+	"bQo+7I82bXNR9h7LMBj1+9v8rOazGnlb+sGR9E+PpB8dRz8YHkc/fHEEvSsiMw90pdYaM8YTRdpIhdOU",
+	"nCs/7QPDhQ4BdVWy2Qro1O47I7Np83+SWRl8zWz9HRcXx11Y1COrzQsLG6SrqXTHLWcX35Ks52gc0/95",
+	"J7q7U1wTsqZLmERq21tLN31Zm7ycBsujA/siWH5ehkGvLDgOBZKq4/gNJD8wkFTTjfsAkpXBHwxI6i62",
+	"G0jyWoLfQHJnIMlXk4L7AIqeahSJziCd/mPL0esW5QO60UYdvMWf2qL/2t7xqnKMJ7qtF/cpUVlj3tFp",
+	"/Oxu0yleK0JDrS7jaP7tj3N8UvlSkDZ/l2zxIB7lG+Zlu/8xqqDlhksPHkSAQ9wZkDE3s2wg5VsZ1ePi",
+	"HR+C/RRxMHw8VE2xVbMbWabTMvM2xpT+ruTUceiVrSsn3ftWtbHLupvbCaSvK6Jjo6X8pq+j9Lr3ZsAN",
+	"tbu+YPK3xDJugcovDLzWoICtK7VSMSEMn7mEPaMQpgsoZ/hHY3D9/dw+JL7zbOBxQLj1odIj4+9hLW4X",
+	"6h5en4a/EkL3X/yoiP6KrfXba/jtJo2s8J5EMEcluJjtRPWqYt6J6lcV0Y+I6s2ryp2oXh/1N6q3Ub1S",
+	"zKOj+p0HNY+D6q1PUR4Z1Q+bN/xG9Z8A1X24kGoOxbaX5o3+98Bx6FoXu3+yeU2ZvP1JJpvfYxarBYeU",
+	"jeb1pPFBqZtHWKI7z7YbN5BuUXX3+PGzxTRN6rZiV6g0GAc9zHnvdmCX/icAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
