@@ -70,8 +70,14 @@ func TestAPIMatrix(t *testing.T) {
 			{"DeleteRelationship", "DELETE", aRel, nil, []int{204, 403, 403, 403, 403, 401, 401}},
 			{"DeletePatient", "DELETE", one, nil, []int{204, 403, 403, 403, 403, 401, 401}},
 		}
-		if len(ops) != len(api.Scopes) {
-			t.Fatalf("the matrix has %d operations, api.Scopes %d", len(ops), len(api.Scopes))
+		registryOps := 0
+		for op := range api.Scopes {
+			if api.ScopeOf(op) == api.DomainRegistry {
+				registryOps++
+			}
+		}
+		if len(ops) != registryOps {
+			t.Fatalf("the matrix has %d operations, api.Scopes %d of the registry", len(ops), registryOps)
 		}
 		for _, o := range ops {
 			if _, ok := api.Scopes[o.op]; !ok {

@@ -5,7 +5,9 @@ import (
 	"strconv"
 	"time"
 
+	"clinaudit/app/answers"
 	"clinaudit/app/api/apigen"
+	"clinaudit/app/children"
 	"clinaudit/app/registry"
 	"clinaudit/app/store"
 
@@ -18,6 +20,9 @@ type Deps struct {
 	Registry *registry.Service
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// Children and Answers build the audit's services as the pages do.
+	Children func() *children.Service
+	Answers  func() *answers.Service
 	// RatePerMinute is each token's calls a minute (0: DefaultRatePerMinute).
 	RatePerMinute int
 }
@@ -43,6 +48,12 @@ func New(d Deps) (*API, error) {
 	}
 	if d.RatePerMinute <= 0 {
 		d.RatePerMinute = DefaultRatePerMinute
+	}
+	if d.Children == nil {
+		d.Children = func() *children.Service { return &children.Service{Store: d.Store, Now: d.Now} }
+	}
+	if d.Answers == nil {
+		d.Answers = func() *answers.Service { return &answers.Service{Store: d.Store, Children: d.Children()} }
 	}
 	if d.Registry == nil {
 		d.Registry = &registry.Service{Store: d.Store, Now: d.Now}
@@ -95,7 +106,17 @@ var Scopes = map[string]scope{
 	"ListRelationships":  {DomainRegistry, AccessRead},
 	"CreateRelationship": {DomainRegistry, AccessWrite},
 	"DeleteRelationship": {DomainRegistry, AccessWrite},
+
+	"ListChildren":  {DomainAudit, AccessRead},
+	"GetChild":      {DomainAudit, AccessRead},
+	"GetChildKPIs":  {DomainAudit, AccessRead},
+	"CreateChild":   {DomainAudit, AccessWrite},
+	"RegisterChild": {DomainAudit, AccessWrite},
+	"SaveAnswer":    {DomainAudit, AccessWrite},
 }
+
+// ScopeOf is the domain of an operation ("" for none).
+func ScopeOf(op string) string { return Scopes[op].domain }
 
 // scoped refuses an operation outside the token's scope; the account's
 // own permissions are the domain services' to check, as for the pages.

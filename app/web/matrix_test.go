@@ -57,7 +57,8 @@ const (
 	whoRegistryIDs   // see the registry's identifiers and contacts (registry managers)
 	whoEditRegistry  // change the registry (registry managers)
 	// whoAPIToken: /api/v1's operations, called with a bearer token, never
-	// a session; their role × token-scope matrix is app/api's TestAPIMatrix.
+	// a session; their role × token-scope matrices are app/api's
+	// TestAPIMatrix (the registry) and TestChildrenAndAnswers (the audit).
 	whoAPIToken
 )
 
@@ -102,6 +103,12 @@ var matrix = []route{
 	{"GET", "/api/v1/patients/:id/relationships", whoAPIToken, false},
 	{"POST", "/api/v1/patients/:id/relationships", whoAPIToken, false},
 	{"DELETE", "/api/v1/relationships/:id", whoAPIToken, false},
+	{"GET", "/api/v1/children", whoAPIToken, false},
+	{"POST", "/api/v1/children", whoAPIToken, false},
+	{"GET", "/api/v1/children/:id", whoAPIToken, false},
+	{"POST", "/api/v1/children/:id/registration", whoAPIToken, false},
+	{"POST", "/api/v1/children/:id/forms/:form/answers", whoAPIToken, false},
+	{"GET", "/api/v1/children/:id/kpis", whoAPIToken, false},
 	{"POST", "/session/extend", whoSignedIn, false},
 	{"GET", "/admin/users", whoViewStaff, false},
 	{"GET", "/admin/kpi-recalculation", whoRecalculate, false},

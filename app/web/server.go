@@ -85,7 +85,8 @@ func New(d Deps) *fiber.App {
 	var err error
 	// The contract is embedded and checked by app/api's tests: failing to
 	// load it is a build that must not start.
-	if s.api, err = api.New(api.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, RatePerMinute: d.APIRatePerMinute}); err != nil {
+	if s.api, err = api.New(api.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, RatePerMinute: d.APIRatePerMinute,
+		Children: s.children, Answers: s.answers}); err != nil {
 		panic(err)
 	}
 

@@ -19,6 +19,76 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// AnswerInput defines model for AnswerInput.
+type AnswerInput struct {
+	// Clear Remove the answer
+	Clear *bool `json:"clear,omitempty"`
+
+	// Inputs The form's inputs for the question, by name, each a list of values (as a browser posts them)
+	Inputs *map[string][]string `json:"inputs,omitempty"`
+
+	// Key The question's key, as the form names it
+	Key string `json:"key"`
+}
+
+// AnswerSaved defines model for AnswerSaved.
+type AnswerSaved struct {
+	// Changed false: the answer was already the one given
+	Changed bool  `json:"changed"`
+	Version int64 `json:"version"`
+}
+
+// Child defines model for Child.
+type Child struct {
+	AuditId string `json:"audit_id"`
+	Cohort  *int   `json:"cohort,omitempty"`
+
+	// DateOfBirth YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
+	DateOfBirth *Date   `json:"date_of_birth,omitempty"`
+	FirstName   *string `json:"first_name,omitempty"`
+	Id          int64   `json:"id"`
+
+	// LeadOrganisation ODS code
+	LeadOrganisation string  `json:"lead_organisation"`
+	Locked           bool    `json:"locked"`
+	NhsNumber        *string `json:"nhs_number,omitempty"`
+	Registered       bool    `json:"registered"`
+	Surname          *string `json:"surname,omitempty"`
+
+	// Version The child's version (its ETag); absent in lists
+	Version *int64 `json:"version,omitempty"`
+}
+
+// ChildInput The case form's fields; its checks decide what is required (422 names each field)
+type ChildInput struct {
+	// DateOfBirth YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
+	DateOfBirth *Date   `json:"date_of_birth,omitempty"`
+	Ethnicity   *string `json:"ethnicity,omitempty"`
+	FirstName   *string `json:"first_name,omitempty"`
+
+	// LeadOrganisation The lead organisation's ODS code
+	LeadOrganisation *string `json:"lead_organisation,omitempty"`
+	NhsNumber        *string `json:"nhs_number,omitempty"`
+	Postcode         *string `json:"postcode,omitempty"`
+	Sex              *string `json:"sex,omitempty"`
+	Surname          *string `json:"surname,omitempty"`
+
+	// UniqueReferenceNumber Jersey only
+	UniqueReferenceNumber *string `json:"unique_reference_number,omitempty"`
+}
+
+// ChildPage defines model for ChildPage.
+type ChildPage struct {
+	Items []Child `json:"items"`
+
+	// NextCursor Absent on the last page
+	NextCursor *string `json:"next_cursor,omitempty"`
+}
+
 // Contact defines model for Contact.
 type Contact struct {
 	Address           *string `json:"address,omitempty"`
@@ -68,6 +138,16 @@ type ContactPage struct {
 //
 // Example: 2016-06-04
 type Date = string
+
+// KPIResults defines model for KPIResults.
+type KPIResults struct {
+	Measures []struct {
+		Number  string  `json:"number"`
+		Outcome string  `json:"outcome"`
+		Reason  *string `json:"reason,omitempty"`
+		Title   string  `json:"title"`
+	} `json:"measures"`
+}
 
 // Patient defines model for Patient.
 type Patient struct {
@@ -160,6 +240,20 @@ type Problem struct {
 	Type     string  `json:"type"`
 }
 
+// RegistrationInput defines model for RegistrationInput.
+type RegistrationInput struct {
+	// EligibilityConfirmed I confirm the child meets all the criteria
+	EligibilityConfirmed *bool `json:"eligibility_confirmed,omitempty"`
+
+	// FirstPaediatricAssessmentDate YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
+	FirstPaediatricAssessmentDate *Date `json:"first_paediatric_assessment_date,omitempty"`
+
+	// LeadOrganisation ODS code; absent keeps the current one
+	LeadOrganisation *string `json:"lead_organisation,omitempty"`
+}
+
 // Relationship defines model for Relationship.
 type Relationship struct {
 	ContactId int64 `json:"contact_id"`
@@ -222,6 +316,24 @@ type IfMatch = string
 // Registry defines model for Registry.
 type Registry = string
 
+// ListChildrenParams defines parameters for ListChildren.
+type ListChildrenParams struct {
+	// Cursor The next_cursor of the page before; absent for the first page
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// CreateChildParams defines parameters for CreateChild.
+type CreateChildParams struct {
+	// IdempotencyKey A retry with the same key within 24 hours answers the first response and adds nothing
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// SaveAnswerParams defines parameters for SaveAnswer.
+type SaveAnswerParams struct {
+	// IfMatch The child's ETag when the answer was read; someone else's change to this answer since is a 409
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
 // DeleteContactParams defines parameters for DeleteContact.
 type DeleteContactParams struct {
 	// IfMatch The ETag read; 412 when the record changed since
@@ -264,6 +376,15 @@ type CreatePatientParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// CreateChildJSONRequestBody defines body for CreateChild for application/json ContentType.
+type CreateChildJSONRequestBody = ChildInput
+
+// SaveAnswerJSONRequestBody defines body for SaveAnswer for application/json ContentType.
+type SaveAnswerJSONRequestBody = AnswerInput
+
+// RegisterChildJSONRequestBody defines body for RegisterChild for application/json ContentType.
+type RegisterChildJSONRequestBody = RegistrationInput
+
 // CreateRelationshipJSONRequestBody defines body for CreateRelationship for application/json ContentType.
 type CreateRelationshipJSONRequestBody = RelationshipInput
 
@@ -275,6 +396,24 @@ type CreatePatientJSONRequestBody = PatientInput
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListChildren List the children in the caller's reach, 25 a page, by cursor
+	// (GET /children)
+	ListChildren(c *fiber.Ctx, params ListChildrenParams) error
+	// CreateChild Add a child (the case form's checks)
+	// (POST /children)
+	CreateChild(c *fiber.Ctx, params CreateChildParams) error
+	// GetChild Read a child
+	// (GET /children/{id})
+	GetChild(c *fiber.Ctx, id ID) error
+	// SaveAnswer Save one answer (the form's checks, conflict, trail and scoring)
+	// (POST /children/{id}/forms/{form}/answers)
+	SaveAnswer(c *fiber.Ctx, id ID, form string, params SaveAnswerParams) error
+	// GetChildKPIs A child's KPI results, as its performance summary shows them
+	// (GET /children/{id}/kpis)
+	GetChildKPIs(c *fiber.Ctx, id ID) error
+	// RegisterChild Register a child in its cohort (the registration page's rules)
+	// (POST /children/{id}/registration)
+	RegisterChild(c *fiber.Ctx, id ID) error
 	// DeleteContact Delete a contact (restorable for 30 days, as on the page)
 	// (DELETE /contacts/{id})
 	DeleteContact(c *fiber.Ctx, id ID, params DeleteContactParams) error
@@ -318,6 +457,232 @@ type ServerInterfaceWrapper struct {
 
 type MiddlewareFunc fiber.Handler
 type HandlerMiddlewareFunc func(c *fiber.Ctx, next fiber.Handler) error
+
+// ListChildren operation middleware
+func (siw *ServerInterfaceWrapper) ListChildren(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListChildrenParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListChildren(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// CreateChild operation middleware
+func (siw *ServerInterfaceWrapper) CreateChild(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateChildParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.CreateChild(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// GetChild operation middleware
+func (siw *ServerInterfaceWrapper) GetChild(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetChild(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// SaveAnswer operation middleware
+func (siw *ServerInterfaceWrapper) SaveAnswer(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// ------------- Path parameter "form" -------------
+	var form string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "form", c.Params("form"), &form, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter form: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SaveAnswerParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch string
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName If-Match, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter If-Match: %w", err).Error())
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.SaveAnswer(c, id, form, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// GetChildKPIs operation middleware
+func (siw *ServerInterfaceWrapper) GetChildKPIs(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetChildKPIs(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// RegisterChild operation middleware
+func (siw *ServerInterfaceWrapper) RegisterChild(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RegisterChild(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
 
 // DeleteContact operation middleware
 func (siw *ServerInterfaceWrapper) DeleteContact(c *fiber.Ctx) error {
@@ -829,9 +1194,481 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 
 	router.Delete(options.BaseURL+"/relationships/:id", wrapper.DeleteRelationship)
 
+	router.Get(options.BaseURL+"/children", wrapper.ListChildren)
+
+	router.Post(options.BaseURL+"/children", wrapper.CreateChild)
+
+	router.Get(options.BaseURL+"/children/:id", wrapper.GetChild)
+
+	router.Post(options.BaseURL+"/children/:id/registration", wrapper.RegisterChild)
+
+	router.Post(options.BaseURL+"/children/:id/forms/:form/answers", wrapper.SaveAnswer)
+
+	router.Get(options.BaseURL+"/children/:id/kpis", wrapper.GetChildKPIs)
+
 }
 
 type ProblemApplicationProblemPlusJSONResponse Problem
+
+type ListChildrenRequestObject struct {
+	Params ListChildrenParams
+}
+
+type ListChildrenResponseObject interface {
+	VisitListChildrenResponse(ctx *fiber.Ctx) error
+}
+
+type ListChildren200JSONResponse ChildPage
+
+func (response ListChildren200JSONResponse) VisitListChildrenResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response)
+}
+
+type ListChildren400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListChildren400ApplicationProblemPlusJSONResponse) VisitListChildrenResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type ListChildren401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListChildren401ApplicationProblemPlusJSONResponse) VisitListChildrenResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type ListChildren403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListChildren403ApplicationProblemPlusJSONResponse) VisitListChildrenResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type ListChildren429ApplicationProblemPlusJSONResponse Problem
+
+func (response ListChildren429ApplicationProblemPlusJSONResponse) VisitListChildrenResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type CreateChildRequestObject struct {
+	Params CreateChildParams
+	Body   *CreateChildJSONRequestBody
+}
+
+type CreateChildResponseObject interface {
+	VisitCreateChildResponse(ctx *fiber.Ctx) error
+}
+
+type CreateChild201ResponseHeaders struct {
+	ETag     *string
+	Location *string
+}
+
+type CreateChild201JSONResponse struct {
+	Body    Child
+	Headers CreateChild201ResponseHeaders
+}
+
+func (response CreateChild201JSONResponse) VisitCreateChildResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ETag != nil {
+		ctx.Response().Header.Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.Location != nil {
+		ctx.Response().Header.Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(201)
+
+	return ctx.JSON(&response.Body)
+}
+
+type CreateChild400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateChild400ApplicationProblemPlusJSONResponse) VisitCreateChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type CreateChild401ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateChild401ApplicationProblemPlusJSONResponse) VisitCreateChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type CreateChild403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateChild403ApplicationProblemPlusJSONResponse) VisitCreateChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type CreateChild422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateChild422ApplicationProblemPlusJSONResponse) VisitCreateChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type CreateChild429ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateChild429ApplicationProblemPlusJSONResponse) VisitCreateChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type GetChildRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetChildResponseObject interface {
+	VisitGetChildResponse(ctx *fiber.Ctx) error
+}
+
+type GetChild200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetChild200JSONResponse struct {
+	Body    Child
+	Headers GetChild200ResponseHeaders
+}
+
+func (response GetChild200JSONResponse) VisitGetChildResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ETag != nil {
+		ctx.Response().Header.Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response.Body)
+}
+
+type GetChild400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetChild400ApplicationProblemPlusJSONResponse) VisitGetChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type GetChild401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetChild401ApplicationProblemPlusJSONResponse) VisitGetChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type GetChild403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetChild403ApplicationProblemPlusJSONResponse) VisitGetChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type GetChild404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetChild404ApplicationProblemPlusJSONResponse) VisitGetChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type GetChild429ApplicationProblemPlusJSONResponse Problem
+
+func (response GetChild429ApplicationProblemPlusJSONResponse) VisitGetChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type SaveAnswerRequestObject struct {
+	Id     ID     `json:"id"`
+	Form   string `json:"form"`
+	Params SaveAnswerParams
+	Body   *SaveAnswerJSONRequestBody
+}
+
+type SaveAnswerResponseObject interface {
+	VisitSaveAnswerResponse(ctx *fiber.Ctx) error
+}
+
+type SaveAnswer200ResponseHeaders struct {
+	ETag *string
+}
+
+type SaveAnswer200JSONResponse struct {
+	Body    AnswerSaved
+	Headers SaveAnswer200ResponseHeaders
+}
+
+func (response SaveAnswer200JSONResponse) VisitSaveAnswerResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ETag != nil {
+		ctx.Response().Header.Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response.Body)
+}
+
+type SaveAnswer400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SaveAnswer400ApplicationProblemPlusJSONResponse) VisitSaveAnswerResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type SaveAnswer401ApplicationProblemPlusJSONResponse Problem
+
+func (response SaveAnswer401ApplicationProblemPlusJSONResponse) VisitSaveAnswerResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type SaveAnswer403ApplicationProblemPlusJSONResponse Problem
+
+func (response SaveAnswer403ApplicationProblemPlusJSONResponse) VisitSaveAnswerResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type SaveAnswer404ApplicationProblemPlusJSONResponse Problem
+
+func (response SaveAnswer404ApplicationProblemPlusJSONResponse) VisitSaveAnswerResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type SaveAnswer409ApplicationProblemPlusJSONResponse Problem
+
+func (response SaveAnswer409ApplicationProblemPlusJSONResponse) VisitSaveAnswerResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type SaveAnswer422ApplicationProblemPlusJSONResponse Problem
+
+func (response SaveAnswer422ApplicationProblemPlusJSONResponse) VisitSaveAnswerResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type SaveAnswer429ApplicationProblemPlusJSONResponse Problem
+
+func (response SaveAnswer429ApplicationProblemPlusJSONResponse) VisitSaveAnswerResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type GetChildKPIsRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetChildKPIsResponseObject interface {
+	VisitGetChildKPIsResponse(ctx *fiber.Ctx) error
+}
+
+type GetChildKPIs200JSONResponse KPIResults
+
+func (response GetChildKPIs200JSONResponse) VisitGetChildKPIsResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response)
+}
+
+type GetChildKPIs400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetChildKPIs400ApplicationProblemPlusJSONResponse) VisitGetChildKPIsResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type GetChildKPIs401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetChildKPIs401ApplicationProblemPlusJSONResponse) VisitGetChildKPIsResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type GetChildKPIs403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetChildKPIs403ApplicationProblemPlusJSONResponse) VisitGetChildKPIsResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type GetChildKPIs404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetChildKPIs404ApplicationProblemPlusJSONResponse) VisitGetChildKPIsResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type GetChildKPIs429ApplicationProblemPlusJSONResponse Problem
+
+func (response GetChildKPIs429ApplicationProblemPlusJSONResponse) VisitGetChildKPIsResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type RegisterChildRequestObject struct {
+	Id   ID `json:"id"`
+	Body *RegisterChildJSONRequestBody
+}
+
+type RegisterChildResponseObject interface {
+	VisitRegisterChildResponse(ctx *fiber.Ctx) error
+}
+
+type RegisterChild200ResponseHeaders struct {
+	ETag *string
+}
+
+type RegisterChild200JSONResponse struct {
+	Body    Child
+	Headers RegisterChild200ResponseHeaders
+}
+
+func (response RegisterChild200JSONResponse) VisitRegisterChildResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ETag != nil {
+		ctx.Response().Header.Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response.Body)
+}
+
+type RegisterChild400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response RegisterChild400ApplicationProblemPlusJSONResponse) VisitRegisterChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type RegisterChild401ApplicationProblemPlusJSONResponse Problem
+
+func (response RegisterChild401ApplicationProblemPlusJSONResponse) VisitRegisterChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type RegisterChild403ApplicationProblemPlusJSONResponse Problem
+
+func (response RegisterChild403ApplicationProblemPlusJSONResponse) VisitRegisterChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type RegisterChild404ApplicationProblemPlusJSONResponse Problem
+
+func (response RegisterChild404ApplicationProblemPlusJSONResponse) VisitRegisterChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type RegisterChild409ApplicationProblemPlusJSONResponse Problem
+
+func (response RegisterChild409ApplicationProblemPlusJSONResponse) VisitRegisterChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type RegisterChild422ApplicationProblemPlusJSONResponse Problem
+
+func (response RegisterChild422ApplicationProblemPlusJSONResponse) VisitRegisterChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type RegisterChild429ApplicationProblemPlusJSONResponse Problem
+
+func (response RegisterChild429ApplicationProblemPlusJSONResponse) VisitRegisterChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
 
 type DeleteContactRequestObject struct {
 	Id     ID `json:"id"`
@@ -1667,6 +2504,24 @@ func (response DeleteRelationship429ApplicationProblemPlusJSONResponse) VisitDel
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// ListChildren List the children in the caller's reach, 25 a page, by cursor
+	// (GET /children)
+	ListChildren(ctx context.Context, request ListChildrenRequestObject) (ListChildrenResponseObject, error)
+	// CreateChild Add a child (the case form's checks)
+	// (POST /children)
+	CreateChild(ctx context.Context, request CreateChildRequestObject) (CreateChildResponseObject, error)
+	// GetChild Read a child
+	// (GET /children/{id})
+	GetChild(ctx context.Context, request GetChildRequestObject) (GetChildResponseObject, error)
+	// SaveAnswer Save one answer (the form's checks, conflict, trail and scoring)
+	// (POST /children/{id}/forms/{form}/answers)
+	SaveAnswer(ctx context.Context, request SaveAnswerRequestObject) (SaveAnswerResponseObject, error)
+	// GetChildKPIs A child's KPI results, as its performance summary shows them
+	// (GET /children/{id}/kpis)
+	GetChildKPIs(ctx context.Context, request GetChildKPIsRequestObject) (GetChildKPIsResponseObject, error)
+	// RegisterChild Register a child in its cohort (the registration page's rules)
+	// (POST /children/{id}/registration)
+	RegisterChild(ctx context.Context, request RegisterChildRequestObject) (RegisterChildResponseObject, error)
 	// DeleteContact Delete a contact (restorable for 30 days, as on the page)
 	// (DELETE /contacts/{id})
 	DeleteContact(ctx context.Context, request DeleteContactRequestObject) (DeleteContactResponseObject, error)
@@ -1719,6 +2574,212 @@ type strictHandler struct {
 // validation. It is defined here as well so generated code does not import the
 // middleware; keep it in sync with fibermiddleware.ValidatedBodyLocalsKey.
 const validatedBodyLocalsKey = "x-oapi-codegen-validated-body"
+
+// ListChildren operation middleware
+func (sh *strictHandler) ListChildren(ctx *fiber.Ctx, params ListChildrenParams) error {
+	var request ListChildrenRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.ListChildren(ctx.UserContext(), request.(ListChildrenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListChildren")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListChildrenResponseObject); ok {
+		if err := validResponse.VisitListChildrenResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateChild operation middleware
+func (sh *strictHandler) CreateChild(ctx *fiber.Ctx, params CreateChildParams) error {
+	var request CreateChildRequestObject
+
+	request.Params = params
+
+	var body CreateChildJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateChild(ctx.UserContext(), request.(CreateChildRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateChild")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateChildResponseObject); ok {
+		if err := validResponse.VisitCreateChildResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetChild operation middleware
+func (sh *strictHandler) GetChild(ctx *fiber.Ctx, id ID) error {
+	var request GetChildRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.GetChild(ctx.UserContext(), request.(GetChildRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetChild")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetChildResponseObject); ok {
+		if err := validResponse.VisitGetChildResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SaveAnswer operation middleware
+func (sh *strictHandler) SaveAnswer(ctx *fiber.Ctx, id ID, form string, params SaveAnswerParams) error {
+	var request SaveAnswerRequestObject
+
+	request.Id = id
+	request.Form = form
+	request.Params = params
+
+	var body SaveAnswerJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.SaveAnswer(ctx.UserContext(), request.(SaveAnswerRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SaveAnswer")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SaveAnswerResponseObject); ok {
+		if err := validResponse.VisitSaveAnswerResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetChildKPIs operation middleware
+func (sh *strictHandler) GetChildKPIs(ctx *fiber.Ctx, id ID) error {
+	var request GetChildKPIsRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.GetChildKPIs(ctx.UserContext(), request.(GetChildKPIsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetChildKPIs")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetChildKPIsResponseObject); ok {
+		if err := validResponse.VisitGetChildKPIsResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RegisterChild operation middleware
+func (sh *strictHandler) RegisterChild(ctx *fiber.Ctx, id ID) error {
+	var request RegisterChildRequestObject
+
+	request.Id = id
+
+	var body RegisterChildJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.RegisterChild(ctx.UserContext(), request.(RegisterChildRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RegisterChild")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RegisterChildResponseObject); ok {
+		if err := validResponse.VisitRegisterChildResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
 
 // DeleteContact operation middleware
 func (sh *strictHandler) DeleteContact(ctx *fiber.Ctx, id ID, params DeleteContactParams) error {
@@ -2071,44 +3132,59 @@ func (sh *strictHandler) DeleteRelationship(ctx *fiber.Ctx, id ID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fpbb9s68v8qA/3/QBOsEl/q9qDuU7fpLoJtgSCnD1u0hTEWRxZPJFIlqbhG4e++ICnJki3f0iTbbfsU",
-	"RxoOh3P5zYX6FkQyy6UgYXQw/hYkhIyU+/nmPc7sX0Y6Ujw3XIpgHLxPCBRFUrEnGm5JaS7FS9AkGHAD",
-	"U4xugAu4jM/eoYkSMBKiBMWMwNQLgzDQUUIZWu5mkVMwDrRRXMyC5XIZBjkqzMiUYrwulJaqWxBBX80k",
-	"cgQgY7dFjjOCKcVS0UvAqSZhIJbKvYu50sZRBGHALZMvBalFEAYCMyuFZ9WSL8Ovb0nMTBKMh/1+uCFv",
-	"GFxeWDrHLkeTrLhxe1JFXwquiAVjowpqco6lytBYOmGej4IwyLjgWZEF40G9DReGZqT8PoyyXBoS0eJf",
-	"tNhUyCtQZNQC5twk7rgaM4Ib8k+4gOEIElkoDSj0nJRu6ESRzqXQBCgYIGMahLRrZpWivF+sztYQ5sxK",
-	"s0tlGRfV/4NOBcbOV7pNbL0QFCF7CaPBEOYJiYYrlc7FQHMR0VZhS2/caY6G1INuQ1/TjGujFtuCwr99",
-	"okGnRa24tktURN8lydIu9vZyEXKl5DSlzP6MpDAkjP2JeZ7yCK2EvdxT/O0vbcX91tjr/xXFwTj4v94K",
-	"Bnr+re5VfN2Oa74m4Pofr+HF6NkfkNdk1SF83EphMHKi5ErmpAz34iJjirTuCH67S0rG6qR+N5UyJRT2",
-	"JWXI085lzoknXscdrznrjLf1GAuDDBeTaCX3pgiCiOmJoltO826KPJGiW4pcahNJtuWlopiUIjaxHi0o",
-	"3UOVopgVFsi6yHShtuqihOyDFLJseulHj2fV+pbSV1u2dbimsJV9P9ebyelfFBkrWekwlyIvTOkn3Lob",
-	"plcN/4kx1RTujr8ooehGOyzLSGuckQZGEWcE8wQNcA3VueBkNByCFV0DYZRAzCllp0G43WnbW7/lgjRo",
-	"sknLEIPpAgTNU/vUKaMO5Wf9jlgObcTGXGUdcM4Y0K1DO1nMEptdUylvNKT8hgCh1DFgatFxYbOuaagB",
-	"Tkb9FyBNQmrONZ2uzNsVUW3I6ZKzHWL76feHkjRetWu8upjVQbUHGttBtp+4K+jaVnAaCkFnGqSClIxx",
-	"ieUI1s1I3a+2RujuI15uj6Grcr+2D3NDWfvHLvSv8Hu1DSqFC4+CddnV4be+5pLeHVNcVVyb8rfQxQnV",
-	"BQwXaGhznw8fPnw4e/fu7OLipQ94YoB6VQOWIMCNfaaIYCq/upikr5jlqd1i2B88P+s/P+uPDjHpFRpe",
-	"5ta2XqOUCx5hOtEGTbElsaGhiYwnU65Msk/17sCNRYzwiEW7UijjOBNScz0pcQdNmQw2Ja5JWan/Q3a/",
-	"r0zMGQnDY+4P0ra8SwFjZ+kI05QUZLiwBStoIqhXKh3CPOFRAqgIUooNyMJ04qBI9EQU2ZTU8Zm7AtwJ",
-	"Z7sLQ7i8gJNrl5X+sHWrwsj2OKdBFwzQ1wfN7GGwIFQthzwk+TfP2iwFGtZa57w755cx9WPm/I643gsS",
-	"d07nudfEd6XzRwSZrTiyV0P3gSv782g7ovcKdVQxckyJUQZy2xf+fPPvyfsPV2/AshlD32HXjZBzEcIA",
-	"MkwphCHE5H+98NCWU1RF2H1XDWUU3kfVUCXJ/37V0OiK2wdiZLb1kaSUVLobxh1I2FoCDcTIU2LhatRi",
-	"ZX2ia+SxkFhpq72549K5d7m2aybWPrJnsVrQdfh13XOhDYpoS7u4XrY00oThJu1e5R/sE9a9rdjUW3WJ",
-	"fE2pAxGd8LyjxvLV6OTgAoIEOwpgDq9M9CRXPEM/B9oE4ZRmmE6wMIlU3Gwhst3R1s6oTAWHn1UbVOao",
-	"0x5mPJflG9KETTOElW3XD7w6XUtZ+2x+WA3w2F7x4Ma+u+3aEJW52iCEGP3fWYGKcRQhRKjsA1/NuCea",
-	"T1MuZrajdav2dz9rjtHQ+z6zvuXafG9SaUHDBrodmBFcMo4Ka6Y/LV8vyJSsduqZqDOOf1QzSIzJ/QyU",
-	"i1juHf7aCtSmBCwYN080MDTobiCcqkEvtBUQTpiMdA9zfp6x0/NP4s0tqYXrZ6zBFCcNCF4UMPKGBJwg",
-	"5KS0DQx4dXXpn56+hEjKG0eu6JOwpQJGEeWG2Dm8cfnM9T/r41rwaVCffxI1Po9dyesEtzs0SvxxMLCK",
-	"lzkJzHkwDp6e98+fenRInCJ7pU/o3jfOll5Ltu63v6zlnQEvWTAOLtzz1/WIsHnd87HbEVYkveqyYPl5",
-	"bQo+7I82bXNR9h7LMBj1+9v8rOazGnlb+sGR9E+PpB8dRz8YHkc/fHEEvSsiMw90pdYaM8YTRdpIhdOU",
-	"nCs/7QPDhQ4BdVWy2Qro1O47I7Np83+SWRl8zWz9HRcXx11Y1COrzQsLG6SrqXTHLWcX35Ks52gc0/95",
-	"J7q7U1wTsqZLmERq21tLN31Zm7ycBsujA/siWH5ehkGvLDgOBZKq4/gNJD8wkFTTjfsAkpXBHwxI6i62",
-	"G0jyWoLfQHJnIMlXk4L7AIqeahSJziCd/mPL0esW5QO60UYdvMWf2qL/2t7xqnKMJ7qtF/cpUVlj3tFp",
-	"/Oxu0yleK0JDrS7jaP7tj3N8UvlSkDZ/l2zxIB7lG+Zlu/8xqqDlhksPHkSAQ9wZkDE3s2wg5VsZ1ePi",
-	"HR+C/RRxMHw8VE2xVbMbWabTMvM2xpT+ruTUceiVrSsn3ftWtbHLupvbCaSvK6Jjo6X8pq+j9Lr3ZsAN",
-	"tbu+YPK3xDJugcovDLzWoICtK7VSMSEMn7mEPaMQpgsoZ/hHY3D9/dw+JL7zbOBxQLj1odIj4+9hLW4X",
-	"6h5en4a/EkL3X/yoiP6KrfXba/jtJo2s8J5EMEcluJjtRPWqYt6J6lcV0Y+I6s2ryp2oXh/1N6q3Ub1S",
-	"zKOj+p0HNY+D6q1PUR4Z1Q+bN/xG9Z8A1X24kGoOxbaX5o3+98Bx6FoXu3+yeU2ZvP1JJpvfYxarBYeU",
-	"jeb1pPFBqZtHWKI7z7YbN5BuUXX3+PGzxTRN6rZiV6g0GAc9zHnvdmCX/icAAP//",
+	"7Fxtb9s48v8qA/3/QBKcWjtpdhd1X/Wa3iHXLi5I98UVu4VBi2OLG4lUSSquEfi7H0jq0aYs23W8ubav",
+	"4kh8GM7Db2Y4Yz8EkUgzwZFrFYweghgJRWk/vv2NzMxfiiqSLNNM8GAU/BYjSIyEpCcK7lEqJvgrUMgp",
+	"MA0TEt0B43A9ffYr0VEMWkAUEz5D0NXEIAxUFGNKzOp6kWEwCpSWjM+C5XIZBhmRJEVdkPEml0pIPyEc",
+	"v+hxZAeAmNotMjJDmOBUSHwFZKKQa5gKad9NmVTajgjCgJlFPucoF0EYcJIaKtxSLfpS8uU98pmOg9HF",
+	"cBiu0RsG11dmnF0uIzquV2PmpBI/50wiDUZa5thceSpkSrQZx/XPl0EYpIyzNE+D0Xm1DeMaZyjdPhTT",
+	"TGjk0eIdLtYZ8hokarmAOdOxPa4iKcIduieMw8UlxCKXCghXc5SqwROJKhNcIRBOgVCqgAszZ1YyyulF",
+	"fbYGMc8MNZtYljJe/n/uZeDU6opfxEYLQSKhr+Dy/ALmMfKGKhXKRUExHmEnsYU2bhRHg+pzv6BvccaU",
+	"losuo3BvTxSoJK8Y11aJctBXUbI0k528rIXcSDFJMDUfI8E1cm0+kixLWEQMhYPMjfjbn8qQ+9DY6/8l",
+	"ToNR8H+DGgYG7q0alOvaHVd0jcPtP97Ay8uffoGsGlYewlL12irZNc9yRw6lzEwmyY0UGUrNDPFTkigM",
+	"g6zx6CGIEiQeg7/FVNw7HHEKHFSsmQiRIOHB0jA9yx2U+Xd8CJjGVK3z2cPp0Ay5dsObkiBSkkWwxhSj",
+	"BcaoTxQ4Kirg+ZyjMoNCmCzAqEIISKIYCCRMaQNd9yTJUcEpUUBgIsVcoYRMKG2tND2rzyomf2Kkze53",
+	"2KGK5XYnyph/CKQwdSFTu7sCpoNwC2irdfR3u9snDxVOzh/IvRn2sCpKZ57rZFrBjxrChLk5emIsfWEf",
+	"C44wY/fIvWIuPI8XRz3Y2TxIOTWsqPMd603MEs+BSE6ZHjPqcV1hEIlYSN14VZEQBpRoHIvpeMKkjvss",
+	"74poNJMsOI8ddnj2c2T0nj8MEiR0LOSMcKaILvjWFsi/rz5AJCgGHitIRHSHzSM3BMFjNeZ5OkHpJdEB",
+	"Hsqu6SqXncdryHhdxyMjnzoEgVOmlXUWZ5XbZ9yalwrCnXXEuu5K1j4Gto5WsahTk7bDQc8xiapAZcow",
+	"oeoVmJNGMUZ3CihGjCLMY6KBKSiPAKeXFxeFqVugsVMNiLS1eS+lRB1zFjG9WMNQj+q0NXgFcX2q1q+p",
+	"hi1mGDSHnShoaHAL2Ty7tJW2x9+GgcFhu/I2gxV+2YYxDcXv50rO2eccxxKnKJFH2CC+zZt/oVS4AMGT",
+	"RZsNHSGNX1lvTIS8Bn2V36w+bNIWh5/LdZ/ZiNk9MayzXOFivITU4fpm5+RI8lqf4JpE2oPklEpUyos8",
+	"FBPUXZCFKWGJd9qh4Doli3FU0+0BXUSqxhLvGc79I7JYcD8VTWVef2lVTCIdG9/IMekZlRA+ywtt2aTi",
+	"m7B9L2yunXiD6fWWbR6uMKyW7waF2RewG2lAgdEmpUpRKTLDrwbshtK2t37POCpQaHJnjdTGmThPzNM2",
+	"EPzkR5hI8CmTqcciKQW8t0mXyGexSfITIe4UJOwOgUDB4yp0Y2V65tgAp5fDlyB0jHLOFJ55g7nKovqR",
+	"cFd/0m9KQuO22UBlVIf1GF6ja0vBcigElSoQEhLU2qY/OyzdtNR+tu3gnZbdNnQQP1II76/3JDb+Wdvn",
+	"48ePH5/9+uuzq6tXzuCRlvmWvYoqQIDZRE4iwkR8sTaJX0iaJWaLi+H5z8+GPz8bXm4j0nc317eo8sQl",
+	"uW3WpkhULlfY3B6yIVYXuY5EB15LJMXdwdorzXTim7TC2GLjcny9nY/XbVGvrFSd0jfzhmhW3ICs3iow",
+	"ziKSjJUmOu/w+/vEw+UkimSHSZsiDMrIjAvF1LiA5SoSXqe4GkoL9TxmXskocs2mrCfDj0iSoISULIAL",
+	"DQoRqplShTCPWRQDkSaun2oQufa6iZ5Uc2NgU/qjInXv9ttwfQWnt9Zp/wJRTCSJNEp1FnSH+o8W+ITB",
+	"AolsKeQ2sVHzrM1IqSGt1ZU3h0SFTT3NkMhj170Yune0kzlOfFW0c0SQ6cSRXg4dAlf6w4wd8/CdYrU9",
+	"cva2Lnx4+5/xbx9v3tpLhREMLXbdcTHnIZxDShIM4QKm6D69dNCWYVRa2KGDqsIKDxFUlU7yrw+qGrWL",
+	"lasp1F1pNkoppPLDuLsjA23AZEpYgjSsC2KG1hNVIY+BRH+QZFfx7l3M7Q933BL1hP4oJwwYV5rwqCOb",
+	"Xg1bGm6iKwQrt+gj1r6tI7NiKx/JRQ3MAsk+tR1M2IxNWML0ogQlX/BwDcVLFz/ELDEOA7UCkiTumWQa",
+	"JSNeiHU4lBGkjGjJojFRCpVKkeud8GyHe/Pq1vkOMXPxf5RL6cyl/05y6eV1YjdVMcs88axLjMZbB2vI",
+	"6U6H3z4KVONMspS4yui6NBKckWRMch0LWVwbrw8yiXpnkl643e3PqjSRu4l6O0OxEVWDmrAphrC0o9UD",
+	"16drMetTj8z3qp0+ulY8urD3l13bMlMbh4UwJe7vLCeSMsJDiIg0D1zkaJ8oNkkYn4GQLnrb6vK8qRgN",
+	"vveJ9T1T+msdeAsa+vLlLu9rA58oN2L6YNZ1hEzQcKfqErDCcY+qBWKtM9cVwPhU9LZDmGjfFnpzyvSJ",
+	"Ako0saVxy2pQC2UIhFMqIjUgGXue0rPnf/C39ygXNnc0ApMMbWnckgJa3CGHUwIZSmUMA17fXLunZ68g",
+	"EuLODpf4BzdhGYkizDTS5/DWxg4211xtYAAXcqjnf/DKF45semEJNzs00qlRcG7vTDLkJGPBKHjxfPj8",
+	"hUOH2DJyYN2WROs0ZmhlbiTufCe1l7ZKvykHtfuefvfLvx4yKPqilp9WukEuhsMNnSC7dYDU1SBfD4i7",
+	"4BJTqA66DINLt71v1YrMurPEjD/fcfyL3cZfvNxhvI3SU4duVjx1/CGRl+meu884MbkqieIQLn6yqeEM",
+	"bX9HETwXOci61N9IJBpdfWxXoa/0gDnh23aPvwu6OKzcnftZttFEyxyXaxp3ftidfdpW1fyBUGrzK0+r",
+	"om/lYtjAjlmGwXsRVaHchjbEJ6nKF8dS/deUAin4fapX+hDcJc6ZnVKB3OCB0WUn0v0TdanwjwtWG1Vn",
+	"X6V5ksowvDyWMtwiqbQhWO4MWVfB8tOapgyMLqnBg/mzHBQNqTYq2nnx0Nt8axb+qi7LT134/YHc4+uy",
+	"AXGF3O4+JdvHWnWvNnreXG+rEikKjoCJQmtirmdagI5Z2bDrmlzB/A+Xw5dbdLvudNrHcCTNJtCtPMnw",
+	"wFu7vkQPKLgX3zMgDF8+Ve9jZGP7Pwu9P9XxivMJ7f1QwiIdgpaEJTbJUJEw6uzzTIO7jKle9/Tu5lo9",
+	"potq1G47/JQsX3/XHud1BZvvbq5Lntg+ZqaVyfnsxYYBw2IOqFjMXav0wTyUbFx17ueZOl3IbdE6WsdE",
+	"h4fe9ZvaIwNwfzwWQquH9gcUPz0oLjW1ygYYd/3HttXdIXPTUMoai8wTrFIEdzemqhTB1ZrXzeLKPn9T",
+	"de3taHHF14g8NyKX63dUV0W9+1tQn/OjqYPjWqPt71Si0kKSSWI9NLwYAiULh9VFmdBoxJnZt9P1VgJ/",
+	"PCwqu8g60Kii4Ed+uH9+WKqEjoVCmMfCdvysdPucfYV/Lgov2wJJWeX+ASRPGEjKjppDAEkt8EcDkqpz",
+	"wg8kWUXBDyDZG0iyujvlEEAxkI1imdpYjLltjXxENVqrB3amg02CvveksBCrLbw0+GJ/ZKCIMfdUms21",
+	"mla19YmWbNYbB45cuWmXpPvV2VfH+R+uzexsB0dM4RLSitntrTLWnrfRGtcq7RR5HUM1eCjL+csqm9tc",
+	"1S4HPcmqduPbKZvr2g1Q+Y6B19bBSauNu2DMhtL3TlKvflmjD4n3vhs4Ut28+d3BY1fOt0pxv+Pq+bdz",
+	"KVdU5+t8ewW/bTGE5k6TEOZE8ros4kf1MmLeiOo35aCniOrN9viNqF4d9Qeqt1G9ZMzRUX3vi5rjoHrr",
+	"609HRvXt7ht+oPq3VWrZIjRv5L9bXoeuZLH9N5vuB7do8L1fStmfHSPt5PW08R1vex9hBu19t93oxLaT",
+	"yh7s3z8ZTFMo78vlcpkEo2BAMja4PzdT/xsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
