@@ -64,10 +64,12 @@ func TestAPIMatrix(t *testing.T) {
 			{"ListContacts", "GET", contacts, nil, []int{200, 200, 403, 403, 403, 401, 401}},
 			{"GetContact", "GET", aContact, nil, []int{200, 200, 403, 403, 403, 401, 401}},
 			{"CreateContact", "POST", contacts, nil, []int{201, 403, 403, 403, 403, 401, 401}},
+			{"UpdateContact", "PATCH", aContact, nil, []int{200, 403, 403, 403, 403, 401, 401}},
 			{"DeleteContact", "DELETE", aContact, nil, []int{204, 403, 403, 403, 403, 401, 401}},
 			{"ListRelationships", "GET", rels, nil, []int{200, 200, 403, 200, 403, 401, 401}},
 			{"CreateRelationship", "POST", rels, nil, []int{201, 403, 403, 403, 403, 401, 401}},
 			{"DeleteRelationship", "DELETE", aRel, nil, []int{204, 403, 403, 403, 403, 401, 401}},
+			{"UpdatePatient", "PATCH", one, nil, []int{200, 403, 403, 403, 403, 401, 401}},
 			{"DeletePatient", "DELETE", one, nil, []int{204, 403, 403, 403, 403, 401, 401}},
 		}
 		registryOps := 0
@@ -87,7 +89,7 @@ func TestAPIMatrix(t *testing.T) {
 			for i := len(callers) - 1; i >= 0; i-- {
 				c := callers[i]
 				var hdr []string
-				if o.method == "DELETE" {
+				if o.method == "DELETE" || o.method == "PATCH" {
 					hdr = []string{"If-Match", "*"}
 				}
 				body := o.body
@@ -96,6 +98,8 @@ func TestAPIMatrix(t *testing.T) {
 					body = ann(10 + i)
 				case "CreateContact":
 					body = map[string]any{"first_name": "N", "surname": fmt.Sprint("New", i), "confirm": true}
+				case "UpdatePatient", "UpdateContact":
+					body = map[string]any{"notes": fmt.Sprint("note ", i)}
 				case "CreateRelationship":
 					body = map[string]any{"contact_id": newContact(100 + i), "type": "other"}
 				}

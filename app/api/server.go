@@ -97,11 +97,13 @@ var Scopes = map[string]scope{
 	"GetPatient":    {DomainRegistry, AccessRead},
 	"CreatePatient": {DomainRegistry, AccessWrite},
 	"DeletePatient": {DomainRegistry, AccessWrite},
+	"UpdatePatient": {DomainRegistry, AccessWrite},
 
 	"ListContacts":  {DomainRegistry, AccessRead},
 	"GetContact":    {DomainRegistry, AccessRead},
 	"CreateContact": {DomainRegistry, AccessWrite},
 	"DeleteContact": {DomainRegistry, AccessWrite},
+	"UpdateContact": {DomainRegistry, AccessWrite},
 
 	"ListRelationships":  {DomainRegistry, AccessRead},
 	"CreateRelationship": {DomainRegistry, AccessWrite},

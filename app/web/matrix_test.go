@@ -96,6 +96,8 @@ var matrix = []route{
 	{"POST", "/api/v1/registries/:registry/patients", whoAPIToken, false},
 	{"GET", "/api/v1/patients/:id", whoAPIToken, false},
 	{"DELETE", "/api/v1/patients/:id", whoAPIToken, false},
+	{"PATCH", "/api/v1/patients/:id", whoAPIToken, false},
+	{"PATCH", "/api/v1/contacts/:id", whoAPIToken, false},
 	{"GET", "/api/v1/registries/:registry/contacts", whoAPIToken, false},
 	{"POST", "/api/v1/registries/:registry/contacts", whoAPIToken, false},
 	{"GET", "/api/v1/contacts/:id", whoAPIToken, false},

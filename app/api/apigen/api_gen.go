@@ -134,6 +134,20 @@ type ContactPage struct {
 	NextCursor *string `json:"next_cursor,omitempty"`
 }
 
+// ContactPatch The fields to change; "" clears an optional one
+type ContactPatch struct {
+	Address           *string `json:"address,omitempty"`
+	Email             *string `json:"email,omitempty"`
+	FirstName         *string `json:"first_name,omitempty"`
+	MayContact        *bool   `json:"may_contact,omitempty"`
+	Notes             *string `json:"notes,omitempty"`
+	Phone             *string `json:"phone,omitempty"`
+	Postcode          *string `json:"postcode,omitempty"`
+	PreferredChannel  *string `json:"preferred_channel,omitempty"`
+	PreferredLanguage *string `json:"preferred_language,omitempty"`
+	Surname           *string `json:"surname,omitempty"`
+}
+
 // Date YYYY-MM-DD; checked as the page checks its three boxes
 //
 // Example: 2016-06-04
@@ -223,6 +237,33 @@ type PatientPage struct {
 
 	// NextCursor Absent on the last page
 	NextCursor *string `json:"next_cursor,omitempty"`
+}
+
+// PatientPatch The fields to change; "" clears an optional one
+type PatientPatch struct {
+	ClinicalStatus *string `json:"clinical_status,omitempty"`
+
+	// DateOfBirth YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
+	DateOfBirth *Date `json:"date_of_birth,omitempty"`
+
+	// DateOfDeath YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
+	DateOfDeath           *Date   `json:"date_of_death,omitempty"`
+	DiagnosisConfirmation *string `json:"diagnosis_confirmation,omitempty"`
+
+	// DiagnosisDate YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
+	DiagnosisDate *Date   `json:"diagnosis_date,omitempty"`
+	FirstName     *string `json:"first_name,omitempty"`
+	NhsNumber     *string `json:"nhs_number,omitempty"`
+	Notes         *string `json:"notes,omitempty"`
+	Postcode      *string `json:"postcode,omitempty"`
+	Sex           *string `json:"sex,omitempty"`
+	Surname       *string `json:"surname,omitempty"`
 }
 
 // Problem defines model for Problem.
@@ -340,8 +381,20 @@ type DeleteContactParams struct {
 	IfMatch IfMatch `json:"If-Match"`
 }
 
+// UpdateContactParams defines parameters for UpdateContact.
+type UpdateContactParams struct {
+	// IfMatch The ETag read; 412 when the record changed since
+	IfMatch IfMatch `json:"If-Match"`
+}
+
 // DeletePatientParams defines parameters for DeletePatient.
 type DeletePatientParams struct {
+	// IfMatch The ETag read; 412 when the record changed since
+	IfMatch IfMatch `json:"If-Match"`
+}
+
+// UpdatePatientParams defines parameters for UpdatePatient.
+type UpdatePatientParams struct {
 	// IfMatch The ETag read; 412 when the record changed since
 	IfMatch IfMatch `json:"If-Match"`
 }
@@ -385,6 +438,12 @@ type SaveAnswerJSONRequestBody = AnswerInput
 // RegisterChildJSONRequestBody defines body for RegisterChild for application/json ContentType.
 type RegisterChildJSONRequestBody = RegistrationInput
 
+// UpdateContactJSONRequestBody defines body for UpdateContact for application/json ContentType.
+type UpdateContactJSONRequestBody = ContactPatch
+
+// UpdatePatientJSONRequestBody defines body for UpdatePatient for application/json ContentType.
+type UpdatePatientJSONRequestBody = PatientPatch
+
 // CreateRelationshipJSONRequestBody defines body for CreateRelationship for application/json ContentType.
 type CreateRelationshipJSONRequestBody = RelationshipInput
 
@@ -420,12 +479,18 @@ type ServerInterface interface {
 	// GetContact Read a contact (those who may see identifiers)
 	// (GET /contacts/{id})
 	GetContact(c *fiber.Ctx, id ID) error
+	// UpdateContact Change a contact's fields (each checked as the page's autosave checks it)
+	// (PATCH /contacts/{id})
+	UpdateContact(c *fiber.Ctx, id ID, params UpdateContactParams) error
 	// DeletePatient Delete a patient (restorable for 30 days, as on the page)
 	// (DELETE /patients/{id})
 	DeletePatient(c *fiber.Ctx, id ID, params DeletePatientParams) error
 	// GetPatient Read a patient
 	// (GET /patients/{id})
 	GetPatient(c *fiber.Ctx, id ID) error
+	// UpdatePatient Change a patient's fields (each checked as the page's autosave checks it)
+	// (PATCH /patients/{id})
+	UpdatePatient(c *fiber.Ctx, id ID, params UpdatePatientParams) error
 	// ListRelationships A patient's relationships to contacts
 	// (GET /patients/{id}/relationships)
 	ListRelationships(c *fiber.Ctx, id ID) error
@@ -766,6 +831,59 @@ func (siw *ServerInterfaceWrapper) GetContact(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// UpdateContact operation middleware
+func (siw *ServerInterfaceWrapper) UpdateContact(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateContactParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Required header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName If-Match, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter If-Match: %w", err).Error())
+		}
+
+		params.IfMatch = IfMatch
+
+	} else {
+		return fiber.NewError(fiber.StatusBadRequest, "Header parameter If-Match is required, but not found")
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.UpdateContact(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // DeletePatient operation middleware
 func (siw *ServerInterfaceWrapper) DeletePatient(c *fiber.Ctx) error {
 
@@ -835,6 +953,59 @@ func (siw *ServerInterfaceWrapper) GetPatient(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.GetPatient(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// UpdatePatient operation middleware
+func (siw *ServerInterfaceWrapper) UpdatePatient(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdatePatientParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Required header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName If-Match, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter If-Match: %w", err).Error())
+		}
+
+		params.IfMatch = IfMatch
+
+	} else {
+		return fiber.NewError(fiber.StatusBadRequest, "Header parameter If-Match is required, but not found")
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.UpdatePatient(c, id, params)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -1180,6 +1351,8 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 
 	router.Get(options.BaseURL+"/patients/:id", wrapper.GetPatient)
 
+	router.Patch(options.BaseURL+"/patients/:id", wrapper.UpdatePatient)
+
 	router.Get(options.BaseURL+"/registries/:registry/contacts", wrapper.ListContacts)
 
 	router.Post(options.BaseURL+"/registries/:registry/contacts", wrapper.CreateContact)
@@ -1187,6 +1360,8 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Delete(options.BaseURL+"/contacts/:id", wrapper.DeleteContact)
 
 	router.Get(options.BaseURL+"/contacts/:id", wrapper.GetContact)
+
+	router.Patch(options.BaseURL+"/contacts/:id", wrapper.UpdateContact)
 
 	router.Get(options.BaseURL+"/patients/:id/relationships", wrapper.ListRelationships)
 
@@ -1817,6 +1992,100 @@ func (response GetContact429ApplicationProblemPlusJSONResponse) VisitGetContactR
 	return ctx.JSON(&response)
 }
 
+type UpdateContactRequestObject struct {
+	Id     ID `json:"id"`
+	Params UpdateContactParams
+	Body   *UpdateContactJSONRequestBody
+}
+
+type UpdateContactResponseObject interface {
+	VisitUpdateContactResponse(ctx *fiber.Ctx) error
+}
+
+type UpdateContact200ResponseHeaders struct {
+	ETag *string
+}
+
+type UpdateContact200JSONResponse struct {
+	Body    Contact
+	Headers UpdateContact200ResponseHeaders
+}
+
+func (response UpdateContact200JSONResponse) VisitUpdateContactResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ETag != nil {
+		ctx.Response().Header.Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response.Body)
+}
+
+type UpdateContact400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateContact400ApplicationProblemPlusJSONResponse) VisitUpdateContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type UpdateContact401ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateContact401ApplicationProblemPlusJSONResponse) VisitUpdateContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type UpdateContact403ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateContact403ApplicationProblemPlusJSONResponse) VisitUpdateContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type UpdateContact404ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateContact404ApplicationProblemPlusJSONResponse) VisitUpdateContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type UpdateContact412ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateContact412ApplicationProblemPlusJSONResponse) VisitUpdateContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(412)
+
+	return ctx.JSON(&response)
+}
+
+type UpdateContact422ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateContact422ApplicationProblemPlusJSONResponse) VisitUpdateContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type UpdateContact429ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateContact429ApplicationProblemPlusJSONResponse) VisitUpdateContactResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
 type DeletePatientRequestObject struct {
 	Id     ID `json:"id"`
 	Params DeletePatientParams
@@ -1958,6 +2227,100 @@ func (response GetPatient404ApplicationProblemPlusJSONResponse) VisitGetPatientR
 type GetPatient429ApplicationProblemPlusJSONResponse Problem
 
 func (response GetPatient429ApplicationProblemPlusJSONResponse) VisitGetPatientResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type UpdatePatientRequestObject struct {
+	Id     ID `json:"id"`
+	Params UpdatePatientParams
+	Body   *UpdatePatientJSONRequestBody
+}
+
+type UpdatePatientResponseObject interface {
+	VisitUpdatePatientResponse(ctx *fiber.Ctx) error
+}
+
+type UpdatePatient200ResponseHeaders struct {
+	ETag *string
+}
+
+type UpdatePatient200JSONResponse struct {
+	Body    Patient
+	Headers UpdatePatient200ResponseHeaders
+}
+
+func (response UpdatePatient200JSONResponse) VisitUpdatePatientResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ETag != nil {
+		ctx.Response().Header.Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response.Body)
+}
+
+type UpdatePatient400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePatient400ApplicationProblemPlusJSONResponse) VisitUpdatePatientResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type UpdatePatient401ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdatePatient401ApplicationProblemPlusJSONResponse) VisitUpdatePatientResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type UpdatePatient403ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdatePatient403ApplicationProblemPlusJSONResponse) VisitUpdatePatientResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type UpdatePatient404ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdatePatient404ApplicationProblemPlusJSONResponse) VisitUpdatePatientResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type UpdatePatient412ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdatePatient412ApplicationProblemPlusJSONResponse) VisitUpdatePatientResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(412)
+
+	return ctx.JSON(&response)
+}
+
+type UpdatePatient422ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdatePatient422ApplicationProblemPlusJSONResponse) VisitUpdatePatientResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type UpdatePatient429ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdatePatient429ApplicationProblemPlusJSONResponse) VisitUpdatePatientResponse(ctx *fiber.Ctx) error {
 	ctx.Response().Header.Set("Content-Type", "application/problem+json")
 	ctx.Status(429)
 
@@ -2528,12 +2891,18 @@ type StrictServerInterface interface {
 	// GetContact Read a contact (those who may see identifiers)
 	// (GET /contacts/{id})
 	GetContact(ctx context.Context, request GetContactRequestObject) (GetContactResponseObject, error)
+	// UpdateContact Change a contact's fields (each checked as the page's autosave checks it)
+	// (PATCH /contacts/{id})
+	UpdateContact(ctx context.Context, request UpdateContactRequestObject) (UpdateContactResponseObject, error)
 	// DeletePatient Delete a patient (restorable for 30 days, as on the page)
 	// (DELETE /patients/{id})
 	DeletePatient(ctx context.Context, request DeletePatientRequestObject) (DeletePatientResponseObject, error)
 	// GetPatient Read a patient
 	// (GET /patients/{id})
 	GetPatient(ctx context.Context, request GetPatientRequestObject) (GetPatientResponseObject, error)
+	// UpdatePatient Change a patient's fields (each checked as the page's autosave checks it)
+	// (PATCH /patients/{id})
+	UpdatePatient(ctx context.Context, request UpdatePatientRequestObject) (UpdatePatientResponseObject, error)
 	// ListRelationships A patient's relationships to contacts
 	// (GET /patients/{id}/relationships)
 	ListRelationships(ctx context.Context, request ListRelationshipsRequestObject) (ListRelationshipsResponseObject, error)
@@ -2836,6 +3205,48 @@ func (sh *strictHandler) GetContact(ctx *fiber.Ctx, id ID) error {
 	return nil
 }
 
+// UpdateContact operation middleware
+func (sh *strictHandler) UpdateContact(ctx *fiber.Ctx, id ID, params UpdateContactParams) error {
+	var request UpdateContactRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateContactJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateContact(ctx.UserContext(), request.(UpdateContactRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateContact")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateContactResponseObject); ok {
+		if err := validResponse.VisitUpdateContactResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // DeletePatient operation middleware
 func (sh *strictHandler) DeletePatient(ctx *fiber.Ctx, id ID, params DeletePatientParams) error {
 	var request DeletePatientRequestObject
@@ -2883,6 +3294,48 @@ func (sh *strictHandler) GetPatient(ctx *fiber.Ctx, id ID) error {
 		return err
 	} else if validResponse, ok := response.(GetPatientResponseObject); ok {
 		if err := validResponse.VisitGetPatientResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdatePatient operation middleware
+func (sh *strictHandler) UpdatePatient(ctx *fiber.Ctx, id ID, params UpdatePatientParams) error {
+	var request UpdatePatientRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdatePatientJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdatePatient(ctx.UserContext(), request.(UpdatePatientRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdatePatient")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdatePatientResponseObject); ok {
+		if err := validResponse.VisitUpdatePatientResponse(ctx); err != nil {
 			return err
 		}
 	} else if response != nil {
@@ -3132,59 +3585,62 @@ func (sh *strictHandler) DeleteRelationship(ctx *fiber.Ctx, id ID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fxtb9s48v8qA/3/QBKcWjtpdhd1X/Wa3iHXLi5I98UVu4VBi2OLG4lUSSquEfi7H0jq0aYs23W8ubav",
-	"4kh8GM7Db2Y4Yz8EkUgzwZFrFYweghgJRWk/vv2NzMxfiiqSLNNM8GAU/BYjSIyEpCcK7lEqJvgrUMgp",
-	"MA0TEt0B43A9ffYr0VEMWkAUEz5D0NXEIAxUFGNKzOp6kWEwCpSWjM+C5XIZBhmRJEVdkPEml0pIPyEc",
-	"v+hxZAeAmNotMjJDmOBUSHwFZKKQa5gKad9NmVTajgjCgJlFPucoF0EYcJIaKtxSLfpS8uU98pmOg9HF",
-	"cBiu0RsG11dmnF0uIzquV2PmpBI/50wiDUZa5thceSpkSrQZx/XPl0EYpIyzNE+D0Xm1DeMaZyjdPhTT",
-	"TGjk0eIdLtYZ8hokarmAOdOxPa4iKcIduieMw8UlxCKXCghXc5SqwROJKhNcIRBOgVCqgAszZ1YyyulF",
-	"fbYGMc8MNZtYljJe/n/uZeDU6opfxEYLQSKhr+Dy/ALmMfKGKhXKRUExHmEnsYU2bhRHg+pzv6BvccaU",
-	"losuo3BvTxSoJK8Y11aJctBXUbI0k528rIXcSDFJMDUfI8E1cm0+kixLWEQMhYPMjfjbn8qQ+9DY6/8l",
-	"ToNR8H+DGgYG7q0alOvaHVd0jcPtP97Ay8uffoGsGlYewlL12irZNc9yRw6lzEwmyY0UGUrNDPFTkigM",
-	"g6zx6CGIEiQeg7/FVNw7HHEKHFSsmQiRIOHB0jA9yx2U+Xd8CJjGVK3z2cPp0Ay5dsObkiBSkkWwxhSj",
-	"BcaoTxQ4Kirg+ZyjMoNCmCzAqEIISKIYCCRMaQNd9yTJUcEpUUBgIsVcoYRMKG2tND2rzyomf2Kkze53",
-	"2KGK5XYnyph/CKQwdSFTu7sCpoNwC2irdfR3u9snDxVOzh/IvRn2sCpKZ57rZFrBjxrChLk5emIsfWEf",
-	"C44wY/fIvWIuPI8XRz3Y2TxIOTWsqPMd603MEs+BSE6ZHjPqcV1hEIlYSN14VZEQBpRoHIvpeMKkjvss",
-	"74poNJMsOI8ddnj2c2T0nj8MEiR0LOSMcKaILvjWFsi/rz5AJCgGHitIRHSHzSM3BMFjNeZ5OkHpJdEB",
-	"Hsqu6SqXncdryHhdxyMjnzoEgVOmlXUWZ5XbZ9yalwrCnXXEuu5K1j4Gto5WsahTk7bDQc8xiapAZcow",
-	"oeoVmJNGMUZ3CihGjCLMY6KBKSiPAKeXFxeFqVugsVMNiLS1eS+lRB1zFjG9WMNQj+q0NXgFcX2q1q+p",
-	"hi1mGDSHnShoaHAL2Ty7tJW2x9+GgcFhu/I2gxV+2YYxDcXv50rO2eccxxKnKJFH2CC+zZt/oVS4AMGT",
-	"RZsNHSGNX1lvTIS8Bn2V36w+bNIWh5/LdZ/ZiNk9MayzXOFivITU4fpm5+RI8lqf4JpE2oPklEpUyos8",
-	"FBPUXZCFKWGJd9qh4Doli3FU0+0BXUSqxhLvGc79I7JYcD8VTWVef2lVTCIdG9/IMekZlRA+ywtt2aTi",
-	"m7B9L2yunXiD6fWWbR6uMKyW7waF2RewG2lAgdEmpUpRKTLDrwbshtK2t37POCpQaHJnjdTGmThPzNM2",
-	"EPzkR5hI8CmTqcciKQW8t0mXyGexSfITIe4UJOwOgUDB4yp0Y2V65tgAp5fDlyB0jHLOFJ55g7nKovqR",
-	"cFd/0m9KQuO22UBlVIf1GF6ja0vBcigElSoQEhLU2qY/OyzdtNR+tu3gnZbdNnQQP1II76/3JDb+Wdvn",
-	"48ePH5/9+uuzq6tXzuCRlvmWvYoqQIDZRE4iwkR8sTaJX0iaJWaLi+H5z8+GPz8bXm4j0nc317eo8sQl",
-	"uW3WpkhULlfY3B6yIVYXuY5EB15LJMXdwdorzXTim7TC2GLjcny9nY/XbVGvrFSd0jfzhmhW3ICs3iow",
-	"ziKSjJUmOu/w+/vEw+UkimSHSZsiDMrIjAvF1LiA5SoSXqe4GkoL9TxmXskocs2mrCfDj0iSoISULIAL",
-	"DQoRqplShTCPWRQDkSaun2oQufa6iZ5Uc2NgU/qjInXv9ttwfQWnt9Zp/wJRTCSJNEp1FnSH+o8W+ITB",
-	"AolsKeQ2sVHzrM1IqSGt1ZU3h0SFTT3NkMhj170Yune0kzlOfFW0c0SQ6cSRXg4dAlf6w4wd8/CdYrU9",
-	"cva2Lnx4+5/xbx9v3tpLhREMLXbdcTHnIZxDShIM4QKm6D69dNCWYVRa2KGDqsIKDxFUlU7yrw+qGrWL",
-	"lasp1F1pNkoppPLDuLsjA23AZEpYgjSsC2KG1hNVIY+BRH+QZFfx7l3M7Q933BL1hP4oJwwYV5rwqCOb",
-	"Xg1bGm6iKwQrt+gj1r6tI7NiKx/JRQ3MAsk+tR1M2IxNWML0ogQlX/BwDcVLFz/ELDEOA7UCkiTumWQa",
-	"JSNeiHU4lBGkjGjJojFRCpVKkeud8GyHe/Pq1vkOMXPxf5RL6cyl/05y6eV1YjdVMcs88axLjMZbB2vI",
-	"6U6H3z4KVONMspS4yui6NBKckWRMch0LWVwbrw8yiXpnkl643e3PqjSRu4l6O0OxEVWDmrAphrC0o9UD",
-	"16drMetTj8z3qp0+ulY8urD3l13bMlMbh4UwJe7vLCeSMsJDiIg0D1zkaJ8oNkkYn4GQLnrb6vK8qRgN",
-	"vveJ9T1T+msdeAsa+vLlLu9rA58oN2L6YNZ1hEzQcKfqErDCcY+qBWKtM9cVwPhU9LZDmGjfFnpzyvSJ",
-	"Ako0saVxy2pQC2UIhFMqIjUgGXue0rPnf/C39ygXNnc0ApMMbWnckgJa3CGHUwIZSmUMA17fXLunZ68g",
-	"EuLODpf4BzdhGYkizDTS5/DWxg4211xtYAAXcqjnf/DKF45semEJNzs00qlRcG7vTDLkJGPBKHjxfPj8",
-	"hUOH2DJyYN2WROs0ZmhlbiTufCe1l7ZKvykHtfuefvfLvx4yKPqilp9WukEuhsMNnSC7dYDU1SBfD4i7",
-	"4BJTqA66DINLt71v1YrMurPEjD/fcfyL3cZfvNxhvI3SU4duVjx1/CGRl+meu884MbkqieIQLn6yqeEM",
-	"bX9HETwXOci61N9IJBpdfWxXoa/0gDnh23aPvwu6OKzcnftZttFEyxyXaxp3ftidfdpW1fyBUGrzK0+r",
-	"om/lYtjAjlmGwXsRVaHchjbEJ6nKF8dS/deUAin4fapX+hDcJc6ZnVKB3OCB0WUn0v0TdanwjwtWG1Vn",
-	"X6V5ksowvDyWMtwiqbQhWO4MWVfB8tOapgyMLqnBg/mzHBQNqTYq2nnx0Nt8axb+qi7LT134/YHc4+uy",
-	"AXGF3O4+JdvHWnWvNnreXG+rEikKjoCJQmtirmdagI5Z2bDrmlzB/A+Xw5dbdLvudNrHcCTNJtCtPMnw",
-	"wFu7vkQPKLgX3zMgDF8+Ve9jZGP7Pwu9P9XxivMJ7f1QwiIdgpaEJTbJUJEw6uzzTIO7jKle9/Tu5lo9",
-	"potq1G47/JQsX3/XHud1BZvvbq5Lntg+ZqaVyfnsxYYBw2IOqFjMXav0wTyUbFx17ueZOl3IbdE6WsdE",
-	"h4fe9ZvaIwNwfzwWQquH9gcUPz0oLjW1ygYYd/3HttXdIXPTUMoai8wTrFIEdzemqhTB1ZrXzeLKPn9T",
-	"de3taHHF14g8NyKX63dUV0W9+1tQn/OjqYPjWqPt71Si0kKSSWI9NLwYAiULh9VFmdBoxJnZt9P1VgJ/",
-	"PCwqu8g60Kii4Ed+uH9+WKqEjoVCmMfCdvysdPucfYV/Lgov2wJJWeX+ASRPGEjKjppDAEkt8EcDkqpz",
-	"wg8kWUXBDyDZG0iyujvlEEAxkI1imdpYjLltjXxENVqrB3amg02CvveksBCrLbw0+GJ/ZKCIMfdUms21",
-	"mla19YmWbNYbB45cuWmXpPvV2VfH+R+uzexsB0dM4RLSitntrTLWnrfRGtcq7RR5HUM1eCjL+csqm9tc",
-	"1S4HPcmqduPbKZvr2g1Q+Y6B19bBSauNu2DMhtL3TlKvflmjD4n3vhs4Ut28+d3BY1fOt0pxv+Pq+bdz",
-	"KVdU5+t8ewW/bTGE5k6TEOZE8ros4kf1MmLeiOo35aCniOrN9viNqF4d9Qeqt1G9ZMzRUX3vi5rjoHrr",
-	"609HRvXt7ht+oPq3VWrZIjRv5L9bXoeuZLH9N5vuB7do8L1fStmfHSPt5PW08R1vex9hBu19t93oxLaT",
-	"yh7s3z8ZTFMo78vlcpkEo2BAMja4PzdT/xsAAP//",
+	"7Fx7b9s4tv8qB7oXSIKr1k6amUHTv3qb7iLbDjZIZ4EtpoVBi8cWJxKpklRcI/B3X5DU06Ys23W8mUn+",
+	"qmtTfJzH7zz4U+6DSKSZ4Mi1Ci7ugxgJRWk/vv+NTM2/FFUkWaaZ4MFF8FuMIDESkh4puEOpmOBvQCGn",
+	"wDSMSXQLjMPV5MWvREcxaAFRTPgUQVcPBmGgohhTYmbX8wyDi0Bpyfg0WCwWYZARSVLUxTbe5VIJ6d8I",
+	"x+96FNkBICZ2iYxMEcY4ERLfABkr5BomQtrfJkwqbUcEYcDMJN9ylPMgDDhJzS7cVK39peT7R+RTHQcX",
+	"Z8NhuLLfMLi6NOPsdBnRcT0bMyeV+C1nEmlwoWWOzZknQqZEm3Fc/3wehEHKOEvzNLg4rZZhXOMUpVuH",
+	"YpoJjTyaf8D5qkDegkQt5zBjOrbHVSRFuEX3DeNwdg6xyKUCwtUMpWrIRKLKBFcIhFMglCrgwjwzLQXl",
+	"7KI+W2MzL8xu1oksZbz8/6lXgBNrK34VGysEiYS+gfPTM5jFyBumVBgXBcV4hJ2bLaxxrToauz71K/oG",
+	"p0xpOe9yCvfrkQKV5JXg2iZRDvqhnSzMw05f1kOupRgnmJqPkeAauTYfSZYlLCJmh4PMjfi/P5TZ7n1j",
+	"rf+VOAkugv8Z1DAwcL+qQTmvXXHJ1jjc/O0dvD7/6RfIqmHlIeyu3loju+JZ7rZDKTMPk+RaigylZmbz",
+	"E5IoDIOs8dV9ECVIPA5/g6m4czjiDDioRDMWIkHCg4URepY7KPOveB8wjalalbNH0qEZcuWGNzVBpCTz",
+	"YEUoxgqMUx8pcLuogOdbjsoMCmE8B2MKISCJYiCQMKUNdN2RJEcFx0QBgbEUM4USMqG09dL0pD6rGP+B",
+	"kTar32KHKZbLHSnj/iGQwtWFTO3qCpgOwg2grbbR3+1qXz27cHr+RO7MsPtlVTr3XN2mVfxFQ5kwM0dP",
+	"jKfP7deCI0zZHXKvmovI48VRD3Y2D1I+Gla78x3rXcwSz4FITpkeMeoJXWEQiVhI3fip2kIYUKJxJCaj",
+	"MZM67vO8S6LRPGTBeeSww7Oe20bv+cMgQUJHQk4JZ4roQm5thfzz8hNEgmLg8YJERLfYPHJDETxWI56n",
+	"Y5TeLTrAQ9n1uMpl5/EaOl618cjop05B4JhpZYPFSRX2GbfupYJwaxuxobvStU+AraNVIuq0pM1w0HNM",
+	"oipQmTBMqHoD5qRRjNGtAooRowizmGhgCsojwPH52Vnh6hZo7KMGRNrWvJNRoo45i5ier2Cox3TaFryE",
+	"uD5T67dUIxYzDJrDjhQ0LLiFbJ5V2kbbE2/DwOCwnXmTwQq/byKYhuH3SyXn7FuOI4kTlMgjbGy+LZt/",
+	"oFQ4B8GTeVsMHSmN31ivTYa8An1V3Kw+rLMWh5+L1ZjZyNk9OazzXOFyvITU6fr64OS25PU+wTWJtAfJ",
+	"KZWolBd5KCaouyALU8IS72P7guuUzEdRvW8P6CJSNZJ4x3DmH5HFgvt30TTm1R+tiUmkIxMbOSY9oxLC",
+	"p3lhLetMfB2274TNdRBvCL1esi3DJYHV+l1jMLsCdqMMKDDalFQpKkWm+MOA3TDa9tIfGUcFCk3trJHa",
+	"PBNnifm2DQQ/+REmEnzCZOrxSEoB72zRJfJpbIr8RIhbBQm7RSBQyLhK3VhZnjkxwPH58DUIHaOcMYUn",
+	"3mSu8qh+JNw2nvS7ktC4aTVQOdV+I4bX6dpasBIKQaUKhIQEtbblzxZTNz21X2xbRKdFtw/tJY4Uyns0",
+	"keS67FVsCQwue6sbYm/gS/AlAFvsGpAAkbnZTOXjukHNeU/XQEG/ez972KqHPVbnsXn2ij1//vz584tf",
+	"f31xefnGBRakZV1vW55FsGG2YSARYSy+W+zH7yTNErPE2fD05xfDn18MzzeBjg/XVzeo8sQ1U9q2lyJR",
+	"uVxy5/aQNTWhyHUkOvICiaToUa38pJlOfA8tOXCxcDm+Xs7n021IWZqpOqXvyWuiWdFpW+5eMc4ikoyU",
+	"JjrvyC93qbvKhyiSLR5al8lSRqZcKKZGRfivKq7VHVdDaWGeh+xfMIpcswnr6SRFJElQQkrmwIUGhQjV",
+	"k1KFMItZFAORpn6caBC59qYjPS2NtQl0mfcULaLu/BCuLuH4xiaHv5iIIEmkUaqToLukfLAEOwzmSGTL",
+	"IDfJwZtnbWbkDW0tz7w+9S586nGm3h6/7sXQnbPqzEnih7LqA4JMJ470SmgfuNIfkbfs92yVsezQG2rb",
+	"wqf3/x799vn6vW1eXcDQYtctFzMewimkJMEQzmCC7tNrB20ZRqWH7Tv/KLxwH8l7GST/+8l7dajHkbzv",
+	"AibP/vxY/XmPvV6vQ9b3u0vte9RdrUiUUkjlT0FKYzaBcEJYgjSsSQPGz45UFTVNOPcn+HYW79rFs/2p",
+	"upuifqA/Qw8DxpUmPOroOC6n3I0Up6t8KJfo26z9ta4qiqV8Wy54AtZpdrn/xoRN2ZglTM9LB/QlvldQ",
+	"/Ohy35glJtlBrYAkiftOMo2SEW964HwuI0gZ0ZJFI6IUKpUi11v57hZ3i9XN3C1i5mrXKJfSQX3/vc3C",
+	"K+vELqpilnlqMdeXGG1caCCnWx1+8wpGjTLJUuLYI6vaSHBKkhHJdSxkcbW2Oigl81Fnm6VIGTc/q9JE",
+	"bqfqzRzFVgON3YRNNYSlHy0fuD5dS1hfe3S+E7/kwa3iwZW9u+7anpnaGiKECXH/TnMiKSM8hIhI84VL",
+	"VOw3io0TxqcgpKs8NrpgbBpGQ+59av3IlP7R5LMFDX29nq7M0Qb5KDdq+mTmdRsZo5FOxaSyynFfVRPE",
+	"WmeOOcX4RPRSxkylaskwOWX6SAElmlj6kBU1qLkyG4RjKiI1IBl7mdKTl1/4+zuUc9v3MAqTDC19yG4F",
+	"tLhFDscEMpTK5qZvr6/ctydvIBLi1g6X+IWbkoJEEWYa6Ut4b3MH2ydZJnmBSznUyy+8ioUXNpu1Gzcr",
+	"NFoBF8Gp7fdlyEnGgovg1cvhy1cOHWIryIENWxJt0Jii1bnRuIud1F5sKf2uHNTmhv7u1389ZFBwRxdf",
+	"lxhzZ8PhGrbcdiy5+sbcx5NzzVkxgeqgizA4d8v7Zq22WbPvzPjTLce/2m782estxtuENnXoZtVT5x8S",
+	"edmqcL24IwUSSRSHcPaTbWtM0XLgisKvyLdXtf5OItHoOATbKn2JJ+uUbylx/y/ofL96d+Fn0UYTLXNc",
+	"rFjc6X5X9llbxYsCQqntDXjo3L6Zi2EDO2YRBh9FVKVya6jaj9KUzw5l+m8pBVLI+1gvcbVcA/LEPlKB",
+	"3OCe0UUn0v0ddWnwDwtWa01nV6N5lMYwPD+UMdwgqawhWGwNWZfB4uuKpQyMLanBvflnMShI+zYr2nry",
+	"0PuCgpn4h5joX7vw+xO5w7clSXtpu91cTsv1rxj+DV6w4/8rkaLgCJgotC7m3isRoGNWvtTgXgQA8384",
+	"H77e4I2ArU77EIGkSZTfKJIM97y04257QMH98JQBYfj6sUYfoxvLkS/s/ljHS8EntP2hhEU6BC0JS2yR",
+	"oSJhzNkXmQa3GVO94enD9ZV6yBDV4B10xClZ/vykI87bCjY/XF+VMrHvejCtTM1nGxsGDItnQMVi5l4n",
+	"2VuEko1W526RqTOE3BT0+jon2j/0rnZqDwzA/flYCK33DJ6h+PFBcWmpVTXAuHtHw74O5JC56SjlHYvM",
+	"E6xKBNcbU1WJ4HgSq25xab9/VzGbt/S44lVLT0fkfLVHdVlwNf4K5nN6MHNwUmtQo48lKi0kGSc2QsOr",
+	"IVAyd1hdXHEbizgx63aG3krhD4dFJdO2A42qHTzXh7vXh6VJ6FgohFksLFttial2smN8to1Vx29oG9C/",
+	"Mkr2BRoP0ElrEqsPHYDXG33xlrlNqkxRycXsSTvA1ih6MNR957oBlYtV70vCsWX1eTjTRwpIroUylVRF",
+	"ny7icXF/uWk8LolOz/H4EcfjklS5j3hcK/zBoKkiz/mhKat28ByPd47HWU1Q3H+83Q8o7D/etriQB463",
+	"PUb9HG//dPG2cKF9xtuBbFA31FpqwE1r5AMa7go7pdOCmxt66i3K2jhacrFE6qLjsTv2rmEOtLg/j5RA",
+	"sEpjOzCPoE2Q6jdnH6vgT8wU2NoPDthQTEirg2TvOLFOYBuI2iIaFF1GhmpwX5LLFlVvcT3Hqhz0KDlW",
+	"jffJ17OsGqDyhIHXsrJI64W4QjBriFhbab36W3h9SLxz0+lALK7mX/s4NI9ro4brE+Zy/XWuiAquWN39",
+	"XcJvezVPc2dJCDMieX1J70f1MmNei+rX5aDHiOrNFw3Xonp11GdUb6N6KZiDo/rOrY3DoHrrRfIDo/pm",
+	"bbtnVP9rXfxvkJo36t8NbxWWqtj+CwL3J3Jp8NR7u/YPBZN28Xrc7kRJO2jXm9bme0H2ofKNoN+/GkxT",
+	"KO/K6XKZBBfBgGRscHdqHv1PAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
