@@ -245,3 +245,32 @@ func TestContractServed(t *testing.T) {
 }
 
 func storetestOpen(t *testing.T) store.Store { return storetest.Open(t, store.SQLite) }
+
+// The hourly purge deletes the idempotency keys past their 24 hours, and
+// a retry after that is a new create.
+func TestIdempotencyPurge(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		e := newEnv(t, s, 0)
+		w := e.token(access.RegistryManager, api.AccessWrite, api.DomainRegistry)
+		coll := api.Prefix + "/registries/" + e.slug + "/patients"
+		if res := e.call("POST", coll, w, ann(5), "Idempotency-Key", "p"); res.Status != 201 {
+			t.Fatalf("create: %d", res.Status)
+		}
+		worker := api.NewPurgeWorker(s, nil)
+		worker.Now = func() time.Time { return time.Now().Add(api.IdempotencyTTL - time.Minute) }
+		if err := worker.Work(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+		if res := e.call("POST", coll, w, ann(5), "Idempotency-Key", "p"); res.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("before the 24 hours, the retry was not replayed: %d", res.Status)
+		}
+		worker.Now = func() time.Time { return time.Now().Add(api.IdempotencyTTL + time.Minute) }
+		if err := worker.Work(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.DeleteExpiredAPIIdempotency(context.Background(), time.Now().Add(48*time.Hour))
+		if err != nil || n != 0 {
+			t.Errorf("after the purge, %d keys were left (%v)", n, err)
+		}
+	})
+}

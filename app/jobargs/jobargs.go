@@ -206,3 +206,9 @@ func (PurgeExportsArgs) Kind() string { return "exports_purge" }
 type OptimizeArgs struct{}
 
 func (OptimizeArgs) Kind() string { return "database_optimize" }
+
+// PurgeAPIIdempotencyArgs deletes the API's idempotency keys past their
+// 24 hours (api.NewPurgeWorker, docs/api.md).
+type PurgeAPIIdempotencyArgs struct{}
+
+func (PurgeAPIIdempotencyArgs) Kind() string { return "api_idempotency_purge" }
