@@ -110,6 +110,9 @@ func TestAPIMatrix(t *testing.T) {
 				if res.Status >= 400 {
 					res.problem(t)
 				}
+				if res.Header.Get("Cache-Control") != "no-store" {
+					t.Errorf("%s by %s: Cache-Control %q, want no-store", o.op, c.name, res.Header.Get("Cache-Control"))
+				}
 				if res.Status == 401 && !strings.HasPrefix(res.Header.Get("WWW-Authenticate"), "Bearer") {
 					t.Errorf("%s by %s: 401 without WWW-Authenticate", o.op, c.name)
 				}

@@ -230,8 +230,9 @@ func TestContractServed(t *testing.T) {
 			}
 		}
 	}
-	if strings.Contains(string(page.Body), "<script") || strings.Contains(string(page.Body), "https://") {
-		t.Error("the reference page loads something from elsewhere")
+	if strings.Contains(string(page.Body), "<script") || strings.Contains(string(page.Body), "<style") || strings.Contains(string(page.Body), "https://") ||
+		!strings.Contains(string(page.Body), `<link rel="stylesheet" href="/static/`) {
+		t.Error("the reference page loads something from elsewhere, or inline, or not the app's stylesheet")
 	}
 	if res := e.call("GET", api.Prefix+"/nothing", "x", nil); res.Status != 401 {
 		t.Errorf("an unknown path without a good token: %d", res.Status)

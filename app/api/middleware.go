@@ -50,6 +50,9 @@ func (a *API) problems(c *fiber.Ctx) error {
 // browser's session cannot call the API, so there is nothing for another
 // site to forge and no CSRF token is asked for.
 func (a *API) authenticate(c *fiber.Ctx) error {
+	// Answers carry records or say who may not see them: never cached, as
+	// the pages of a signed-in user are not.
+	c.Set(fiber.HeaderCacheControl, "no-store")
 	h := c.Get(fiber.HeaderAuthorization)
 	bearer, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok {

@@ -5,25 +5,27 @@ import (
 	"sort"
 	"strings"
 
+	"clinaudit/static"
+
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gofiber/fiber/v2"
 )
 
-// The reference page is rendered on the server from the contract itself:
-// no script, nothing from a CDN, and it cannot drift from the document.
+// The reference page is rendered on the server from the contract itself,
+// styled by the app's own vendored stylesheet: no script, nothing from a
+// CDN, nothing inline for the Content-Security-Policy to refuse, and it
+// cannot drift from the document.
 var referencePage = template.Must(template.New("ref").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}} – reference</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
-code{background:#f3f2f1;padding:0 .2em}h2{border-top:1px solid #b1b4b6;padding-top:1rem}
-table{border-collapse:collapse}td,th{border-bottom:1px solid #b1b4b6;padding:.25rem .5rem;text-align:left;vertical-align:top}</style>
-</head><body>
+<link rel="stylesheet" href="{{.CSS}}">
+</head><body><main class="nhsuk-width-container nhsuk-main-wrapper">
 <h1>{{.Title}} (version {{.Version}})</h1>
 <p>{{.Description}}</p>
 <p>The contract: <a href="openapi.json">openapi.json</a>. Base path: <code>{{.Base}}</code>.</p>
 {{range .Ops}}<h2 id="{{.ID}}"><code>{{.Method}} {{.Path}}</code></h2>
 <p>{{.Summary}} <small>({{.ID}})</small></p>
-{{if .Params}}<table><tr><th>Parameter</th><th>In</th><th>Required</th><th>About</th></tr>
+{{if .Params}}<table class="nhsuk-table"><tr><th>Parameter</th><th>In</th><th>Required</th><th>About</th></tr>
 {{range .Params}}<tr><td><code>{{.Name}}</code></td><td>{{.In}}</td><td>{{if .Required}}yes{{else}}no{{end}}</td><td>{{.Description}}</td></tr>{{end}}</table>{{end}}
 {{if .Body}}<p>Body: <code>{{.Body}}</code></p>{{end}}
 <p>Answers: {{range .Responses}}<code>{{.}}</code> {{end}}</p>
@@ -31,7 +33,7 @@ table{border-collapse:collapse}td,th{border-bottom:1px solid #b1b4b6;padding:.25
 <h2 id="problems">Problems</h2>
 <p>Every refusal is <code>application/problem+json</code> (RFC 9457) with <code>errors</code> naming the fields.</p>
 {{range .Problems}}<p id="problem-{{.}}"><code>{{.}}</code></p>{{end}}
-</body></html>`))
+</main></body></html>`))
 
 type refOp struct {
 	ID, Method, Path, Summary, Body string
@@ -73,5 +75,5 @@ func (a *API) handleReference(c *fiber.Ctx) error {
 	sort.Strings(problems)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return referencePage.Execute(c.Response().BodyWriter(), map[string]any{"Title": doc.Info.Title, "Version": doc.Info.Version,
-		"Description": doc.Info.Description, "Base": Prefix, "Ops": ops, "Problems": problems})
+		"Description": doc.Info.Description, "Base": Prefix, "CSS": static.Path("vendor/nhsuk/nhsuk-frontend.min.css"), "Ops": ops, "Problems": problems})
 }
