@@ -176,7 +176,10 @@ func TestRateLimit(t *testing.T) {
 		}
 		// Every operation of the document is refused over the limit.
 		for _, path := range e.spec.Doc.Paths.InMatchingOrder() {
-			for method := range e.spec.Doc.Paths.Value(path).Operations() {
+			for method, op := range e.spec.Doc.Paths.Value(path).Operations() {
+				if op.OperationID == "issueToken" {
+					continue // no token to count yet: TestClientCredentials
+				}
 				url := api.Prefix + strings.NewReplacer("{registry}", e.slug, "{id}", "1").Replace(path)
 				res := e.call(method, url, w, ann(1), "If-Match", "*")
 				if res.Status != 429 || res.Header.Get("Retry-After") == "" {

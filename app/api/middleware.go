@@ -53,6 +53,9 @@ func (a *API) authenticate(c *fiber.Ctx) error {
 	// Answers carry records or say who may not see them: never cached, as
 	// the pages of a signed-in user are not.
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	if a.tokenEndpoint(c) {
+		return c.Next() // authenticated by the client's credentials
+	}
 	h := c.Get(fiber.HeaderAuthorization)
 	bearer, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok {
@@ -76,6 +79,9 @@ func (a *API) authenticate(c *fiber.Ctx) error {
 // rateLimit spends one of the token's calls, answering 429 when none is
 // left; every answer says what is left (RateLimit, RateLimit-Policy).
 func (a *API) rateLimit(c *fiber.Ctx) error {
+	if callerOf(c.UserContext()).TokenID == 0 {
+		return c.Next() // the token endpoint: secrets of 256 bits are not guessed
+	}
 	ok, left, reset := a.limit.take(callerOf(c.UserContext()).TokenID, a.deps.Now())
 	c.Set("RateLimit-Policy", a.limit.policy())
 	c.Set("RateLimit", rateLimitHeader(left, reset))
@@ -148,7 +154,7 @@ const IdempotencyTTL = 24 * time.Hour
 // its first response, and refuses the key reused for another request.
 func (a *API) idempotent(c *fiber.Ctx) error {
 	key := c.Get("Idempotency-Key")
-	if c.Method() != fiber.MethodPost || key == "" {
+	if c.Method() != fiber.MethodPost || key == "" || callerOf(c.UserContext()).TokenID == 0 {
 		return c.Next()
 	}
 	ctx := c.UserContext()

@@ -10,9 +10,7 @@ import (
 	"clinaudit/app/access"
 	"clinaudit/app/apperr"
 	"clinaudit/app/auth/secret"
-	"clinaudit/app/children"
 	"clinaudit/app/store"
-	"clinaudit/app/textinput"
 )
 
 // A token's scope narrows what its account may do through it: the account's
@@ -60,25 +58,10 @@ var ErrBadToken = errors.New("api token unknown, revoked or expired")
 // Create issues a token for user: the plain token is returned once, only
 // its hash is stored. Errors: children.FieldErrors, the store's.
 func (t *Tokens) Create(ctx context.Context, userID int64, in TokenInput) (plain string, id int64, err error) {
-	var errs children.FieldErrors
-	name := strings.TrimSpace(in.Name)
-	if name == "" {
-		errs = append(errs, children.FieldError{Field: "name", Message: "Enter a name for the token, such as the system that will use it"})
-	} else if len([]rune(name)) > 100 || textinput.Check(name, textinput.SingleLine) != nil {
-		errs = append(errs, children.FieldError{Field: "name", Message: "The name must be one line of at most 100 characters"})
-	}
-	if in.Access != AccessRead && in.Access != AccessWrite {
-		errs = append(errs, children.FieldError{Field: "access", Message: "Choose read or write"})
-	}
-	if in.Domain != DomainRegistry && in.Domain != DomainAudit {
-		errs = append(errs, children.FieldError{Field: "domain", Message: "Choose the registry or the audit"})
-	}
-	if !validDays(in.Days) {
-		errs = append(errs, children.FieldError{Field: "days", Message: "Choose how long the token lasts"})
-	}
-	if len(errs) > 0 {
+	if errs := checkScope(in.Name, in.Access, in.Domain, &in.Days); len(errs) > 0 {
 		return "", 0, errs
 	}
+	name := strings.TrimSpace(in.Name)
 	raw, hash := secret.NewToken()
 	now := t.Now().UTC().Truncate(time.Second)
 	id, err = t.Store.CreateAPIToken(ctx, store.CreateAPITokenParams{UserID: userID, Name: name, Hash: hex.EncodeToString(hash),

@@ -208,7 +208,8 @@ type OptimizeArgs struct{}
 func (OptimizeArgs) Kind() string { return "database_optimize" }
 
 // PurgeAPIIdempotencyArgs deletes the API's idempotency keys past their
-// 24 hours (api.NewPurgeWorker, docs/api.md).
+// 24 hours and the expired tokens issued to OAuth clients
+// (api.NewPurgeWorker, docs/api.md).
 type PurgeAPIIdempotencyArgs struct{}
 
 func (PurgeAPIIdempotencyArgs) Kind() string { return "api_idempotency_purge" }

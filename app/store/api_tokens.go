@@ -12,7 +12,7 @@ type APITokenQueries interface {
 	CreateAPIToken(ctx context.Context, arg CreateAPITokenParams) (int64, error)
 	// GetAPITokenByHash reads a token by its hash; ErrNotFound if none.
 	GetAPITokenByHash(ctx context.Context, hash string) (APIToken, error)
-	// ListUserAPITokens lists an account's tokens, newest first.
+	// ListUserAPITokens lists an account's personal tokens, newest first.
 	ListUserAPITokens(ctx context.Context, userID int64) ([]APIToken, error)
 	// RevokeAPIToken revokes one of the user's live tokens (1 row).
 	RevokeAPIToken(ctx context.Context, arg RevokeAPITokenParams) (int64, error)
@@ -22,4 +22,17 @@ type APITokenQueries interface {
 	PutAPIIdempotency(ctx context.Context, arg PutAPIIdempotencyParams) error
 	// DeleteExpiredAPIIdempotency deletes the keys past their expiry.
 	DeleteExpiredAPIIdempotency(ctx context.Context, now time.Time) (int64, error)
+	// CreateAPIClient registers an OAuth client; ErrConflict for a taken client_id.
+	CreateAPIClient(ctx context.Context, arg CreateAPIClientParams) (int64, error)
+	// GetAPIClientByClientID reads a client; ErrNotFound if none.
+	GetAPIClientByClientID(ctx context.Context, clientID string) (APIClient, error)
+	// ListUserAPIClients lists the clients acting as an account, newest first.
+	ListUserAPIClients(ctx context.Context, userID int64) ([]APIClient, error)
+	// RevokeAPIClient revokes one of the account's live clients (1 row).
+	RevokeAPIClient(ctx context.Context, arg RevokeAPIClientParams) (int64, error)
+	// RevokeAPIClientTokens revokes the live tokens issued to a client.
+	RevokeAPIClientTokens(ctx context.Context, arg RevokeAPIClientTokensParams) (int64, error)
+	// DeleteExpiredClientTokens deletes expired tokens issued to clients,
+	// with their idempotency keys.
+	DeleteExpiredClientTokens(ctx context.Context, now time.Time) (int64, error)
 }

@@ -10,6 +10,7 @@ import (
 // sqlc generates it for both engines.
 type CreateAPITokenParams struct {
 	UserID    int64
+	ClientID  *int64
 	Name      string
 	Hash      string
 	Access    string
@@ -25,6 +26,7 @@ type CreateAPITokenParams struct {
 type APIToken struct {
 	ID        int64
 	UserID    int64
+	ClientID  *int64
 	Name      string
 	Hash      string
 	Access    string
@@ -74,4 +76,49 @@ type PutAPIIdempotencyParams struct {
 	Location    string
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
+}
+
+// CreateAPIClientParams: the parameters of CreateAPIClient (api_tokens.sql),
+// as sqlc generates it for both engines.
+type CreateAPIClientParams struct {
+	UserID     int64
+	Name       string
+	ClientID   string
+	SecretHash string
+	Access     string
+	Domain     string
+	CreatedBy  *int64
+	CreatedAt  time.Time
+}
+
+// APIClient is an OAuth client: its secret's hash, never the secret.
+//
+// APIClient: a row of GetAPIClientByClientID, ListUserAPIClients
+// (api_tokens.sql), as sqlc generates it for both engines.
+type APIClient struct {
+	ID         int64
+	UserID     int64
+	Name       string
+	ClientID   string
+	SecretHash string
+	Access     string
+	Domain     string
+	CreatedBy  *int64
+	CreatedAt  time.Time
+	RevokedAt  *time.Time
+}
+
+// RevokeAPIClientParams: the parameters of RevokeAPIClient (api_tokens.sql),
+// as sqlc generates it for both engines.
+type RevokeAPIClientParams struct {
+	RevokedAt *time.Time
+	ID        int64
+	UserID    int64
+}
+
+// RevokeAPIClientTokensParams: the parameters of RevokeAPIClientTokens
+// (api_tokens.sql), as sqlc generates it for both engines.
+type RevokeAPIClientTokensParams struct {
+	RevokedAt *time.Time
+	ClientID  *int64
 }

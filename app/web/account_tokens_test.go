@@ -31,8 +31,8 @@ func TestAccountAPITokens(t *testing.T) {
 
 		// A mistake is named next to its field.
 		p := b.post("/account/api-tokens", url.Values{"name": {""}, "access": {"read"}, "domain": {"registry"}, "days": {"30"}})
-		if p.status != 422 || !strings.Contains(p.doc.Find(".nhsuk-error-summary").Text(), "Enter a name for the token") ||
-			!strings.Contains(p.doc.Find("#name-error").Text(), "Enter a name for the token") {
+		if p.status != 422 || !strings.Contains(p.doc.Find(".nhsuk-error-summary").Text(), "Enter a name, such as the system") ||
+			!strings.Contains(p.doc.Find("#name-error").Text(), "Enter a name, such as the system") {
 			t.Errorf("no name: %d, summary %q", p.status, p.doc.Find(".nhsuk-error-summary").Text())
 		}
 

@@ -91,6 +91,7 @@ var matrix = []route{
 	{"POST", "/account/api-tokens/:token/revoke", whoSignedIn, false},
 	// The JSON API (app/api): its contract and reference are public.
 	{"GET", "/api/v1/openapi.json", whoAnyone, false},
+	{"POST", "/api/v1/oauth/token", whoAnyone, false}, // the client's credentials decide
 	{"GET", "/api/v1/docs", whoAnyone, false},
 	{"GET", "/api/v1/registries/:registry/patients", whoAPIToken, false},
 	{"POST", "/api/v1/registries/:registry/patients", whoAPIToken, false},
@@ -129,6 +130,8 @@ var matrix = []route{
 	{"GET", "/admin/users/:id/edit", whoManageStaff, true},
 	{"POST", "/admin/users/:id/edit", whoManageStaff, true},
 	{"POST", "/admin/users/:id/:action", whoManageStaff, true},
+	{"POST", "/admin/users/:id/api-clients", whoManageStaff, true},
+	{"POST", "/admin/users/:id/api-clients/:client/revoke", whoManageStaff, true},
 	{"GET", "/children", whoViewChild, false},
 	{"GET", "/children/new", whoEditChild, false},
 	{"GET", "/children/transfers", whoTransferChild, false},
@@ -519,6 +522,10 @@ func TestAccessMatrix(t *testing.T) {
 							form.Set("role", "registry_viewer") // the account they may give
 							form.Del("organisation")
 						}
+					case r.path == "/admin/users/:id/api-clients":
+						form = url.Values{"name": {"matrix"}, "access": {"read"}, "domain": {"audit"}}
+					case r.path == "/admin/users/:id/api-clients/:client/revoke":
+						path = strings.Replace(path, ":client", fmt.Sprint(matrixAPIClient(t, s, targets[place].ID)), 1)
 					case r.path == "/account/api-tokens":
 						form = url.Values{"name": {"matrix"}, "access": {"read"}, "domain": {"registry"}, "days": {"7"}}
 					case r.path == "/account/api-tokens/:token/revoke" && act.name != "signed out":
@@ -600,4 +607,18 @@ func matrixAPIToken(t *testing.T, s store.Store, actor string) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// matrixAPIClient is a new API client acting as the account, by id.
+func matrixAPIClient(t *testing.T, s store.Store, userID int64) int64 {
+	t.Helper()
+	tokens := &api.Tokens{Store: s, Now: time.Now}
+	if _, _, err := tokens.RegisterClient(context.Background(), userID, userID, api.ClientInput{Name: "m", Access: "read", Domain: "audit"}); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := tokens.Clients(context.Background(), userID)
+	if err != nil || len(cs) == 0 {
+		t.Fatal(err)
+	}
+	return cs[0].ID
 }

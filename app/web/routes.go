@@ -70,6 +70,8 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/admin/users/:id", in, s.handleStaffShow)
 	app.Get("/admin/users/:id/edit", in, s.handleStaffEdit)
 	app.Post("/admin/users/:id/edit", in, s.handleStaffUpdate)
+	app.Post("/admin/users/:id/api-clients", in, s.handleClientCreate) // before :action
+	app.Post("/admin/users/:id/api-clients/:client/revoke", in, s.handleClientRevoke)
 	app.Post("/admin/users/:id/:action", in, s.handleStaffAction)
 	app.Get("/admin/record-views", in, s.requireAction(access.ViewRecordViews), s.handleRecordViews)
 	app.Get("/admin/kpi-recalculation", in, s.requireAction(access.RecalculateKPIs), s.handleRecalcList)

@@ -34,8 +34,14 @@ func TestCSRFOnEveryPostRoute(t *testing.T) {
 					// The API takes bearer tokens only: a signed-in
 					// browser's cookies do not authenticate it, so there
 					// is no session to forge a request with (docs/security.md).
-					if p := b.post(path, url.Values{"csrf": {b.csrf}}); p.status != http.StatusUnauthorized {
-						t.Errorf("POST %s from a signed-in browser: %d, want 401", path, p.status)
+					// The token endpoint reads only the client's credentials
+					// in the request: without them, 400 invalid_request.
+					want := http.StatusUnauthorized
+					if path == api.Prefix+"/oauth/token" {
+						want = http.StatusBadRequest
+					}
+					if p := b.post(path, url.Values{"csrf": {b.csrf}}); p.status != want {
+						t.Errorf("POST %s from a signed-in browser: %d, want %d", path, p.status, want)
 					}
 					continue
 				}

@@ -1,14 +1,14 @@
 -- APIToken is a personal API token: its hash, never the token.
 -- name: CreateAPIToken :one
-INSERT INTO api_tokens (user_id, name, hash, access, domain, created_at, expires_at)
-VALUES (@user_id, @name, @hash, @access, @domain, @created_at, @expires_at)
+INSERT INTO api_tokens (user_id, client_id, name, hash, access, domain, created_at, expires_at)
+VALUES (@user_id, sqlc.narg(client_id), @name, @hash, @access, @domain, @created_at, @expires_at)
 RETURNING id;
 
 -- name: GetAPITokenByHash :one
 SELECT * FROM api_tokens WHERE hash = @hash;
 
 -- name: ListUserAPITokens :many
-SELECT * FROM api_tokens WHERE user_id = @user_id ORDER BY created_at DESC, id DESC;
+SELECT * FROM api_tokens WHERE user_id = @user_id AND client_id IS NULL ORDER BY created_at DESC, id DESC;
 
 -- name: RevokeAPIToken :execrows
 UPDATE api_tokens SET revoked_at = @revoked_at WHERE id = @id AND user_id = @user_id AND revoked_at IS NULL;
@@ -24,3 +24,27 @@ ON CONFLICT (token_id, key) DO UPDATE SET fingerprint = excluded.fingerprint, st
 
 -- name: DeleteExpiredAPIIdempotency :execrows
 DELETE FROM api_idempotency WHERE expires_at <= @now;
+
+-- APIClient is an OAuth client: its secret's hash, never the secret.
+-- name: CreateAPIClient :one
+INSERT INTO api_clients (user_id, name, client_id, secret_hash, access, domain, created_by, created_at)
+VALUES (@user_id, @name, @client_id, @secret_hash, @access, @domain, @created_by, @created_at)
+RETURNING id;
+
+-- name: GetAPIClientByClientID :one
+SELECT * FROM api_clients WHERE client_id = @client_id;
+
+-- name: ListUserAPIClients :many
+SELECT * FROM api_clients WHERE user_id = @user_id ORDER BY created_at DESC, id DESC;
+
+-- name: RevokeAPIClient :execrows
+UPDATE api_clients SET revoked_at = @revoked_at WHERE id = @id AND user_id = @user_id AND revoked_at IS NULL;
+
+-- RevokeAPIClientTokens ends the tokens issued to a client.
+-- name: RevokeAPIClientTokens :execrows
+UPDATE api_tokens SET revoked_at = @revoked_at WHERE client_id = @client_id AND revoked_at IS NULL;
+
+-- DeleteExpiredClientTokens deletes the tokens issued to clients once
+-- expired (personal tokens stay listed on the account page).
+-- name: DeleteExpiredClientTokens :execrows
+DELETE FROM api_tokens WHERE client_id IS NOT NULL AND expires_at <= @now;

@@ -2,7 +2,7 @@
 -- The first response to a create sent with an Idempotency-Key, per token,
 -- so that a retry answers the same and adds nothing (docs/api.md).
 CREATE TABLE api_idempotency (
-    token_id    BIGINT NOT NULL REFERENCES api_tokens (id),
+    token_id    BIGINT NOT NULL REFERENCES api_tokens (id) ON DELETE CASCADE,
     key         TEXT NOT NULL,
     fingerprint TEXT NOT NULL, -- method, path and a hash of the body
     status      BIGINT NOT NULL,

@@ -19,6 +19,21 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for TokenResponseTokenType.
+const (
+	Bearer TokenResponseTokenType = "Bearer"
+)
+
+// Valid indicates whether the value is a known member of the TokenResponseTokenType enum.
+func (e TokenResponseTokenType) Valid() bool {
+	switch e {
+	case Bearer:
+		return true
+	default:
+		return false
+	}
+}
+
 // AnswerInput defines model for AnswerInput.
 type AnswerInput struct {
 	// Clear Remove the answer
@@ -161,6 +176,12 @@ type KPIResults struct {
 		Reason  *string `json:"reason,omitempty"`
 		Title   string  `json:"title"`
 	} `json:"measures"`
+}
+
+// OAuthError defines model for OAuthError.
+type OAuthError struct {
+	Error            string  `json:"error"`
+	ErrorDescription *string `json:"error_description,omitempty"`
 }
 
 // Patient defines model for Patient.
@@ -342,6 +363,34 @@ type RelationshipList struct {
 	Items []Relationship `json:"items"`
 }
 
+// TokenRequest defines model for TokenRequest.
+type TokenRequest struct {
+	// ClientId Or HTTP Basic authentication
+	ClientId     *string `form:"client_id" json:"client_id,omitempty"`
+	ClientSecret *string `form:"client_secret" json:"client_secret,omitempty"`
+
+	// GrantType client_credentials
+	GrantType string `form:"grant_type" json:"grant_type"`
+
+	// Scope Ignored: the client's registered scope applies
+	Scope *string `form:"scope" json:"scope,omitempty"`
+}
+
+// TokenResponse defines model for TokenResponse.
+type TokenResponse struct {
+	AccessToken string `json:"access_token"`
+
+	// ExpiresIn Seconds
+	ExpiresIn int `json:"expires_in"`
+
+	// Scope The client's scope: read or write, then registry or audit
+	Scope     string                 `json:"scope"`
+	TokenType TokenResponseTokenType `json:"token_type"`
+}
+
+// TokenResponseTokenType defines model for TokenResponse.TokenType.
+type TokenResponseTokenType string
+
 // Cursor defines model for Cursor.
 type Cursor = string
 
@@ -441,6 +490,9 @@ type RegisterChildJSONRequestBody = RegistrationInput
 // UpdateContactJSONRequestBody defines body for UpdateContact for application/json ContentType.
 type UpdateContactJSONRequestBody = ContactPatch
 
+// IssueTokenFormdataRequestBody defines body for IssueToken for application/x-www-form-urlencoded ContentType.
+type IssueTokenFormdataRequestBody = TokenRequest
+
 // UpdatePatientJSONRequestBody defines body for UpdatePatient for application/json ContentType.
 type UpdatePatientJSONRequestBody = PatientPatch
 
@@ -482,6 +534,9 @@ type ServerInterface interface {
 	// UpdateContact Change a contact's fields (each checked as the page's autosave checks it)
 	// (PATCH /contacts/{id})
 	UpdateContact(c *fiber.Ctx, id ID, params UpdateContactParams) error
+	// IssueToken OAuth 2.0 client credentials grant (RFC 6749 section 4.4) - a short-lived bearer token for a registered client
+	// (POST /oauth/token)
+	IssueToken(c *fiber.Ctx) error
 	// DeletePatient Delete a patient (restorable for 30 days, as on the page)
 	// (DELETE /patients/{id})
 	DeletePatient(c *fiber.Ctx, id ID, params DeletePatientParams) error
@@ -871,6 +926,24 @@ func (siw *ServerInterfaceWrapper) UpdateContact(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.UpdateContact(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// IssueToken operation middleware
+func (siw *ServerInterfaceWrapper) IssueToken(c *fiber.Ctx) error {
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.IssueToken(c)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -1342,6 +1415,8 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	for _, m := range options.Middlewares {
 		router.Use(fiber.Handler(m))
 	}
+
+	router.Post(options.BaseURL+"/oauth/token", wrapper.IssueToken)
 
 	router.Get(options.BaseURL+"/registries/:registry/patients", wrapper.ListPatients)
 
@@ -2082,6 +2157,51 @@ type UpdateContact429ApplicationProblemPlusJSONResponse Problem
 func (response UpdateContact429ApplicationProblemPlusJSONResponse) VisitUpdateContactResponse(ctx *fiber.Ctx) error {
 	ctx.Response().Header.Set("Content-Type", "application/problem+json")
 	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type IssueTokenRequestObject struct {
+	Body *IssueTokenFormdataRequestBody
+}
+
+type IssueTokenResponseObject interface {
+	VisitIssueTokenResponse(ctx *fiber.Ctx) error
+}
+
+type IssueToken200ResponseHeaders struct {
+	CacheControl *string
+}
+
+type IssueToken200JSONResponse struct {
+	Body    TokenResponse
+	Headers IssueToken200ResponseHeaders
+}
+
+func (response IssueToken200JSONResponse) VisitIssueTokenResponse(ctx *fiber.Ctx) error {
+	if response.Headers.CacheControl != nil {
+		ctx.Response().Header.Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response.Body)
+}
+
+type IssueToken400JSONResponse OAuthError
+
+func (response IssueToken400JSONResponse) VisitIssueTokenResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type IssueToken401JSONResponse OAuthError
+
+func (response IssueToken401JSONResponse) VisitIssueTokenResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(401)
 
 	return ctx.JSON(&response)
 }
@@ -2894,6 +3014,9 @@ type StrictServerInterface interface {
 	// UpdateContact Change a contact's fields (each checked as the page's autosave checks it)
 	// (PATCH /contacts/{id})
 	UpdateContact(ctx context.Context, request UpdateContactRequestObject) (UpdateContactResponseObject, error)
+	// IssueToken OAuth 2.0 client credentials grant (RFC 6749 section 4.4) - a short-lived bearer token for a registered client
+	// (POST /oauth/token)
+	IssueToken(ctx context.Context, request IssueTokenRequestObject) (IssueTokenResponseObject, error)
 	// DeletePatient Delete a patient (restorable for 30 days, as on the page)
 	// (DELETE /patients/{id})
 	DeletePatient(ctx context.Context, request DeletePatientRequestObject) (DeletePatientResponseObject, error)
@@ -3247,6 +3370,37 @@ func (sh *strictHandler) UpdateContact(ctx *fiber.Ctx, id ID, params UpdateConta
 	return nil
 }
 
+// IssueToken operation middleware
+func (sh *strictHandler) IssueToken(ctx *fiber.Ctx) error {
+	var request IssueTokenRequestObject
+
+	var body IssueTokenFormdataRequestBody
+	if err := ctx.BodyParser(&body); err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.IssueToken(ctx.UserContext(), request.(IssueTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "IssueToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(IssueTokenResponseObject); ok {
+		if err := validResponse.VisitIssueTokenResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // DeletePatient operation middleware
 func (sh *strictHandler) DeletePatient(ctx *fiber.Ctx, id ID, params DeletePatientParams) error {
 	var request DeletePatientRequestObject
@@ -3585,62 +3739,69 @@ func (sh *strictHandler) DeleteRelationship(ctx *fiber.Ctx, id ID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fx7b9s4tv8qB7oXSIKr1k6amUHTv3qb7iLbDjZIZ4EtpoVBi8cWJxKpklRcI/B3X5DU06Ys23W8mUn+",
-	"qmtTfJzH7zz4U+6DSKSZ4Mi1Ci7ugxgJRWk/vv+NTM2/FFUkWaaZ4MFF8FuMIDESkh4puEOpmOBvQCGn",
-	"wDSMSXQLjMPV5MWvREcxaAFRTPgUQVcPBmGgohhTYmbX8wyDi0Bpyfg0WCwWYZARSVLUxTbe5VIJ6d8I",
-	"x+96FNkBICZ2iYxMEcY4ERLfABkr5BomQtrfJkwqbUcEYcDMJN9ylPMgDDhJzS7cVK39peT7R+RTHQcX",
-	"Z8NhuLLfMLi6NOPsdBnRcT0bMyeV+C1nEmlwoWWOzZknQqZEm3Fc/3wehEHKOEvzNLg4rZZhXOMUpVuH",
-	"YpoJjTyaf8D5qkDegkQt5zBjOrbHVSRFuEX3DeNwdg6xyKUCwtUMpWrIRKLKBFcIhFMglCrgwjwzLQXl",
-	"7KI+W2MzL8xu1oksZbz8/6lXgBNrK34VGysEiYS+gfPTM5jFyBumVBgXBcV4hJ2bLaxxrToauz71K/oG",
-	"p0xpOe9yCvfrkQKV5JXg2iZRDvqhnSzMw05f1kOupRgnmJqPkeAauTYfSZYlLCJmh4PMjfi/P5TZ7n1j",
-	"rf+VOAkugv8Z1DAwcL+qQTmvXXHJ1jjc/O0dvD7/6RfIqmHlIeyu3loju+JZ7rZDKTMPk+RaigylZmbz",
-	"E5IoDIOs8dV9ECVIPA5/g6m4czjiDDioRDMWIkHCg4URepY7KPOveB8wjalalbNH0qEZcuWGNzVBpCTz",
-	"YEUoxgqMUx8pcLuogOdbjsoMCmE8B2MKISCJYiCQMKUNdN2RJEcFx0QBgbEUM4USMqG09dL0pD6rGP+B",
-	"kTar32KHKZbLHSnj/iGQwtWFTO3qCpgOwg2grbbR3+1qXz27cHr+RO7MsPtlVTr3XN2mVfxFQ5kwM0dP",
-	"jKfP7deCI0zZHXKvmovI48VRD3Y2D1I+Gla78x3rXcwSz4FITpkeMeoJXWEQiVhI3fip2kIYUKJxJCaj",
-	"MZM67vO8S6LRPGTBeeSww7Oe20bv+cMgQUJHQk4JZ4roQm5thfzz8hNEgmLg8YJERLfYPHJDETxWI56n",
-	"Y5TeLTrAQ9n1uMpl5/EaOl618cjop05B4JhpZYPFSRX2GbfupYJwaxuxobvStU+AraNVIuq0pM1w0HNM",
-	"oipQmTBMqHoD5qRRjNGtAooRowizmGhgCsojwPH52Vnh6hZo7KMGRNrWvJNRoo45i5ier2Cox3TaFryE",
-	"uD5T67dUIxYzDJrDjhQ0LLiFbJ5V2kbbE2/DwOCwnXmTwQq/byKYhuH3SyXn7FuOI4kTlMgjbGy+LZt/",
-	"oFQ4B8GTeVsMHSmN31ivTYa8An1V3Kw+rLMWh5+L1ZjZyNk9OazzXOFyvITU6fr64OS25PU+wTWJtAfJ",
-	"KZWolBd5KCaouyALU8IS72P7guuUzEdRvW8P6CJSNZJ4x3DmH5HFgvt30TTm1R+tiUmkIxMbOSY9oxLC",
-	"p3lhLetMfB2274TNdRBvCL1esi3DJYHV+l1jMLsCdqMMKDDalFQpKkWm+MOA3TDa9tIfGUcFCk3trJHa",
-	"PBNnifm2DQQ/+REmEnzCZOrxSEoB72zRJfJpbIr8RIhbBQm7RSBQyLhK3VhZnjkxwPH58DUIHaOcMYUn",
-	"3mSu8qh+JNw2nvS7ktC4aTVQOdV+I4bX6dpasBIKQaUKhIQEtbblzxZTNz21X2xbRKdFtw/tJY4Uyns0",
-	"keS67FVsCQwue6sbYm/gS/AlAFvsGpAAkbnZTOXjukHNeU/XQEG/ez972KqHPVbnsXn2ij1//vz584tf",
-	"f31xefnGBRakZV1vW55FsGG2YSARYSy+W+zH7yTNErPE2fD05xfDn18MzzeBjg/XVzeo8sQ1U9q2lyJR",
-	"uVxy5/aQNTWhyHUkOvICiaToUa38pJlOfA8tOXCxcDm+Xs7n021IWZqpOqXvyWuiWdFpW+5eMc4ikoyU",
-	"JjrvyC93qbvKhyiSLR5al8lSRqZcKKZGRfivKq7VHVdDaWGeh+xfMIpcswnr6SRFJElQQkrmwIUGhQjV",
-	"k1KFMItZFAORpn6caBC59qYjPS2NtQl0mfcULaLu/BCuLuH4xiaHv5iIIEmkUaqToLukfLAEOwzmSGTL",
-	"IDfJwZtnbWbkDW0tz7w+9S586nGm3h6/7sXQnbPqzEnih7LqA4JMJ470SmgfuNIfkbfs92yVsezQG2rb",
-	"wqf3/x799vn6vW1eXcDQYtctFzMewimkJMEQzmCC7tNrB20ZRqWH7Tv/KLxwH8l7GST/+8l7dajHkbzv",
-	"AibP/vxY/XmPvV6vQ9b3u0vte9RdrUiUUkjlT0FKYzaBcEJYgjSsSQPGz45UFTVNOPcn+HYW79rFs/2p",
-	"upuifqA/Qw8DxpUmPOroOC6n3I0Up6t8KJfo26z9ta4qiqV8Wy54AtZpdrn/xoRN2ZglTM9LB/QlvldQ",
-	"/Ohy35glJtlBrYAkiftOMo2SEW964HwuI0gZ0ZJFI6IUKpUi11v57hZ3i9XN3C1i5mrXKJfSQX3/vc3C",
-	"K+vELqpilnlqMdeXGG1caCCnWx1+8wpGjTLJUuLYI6vaSHBKkhHJdSxkcbW2Oigl81Fnm6VIGTc/q9JE",
-	"bqfqzRzFVgON3YRNNYSlHy0fuD5dS1hfe3S+E7/kwa3iwZW9u+7anpnaGiKECXH/TnMiKSM8hIhI84VL",
-	"VOw3io0TxqcgpKs8NrpgbBpGQ+59av3IlP7R5LMFDX29nq7M0Qb5KDdq+mTmdRsZo5FOxaSyynFfVRPE",
-	"WmeOOcX4RPRSxkylaskwOWX6SAElmlj6kBU1qLkyG4RjKiI1IBl7mdKTl1/4+zuUc9v3MAqTDC19yG4F",
-	"tLhFDscEMpTK5qZvr6/ctydvIBLi1g6X+IWbkoJEEWYa6Ut4b3MH2ydZJnmBSznUyy+8ioUXNpu1Gzcr",
-	"NFoBF8Gp7fdlyEnGgovg1cvhy1cOHWIryIENWxJt0Jii1bnRuIud1F5sKf2uHNTmhv7u1389ZFBwRxdf",
-	"lxhzZ8PhGrbcdiy5+sbcx5NzzVkxgeqgizA4d8v7Zq22WbPvzPjTLce/2m782estxtuENnXoZtVT5x8S",
-	"edmqcL24IwUSSRSHcPaTbWtM0XLgisKvyLdXtf5OItHoOATbKn2JJ+uUbylx/y/ofL96d+Fn0UYTLXNc",
-	"rFjc6X5X9llbxYsCQqntDXjo3L6Zi2EDO2YRBh9FVKVya6jaj9KUzw5l+m8pBVLI+1gvcbVcA/LEPlKB",
-	"3OCe0UUn0v0ddWnwDwtWa01nV6N5lMYwPD+UMdwgqawhWGwNWZfB4uuKpQyMLanBvflnMShI+zYr2nry",
-	"0PuCgpn4h5joX7vw+xO5w7clSXtpu91cTsv1rxj+DV6w4/8rkaLgCJgotC7m3isRoGNWvtTgXgQA8384",
-	"H77e4I2ArU77EIGkSZTfKJIM97y04257QMH98JQBYfj6sUYfoxvLkS/s/ljHS8EntP2hhEU6BC0JS2yR",
-	"oSJhzNkXmQa3GVO94enD9ZV6yBDV4B10xClZ/vykI87bCjY/XF+VMrHvejCtTM1nGxsGDItnQMVi5l4n",
-	"2VuEko1W526RqTOE3BT0+jon2j/0rnZqDwzA/flYCK33DJ6h+PFBcWmpVTXAuHtHw74O5JC56SjlHYvM",
-	"E6xKBNcbU1WJ4HgSq25xab9/VzGbt/S44lVLT0fkfLVHdVlwNf4K5nN6MHNwUmtQo48lKi0kGSc2QsOr",
-	"IVAyd1hdXHEbizgx63aG3krhD4dFJdO2A42qHTzXh7vXh6VJ6FgohFksLFttial2smN8to1Vx29oG9C/",
-	"Mkr2BRoP0ElrEqsPHYDXG33xlrlNqkxRycXsSTvA1ih6MNR957oBlYtV70vCsWX1eTjTRwpIroUylVRF",
-	"ny7icXF/uWk8LolOz/H4EcfjklS5j3hcK/zBoKkiz/mhKat28ByPd47HWU1Q3H+83Q8o7D/etriQB463",
-	"PUb9HG//dPG2cKF9xtuBbFA31FpqwE1r5AMa7go7pdOCmxt66i3K2jhacrFE6qLjsTv2rmEOtLg/j5RA",
-	"sEpjOzCPoE2Q6jdnH6vgT8wU2NoPDthQTEirg2TvOLFOYBuI2iIaFF1GhmpwX5LLFlVvcT3Hqhz0KDlW",
-	"jffJ17OsGqDyhIHXsrJI64W4QjBriFhbab36W3h9SLxz0+lALK7mX/s4NI9ro4brE+Zy/XWuiAquWN39",
-	"XcJvezVPc2dJCDMieX1J70f1MmNei+rX5aDHiOrNFw3Xonp11GdUb6N6KZiDo/rOrY3DoHrrRfIDo/pm",
-	"bbtnVP9rXfxvkJo36t8NbxWWqtj+CwL3J3Jp8NR7u/YPBZN28Xrc7kRJO2jXm9bme0H2ofKNoN+/GkxT",
-	"KO/K6XKZBBfBgGRscHdqHv1PAAAA//8=",
+	"7Fx7b9u4lv8qB9oFkmDl2MlkZtD0r07Su5ttBzdIs8AWbWEw0rHFG4lUSSqOEfi7X5DUg7Jpy3Yd39xp",
+	"/moqUeThefzOg4d+CiKe5ZwhUzI4fwoSJDEK8+f7WzLW/8YoI0FzRTkLzoPbBEFgxEV8IOEBhaScvQWJ",
+	"LAaq4I5E90AZXI16fxIVJaA4RAlhYwRVfxiEgYwSzIieXU1zDM4DqQRl42A2m4VBTgTJUJVkXBRCcuEn",
+	"hOGjGkZmAPCRWSInY4Q7HHGBb4HcSWQKRlyYdyMqpDIjgjCgepLvBYppEAaMZJoKO1WLvow8fkQ2Vklw",
+	"fjoYhAv0hsHVpR5npsuJSprZqN6pwO8FFRgH50oU6M484iIjSo9j6rezIAwyymhWZMH5Sb0MZQrHKOw6",
+	"MWY5V8ii6QecLjLkHQhUYgoTqhKzXUkyhHu0TyiD0zNIeCEkECYnKKTDE4Ey50wiEBYDiWMJjOtvxhWj",
+	"rF40e3OI6WlqVrEso6z6/4mXgSOjK34Ray0EgSR+C2cnpzBJkDmqVCpXDJKyCJcSW2rjSnE4VJ/4BX2D",
+	"YyqVmC4zCvv2QIJMi5pxbZWoBv0QJTP9sZWXsZBrwe9SzPSfEWcKmdJ/kjxPaUQ0hf3cjvivf0hN7pOz",
+	"1n8KHAXnwX/0Gxjo27eyX81rVpzTNQY3f7uAN2e//g55PazahKHqnVGyK5YXlpw4pvpjkl4LnqNQVBM/",
+	"IqnEMMidR09BlCLxGPwNZvzB4ohV4KBmzR3nKRIWzDTT88JCmX/Fp4AqzOQinz2cDvWQKzvclQQRgkyD",
+	"BaZoLdBGfSDBUlEDz/cCpR4Uwt0UtCqEgCRKgEBKpdLQ9UDSAiUcEgkE7gSfSBSQc6mMlWZHzV753T8w",
+	"Unr1e1yiitVyB1KbfwikNHUuMrO6BKqCcA1oa3T0i1ntm4cKK+dP5EEPe5oXpTXPRTKN4M8dYcJEbz3V",
+	"lj41jzlDGNMHZF4xl57Hi6Me7HQ3Un0a1tT5tnWR0NSzIVLEVA1p7HFdYRDxhAvlvKpJCIOYKBzy0fCO",
+	"CpV0Wd4lUag/MuA8tNjhWc+S0bn/MEiRxEMuxoRRSVTJt7ZA/n75CSIeY+CxgpRH9+hu2REES+SQFdkd",
+	"Ci+JFvBQLPtcFmLp9hwZL+p4pOXThCBwSJU0zuKodvuUGfOSQbixjhjXXcvax8DW1moWLdWk9XDQs00i",
+	"a1AZUUxj+Rb0TqMEo3sJMUY0RpgkRAGVUG0BDs9OT0tTN0BjPtUg0tbmrZQSVcJoRNV0AUM9qtPW4DnE",
+	"9alat6Zqtuhh4A47kOBocAvZPKu0lbbD34aBxmEz8zqDJT6uwxhH8bu5UjD6vcChwBEKZBE6xLd5878o",
+	"JE6Bs3TaZsOSkMavrNc6Ql6Avtpv1n+s0haLn7NFn+nE7J4Y1loutzFeSppwfbVzsiR5rY8zRSLlQfI4",
+	"FiilF3liTFEtgyzMCE29n+0KrjMyHUYN3R7QRYzlUOADxYl/RJ5w5qfCVebFl0bFBMZD7RsZph2jUsLG",
+	"Raktq1R8FbZvhc2NE3eY3izZ5uEcwxr5rlCYbQHbSQNKjNYpVYZSkjH+MGA7Stte+iNlKEGizp0VxibO",
+	"xEmqn7aB4Fc/wkScjajIPBYZx4APJunixTjRSX7K+b2ElN4jECh5XIdutErPLBvg8GzwBrhKUEyoxCNv",
+	"MFdbVDcSbupPuk2JK1w3G6iNarcew2t0bSkYDoUgMwlcQIpKmfRng6ldS+1m2wbeabbchnbiR0rhvRhP",
+	"cl3VKjYEBhu9NQWxt/A1+BqASXY1SADP7Ww687HVIHfekxVQ0G3erxa2aGEv1XhMnL2gz58/f/7c+/PP",
+	"3uXlW+tYMK7yelPyLJ0NNQUDgQh3/NFgPz6SLE/1EqeDk996g996g7N1oOPD9dUNyiK1xZS27mVIZCHm",
+	"zLk9ZEVOyAsV8SVxgUBS1qgWXimqUt9HcwZcLlyNb5bz2XQbUuZmqnfp+/Lv7wqVvBfCYk9771g9XrRD",
+	"/WbYkmzXfuxkPhKuiaJlsW++gEYZjUg6lIqoYkmIu03qV30UI9ngo1XBdEzJmHFJ5bCMQMgSrrhD49JC",
+	"9llCoTEyRUe0o5gVkTRFARmZAuMKJCLUXwoZwiShUQJE6BR2pIAXyhsRdVRVVsbwVehVVqmWh6hwdQmH",
+	"NyY+/V07JUEihUIeBcuz2meL8cNgikS0FHKdNMDdq5sUONKan3l19F/a1MuM/j123QnjWwf2ueXEDwX2",
+	"ewSZpTjSyaFd4Ep3ULBhyWmjoGmL8lRbFz69///h7efr96Z+dg4Dg133jE9YCCeQkRRDOIUR2r/eWGjL",
+	"MaosbNchUGmFu8gfKif5r88f6k29jPxhGzB5teeXas87LDd7DbI5Yp47QUC1rBpqAlfpD0EqZdaOcERo",
+	"inHY9C1oOzuQtdfU7tyfY5hZvGuX33ZH13aK5oPuJCEMKJOKsGhJ0XM+5HZCnGUZTLVEF7HmbZPYlEv5",
+	"SC5bFYzRbHMEjykd0zuaUjWtDNAX+F5B+dLGvglNdbCDSgJJU/tMUIWCEm94YG0uJxhTogSNhkRKlDJD",
+	"pjay3Q2ON+vDwXvE3KbPUSGEhfruo6OZl9epWVQmNPfkYrY0Mlw70UAWb7T59TMYOcwFzYhtYFmURopj",
+	"kg5JoRIuytO9xUEZmQ6XVnrKkHH9vUpFxGaiXs9QTDbgUBO6YggrO5rfcLO7FrO+dch8qxaXZ9eKZxf2",
+	"9rJrW2ZmcogQRsT+Oy6IiClhIURE6Ac2UDFPJL1LKRsDFzbzWOuM01UMh+9dYv1IpfrR4LMFDV3lpuWR",
+	"4y2/R3aDpq3HW+1pjG4O9QT8z+3tNfxBJI1AS1unxVHVwbC6ASgMHnuc5LSncXOMrIePSpCeImNZKW1w",
+	"7qyu91P+T2IkUHW3T260RDmpXmYsCFNDvz6VoyOBpgZAUtmpJeuR4SxqW924b/mrMeMC47IaZGg5kND0",
+	"ioD5Dkx33vzZ3NYcsrTM5jXKoXiFWtlOQs8BeRShlEOlR/kDvMecCpRD6vG3nzDiLJZ+1Pdz7tZlmBlz",
+	"bho/tbVPdBgRap6ypgLBBZgWHV8CaqiuNQRZkWmG/IEaUhxmLIGJ1tZbk7V2XW1lkbkmMI8KDa2fNBZY",
+	"jt7Z5asGTAOo9lE9QaJUbgVJ2Yh3dpoSFtseOs2HAwkxUcR0HRp4BDmVGlTgMOaR7JOcHmfx0fFX9v4B",
+	"xdTUKjXICoqm69CQAmazcEggRyFNPvnu+so+PXoLEef3ZrjAr4xxBZpVucL4GEwx3LxZ6A0FmybI46+s",
+	"jl+NpTJDuF7BKd+dByfmmCBHRnIanAe/HA+Of7EePTGM7JtQU1i9HFuk0apr493YnIdLdVENareUf/Fj",
+	"djOkX7acz77NNdqeDgYrmmw3a65tGm187bX2TIePoN7oLAzO7PK+WWsym6ZdPf5kw/G/bDb+9M0G400S",
+	"mtmIxIinyRkEsqq8aOvnBjFJlIRw+qspRY7RtM6WxZoyR16U+oVAotC2Hm0q9Ln2eit843L/4PF0t3K3",
+	"IeMcXitR4GxB4052u7JP2+p2SiBxbOp5nlsgvpnLYX0zZhYGH3lUp18rbni8SFU+3Zfqv4tjICW/D9Vc",
+	"i6c9NDgyn9Qg13+i8Wwp0v03qkrhnxesVqrOtkrzIpVhcLYvZbjR8U2pDcFsY8i6DGbfFjSlr3VJ9p/0",
+	"P7N+edfHhHcbTx567zWZoPNHLrB8W4bfn8gDvqvudsyRu7wF3FwRqi8GOdcJ7LUhyTPkDAFTicbE7HU0",
+	"Diqh1V0oe38I9P/hbPBmjYtEG+32ORyJe79mLU8y2PHS9sqHBxTsi58ZEAZvXqr30bIxV2tKvT9UyZzz",
+	"CU1NN6WRCkEJQlOTZMiIa3X2eab+fU5lp3v6cH0ln9NFOe1KS/yUqF7/1B7nXQ2bH66vKp6YK2JUSZ3z",
+	"mWKkBsPyG5AJn9hbaDvzUMI5ntjOMy11ITdlpaWJiXYPvYunK3sG4O54LITW9aRXKH55UFxpap0NUGav",
+	"dplbhBaZXUOpzkVFkWKdIth6tqxTBNvbtGgWl+b5RX0hYkOLK29oeyoiZ4s1qsuyv+qvoD4ne1MHyzXn",
+	"RsWhQKm4IHep8dDwywBiMrVYXbalaI040usudb21wJ8Pi6oG/SVoVFPwmh9unx9WKqESLhEmCTcdpnPd",
+	"pUdb+mdTWLU9SW0F+r88JrsCjWeopLn3MfbtgFcrffnjFCao0kkl45Of2gA2RtG9oe6FrQbUJlZfs4ZD",
+	"04nruWpxIIEUikudSdW3Lkp/zEmhkn59ZOYPUa+kLPC2PFtazzIee5PJpKdD814hUmQRj20/znrq2jpA",
+	"3rOptE8ZlxhMddLmmMgFiRLsaUMTPF27orwTkp27HR56b/52Ab/9fvYGTIMbHFL2QFIaD0tJhlAwWeQ5",
+	"FwrjYXMEe+RY5r+QSnvCetQ6ogzOv3xzjcLMDKfHg/I8FpzDdDA7gsN6fomRiU7Pjs+OoAdE54tC9VL6",
+	"gHH7TFEHMcQ9CrezW8spu3XWjWSrtt7XSPYFR7LVFYJdRLKNwJ8NqepWcT9G5TUFr5Hs1pFs3rTj7z5S",
+	"3Q0o7D5SbXX+79n9dij1a6T6bxeplib0g5Fqy9/2hdOoKFc21dy0Rj6j4i70Yi7VYJegn7243yhHiy/m",
+	"2lBZK9wee1f03LQ6XV9o681i0/aeO3Da7cDd6uzrx/k37rHZ2A72WIpPSav2aroDsAlgHURtteiU9XmK",
+	"sv9UtWXO6qr86u7EatCL7E50fsBldX+iAyo/MfCafkbSuv5dMmZFC+NGUq9/fLYLibcu1+6p/9H9ea19",
+	"d0CudVTxE3dB/nUOV8suy+bcZA6/TVNLXFhNQpgQwZr2Fj+qVxHzSlS/rga9RFR3r9WvRPV6q6+o3kb1",
+	"ijF7R/WtSxv7QfXWz6bsGdXXK9u9ovpfq2VmjdDcyX/XPFWYy2K7Dwjsb9LHwc9e2zW/zE/ayethuxIl",
+	"zKBtexTmjquau3RfvmlMkygequkKkQbnQZ/ktP9woj/9ZwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -314,6 +314,40 @@ func (q queries) DeleteExpiredAPIIdempotency(ctx context.Context, arg time.Time)
 	return v, mapErr(err)
 }
 
+func (q queries) CreateAPIClient(ctx context.Context, arg store.CreateAPIClientParams) (int64, error) {
+	v, err := q.q.CreateAPIClient(ctx, pgdb.CreateAPIClientParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetAPIClientByClientID(ctx context.Context, arg string) (store.APIClient, error) {
+	row, err := q.q.GetAPIClientByClientID(ctx, arg)
+	return store.APIClient(row), mapErr(err)
+}
+
+func (q queries) ListUserAPIClients(ctx context.Context, arg int64) ([]store.APIClient, error) {
+	rows, err := q.q.ListUserAPIClients(ctx, arg)
+	out := make([]store.APIClient, len(rows))
+	for i, r := range rows {
+		out[i] = store.APIClient(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) RevokeAPIClient(ctx context.Context, arg store.RevokeAPIClientParams) (int64, error) {
+	v, err := q.q.RevokeAPIClient(ctx, pgdb.RevokeAPIClientParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) RevokeAPIClientTokens(ctx context.Context, arg store.RevokeAPIClientTokensParams) (int64, error) {
+	v, err := q.q.RevokeAPIClientTokens(ctx, pgdb.RevokeAPIClientTokensParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) DeleteExpiredClientTokens(ctx context.Context, arg time.Time) (int64, error) {
+	v, err := q.q.DeleteExpiredClientTokens(ctx, arg)
+	return v, mapErr(err)
+}
+
 func (q queries) InsertChild(ctx context.Context, arg store.InsertChildParams) (int64, error) {
 	v, err := q.q.InsertChild(ctx, pgdb.InsertChildParams(arg))
 	return v, mapErr(err)

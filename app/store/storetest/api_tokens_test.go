@@ -46,5 +46,40 @@ func TestAPITokenQueries(t *testing.T) {
 		}
 		n, err = s.DeleteExpiredAPIIdempotency(ctx, at(20))
 		wantRows(t, "DeleteExpiredAPIIdempotency", n, err, 1)
+
+		// OAuth clients and the tokens issued to them.
+		cid := get[int64](t)(s.CreateAPIClient(ctx, store.CreateAPIClientParams{UserID: bob, Name: "lab", ClientID: "c1", SecretHash: "s",
+			Access: "read", Domain: "audit", CreatedBy: &ann, CreatedAt: at(0)}))
+		_, err = s.CreateAPIClient(ctx, store.CreateAPIClientParams{UserID: ann, Name: "x", ClientID: "c1", SecretHash: "t", Access: "read", Domain: "audit", CreatedAt: at(0)})
+		wantConflict(t, "CreateAPIClient with a taken client_id", err)
+		cl := get[store.APIClient](t)(s.GetAPIClientByClientID(ctx, "c1"))
+		if cl.ID != cid || cl.UserID != bob || cl.SecretHash != "s" || cl.Access != "read" || cl.Domain != "audit" || *cl.CreatedBy != ann || cl.RevokedAt != nil {
+			t.Errorf("GetAPIClientByClientID = %+v", cl)
+		}
+		_, err = s.GetAPIClientByClientID(ctx, "nope")
+		wantNotFound(t, "GetAPIClientByClientID", err)
+		if cs := get[[]store.APIClient](t)(s.ListUserAPIClients(ctx, bob)); len(cs) != 1 || cs[0].ID != cid {
+			t.Errorf("ListUserAPIClients = %+v", cs)
+		}
+		issued := get[int64](t)(s.CreateAPIToken(ctx, store.CreateAPITokenParams{UserID: bob, ClientID: &cid, Name: "oauth", Hash: "h2", Access: "read", Domain: "audit", CreatedAt: at(0), ExpiresAt: at(15)}))
+		if ts := get[[]store.APIToken](t)(s.ListUserAPITokens(ctx, bob)); len(ts) != 0 {
+			t.Errorf("ListUserAPITokens lists a client's token: %+v", ts)
+		}
+		check(t, s.PutAPIIdempotency(ctx, store.PutAPIIdempotencyParams{TokenID: issued, Key: "k", Fingerprint: "f", Status: 201, Body: "{}", CreatedAt: at(0), ExpiresAt: at(100)}))
+		n, err = s.RevokeAPIClientTokens(ctx, store.RevokeAPIClientTokensParams{RevokedAt: ptr(at(3)), ClientID: &cid})
+		wantRows(t, "RevokeAPIClientTokens", n, err, 1)
+		n, err = s.RevokeAPIClient(ctx, store.RevokeAPIClientParams{RevokedAt: ptr(at(3)), ID: cid, UserID: ann})
+		wantRows(t, "RevokeAPIClient of another account's client", n, err, 0)
+		n, err = s.RevokeAPIClient(ctx, store.RevokeAPIClientParams{RevokedAt: ptr(at(3)), ID: cid, UserID: bob})
+		wantRows(t, "RevokeAPIClient", n, err, 1)
+		n, err = s.DeleteExpiredClientTokens(ctx, at(14))
+		wantRows(t, "DeleteExpiredClientTokens before expiry", n, err, 0)
+		n, err = s.DeleteExpiredClientTokens(ctx, at(15))
+		wantRows(t, "DeleteExpiredClientTokens", n, err, 1)
+		_, err = s.GetAPIIdempotency(ctx, store.GetAPIIdempotencyParams{TokenID: issued, Key: "k", Now: at(5)})
+		wantNotFound(t, "GetAPIIdempotency of a deleted token", err)
+		if _, err := s.GetAPITokenByHash(ctx, "h1"); err != nil {
+			t.Errorf("DeleteExpiredClientTokens took a personal token: %v", err)
+		}
 	})
 }

@@ -10,14 +10,49 @@ import (
 	"time"
 )
 
+const createAPIClient = `-- name: CreateAPIClient :one
+INSERT INTO api_clients (user_id, name, client_id, secret_hash, access, domain, created_by, created_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+RETURNING id
+`
+
+type CreateAPIClientParams struct {
+	UserID     int64
+	Name       string
+	ClientID   string
+	SecretHash string
+	Access     string
+	Domain     string
+	CreatedBy  *int64
+	CreatedAt  time.Time
+}
+
+// APIClient is an OAuth client: its secret's hash, never the secret.
+func (q *Queries) CreateAPIClient(ctx context.Context, arg CreateAPIClientParams) (int64, error) {
+	row := q.db.QueryRowContext(ctx, createAPIClient,
+		arg.UserID,
+		arg.Name,
+		arg.ClientID,
+		arg.SecretHash,
+		arg.Access,
+		arg.Domain,
+		arg.CreatedBy,
+		arg.CreatedAt,
+	)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
 const createAPIToken = `-- name: CreateAPIToken :one
-INSERT INTO api_tokens (user_id, name, hash, access, domain, created_at, expires_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+INSERT INTO api_tokens (user_id, client_id, name, hash, access, domain, created_at, expires_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
 RETURNING id
 `
 
 type CreateAPITokenParams struct {
 	UserID    int64
+	ClientID  *int64
 	Name      string
 	Hash      string
 	Access    string
@@ -30,6 +65,7 @@ type CreateAPITokenParams struct {
 func (q *Queries) CreateAPIToken(ctx context.Context, arg CreateAPITokenParams) (int64, error) {
 	row := q.db.QueryRowContext(ctx, createAPIToken,
 		arg.UserID,
+		arg.ClientID,
 		arg.Name,
 		arg.Hash,
 		arg.Access,
@@ -52,6 +88,42 @@ func (q *Queries) DeleteExpiredAPIIdempotency(ctx context.Context, now time.Time
 		return 0, err
 	}
 	return result.RowsAffected()
+}
+
+const deleteExpiredClientTokens = `-- name: DeleteExpiredClientTokens :execrows
+DELETE FROM api_tokens WHERE client_id IS NOT NULL AND expires_at <= ?1
+`
+
+// DeleteExpiredClientTokens deletes the tokens issued to clients once
+// expired (personal tokens stay listed on the account page).
+func (q *Queries) DeleteExpiredClientTokens(ctx context.Context, now time.Time) (int64, error) {
+	result, err := q.db.ExecContext(ctx, deleteExpiredClientTokens, now)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const getAPIClientByClientID = `-- name: GetAPIClientByClientID :one
+SELECT id, user_id, name, client_id, secret_hash, access, domain, created_by, created_at, revoked_at FROM api_clients WHERE client_id = ?1
+`
+
+func (q *Queries) GetAPIClientByClientID(ctx context.Context, clientID string) (APIClient, error) {
+	row := q.db.QueryRowContext(ctx, getAPIClientByClientID, clientID)
+	var i APIClient
+	err := row.Scan(
+		&i.ID,
+		&i.UserID,
+		&i.Name,
+		&i.ClientID,
+		&i.SecretHash,
+		&i.Access,
+		&i.Domain,
+		&i.CreatedBy,
+		&i.CreatedAt,
+		&i.RevokedAt,
+	)
+	return i, err
 }
 
 const getAPIIdempotency = `-- name: GetAPIIdempotency :one
@@ -81,7 +153,7 @@ func (q *Queries) GetAPIIdempotency(ctx context.Context, arg GetAPIIdempotencyPa
 }
 
 const getAPITokenByHash = `-- name: GetAPITokenByHash :one
-SELECT id, user_id, name, hash, access, domain, created_at, expires_at, revoked_at FROM api_tokens WHERE hash = ?1
+SELECT id, user_id, client_id, name, hash, access, domain, created_at, expires_at, revoked_at FROM api_tokens WHERE hash = ?1
 `
 
 func (q *Queries) GetAPITokenByHash(ctx context.Context, hash string) (APIToken, error) {
@@ -90,6 +162,7 @@ func (q *Queries) GetAPITokenByHash(ctx context.Context, hash string) (APIToken,
 	err := row.Scan(
 		&i.ID,
 		&i.UserID,
+		&i.ClientID,
 		&i.Name,
 		&i.Hash,
 		&i.Access,
@@ -101,8 +174,46 @@ func (q *Queries) GetAPITokenByHash(ctx context.Context, hash string) (APIToken,
 	return i, err
 }
 
+const listUserAPIClients = `-- name: ListUserAPIClients :many
+SELECT id, user_id, name, client_id, secret_hash, access, domain, created_by, created_at, revoked_at FROM api_clients WHERE user_id = ?1 ORDER BY created_at DESC, id DESC
+`
+
+func (q *Queries) ListUserAPIClients(ctx context.Context, userID int64) ([]APIClient, error) {
+	rows, err := q.db.QueryContext(ctx, listUserAPIClients, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []APIClient
+	for rows.Next() {
+		var i APIClient
+		if err := rows.Scan(
+			&i.ID,
+			&i.UserID,
+			&i.Name,
+			&i.ClientID,
+			&i.SecretHash,
+			&i.Access,
+			&i.Domain,
+			&i.CreatedBy,
+			&i.CreatedAt,
+			&i.RevokedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listUserAPITokens = `-- name: ListUserAPITokens :many
-SELECT id, user_id, name, hash, access, domain, created_at, expires_at, revoked_at FROM api_tokens WHERE user_id = ?1 ORDER BY created_at DESC, id DESC
+SELECT id, user_id, client_id, name, hash, access, domain, created_at, expires_at, revoked_at FROM api_tokens WHERE user_id = ?1 AND client_id IS NULL ORDER BY created_at DESC, id DESC
 `
 
 func (q *Queries) ListUserAPITokens(ctx context.Context, userID int64) ([]APIToken, error) {
@@ -117,6 +228,7 @@ func (q *Queries) ListUserAPITokens(ctx context.Context, userID int64) ([]APITok
 		if err := rows.Scan(
 			&i.ID,
 			&i.UserID,
+			&i.ClientID,
 			&i.Name,
 			&i.Hash,
 			&i.Access,
@@ -168,6 +280,42 @@ func (q *Queries) PutAPIIdempotency(ctx context.Context, arg PutAPIIdempotencyPa
 		arg.ExpiresAt,
 	)
 	return err
+}
+
+const revokeAPIClient = `-- name: RevokeAPIClient :execrows
+UPDATE api_clients SET revoked_at = ?1 WHERE id = ?2 AND user_id = ?3 AND revoked_at IS NULL
+`
+
+type RevokeAPIClientParams struct {
+	RevokedAt *time.Time
+	ID        int64
+	UserID    int64
+}
+
+func (q *Queries) RevokeAPIClient(ctx context.Context, arg RevokeAPIClientParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, revokeAPIClient, arg.RevokedAt, arg.ID, arg.UserID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const revokeAPIClientTokens = `-- name: RevokeAPIClientTokens :execrows
+UPDATE api_tokens SET revoked_at = ?1 WHERE client_id = ?2 AND revoked_at IS NULL
+`
+
+type RevokeAPIClientTokensParams struct {
+	RevokedAt *time.Time
+	ClientID  *int64
+}
+
+// RevokeAPIClientTokens ends the tokens issued to a client.
+func (q *Queries) RevokeAPIClientTokens(ctx context.Context, arg RevokeAPIClientTokensParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, revokeAPIClientTokens, arg.RevokedAt, arg.ClientID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const revokeAPIToken = `-- name: RevokeAPIToken :execrows

@@ -10,6 +10,19 @@ import (
 	"clinaudit/app/store"
 )
 
+type APIClient struct {
+	ID         int64
+	UserID     int64
+	Name       string
+	ClientID   string
+	SecretHash string
+	Access     string
+	Domain     string
+	CreatedBy  *int64
+	CreatedAt  time.Time
+	RevokedAt  *time.Time
+}
+
 type APIIdempotency struct {
 	TokenID     int64
 	Key         string
@@ -24,6 +37,7 @@ type APIIdempotency struct {
 type APIToken struct {
 	ID        int64
 	UserID    int64
+	ClientID  *int64
 	Name      string
 	Hash      string
 	Access    string
