@@ -150,6 +150,10 @@ func firstLine(err error) string {
 // IdempotencyTTL is how long a create's first response is kept for retries.
 const IdempotencyTTL = 24 * time.Hour
 
+// claimTTL bounds a claim of a key whose request never finished (a crash):
+// after it, the key may be claimed again.
+const claimTTL = time.Minute
+
 // idempotent answers a create retried with the same Idempotency-Key with
 // its first response, and refuses the key reused for another request.
 func (a *API) idempotent(c *fiber.Ctx) error {
@@ -161,28 +165,45 @@ func (a *API) idempotent(c *fiber.Ctx) error {
 	token := callerOf(ctx).TokenID
 	sum := sha256.Sum256(c.Body())
 	fp := c.Method() + " " + c.Path() + " " + hex.EncodeToString(sum[:])
-	prev, err := a.deps.Store.GetAPIIdempotency(ctx, store.GetAPIIdempotencyParams{TokenID: token, Key: key, Now: a.deps.Now()})
-	switch {
-	case err == nil && prev.Fingerprint != fp:
-		return problem(fiber.StatusUnprocessableEntity, "This Idempotency-Key was used for another request: use a new key")
-	case err == nil:
+	now := a.deps.Now().UTC()
+	// Claim the key first, so that two copies of a request arriving at once
+	// cannot both create: the second finds the claim (409, retry later).
+	n, err := a.deps.Store.ClaimAPIIdempotency(ctx, store.ClaimAPIIdempotencyParams{TokenID: token, Key: key, Fingerprint: fp,
+		CreatedAt: now, ExpiresAt: now.Add(claimTTL)})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		prev, err := a.deps.Store.GetAPIIdempotency(ctx, store.GetAPIIdempotencyParams{TokenID: token, Key: key, Now: now})
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return problem(fiber.StatusConflict, "A request with this Idempotency-Key just ended: send it again")
+		case err != nil:
+			return err
+		case prev.Fingerprint != fp:
+			return problem(fiber.StatusUnprocessableEntity, "This Idempotency-Key was used for another request: use a new key")
+		case prev.Status == 0:
+			c.Set(fiber.HeaderRetryAfter, "1")
+			return problem(fiber.StatusConflict, "A request with this Idempotency-Key is in progress: send it again shortly")
+		}
 		if prev.Location != "" {
 			c.Set(fiber.HeaderLocation, prev.Location)
 		}
 		c.Set("Idempotent-Replayed", "true")
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 		return c.Status(int(prev.Status)).SendString(prev.Body)
-	case !errors.Is(err, store.ErrNotFound):
-		return err
+	}
+	release := func() error {
+		return a.deps.Store.ReleaseAPIIdempotency(context.WithoutCancel(ctx), store.ReleaseAPIIdempotencyParams{TokenID: token, Key: key})
 	}
 	if err := c.Next(); err != nil {
+		_ = release()
 		return err
 	}
 	status := c.Response().StatusCode()
 	if status < 200 || status > 299 {
-		return nil // a refusal is not kept: the retry is checked afresh
+		return release() // a refusal is not kept: the retry is checked afresh
 	}
-	now := a.deps.Now().UTC()
 	return a.deps.Store.PutAPIIdempotency(ctx, store.PutAPIIdempotencyParams{TokenID: token, Key: key, Fingerprint: fp,
 		Status: int64(status), Body: string(c.Response().Body()), Location: string(c.Response().Header.Peek(fiber.HeaderLocation)),
 		CreatedAt: now, ExpiresAt: now.Add(IdempotencyTTL)})

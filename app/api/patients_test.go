@@ -2,8 +2,12 @@ package api_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -218,6 +222,83 @@ func TestIdempotencyKey(t *testing.T) {
 		w2 := e.token(access.RegistryManager, api.AccessWrite, api.DomainRegistry)
 		if res := e.call("POST", coll, w2, ann(4), "Idempotency-Key", "k-1"); res.Status != 201 {
 			t.Errorf("another token's same key: %d %s", res.Status, res.Body)
+		}
+	})
+}
+
+// A create whose key is held by a request still in progress is a 409 (the
+// retry comes later), and adds nothing; copies sent at once add one.
+func TestIdempotencyKeyInProgress(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		if err := s.ConfigureJobs(store.JobsConfig{}); err != nil {
+			t.Fatal(err)
+		}
+		e := newEnv(t, s, 0)
+		ctx := context.Background()
+		e.users[access.LeadClinician] = e.clinician(access.LeadClinician, "RM332")
+		plain, tokenID, err := e.tokens.Create(ctx, e.users[access.RegistryManager], api.TokenInput{Name: "k", Access: "write", Domain: "registry", Days: 7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		audit, auditID, err := e.tokens.Create(ctx, e.users[access.LeadClinician], api.TokenInput{Name: "k", Access: "write", Domain: "audit", Days: 7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c contact
+		e.call("POST", api.Prefix+"/registries/"+e.slug+"/contacts", plain, map[string]any{"first_name": "K", "surname": "Ey"}).json(t, &c)
+		var p patient
+		e.call("POST", api.Prefix+"/registries/"+e.slug+"/patients", plain, ann(7)).json(t, &p)
+		// Hold each key as a request in flight would.
+		for _, r := range []struct {
+			token   string
+			tokenID int64
+			path    string
+			body    any
+		}{
+			{plain, tokenID, api.Prefix + "/registries/" + e.slug + "/patients", ann(8)},
+			{plain, tokenID, api.Prefix + "/registries/" + e.slug + "/contacts", map[string]any{"first_name": "A", "surname": "B"}},
+			{plain, tokenID, fmt.Sprintf("%s/patients/%d/relationships", api.Prefix, p.ID), map[string]any{"contact_id": c.ID, "type": "other"}},
+			{audit, auditID, api.Prefix + "/children", childBody("9434765919")},
+		} {
+			key := fmt.Sprint("held-", r.path)
+			raw, _ := json.Marshal(r.body)
+			sum := sha256.Sum256(raw)
+			n, err := s.ClaimAPIIdempotency(ctx, store.ClaimAPIIdempotencyParams{TokenID: r.tokenID, Key: key, Fingerprint: "POST " + r.path + " " + hex.EncodeToString(sum[:]),
+				CreatedAt: time.Now().UTC(), ExpiresAt: time.Now().UTC().Add(time.Minute)})
+			if err != nil || n != 1 {
+				t.Fatalf("claim: %d %v", n, err)
+			}
+			res := e.call("POST", r.path, r.token, raw, "Idempotency-Key", key)
+			if res.Status != 409 || res.Header.Get("Retry-After") == "" {
+				t.Errorf("POST %s while its key is held: %d %s", r.path, res.Status, res.Body)
+			}
+			res.problem(t)
+		}
+
+		// Copies of one create sent at once: one patient.
+		coll := api.Prefix + "/registries/" + e.slug + "/patients"
+		var wg sync.WaitGroup
+		statuses := make([]int, 6)
+		for i := range statuses {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				statuses[i] = e.call("POST", coll, plain, ann(9), "Idempotency-Key", "burst").Status
+			}()
+		}
+		wg.Wait()
+		var pg patientPage
+		e.call("GET", coll, plain, nil).json(t, &pg)
+		same := 0
+		for _, it := range pg.Items {
+			var full patient
+			e.call("GET", fmt.Sprintf("%s/patients/%d", api.Prefix, it.ID), plain, nil).json(t, &full)
+			if full.DateOfBirth == ann(9)["date_of_birth"] && full.Surname == ann(9)["surname"] {
+				same++
+			}
+		}
+		if same != 1 {
+			t.Errorf("copies sent at once (answers %v) added %d patients", statuses, same)
 		}
 	})
 }

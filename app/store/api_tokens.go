@@ -20,6 +20,11 @@ type APITokenQueries interface {
 	GetAPIIdempotency(ctx context.Context, arg GetAPIIdempotencyParams) (APIIdempotency, error)
 	// PutAPIIdempotency stores (or replaces an expired) first response.
 	PutAPIIdempotency(ctx context.Context, arg PutAPIIdempotencyParams) error
+	// ClaimAPIIdempotency holds a key for a create in flight (status 0) or
+	// takes over an expired one: 1 row, or 0 when the key is held.
+	ClaimAPIIdempotency(ctx context.Context, arg ClaimAPIIdempotencyParams) (int64, error)
+	// ReleaseAPIIdempotency deletes a key's claim (status 0) only.
+	ReleaseAPIIdempotency(ctx context.Context, arg ReleaseAPIIdempotencyParams) error
 	// DeleteExpiredAPIIdempotency deletes the keys past their expiry.
 	DeleteExpiredAPIIdempotency(ctx context.Context, now time.Time) (int64, error)
 	// CreateAPIClient registers an OAuth client; ErrConflict for a taken client_id.

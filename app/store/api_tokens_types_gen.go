@@ -78,6 +78,23 @@ type PutAPIIdempotencyParams struct {
 	ExpiresAt   time.Time
 }
 
+// ClaimAPIIdempotencyParams: the parameters of ClaimAPIIdempotency
+// (api_tokens.sql), as sqlc generates it for both engines.
+type ClaimAPIIdempotencyParams struct {
+	TokenID     int64
+	Key         string
+	Fingerprint string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+}
+
+// ReleaseAPIIdempotencyParams: the parameters of ReleaseAPIIdempotency
+// (api_tokens.sql), as sqlc generates it for both engines.
+type ReleaseAPIIdempotencyParams struct {
+	TokenID int64
+	Key     string
+}
+
 // CreateAPIClientParams: the parameters of CreateAPIClient (api_tokens.sql),
 // as sqlc generates it for both engines.
 type CreateAPIClientParams struct {

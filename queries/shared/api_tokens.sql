@@ -48,3 +48,16 @@ UPDATE api_tokens SET revoked_at = @revoked_at WHERE client_id = @client_id AND 
 -- expired (personal tokens stay listed on the account page).
 -- name: DeleteExpiredClientTokens :execrows
 DELETE FROM api_tokens WHERE client_id IS NOT NULL AND expires_at <= @now;
+
+-- ClaimAPIIdempotency takes a key for a create in flight (status 0), or
+-- takes over an expired one; 0 rows when the key is held or answered.
+-- name: ClaimAPIIdempotency :execrows
+INSERT INTO api_idempotency (token_id, key, fingerprint, status, body, location, created_at, expires_at)
+VALUES (@token_id, @key, @fingerprint, 0, '', '', @created_at, @expires_at)
+ON CONFLICT (token_id, key) DO UPDATE SET fingerprint = excluded.fingerprint, status = 0, body = '', location = '',
+    created_at = excluded.created_at, expires_at = excluded.expires_at
+WHERE api_idempotency.expires_at <= excluded.created_at;
+
+-- ReleaseAPIIdempotency gives back a claimed key whose create was refused.
+-- name: ReleaseAPIIdempotency :exec
+DELETE FROM api_idempotency WHERE token_id = @token_id AND key = @key AND status = 0;

@@ -414,7 +414,7 @@ type ListChildrenParams struct {
 
 // CreateChildParams defines parameters for CreateChild.
 type CreateChildParams struct {
-	// IdempotencyKey A retry with the same key within 24 hours answers the first response and adds nothing
+	// IdempotencyKey A retry with the same key within 24 hours answers the first response and adds nothing; while the first is in progress, 409
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -450,7 +450,7 @@ type UpdatePatientParams struct {
 
 // CreateRelationshipParams defines parameters for CreateRelationship.
 type CreateRelationshipParams struct {
-	// IdempotencyKey A retry with the same key within 24 hours answers the first response and adds nothing
+	// IdempotencyKey A retry with the same key within 24 hours answers the first response and adds nothing; while the first is in progress, 409
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -462,7 +462,7 @@ type ListContactsParams struct {
 
 // CreateContactParams defines parameters for CreateContact.
 type CreateContactParams struct {
-	// IdempotencyKey A retry with the same key within 24 hours answers the first response and adds nothing
+	// IdempotencyKey A retry with the same key within 24 hours answers the first response and adds nothing; while the first is in progress, 409
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -474,7 +474,7 @@ type ListPatientsParams struct {
 
 // CreatePatientParams defines parameters for CreatePatient.
 type CreatePatientParams struct {
-	// IdempotencyKey A retry with the same key within 24 hours answers the first response and adds nothing
+	// IdempotencyKey A retry with the same key within 24 hours answers the first response and adds nothing; while the first is in progress, 409
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -1576,6 +1576,15 @@ func (response CreateChild403ApplicationProblemPlusJSONResponse) VisitCreateChil
 	return ctx.JSON(&response)
 }
 
+type CreateChild409ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateChild409ApplicationProblemPlusJSONResponse) VisitCreateChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
 type CreateChild422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateChild422ApplicationProblemPlusJSONResponse) VisitCreateChildResponse(ctx *fiber.Ctx) error {
@@ -2574,6 +2583,15 @@ type CreateRelationship404ApplicationProblemPlusJSONResponse Problem
 func (response CreateRelationship404ApplicationProblemPlusJSONResponse) VisitCreateRelationshipResponse(ctx *fiber.Ctx) error {
 	ctx.Response().Header.Set("Content-Type", "application/problem+json")
 	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type CreateRelationship409ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateRelationship409ApplicationProblemPlusJSONResponse) VisitCreateRelationshipResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
 
 	return ctx.JSON(&response)
 }
@@ -3739,69 +3757,69 @@ func (sh *strictHandler) DeleteRelationship(ctx *fiber.Ctx, id ID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fx7b9u4lv8qB9oFkmDl2MlkZtD0r07Su5ttBzdIs8AWbWEw0rHFG4lUSSqOEfi7X5DUg7Jpy3Yd39xp",
-	"/moqUeThefzOg4d+CiKe5ZwhUzI4fwoSJDEK8+f7WzLW/8YoI0FzRTkLzoPbBEFgxEV8IOEBhaScvQWJ",
-	"LAaq4I5E90AZXI16fxIVJaA4RAlhYwRVfxiEgYwSzIieXU1zDM4DqQRl42A2m4VBTgTJUJVkXBRCcuEn",
-	"hOGjGkZmAPCRWSInY4Q7HHGBb4HcSWQKRlyYdyMqpDIjgjCgepLvBYppEAaMZJoKO1WLvow8fkQ2Vklw",
-	"fjoYhAv0hsHVpR5npsuJSprZqN6pwO8FFRgH50oU6M484iIjSo9j6rezIAwyymhWZMH5Sb0MZQrHKOw6",
-	"MWY5V8ii6QecLjLkHQhUYgoTqhKzXUkyhHu0TyiD0zNIeCEkECYnKKTDE4Ey50wiEBYDiWMJjOtvxhWj",
-	"rF40e3OI6WlqVrEso6z6/4mXgSOjK34Ray0EgSR+C2cnpzBJkDmqVCpXDJKyCJcSW2rjSnE4VJ/4BX2D",
-	"YyqVmC4zCvv2QIJMi5pxbZWoBv0QJTP9sZWXsZBrwe9SzPSfEWcKmdJ/kjxPaUQ0hf3cjvivf0hN7pOz",
-	"1n8KHAXnwX/0Gxjo27eyX81rVpzTNQY3f7uAN2e//g55PazahKHqnVGyK5YXlpw4pvpjkl4LnqNQVBM/",
-	"IqnEMMidR09BlCLxGPwNZvzB4ohV4KBmzR3nKRIWzDTT88JCmX/Fp4AqzOQinz2cDvWQKzvclQQRgkyD",
-	"BaZoLdBGfSDBUlEDz/cCpR4Uwt0UtCqEgCRKgEBKpdLQ9UDSAiUcEgkE7gSfSBSQc6mMlWZHzV753T8w",
-	"Unr1e1yiitVyB1KbfwikNHUuMrO6BKqCcA1oa3T0i1ntm4cKK+dP5EEPe5oXpTXPRTKN4M8dYcJEbz3V",
-	"lj41jzlDGNMHZF4xl57Hi6Me7HQ3Un0a1tT5tnWR0NSzIVLEVA1p7HFdYRDxhAvlvKpJCIOYKBzy0fCO",
-	"CpV0Wd4lUag/MuA8tNjhWc+S0bn/MEiRxEMuxoRRSVTJt7ZA/n75CSIeY+CxgpRH9+hu2REES+SQFdkd",
-	"Ci+JFvBQLPtcFmLp9hwZL+p4pOXThCBwSJU0zuKodvuUGfOSQbixjhjXXcvax8DW1moWLdWk9XDQs00i",
-	"a1AZUUxj+Rb0TqMEo3sJMUY0RpgkRAGVUG0BDs9OT0tTN0BjPtUg0tbmrZQSVcJoRNV0AUM9qtPW4DnE",
-	"9alat6Zqtuhh4A47kOBocAvZPKu0lbbD34aBxmEz8zqDJT6uwxhH8bu5UjD6vcChwBEKZBE6xLd5878o",
-	"JE6Bs3TaZsOSkMavrNc6Ql6Avtpv1n+s0haLn7NFn+nE7J4Y1loutzFeSppwfbVzsiR5rY8zRSLlQfI4",
-	"FiilF3liTFEtgyzMCE29n+0KrjMyHUYN3R7QRYzlUOADxYl/RJ5w5qfCVebFl0bFBMZD7RsZph2jUsLG",
-	"Raktq1R8FbZvhc2NE3eY3izZ5uEcwxr5rlCYbQHbSQNKjNYpVYZSkjH+MGA7Stte+iNlKEGizp0VxibO",
-	"xEmqn7aB4Fc/wkScjajIPBYZx4APJunixTjRSX7K+b2ElN4jECh5XIdutErPLBvg8GzwBrhKUEyoxCNv",
-	"MFdbVDcSbupPuk2JK1w3G6iNarcew2t0bSkYDoUgMwlcQIpKmfRng6ldS+1m2wbeabbchnbiR0rhvRhP",
-	"cl3VKjYEBhu9NQWxt/A1+BqASXY1SADP7Ww687HVIHfekxVQ0G3erxa2aGEv1XhMnL2gz58/f/7c+/PP",
-	"3uXlW+tYMK7yelPyLJ0NNQUDgQh3/NFgPz6SLE/1EqeDk996g996g7N1oOPD9dUNyiK1xZS27mVIZCHm",
-	"zLk9ZEVOyAsV8SVxgUBS1qgWXimqUt9HcwZcLlyNb5bz2XQbUuZmqnfp+/Lv7wqVvBfCYk9771g9XrRD",
-	"/WbYkmzXfuxkPhKuiaJlsW++gEYZjUg6lIqoYkmIu03qV30UI9ngo1XBdEzJmHFJ5bCMQMgSrrhD49JC",
-	"9llCoTEyRUe0o5gVkTRFARmZAuMKJCLUXwoZwiShUQJE6BR2pIAXyhsRdVRVVsbwVehVVqmWh6hwdQmH",
-	"NyY+/V07JUEihUIeBcuz2meL8cNgikS0FHKdNMDdq5sUONKan3l19F/a1MuM/j123QnjWwf2ueXEDwX2",
-	"ewSZpTjSyaFd4Ep3ULBhyWmjoGmL8lRbFz69///h7efr96Z+dg4Dg133jE9YCCeQkRRDOIUR2r/eWGjL",
-	"MaosbNchUGmFu8gfKif5r88f6k29jPxhGzB5teeXas87LDd7DbI5Yp47QUC1rBpqAlfpD0EqZdaOcERo",
-	"inHY9C1oOzuQtdfU7tyfY5hZvGuX33ZH13aK5oPuJCEMKJOKsGhJ0XM+5HZCnGUZTLVEF7HmbZPYlEv5",
-	"SC5bFYzRbHMEjykd0zuaUjWtDNAX+F5B+dLGvglNdbCDSgJJU/tMUIWCEm94YG0uJxhTogSNhkRKlDJD",
-	"pjay3Q2ON+vDwXvE3KbPUSGEhfruo6OZl9epWVQmNPfkYrY0Mlw70UAWb7T59TMYOcwFzYhtYFmURopj",
-	"kg5JoRIuytO9xUEZmQ6XVnrKkHH9vUpFxGaiXs9QTDbgUBO6YggrO5rfcLO7FrO+dch8qxaXZ9eKZxf2",
-	"9rJrW2ZmcogQRsT+Oy6IiClhIURE6Ac2UDFPJL1LKRsDFzbzWOuM01UMh+9dYv1IpfrR4LMFDV3lpuWR",
-	"4y2/R3aDpq3HW+1pjG4O9QT8z+3tNfxBJI1AS1unxVHVwbC6ASgMHnuc5LSncXOMrIePSpCeImNZKW1w",
-	"7qyu91P+T2IkUHW3T260RDmpXmYsCFNDvz6VoyOBpgZAUtmpJeuR4SxqW924b/mrMeMC47IaZGg5kND0",
-	"ioD5Dkx33vzZ3NYcsrTM5jXKoXiFWtlOQs8BeRShlEOlR/kDvMecCpRD6vG3nzDiLJZ+1Pdz7tZlmBlz",
-	"bho/tbVPdBgRap6ypgLBBZgWHV8CaqiuNQRZkWmG/IEaUhxmLIGJ1tZbk7V2XW1lkbkmMI8KDa2fNBZY",
-	"jt7Z5asGTAOo9lE9QaJUbgVJ2Yh3dpoSFtseOs2HAwkxUcR0HRp4BDmVGlTgMOaR7JOcHmfx0fFX9v4B",
-	"xdTUKjXICoqm69CQAmazcEggRyFNPvnu+so+PXoLEef3ZrjAr4xxBZpVucL4GEwx3LxZ6A0FmybI46+s",
-	"jl+NpTJDuF7BKd+dByfmmCBHRnIanAe/HA+Of7EePTGM7JtQU1i9HFuk0apr493YnIdLdVENareUf/Fj",
-	"djOkX7acz77NNdqeDgYrmmw3a65tGm187bX2TIePoN7oLAzO7PK+WWsym6ZdPf5kw/G/bDb+9M0G400S",
-	"mtmIxIinyRkEsqq8aOvnBjFJlIRw+qspRY7RtM6WxZoyR16U+oVAotC2Hm0q9Ln2eit843L/4PF0t3K3",
-	"IeMcXitR4GxB4052u7JP2+p2SiBxbOp5nlsgvpnLYX0zZhYGH3lUp18rbni8SFU+3Zfqv4tjICW/D9Vc",
-	"i6c9NDgyn9Qg13+i8Wwp0v03qkrhnxesVqrOtkrzIpVhcLYvZbjR8U2pDcFsY8i6DGbfFjSlr3VJ9p/0",
-	"P7N+edfHhHcbTx567zWZoPNHLrB8W4bfn8gDvqvudsyRu7wF3FwRqi8GOdcJ7LUhyTPkDAFTicbE7HU0",
-	"Diqh1V0oe38I9P/hbPBmjYtEG+32ORyJe79mLU8y2PHS9sqHBxTsi58ZEAZvXqr30bIxV2tKvT9UyZzz",
-	"CU1NN6WRCkEJQlOTZMiIa3X2eab+fU5lp3v6cH0ln9NFOe1KS/yUqF7/1B7nXQ2bH66vKp6YK2JUSZ3z",
-	"mWKkBsPyG5AJn9hbaDvzUMI5ntjOMy11ITdlpaWJiXYPvYunK3sG4O54LITW9aRXKH55UFxpap0NUGav",
-	"dplbhBaZXUOpzkVFkWKdIth6tqxTBNvbtGgWl+b5RX0hYkOLK29oeyoiZ4s1qsuyv+qvoD4ne1MHyzXn",
-	"RsWhQKm4IHep8dDwywBiMrVYXbalaI040usudb21wJ8Pi6oG/SVoVFPwmh9unx9WKqESLhEmCTcdpnPd",
-	"pUdb+mdTWLU9SW0F+r88JrsCjWeopLn3MfbtgFcrffnjFCao0kkl45Of2gA2RtG9oe6FrQbUJlZfs4ZD",
-	"04nruWpxIIEUikudSdW3Lkp/zEmhkn59ZOYPUa+kLPC2PFtazzIee5PJpKdD814hUmQRj20/znrq2jpA",
-	"3rOptE8ZlxhMddLmmMgFiRLsaUMTPF27orwTkp27HR56b/52Ab/9fvYGTIMbHFL2QFIaD0tJhlAwWeQ5",
-	"FwrjYXMEe+RY5r+QSnvCetQ6ogzOv3xzjcLMDKfHg/I8FpzDdDA7gsN6fomRiU7Pjs+OoAdE54tC9VL6",
-	"gHH7TFEHMcQ9CrezW8spu3XWjWSrtt7XSPYFR7LVFYJdRLKNwJ8NqepWcT9G5TUFr5Hs1pFs3rTj7z5S",
-	"3Q0o7D5SbXX+79n9dij1a6T6bxeplib0g5Fqy9/2hdOoKFc21dy0Rj6j4i70Yi7VYJegn7243yhHiy/m",
-	"2lBZK9wee1f03LQ6XV9o681i0/aeO3Da7cDd6uzrx/k37rHZ2A72WIpPSav2aroDsAlgHURtteiU9XmK",
-	"sv9UtWXO6qr86u7EatCL7E50fsBldX+iAyo/MfCafkbSuv5dMmZFC+NGUq9/fLYLibcu1+6p/9H9ea19",
-	"d0CudVTxE3dB/nUOV8suy+bcZA6/TVNLXFhNQpgQwZr2Fj+qVxHzSlS/rga9RFR3r9WvRPV6q6+o3kb1",
-	"ijF7R/WtSxv7QfXWz6bsGdXXK9u9ovpfq2VmjdDcyX/XPFWYy2K7Dwjsb9LHwc9e2zW/zE/ayethuxIl",
-	"zKBtexTmjquau3RfvmlMkygequkKkQbnQZ/ktP9woj/9ZwAAAP//",
+	"7Fx7b9s6lv8qB9oFkmDlOMnN7UWTv3qTzm62vZggzQJbtIXBSMcWJxKpklQcI/B3H5DUg7Jpy3YdT6bN",
+	"X00lijw8j9958NBPQcSznDNkSgZnT0GCJEZh/nx/S0b63xhlJGiuKGfBWXCbIAiMuIj3JDygkJSzc5DI",
+	"YqAK7kh0D5TB1bD3F1FRAopDlBA2QlD1h0EYyCjBjOjZ1STH4CyQSlA2CqbTaRjkRJAMVUnGRSEkF35C",
+	"GD6qQWQGAB+aJXIyQrjDIRd4DuROIlMw5MK8G1IhlRkRhAHVk3wvUEyCMGAk01TYqVr0ZeTxI7KRSoKz",
+	"k6OjcI7eMLi61OPMdDlRSTMb1TsV+L2gAuPgTIkC3ZmHXGRE6XFMvTkNwiCjjGZFFpwd18tQpnCEwq4T",
+	"Y5ZzhSyafMDJPEPegUAlJjCmKjHblSRDuEf7hDI4OYWEF0ICYXKMQjo8EShzziQCYTGQOJbAuP5mdA7j",
+	"hKboDKVSCzgXfCRQyhBOj95W3LTK0zDAobinSV7G14yy6v/HXi4PjUL59UCrKggk8TmcHp/AOEHm6Fup",
+	"gTFIyiJcSGypsktl5lB97NeGGxxRqcRkkeXYt3sSZFqMKlraelMN+iFKpvpjK1RjRteC36WY6T8jzhQy",
+	"pf8keZ7SiGgK+7kd8V//kJrcJ2et/xQ4DM6C/+g3WNG3b2W/mtesOKOQDG7+dgFvT3//A/J6WLUJQ9U7",
+	"o4lXLC8sOXFM9cckvRY8R6GoJn5IUolhkDuPnoIoReJBhRvM+INVV6vlQc2aO85TJCyYaqbnhcU7/4pP",
+	"AVWYyXk+ezgd6iFXdrgrCSIEmQRzTNFaoC1/T5uRpqJGp+8FSj0ohLsJaFUIAUmUAIGUSqXx7YGkBUrY",
+	"JxII3Ak+ligg51IZU84Omr3yu39gpPTq97hAFavl9qTGiBBIiQdcZGZ1CVQF4Qr41+joF7PaNw8VVs6f",
+	"yIMe9jQrSmue82QawZ85woSx3nqqLX1iHnOGMKIPyLxiLt2TF2w9AOtupPo0rKnzbesioalnQ6SIqRrQ",
+	"2OPfwiDiCRfKeVWTEAYxUTjgw8EdFSrpsrxLolB/ZGB5YLHDs54lo3P/YZAiiQdcjAijkqiSb22B/P3y",
+	"E0Q8xsBjBSmP7tHdsiMIlsgBK7I7FF4SLeChWPS5LMTC7TkyntfxSMuniVNgnyppnMVBHRtQZsxLBuHa",
+	"OmL8ey1rHwNbW6tZtFCTVsNBzzaJrEFlSDGN5TnonUYJRvcSYoxojDBOiPHe1RZg//TkpDR1AzTmUw0i",
+	"bW3eSClRJYxGVE3mMNSjOm0NnkFcn6p1a6pmix4G7rA9CY4Gt5DNs0pbaTv8bRhoHDYzrzJY4uMqjHEU",
+	"v5srBaPfCxwIHKJAFqFDfJs3/4tC4gQ4SydtNiwIafzKeq3D6Dnoq/1m/ccybbH4OZ33mU5g7wl0reVy",
+	"G+OlpInplzsnS5LX+jhTJFIeJI9jHeV6kSfGFNUiyMKM0NT72bbgOiOTQdTQ7QFdxFgOBD5QHPtH5Aln",
+	"fipcZZ5/aVRMYDzQvpFh2jEqJWxUlNqyTMWXYftG2Nw4cYfpzZJtHs4wrJHvEoXZFLCdNKDEaJ13ZSgl",
+	"GeEPA7ajtO2lP1KGEiTqBFthbOJMHKf6aRsIfvcjTMTZkIrMY5FxDPhgki5ejBKgClLO7yWk9B6BQMnj",
+	"OnSjVXpm2QD7p0dvgasExZhKPPAGc7VFdSPhuv6k25S4wlWzgdqotusxvEbXloLhUAgyk8AFpKiUSX/W",
+	"mNq11G62reGdpottaCt+pBTei/Ek11WtYk1gsNFbUzU7h6/B1wBMsqtBAnhuZ9OZjy0ZufMeL4GCbvN+",
+	"tbB5C3upxmPi7Dl9/vz58+feX3/1Li/PrWPBuMrrTV20dDbUFAwEItzxR4P9+EiyPNVLnBwdv+kdvekd",
+	"na4CHR+ur25QFqktprR1L0MiCzFjzu0hS3JCXqiIL4gLBJKyRjX3SlGV+j6aMeBy4Wp8s5zPptuQMjNT",
+	"vUvfl39/V6jkvRAWe9p7x+rxvB3qN4OWZLv2YyfzkXBNFC2LfbMFNMpoRNKBVEQVC0LcTVK/6qMYyRof",
+	"LQumY0pGjEsqB2UEQhZwxR0alxayyxIKjZEpOqQdxayIpCkKyMgEGFcgEaH+UsgQxgmNEiBCp7BDBbxQ",
+	"3oioo6qyNIavQq+ySrU4RIWrS9i/MfHpH9opCRIpFPIgWJzVPluMHwYTJKKlkKukAe5e3aTAkdbszMuj",
+	"/9KmXmb077HrThjfOLDPLSd+KLDfIcgsxJFODm0DV7qDgjVLTmsFTRuUp9q68On9/w9uP1+/N/WzMzgy",
+	"2HXP+JiFcAwZSTGEExii/euthbYco8rCth0ClVa4jfyhcpL/+vyh3tTLyB82AZNXe36p9rzFcrPXIJsj",
+	"5pkTBFSLqqEmcJX+EKRSZu0Ih4SmGIdNc4O2sz1Ze03tzv05hpnFu3b5bXd0badoPuhOEsKAMqkIixYU",
+	"PWdDbifEWZTBVEt0EWveNolNuZSP5LJVwRjNJkfwmNIRvaMpVZPKAH2B7xWUL23sm9BUBzuoJJA0tc8E",
+	"VSgo8YYH1uZygjElStBoQKREKTNkai3bXeN4sz4cvEfMbfocFUJYqO8+Opp6eZ2aRWVCc08uZksjg5UT",
+	"DWTxWptfPYORg1zQjNgGlnlppDgi6YAUKuGiPN2bH5SRyWBhpacMGVffq1RErCfq1QzFZAMONaErhrCy",
+	"o9kNN7trMetbh8w3anF5dq14dmFvLru2ZWYmhwhhSOy/o4KImBIWQkSEfmADFfNE0ruUshFwYTOPlc44",
+	"XcVw+N4l1o9Uqh8NPlvQ0FVuWhw53vJ7ZDdo2nq81Z7G6GZQT8D/3N5ew59E0gi0tHVaHFUdDMsbgMLg",
+	"scdJTnsaN0fIevioBOkpMpKV0gZnzup6P+X/JEYCVXeP5VpLlJPqZUaCMDXw61M5OhJoagAklZ1ashoZ",
+	"zqK21Y37lr8aMS4wLqtBhpY9CU2vCJjvwHTnzZ7NbcwhS8t0VqMcipeole0k9ByQRxFKOVB6lD/Ae8yp",
+	"QDmgHn/7CSPOYulHfT/nbl2GmTFnpvFTW/tYhxGh5ilrKhBcgGnR8SWghupaQ5AVmWbIn6ghxWHGApho",
+	"bb01WWvX1VbmmWsC86jQ0PpJY4Hl6J1dvmrANIBqH9UTJErlVpCUDXlnpylhse2h03zYkxATRUzXoYFH",
+	"kBOpQQX2Yx7JPsnpYRYfHH5l7x9QTEytUoOsoGi6Dg0pYDYL+wRyFNLkk++ur+zTg3OIOL83wwV+ZYwr",
+	"0KzKFcaHYIrh5s1cbyjYNEEefmV1/GoslRnC9QpO+e4sODbHBDkyktPgLPjt8OjwN+vRE8PIvgk1hdXL",
+	"kUUarbo23o3NebhUF9Wgdt/5Fz9mN0P6ZV/69NtMo+3J0dGSJtv1mmubRhtfe6090+FDqDc6DYNTu7xv",
+	"1prMpmlXjz9ec/xv640/ebvGeJOEZjYiMeJpcgaBrCov2vq5QUwSJSGc/G5KkSM0rbNlsabMkeelfiGQ",
+	"KLStR+sKfaYH3wrfuNw/eTzZrtxtyDiD10oUOJ3TuOPtruzTtrqdEkgcm3qe56qIb+ZyWN+MmYbBRx7V",
+	"6deSayAvUZWP3q6p+ie7MpV3cQyklM++mmkJtYcMB+aTGhT7TzSeLkTG/0ZVGcjzgttSVdtUyV6m8pzu",
+	"ShludDxUakMwXRviLoPptzlN6Wtdkv0n/c+0X14gMuHg2pOH3stSJkj9kQsv3xbh/SfygO+quyAz5C5u",
+	"GTdXiuqLRM71A3vNSPIMOUPAVKIxMXvHjYNKaHXByt43Av3/pbekmotHa+32ORyPex9nJc9ztOWl7RUR",
+	"DyjYF78yILxc76NlY67ilHq/r5IZ5xOaGnBKIxWCEoSmJimREdfq7PNM/fucyk739OH6Sj6ni3Lamxb4",
+	"KVG9/qU9zrsaNj9cX1U8MVfKqJI6RzTFSw2G5TcgEz62t9a25qGEc5yxmWda6EJuyspMExNtH3rnT2N2",
+	"DMDd8VgIretMr1D88qC40tQ6G6DMXgUztw4tMruGUp2jiiLFOkWw9W9Zpwi2F2reLC7N84v6AsWaFlfe",
+	"6PZUUE7na1qXZT/Wz6A+xztTB8s15wbGvkCpuCB3qfHQ8NsRxGRisbpsY9EacaDXXeh6a4E/HxZVDf0L",
+	"0Kim4DU/3Dw/rFRCJVwijBNuOlJnulEPNvTPphBre5jaCvR/eUy2BRrPUHlz72/s2gEvV/ryxyxMUKWT",
+	"SsbHv7QBrI2iO0PdC1sNqE2svpYN+6Zz13M1Y08CKRSXOpOqb2mU/piTQiX9+ojNH6JeSVngbXkWtZpl",
+	"PPbG43FPh+a9QqTIIh7b/p3V1LV14LxjU2mfSi4wmOpkzjGRCxIl2NOGJni6cgV6KyQ7d0E89N787QLe",
+	"/HH6FkxDHOxT9kBSGg9KSYZQMFnkORcK40FzZHvgWOa/kEp7InvQOtIMzr58c43CzAwnh0fl+S04h+9g",
+	"dgT79fwSIxOdnh6eHkAPiM4Xheql9AHj9hmkDmKIe3RuZ7eWU3b3rBrJVm3Ar5HsC45kqysH24hkG4E/",
+	"G1LVreV+jMprCl4j2Y0j2bxp399+pLodUNh+pNq6KbBj99uh1K+R6r9dpFqa0A9Gqi1/2xdOY6Nc2oRz",
+	"0xr5jIo717u5UINdgn714n6jHC2+mGtGZa1wc+xd0qPT6ox9oa06803eO+7YabcPd6uzr3/n37kn5ycq",
+	"3aekVas13QTYBLwOArdaesp6PkXZf6raPqd1FX9592M16EV2Pzo/ELO8/9EBoV8YqE2/JGldLy8Zs6RF",
+	"ci2p1z9u24XcG5d3d9Rf6f581647LFc62viVuyxPf7KuzOacZQa/TRNMXFhNQhgTwZp2GD+qVxH2UlS/",
+	"rga9RFR3r+0vRfV6q6+o3kb1ijE7R/WNSyG7QfXWz7LsGNVXK/O9ovrP1WKzQmju5MsrnkLMZL3dBwr2",
+	"N+/j4FevBZtf/iftZHe/XbkSZtCmPQ0zx1vNXb0v3zSmSRQP1XSFSIOzoE9y2n841p/+MwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

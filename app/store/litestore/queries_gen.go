@@ -309,6 +309,15 @@ func (q queries) PutAPIIdempotency(ctx context.Context, arg store.PutAPIIdempote
 	return mapErr(q.q.PutAPIIdempotency(ctx, litedb.PutAPIIdempotencyParams(arg)))
 }
 
+func (q queries) ClaimAPIIdempotency(ctx context.Context, arg store.ClaimAPIIdempotencyParams) (int64, error) {
+	v, err := q.q.ClaimAPIIdempotency(ctx, litedb.ClaimAPIIdempotencyParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ReleaseAPIIdempotency(ctx context.Context, arg store.ReleaseAPIIdempotencyParams) error {
+	return mapErr(q.q.ReleaseAPIIdempotency(ctx, litedb.ReleaseAPIIdempotencyParams(arg)))
+}
+
 func (q queries) DeleteExpiredAPIIdempotency(ctx context.Context, arg time.Time) (int64, error) {
 	v, err := q.q.DeleteExpiredAPIIdempotency(ctx, arg)
 	return v, mapErr(err)

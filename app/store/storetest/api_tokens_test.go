@@ -47,6 +47,30 @@ func TestAPITokenQueries(t *testing.T) {
 		n, err = s.DeleteExpiredAPIIdempotency(ctx, at(20))
 		wantRows(t, "DeleteExpiredAPIIdempotency", n, err, 1)
 
+		// A claim holds a key; a second claim is refused until it expires.
+		claim := store.ClaimAPIIdempotencyParams{TokenID: id, Key: "c", Fingerprint: "f", CreatedAt: at(30), ExpiresAt: at(31)}
+		n, err = s.ClaimAPIIdempotency(ctx, claim)
+		wantRows(t, "ClaimAPIIdempotency", n, err, 1)
+		n, err = s.ClaimAPIIdempotency(ctx, claim)
+		wantRows(t, "ClaimAPIIdempotency of a held key", n, err, 0)
+		if r := get[store.APIIdempotency](t)(s.GetAPIIdempotency(ctx, store.GetAPIIdempotencyParams{TokenID: id, Key: "c", Now: at(30)})); r.Status != 0 || r.Fingerprint != "f" {
+			t.Errorf("a claim reads %+v", r)
+		}
+		claim.CreatedAt, claim.ExpiresAt, claim.Fingerprint = at(31), at(32), "g"
+		n, err = s.ClaimAPIIdempotency(ctx, claim)
+		wantRows(t, "ClaimAPIIdempotency of an expired claim", n, err, 1)
+		check(t, s.PutAPIIdempotency(ctx, store.PutAPIIdempotencyParams{TokenID: id, Key: "c", Fingerprint: "g", Status: 201, Body: "{}", CreatedAt: at(31), ExpiresAt: at(90)}))
+		check(t, s.ReleaseAPIIdempotency(ctx, store.ReleaseAPIIdempotencyParams{TokenID: id, Key: "c"}))
+		if r := get[store.APIIdempotency](t)(s.GetAPIIdempotency(ctx, store.GetAPIIdempotencyParams{TokenID: id, Key: "c", Now: at(40)})); r.Status != 201 {
+			t.Errorf("ReleaseAPIIdempotency took an answered key: %+v", r)
+		}
+		claim.Key = "d"
+		n, err = s.ClaimAPIIdempotency(ctx, claim)
+		wantRows(t, "ClaimAPIIdempotency d", n, err, 1)
+		check(t, s.ReleaseAPIIdempotency(ctx, store.ReleaseAPIIdempotencyParams{TokenID: id, Key: "d"}))
+		_, err = s.GetAPIIdempotency(ctx, store.GetAPIIdempotencyParams{TokenID: id, Key: "d", Now: at(31)})
+		wantNotFound(t, "GetAPIIdempotency after ReleaseAPIIdempotency", err)
+
 		// OAuth clients and the tokens issued to them.
 		cid := get[int64](t)(s.CreateAPIClient(ctx, store.CreateAPIClientParams{UserID: bob, Name: "lab", ClientID: "c1", SecretHash: "s",
 			Access: "read", Domain: "audit", CreatedBy: &ann, CreatedAt: at(0)}))

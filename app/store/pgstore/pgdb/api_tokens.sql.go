@@ -10,6 +10,38 @@ import (
 	"time"
 )
 
+const claimAPIIdempotency = `-- name: ClaimAPIIdempotency :execrows
+INSERT INTO api_idempotency (token_id, key, fingerprint, status, body, location, created_at, expires_at)
+VALUES ($1, $2, $3, 0, '', '', $4, $5)
+ON CONFLICT (token_id, key) DO UPDATE SET fingerprint = excluded.fingerprint, status = 0, body = '', location = '',
+    created_at = excluded.created_at, expires_at = excluded.expires_at
+WHERE api_idempotency.expires_at <= excluded.created_at
+`
+
+type ClaimAPIIdempotencyParams struct {
+	TokenID     int64
+	Key         string
+	Fingerprint string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+}
+
+// ClaimAPIIdempotency takes a key for a create in flight (status 0), or
+// takes over an expired one; 0 rows when the key is held or answered.
+func (q *Queries) ClaimAPIIdempotency(ctx context.Context, arg ClaimAPIIdempotencyParams) (int64, error) {
+	result, err := q.db.Exec(ctx, claimAPIIdempotency,
+		arg.TokenID,
+		arg.Key,
+		arg.Fingerprint,
+		arg.CreatedAt,
+		arg.ExpiresAt,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const createAPIClient = `-- name: CreateAPIClient :one
 INSERT INTO api_clients (user_id, name, client_id, secret_hash, access, domain, created_by, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -273,6 +305,21 @@ func (q *Queries) PutAPIIdempotency(ctx context.Context, arg PutAPIIdempotencyPa
 		arg.CreatedAt,
 		arg.ExpiresAt,
 	)
+	return err
+}
+
+const releaseAPIIdempotency = `-- name: ReleaseAPIIdempotency :exec
+DELETE FROM api_idempotency WHERE token_id = $1 AND key = $2 AND status = 0
+`
+
+type ReleaseAPIIdempotencyParams struct {
+	TokenID int64
+	Key     string
+}
+
+// ReleaseAPIIdempotency gives back a claimed key whose create was refused.
+func (q *Queries) ReleaseAPIIdempotency(ctx context.Context, arg ReleaseAPIIdempotencyParams) error {
+	_, err := q.db.Exec(ctx, releaseAPIIdempotency, arg.TokenID, arg.Key)
 	return err
 }
 
