@@ -21,9 +21,12 @@ SQLC := $(shell command -v sqlc 2>/dev/null || echo $(HOME)/go/bin/sqlc)
 GOVULNCHECK_VERSION := v1.10.0
 VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
 CYCLONEDX_GOMOD_VERSION := v1.10.0
+# The API's server interface and types come from app/api/openapi.yaml.
+OAPI_CODEGEN_VERSION := v2.8.2
 TOOLS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/clinaudit
 GOVULNCHECK := $(TOOLS_CACHE)/govulncheck-$(GOVULNCHECK_VERSION)/govulncheck
 CYCLONEDX_GOMOD := $(TOOLS_CACHE)/cyclonedx-gomod-$(CYCLONEDX_GOMOD_VERSION)/cyclonedx-gomod
+OAPI_CODEGEN := $(TOOLS_CACHE)/oapi-codegen-$(OAPI_CODEGEN_VERSION)/oapi-codegen
 VULNDB := $(TOOLS_CACHE)/vulndb-$(VULNDB_VERSION)
 # -race also turns on checkptr (the compiler's checks of unsafe.Pointer
 # conversions) in every package. In modernc.org's SQLite, C translated to Go
@@ -97,21 +100,25 @@ lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	go vet ./...
 
-tools: ## install sqlc (needs cgo, so installed as a tool, not a module dependency)
+tools: $(OAPI_CODEGEN) ## install sqlc (needs cgo, so installed as a tool, not a module dependency) and oapi-codegen
 	@[ -x "$(SQLC)" ] || go install github.com/sqlc-dev/sqlc/cmd/sqlc@$(SQLC_VERSION)
+
+$(OAPI_CODEGEN):
+	GOBIN=$(@D) go install github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@$(OAPI_CODEGEN_VERSION)
 
 generate: tools ## regenerate the case list's and the KPI aggregation's per-measure queries, the sqlc query code, the store's row types (checked identical across engines) and both adapters (docs/store.md)
 	go run ./app/store/internal/listgen
 	go run ./app/store/internal/measuregen
 	$(SQLC) generate
 	go run ./app/store/internal/adaptergen
+	$(OAPI_CODEGEN) -config app/api/oapi-codegen.yaml app/api/openapi.yaml
 
 precompress: ## compress the static assets (gzip and brotli, best levels) into static/precompressed, which the binary embeds; rerun and commit after changing any asset
 	go run ./static/internal/precompress
 
 check-generated: generate precompress ## fail when generated code or the precompressed assets are stale (regenerates, then asks git)
-	@git diff --exit-code --stat -- app/store queries static/precompressed || { echo "generated code was stale: run make generate precompress and commit"; exit 1; }
-	@test -z "$$(git status --porcelain -- app/store queries static/precompressed)" || { echo "make generate precompress created files that are not committed:"; git status --porcelain -- app/store queries static/precompressed; exit 1; }
+	@git diff --exit-code --stat -- app/store app/api queries static/precompressed || { echo "generated code was stale: run make generate precompress and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- app/store app/api queries static/precompressed)" || { echo "make generate precompress created files that are not committed:"; git status --porcelain -- app/store app/api queries static/precompressed; exit 1; }
 
 vulncheck: $(GOVULNCHECK) $(VULNDB)/index/modules.json ## govulncheck ./... against the pinned offline Go vulnerability database; fails when our code calls a vulnerable symbol
 	$(GOVULNCHECK) -db file://$(VULNDB) ./...

@@ -11,6 +11,7 @@ import (
 
 	"clinaudit/app/aggregate"
 	"clinaudit/app/answers"
+	"clinaudit/app/api"
 	"clinaudit/app/auth"
 	"clinaudit/app/children"
 	"clinaudit/app/export"
@@ -84,6 +85,7 @@ func All(d Deps) *Set {
 	add(j, export.NewPurgeWorker(s, log))
 	add(j, children.NewPurgeWorker(s, log))
 	add(j, registry.NewPurgeWorker(s, log))
+	add(j, api.NewPurgeWorker(s, log)) // the API's idempotency keys (docs/api.md)
 	add(j, recordviews.NewPurgeWorker(s, d.RecordViewRetention, log))
 	add(j, &delivery.Worker{Store: s, Email: d.Email, SMS: d.SMS, Logger: log})
 	add(j, &auth.ResetRequestWorker{Auth: d.Auth})
@@ -109,6 +111,7 @@ func All(d Deps) *Set {
 	j.every(day, jobargs.PurgeOnboardingArgs{})
 	j.every(time.Hour, jobargs.PurgeExportsArgs{})
 	j.every(day, jobargs.PurgeFilesArgs{})
+	j.every(time.Hour, jobargs.PurgeAPIIdempotencyArgs{})
 	if d.AggregateEvery > 0 {
 		j.every(d.AggregateEvery, jobargs.AggregateArgs{}) // every current cohort
 	}

@@ -233,3 +233,10 @@ func (ExtractFileArgs) Kind() string { return "file_extract" }
 type PurgeFilesArgs struct{}
 
 func (PurgeFilesArgs) Kind() string { return "files_purge" }
+
+// PurgeAPIIdempotencyArgs deletes the API's idempotency keys past their
+// 24 hours and the expired tokens issued to OAuth clients
+// (api.NewPurgeWorker, docs/api.md).
+type PurgeAPIIdempotencyArgs struct{}
+
+func (PurgeAPIIdempotencyArgs) Kind() string { return "api_idempotency_purge" }

@@ -166,7 +166,7 @@ func (im *Importer) contact(ctx context.Context, s *Service, r ContactRecord) er
 func (im *Importer) patient(ctx context.Context, s *Service, r PatientRecord) error {
 	var bad []string
 	date := func(field, v string) DateInput {
-		d, err := dateInputOfISO(v)
+		d, err := DateInputOfISO(v)
 		if err != nil {
 			bad = append(bad, field+": "+err.Error())
 		}
@@ -258,9 +258,9 @@ func fieldProblems(fe FieldErrors, prefix string) []string {
 	return out
 }
 
-// dateInputOfISO splits YYYY-MM-DD into the form's three boxes, which the
+// DateInputOfISO splits YYYY-MM-DD into the form's three boxes, which the
 // pages' checks then read; "" is no date.
-func dateInputOfISO(v string) (DateInput, error) {
+func DateInputOfISO(v string) (DateInput, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return DateInput{}, nil
@@ -272,8 +272,8 @@ func dateInputOfISO(v string) (DateInput, error) {
 	return DateInput{Day: strconv.Itoa(t.Day()), Month: strconv.Itoa(int(t.Month())), Year: strconv.Itoa(t.Year())}, nil
 }
 
-// iso is a stored date as YYYY-MM-DD; "" for none.
-func iso(d *store.Date) string {
+// ISO is a stored date as YYYY-MM-DD; "" for none.
+func ISO(d *store.Date) string {
 	if d == nil {
 		return ""
 	}
@@ -359,9 +359,9 @@ func patientRecord(ctx context.Context, q store.Queries, id int64, keys map[int6
 	if err != nil {
 		return PatientRecord{}, err
 	}
-	r := PatientRecord{Kind: KindPatient, FirstName: p.FirstName, Surname: p.Surname, DateOfBirth: iso(&p.DateOfBirth),
-		Sex: strconv.FormatInt(p.Sex, 10), Postcode: p.Postcode, DiagnosisDate: iso(p.DiagnosisDate),
-		DiagnosisConfirmation: p.DiagnosisConfirmation, ClinicalStatus: p.ClinicalStatus, DateOfDeath: iso(p.DateOfDeath), Notes: p.Notes}
+	r := PatientRecord{Kind: KindPatient, FirstName: p.FirstName, Surname: p.Surname, DateOfBirth: ISO(&p.DateOfBirth),
+		Sex: strconv.FormatInt(p.Sex, 10), Postcode: p.Postcode, DiagnosisDate: ISO(p.DiagnosisDate),
+		DiagnosisConfirmation: p.DiagnosisConfirmation, ClinicalStatus: p.ClinicalStatus, DateOfDeath: ISO(p.DateOfDeath), Notes: p.Notes}
 	if p.NHSNumber != nil {
 		r.NHSNumber = *p.NHSNumber
 	}
@@ -383,7 +383,7 @@ func patientRecord(ctx context.Context, q store.Queries, id int64, keys map[int6
 			continue // a deleted contact's: not exported
 		}
 		r.Relationships = append(r.Relationships, RelationshipRecord{Contact: key, Type: l.Type, LegalAuthority: l.LegalAuthority,
-			MayAct: l.MayAct, IsPrimary: l.IsPrimary, StartDate: iso(l.StartDate), EndDate: iso(l.EndDate)})
+			MayAct: l.MayAct, IsPrimary: l.IsPrimary, StartDate: ISO(l.StartDate), EndDate: ISO(l.EndDate)})
 	}
 	return r, nil
 }

@@ -47,6 +47,7 @@ type Queries interface {
 	AccountQueries
 	UserAdminQueries
 	SignInLimitQueries
+	APITokenQueries
 	ChildQueries
 	AnswerQueries
 	KPIResultQueries

@@ -18,23 +18,36 @@ type accountPage struct {
 	Pref      store.NotificationPreference
 	Errors    fieldErrs
 	PrefSaved bool
+	// API is the personal API tokens part (account_tokens.go).
+	API tokensSection
+	// prefLoaded and apiLoaded: the caller filled Pref or API (a form shown
+	// again, a token just made); renderAccount reads the others.
+	prefLoaded, apiLoaded bool
 }
 
 // handleAccount shows the signed-in user's account and recent sign-ins.
 func (s *server) handleAccount(c *fiber.Ctx) error {
-	pref, err := notify.StaffPreference(c.UserContext(), s.Store, signedIn(c).User.ID)
-	if err != nil {
-		return err
-	}
-	return s.renderAccount(c, accountPage{Pref: pref})
+	return s.renderAccount(c, accountPage{})
 }
 
-// renderAccount fills in the account page's user and sign-ins.
+// renderAccount fills in the account page's user and sign-ins, and the
+// parts the caller did not fill: the notification preferences and the API
+// tokens.
 func (s *server) renderAccount(c *fiber.Ctx, p accountPage) error {
 	id := signedIn(c)
 	events, err := s.Store.ListSignInEvents(c.UserContext(), store.ListSignInEventsParams{UserID: &id.User.ID, PageLimit: 20})
 	if err != nil {
 		return err
+	}
+	if !p.prefLoaded {
+		if p.Pref, err = notify.StaffPreference(c.UserContext(), s.Store, id.User.ID); err != nil {
+			return err
+		}
+	}
+	if !p.apiLoaded {
+		if p.API, err = s.tokensSection(c, id.User.ID); err != nil {
+			return err
+		}
 	}
 	p.page, p.User, p.Events = s.page(c, "Your account", "account"), id.User, events
 	return renderPage(c, "pages/account", p)
@@ -47,11 +60,7 @@ func (s *server) handleEndOtherSessions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pref, err := notify.StaffPreference(c.UserContext(), s.Store, id.User.ID)
-	if err != nil {
-		return err
-	}
-	return s.renderAccount(c, accountPage{Pref: pref, Ended: n, EndedAsked: true})
+	return s.renderAccount(c, accountPage{Ended: n, EndedAsked: true})
 }
 
 type mailboxPage struct {

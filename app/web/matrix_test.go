@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/api"
 	"clinaudit/app/auth"
 	"clinaudit/app/children"
 	"clinaudit/app/cohort"
@@ -56,6 +57,10 @@ const (
 	whoRegistry      // see the registry (registry managers and viewers)
 	whoRegistryIDs   // see the registry's identifiers and contacts (registry managers)
 	whoEditRegistry  // change the registry (registry managers)
+	// whoAPIToken: /api/v1's operations, called with a bearer token, never
+	// a session; their role × token-scope matrices are app/api's
+	// TestAPIMatrix (the registry) and TestChildrenAndAnswers (the audit).
+	whoAPIToken
 )
 
 type route struct {
@@ -83,6 +88,31 @@ var matrix = []route{
 	{"POST", "/sign-in/two-factor/setup", whoPending, false},
 	{"GET", "/account", whoSignedIn, false},
 	{"POST", "/account/end-other-sessions", whoSignedIn, false},
+	{"POST", "/account/api-tokens", whoSignedIn, false},
+	{"POST", "/account/api-tokens/:token/revoke", whoSignedIn, false},
+	// The JSON API (app/api): its contract and reference are public.
+	{"GET", "/api/v1/openapi.json", whoAnyone, false},
+	{"POST", "/api/v1/oauth/token", whoAnyone, false}, // the client's credentials decide
+	{"GET", "/api/v1/docs", whoAnyone, false},
+	{"GET", "/api/v1/registries/:registry/patients", whoAPIToken, false},
+	{"POST", "/api/v1/registries/:registry/patients", whoAPIToken, false},
+	{"GET", "/api/v1/patients/:id", whoAPIToken, false},
+	{"DELETE", "/api/v1/patients/:id", whoAPIToken, false},
+	{"PATCH", "/api/v1/patients/:id", whoAPIToken, false},
+	{"PATCH", "/api/v1/contacts/:id", whoAPIToken, false},
+	{"GET", "/api/v1/registries/:registry/contacts", whoAPIToken, false},
+	{"POST", "/api/v1/registries/:registry/contacts", whoAPIToken, false},
+	{"GET", "/api/v1/contacts/:id", whoAPIToken, false},
+	{"DELETE", "/api/v1/contacts/:id", whoAPIToken, false},
+	{"GET", "/api/v1/patients/:id/relationships", whoAPIToken, false},
+	{"POST", "/api/v1/patients/:id/relationships", whoAPIToken, false},
+	{"DELETE", "/api/v1/relationships/:id", whoAPIToken, false},
+	{"GET", "/api/v1/children", whoAPIToken, false},
+	{"POST", "/api/v1/children", whoAPIToken, false},
+	{"GET", "/api/v1/children/:id", whoAPIToken, false},
+	{"POST", "/api/v1/children/:id/registration", whoAPIToken, false},
+	{"POST", "/api/v1/children/:id/forms/:form/answers", whoAPIToken, false},
+	{"GET", "/api/v1/children/:id/kpis", whoAPIToken, false},
 	{"POST", "/session/extend", whoSignedIn, false},
 	{"GET", "/admin/users", whoViewStaff, false},
 	{"GET", "/admin/kpi-recalculation", whoRecalculate, false},
@@ -108,6 +138,8 @@ var matrix = []route{
 	{"GET", "/admin/users/:id/edit", whoManageStaff, true},
 	{"POST", "/admin/users/:id/edit", whoManageStaff, true},
 	{"POST", "/admin/users/:id/:action", whoManageStaff, true},
+	{"POST", "/admin/users/:id/api-clients", whoManageStaff, true},
+	{"POST", "/admin/users/:id/api-clients/:client/revoke", whoManageStaff, true},
 	{"GET", "/children", whoViewChild, false},
 	{"GET", "/children/new", whoEditChild, false},
 	{"GET", "/children/transfers", whoTransferChild, false},
@@ -482,6 +514,9 @@ func TestAccessMatrix(t *testing.T) {
 				if r.who == whoAnyone || r.who == whoPending {
 					continue // covered by the sign-in tests; no account data behind them
 				}
+				if r.who == whoAPIToken {
+					continue // app/api's TestAPIMatrix, by token
+				}
 				var ps []string
 				if r.target {
 					for _, p := range places {
@@ -546,6 +581,14 @@ func TestAccessMatrix(t *testing.T) {
 							form.Set("role", "registry_viewer") // the account they may give
 							form.Del("organisation")
 						}
+					case r.path == "/admin/users/:id/api-clients":
+						form = url.Values{"name": {"matrix"}, "access": {"read"}, "domain": {"audit"}}
+					case r.path == "/admin/users/:id/api-clients/:client/revoke":
+						path = strings.Replace(path, ":client", fmt.Sprint(matrixAPIClient(t, s, targets[place].ID)), 1)
+					case r.path == "/account/api-tokens":
+						form = url.Values{"name": {"matrix"}, "access": {"read"}, "domain": {"registry"}, "days": {"7"}}
+					case r.path == "/account/api-tokens/:token/revoke" && act.name != "signed out":
+						path = strings.Replace(path, ":token", fmt.Sprint(matrixAPIToken(t, s, act.name)), 1)
 					case r.path == "/dashboards/download":
 						path += fmt.Sprintf("?level=national&format=csv&cohort=%d", recruiting)
 					case r.path == "/dashboards/publish" && r.method == "POST":
@@ -609,4 +652,32 @@ func TestAccessMatrix(t *testing.T) {
 			}
 		}
 	})
+}
+
+// matrixAPIToken is a new personal API token of the actor's, by id.
+func matrixAPIToken(t *testing.T, s store.Store, actor string) int64 {
+	t.Helper()
+	u, err := s.GetUserByEmail(context.Background(), actor+"@actor.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, id, err := (&api.Tokens{Store: s, Now: time.Now}).Create(context.Background(), u.ID, api.TokenInput{Name: "m", Access: "read", Domain: "audit", Days: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// matrixAPIClient is a new API client acting as the account, by id.
+func matrixAPIClient(t *testing.T, s store.Store, userID int64) int64 {
+	t.Helper()
+	tokens := &api.Tokens{Store: s, Now: time.Now}
+	if _, _, err := tokens.RegisterClient(context.Background(), userID, userID, api.ClientInput{Name: "m", Access: "read", Domain: "audit"}); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := tokens.Clients(context.Background(), userID)
+	if err != nil || len(cs) == 0 {
+		t.Fatal(err)
+	}
+	return cs[0].ID
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"clinaudit/app/api"
 	"clinaudit/app/children"
 
 	"github.com/gofiber/fiber/v2"
@@ -78,6 +79,9 @@ func (s *server) accessLog(c *fiber.Ctx) error {
 		"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
 		"bytes", len(c.Response().Body()), "ip", s.clientIP(c),
 		"htmx", c.Get("HX-Request") == "true"}
+	if token, ok := c.Locals(api.LocalTokenID).(int64); ok {
+		attrs = append(attrs, "api_token_id", token) // the token's id, never the token
+	}
 	if cause := unavailableCause(c); cause != "" {
 		// The database was unavailable: this line is the only one.
 		level = slog.LevelWarn

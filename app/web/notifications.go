@@ -128,10 +128,10 @@ func (s *server) handleNotificationPrefs(c *fiber.Ctx) error {
 	}
 	if len(errs) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return s.renderAccount(c, accountPage{Pref: store.NotificationPreference(pref), Errors: errs})
+		return s.renderAccount(c, accountPage{Pref: store.NotificationPreference(pref), Errors: errs, prefLoaded: true})
 	}
 	if err := s.Store.SetNotificationPreference(c.UserContext(), pref); err != nil {
 		return err
 	}
-	return s.renderAccount(c, accountPage{Pref: store.NotificationPreference(pref), PrefSaved: true})
+	return s.renderAccount(c, accountPage{Pref: store.NotificationPreference(pref), PrefSaved: true, prefLoaded: true})
 }

@@ -22,6 +22,9 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/readyz", s.handleReadyz)
 
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	// The JSON API (app/api): bearer tokens only, so before the session
+	// and CSRF middleware, which it never reaches.
+	s.api.Mount(app)
 	app.Use(s.loadIdentity)
 	if s.JobsUI != nil && s.JobsUIPath != "" {
 		// riverui's own JSON API cannot carry our CSRF token: it is mounted
@@ -69,6 +72,8 @@ func (s *server) routes(app *fiber.App) {
 	in := s.requireSignedIn
 	app.Get("/account", in, s.handleAccount)
 	app.Post("/account/end-other-sessions", in, s.handleEndOtherSessions)
+	app.Post("/account/api-tokens", in, s.handleTokenCreate)
+	app.Post("/account/api-tokens/:token/revoke", in, s.handleTokenRevoke)
 	app.Post("/session/extend", in, s.handleExtend)
 	app.Get("/admin/users", in, s.handleStaffList)
 	app.Get("/admin/users/new", in, s.handleStaffNew)
@@ -76,6 +81,8 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/admin/users/:id", in, s.handleStaffShow)
 	app.Get("/admin/users/:id/edit", in, s.handleStaffEdit)
 	app.Post("/admin/users/:id/edit", in, s.handleStaffUpdate)
+	app.Post("/admin/users/:id/api-clients", in, s.handleClientCreate) // before :action
+	app.Post("/admin/users/:id/api-clients/:client/revoke", in, s.handleClientRevoke)
 	app.Post("/admin/users/:id/:action", in, s.handleStaffAction)
 	app.Post("/account/notifications", in, s.handleNotificationPrefs)
 	app.Get("/admin/notifications", in, s.requireAction(access.ViewJobs), s.handleNotifications)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/api"
 	"clinaudit/app/auth"
 	"clinaudit/app/clientip"
 	"clinaudit/app/files"
@@ -59,11 +60,15 @@ type Deps struct {
 	Files *files.Service
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// APIRatePerMinute is each API token's calls a minute (0: api's default).
+	APIRatePerMinute int
 }
 
 // server carries Deps to the handlers.
 type server struct {
 	Deps
+	// api serves /api/v1 (app/api); the account page issues its tokens.
+	api     *api.API
 	centres centreCache
 	// plans are the public pages' suppression plans by publication id
 	// (publish.Plan): a publication never changes.
@@ -85,6 +90,13 @@ func New(d Deps) *fiber.App {
 		d.Staff = &staff.Service{Store: d.Store, Auth: d.Auth, Now: d.Now}
 	}
 	s := &server{Deps: d}
+	var err error
+	// The contract is embedded and checked by app/api's tests: failing to
+	// load it is a build that must not start.
+	if s.api, err = api.New(api.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, RatePerMinute: d.APIRatePerMinute,
+		Children: s.children, Answers: s.answers}); err != nil {
+		panic(err)
+	}
 
 	app := s.newFiber()
 	s.routes(app)

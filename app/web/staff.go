@@ -197,6 +197,7 @@ type staffShowPage struct {
 	Account staff.Account
 	Notice  string
 	IsMe    bool
+	Clients clientsSection // staff_clients.go
 }
 
 var staffNotices = map[string]string{
@@ -211,8 +212,12 @@ func (s *server) handleStaffShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	clients, err := s.clientsSection(c, acc)
+	if err != nil {
+		return err
+	}
 	return renderPage(c, "pages/staff_show", staffShowPage{page: s.page(c, acc.User.FirstName+" "+acc.User.Surname, "staff"),
-		Account: acc, Notice: staffNotices[c.Query("done")], IsMe: acc.User.ID == signedIn(c).User.ID})
+		Account: acc, Notice: staffNotices[c.Query("done")], IsMe: acc.User.ID == signedIn(c).User.ID, Clients: clients})
 }
 
 func (s *server) handleStaffEdit(c *fiber.Ctx) error {

@@ -281,6 +281,87 @@ func (q queries) SignedInFrom(ctx context.Context, arg store.SignedInFromParams)
 	return v, mapErr(err)
 }
 
+func (q queries) CreateAPIToken(ctx context.Context, arg store.CreateAPITokenParams) (int64, error) {
+	v, err := q.q.CreateAPIToken(ctx, litedb.CreateAPITokenParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetAPITokenByHash(ctx context.Context, arg string) (store.APIToken, error) {
+	row, err := q.q.GetAPITokenByHash(ctx, arg)
+	return store.APIToken(row), mapErr(err)
+}
+
+func (q queries) ListUserAPITokens(ctx context.Context, arg int64) ([]store.APIToken, error) {
+	rows, err := q.q.ListUserAPITokens(ctx, arg)
+	out := make([]store.APIToken, len(rows))
+	for i, r := range rows {
+		out[i] = store.APIToken(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) RevokeAPIToken(ctx context.Context, arg store.RevokeAPITokenParams) (int64, error) {
+	v, err := q.q.RevokeAPIToken(ctx, litedb.RevokeAPITokenParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetAPIIdempotency(ctx context.Context, arg store.GetAPIIdempotencyParams) (store.APIIdempotency, error) {
+	row, err := q.q.GetAPIIdempotency(ctx, litedb.GetAPIIdempotencyParams(arg))
+	return store.APIIdempotency(row), mapErr(err)
+}
+
+func (q queries) PutAPIIdempotency(ctx context.Context, arg store.PutAPIIdempotencyParams) error {
+	return mapErr(q.q.PutAPIIdempotency(ctx, litedb.PutAPIIdempotencyParams(arg)))
+}
+
+func (q queries) ClaimAPIIdempotency(ctx context.Context, arg store.ClaimAPIIdempotencyParams) (int64, error) {
+	v, err := q.q.ClaimAPIIdempotency(ctx, litedb.ClaimAPIIdempotencyParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ReleaseAPIIdempotency(ctx context.Context, arg store.ReleaseAPIIdempotencyParams) error {
+	return mapErr(q.q.ReleaseAPIIdempotency(ctx, litedb.ReleaseAPIIdempotencyParams(arg)))
+}
+
+func (q queries) DeleteExpiredAPIIdempotency(ctx context.Context, arg time.Time) (int64, error) {
+	v, err := q.q.DeleteExpiredAPIIdempotency(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) CreateAPIClient(ctx context.Context, arg store.CreateAPIClientParams) (int64, error) {
+	v, err := q.q.CreateAPIClient(ctx, litedb.CreateAPIClientParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetAPIClientByClientID(ctx context.Context, arg string) (store.APIClient, error) {
+	row, err := q.q.GetAPIClientByClientID(ctx, arg)
+	return store.APIClient(row), mapErr(err)
+}
+
+func (q queries) ListUserAPIClients(ctx context.Context, arg int64) ([]store.APIClient, error) {
+	rows, err := q.q.ListUserAPIClients(ctx, arg)
+	out := make([]store.APIClient, len(rows))
+	for i, r := range rows {
+		out[i] = store.APIClient(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) RevokeAPIClient(ctx context.Context, arg store.RevokeAPIClientParams) (int64, error) {
+	v, err := q.q.RevokeAPIClient(ctx, litedb.RevokeAPIClientParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) RevokeAPIClientTokens(ctx context.Context, arg store.RevokeAPIClientTokensParams) (int64, error) {
+	v, err := q.q.RevokeAPIClientTokens(ctx, litedb.RevokeAPIClientTokensParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) DeleteExpiredClientTokens(ctx context.Context, arg time.Time) (int64, error) {
+	v, err := q.q.DeleteExpiredClientTokens(ctx, arg)
+	return v, mapErr(err)
+}
+
 func (q queries) InsertChild(ctx context.Context, arg store.InsertChildParams) (int64, error) {
 	v, err := q.q.InsertChild(ctx, litedb.InsertChildParams(arg))
 	return v, mapErr(err)

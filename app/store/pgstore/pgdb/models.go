@@ -10,6 +10,43 @@ import (
 	"clinaudit/app/store"
 )
 
+type APIClient struct {
+	ID         int64
+	UserID     int64
+	Name       string
+	ClientID   string
+	SecretHash string
+	Access     string
+	Domain     string
+	CreatedBy  *int64
+	CreatedAt  time.Time
+	RevokedAt  *time.Time
+}
+
+type APIIdempotency struct {
+	TokenID     int64
+	Key         string
+	Fingerprint string
+	Status      int64
+	Body        string
+	Location    string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+}
+
+type APIToken struct {
+	ID        int64
+	UserID    int64
+	ClientID  *int64
+	Name      string
+	Hash      string
+	Access    string
+	Domain    string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	RevokedAt *time.Time
+}
+
 type Answer struct {
 	ChildID   int64
 	Section   string

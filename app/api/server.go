@@ -1,0 +1,139 @@
+package api
+
+import (
+	"log/slog"
+	"strconv"
+	"time"
+
+	"clinaudit/app/answers"
+	"clinaudit/app/api/apigen"
+	"clinaudit/app/children"
+	"clinaudit/app/registry"
+	"clinaudit/app/store"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Deps is what the API needs from the rest of the program.
+type Deps struct {
+	Store    store.Store
+	Registry *registry.Service
+	Logger   *slog.Logger
+	Now      func() time.Time
+	// Children and Answers build the audit's services as the pages do.
+	Children func() *children.Service
+	Answers  func() *answers.Service
+	// RatePerMinute is each token's calls a minute (0: DefaultRatePerMinute).
+	RatePerMinute int
+}
+
+// DefaultRatePerMinute is a token's calls a minute unless set.
+const DefaultRatePerMinute = 600
+
+// API serves /api/v1.
+type API struct {
+	deps   Deps
+	spec   *Spec
+	tokens *Tokens
+	limit  *limiter
+}
+
+// New builds the API. Errors: the contract's (openapi.yaml invalid).
+func New(d Deps) (*API, error) {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.RatePerMinute <= 0 {
+		d.RatePerMinute = DefaultRatePerMinute
+	}
+	if d.Children == nil {
+		d.Children = func() *children.Service { return &children.Service{Store: d.Store, Now: d.Now} }
+	}
+	if d.Answers == nil {
+		d.Answers = func() *answers.Service { return &answers.Service{Store: d.Store, Children: d.Children()} }
+	}
+	if d.Registry == nil {
+		d.Registry = &registry.Service{Store: d.Store, Now: d.Now}
+	}
+	spec, err := LoadSpec()
+	if err != nil {
+		return nil, err
+	}
+	return &API{deps: d, spec: spec, tokens: &Tokens{Store: d.Store, Now: d.Now}, limit: newLimiter(d.RatePerMinute, time.Minute)}, nil
+}
+
+// Tokens issues and revokes personal API tokens (the account page).
+func (a *API) Tokens() *Tokens { return a.tokens }
+
+// Spec is the loaded contract.
+func (a *API) Spec() *Spec { return a.spec }
+
+// Mount serves the API under Prefix. It goes before the pages' session and
+// CSRF middleware: nothing under Prefix reads a cookie.
+func (a *API) Mount(app *fiber.App) {
+	g := app.Group(Prefix, a.problems)
+	g.Get("/openapi.json", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		return c.Send(a.spec.JSON)
+	})
+	g.Get("/docs", a.handleReference)
+	g.Use(a.authenticate, a.rateLimit, a.validate, a.idempotent)
+	apigen.RegisterHandlers(g, apigen.NewStrictHandler(a, []apigen.StrictMiddlewareFunc{a.scoped}))
+	g.Use(func(c *fiber.Ctx) error {
+		return problem(fiber.StatusNotFound, "No such operation: see "+Prefix+"/docs")
+	})
+}
+
+// scope is what a token must allow for an operation.
+type scope struct{ domain, access string }
+
+// Scopes name every operation's scope; an operation missing here is
+// refused to every token (a test checks each operation has one).
+var Scopes = map[string]scope{
+	"ListPatients":  {DomainRegistry, AccessRead},
+	"GetPatient":    {DomainRegistry, AccessRead},
+	"CreatePatient": {DomainRegistry, AccessWrite},
+	"DeletePatient": {DomainRegistry, AccessWrite},
+	"UpdatePatient": {DomainRegistry, AccessWrite},
+
+	"ListContacts":  {DomainRegistry, AccessRead},
+	"GetContact":    {DomainRegistry, AccessRead},
+	"CreateContact": {DomainRegistry, AccessWrite},
+	"DeleteContact": {DomainRegistry, AccessWrite},
+	"UpdateContact": {DomainRegistry, AccessWrite},
+
+	"ListRelationships":  {DomainRegistry, AccessRead},
+	"CreateRelationship": {DomainRegistry, AccessWrite},
+	"DeleteRelationship": {DomainRegistry, AccessWrite},
+
+	"ListChildren":  {DomainAudit, AccessRead},
+	"GetChild":      {DomainAudit, AccessRead},
+	"GetChildKPIs":  {DomainAudit, AccessRead},
+	"CreateChild":   {DomainAudit, AccessWrite},
+	"RegisterChild": {DomainAudit, AccessWrite},
+	"SaveAnswer":    {DomainAudit, AccessWrite},
+}
+
+// ScopeOf is the domain of an operation ("" for none).
+func ScopeOf(op string) string { return Scopes[op].domain }
+
+// scoped refuses an operation outside the token's scope; the account's
+// own permissions are the domain services' to check, as for the pages.
+func (a *API) scoped(f apigen.StrictHandlerFunc, op string) apigen.StrictHandlerFunc {
+	return func(c *fiber.Ctx, req any) (any, error) {
+		if op == "IssueToken" {
+			return f(c, req) // no token yet: the client's credentials decide
+		}
+		sc, ok := Scopes[op]
+		caller := callerOf(c.UserContext())
+		if !ok || caller.Domain != sc.domain || (sc.access == AccessWrite && caller.Access != AccessWrite) {
+			return nil, problem(fiber.StatusForbidden, "This token's scope ("+caller.Access+", "+caller.Domain+") does not allow this operation")
+		}
+		return f(c, req)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
