@@ -58,6 +58,7 @@ type Queries interface {
 	ChildChangeQueries
 	ChildProgressQueries
 	RegistryQueries
+	FamilyQueries
 
 	// GetMeta returns a setting of app_meta; ErrNotFound when it is unset.
 	GetMeta(ctx context.Context, key string) (string, error)
