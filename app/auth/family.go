@@ -22,7 +22,7 @@ import (
 // family's secret. There is no password: the family asks for an email with
 // a one-time link and a 6-digit code, either of which signs in, once,
 // within FamilyConfig.SignInTTL. A registry may require an authenticator
-// app as a second factor (registries.family_two_factor).
+// app as a second factor (registry_settings.family_second_factor).
 //
 // The throttles are the staff ones' machinery (take, in sign_in_throttle)
 // under keys of their own:
@@ -84,7 +84,7 @@ type FamilyIdentity struct {
 // number on the contact, a code sent through the provider, checked as
 // VerifyFamilyTOTP checks an app's.)
 func NeedsAuthenticator(a store.FamilyAccount) bool {
-	return a.FamilyTwoFactor == FamilyTwoFactorRequired || familyHasTOTP(a)
+	return a.FamilySecondFactor == FamilyTwoFactorRequired || familyHasTOTP(a)
 }
 
 func familyHasTOTP(a store.FamilyAccount) bool { return a.TotpSecret != nil && a.TotpConfirmedAt != nil }
@@ -316,18 +316,6 @@ func (s *Service) PurgeFamily(ctx context.Context) error {
 		return err
 	}
 	_, err := s.Store.DeleteSpentFamilySignInTokens(ctx, now)
-	return err
-}
-
-// SetFamilyTwoFactor stores a registry's rule for families' second factor.
-func (s *Service) SetFamilyTwoFactor(ctx context.Context, registry, rule string) error {
-	if rule != FamilyTwoFactorOptional && rule != FamilyTwoFactorRequired {
-		return fmt.Errorf("auth: family second factor %q: want %q or %q", rule, FamilyTwoFactorOptional, FamilyTwoFactorRequired)
-	}
-	n, err := s.Store.SetRegistryFamilyTwoFactor(ctx, store.SetRegistryFamilyTwoFactorParams{FamilyTwoFactor: rule, Slug: registry})
-	if err == nil && n == 0 {
-		err = fmt.Errorf("auth: no registry %q", registry)
-	}
 	return err
 }
 

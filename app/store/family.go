@@ -31,11 +31,6 @@ type FamilyQueries interface {
 	UseFamilyTOTPStep(ctx context.Context, arg UseFamilyTOTPStepParams) (int64, error)
 	// RecordFamilySignIn sets the last sign-in time.
 	RecordFamilySignIn(ctx context.Context, arg RecordFamilySignInParams) error
-	// SetRegistryFamilyTwoFactor sets the registry's second-factor rule for
-	// families ('optional', 'required'); 0 rows for an unknown slug.
-	SetRegistryFamilyTwoFactor(ctx context.Context, arg SetRegistryFamilyTwoFactorParams) (int64, error)
-	// GetRegistryFamilyTwoFactor reads it. Errors: ErrNotFound.
-	GetRegistryFamilyTwoFactor(ctx context.Context, slug string) (string, error)
 
 	// CreateFamilySignInToken stores an emailed sign-in by its hashes;
 	// ErrConflict when the link hash exists.

@@ -6,24 +6,27 @@ INSERT INTO family_accounts (registry_id, contact_id, email, created_at, updated
 VALUES (@registry_id, @contact_id, @email, @created_at, @created_at)
 RETURNING id;
 
--- FamilyAccount is a family's account with the contact it signs in as.
+-- FamilyAccount is a family's account with the contact it signs in as and
+-- its registry's rule for the second factor (registry_settings).
 
 -- name: GetFamilyAccount :one
 SELECT a.id, a.registry_id, a.contact_id, a.email, a.status, a.totp_secret, a.totp_confirmed_at,
     a.totp_last_step, a.last_sign_in_at, a.created_at, a.updated_at,
-    c.first_name, c.surname, r.family_two_factor
+    c.first_name, c.surname,
+    CAST(coalesce(rs.family_second_factor, 'optional') AS TEXT) AS family_second_factor
 FROM family_accounts a
 JOIN registry_contacts c ON c.id = a.contact_id
-JOIN registries r ON r.id = a.registry_id
+LEFT JOIN registry_settings rs ON rs.registry_id = a.registry_id
 WHERE a.id = @id;
 
 -- name: GetFamilyAccountByEmail :one
 SELECT a.id, a.registry_id, a.contact_id, a.email, a.status, a.totp_secret, a.totp_confirmed_at,
     a.totp_last_step, a.last_sign_in_at, a.created_at, a.updated_at,
-    c.first_name, c.surname, r.family_two_factor
+    c.first_name, c.surname,
+    CAST(coalesce(rs.family_second_factor, 'optional') AS TEXT) AS family_second_factor
 FROM family_accounts a
 JOIN registry_contacts c ON c.id = a.contact_id
-JOIN registries r ON r.id = a.registry_id
+LEFT JOIN registry_settings rs ON rs.registry_id = a.registry_id
 WHERE a.registry_id = @registry_id AND a.email = @email;
 
 -- name: SetFamilyAccountStatus :exec
@@ -47,12 +50,6 @@ UPDATE family_accounts SET totp_last_step = @step WHERE id = @id AND totp_last_s
 
 -- name: RecordFamilySignIn :exec
 UPDATE family_accounts SET last_sign_in_at = @at WHERE id = @id;
-
--- name: SetRegistryFamilyTwoFactor :execrows
-UPDATE registries SET family_two_factor = @family_two_factor WHERE slug = @slug;
-
--- name: GetRegistryFamilyTwoFactor :one
-SELECT family_two_factor FROM registries WHERE slug = @slug;
 
 -- name: CreateFamilySignInToken :exec
 INSERT INTO family_sign_in_tokens (account_id, link_hash, code_hash, created_at, expires_at)

@@ -5,10 +5,8 @@
 -- and holds a session of its own kind: nothing here refers to users or
 -- sessions, so no family row can ever stand for a staff account.
 
--- Whether families need an authenticator app as a second factor: a
--- setting of each registry ('optional' or 'required').
-ALTER TABLE registries ADD COLUMN family_two_factor TEXT NOT NULL DEFAULT 'optional'
-    CHECK (family_two_factor IN ('optional', 'required'));
+-- Whether families need an authenticator app as a second factor is a
+-- registry setting: registry_settings.family_second_factor (00026).
 
 CREATE TABLE family_accounts (
     id                INTEGER PRIMARY KEY,
@@ -62,4 +60,3 @@ CREATE INDEX family_sessions_expires_idx ON family_sessions (expires_at);
 DROP TABLE family_sessions;
 DROP TABLE family_sign_in_tokens;
 DROP TABLE family_accounts;
-ALTER TABLE registries DROP COLUMN family_two_factor;

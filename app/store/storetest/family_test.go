@@ -25,7 +25,7 @@ func TestFamilyQueries(t *testing.T) {
 		b := get[int64](t)(s.CreateFamilyAccount(ctx, store.CreateFamilyAccountParams{RegistryID: reg, ContactID: sam, Email: "sam@example.org", CreatedAt: at(0)}))
 
 		acct := get[store.FamilyAccount](t)(s.GetFamilyAccount(ctx, a))
-		if acct.FirstName != "Jo" || acct.Status != "active" || acct.FamilyTwoFactor != "optional" || acct.TotpSecret != nil {
+		if acct.FirstName != "Jo" || acct.Status != "active" || acct.FamilySecondFactor != "optional" || acct.TotpSecret != nil {
 			t.Errorf("GetFamilyAccount = %+v", acct)
 		}
 		if got := get[store.FamilyAccount](t)(s.GetFamilyAccountByEmail(ctx, store.GetFamilyAccountByEmailParams{RegistryID: reg, Email: "sam@example.org"})); got.ID != b {
@@ -56,13 +56,6 @@ func TestFamilyQueries(t *testing.T) {
 		if got := get[store.FamilyAccount](t)(s.GetFamilyAccount(ctx, a)); got.TotpConfirmedAt == nil || !got.LastSignInAt.Equal(at(5)) || got.TotpLastStep != 10 {
 			t.Errorf("after enrolment and sign-in: %+v", got)
 		}
-		n, err = s.SetRegistryFamilyTwoFactor(ctx, store.SetRegistryFamilyTwoFactorParams{FamilyTwoFactor: "required", Slug: "rett"})
-		wantRows(t, "SetRegistryFamilyTwoFactor", n, err, 1)
-		if v := get[string](t)(s.GetRegistryFamilyTwoFactor(ctx, "rett")); v != "required" {
-			t.Errorf("GetRegistryFamilyTwoFactor = %q", v)
-		}
-		_, err = s.GetRegistryFamilyTwoFactor(ctx, "none")
-		wantNotFound(t, "GetRegistryFamilyTwoFactor(none)", err)
 
 		// Sign-in tokens: the link once, before expiry; the code by the latest usable one.
 		tok := func(link string, exp int) {
