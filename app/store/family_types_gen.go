@@ -15,25 +15,26 @@ type CreateFamilyAccountParams struct {
 	CreatedAt  time.Time
 }
 
-// FamilyAccount is a family's account with the contact it signs in as.
+// FamilyAccount is a family's account with the contact it signs in as and
+// its registry's rule for the second factor (registry_settings).
 //
 // FamilyAccount: a row of GetFamilyAccount, GetFamilyAccountByEmail
 // (family.sql), as sqlc generates it for both engines.
 type FamilyAccount struct {
-	ID              int64
-	RegistryID      int64
-	ContactID       int64
-	Email           string
-	Status          string
-	TotpSecret      *string
-	TotpConfirmedAt *time.Time
-	TotpLastStep    int64
-	LastSignInAt    *time.Time
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	FirstName       string
-	Surname         string
-	FamilyTwoFactor string
+	ID                 int64
+	RegistryID         int64
+	ContactID          int64
+	Email              string
+	Status             string
+	TotpSecret         *string
+	TotpConfirmedAt    *time.Time
+	TotpLastStep       int64
+	LastSignInAt       *time.Time
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	FirstName          string
+	Surname            string
+	FamilySecondFactor string
 }
 
 // GetFamilyAccountByEmailParams: the parameters of GetFamilyAccountByEmail
@@ -86,14 +87,6 @@ type UseFamilyTOTPStepParams struct {
 type RecordFamilySignInParams struct {
 	At *time.Time
 	ID int64
-}
-
-// SetRegistryFamilyTwoFactorParams: the parameters of
-// SetRegistryFamilyTwoFactor (family.sql), as sqlc generates it for both
-// engines.
-type SetRegistryFamilyTwoFactorParams struct {
-	FamilyTwoFactor string
-	Slug            string
 }
 
 // CreateFamilySignInTokenParams: the parameters of CreateFamilySignInToken

@@ -62,8 +62,9 @@ type ListRegistryChangesParams struct {
 // who made it: a staff user, or a family account (ChangedByFamily; its
 // contact's name and "(family)"), "" for the command line or a job.
 //
-// RegistryChange: a row of ListRegistryChanges, GetLastRegistryFieldChange
-// (registry.sql), as sqlc generates it for both engines.
+// RegistryChange: a row of ListRegistryChanges, GetLastRegistryFieldChange,
+// ListRegistryEntityChanges (registry.sql), as sqlc generates it for both
+// engines.
 type RegistryChange struct {
 	ID              int64
 	Entity          string

@@ -58,6 +58,7 @@ type Queries interface {
 	ChildChangeQueries
 	ChildProgressQueries
 	RegistryQueries
+	RegistryOnboardingQueries
 	FamilyQueries
 
 	// GetMeta returns a setting of app_meta; ErrNotFound when it is unset.

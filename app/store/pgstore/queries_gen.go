@@ -1541,6 +1541,153 @@ func (q queries) ListRegistryLinks(ctx context.Context, arg store.ListRegistryLi
 	return out, mapErr(err)
 }
 
+func (q queries) InsertOnboardingSubmission(ctx context.Context, arg store.InsertOnboardingSubmissionParams) (int64, error) {
+	v, err := q.q.InsertOnboardingSubmission(ctx, pgdb.InsertOnboardingSubmissionParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetOnboardingSubmission(ctx context.Context, arg int64) (store.OnboardingSubmission, error) {
+	row, err := q.q.GetOnboardingSubmission(ctx, arg)
+	return store.OnboardingSubmission(row), mapErr(err)
+}
+
+func (q queries) GetOnboardingByToken(ctx context.Context, arg string) (store.OnboardingSubmission, error) {
+	row, err := q.q.GetOnboardingByToken(ctx, arg)
+	return store.OnboardingSubmission(row), mapErr(err)
+}
+
+func (q queries) ListPendingOnboardingForEmail(ctx context.Context, arg store.ListPendingOnboardingForEmailParams) ([]store.OnboardingSubmission, error) {
+	rows, err := q.q.ListPendingOnboardingForEmail(ctx, pgdb.ListPendingOnboardingForEmailParams(arg))
+	out := make([]store.OnboardingSubmission, len(rows))
+	for i, r := range rows {
+		out[i] = store.OnboardingSubmission(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) MarkOnboardingVerified(ctx context.Context, arg store.MarkOnboardingVerifiedParams) (int64, error) {
+	v, err := q.q.MarkOnboardingVerified(ctx, pgdb.MarkOnboardingVerifiedParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) CountOnboardingCodeFailure(ctx context.Context, arg int64) (int64, error) {
+	v, err := q.q.CountOnboardingCodeFailure(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) ListOnboardingSubmissions(ctx context.Context, arg store.ListOnboardingSubmissionsParams) ([]store.OnboardingSubmission, error) {
+	rows, err := q.q.ListOnboardingSubmissions(ctx, pgdb.ListOnboardingSubmissionsParams(arg))
+	out := make([]store.OnboardingSubmission, len(rows))
+	for i, r := range rows {
+		out[i] = store.OnboardingSubmission(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) CountOnboardingSubmissions(ctx context.Context, arg store.CountOnboardingSubmissionsParams) (int64, error) {
+	v, err := q.q.CountOnboardingSubmissions(ctx, pgdb.CountOnboardingSubmissionsParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) DecideOnboardingSubmission(ctx context.Context, arg store.DecideOnboardingSubmissionParams) (int64, error) {
+	v, err := q.q.DecideOnboardingSubmission(ctx, pgdb.DecideOnboardingSubmissionParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ListOnboardingForEmail(ctx context.Context, arg store.ListOnboardingForEmailParams) ([]store.OnboardingSubmission, error) {
+	rows, err := q.q.ListOnboardingForEmail(ctx, pgdb.ListOnboardingForEmailParams(arg))
+	out := make([]store.OnboardingSubmission, len(rows))
+	for i, r := range rows {
+		out[i] = store.OnboardingSubmission(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) PurgeUnverifiedOnboarding(ctx context.Context, arg time.Time) (int64, error) {
+	v, err := q.q.PurgeUnverifiedOnboarding(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) PurgeDecidedOnboarding(ctx context.Context, arg *time.Time) (int64, error) {
+	v, err := q.q.PurgeDecidedOnboarding(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) InsertConsentVersion(ctx context.Context, arg store.InsertConsentVersionParams) (int64, error) {
+	v, err := q.q.InsertConsentVersion(ctx, pgdb.InsertConsentVersionParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetConsentVersion(ctx context.Context, arg int64) (store.ConsentVersion, error) {
+	row, err := q.q.GetConsentVersion(ctx, arg)
+	return store.ConsentVersion(row), mapErr(err)
+}
+
+func (q queries) GetCurrentConsentVersion(ctx context.Context, arg int64) (store.ConsentVersion, error) {
+	row, err := q.q.GetCurrentConsentVersion(ctx, arg)
+	return store.ConsentVersion(row), mapErr(err)
+}
+
+func (q queries) ListConsentVersions(ctx context.Context, arg int64) ([]store.ConsentVersion, error) {
+	rows, err := q.q.ListConsentVersions(ctx, arg)
+	out := make([]store.ConsentVersion, len(rows))
+	for i, r := range rows {
+		out[i] = store.ConsentVersion(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) InsertPatientConsent(ctx context.Context, arg store.InsertPatientConsentParams) (int64, error) {
+	v, err := q.q.InsertPatientConsent(ctx, pgdb.InsertPatientConsentParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetCurrentPatientConsent(ctx context.Context, arg int64) (store.PatientConsent, error) {
+	row, err := q.q.GetCurrentPatientConsent(ctx, arg)
+	return store.PatientConsent(row), mapErr(err)
+}
+
+func (q queries) ListPatientConsents(ctx context.Context, arg int64) ([]store.PatientConsent, error) {
+	rows, err := q.q.ListPatientConsents(ctx, arg)
+	out := make([]store.PatientConsent, len(rows))
+	for i, r := range rows {
+		out[i] = store.PatientConsent(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListReconsentRecipients(ctx context.Context, arg store.ListReconsentRecipientsParams) ([]store.ReconsentRecipient, error) {
+	rows, err := q.q.ListReconsentRecipients(ctx, pgdb.ListReconsentRecipientsParams(arg))
+	out := make([]store.ReconsentRecipient, len(rows))
+	for i, r := range rows {
+		out[i] = store.ReconsentRecipient(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListConsentDeletionsDue(ctx context.Context, arg store.ListConsentDeletionsDueParams) ([]int64, error) {
+	v, err := q.q.ListConsentDeletionsDue(ctx, pgdb.ListConsentDeletionsDueParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetRegistrySettings(ctx context.Context, arg int64) (store.RegistrySettings, error) {
+	row, err := q.q.GetRegistrySettings(ctx, arg)
+	return store.RegistrySettings(row), mapErr(err)
+}
+
+func (q queries) UpsertRegistrySettings(ctx context.Context, arg store.UpsertRegistrySettingsParams) error {
+	return mapErr(q.q.UpsertRegistrySettings(ctx, pgdb.UpsertRegistrySettingsParams(arg)))
+}
+
+func (q queries) ListRegistryEntityChanges(ctx context.Context, arg store.ListRegistryEntityChangesParams) ([]store.RegistryChange, error) {
+	rows, err := q.q.ListRegistryEntityChanges(ctx, pgdb.ListRegistryEntityChangesParams(arg))
+	out := make([]store.RegistryChange, len(rows))
+	for i, r := range rows {
+		out[i] = store.RegistryChange(r)
+	}
+	return out, mapErr(err)
+}
+
 func (q queries) CreateFamilyAccount(ctx context.Context, arg store.CreateFamilyAccountParams) (int64, error) {
 	v, err := q.q.CreateFamilyAccount(ctx, pgdb.CreateFamilyAccountParams(arg))
 	return v, mapErr(err)
@@ -1580,16 +1727,6 @@ func (q queries) UseFamilyTOTPStep(ctx context.Context, arg store.UseFamilyTOTPS
 
 func (q queries) RecordFamilySignIn(ctx context.Context, arg store.RecordFamilySignInParams) error {
 	return mapErr(q.q.RecordFamilySignIn(ctx, pgdb.RecordFamilySignInParams(arg)))
-}
-
-func (q queries) SetRegistryFamilyTwoFactor(ctx context.Context, arg store.SetRegistryFamilyTwoFactorParams) (int64, error) {
-	v, err := q.q.SetRegistryFamilyTwoFactor(ctx, pgdb.SetRegistryFamilyTwoFactorParams(arg))
-	return v, mapErr(err)
-}
-
-func (q queries) GetRegistryFamilyTwoFactor(ctx context.Context, arg string) (string, error) {
-	v, err := q.q.GetRegistryFamilyTwoFactor(ctx, arg)
-	return v, mapErr(err)
 }
 
 func (q queries) CreateFamilySignInToken(ctx context.Context, arg store.CreateFamilySignInTokenParams) error {

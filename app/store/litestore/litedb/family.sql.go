@@ -212,31 +212,33 @@ const getFamilyAccount = `-- name: GetFamilyAccount :one
 
 SELECT a.id, a.registry_id, a.contact_id, a.email, a.status, a.totp_secret, a.totp_confirmed_at,
     a.totp_last_step, a.last_sign_in_at, a.created_at, a.updated_at,
-    c.first_name, c.surname, r.family_two_factor
+    c.first_name, c.surname,
+    CAST(coalesce(rs.family_second_factor, 'optional') AS TEXT) AS family_second_factor
 FROM family_accounts a
 JOIN registry_contacts c ON c.id = a.contact_id
-JOIN registries r ON r.id = a.registry_id
+LEFT JOIN registry_settings rs ON rs.registry_id = a.registry_id
 WHERE a.id = ?1
 `
 
 type GetFamilyAccountRow struct {
-	ID              int64
-	RegistryID      int64
-	ContactID       int64
-	Email           string
-	Status          string
-	TotpSecret      *string
-	TotpConfirmedAt *time.Time
-	TotpLastStep    int64
-	LastSignInAt    *time.Time
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	FirstName       string
-	Surname         string
-	FamilyTwoFactor string
+	ID                 int64
+	RegistryID         int64
+	ContactID          int64
+	Email              string
+	Status             string
+	TotpSecret         *string
+	TotpConfirmedAt    *time.Time
+	TotpLastStep       int64
+	LastSignInAt       *time.Time
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	FirstName          string
+	Surname            string
+	FamilySecondFactor string
 }
 
-// FamilyAccount is a family's account with the contact it signs in as.
+// FamilyAccount is a family's account with the contact it signs in as and
+// its registry's rule for the second factor (registry_settings).
 func (q *Queries) GetFamilyAccount(ctx context.Context, id int64) (GetFamilyAccountRow, error) {
 	row := q.db.QueryRowContext(ctx, getFamilyAccount, id)
 	var i GetFamilyAccountRow
@@ -254,7 +256,7 @@ func (q *Queries) GetFamilyAccount(ctx context.Context, id int64) (GetFamilyAcco
 		&i.UpdatedAt,
 		&i.FirstName,
 		&i.Surname,
-		&i.FamilyTwoFactor,
+		&i.FamilySecondFactor,
 	)
 	return i, err
 }
@@ -262,10 +264,11 @@ func (q *Queries) GetFamilyAccount(ctx context.Context, id int64) (GetFamilyAcco
 const getFamilyAccountByEmail = `-- name: GetFamilyAccountByEmail :one
 SELECT a.id, a.registry_id, a.contact_id, a.email, a.status, a.totp_secret, a.totp_confirmed_at,
     a.totp_last_step, a.last_sign_in_at, a.created_at, a.updated_at,
-    c.first_name, c.surname, r.family_two_factor
+    c.first_name, c.surname,
+    CAST(coalesce(rs.family_second_factor, 'optional') AS TEXT) AS family_second_factor
 FROM family_accounts a
 JOIN registry_contacts c ON c.id = a.contact_id
-JOIN registries r ON r.id = a.registry_id
+LEFT JOIN registry_settings rs ON rs.registry_id = a.registry_id
 WHERE a.registry_id = ?1 AND a.email = ?2
 `
 
@@ -275,20 +278,20 @@ type GetFamilyAccountByEmailParams struct {
 }
 
 type GetFamilyAccountByEmailRow struct {
-	ID              int64
-	RegistryID      int64
-	ContactID       int64
-	Email           string
-	Status          string
-	TotpSecret      *string
-	TotpConfirmedAt *time.Time
-	TotpLastStep    int64
-	LastSignInAt    *time.Time
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	FirstName       string
-	Surname         string
-	FamilyTwoFactor string
+	ID                 int64
+	RegistryID         int64
+	ContactID          int64
+	Email              string
+	Status             string
+	TotpSecret         *string
+	TotpConfirmedAt    *time.Time
+	TotpLastStep       int64
+	LastSignInAt       *time.Time
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	FirstName          string
+	Surname            string
+	FamilySecondFactor string
 }
 
 func (q *Queries) GetFamilyAccountByEmail(ctx context.Context, arg GetFamilyAccountByEmailParams) (GetFamilyAccountByEmailRow, error) {
@@ -308,7 +311,7 @@ func (q *Queries) GetFamilyAccountByEmail(ctx context.Context, arg GetFamilyAcco
 		&i.UpdatedAt,
 		&i.FirstName,
 		&i.Surname,
-		&i.FamilyTwoFactor,
+		&i.FamilySecondFactor,
 	)
 	return i, err
 }
@@ -389,17 +392,6 @@ func (q *Queries) GetLatestFamilySignInToken(ctx context.Context, arg GetLatestF
 		&i.UsedAt,
 	)
 	return i, err
-}
-
-const getRegistryFamilyTwoFactor = `-- name: GetRegistryFamilyTwoFactor :one
-SELECT family_two_factor FROM registries WHERE slug = ?1
-`
-
-func (q *Queries) GetRegistryFamilyTwoFactor(ctx context.Context, slug string) (string, error) {
-	row := q.db.QueryRowContext(ctx, getRegistryFamilyTwoFactor, slug)
-	var family_two_factor string
-	err := row.Scan(&family_two_factor)
-	return family_two_factor, err
 }
 
 const listFamilyInvitations = `-- name: ListFamilyInvitations :many
@@ -585,23 +577,6 @@ type SetFamilyTOTPSecretParams struct {
 func (q *Queries) SetFamilyTOTPSecret(ctx context.Context, arg SetFamilyTOTPSecretParams) error {
 	_, err := q.db.ExecContext(ctx, setFamilyTOTPSecret, arg.TotpSecret, arg.UpdatedAt, arg.ID)
 	return err
-}
-
-const setRegistryFamilyTwoFactor = `-- name: SetRegistryFamilyTwoFactor :execrows
-UPDATE registries SET family_two_factor = ?1 WHERE slug = ?2
-`
-
-type SetRegistryFamilyTwoFactorParams struct {
-	FamilyTwoFactor string
-	Slug            string
-}
-
-func (q *Queries) SetRegistryFamilyTwoFactor(ctx context.Context, arg SetRegistryFamilyTwoFactorParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, setRegistryFamilyTwoFactor, arg.FamilyTwoFactor, arg.Slug)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected()
 }
 
 const touchFamilySession = `-- name: TouchFamilySession :exec

@@ -542,12 +542,11 @@ type RecordView struct {
 }
 
 type Registry struct {
-	ID              int64
-	Slug            string
-	Name            string
-	Definition      string
-	UpdatedAt       time.Time
-	FamilyTwoFactor string
+	ID         int64
+	Slug       string
+	Name       string
+	Definition string
+	UpdatedAt  time.Time
 }
 
 type RegistryChange struct {
@@ -567,6 +566,32 @@ type RegistryChange struct {
 	ChangedBy       *int64
 	RequestID       string
 	ChangedByFamily *int64
+}
+
+type RegistryConsent struct {
+	ID                int64
+	PatientID         int64
+	ContactID         *int64
+	VersionID         int64
+	Kind              string
+	TakePart          bool
+	ResearchContact   bool
+	ShareDeidentified bool
+	GivenAt           time.Time
+	RecordedBy        *int64
+	WithdrawnAt       *time.Time
+	WithdrawnBy       string
+	WithdrawnHow      string
+	DeleteDueAt       *time.Time
+}
+
+type RegistryConsentVersion struct {
+	ID          int64
+	RegistryID  int64
+	Version     int64
+	Text        string
+	PublishedAt time.Time
+	PublishedBy *int64
 }
 
 type RegistryContact struct {
@@ -605,6 +630,43 @@ type RegistryFinding struct {
 	UpdatedAt      time.Time
 	UpdatedBy      *int64
 	Version        int64
+}
+
+type RegistryOnboarding struct {
+	ID                 int64
+	RegistryID         int64
+	Email              string
+	FirstName          string
+	Surname            string
+	Phone              string
+	Address            string
+	Postcode           string
+	PreferredLanguage  string
+	PreferredChannel   string
+	Relationship       string
+	LegalAuthority     bool
+	PatientFirstName   string
+	PatientSurname     string
+	PatientDateOfBirth store.Date
+	PatientSex         int64
+	PatientNhsNumber   *string
+	PatientPostcode    string
+	ConsentVersionID   int64
+	TakePart           bool
+	ResearchContact    bool
+	ShareDeidentified  bool
+	TokenHash          string
+	CodeHash           string
+	CodeFailures       int64
+	ExpiresAt          time.Time
+	CreatedAt          time.Time
+	VerifiedAt         *time.Time
+	Status             string
+	DecidedAt          *time.Time
+	DecidedBy          *int64
+	DecisionReason     string
+	PatientID          *int64
+	ContactID          *int64
 }
 
 type RegistryPatient struct {
@@ -647,6 +709,16 @@ type RegistryRelationship struct {
 	UpdatedBy      *int64
 	Version        int64
 	DeletedAt      *time.Time
+}
+
+type RegistrySetting struct {
+	RegistryID                int64
+	VerificationHours         int64
+	WithdrawalPolicy          string
+	WithdrawalDeleteAfterDays int64
+	FamilySecondFactor        string
+	UpdatedAt                 time.Time
+	UpdatedBy                 *int64
 }
 
 type SemiologyKeyword struct {

@@ -81,18 +81,10 @@ const getRegistryBySlug = `-- name: GetRegistryBySlug :one
 SELECT id, slug, name, definition, updated_at FROM registries WHERE slug = $1
 `
 
-type GetRegistryBySlugRow struct {
-	ID         int64
-	Slug       string
-	Name       string
-	Definition string
-	UpdatedAt  time.Time
-}
-
 // Registry is one registry with its definition (JSON, app/registry).
-func (q *Queries) GetRegistryBySlug(ctx context.Context, slug string) (GetRegistryBySlugRow, error) {
+func (q *Queries) GetRegistryBySlug(ctx context.Context, slug string) (Registry, error) {
 	row := q.db.QueryRow(ctx, getRegistryBySlug, slug)
-	var i GetRegistryBySlugRow
+	var i Registry
 	err := row.Scan(
 		&i.ID,
 		&i.Slug,
@@ -153,23 +145,15 @@ const listRegistries = `-- name: ListRegistries :many
 SELECT id, slug, name, definition, updated_at FROM registries ORDER BY name, id
 `
 
-type ListRegistriesRow struct {
-	ID         int64
-	Slug       string
-	Name       string
-	Definition string
-	UpdatedAt  time.Time
-}
-
-func (q *Queries) ListRegistries(ctx context.Context) ([]ListRegistriesRow, error) {
+func (q *Queries) ListRegistries(ctx context.Context) ([]Registry, error) {
 	rows, err := q.db.Query(ctx, listRegistries)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []ListRegistriesRow
+	var items []Registry
 	for rows.Next() {
-		var i ListRegistriesRow
+		var i Registry
 		if err := rows.Scan(
 			&i.ID,
 			&i.Slug,
