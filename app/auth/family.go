@@ -118,9 +118,15 @@ func (s *Service) QueueFamilySignIn(ctx context.Context, registry, email string,
 
 // SendFamilySignIn emails a one-time link and code to an active family
 // account with that address (the job's work); nothing for any other
-// address. Earlier unused sign-ins of the account are spent.
+// address. A contact with that address and an active relationship with
+// authority, but no account yet, gets one now (firstFamilyAccount): that is
+// how an approved onboarding, or a parent the registry team added, signs in
+// the first time. Earlier unused sign-ins of the account are spent.
 func (s *Service) SendFamilySignIn(ctx context.Context, registry, email string) error {
 	a, err := s.familyAccountByEmail(ctx, registry, email)
+	if errors.Is(err, ErrBadCode) {
+		a, err = s.firstFamilyAccount(ctx, registry, email)
+	}
 	if errors.Is(err, ErrBadCode) {
 		return nil
 	}
@@ -164,6 +170,46 @@ func (s *Service) familyAccountByEmail(ctx context.Context, registry, email stri
 	}
 	return a, err
 }
+
+// firstFamilyAccount makes the account of a contact signing in for the
+// first time: one with that email holding an active relationship with
+// authority (an approved onboarding, or a parent the registry team
+// added). ErrBadCode when there is none.
+func (s *Service) firstFamilyAccount(ctx context.Context, registry, email string) (store.FamilyAccount, error) {
+	r, err := s.Store.GetRegistryBySlug(ctx, registry)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.FamilyAccount{}, ErrBadCode
+	}
+	if err != nil {
+		return store.FamilyAccount{}, err
+	}
+	email = NormaliseEmail(email)
+	t := s.Now().In(london)
+	contact, err := s.Store.FindFamilyContactByEmail(ctx, store.FindFamilyContactByEmailParams{RegistryID: r.ID, Email: email,
+		Today: &store.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}})
+	if errors.Is(err, store.ErrNotFound) {
+		return store.FamilyAccount{}, ErrBadCode
+	}
+	if err != nil {
+		return store.FamilyAccount{}, err
+	}
+	id, err := s.Store.CreateFamilyAccount(ctx, store.CreateFamilyAccountParams{RegistryID: r.ID, ContactID: contact, Email: email, CreatedAt: s.now()})
+	if errors.Is(err, store.ErrConflict) { // made by a concurrent request
+		return s.familyAccountByEmail(ctx, registry, email)
+	}
+	if err != nil {
+		return store.FamilyAccount{}, err
+	}
+	return s.Store.GetFamilyAccount(ctx, id)
+}
+
+var london = func() *time.Location {
+	l, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}()
 
 // FamilySignInByLink spends an emailed link and starts a session: complete,
 // or awaiting the authenticator code (NeedsAuthenticator). ErrBadToken for

@@ -66,6 +66,9 @@ type FamilyQueries interface {
 	// since IdleCutoff and returns how many.
 	DeleteExpiredFamilySessions(ctx context.Context, arg DeleteExpiredFamilySessionsParams) (int64, error)
 
+	// FindFamilyContactByEmail is the contact a first sign-in with that
+	// email makes an account for. Errors: ErrNotFound.
+	FindFamilyContactByEmail(ctx context.Context, arg FindFamilyContactByEmailParams) (int64, error)
 	// ListFamilyPatients lists the patients an account holds an active
 	// relationship with authority for (none for a disabled account).
 	ListFamilyPatients(ctx context.Context, arg ListFamilyPatientsParams) ([]FamilyPatient, error)

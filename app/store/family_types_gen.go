@@ -183,6 +183,14 @@ type DeleteExpiredFamilySessionsParams struct {
 	IdleCutoff time.Time
 }
 
+// FindFamilyContactByEmailParams: the parameters of FindFamilyContactByEmail
+// (family.sql), as sqlc generates it for both engines.
+type FindFamilyContactByEmailParams struct {
+	RegistryID int64
+	Email      string
+	Today      *Date
+}
+
 // ListFamilyPatientsParams: the parameters of ListFamilyPatients (family.sql),
 // as sqlc generates it for both engines.
 type ListFamilyPatientsParams struct {

@@ -144,3 +144,17 @@ WHERE id = @id AND used_at IS NULL AND expires_at > @now;
 
 -- name: ListFamilyInvitations :many
 SELECT * FROM family_invitations WHERE patient_id = @patient_id ORDER BY id DESC LIMIT @page_limit;
+
+-- FindFamilyContactByEmail is the contact a first sign-in makes an account
+-- for: of the registry, with that email, live, without an account, and
+-- holding an active relationship with authority for a live patient (as
+-- ListFamilyPatients). The oldest, if two contacts share the address.
+-- name: FindFamilyContactByEmail :one
+SELECT c.id FROM registry_contacts c
+WHERE c.registry_id = @registry_id AND c.email = @email AND c.deleted_at IS NULL AND c.merged_into_id IS NULL
+  AND NOT EXISTS (SELECT 1 FROM family_accounts a WHERE a.contact_id = c.id)
+  AND EXISTS (SELECT 1 FROM registry_relationships r JOIN registry_patients p ON p.id = r.patient_id
+              WHERE r.contact_id = c.id AND r.deleted_at IS NULL AND (r.end_date IS NULL OR r.end_date > @today)
+                AND (r.legal_authority OR r.may_act) AND p.deleted_at IS NULL)
+ORDER BY c.id
+LIMIT 1;

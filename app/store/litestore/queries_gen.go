@@ -1788,6 +1788,11 @@ func (q queries) DeleteExpiredFamilySessions(ctx context.Context, arg store.Dele
 	return v, mapErr(err)
 }
 
+func (q queries) FindFamilyContactByEmail(ctx context.Context, arg store.FindFamilyContactByEmailParams) (int64, error) {
+	v, err := q.q.FindFamilyContactByEmail(ctx, litedb.FindFamilyContactByEmailParams(arg))
+	return v, mapErr(err)
+}
+
 func (q queries) ListFamilyPatients(ctx context.Context, arg store.ListFamilyPatientsParams) ([]store.FamilyPatient, error) {
 	rows, err := q.q.ListFamilyPatients(ctx, litedb.ListFamilyPatientsParams(arg))
 	out := make([]store.FamilyPatient, len(rows))

@@ -135,6 +135,23 @@ func TestFamilyQueries(t *testing.T) {
 			t.Errorf("ListFamilyPatients(Sam, disabled, unlinked) = %+v, want none", ps)
 		}
 
+		// A first sign-in's contact: with authority, no account yet.
+		kim := get[int64](t)(s.InsertRegistryContact(ctx, store.InsertRegistryContactParams{RegistryID: reg, FirstName: "Kim",
+			Surname: "Smith", Email: "kim@example.org", CreatedAt: at(0)}))
+		find := func() (int64, error) {
+			return s.FindFamilyContactByEmail(ctx, store.FindFamilyContactByEmailParams{RegistryID: reg, Email: "kim@example.org", Today: day(2025, 3, 1)})
+		}
+		_, err = find()
+		wantNotFound(t, "FindFamilyContactByEmail(no relationship)", err)
+		get[int64](t)(s.InsertRegistryRelationship(ctx, store.InsertRegistryRelationshipParams{PatientID: mine, ContactID: kim,
+			Type: "father", LegalAuthority: true, CreatedAt: at(0)}))
+		if got := get[int64](t)(find()); got != kim {
+			t.Errorf("FindFamilyContactByEmail = %d, want %d", got, kim)
+		}
+		get[int64](t)(s.CreateFamilyAccount(ctx, store.CreateFamilyAccountParams{RegistryID: reg, ContactID: kim, Email: "kim@example.org", CreatedAt: at(0)}))
+		_, err = find()
+		wantNotFound(t, "FindFamilyContactByEmail(has an account)", err)
+
 		// Invitations.
 		inv := store.CreateFamilyInvitationParams{TokenHash: "t1", RegistryID: reg, PatientID: mine, InvitedBy: a, Email: "gran@example.org",
 			RelationshipType: "carer", CreatedAt: at(0), ExpiresAt: at(60)}

@@ -208,6 +208,34 @@ func (q *Queries) DeleteSpentFamilySignInTokens(ctx context.Context, before time
 	return result.RowsAffected(), nil
 }
 
+const findFamilyContactByEmail = `-- name: FindFamilyContactByEmail :one
+SELECT c.id FROM registry_contacts c
+WHERE c.registry_id = $1 AND c.email = $2 AND c.deleted_at IS NULL AND c.merged_into_id IS NULL
+  AND NOT EXISTS (SELECT 1 FROM family_accounts a WHERE a.contact_id = c.id)
+  AND EXISTS (SELECT 1 FROM registry_relationships r JOIN registry_patients p ON p.id = r.patient_id
+              WHERE r.contact_id = c.id AND r.deleted_at IS NULL AND (r.end_date IS NULL OR r.end_date > $3)
+                AND (r.legal_authority OR r.may_act) AND p.deleted_at IS NULL)
+ORDER BY c.id
+LIMIT 1
+`
+
+type FindFamilyContactByEmailParams struct {
+	RegistryID int64
+	Email      string
+	Today      *store.Date
+}
+
+// FindFamilyContactByEmail is the contact a first sign-in makes an account
+// for: of the registry, with that email, live, without an account, and
+// holding an active relationship with authority for a live patient (as
+// ListFamilyPatients). The oldest, if two contacts share the address.
+func (q *Queries) FindFamilyContactByEmail(ctx context.Context, arg FindFamilyContactByEmailParams) (int64, error) {
+	row := q.db.QueryRow(ctx, findFamilyContactByEmail, arg.RegistryID, arg.Email, arg.Today)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
 const getFamilyAccount = `-- name: GetFamilyAccount :one
 
 SELECT a.id, a.registry_id, a.contact_id, a.email, a.status, a.totp_secret, a.totp_confirmed_at,
