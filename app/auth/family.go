@@ -230,7 +230,7 @@ func (s *Service) FamilySignInByLink(ctx context.Context, link string, c Client)
 	if a.Status != "active" {
 		return "", store.FamilyAccount{}, ErrBadToken
 	}
-	token, err := s.startFamilySession(ctx, a, c)
+	token, err := s.StartFamilySession(ctx, a, c)
 	return token, a, err
 }
 
@@ -281,11 +281,14 @@ func (s *Service) FamilySignInByCode(ctx context.Context, registry, email, code 
 	if n != 1 { // spent by a concurrent request
 		return "", store.FamilyAccount{}, ErrBadCode
 	}
-	token, err := s.startFamilySession(ctx, a, c)
+	token, err := s.StartFamilySession(ctx, a, c)
 	return token, a, err
 }
 
-func (s *Service) startFamilySession(ctx context.Context, a store.FamilyAccount, c Client) (string, error) {
+// StartFamilySession starts a session for a, complete unless it needs its
+// authenticator code: after an emailed link or code, or a carer's accepted
+// invitation (whose link proved the mailbox as a sign-in link does).
+func (s *Service) StartFamilySession(ctx context.Context, a store.FamilyAccount, c Client) (string, error) {
 	complete := !NeedsAuthenticator(a)
 	token, err := s.createFamilySession(ctx, a.ID, complete, c)
 	if err == nil && complete {

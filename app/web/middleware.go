@@ -90,11 +90,13 @@ func (s *server) accessLog(c *fiber.Ctx) error {
 }
 
 // loggedPath is the request path with secrets replaced: a set-password
-// link carries its token in the path, and logs must never hold one.
+// link, a family's sign-in link and a carer's invitation carry their token
+// in the path, and logs must never hold one.
 func loggedPath(c *fiber.Ctx) string {
-	const tokenRoute = "/account/set-password/"
-	if strings.HasPrefix(c.Path(), tokenRoute) {
-		return tokenRoute + ":token"
+	for _, tokenRoute := range []string{"/account/set-password/", "/family/sign-in/link/", "/family/join/"} {
+		if strings.HasPrefix(c.Path(), tokenRoute) {
+			return tokenRoute + ":token"
+		}
 	}
 	return c.Path()
 }

@@ -1,0 +1,263 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"clinaudit/app/auth"
+	"clinaudit/app/registry"
+	"clinaudit/app/store"
+	"clinaudit/app/store/storetest"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+var (
+	familyLinkRE = regexp.MustCompile(`/family/sign-in/link/([A-Za-z0-9_-]+)`)
+	familyCodeRE = regexp.MustCompile(`code on the sign-in page: (\d{6})`)
+	familyJoinRE = regexp.MustCompile(`/family/join/([A-Za-z0-9_-]+)`)
+)
+
+// familyFixture adds, as the registry team, a patient and a mother with
+// email and legal authority; it returns the patient's id.
+func familyFixture(t *testing.T, s store.Store, email, first string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	if err := registry.Install(ctx, s, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	svc := &registry.Service{Store: s, Now: time.Now}
+	p, err := svc.AddPatient(ctx, matrixManager, registrySlug(), registry.PatientInput{FirstName: first, Surname: "Hughes", Sex: "2",
+		DateOfBirth: registry.DateInput{Day: "2", Month: "4", Year: "2015"}}, true, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := svc.AddContact(ctx, matrixManager, registrySlug(), registry.ContactInput{FirstName: "Sarah", Surname: "Hughes", Email: email}, true, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Link(ctx, matrixManager, p.ID, c.ID, registry.RelationshipInput{Type: "mother", LegalAuthority: true}, ""); err != nil {
+		t.Fatal(err)
+	}
+	return p.ID
+}
+
+// lastEmail is the newest email to addr, or "".
+func lastEmail(t *testing.T, s store.Store, addr string) string {
+	t.Helper()
+	ms, err := s.ListEmailsTo(context.Background(), store.ListEmailsToParams{ToAddress: addr, PageLimit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) == 0 {
+		return ""
+	}
+	return ms[0].BodyText
+}
+
+// familySignIn signs a family in through the pages (email, then the link),
+// running the queued job's work itself.
+func familySignIn(t *testing.T, s store.Store, a *auth.Service, b *browser, email string) {
+	t.Helper()
+	b.get("/family/sign-in")
+	if r := b.post("/family/sign-in", url.Values{"email": {email}}); r.status != fiber.StatusOK {
+		t.Fatalf("POST /family/sign-in = %d", r.status)
+	}
+	if err := a.SendFamilySignIn(context.Background(), registrySlug(), email); err != nil { // the job's work
+		t.Fatal(err)
+	}
+	m := familyLinkRE.FindStringSubmatch(lastEmail(t, s, email))
+	if m == nil {
+		t.Fatalf("no sign-in link emailed to %s", email)
+	}
+	if r := b.get("/family/sign-in/link/" + m[1]); !strings.Contains(r.doc.Find("h1").Text(), "Sign in") {
+		t.Fatalf("link page: %d %s", r.status, r.doc.Find("h1").Text())
+	}
+	if r := b.post("/family/sign-in/link/"+m[1], nil); r.status != fiber.StatusSeeOther || r.header.Get("Location") != "/family" {
+		t.Fatalf("following the link = %d %q", r.status, r.header.Get("Location"))
+	}
+}
+
+func TestFamilySignInAndPrivateArea(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		app, a := authApp(t, s, false)
+		amy := familyFixture(t, s, "sarah@example.org", "Amy")
+		other := familyFixture(t, s, "someone@example.org", "Ben")
+		b := newBrowser(t, app)
+
+		// The same page whether or not the address is known.
+		b.get("/family/sign-in")
+		known := b.post("/family/sign-in", url.Values{"email": {"sarah@example.org"}})
+		unknown := b.post("/family/sign-in", url.Values{"email": {"nobody@example.org"}})
+		if known.status != 200 || unknown.status != 200 ||
+			strings.ReplaceAll(known.doc.Find("main").Text(), "sarah@example.org", "X") != strings.ReplaceAll(unknown.doc.Find("main").Text(), "nobody@example.org", "X") {
+			t.Errorf("known and unknown addresses answered differently: %d %d", known.status, unknown.status)
+		}
+		if err := a.SendFamilySignIn(ctx, registrySlug(), "nobody@example.org"); err != nil || lastEmail(t, s, "nobody@example.org") != "" {
+			t.Errorf("an unknown address got an email (%v)", err)
+		}
+
+		// The code from the email signs in, once; a wrong code says so.
+		if err := a.SendFamilySignIn(ctx, registrySlug(), "sarah@example.org"); err != nil {
+			t.Fatal(err)
+		}
+		code := familyCodeRE.FindStringSubmatch(lastEmail(t, s, "sarah@example.org"))[1]
+		wrong := fmt.Sprintf("%06d", (mustAtoi(code)+1)%1000000)
+		if r := b.post("/family/sign-in/code", url.Values{"email": {"sarah@example.org"}, "code": {wrong}}); r.status != fiber.StatusUnauthorized ||
+			!strings.Contains(r.doc.Find(".nhsuk-error-summary").Text(), "The code is wrong") {
+			t.Errorf("a wrong code = %d %q", r.status, r.doc.Find(".nhsuk-error-summary").Text())
+		}
+		if r := b.post("/family/sign-in/code", url.Values{"email": {"sarah@example.org"}, "code": {code}}); r.status != fiber.StatusSeeOther || r.header.Get("Location") != "/family" {
+			t.Fatalf("the right code = %d %q", r.status, r.header.Get("Location"))
+		}
+		home := b.get("/family")
+		if got := home.doc.Find("#family-patients li").Text(); !strings.Contains(got, "Amy Hughes") || strings.Contains(got, "Ben") {
+			t.Errorf("family home lists %q, want Amy only", got)
+		}
+		// A family session opens no staff page: it is signed out there.
+		if r := b.get("/registry/patients"); r.status != fiber.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/sign-in?next=") {
+			t.Errorf("/registry/patients with a family session = %d %q", r.status, r.header.Get("Location"))
+		}
+		// Someone else's patient does not exist for this family.
+		if r := b.get(fmt.Sprintf("/family/patients/%d", other)); r.status != fiber.StatusNotFound {
+			t.Errorf("another family's patient = %d, want 404", r.status)
+		}
+
+		// Autosave of one field, in the trail as the family's.
+		page := b.get(fmt.Sprintf("/family/patients/%d", amy))
+		if page.doc.Find(`[name="notes"]`).Length() != 0 {
+			t.Error("the family page offers the registry's notes")
+		}
+		r := b.htmxPost(fmt.Sprintf("/family/patients/%d/field", amy), url.Values{"key": {"first_name"}, "first_name": {"Amelia"}, "v": {"1"}})
+		if r.status != 200 || !strings.Contains(r.body, "Saved") {
+			t.Fatalf("autosave = %d %s", r.status, r.body)
+		}
+		h, _ := s.ListRegistryChanges(ctx, store.ListRegistryChangesParams{PatientID: amy, PageLimit: 1})
+		if len(h) == 0 || h[0].NewValue == nil || *h[0].NewValue != "Amelia" || h[0].ChangedByName != "Sarah Hughes (family)" {
+			t.Errorf("trail after autosave = %+v", h)
+		}
+		r = b.htmxPost(fmt.Sprintf("/family/patients/%d/field", amy), url.Values{"key": {"date_of_birth"}, "date_of_birth-day": {"31"},
+			"date_of_birth-month": {"2"}, "date_of_birth-year": {"2015"}})
+		if r.status != fiber.StatusUnprocessableEntity {
+			t.Errorf("an impossible date = %d %s, want 422 next to the field", r.status, r.body)
+		}
+		if r := b.htmxPost(fmt.Sprintf("/family/patients/%d/field", amy), url.Values{"key": {"notes"}, "notes": {"x"}}); r.status != fiber.StatusUnprocessableEntity {
+			t.Errorf("saving the registry's notes = %d, want 422", r.status)
+		}
+		// No CSRF token, no change.
+		if r := b.htmxPost(fmt.Sprintf("/family/patients/%d/field", amy), url.Values{"key": {"first_name"}, "first_name": {"X"}, "csrf": {"forged"}}); r.status != fiber.StatusForbidden {
+			t.Errorf("a forged CSRF token = %d, want 403", r.status)
+		}
+
+		// Invite a carer, who joins and is signed in.
+		r = b.post(fmt.Sprintf("/family/patients/%d/invite", amy), url.Values{"email": {"gran@example.org"}, "type": {"carer"}, "legal_authority": {"no"}})
+		if r.status != fiber.StatusSeeOther {
+			t.Fatalf("invite = %d %s", r.status, r.doc.Find(".nhsuk-error-summary").Text())
+		}
+		join := familyJoinRE.FindStringSubmatch(lastEmail(t, s, "gran@example.org"))
+		if join == nil {
+			t.Fatal("no invitation email")
+		}
+		gran := newBrowser(t, app)
+		if r := gran.get("/family/join/" + join[1]); !strings.Contains(r.doc.Find("h1").Text(), "Join Amelia's family") {
+			t.Errorf("join page: %q", r.doc.Find("h1").Text())
+		}
+		if r := gran.post("/family/join/"+join[1], url.Values{"first_name": {""}, "surname": {"Jones"}}); r.status != fiber.StatusUnprocessableEntity {
+			t.Errorf("joining without a name = %d", r.status)
+		}
+		if r := gran.post("/family/join/"+join[1], url.Values{"first_name": {"Ann"}, "surname": {"Jones"}}); r.status != fiber.StatusSeeOther {
+			t.Fatalf("joining = %d %s", r.status, r.doc.Find(".nhsuk-error-summary").Text())
+		}
+		if got := gran.get("/family").doc.Find("#family-patients").Text(); !strings.Contains(got, "Amelia") {
+			t.Errorf("the carer's home lists %q", got)
+		}
+		if r := newBrowser(t, app).get("/family/join/" + join[1]); r.status != fiber.StatusGone {
+			t.Errorf("the invitation again = %d, want 410", r.status)
+		}
+
+		// Delete: a confirmation, then the registry's soft delete.
+		if r := b.get(fmt.Sprintf("/family/patients/%d/delete", amy)); !strings.Contains(r.doc.Find("h1").Text(), "Are you sure") {
+			t.Errorf("delete page: %q", r.doc.Find("h1").Text())
+		}
+		if r := b.post(fmt.Sprintf("/family/patients/%d/delete", amy), nil); r.header.Get("Location") != "/family?done=deleted" {
+			t.Fatalf("delete = %d %q", r.status, r.header.Get("Location"))
+		}
+		if p, _ := s.GetRegistryPatient(ctx, amy); p.DeletedAt == nil {
+			t.Error("the patient was not soft-deleted")
+		}
+		if r := gran.get(fmt.Sprintf("/family/patients/%d", amy)); r.status != fiber.StatusNotFound {
+			t.Errorf("the carer after the deletion = %d, want 404", r.status)
+		}
+
+		// Sign out ends the session on the server.
+		cookie := b.jar[familyCookie]
+		b.post("/family/sign-out", nil)
+		if _, err := a.AuthenticateFamily(ctx, cookie); err == nil {
+			t.Error("the session outlived sign-out")
+		}
+		if r := b.get("/family"); r.header.Get("Location") != "/family/sign-in" {
+			t.Errorf("after sign-out /family = %d %q", r.status, r.header.Get("Location"))
+		}
+	})
+}
+
+func TestFamilyLinkExpiredUsedAndThrottled(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		app, a := authApp(t, s, false)
+		familyFixture(t, s, "sarah@example.org", "Amy")
+		if err := a.SendFamilySignIn(ctx, registrySlug(), "sarah@example.org"); err != nil {
+			t.Fatal(err)
+		}
+		link := familyLinkRE.FindStringSubmatch(lastEmail(t, s, "sarah@example.org"))[1]
+		b := newBrowser(t, app)
+		b.get("/family/sign-in/link/" + link)
+		if r := b.post("/family/sign-in/link/"+link+"x", nil); r.status != fiber.StatusGone {
+			t.Errorf("a tampered link = %d, want 410", r.status)
+		}
+		b.post("/family/sign-in/link/"+link, nil)
+		c := newBrowser(t, app)
+		c.get("/family/sign-in")
+		if r := c.post("/family/sign-in/link/"+link, nil); r.status != fiber.StatusGone || !strings.Contains(r.body, "expired or has been used") {
+			t.Errorf("the link again = %d, want 410 saying so", r.status)
+		}
+		a.Now = func() time.Time { return time.Now().Add(11 * time.Minute) }
+		if err := a.SendFamilySignIn(ctx, registrySlug(), "sarah@example.org"); err != nil {
+			t.Fatal(err)
+		}
+		old := familyLinkRE.FindStringSubmatch(lastEmail(t, s, "sarah@example.org"))[1]
+		a.Now = func() time.Time { return time.Now().Add(22 * time.Minute) }
+		if r := c.post("/family/sign-in/link/"+old, nil); r.status != fiber.StatusGone {
+			t.Errorf("a link 11 minutes old = %d, want 410", r.status)
+		}
+		a.Now = time.Now
+
+		// Throttled per address: the sixth request in 15 minutes is refused, for known and unknown alike.
+		for _, email := range []string{"sarah@example.org", "nobody@example.org"} {
+			d := newBrowser(t, app)
+			d.get("/family/sign-in")
+			var last response
+			for range auth.DefaultFamilyConfig().SendLimit + 1 {
+				last = d.post("/family/sign-in", url.Values{"email": {email}})
+			}
+			if last.status != fiber.StatusTooManyRequests || !strings.Contains(last.doc.Find(".nhsuk-error-summary").Text(), "several sign-in emails") {
+				t.Errorf("%s: request %d = %d, want 429", email, auth.DefaultFamilyConfig().SendLimit+1, last.status)
+			}
+		}
+	})
+}
+
+func mustAtoi(s string) int {
+	n := 0
+	for _, r := range s {
+		n = n*10 + int(r-'0')
+	}
+	return n
+}
+
