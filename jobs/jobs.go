@@ -81,6 +81,10 @@ func All(d Deps) *Set {
 	add(j, &auth.PurgeSessionsWorker{Auth: d.Auth})
 	add(j, &auth.PurgeTokensWorker{Auth: d.Auth})
 	add(j, &store.OptimizeWorker{Store: s})
+	// Families joining the registry (issue 17): the daily purge of
+	// onboarding submissions and due withdrawals, and re-consent emails.
+	add(j, registry.NewOnboardingPurgeWorker(s, log))
+	add(j, &registry.ReconsentWorker{Store: s, BaseURL: baseURL(d.Auth)})
 
 	const day = 24 * time.Hour
 	j.every(day, jobargs.PurgeRecordViewsArgs{})
@@ -90,12 +94,21 @@ func All(d Deps) *Set {
 	j.every(day, jobargs.PurgeAuthTokensArgs{})
 	j.every(day, jobargs.PurgeChildrenArgs{})
 	j.every(day, jobargs.PurgeRegistryArgs{})
+	j.every(day, jobargs.PurgeOnboardingArgs{})
 	j.every(time.Hour, jobargs.PurgeExportsArgs{})
 	if d.AggregateEvery > 0 {
 		j.every(d.AggregateEvery, jobargs.AggregateArgs{}) // every current cohort
 	}
 	j.every(day, jobargs.ReconcileKPIsArgs{})
 	return j
+}
+
+// baseURL is where links in emails point (the auth service's setting).
+func baseURL(a *auth.Service) string {
+	if a == nil {
+		return ""
+	}
+	return a.Config.BaseURL
 }
 
 // add registers worker w, and notes its kind.

@@ -10,6 +10,7 @@ import (
 	"clinaudit/app/access"
 	"clinaudit/app/nhsnumber"
 	"clinaudit/app/registry"
+	"clinaudit/app/registry/verification"
 	"clinaudit/app/store"
 )
 
@@ -157,6 +158,9 @@ func seedDemoRegistry(ctx context.Context, s store.Store, env Env, now time.Time
 	if err := svc.DeletePatient(ctx, me, patients[len(patients)-1], ""); err != nil {
 		return err
 	}
+	if err := seedDemoOnboarding(ctx, s, reg, now); err != nil {
+		return err
+	}
 	fmt.Fprintf(env.Stdout, "demo data: registry %q with %d synthetic patients (one deleted), %d contacts, %d relationships in %s\n",
 		registry.DemoSlug, len(patients), contacts, links, time.Since(started).Round(time.Millisecond))
 	return nil
@@ -165,4 +169,42 @@ func seedDemoRegistry(ctx context.Context, s store.Store, env Env, now time.Time
 // dateInput is t as the registry's forms take a date.
 func dateInput(t time.Time) registry.DateInput {
 	return registry.DateInput{Day: strconv.Itoa(t.Day()), Month: strconv.Itoa(int(t.Month())), Year: strconv.Itoa(t.Year())}
+}
+
+// seedDemoOnboarding publishes the registry's consent text as version 1
+// and leaves two families' requests to join (issue 17): one whose email is
+// verified, waiting in the review queue, and one not yet verified. Their
+// link and code are thrown away: nobody is emailed.
+func seedDemoOnboarding(ctx context.Context, s store.Store, reg store.Registry, now time.Time) error {
+	v, err := registry.CurrentConsentVersion(ctx, s, reg.ID, registry.Definitions[registry.DemoSlug], now.UTC().Truncate(time.Second))
+	if err != nil {
+		return err
+	}
+	for i, f := range []struct {
+		first, surname, email, child string
+		dob                          store.Date
+		verified                     bool
+	}{
+		{"Priya", "Shah", "priya.shah@example.org", "Anaya", store.Date{Year: now.Year() - 4, Month: time.March, Day: 14}, true},
+		{"Tom", "Evans", "tom.evans@example.org", "Lily", store.Date{Year: now.Year() - 7, Month: time.October, Day: 2}, false},
+	} {
+		at := now.UTC().Add(-time.Duration(i+1) * time.Hour).Truncate(time.Second)
+		is, err := verification.Issue(f.email, at, registry.DefaultSettings().VerificationTTL)
+		if err != nil {
+			return err
+		}
+		id, err := s.InsertOnboardingSubmission(ctx, store.InsertOnboardingSubmissionParams{RegistryID: reg.ID, Email: f.email,
+			FirstName: f.first, Surname: f.surname, PreferredChannel: "email", Relationship: "mother", LegalAuthority: true,
+			PatientFirstName: f.child, PatientSurname: f.surname, PatientDateOfBirth: f.dob, PatientSex: 2, ConsentVersionID: v.ID,
+			TakePart: true, ResearchContact: f.verified, TokenHash: is.TokenHash, CodeHash: is.CodeHash, ExpiresAt: is.ExpiresAt, CreatedAt: at})
+		if err != nil {
+			return err
+		}
+		if f.verified {
+			if _, err := s.MarkOnboardingVerified(ctx, store.MarkOnboardingVerifiedParams{ID: id, VerifiedAt: &at}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

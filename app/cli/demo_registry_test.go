@@ -41,6 +41,14 @@ func TestSeedDemoRegistry(t *testing.T) {
 		if err != nil || review.Total != 1 {
 			t.Errorf("review queue = %+v, %v; want one contact", review.Contacts, err)
 		}
+		for status, want := range map[string]int64{registry.StatusVerified: 1, registry.StatusPending: 1} {
+			if q, err := svc.ListSubmissions(ctx, me, registry.DemoSlug, status, 1); err != nil || q.Total != want {
+				t.Errorf("%s requests to join = %d, %v; want %d", status, q.Total, err, want)
+			}
+		}
+		if vs, err := svc.ConsentVersions(ctx, me, registry.DemoSlug); err != nil || len(vs) != 1 || vs[0].Version != 1 {
+			t.Errorf("consent versions = %+v, %v; want version 1", vs, err)
+		}
 		all, err := svc.ListContacts(ctx, me, registry.DemoSlug, registry.ContactFilter{})
 		if err != nil {
 			t.Fatal(err)

@@ -132,6 +132,31 @@ func nhsTaken(err error) error {
 // error: one person, one record) and warns about the same name and date of
 // birth unless confirm.
 func patientDuplicates(ctx context.Context, q store.Queries, reg, except int64, row patientRow, confirm bool) error {
+	ms, err := patientMatches(ctx, q, reg, except, row)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.Reason == ReasonSameNHSNumber {
+			msg := MsgNHSNumberTaken + " (" + m.Ref + ")"
+			if m.Deleted {
+				msg += ": it was deleted, restore it instead"
+			}
+			return FieldErrors{{Field: FieldNHSNumber, Message: msg}}
+		}
+	}
+	if len(ms) > 0 && !confirm {
+		return &DuplicateError{Matches: ms}
+	}
+	return nil
+}
+
+// ReasonSameNHSNumber is a Match's reason when the NHS numbers agree.
+const ReasonSameNHSNumber = "same NHS number"
+
+// patientMatches lists the patients that look like row: the same NHS
+// number, or the same name and date of birth.
+func patientMatches(ctx context.Context, q store.Queries, reg, except int64, row patientRow) ([]Match, error) {
 	nhs := ""
 	if row.nhs != nil {
 		nhs = *row.nhs
@@ -139,25 +164,18 @@ func patientDuplicates(ctx context.Context, q store.Queries, reg, except int64, 
 	found, err := q.FindRegistryPatientDuplicates(ctx, store.FindRegistryPatientDuplicatesParams{RegistryID: reg, ExceptID: except,
 		NHSNumber: nhs, Surname: row.surname, FirstName: row.first, DateOfBirth: row.dob})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var ms []Match
 	for _, p := range found {
 		m := Match{ID: p.ID, Ref: p.RegistryRef, Name: p.FirstName + " " + p.Surname, Deleted: p.DeletedAt != nil,
 			Reason: "same name and date of birth"}
 		if nhs != "" && p.NHSNumber != nil && *p.NHSNumber == nhs {
-			msg := MsgNHSNumberTaken + " (" + p.RegistryRef + ")"
-			if p.DeletedAt != nil {
-				msg += ": it was deleted, restore it instead"
-			}
-			return FieldErrors{{Field: FieldNHSNumber, Message: msg}}
+			m.Reason = ReasonSameNHSNumber
 		}
 		ms = append(ms, m)
 	}
-	if len(ms) > 0 && !confirm {
-		return &DuplicateError{Matches: ms}
-	}
-	return nil
+	return ms, nil
 }
 
 // patientChanges are the trail rows from before to after (a zero before:

@@ -22,6 +22,9 @@ const RestoreWindow = 30 * 24 * time.Hour
 type Service struct {
 	Store store.Store
 	Now   func() time.Time
+	// BaseURL is where users reach the app, for links in emails
+	// (onboarding, invitations); the auth service's.
+	BaseURL string
 }
 
 var london = func() *time.Location {

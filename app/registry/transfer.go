@@ -337,7 +337,7 @@ func (s *Service) Export(ctx context.Context, a access.Actor, slug string, w io.
 			return patients, contacts, err
 		}
 		for _, row := range rows {
-			r, err := s.patientRecord(ctx, row.ID, keys)
+			r, err := patientRecord(ctx, s.Store, row.ID, keys)
 			if err != nil {
 				return patients, contacts, err
 			}
@@ -354,8 +354,8 @@ func (s *Service) Export(ctx context.Context, a access.Actor, slug string, w io.
 }
 
 // patientRecord is a patient's line, its relationships naming keys.
-func (s *Service) patientRecord(ctx context.Context, id int64, keys map[int64]string) (PatientRecord, error) {
-	p, err := s.Store.GetRegistryPatient(ctx, id)
+func patientRecord(ctx context.Context, q store.Queries, id int64, keys map[int64]string) (PatientRecord, error) {
+	p, err := q.GetRegistryPatient(ctx, id)
 	if err != nil {
 		return PatientRecord{}, err
 	}
@@ -365,7 +365,7 @@ func (s *Service) patientRecord(ctx context.Context, id int64, keys map[int64]st
 	if p.NHSNumber != nil {
 		r.NHSNumber = *p.NHSNumber
 	}
-	fs, err := s.Store.ListRegistryFindings(ctx, id)
+	fs, err := q.ListRegistryFindings(ctx, id)
 	if err != nil {
 		return r, err
 	}
@@ -373,7 +373,7 @@ func (s *Service) patientRecord(ctx context.Context, id int64, keys map[int64]st
 		r.Findings = append(r.Findings, FindingRecord{Gene: f.Gene, Variant: f.Variant, Classification: f.Classification,
 			SourceReport: f.SourceReport, ConfirmedBy: f.ConfirmedBy})
 	}
-	links, err := s.Store.ListRegistryLinks(ctx, store.ListRegistryLinksParams{PatientID: id})
+	links, err := q.ListRegistryLinks(ctx, store.ListRegistryLinksParams{PatientID: id})
 	if err != nil {
 		return r, err
 	}

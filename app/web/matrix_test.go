@@ -173,6 +173,27 @@ var matrix = []route{
 	{"POST", "/registry/contacts/:id/merge", whoEditRegistry, false},
 	{"POST", "/registry/contacts/:id/delete", whoEditRegistry, false},
 	{"POST", "/registry/contacts/:id/restore", whoEditRegistry, false},
+	// Onboarding, consent and subject access (issue 17): the public pages
+	// are anyone's (TestJoin*); the review queue, withdrawals and subject
+	// access are identifiers, so registry managers'; viewers may read the
+	// consent versions and settings.
+	{"GET", "/registries/:slug/join", whoAnyone, false},
+	{"POST", "/registries/:slug/join", whoAnyone, false},
+	{"GET", "/registries/:slug/join/sent", whoAnyone, false},
+	{"GET", "/registries/:slug/verify", whoAnyone, false},
+	{"POST", "/registries/:slug/verify", whoAnyone, false},
+	{"GET", "/registries/:slug/verify/:token", whoAnyone, false},
+	{"POST", "/registries/:slug/verify/:token", whoAnyone, false},
+	{"GET", "/registry/onboarding", whoEditRegistry, false},
+	{"GET", "/registry/onboarding/:id", whoEditRegistry, false},
+	{"POST", "/registry/onboarding/:id/decide", whoEditRegistry, false},
+	{"GET", "/registry/consent", whoRegistry, false},
+	{"POST", "/registry/consent", whoEditRegistry, false},
+	{"POST", "/registry/settings", whoEditRegistry, false},
+	{"GET", "/registry/patients/:id/consent", whoRegistryIDs, false},
+	{"POST", "/registry/patients/:id/consent", whoEditRegistry, false},
+	{"POST", "/registry/patients/:id/withdraw", whoEditRegistry, false},
+	{"GET", "/registry/contacts/:id/subject-access", whoEditRegistry, false},
 	// The families' sign-in and private area: family sessions only
 	// (TestFamilyMatrix, family_matrix_test.go).
 	{"GET", "/family/sign-in", whoAnyone, false},

@@ -90,15 +90,25 @@ func (s *server) accessLog(c *fiber.Ctx) error {
 }
 
 // loggedPath is the request path with secrets replaced: a set-password
-// link, a family's sign-in link and a carer's invitation carry their token
-// in the path, and logs must never hold one.
+// link, a registry's onboarding verification link, a family's sign-in link
+// and a carer's invitation carry a token in the path, and logs must never
+// hold one.
 func loggedPath(c *fiber.Ctx) string {
-	for _, tokenRoute := range []string{"/account/set-password/", "/family/sign-in/link/", "/family/join/"} {
-		if strings.HasPrefix(c.Path(), tokenRoute) {
-			return tokenRoute + ":token"
+	p := c.Path()
+	const setPassword = "/account/set-password/"
+	switch {
+	case strings.HasPrefix(p, setPassword):
+		return setPassword + ":token"
+	case strings.HasPrefix(p, "/family/sign-in/link/"):
+		return "/family/sign-in/link/:token"
+	case strings.HasPrefix(p, "/family/join/"):
+		return "/family/join/:token"
+	case strings.HasPrefix(p, "/registries/"):
+		if i := strings.Index(p, "/verify/"); i >= 0 {
+			return p[:i] + "/verify/:token"
 		}
 	}
-	return c.Path()
+	return p
 }
 
 // recoverPanic turns a panic into a 500 with the stack in the log only.

@@ -19,7 +19,11 @@ import (
 // handlers read the request and render. URLs carry only numeric ids.
 
 func (s *server) registry() *registry.Service {
-	return &registry.Service{Store: s.Store, Now: s.Now}
+	svc := &registry.Service{Store: s.Store, Now: s.Now}
+	if s.Auth != nil {
+		svc.BaseURL = s.Auth.Config.BaseURL // links in the registry's emails
+	}
+	return svc
 }
 
 // registrySlug is the registry these pages show: the one this binary hosts
@@ -84,15 +88,21 @@ func showAddForm[T any](s *server, c *fiber.Ctx, f addForm[T], err error) error 
 }
 
 var registryNotices = map[string]string{
-	"added":    "Patient added to the registry.",
-	"contact":  "Contact added.",
-	"linked":   "Relationship added.",
-	"unlinked": "Relationship removed.",
-	"finding":  "Genetic finding saved.",
-	"removed":  "Genetic finding removed.",
-	"deleted":  "Deleted. It can be restored here for 30 days; after that it is removed for good.",
-	"restored": "Restored.",
-	"merged":   "Contacts merged. The other contact's relationships now belong to this one; the merge is in its history.",
+	"added":     "Patient added to the registry.",
+	"contact":   "Contact added.",
+	"linked":    "Relationship added.",
+	"unlinked":  "Relationship removed.",
+	"finding":   "Genetic finding saved.",
+	"removed":   "Genetic finding removed.",
+	"deleted":   "Deleted. It can be restored here for 30 days; after that it is removed for good.",
+	"restored":  "Restored.",
+	"onboarded": "Approved: the family has been emailed an invitation to sign in. Their consent is recorded below.",
+	"rejected":  "Rejected: the family has been emailed the reason.",
+	"published": "New consent version published. Families under an older version are being emailed to consent again.",
+	"settings":  "Settings saved.",
+	"withdrawn": "Withdrawal recorded. Contact it covers stops now.",
+	"consented": "Consent recorded.",
+	"merged":    "Contacts merged. The other contact's relationships now belong to this one; the merge is in its history.",
 }
 
 // requireRegistry guards the registry's pages: registry roles and

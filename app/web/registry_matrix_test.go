@@ -80,6 +80,13 @@ func matrixRegistry(t *testing.T, s store.Store, method, path string) (string, u
 			if err := svc.DeletePatient(ctx, matrixManager, p, ""); err != nil {
 				t.Fatal(err)
 			}
+		case strings.HasSuffix(path, "/withdraw"):
+			today := time.Now().In(londonTime)
+			form = url.Values{"part": {"research_contact"}, "received_on-day": {fmt.Sprint(today.Day())},
+				"received_on-month": {fmt.Sprint(int(today.Month()))}, "received_on-year": {fmt.Sprint(today.Year())},
+				"withdrawn_by": {"Ann Rix"}, "how": {"post"}}
+		case strings.HasSuffix(path, "/consent"):
+			form = url.Values{"take_part": {"yes"}}
 		}
 	case strings.HasPrefix(path, "/registry/contacts/:id"):
 		c := contact("Ann")
@@ -99,6 +106,13 @@ func matrixRegistry(t *testing.T, s store.Store, method, path string) (string, u
 				t.Fatal(err)
 			}
 		}
+	case strings.HasPrefix(path, "/registry/onboarding/:id"):
+		path = strings.Replace(path, ":id", id(matrixSubmission(t, s, n)), 1)
+		form = url.Values{"action": {"reject"}, "reason": {"Not this registry"}}
+	case path == "/registry/consent" && method == "POST":
+		form = url.Values{"text": {fmt.Sprintf("Consent text, edition %d", n)}}
+	case path == "/registry/settings":
+		form = url.Values{"verification_hours": {"24"}, "withdrawal_policy": {"keep"}, "delete_after_days": {"30"}, "family_second_factor": {"optional"}}
 	case path == "/registry/patients" && method == "POST":
 		form = url.Values{"first_name": {"New"}, "surname": {fmt.Sprintf("Patient%d", n)}, "date_of_birth-day": {"1"},
 			"date_of_birth-month": {"2"}, "date_of_birth-year": {"2016"}, "sex": {"1"}}
@@ -106,4 +120,31 @@ func matrixRegistry(t *testing.T, s store.Store, method, path string) (string, u
 		form = url.Values{"first_name": {"New"}, "surname": {fmt.Sprintf("Contact%d", n)}}
 	}
 	return path, form
+}
+
+// matrixSubmission stores a verified onboarding submission, as a family's
+// form and email verification leave it, and returns its id.
+func matrixSubmission(t *testing.T, s store.Store, n int64) int64 {
+	t.Helper()
+	ctx := context.Background()
+	reg, err := s.GetRegistryBySlug(ctx, registrySlug())
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := registry.CurrentConsentVersion(ctx, s, reg.ID, registry.Definitions[registrySlug()], time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	id, err := s.InsertOnboardingSubmission(ctx, store.InsertOnboardingSubmissionParams{RegistryID: reg.ID, Email: fmt.Sprintf("join%d@example.org", n),
+		FirstName: "Jo", Surname: "Rix", Relationship: "mother", PatientFirstName: "Mat", PatientSurname: fmt.Sprintf("Rix%d", n),
+		PatientDateOfBirth: store.Date{Year: 2015, Month: 5, Day: 3}, PatientSex: 2, ConsentVersionID: v.ID, TakePart: true,
+		TokenHash: fmt.Sprintf("matrix-%d-%d", n, now.UnixNano()), CodeHash: "x", ExpiresAt: now.Add(time.Hour), CreatedAt: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.MarkOnboardingVerified(ctx, store.MarkOnboardingVerifiedParams{ID: id, VerifiedAt: &now}); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

@@ -64,6 +64,8 @@ type patientShowPage struct {
 	Genes           []string
 	Classifications []registry.Choice
 	DeletedOn       string
+	// Consent in force (issue 17), for those who see identifiers.
+	Consent registry.Consent
 }
 
 type summaryRow struct{ Label, Value string }
@@ -131,6 +133,11 @@ func (s *server) showPatient(c *fiber.Ctx, id int64, finding registry.FindingInp
 		Classifications: d.VariantClassifications, Links: linkViews(p, p.CanEdit, p.Links)}
 	if p.DeletedAt != nil {
 		out.DeletedOn = p.DeletedAt.In(londonTime).Format("2 January 2006")
+	}
+	if p.Identified {
+		if out.Consent, err = registry.ConsentOf(c.UserContext(), s.Store, id); err != nil {
+			return err
+		}
 	}
 	if p.CanEdit {
 		out.Questions = patientQuestions(d, p)

@@ -46,6 +46,14 @@ func (s *server) routes(app *fiber.App) {
 	if s.Demo {
 		app.Get("/demo/mailbox", s.handleMailbox)
 	}
+	// Families joining a registry (registry_join.go): public.
+	app.Get("/registries/:slug/join", s.handleJoinForm)
+	app.Post("/registries/:slug/join", s.handleJoin)
+	app.Get("/registries/:slug/join/sent", s.handleJoinSent)
+	app.Get("/registries/:slug/verify", s.handleVerifyCodeForm)
+	app.Post("/registries/:slug/verify", s.handleVerifyCode)
+	app.Get("/registries/:slug/verify/:token", s.handleVerifyLinkForm)
+	app.Post("/registries/:slug/verify/:token", s.handleVerifyLink)
 
 	// Password passed, second factor pending.
 	pending := app.Group("/sign-in/two-factor", s.requirePending)
@@ -137,6 +145,18 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/registry/contacts/:id/merge", in, reg, s.handleMerge)
 	app.Post("/registry/contacts/:id/delete", in, reg, s.handleRegistryLifecycle(registry.EntityContact, "delete"))
 	app.Post("/registry/contacts/:id/restore", in, reg, s.handleRegistryLifecycle(registry.EntityContact, "restore"))
+	// Onboarding's review queue, consent and subject access (issue 17:
+	// registry_onboarding.go, registry_consent.go).
+	app.Get("/registry/onboarding", in, reg, s.handleOnboardingList)
+	app.Get("/registry/onboarding/:id", in, reg, s.handleSubmissionShow)
+	app.Post("/registry/onboarding/:id/decide", in, reg, s.handleSubmissionDecide)
+	app.Get("/registry/consent", in, reg, s.handleConsentPage)
+	app.Post("/registry/consent", in, reg, s.handleConsentPublish)
+	app.Post("/registry/settings", in, reg, s.handleSettingsSave)
+	app.Get("/registry/patients/:id/consent", in, reg, s.handlePatientConsent)
+	app.Post("/registry/patients/:id/consent", in, reg, s.handlePatientConsentRecord)
+	app.Post("/registry/patients/:id/withdraw", in, reg, s.handlePatientWithdraw)
+	app.Get("/registry/contacts/:id/subject-access", in, reg, s.handleSubjectAccess)
 
 	// Published results (public), publishing, KPI downloads and record
 	// exports: public.go, publish.go, downloads.go, exports.go. Downloads

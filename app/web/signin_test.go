@@ -251,10 +251,13 @@ func TestTokensNeverReachTheLog(t *testing.T) {
 	b.get("/account/set-password/SECRETTOKEN123")
 	b.post("/account/set-password/SECRETTOKEN123", url.Values{"password": {"Pass-word-secret-1"}, "confirm": {"Pass-word-secret-1"}})
 	b.post("/sign-in", url.Values{"email": {"who@example.org"}, "password": {"Pass-word-secret-2"}})
-	if strings.Contains(logs.String(), "SECRETTOKEN123") || strings.Contains(logs.String(), "Pass-word-secret") {
+	b.get("/registries/rett/verify/SECRETTOKEN456")
+	b.post("/registries/rett/verify/SECRETTOKEN456", nil)
+	b.post("/registries/rett/verify", url.Values{"email": {"who@example.org"}, "code": {"SECRETCODE789"}})
+	if strings.Contains(logs.String(), "SECRETTOKEN") || strings.Contains(logs.String(), "SECRETCODE") || strings.Contains(logs.String(), "Pass-word-secret") {
 		t.Errorf("a secret reached the log:\n%s", logs.String())
 	}
-	if !strings.Contains(logs.String(), `"path":"/account/set-password/:token"`) {
+	if !strings.Contains(logs.String(), `"path":"/account/set-password/:token"`) || !strings.Contains(logs.String(), `"path":"/registries/rett/verify/:token"`) {
 		t.Errorf("the set-password request was not logged by its route:\n%s", logs.String())
 	}
 }

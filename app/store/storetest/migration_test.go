@@ -160,3 +160,38 @@ func applied(ctx context.Context, t *testing.T, s store.Store, version int64) bo
 	}
 	return false
 }
+
+// 00026 rebuilds registry_changes on SQLite to widen its CHECKs (PostgreSQL
+// alters them): the trail comes through down and up, and the new entities
+// and causes are refused again after a rollback.
+func TestRegistryConsentMigrationKeepsTheTrail(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		reg := newRegistry(t, s, "rett")
+		p := get[int64](t)(s.InsertRegistryPatient(ctx, patientParams(reg, "R0000001", "Smith", nil)))
+		row := store.InsertRegistryChangeParams{RegistryID: reg, Entity: "patient", EntityID: p, PatientID: &p, Field: "surname",
+			OldValue: ptr("Smyth"), NewValue: ptr("Smith"), Version: 2, Cause: "form", ChangedAt: at(1)}
+		check(t, s.InsertRegistryChange(ctx, row))
+		consent := row
+		consent.Entity, consent.Cause = "consent", "withdrawal"
+		check(t, s.InsertRegistryChange(ctx, consent))
+		trail := func(when string, want int) {
+			t.Helper()
+			cs := get[[]store.RegistryChange](t)(s.ListRegistryChanges(ctx, store.ListRegistryChangesParams{PatientID: p, PageLimit: 10}))
+			if len(cs) != want || cs[len(cs)-1].OldValue == nil || *cs[len(cs)-1].OldValue != "Smyth" || !cs[len(cs)-1].ChangedAt.Equal(at(1)) {
+				t.Errorf("%s: trail = %+v, want %d rows, the first kept", when, cs, want)
+			}
+		}
+		for applied(ctx, t, s, 26) {
+			check(t, s.MigrateDown(ctx))
+		}
+		trail("after rolling back 00026", 1) // the consent row goes with its entity
+		if err := s.InsertRegistryChange(ctx, consent); err == nil {
+			t.Error("a consent row was accepted without 00026")
+		}
+		check(t, s.MigrateUp(ctx))
+		trail("after 00026 again", 1)
+		check(t, s.InsertRegistryChange(ctx, consent))
+		trail("with a consent row", 2)
+	})
+}
