@@ -91,6 +91,10 @@ func TestFamilyMatrix(t *testing.T) {
 					"date_of_birth-year": {"2019"}, "sex": {"2"}, "type": {"mother"}, "legal_authority": {"yes"}}
 			case fmt.Sprintf("/family/patients/%d/invite", amy):
 				form = url.Values{"email": {"gran@example.org"}, "type": {"carer"}, "legal_authority": {"no"}}
+			case fmt.Sprintf("/family/patients/%d/consent", amy):
+				form = url.Values{"take_part": {"yes"}, "research_contact": {"yes"}}
+			case fmt.Sprintf("/family/patients/%d/withdraw", amy):
+				form = url.Values{"part": {"share_deidentified"}}
 			case "/family/profile/field":
 				if r.method == "GET" {
 					path += "?key=phone"

@@ -15,6 +15,7 @@ func init() {
 		"pages/family_profile":     familyProfilePage{},
 		"pages/family_invite":      familyInvitePage{},
 		"pages/family_join":        familyJoinPage{},
+		"pages/family_consent":     familyConsentPage{},
 	} {
 		templateData[name] = data
 	}

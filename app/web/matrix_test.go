@@ -219,6 +219,10 @@ var matrix = []route{
 	{"POST", "/family/patients/:id/delete", whoFamily, false},
 	{"GET", "/family/patients/:id/invite", whoFamily, false},
 	{"POST", "/family/patients/:id/invite", whoFamily, false},
+	{"GET", "/family/patients/:id/consent", whoFamily, false},
+	{"POST", "/family/patients/:id/consent", whoFamily, false},
+	{"POST", "/family/patients/:id/withdraw", whoFamily, false},
+	{"GET", "/family/data", whoFamily, false},
 }
 
 // Who may see and change the registry: written out, not read from the

@@ -199,6 +199,10 @@ func (s *server) routes(app *fiber.App) {
 	fam.Post("/patients/:id/delete", fin, s.handleFamilyDelete)
 	fam.Get("/patients/:id/invite", fin, s.handleFamilyInviteForm)
 	fam.Post("/patients/:id/invite", fin, s.handleFamilyInvite)
+	fam.Get("/patients/:id/consent", fin, s.handleFamilyConsent)
+	fam.Post("/patients/:id/consent", fin, s.handleFamilyConsentGive)
+	fam.Post("/patients/:id/withdraw", fin, s.handleFamilyWithdraw)
+	fam.Get("/data", fin, s.handleFamilyData)
 
 	app.Use(s.notFound)
 }
