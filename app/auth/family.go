@@ -87,7 +87,9 @@ func NeedsAuthenticator(a store.FamilyAccount) bool {
 	return a.FamilySecondFactor == FamilyTwoFactorRequired || familyHasTOTP(a)
 }
 
-func familyHasTOTP(a store.FamilyAccount) bool { return a.TotpSecret != nil && a.TotpConfirmedAt != nil }
+func familyHasTOTP(a store.FamilyAccount) bool {
+	return a.TotpSecret != nil && a.TotpConfirmedAt != nil
+}
 
 // familySubject names an email address in throttle keys.
 func familySubject(email string) string {

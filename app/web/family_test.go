@@ -260,4 +260,3 @@ func mustAtoi(s string) int {
 	}
 	return n
 }
-
