@@ -118,15 +118,24 @@ func (s *server) handleFamilyLink(c *fiber.Ctx) error {
 
 type familyTwoFactorPage struct {
 	page
+	Start  bool // no app yet: the button that sets one up (a POST)
 	Enrol  bool // setting up the app, not using it
 	Secret string
 	QRCode template.URL
 	Errors fieldErrs
 }
 
-// handleFamilyTwoFactorForm asks for the app's code, or sets the app up:
-// at sign-in when the registry requires it, or later by choice.
+// handleFamilyTwoFactorForm asks for the app's code, or offers to set the
+// app up: at sign-in when the registry requires it, or later by choice.
+// A GET changes nothing: the secret is made by the POST that starts.
 func (s *server) handleFamilyTwoFactorForm(c *fiber.Ctx) error {
+	id := familyIdentity(c)
+	if id.Account.TotpConfirmedAt != nil && id.Session.TwoFactorOk {
+		return c.Redirect("/family", fiber.StatusSeeOther)
+	}
+	if id.Account.TotpConfirmedAt == nil && id.Session.TwoFactorOk && c.Query("setup") == "" {
+		return c.Redirect("/family/profile", fiber.StatusSeeOther)
+	}
 	return s.showFamilyTwoFactor(c, nil)
 }
 
@@ -137,23 +146,25 @@ func (s *server) showFamilyTwoFactor(c *fiber.Ctx, errs fieldErrs) error {
 		data.Title = "Error: " + data.Title
 	}
 	if id.Account.TotpConfirmedAt == nil {
-		if id.Session.TwoFactorOk && c.Method() == fiber.MethodGet && c.Query("setup") == "" {
-			return c.Redirect("/family/profile", fiber.StatusSeeOther)
-		}
-		e, err := s.Auth.StartFamilyTOTP(c.UserContext(), *id)
-		if err != nil {
-			return err
+		e, ok := auth.PendingFamilyTOTP(id.Account)
+		if !ok {
+			data.Start = true
+			return renderPage(c, "pages/family_two_factor", data)
 		}
 		data.Enrol, data.Secret = true, e.Secret
 		data.QRCode = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(e.QRCodePNG))
-	} else if id.Session.TwoFactorOk {
-		return c.Redirect("/family", fiber.StatusSeeOther)
 	}
 	return renderPage(c, "pages/family_two_factor", data)
 }
 
 func (s *server) handleFamilyTwoFactor(c *fiber.Ctx) error {
 	id := familyIdentity(c)
+	if c.FormValue("action") == "start" {
+		if _, err := s.Auth.StartFamilyTOTP(c.UserContext(), *id); err != nil && !errors.Is(err, auth.ErrEnrolled) {
+			return err
+		}
+		return c.Redirect(familyTwoFactorURL+"?setup=1", fiber.StatusSeeOther)
+	}
 	code := c.FormValue("code")
 	var token string
 	var err error

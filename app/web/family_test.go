@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"regexp"
 	"strings"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"clinaudit/app/auth"
+	"clinaudit/app/auth/password"
+	"clinaudit/app/auth/totp"
 	"clinaudit/app/registry"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
@@ -259,4 +262,85 @@ func mustAtoi(s string) int {
 		n = n*10 + int(r-'0')
 	}
 	return n
+}
+
+func TestFamilyRequiredAuthenticator(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		app, a := authApp(t, s, false)
+		familyFixture(t, s, "sarah@example.org", "Amy")
+		reg, err := s.GetRegistryBySlug(ctx, registrySlug())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.UpsertRegistrySettings(ctx, store.UpsertRegistrySettingsParams{RegistryID: reg.ID, VerificationHours: 24,
+			WithdrawalPolicy: "keep", WithdrawalDeleteAfterDays: 30, FamilySecondFactor: auth.FamilyTwoFactorRequired, UpdatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		b := newBrowser(t, app)
+		b.get("/family/sign-in")
+		b.post("/family/sign-in", url.Values{"email": {"sarah@example.org"}})
+		if err := a.SendFamilySignIn(ctx, registrySlug(), "sarah@example.org"); err != nil {
+			t.Fatal(err)
+		}
+		link := familyLinkRE.FindStringSubmatch(lastEmail(t, s, "sarah@example.org"))[1]
+		b.get("/family/sign-in/link/" + link)
+		if r := b.post("/family/sign-in/link/"+link, nil); r.header.Get("Location") != familyTwoFactorURL {
+			t.Fatalf("the link with an app required = %d %q", r.status, r.header.Get("Location"))
+		}
+		if r := b.get("/family"); r.header.Get("Location") != familyTwoFactorURL {
+			t.Errorf("the private area before the app = %d %q", r.status, r.header.Get("Location"))
+		}
+		// A GET changes nothing: the secret comes with the POST.
+		if r := b.get(familyTwoFactorURL); r.doc.Find("#start-setup").Length() != 1 || r.doc.Find("#totp-secret").Length() != 0 {
+			t.Fatalf("set-up page: %s", r.doc.Find("main").Text())
+		}
+		acct, _ := s.GetFamilyAccountByEmail(ctx, store.GetFamilyAccountByEmailParams{RegistryID: reg.ID, Email: "sarah@example.org"})
+		if acct.TotpSecret != nil {
+			t.Error("a GET made an authenticator secret")
+		}
+		b.post(familyTwoFactorURL, url.Values{"action": {"start"}})
+		r := b.get(familyTwoFactorURL + "?setup=1")
+		secret := strings.ReplaceAll(r.doc.Find("#totp-secret").Text(), " ", "")
+		if secret == "" {
+			t.Fatalf("no secret shown: %s", r.doc.Find("main").Text())
+		}
+		if r := b.post(familyTwoFactorURL, url.Values{"code": {"000000"}}); r.status != fiber.StatusUnauthorized {
+			t.Errorf("a wrong code = %d", r.status)
+		}
+		code, err := totp.Code(secret, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := b.post(familyTwoFactorURL, url.Values{"code": {code}}); r.header.Get("Location") != "/family" {
+			t.Fatalf("the app's code = %d %q", r.status, r.header.Get("Location"))
+		}
+		if r := b.get("/family"); r.status != fiber.StatusOK {
+			t.Errorf("after the app's code /family = %d", r.status)
+		}
+	})
+}
+
+func TestFamilyTokensNeverReachTheLog(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	var logs strings.Builder
+	a, err := auth.New(s, password.DefaultPolicy(), auth.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ConfigureJobs(store.JobsConfig{}); err != nil {
+		t.Fatal(err)
+	}
+	app := New(Deps{Store: s, Auth: a, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	b := newBrowser(t, app)
+	b.get("/family/sign-in/link/SECRETTOKEN123")
+	b.post("/family/sign-in/link/SECRETTOKEN123", nil)
+	b.get("/family/join/SECRETTOKEN456")
+	b.post("/family/sign-in/code", url.Values{"email": {"who@example.org"}, "code": {"SECRETCODE789"}})
+	if strings.Contains(logs.String(), "SECRETTOKEN") || strings.Contains(logs.String(), "SECRETCODE") {
+		t.Errorf("a secret reached the log:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), `"path":"/family/sign-in/link/:token"`) || !strings.Contains(logs.String(), `"path":"/family/join/:token"`) {
+		t.Errorf("the token routes were not logged by their route:\n%s", logs.String())
+	}
 }
