@@ -158,6 +158,28 @@ func TestFamilySignInAndPrivateArea(t *testing.T) {
 			t.Errorf("a forged CSRF token = %d, want 403", r.status)
 		}
 
+		// Their own details, with autosave; the sign-in email is not one of them.
+		prof := b.get("/family/profile")
+		if prof.doc.Find(`[name="email"]`).Length() != 0 || prof.doc.Find(`[name="notes"]`).Length() != 0 || !strings.Contains(prof.doc.Find("#sign-in-email").Text(), "sarah@example.org") {
+			t.Errorf("profile page offers the email or notes, or hides the sign-in address")
+		}
+		if r := b.htmxPost("/family/profile/field", url.Values{"key": {"phone"}, "phone": {"07700 900123"}}); r.status != 200 || !strings.Contains(r.body, "Saved") {
+			t.Errorf("profile autosave = %d %s", r.status, r.body)
+		}
+		if r := b.htmxPost("/family/profile/field", url.Values{"key": {"email"}, "email": {"x@example.org"}}); r.status != fiber.StatusUnprocessableEntity {
+			t.Errorf("changing the sign-in email = %d, want 422", r.status)
+		}
+		acct, err := s.GetFamilyAccountByEmail(ctx, store.GetFamilyAccountByEmailParams{RegistryID: mustRegistry(t, s), Email: "sarah@example.org"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := s.GetRegistryContact(ctx, acct.ContactID); c.Phone == "" {
+			t.Error("the phone number was not saved")
+		}
+		if h, _ := s.ListRegistryChanges(ctx, store.ListRegistryChangesParams{ContactID: acct.ContactID, PageLimit: 1}); len(h) == 0 || h[0].Field != "phone" || h[0].ChangedByFamily == nil {
+			t.Errorf("the contact's trail = %+v, want the family's phone change", h)
+		}
+
 		// Invite a carer, who joins and is signed in.
 		r = b.post(fmt.Sprintf("/family/patients/%d/invite", amy), url.Values{"email": {"gran@example.org"}, "type": {"carer"}, "legal_authority": {"no"}})
 		if r.status != fiber.StatusSeeOther {
@@ -343,4 +365,13 @@ func TestFamilyTokensNeverReachTheLog(t *testing.T) {
 	if !strings.Contains(logs.String(), `"path":"/family/sign-in/link/:token"`) || !strings.Contains(logs.String(), `"path":"/family/join/:token"`) {
 		t.Errorf("the token routes were not logged by their route:\n%s", logs.String())
 	}
+}
+
+func mustRegistry(t *testing.T, s store.Store) int64 {
+	t.Helper()
+	r, err := s.GetRegistryBySlug(context.Background(), registrySlug())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.ID
 }
