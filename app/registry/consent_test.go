@@ -117,6 +117,9 @@ func TestWithdrawalPolicies(t *testing.T) {
 		if err := o.svc.Withdraw(ctx, manager, p, registry.WithdrawalInput{Part: registry.PartTakePart, ReceivedOn: today, By: "Jo Hughes", How: "post"}, ""); err != nil {
 			t.Fatal(err)
 		}
+		if err := o.svc.FamilyWithdraw(ctx, mother, p, registry.PartTakePart, ""); !errors.As(err, &fe) {
+			t.Errorf("withdrawn twice: %v", err)
+		}
 		pat, _ := o.svc.GetPatient(ctx, manager.Actor, p)
 		ct, _ := o.svc.GetContact(ctx, manager.Actor, mother)
 		if pat.FirstName != "Isla" || ct.MayContact {

@@ -45,7 +45,8 @@ type Registry struct {
 }
 
 // Install writes every hosted registry's definition to the store (at
-// start-up and by the demo), so a registry's rows have one to point at.
+// start-up and by the demo), so a registry's rows have one to point at,
+// and publishes its consent text as version 1 if none is.
 func Install(ctx context.Context, q store.Queries, now time.Time) error {
 	for _, slug := range Slugs() {
 		d := Definitions[slug]
@@ -53,7 +54,13 @@ func Install(ctx context.Context, q store.Queries, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		if _, err := q.UpsertRegistry(ctx, store.UpsertRegistryParams{Slug: d.Slug, Name: d.Name, Definition: string(b), UpdatedAt: now}); err != nil {
+		id, err := q.UpsertRegistry(ctx, store.UpsertRegistryParams{Slug: d.Slug, Name: d.Name, Definition: string(b), UpdatedAt: now})
+		if err != nil {
+			return err
+		}
+		// Consent version 1 exists from the start, so that no request
+		// races another to publish it.
+		if _, err := CurrentConsentVersion(ctx, q, id, d, now.UTC().Truncate(time.Second)); err != nil {
 			return err
 		}
 	}

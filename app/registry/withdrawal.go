@@ -94,6 +94,9 @@ func (s *Service) withdraw(ctx context.Context, tx store.Tx, me access.Me, cause
 	if err != nil {
 		return err
 	}
+	if part == PartTakePart && before.Withdrawn() {
+		return FieldErrors{{Field: FieldPart, Message: "This patient has already been withdrawn from the registry"}}
+	}
 	ans := ConsentAnswers{TakePart: true, ResearchContact: true, ShareDeidentified: true}
 	versionID := int64(0)
 	if before.Recorded {

@@ -40,8 +40,14 @@ type joinPage struct {
 	Message       string // a refusal by a limit
 }
 
-// Flag is a yes/no answer as its radios name it.
-func (joinPage) Flag(b bool) string { return flag(b) }
+// Authority is the legal authority radios' value: none chosen until the
+// form was sent (no answer is chosen for people).
+func (p joinPage) Authority() string {
+	if p.Form.Relationship == "" && p.Form.Person.Email == "" && !p.Form.LegalAuthority {
+		return ""
+	}
+	return flag(p.Form.LegalAuthority)
+}
 
 func readJoin(c *fiber.Ctx) registry.OnboardingInput {
 	return registry.OnboardingInput{

@@ -103,13 +103,18 @@ func (s *server) handleSubmissionDecide(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err == nil && d.Action != registry.DecideReject {
-		sub, err := s.Store.GetOnboardingSubmission(c.UserContext(), id)
-		if err == nil && sub.PatientID != nil {
-			return c.Redirect(patientURL(*sub.PatientID)+"?done=onboarded", fiber.StatusSeeOther)
-		}
+	if d.Action == registry.DecideReject {
+		return c.Redirect("/registry/onboarding?done=rejected", fiber.StatusSeeOther)
 	}
-	return c.Redirect("/registry/onboarding?done=rejected", fiber.StatusSeeOther)
+	// Approved or matched: the patient's page, with the consent just recorded.
+	sub, err := s.registry().GetSubmission(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	if sub.Submission.PatientID == nil { // its patient purged since: nothing to show
+		return c.Redirect("/registry/onboarding", fiber.StatusSeeOther)
+	}
+	return c.Redirect(patientURL(*sub.Submission.PatientID)+"?done=onboarded", fiber.StatusSeeOther)
 }
 
 // Val is an optional trail value as text.
