@@ -102,8 +102,12 @@ func (s *server) handleFamilyWithdraw(c *fiber.Ctx) error {
 	}
 	err = s.family().Withdraw(c.UserContext(), familyAccount(c), id, c.FormValue("part"), requestIDOf(c))
 	var ae *apperr.Error
-	if errors.As(err, &ae) && ae.Code == apperr.Invalid {
+	var fe registry.FieldErrors
+	switch {
+	case errors.As(err, &ae) && ae.Code == apperr.Invalid:
 		return apperr.New(apperr.Unprocessable, "Choose what to withdraw from the list on the consent page.")
+	case errors.As(err, &fe) && len(fe) > 0: // withdrawn already (a second click)
+		return apperr.New(apperr.Unprocessable, fe[0].Message)
 	}
 	if err != nil {
 		return err

@@ -52,6 +52,13 @@ func TestFamilyConsentWithdrawalAndData(t *testing.T) {
 		if !found {
 			t.Errorf("no family-authored withdrawal in the trail: %+v", h)
 		}
+		// A second click (the back button) does no harm.
+		if r := b.post(fmt.Sprintf("/family/patients/%d/withdraw", amy), url.Values{"part": {"research_contact"}}); r.status >= 500 {
+			t.Errorf("withdrawing research contact again = %d", r.status)
+		}
+		if con, _ := registry.ConsentOf(ctx, s, amy); con.ResearchContact || !con.TakePart {
+			t.Errorf("after a second withdrawal: %+v", con)
+		}
 		if r := b.post(fmt.Sprintf("/family/patients/%d/withdraw", amy), url.Values{"part": {"everything"}}); r.status != fiber.StatusUnprocessableEntity {
 			t.Errorf("withdrawing an unknown part = %d, want 422", r.status)
 		}
