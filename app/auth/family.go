@@ -226,11 +226,11 @@ func (s *Service) FamilySignInByLink(ctx context.Context, link string, c Client)
 		return "", store.FamilyAccount{}, err
 	}
 	a, err := s.Store.GetFamilyAccount(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && a.Status != "active") {
+		return "", store.FamilyAccount{}, ErrBadToken
+	}
 	if err != nil {
 		return "", store.FamilyAccount{}, err
-	}
-	if a.Status != "active" {
-		return "", store.FamilyAccount{}, ErrBadToken
 	}
 	token, err := s.StartFamilySession(ctx, a, c)
 	return token, a, err
@@ -328,6 +328,10 @@ func (s *Service) AuthenticateFamily(ctx context.Context, token string) (FamilyI
 		return FamilyIdentity{}, ErrSessionEnded
 	}
 	a, err := s.Store.GetFamilyAccount(ctx, sess.AccountID)
+	if errors.Is(err, store.ErrNotFound) { // its contact was deleted
+		_ = s.Store.DeleteFamilySession(ctx, id)
+		return FamilyIdentity{}, ErrSessionEnded
+	}
 	if err != nil {
 		return FamilyIdentity{}, err
 	}

@@ -211,3 +211,42 @@ func TestInvitedCarerJoinsOnce(t *testing.T) {
 		}
 	})
 }
+
+// The registry's purge removes a deleted contact for good: its family
+// account, sessions, sign-ins and invitations go with it (foreign keys
+// cascade), and the trail rows it wrote lose its name, not the purge.
+func TestPurgedContactTakesItsAccount(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		if _, err := f.fam.SavePatientField(ctx, f.sarah, registry.SaveField{ID: f.amy.ID, Field: registry.FieldFirstName, Value: "Amelia"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.fam.Invite(ctx, f.sarah, f.amy.ID, family.InviteInput{Email: "gran@example.org", Type: "carer"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateFamilySession(ctx, store.CreateFamilySessionParams{ID: "h", AccountID: f.sarah.ID, TwoFactorOk: true,
+			CreatedAt: f.now, ExpiresAt: f.now.Add(time.Hour), Ip: "192.0.2.1", UserAgent: "t"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.reg.DeleteContact(ctx, f.staff, f.sarah.ContactID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if ps, _ := f.fam.Patients(ctx, f.sarah); len(ps) != 0 {
+			t.Errorf("a deleted contact's account still reaches %+v", ps)
+		}
+		if _, err := registry.PurgeDeleted(ctx, s, f.now.Add(31*24*time.Hour)); err != nil {
+			t.Fatalf("purge: %v", err)
+		}
+		if _, err := s.GetFamilyAccount(ctx, f.sarah.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the account after the purge: %v, want gone", err)
+		}
+		if _, err := s.GetFamilySession(ctx, "h"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the session after the purge: %v, want gone", err)
+		}
+		h, err := f.reg.History(ctx, f.staff, f.amy.ID, 0)
+		if err != nil || len(h) == 0 || h[0].ChangedByName != "" {
+			t.Errorf("Amy's trail after the purge = %+v, %v, want the change kept without a name", h, err)
+		}
+	})
+}

@@ -14,9 +14,10 @@ type FamilyQueries interface {
 	// has an account with that email, or the contact has one.
 	CreateFamilyAccount(ctx context.Context, arg CreateFamilyAccountParams) (int64, error)
 	// GetFamilyAccount returns one account with its contact's name. Errors:
-	// ErrNotFound.
+	// ErrNotFound (also when its contact is deleted).
 	GetFamilyAccount(ctx context.Context, id int64) (FamilyAccount, error)
-	// GetFamilyAccountByEmail expects the email lower-cased. Errors: ErrNotFound.
+	// GetFamilyAccountByEmail expects the email lower-cased. Errors:
+	// ErrNotFound (also when its contact is deleted).
 	GetFamilyAccountByEmail(ctx context.Context, arg GetFamilyAccountByEmailParams) (FamilyAccount, error)
 	// SetFamilyAccountStatus enables or disables an account. No error for an unknown id.
 	SetFamilyAccountStatus(ctx context.Context, arg SetFamilyAccountStatusParams) error

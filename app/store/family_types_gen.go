@@ -16,7 +16,9 @@ type CreateFamilyAccountParams struct {
 }
 
 // FamilyAccount is a family's account with the contact it signs in as and
-// its registry's rule for the second factor (registry_settings).
+// its registry's rule for the second factor (registry_settings). An
+// account whose contact is deleted (or merged away) is not found: it signs
+// in no more, and its sessions end.
 //
 // FamilyAccount: a row of GetFamilyAccount, GetFamilyAccountByEmail
 // (family.sql), as sqlc generates it for both engines.

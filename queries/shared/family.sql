@@ -7,7 +7,9 @@ VALUES (@registry_id, @contact_id, @email, @created_at, @created_at)
 RETURNING id;
 
 -- FamilyAccount is a family's account with the contact it signs in as and
--- its registry's rule for the second factor (registry_settings).
+-- its registry's rule for the second factor (registry_settings). An
+-- account whose contact is deleted (or merged away) is not found: it signs
+-- in no more, and its sessions end.
 
 -- name: GetFamilyAccount :one
 SELECT a.id, a.registry_id, a.contact_id, a.email, a.status, a.totp_secret, a.totp_confirmed_at,
@@ -17,7 +19,7 @@ SELECT a.id, a.registry_id, a.contact_id, a.email, a.status, a.totp_secret, a.to
 FROM family_accounts a
 JOIN registry_contacts c ON c.id = a.contact_id
 LEFT JOIN registry_settings rs ON rs.registry_id = a.registry_id
-WHERE a.id = @id;
+WHERE a.id = @id AND c.deleted_at IS NULL;
 
 -- name: GetFamilyAccountByEmail :one
 SELECT a.id, a.registry_id, a.contact_id, a.email, a.status, a.totp_secret, a.totp_confirmed_at,
@@ -27,7 +29,7 @@ SELECT a.id, a.registry_id, a.contact_id, a.email, a.status, a.totp_secret, a.to
 FROM family_accounts a
 JOIN registry_contacts c ON c.id = a.contact_id
 LEFT JOIN registry_settings rs ON rs.registry_id = a.registry_id
-WHERE a.registry_id = @registry_id AND a.email = @email;
+WHERE a.registry_id = @registry_id AND a.email = @email AND c.deleted_at IS NULL;
 
 -- name: SetFamilyAccountStatus :exec
 UPDATE family_accounts SET status = @status, updated_at = @updated_at WHERE id = @id;
@@ -117,6 +119,7 @@ DELETE FROM family_sessions WHERE expires_at <= @now OR last_seen_at <= @idle_cu
 SELECT p.id, p.registry_ref, p.first_name, p.surname, p.date_of_birth, p.version,
     r.id AS relationship_id, r.type AS relationship_type
 FROM family_accounts a
+JOIN registry_contacts c ON c.id = a.contact_id AND c.deleted_at IS NULL
 JOIN registry_relationships r ON r.contact_id = a.contact_id
 JOIN registry_patients p ON p.id = r.patient_id
 WHERE a.id = @account_id AND a.status = 'active'

@@ -148,9 +148,22 @@ func TestFamilyQueries(t *testing.T) {
 		if got := get[int64](t)(find()); got != kim {
 			t.Errorf("FindFamilyContactByEmail = %d, want %d", got, kim)
 		}
-		get[int64](t)(s.CreateFamilyAccount(ctx, store.CreateFamilyAccountParams{RegistryID: reg, ContactID: kim, Email: "kim@example.org", CreatedAt: at(0)}))
+		kimAcct := get[int64](t)(s.CreateFamilyAccount(ctx, store.CreateFamilyAccountParams{RegistryID: reg, ContactID: kim, Email: "kim@example.org", CreatedAt: at(0)}))
 		_, err = find()
 		wantNotFound(t, "FindFamilyContactByEmail(has an account)", err)
+		if ps := get[[]store.FamilyPatient](t)(s.ListFamilyPatients(ctx, store.ListFamilyPatientsParams{AccountID: kimAcct, Today: day(2025, 3, 1)})); len(ps) != 1 {
+			t.Errorf("ListFamilyPatients(Kim) = %+v, want Adams", ps)
+		}
+		// A deleted contact's account is found no more and reaches no one.
+		wantRows(t, "SetRegistryContactDeleted(Kim)", get[int64](t)(s.SetRegistryContactDeleted(ctx, store.SetRegistryContactDeletedParams{DeletedAt: ptr(at(1)),
+			UpdatedAt: at(1), ID: kim})), nil, 1)
+		_, err = s.GetFamilyAccount(ctx, kimAcct)
+		wantNotFound(t, "GetFamilyAccount(deleted contact)", err)
+		_, err = s.GetFamilyAccountByEmail(ctx, store.GetFamilyAccountByEmailParams{RegistryID: reg, Email: "kim@example.org"})
+		wantNotFound(t, "GetFamilyAccountByEmail(deleted contact)", err)
+		if ps := get[[]store.FamilyPatient](t)(s.ListFamilyPatients(ctx, store.ListFamilyPatientsParams{AccountID: kimAcct, Today: day(2025, 3, 1)})); len(ps) != 0 {
+			t.Errorf("ListFamilyPatients(deleted contact) = %+v, want none", ps)
+		}
 
 		// Invitations.
 		inv := store.CreateFamilyInvitationParams{TokenHash: "t1", RegistryID: reg, PatientID: mine, InvitedBy: a, Email: "gran@example.org",

@@ -245,7 +245,7 @@ SELECT a.id, a.registry_id, a.contact_id, a.email, a.status, a.totp_secret, a.to
 FROM family_accounts a
 JOIN registry_contacts c ON c.id = a.contact_id
 LEFT JOIN registry_settings rs ON rs.registry_id = a.registry_id
-WHERE a.id = $1
+WHERE a.id = $1 AND c.deleted_at IS NULL
 `
 
 type GetFamilyAccountRow struct {
@@ -266,7 +266,9 @@ type GetFamilyAccountRow struct {
 }
 
 // FamilyAccount is a family's account with the contact it signs in as and
-// its registry's rule for the second factor (registry_settings).
+// its registry's rule for the second factor (registry_settings). An
+// account whose contact is deleted (or merged away) is not found: it signs
+// in no more, and its sessions end.
 func (q *Queries) GetFamilyAccount(ctx context.Context, id int64) (GetFamilyAccountRow, error) {
 	row := q.db.QueryRow(ctx, getFamilyAccount, id)
 	var i GetFamilyAccountRow
@@ -297,7 +299,7 @@ SELECT a.id, a.registry_id, a.contact_id, a.email, a.status, a.totp_secret, a.to
 FROM family_accounts a
 JOIN registry_contacts c ON c.id = a.contact_id
 LEFT JOIN registry_settings rs ON rs.registry_id = a.registry_id
-WHERE a.registry_id = $1 AND a.email = $2
+WHERE a.registry_id = $1 AND a.email = $2 AND c.deleted_at IS NULL
 `
 
 type GetFamilyAccountByEmailParams struct {
@@ -469,6 +471,7 @@ const listFamilyPatients = `-- name: ListFamilyPatients :many
 SELECT p.id, p.registry_ref, p.first_name, p.surname, p.date_of_birth, p.version,
     r.id AS relationship_id, r.type AS relationship_type
 FROM family_accounts a
+JOIN registry_contacts c ON c.id = a.contact_id AND c.deleted_at IS NULL
 JOIN registry_relationships r ON r.contact_id = a.contact_id
 JOIN registry_patients p ON p.id = r.patient_id
 WHERE a.id = $1 AND a.status = 'active'
