@@ -50,9 +50,14 @@ func (s *Service) Patients(ctx context.Context, a store.FamilyAccount) ([]store.
 	return s.Store.ListFamilyPatients(ctx, store.ListFamilyPatientsParams{AccountID: a.ID, Today: s.today()})
 }
 
-// authorised is the account's relationship to the patient, when it has one
-// with authority now; apperr.ErrNotFound otherwise (a patient of someone
-// else looks exactly like one that does not exist).
+// PatientOf is the account's patient by id, with the relationship that
+// gives access: apperr.ErrNotFound when it has none with authority now (a
+// patient of someone else looks exactly like one that does not exist).
+func (s *Service) PatientOf(ctx context.Context, a store.FamilyAccount, patientID int64) (store.FamilyPatient, error) {
+	return s.authorised(ctx, a, patientID)
+}
+
+// authorised is PatientOf: every operation of the package starts with it.
 func (s *Service) authorised(ctx context.Context, a store.FamilyAccount, patientID int64) (store.FamilyPatient, error) {
 	ps, err := s.Patients(ctx, a)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 
-	"clinaudit/app/apperr"
 	"clinaudit/app/auth"
 	"clinaudit/app/family"
 	"clinaudit/app/registry"
@@ -285,16 +284,7 @@ func (s *server) familyPatientOf(c *fiber.Ctx) (store.FamilyPatient, error) {
 	if err != nil {
 		return store.FamilyPatient{}, err
 	}
-	ps, err := s.family().Patients(c.UserContext(), familyAccount(c))
-	if err != nil {
-		return store.FamilyPatient{}, err
-	}
-	for _, p := range ps {
-		if p.ID == id {
-			return p, nil
-		}
-	}
-	return store.FamilyPatient{}, apperr.ErrNotFound
+	return s.family().PatientOf(c.UserContext(), familyAccount(c), id)
 }
 
 func (s *server) handleFamilyInviteForm(c *fiber.Ctx) error {
