@@ -250,3 +250,30 @@ func TestPurgedContactTakesItsAccount(t *testing.T) {
 		}
 	})
 }
+
+// A merge of the family's contact into another moves the account with the
+// relationships: the family goes on seeing its patient.
+func TestMergedContactKeepsItsAccount(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		dup, err := f.reg.AddContact(ctx, f.staff, "rett", registry.ContactInput{FirstName: "Sarah", Surname: "Hughes", Phone: "07700 900123"}, true, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		away, err := s.GetRegistryContact(ctx, f.sarah.ContactID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.reg.MergeContacts(ctx, f.staff, dup.ID, away.ID, dup.Version, away.Version, ""); err != nil {
+			t.Fatal(err)
+		}
+		a, err := s.GetFamilyAccount(ctx, f.sarah.ID)
+		if err != nil || a.ContactID != dup.ID {
+			t.Fatalf("the account after the merge = %+v, %v, want on the kept contact", a, err)
+		}
+		if ps, err := f.fam.Patients(ctx, a); err != nil || len(ps) != 1 || ps[0].ID != f.amy.ID {
+			t.Errorf("patients after the merge = %+v, %v, want Amy", ps, err)
+		}
+	})
+}

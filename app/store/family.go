@@ -67,6 +67,9 @@ type FamilyQueries interface {
 	// since IdleCutoff and returns how many.
 	DeleteExpiredFamilySessions(ctx context.Context, arg DeleteExpiredFamilySessionsParams) (int64, error)
 
+	// MoveFamilyAccount moves the account of a contact merged away to the
+	// contact kept: 1, or 0 when there is none or the kept one has one.
+	MoveFamilyAccount(ctx context.Context, arg MoveFamilyAccountParams) (int64, error)
 	// FindFamilyContactByEmail is the contact a first sign-in with that
 	// email makes an account for. Errors: ErrNotFound.
 	FindFamilyContactByEmail(ctx context.Context, arg FindFamilyContactByEmailParams) (int64, error)

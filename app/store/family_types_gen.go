@@ -185,6 +185,14 @@ type DeleteExpiredFamilySessionsParams struct {
 	IdleCutoff time.Time
 }
 
+// MoveFamilyAccountParams: the parameters of MoveFamilyAccount (family.sql),
+// as sqlc generates it for both engines.
+type MoveFamilyAccountParams struct {
+	KeepID    int64
+	UpdatedAt time.Time
+	AwayID    int64
+}
+
 // FindFamilyContactByEmailParams: the parameters of FindFamilyContactByEmail
 // (family.sql), as sqlc generates it for both engines.
 type FindFamilyContactByEmailParams struct {

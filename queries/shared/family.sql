@@ -161,3 +161,11 @@ WHERE c.registry_id = @registry_id AND c.email = @email AND c.deleted_at IS NULL
                 AND (r.legal_authority OR r.may_act) AND p.deleted_at IS NULL)
 ORDER BY c.id
 LIMIT 1;
+
+-- MoveFamilyAccount moves a contact's account to the contact it was merged
+-- into, unless that one has an account of its own (then the merged-away
+-- contact's account stays with it, deleted, and signs in no more).
+-- name: MoveFamilyAccount :execrows
+UPDATE family_accounts SET contact_id = @keep_id, updated_at = @updated_at
+WHERE family_accounts.contact_id = @away_id
+  AND NOT EXISTS (SELECT 1 FROM family_accounts k WHERE k.contact_id = @keep_id);

@@ -1788,6 +1788,11 @@ func (q queries) DeleteExpiredFamilySessions(ctx context.Context, arg store.Dele
 	return v, mapErr(err)
 }
 
+func (q queries) MoveFamilyAccount(ctx context.Context, arg store.MoveFamilyAccountParams) (int64, error) {
+	v, err := q.q.MoveFamilyAccount(ctx, litedb.MoveFamilyAccountParams(arg))
+	return v, mapErr(err)
+}
+
 func (q queries) FindFamilyContactByEmail(ctx context.Context, arg store.FindFamilyContactByEmailParams) (int64, error) {
 	v, err := q.q.FindFamilyContactByEmail(ctx, litedb.FindFamilyContactByEmailParams(arg))
 	return v, mapErr(err)

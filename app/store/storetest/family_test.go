@@ -154,6 +154,15 @@ func TestFamilyQueries(t *testing.T) {
 		if ps := get[[]store.FamilyPatient](t)(s.ListFamilyPatients(ctx, store.ListFamilyPatientsParams{AccountID: kimAcct, Today: day(2025, 3, 1)})); len(ps) != 1 {
 			t.Errorf("ListFamilyPatients(Kim) = %+v, want Adams", ps)
 		}
+		// A merge moves an account to the contact kept, unless it has one.
+		lee := get[int64](t)(s.InsertRegistryContact(ctx, store.InsertRegistryContactParams{RegistryID: reg, FirstName: "Lee",
+			Surname: "Smith", CreatedAt: at(0)}))
+		wantRows(t, "MoveFamilyAccount(Kim to Lee)", get[int64](t)(s.MoveFamilyAccount(ctx, store.MoveFamilyAccountParams{KeepID: lee, UpdatedAt: at(1), AwayID: kim})), nil, 1)
+		wantRows(t, "MoveFamilyAccount(Jo to Lee, who has one)", get[int64](t)(s.MoveFamilyAccount(ctx, store.MoveFamilyAccountParams{KeepID: lee, UpdatedAt: at(1), AwayID: jo})), nil, 0)
+		if got := get[store.FamilyAccount](t)(s.GetFamilyAccount(ctx, kimAcct)); got.ContactID != lee {
+			t.Errorf("after the move: %+v, want Lee's", got)
+		}
+		wantRows(t, "MoveFamilyAccount(back)", get[int64](t)(s.MoveFamilyAccount(ctx, store.MoveFamilyAccountParams{KeepID: kim, UpdatedAt: at(1), AwayID: lee})), nil, 1)
 		// A deleted contact's account is found no more and reaches no one.
 		wantRows(t, "SetRegistryContactDeleted(Kim)", get[int64](t)(s.SetRegistryContactDeleted(ctx, store.SetRegistryContactDeletedParams{DeletedAt: ptr(at(1)),
 			UpdatedAt: at(1), ID: kim})), nil, 1)

@@ -530,6 +530,29 @@ func (q *Queries) ListFamilyPatients(ctx context.Context, arg ListFamilyPatients
 	return items, nil
 }
 
+const moveFamilyAccount = `-- name: MoveFamilyAccount :execrows
+UPDATE family_accounts SET contact_id = $1, updated_at = $2
+WHERE family_accounts.contact_id = $3
+  AND NOT EXISTS (SELECT 1 FROM family_accounts k WHERE k.contact_id = $1)
+`
+
+type MoveFamilyAccountParams struct {
+	KeepID    int64
+	UpdatedAt time.Time
+	AwayID    int64
+}
+
+// MoveFamilyAccount moves a contact's account to the contact it was merged
+// into, unless that one has an account of its own (then the merged-away
+// contact's account stays with it, deleted, and signs in no more).
+func (q *Queries) MoveFamilyAccount(ctx context.Context, arg MoveFamilyAccountParams) (int64, error) {
+	result, err := q.db.Exec(ctx, moveFamilyAccount, arg.KeepID, arg.UpdatedAt, arg.AwayID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const recordFamilySignIn = `-- name: RecordFamilySignIn :exec
 UPDATE family_accounts SET last_sign_in_at = $1 WHERE id = $2
 `
