@@ -56,6 +56,7 @@ const (
 	whoRegistry      // see the registry (registry managers and viewers)
 	whoRegistryIDs   // see the registry's identifiers and contacts (registry managers)
 	whoEditRegistry  // change the registry (registry managers)
+	whoFamily        // a family session, and no staff one (TestFamilyMatrix)
 )
 
 type route struct {
@@ -225,6 +226,35 @@ var matrix = []route{
 	{"GET", "/files/:id", whoRegistryIDs, false},
 	{"POST", "/files/proposals/:id/confirm", whoEditRegistry, false},
 	{"POST", "/files/proposals/:id/reject", whoEditRegistry, false},
+	// The families' sign-in and private area: family sessions only
+	// (TestFamilyMatrix, family_matrix_test.go).
+	{"GET", "/family/sign-in", whoAnyone, false},
+	{"POST", "/family/sign-in", whoAnyone, false},
+	{"POST", "/family/sign-in/code", whoAnyone, false},
+	{"GET", "/family/sign-in/link/:token", whoAnyone, false},
+	{"POST", "/family/sign-in/link/:token", whoAnyone, false},
+	{"GET", "/family/join/:token", whoAnyone, false},
+	{"POST", "/family/join/:token", whoAnyone, false},
+	{"POST", "/family/sign-out", whoAnyone, false},
+	{"GET", "/family/two-factor", whoFamily, false},
+	{"POST", "/family/two-factor", whoFamily, false},
+	{"GET", "/family", whoFamily, false},
+	{"GET", "/family/profile", whoFamily, false},
+	{"GET", "/family/profile/field", whoFamily, false},
+	{"POST", "/family/profile/field", whoFamily, false},
+	{"GET", "/family/patients/new", whoFamily, false},
+	{"POST", "/family/patients", whoFamily, false},
+	{"GET", "/family/patients/:id", whoFamily, false},
+	{"GET", "/family/patients/:id/field", whoFamily, false},
+	{"POST", "/family/patients/:id/field", whoFamily, false},
+	{"GET", "/family/patients/:id/delete", whoFamily, false},
+	{"POST", "/family/patients/:id/delete", whoFamily, false},
+	{"GET", "/family/patients/:id/invite", whoFamily, false},
+	{"POST", "/family/patients/:id/invite", whoFamily, false},
+	{"GET", "/family/patients/:id/consent", whoFamily, false},
+	{"POST", "/family/patients/:id/consent", whoFamily, false},
+	{"POST", "/family/patients/:id/withdraw", whoFamily, false},
+	{"GET", "/family/data", whoFamily, false},
 }
 
 // Who may see and change the registry: written out, not read from the
@@ -479,8 +509,8 @@ func TestAccessMatrix(t *testing.T) {
 
 		for _, r := range matrix {
 			for _, act := range actors {
-				if r.who == whoAnyone || r.who == whoPending {
-					continue // covered by the sign-in tests; no account data behind them
+				if r.who == whoAnyone || r.who == whoPending || r.who == whoFamily {
+					continue // covered by the sign-in tests (no account data behind them) and TestFamilyMatrix
 				}
 				var ps []string
 				if r.target {
