@@ -89,6 +89,7 @@ func All(d Deps) *Set {
 	add(j, recordviews.NewPurgeWorker(s, d.RecordViewRetention, log))
 	add(j, &delivery.Worker{Store: s, Email: d.Email, SMS: d.SMS, Logger: log})
 	add(j, &auth.ResetRequestWorker{Auth: d.Auth})
+	add(j, &auth.FamilySignInWorker{Auth: d.Auth})
 	add(j, &auth.PurgeSessionsWorker{Auth: d.Auth})
 	add(j, &auth.PurgeTokensWorker{Auth: d.Auth})
 	add(j, &store.OptimizeWorker{Store: s})

@@ -7,10 +7,13 @@ import (
 )
 
 // Me is the acting user: their account id (0 for the system, such as an
-// import) and their actor.
+// import) and their actor. Family is a family account acting in the
+// registry (ID is then 0): Actor is FamilyActor, and app/family has
+// checked the family's relationship to the patient before the call.
 type Me struct {
-	ID    int64
-	Actor Actor
+	ID     int64
+	Actor  Actor
+	Family int64
 }
 
 // ActorFor builds the actor of a signed-in user, reading where their

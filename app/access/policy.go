@@ -56,7 +56,13 @@ var permissions = map[Role][]Action{
 	Administrator:   {ViewChild, EditDemographics, ViewUsers, ViewDashboards},
 	RegistryManager: {ViewRegistry, ViewRegistryIDs, EditRegistry, ExportRegistry, ManageRegistryUsers},
 	RegistryViewer:  {ViewRegistry},
+	// A family edits the records of the patients it has authority for
+	// (app/family decides which): no lists, exports or accounts.
+	Family: {ViewRegistry, ViewRegistryIDs, EditRegistry},
 }
+
+// FamilyActor is the actor a family account acts as in the registry.
+func FamilyActor() Actor { return Actor{Role: Family} }
 
 // Actor is who is asking: their role, superuser flag, and where their
 // organisation sits (trust in England, health board in Wales).
@@ -102,7 +108,7 @@ func (a Actor) InScope(p Place) bool {
 		return true
 	}
 	switch {
-	case a.Role.Registry():
+	case a.Role.Registry() || a.Role == Family:
 		return p.Organisation == 0 // the registry's records, and registry accounts
 	case p.Organisation == 0:
 		return false

@@ -20,6 +20,13 @@ const (
 	// actions).
 	RegistryManager Role = "registry_manager"
 	RegistryViewer  Role = "registry_viewer"
+
+	// Family is no staff role and is in no list of them: no user has it
+	// (the users table refuses it). It is the actor of a family account
+	// (FamilyActor), whose reach is a patient at a time, decided by
+	// app/family from the family's relationships, before the registry's
+	// functions are called.
+	Family Role = "family"
 )
 
 // Roles lists every role, national first, the registry's last.

@@ -41,6 +41,8 @@ type Config struct {
 	EmailCodeTTL time.Duration
 
 	BaseURL string // for links in emails
+
+	Family FamilyConfig // families' passwordless sign-in (family.go)
 }
 
 // DefaultConfig is the policy of decisions.md and the sign-in issue.
@@ -54,6 +56,7 @@ func DefaultConfig() Config {
 		CodeSendLimit: 3, CodeSendAddressLimit: 30, CodeSendWindow: 15 * time.Minute,
 		InviteTTL: 72 * time.Hour, ResetTTL: 72 * time.Hour, EmailCodeTTL: 5 * time.Minute,
 		BaseURL: "http://127.0.0.1:8080",
+		Family:  DefaultFamilyConfig(),
 	}
 }
 

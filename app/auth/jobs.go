@@ -44,6 +44,9 @@ func (w *PurgeSessionsWorker) Work(ctx context.Context, _ *river.Job[jobargs.Pur
 	if _, err := w.Auth.PurgeExpiredSessions(ctx); err != nil {
 		return err
 	}
+	if err := w.Auth.PurgeFamily(ctx); err != nil {
+		return err
+	}
 	_, err := w.Auth.PurgeStaleLimits(ctx)
 	return err
 }
@@ -63,4 +66,21 @@ func (w *PurgeTokensWorker) Timeout(*river.Job[jobargs.PurgeAuthTokensArgs]) tim
 func (w *PurgeTokensWorker) Work(ctx context.Context, _ *river.Job[jobargs.PurgeAuthTokensArgs]) error {
 	_, err := w.Auth.PurgeSpentTokens(ctx)
 	return err
+}
+
+// FamilySignInWorker answers a family's sign-in request queued by the page
+// (QueueFamilySignIn): an email with a link and a code for an active family
+// account, nothing otherwise.
+type FamilySignInWorker struct {
+	river.WorkerDefaults[jobargs.FamilySignInArgs]
+	Auth *Service
+}
+
+// Timeout: one account's look-up and one queued email.
+func (w *FamilySignInWorker) Timeout(*river.Job[jobargs.FamilySignInArgs]) time.Duration {
+	return time.Minute
+}
+
+func (w *FamilySignInWorker) Work(ctx context.Context, job *river.Job[jobargs.FamilySignInArgs]) error {
+	return w.Auth.SendFamilySignIn(ctx, job.Args.Registry, job.Args.Email)
 }

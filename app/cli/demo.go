@@ -310,5 +310,6 @@ func seedDemoData(ctx context.Context, s store.Store, a *auth.Service, env Env) 
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", d.Email, role, org)
 	}
+	fmt.Fprintf(tw, "  %s\tFamily (no password: ask at /family/sign-in, the link is in the Demo mailbox)\tregistry\n", DemoFamilyEmail)
 	return tw.Flush()
 }

@@ -158,6 +158,9 @@ func seedDemoRegistry(ctx context.Context, s store.Store, env Env, now time.Time
 	if err := svc.DeletePatient(ctx, me, patients[len(patients)-1], ""); err != nil {
 		return err
 	}
+	if err := seedDemoFamily(ctx, s, svc, me, reg, patients[0], now); err != nil {
+		return err
+	}
 	if err := seedDemoOnboarding(ctx, s, reg, now); err != nil {
 		return err
 	}

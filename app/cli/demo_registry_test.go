@@ -81,6 +81,19 @@ func TestSeedDemoRegistry(t *testing.T) {
 		if !siblings || !guardian || !clinician {
 			t.Errorf("siblings sharing a mother %v, a guardian with legal authority %v, a clinician of many %v; want all", siblings, guardian, clinician)
 		}
+		// The demo family: an account for the first patient's mother, who
+		// holds authority for them.
+		reg, err := s.GetRegistryBySlug(ctx, registry.DemoSlug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fa, err := s.GetFamilyAccountByEmail(ctx, store.GetFamilyAccountByEmailParams{RegistryID: reg.ID, Email: DemoFamilyEmail})
+		if err != nil {
+			t.Fatalf("demo family account: %v", err)
+		}
+		if ps, err := s.ListFamilyPatients(ctx, store.ListFamilyPatientsParams{AccountID: fa.ID, Today: &store.Date{Year: 2100, Month: 1, Day: 1}}); err != nil || len(ps) == 0 {
+			t.Errorf("the demo family's patients = %+v, %v; want theirs", ps, err)
+		}
 		out.Reset()
 		if err := seedDemoRegistry(ctx, s, Env{Stdout: &out}, time.Now()); err != nil || out.Len() != 0 {
 			t.Errorf("seeding again: %v %q, want nothing done", err, out.String())

@@ -240,3 +240,19 @@ func (PurgeFilesArgs) Kind() string { return "files_purge" }
 type PurgeAPIIdempotencyArgs struct{}
 
 func (PurgeAPIIdempotencyArgs) Kind() string { return "api_idempotency_purge" }
+
+// FamilySignInArgs answers a family's sign-in request
+// (auth.FamilySignInWorker): an email with a one-time link and code when
+// the address belongs to an active family account of the registry,
+// nothing otherwise. The page only queues it, the same one insert whatever
+// the email, so neither its answer nor its timing tells who has an account.
+type FamilySignInArgs struct {
+	Registry  string `json:"registry"`
+	Email     string `json:"email"`
+	IP        string `json:"ip"`
+	UserAgent string `json:"user_agent"`
+}
+
+func (FamilySignInArgs) Kind() string { return "family_sign_in_request" }
+
+func (FamilySignInArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 5} }

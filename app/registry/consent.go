@@ -316,10 +316,16 @@ func (s *Service) RecordConsent(ctx context.Context, me access.Me, patientID, co
 // the contact in; this checks that they may consent for the patient.
 // Errors: apperr.ErrForbidden, apperr.ErrNotFound, the store's.
 func (s *Service) FamilyConsent(ctx context.Context, contactID, patientID int64, ans ConsentAnswers, requestID string) error {
+	return s.FamilyConsentAs(ctx, access.Me{}, contactID, patientID, ans, requestID)
+}
+
+// FamilyConsentAs is FamilyConsent made by me: a signed-in family account
+// (ForFamily), which the trail then names as the author.
+func (s *Service) FamilyConsentAs(ctx context.Context, me access.Me, contactID, patientID int64, ans ConsentAnswers, requestID string) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		if err := mayConsentFor(ctx, tx, contactID, patientID); err != nil {
 			return err
 		}
-		return s.giveConsent(ctx, tx, access.Me{}, CauseFamily, patientID, &contactID, 0, ans, requestID)
+		return s.giveConsent(ctx, tx, me, CauseFamily, patientID, &contactID, 0, ans, requestID)
 	})
 }

@@ -131,6 +131,11 @@ func (s *Service) MergeContacts(ctx context.Context, me access.Me, keep, away, s
 			MergedIntoID: &keep, UpdatedAt: now, UpdatedBy: byOf(me), ID: away}); err != nil {
 			return err
 		}
+		// The person's family account follows them (docs/registry.md,
+		// "Family sign-in").
+		if _, err := tx.MoveFamilyAccount(ctx, store.MoveFamilyAccountParams{KeepID: keep, UpdatedAt: now, AwayID: away}); err != nil {
+			return err
+		}
 		note := "merged into " + pv.Keep.FirstName + " " + pv.Keep.Surname
 		if err := s.trail(ctx, tx, reg, me, CauseMerge, requestID, change{entity: EntityContact, id: away, contact: &away,
 			field: "merged_into", new: val(itoa64(keep)), version: pv.Away.Version + 1, note: note}); err != nil {

@@ -162,7 +162,7 @@ func (s *Service) trail(ctx context.Context, tx store.Queries, reg int64, me acc
 		}
 		if err := tx.InsertRegistryChange(ctx, store.InsertRegistryChangeParams{RegistryID: reg, Entity: c.entity, EntityID: c.id,
 			PatientID: c.patient, ContactID: c.contact, Field: c.field, OldValue: c.old, NewValue: c.new, Version: c.version,
-			Cause: cause, Note: c.note, ChangedAt: at, ChangedBy: by, RequestID: requestID}); err != nil {
+			Cause: cause, Note: c.note, ChangedAt: at, ChangedBy: by, ChangedByFamily: familyOf(me), RequestID: requestID}); err != nil {
 			return err
 		}
 	}
@@ -174,6 +174,15 @@ func byOf(me access.Me) *int64 {
 		return nil
 	}
 	id := me.ID
+	return &id
+}
+
+// familyOf is the family account acting, for the trail; nil for staff.
+func familyOf(me access.Me) *int64 {
+	if me.Family == 0 {
+		return nil
+	}
+	id := me.Family
 	return &id
 }
 
@@ -253,7 +262,8 @@ func fieldConflict(ctx context.Context, q store.Queries, me access.Me, entity st
 	if err != nil {
 		return err
 	}
-	if last.Version <= seen || (last.ChangedBy != nil && *last.ChangedBy == me.ID) || eq(last.NewValue, sending) {
+	mine := (last.ChangedBy != nil && *last.ChangedBy == me.ID) || (last.ChangedByFamily != nil && *last.ChangedByFamily == me.Family)
+	if last.Version <= seen || mine || eq(last.NewValue, sending) {
 		return nil
 	}
 	by := strings.TrimSpace(last.ChangedByName)

@@ -64,6 +64,12 @@ func (s *Service) Withdraw(ctx context.Context, me access.Me, patientID int64, i
 // for. Errors: apperr.ErrForbidden, apperr.ErrNotFound, apperr Invalid (no
 // such part), the store's.
 func (s *Service) FamilyWithdraw(ctx context.Context, contactID, patientID int64, part string, requestID string) error {
+	return s.FamilyWithdrawAs(ctx, access.Me{}, contactID, patientID, part, requestID)
+}
+
+// FamilyWithdrawAs is FamilyWithdraw made by me: a signed-in family
+// account (ForFamily), which the trail then names as the author.
+func (s *Service) FamilyWithdrawAs(ctx context.Context, me access.Me, contactID, patientID int64, part string, requestID string) error {
 	if !has(ConsentParts, part) {
 		return apperr.Errorf(apperr.Invalid, "No part of consent is called %q", part)
 	}
@@ -75,7 +81,7 @@ func (s *Service) FamilyWithdraw(ctx context.Context, contactID, patientID int64
 		if err != nil {
 			return err
 		}
-		return s.withdraw(ctx, tx, access.Me{}, CauseFamily, patientID, &contactID, part, c.FirstName+" "+c.Surname, "online", s.now(), requestID)
+		return s.withdraw(ctx, tx, me, CauseFamily, patientID, &contactID, part, c.FirstName+" "+c.Surname, "online", s.now(), requestID)
 	})
 }
 

@@ -30,20 +30,21 @@ type Registry struct {
 // InsertRegistryChangeParams: the parameters of InsertRegistryChange
 // (registry.sql), as sqlc generates it for both engines.
 type InsertRegistryChangeParams struct {
-	RegistryID int64
-	Entity     string
-	EntityID   int64
-	PatientID  *int64
-	ContactID  *int64
-	Field      string
-	OldValue   *string
-	NewValue   *string
-	Version    int64
-	Cause      string
-	Note       string
-	ChangedAt  time.Time
-	ChangedBy  *int64
-	RequestID  string
+	RegistryID      int64
+	Entity          string
+	EntityID        int64
+	PatientID       *int64
+	ContactID       *int64
+	Field           string
+	OldValue        *string
+	NewValue        *string
+	Version         int64
+	Cause           string
+	Note            string
+	ChangedAt       time.Time
+	ChangedBy       *int64
+	ChangedByFamily *int64
+	RequestID       string
 }
 
 // ListRegistryChangesParams pick a patient's trail (PatientID) or a
@@ -58,27 +59,29 @@ type ListRegistryChangesParams struct {
 }
 
 // RegistryChange is one change in the registry's trail, with the name of
-// who made it ("" for the command line or a job).
+// who made it: a staff user, or a family account (ChangedByFamily; its
+// contact's name and "(family)"), "" for the command line or a job.
 //
 // RegistryChange: a row of ListRegistryChanges, GetLastRegistryFieldChange,
 // ListRegistryEntityChanges (registry.sql), as sqlc generates it for both
 // engines.
 type RegistryChange struct {
-	ID            int64
-	Entity        string
-	EntityID      int64
-	PatientID     *int64
-	ContactID     *int64
-	Field         string
-	OldValue      *string
-	NewValue      *string
-	Version       int64
-	Cause         string
-	Note          string
-	ChangedAt     time.Time
-	ChangedBy     *int64
-	ChangedByName string
-	RequestID     string
+	ID              int64
+	Entity          string
+	EntityID        int64
+	PatientID       *int64
+	ContactID       *int64
+	Field           string
+	OldValue        *string
+	NewValue        *string
+	Version         int64
+	Cause           string
+	Note            string
+	ChangedAt       time.Time
+	ChangedBy       *int64
+	ChangedByFamily *int64
+	ChangedByName   string
+	RequestID       string
 }
 
 // GetLastRegistryFieldChangeParams: the parameters of

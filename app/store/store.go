@@ -64,6 +64,7 @@ type Queries interface {
 	NotificationQueries
 	SurveyQueries
 	FileQueries
+	FamilyQueries
 
 	// GetMeta returns a setting of app_meta; ErrNotFound when it is unset.
 	GetMeta(ctx context.Context, key string) (string, error)

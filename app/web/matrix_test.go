@@ -61,6 +61,7 @@ const (
 	// a session; their role × token-scope matrices are app/api's
 	// TestAPIMatrix (the registry) and TestChildrenAndAnswers (the audit).
 	whoAPIToken
+	whoFamily // a family session, and no staff one (TestFamilyMatrix)
 )
 
 type route struct {
@@ -257,6 +258,35 @@ var matrix = []route{
 	{"GET", "/files/:id", whoRegistryIDs, false},
 	{"POST", "/files/proposals/:id/confirm", whoEditRegistry, false},
 	{"POST", "/files/proposals/:id/reject", whoEditRegistry, false},
+	// The families' sign-in and private area: family sessions only
+	// (TestFamilyMatrix, family_matrix_test.go).
+	{"GET", "/family/sign-in", whoAnyone, false},
+	{"POST", "/family/sign-in", whoAnyone, false},
+	{"POST", "/family/sign-in/code", whoAnyone, false},
+	{"GET", "/family/sign-in/link/:token", whoAnyone, false},
+	{"POST", "/family/sign-in/link/:token", whoAnyone, false},
+	{"GET", "/family/join/:token", whoAnyone, false},
+	{"POST", "/family/join/:token", whoAnyone, false},
+	{"POST", "/family/sign-out", whoAnyone, false},
+	{"GET", "/family/two-factor", whoFamily, false},
+	{"POST", "/family/two-factor", whoFamily, false},
+	{"GET", "/family", whoFamily, false},
+	{"GET", "/family/profile", whoFamily, false},
+	{"GET", "/family/profile/field", whoFamily, false},
+	{"POST", "/family/profile/field", whoFamily, false},
+	{"GET", "/family/patients/new", whoFamily, false},
+	{"POST", "/family/patients", whoFamily, false},
+	{"GET", "/family/patients/:id", whoFamily, false},
+	{"GET", "/family/patients/:id/field", whoFamily, false},
+	{"POST", "/family/patients/:id/field", whoFamily, false},
+	{"GET", "/family/patients/:id/delete", whoFamily, false},
+	{"POST", "/family/patients/:id/delete", whoFamily, false},
+	{"GET", "/family/patients/:id/invite", whoFamily, false},
+	{"POST", "/family/patients/:id/invite", whoFamily, false},
+	{"GET", "/family/patients/:id/consent", whoFamily, false},
+	{"POST", "/family/patients/:id/consent", whoFamily, false},
+	{"POST", "/family/patients/:id/withdraw", whoFamily, false},
+	{"GET", "/family/data", whoFamily, false},
 }
 
 // Who may see and change the registry: written out, not read from the
@@ -511,8 +541,8 @@ func TestAccessMatrix(t *testing.T) {
 
 		for _, r := range matrix {
 			for _, act := range actors {
-				if r.who == whoAnyone || r.who == whoPending {
-					continue // covered by the sign-in tests; no account data behind them
+				if r.who == whoAnyone || r.who == whoPending || r.who == whoFamily {
+					continue // covered by the sign-in tests (no account data behind them) and TestFamilyMatrix
 				}
 				if r.who == whoAPIToken {
 					continue // app/api's TestAPIMatrix, by token

@@ -94,12 +94,13 @@ func (s *server) accessLog(c *fiber.Ctx) error {
 }
 
 // loggedPath is the path as the access log records it. A set-password
-// link, a registry's onboarding verification link, a file's signed link
-// and a survey's personal link carry a token in the path, and logs must
-// never hold one.
+// link, a registry's onboarding verification link, a family's sign-in link,
+// a carer's invitation, a file's signed link and a survey's personal link
+// carry a token in the path, and logs must never hold one.
 func loggedPath(c *fiber.Ctx) string {
 	p := c.Path()
-	for _, tokenRoute := range []string{"/account/set-password/", "/files/download/", "/files/upload/"} {
+	for _, tokenRoute := range []string{"/account/set-password/", "/files/download/", "/files/upload/",
+		"/family/sign-in/link/", "/family/join/"} {
 		if strings.HasPrefix(p, tokenRoute) {
 			return tokenRoute + ":token"
 		}

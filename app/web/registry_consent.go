@@ -197,6 +197,10 @@ type subjectAccessPage struct {
 	registryPage
 	registry.SubjectAccess
 	ContactID int64
+	// Family: the families' own download (family_consent.go), without the
+	// registry's links; JSONURL is the JSON download's address.
+	Family  bool
+	JSONURL string
 }
 
 // Label of a code of the registry's lists, for the readable page.
@@ -235,5 +239,6 @@ func (s *server) handleSubjectAccess(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return renderPage(c, "pages/registry_subject_access", subjectAccessPage{registryPage: data, SubjectAccess: sa, ContactID: id})
+	return renderPage(c, "pages/registry_subject_access", subjectAccessPage{registryPage: data, SubjectAccess: sa, ContactID: id,
+		JSONURL: contactURL(id) + "/subject-access?format=json"})
 }

@@ -29,11 +29,11 @@ func TestRegistryReportsConsentAndSurveys(t *testing.T) {
 
 		// Ames and Bell consent to version 2, Cole to version 1 only, Dunn
 		// withdraws, Eve has no consent recorded.
-		ames := family(t, s, "Ames", "ames@example.org", "", "email")
-		bell := family(t, s, "Bell", "bell@example.org", "", "email")
-		cole := family(t, s, "Cole", "cole@example.org", "", "email")
-		dunn := family(t, s, "Dunn", "", "+447700900001", "sms")
-		family(t, s, "Eve", "", "+447700900002", "sms")
+		ames := seedFamily(t, s, "Ames", "ames@example.org", "", "email")
+		bell := seedFamily(t, s, "Bell", "bell@example.org", "", "email")
+		cole := seedFamily(t, s, "Cole", "cole@example.org", "", "email")
+		dunn := seedFamily(t, s, "Dunn", "", "+447700900001", "sms")
+		seedFamily(t, s, "Eve", "", "+447700900002", "sms")
 		svc := &registry.Service{Store: s, Now: time.Now}
 		consent := func(p int64, research bool) {
 			t.Helper()

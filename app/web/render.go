@@ -34,6 +34,9 @@ type page struct {
 	Nav []navItem
 	// CanSeeRecordViews shows the links to the record-view log.
 	CanSeeRecordViews bool
+	// SignOutURL is where the header's sign-out posts: the families'
+	// pages sign a family out ("" is the staff's /sign-out).
+	SignOutURL string
 }
 
 // navItem is one link of the header. Current marks the section the page

@@ -211,6 +211,38 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/files/:id", in, s.handleFileShow)
 	app.Post("/files/proposals/:id/confirm", in, s.handleProposal(true))
 	app.Post("/files/proposals/:id/reject", in, s.handleProposal(false))
+	// The families' sign-in and private area (family_*.go): a family
+	// session of its own kind, under its own cookie; no staff guard
+	// accepts it and these accept no staff session.
+	fam := app.Group("/family", s.loadFamily)
+	fam.Get("/sign-in", s.handleFamilySignInForm)
+	fam.Post("/sign-in", s.handleFamilySignIn)
+	fam.Post("/sign-in/code", s.handleFamilyCode)
+	fam.Get("/sign-in/link/:token", s.handleFamilyLinkForm)
+	fam.Post("/sign-in/link/:token", s.handleFamilyLink)
+	fam.Get("/join/:token", s.handleFamilyJoinForm)
+	fam.Post("/join/:token", s.handleFamilyJoin)
+	fam.Post("/sign-out", s.handleFamilySignOut)
+	fam.Get("/two-factor", s.requireFamilyAny, s.handleFamilyTwoFactorForm)
+	fam.Post("/two-factor", s.requireFamilyAny, s.handleFamilyTwoFactor)
+	fin := s.requireFamily
+	fam.Get("", fin, s.handleFamilyHome)
+	fam.Get("/profile", fin, s.handleFamilyProfile)
+	fam.Get("/profile/field", fin, s.handleFamilyProfileFieldShow)
+	fam.Post("/profile/field", fin, s.handleFamilyProfileField)
+	fam.Get("/patients/new", fin, s.handleFamilyPatientNew)
+	fam.Post("/patients", fin, s.handleFamilyPatientCreate)
+	fam.Get("/patients/:id", fin, s.handleFamilyPatient)
+	fam.Get("/patients/:id/field", fin, s.handleFamilyPatientFieldShow)
+	fam.Post("/patients/:id/field", fin, s.handleFamilyPatientField)
+	fam.Get("/patients/:id/delete", fin, s.handleFamilyDeleteForm)
+	fam.Post("/patients/:id/delete", fin, s.handleFamilyDelete)
+	fam.Get("/patients/:id/invite", fin, s.handleFamilyInviteForm)
+	fam.Post("/patients/:id/invite", fin, s.handleFamilyInvite)
+	fam.Get("/patients/:id/consent", fin, s.handleFamilyConsent)
+	fam.Post("/patients/:id/consent", fin, s.handleFamilyConsentGive)
+	fam.Post("/patients/:id/withdraw", fin, s.handleFamilyWithdraw)
+	fam.Get("/data", fin, s.handleFamilyData)
 
 	app.Use(s.notFound)
 }

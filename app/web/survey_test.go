@@ -17,9 +17,9 @@ import (
 	"clinaudit/app/survey"
 )
 
-// family adds a patient and a contact linked to them, reached by email or
+// seedFamily adds a patient and a contact linked to them, reached by email or
 // SMS as preferred, and returns the patient's id.
-func family(t *testing.T, s store.Store, name, email, phone, channel string) int64 {
+func seedFamily(t *testing.T, s store.Store, name, email, phone, channel string) int64 {
 	t.Helper()
 	ctx := context.Background()
 	svc := &registry.Service{Store: s, Now: time.Now}
@@ -71,8 +71,8 @@ func TestSurveyFlow(t *testing.T) {
 		}
 		makeStaff(t, s, a, "manager@registry.example", access.RegistryManager, "")
 		makeStaff(t, s, a, "viewer@registry.example", access.RegistryViewer, "")
-		family(t, s, "Ames", "ames@example.org", "", "email")
-		family(t, s, "Bell", "", "+447700900456", "sms")
+		seedFamily(t, s, "Ames", "ames@example.org", "", "email")
+		seedFamily(t, s, "Bell", "", "+447700900456", "sms")
 		m := signIn(t, newBrowser(t, app), "manager@registry.example")
 
 		// A mistake in the questions is shown by line, beside the field.

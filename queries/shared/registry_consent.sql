@@ -108,10 +108,13 @@ ON CONFLICT (registry_id) DO UPDATE SET verification_hours = excluded.verificati
 
 -- name: ListRegistryEntityChanges :many
 SELECT c.id, c.entity, c.entity_id, c.patient_id, c.contact_id, c.field, c.old_value, c.new_value, c.version,
-    c.cause, c.note, c.changed_at, c.changed_by,
-    CAST(coalesce(u.first_name || ' ' || u.surname, '') AS TEXT) AS changed_by_name, c.request_id
+    c.cause, c.note, c.changed_at, c.changed_by, c.changed_by_family,
+    CAST(coalesce(u.first_name || ' ' || u.surname, fc.first_name || ' ' || fc.surname || ' (family)', '') AS TEXT) AS changed_by_name,
+    c.request_id
 FROM registry_changes c
 LEFT JOIN users u ON u.id = c.changed_by
+LEFT JOIN family_accounts fa ON fa.id = c.changed_by_family
+LEFT JOIN registry_contacts fc ON fc.id = fa.contact_id
 WHERE c.registry_id = @registry_id AND c.entity = @entity AND c.entity_id = @entity_id
 ORDER BY c.id DESC
 LIMIT @page_limit;

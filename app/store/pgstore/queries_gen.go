@@ -2121,6 +2121,149 @@ func (q queries) DecideFileProposal(ctx context.Context, arg store.DecideFilePro
 	return v, mapErr(err)
 }
 
+func (q queries) CreateFamilyAccount(ctx context.Context, arg store.CreateFamilyAccountParams) (int64, error) {
+	v, err := q.q.CreateFamilyAccount(ctx, pgdb.CreateFamilyAccountParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetFamilyAccount(ctx context.Context, arg int64) (store.FamilyAccount, error) {
+	row, err := q.q.GetFamilyAccount(ctx, arg)
+	return store.FamilyAccount(row), mapErr(err)
+}
+
+func (q queries) GetFamilyAccountByEmail(ctx context.Context, arg store.GetFamilyAccountByEmailParams) (store.FamilyAccount, error) {
+	row, err := q.q.GetFamilyAccountByEmail(ctx, pgdb.GetFamilyAccountByEmailParams(arg))
+	return store.FamilyAccount(row), mapErr(err)
+}
+
+func (q queries) SetFamilyAccountStatus(ctx context.Context, arg store.SetFamilyAccountStatusParams) error {
+	return mapErr(q.q.SetFamilyAccountStatus(ctx, pgdb.SetFamilyAccountStatusParams(arg)))
+}
+
+func (q queries) SetFamilyAccountEmail(ctx context.Context, arg store.SetFamilyAccountEmailParams) error {
+	return mapErr(q.q.SetFamilyAccountEmail(ctx, pgdb.SetFamilyAccountEmailParams(arg)))
+}
+
+func (q queries) SetFamilyTOTPSecret(ctx context.Context, arg store.SetFamilyTOTPSecretParams) error {
+	return mapErr(q.q.SetFamilyTOTPSecret(ctx, pgdb.SetFamilyTOTPSecretParams(arg)))
+}
+
+func (q queries) ConfirmFamilyTOTP(ctx context.Context, arg store.ConfirmFamilyTOTPParams) (int64, error) {
+	v, err := q.q.ConfirmFamilyTOTP(ctx, pgdb.ConfirmFamilyTOTPParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) UseFamilyTOTPStep(ctx context.Context, arg store.UseFamilyTOTPStepParams) (int64, error) {
+	v, err := q.q.UseFamilyTOTPStep(ctx, pgdb.UseFamilyTOTPStepParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) RecordFamilySignIn(ctx context.Context, arg store.RecordFamilySignInParams) error {
+	return mapErr(q.q.RecordFamilySignIn(ctx, pgdb.RecordFamilySignInParams(arg)))
+}
+
+func (q queries) CreateFamilySignInToken(ctx context.Context, arg store.CreateFamilySignInTokenParams) error {
+	return mapErr(q.q.CreateFamilySignInToken(ctx, pgdb.CreateFamilySignInTokenParams(arg)))
+}
+
+func (q queries) UseFamilySignInLink(ctx context.Context, arg store.UseFamilySignInLinkParams) (int64, error) {
+	v, err := q.q.UseFamilySignInLink(ctx, pgdb.UseFamilySignInLinkParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetLatestFamilySignInToken(ctx context.Context, arg store.GetLatestFamilySignInTokenParams) (store.FamilySignInToken, error) {
+	row, err := q.q.GetLatestFamilySignInToken(ctx, pgdb.GetLatestFamilySignInTokenParams(arg))
+	return store.FamilySignInToken(row), mapErr(err)
+}
+
+func (q queries) CountFamilySignInAttempt(ctx context.Context, arg int64) (int64, error) {
+	v, err := q.q.CountFamilySignInAttempt(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) UseFamilySignInCode(ctx context.Context, arg store.UseFamilySignInCodeParams) (int64, error) {
+	v, err := q.q.UseFamilySignInCode(ctx, pgdb.UseFamilySignInCodeParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) RevokeFamilySignInTokens(ctx context.Context, arg store.RevokeFamilySignInTokensParams) error {
+	return mapErr(q.q.RevokeFamilySignInTokens(ctx, pgdb.RevokeFamilySignInTokensParams(arg)))
+}
+
+func (q queries) DeleteSpentFamilySignInTokens(ctx context.Context, arg time.Time) (int64, error) {
+	v, err := q.q.DeleteSpentFamilySignInTokens(ctx, arg)
+	return v, mapErr(err)
+}
+
+func (q queries) CreateFamilySession(ctx context.Context, arg store.CreateFamilySessionParams) error {
+	return mapErr(q.q.CreateFamilySession(ctx, pgdb.CreateFamilySessionParams(arg)))
+}
+
+func (q queries) GetFamilySession(ctx context.Context, arg string) (store.FamilySession, error) {
+	row, err := q.q.GetFamilySession(ctx, arg)
+	return store.FamilySession(row), mapErr(err)
+}
+
+func (q queries) TouchFamilySession(ctx context.Context, arg store.TouchFamilySessionParams) error {
+	return mapErr(q.q.TouchFamilySession(ctx, pgdb.TouchFamilySessionParams(arg)))
+}
+
+func (q queries) DeleteFamilySession(ctx context.Context, arg string) error {
+	return mapErr(q.q.DeleteFamilySession(ctx, arg))
+}
+
+func (q queries) DeleteFamilyAccountSessions(ctx context.Context, arg int64) error {
+	return mapErr(q.q.DeleteFamilyAccountSessions(ctx, arg))
+}
+
+func (q queries) DeleteExpiredFamilySessions(ctx context.Context, arg store.DeleteExpiredFamilySessionsParams) (int64, error) {
+	v, err := q.q.DeleteExpiredFamilySessions(ctx, pgdb.DeleteExpiredFamilySessionsParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) MoveFamilyAccount(ctx context.Context, arg store.MoveFamilyAccountParams) (int64, error) {
+	v, err := q.q.MoveFamilyAccount(ctx, pgdb.MoveFamilyAccountParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) FindFamilyContactByEmail(ctx context.Context, arg store.FindFamilyContactByEmailParams) (int64, error) {
+	v, err := q.q.FindFamilyContactByEmail(ctx, pgdb.FindFamilyContactByEmailParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ListFamilyPatients(ctx context.Context, arg store.ListFamilyPatientsParams) ([]store.FamilyPatient, error) {
+	rows, err := q.q.ListFamilyPatients(ctx, pgdb.ListFamilyPatientsParams(arg))
+	out := make([]store.FamilyPatient, len(rows))
+	for i, r := range rows {
+		out[i] = store.FamilyPatient(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) CreateFamilyInvitation(ctx context.Context, arg store.CreateFamilyInvitationParams) (int64, error) {
+	v, err := q.q.CreateFamilyInvitation(ctx, pgdb.CreateFamilyInvitationParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) GetFamilyInvitation(ctx context.Context, arg string) (store.FamilyInvitation, error) {
+	row, err := q.q.GetFamilyInvitation(ctx, arg)
+	return store.FamilyInvitation(row), mapErr(err)
+}
+
+func (q queries) UseFamilyInvitation(ctx context.Context, arg store.UseFamilyInvitationParams) (int64, error) {
+	v, err := q.q.UseFamilyInvitation(ctx, pgdb.UseFamilyInvitationParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ListFamilyInvitations(ctx context.Context, arg store.ListFamilyInvitationsParams) ([]store.FamilyInvitation, error) {
+	rows, err := q.q.ListFamilyInvitations(ctx, pgdb.ListFamilyInvitationsParams(arg))
+	out := make([]store.FamilyInvitation, len(rows))
+	for i, r := range rows {
+		out[i] = store.FamilyInvitation(r)
+	}
+	return out, mapErr(err)
+}
+
 func (q queries) GetMeta(ctx context.Context, arg string) (string, error) {
 	v, err := q.q.GetMeta(ctx, arg)
 	return v, mapErr(err)

@@ -2,11 +2,13 @@ package storetest_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"clinaudit/app/store"
 	"clinaudit/app/store/litestore"
+	"clinaudit/app/store/pgstore"
 	"clinaudit/app/store/storetest"
 )
 
@@ -185,8 +187,16 @@ func TestRegistryConsentMigrationKeepsTheTrail(t *testing.T) {
 		for applied(ctx, t, s, 26) {
 			check(t, s.MigrateDown(ctx))
 		}
-		trail("after rolling back 00026", 1) // the consent row goes with its entity
-		if err := s.InsertRegistryChange(ctx, consent); err == nil {
+		// Rolled back below 00028-00029 too, where the trail's queries read
+		// its family author: the old schema is read and written in SQL.
+		if n := rawTrail(ctx, t, s, p, "SELECT count(*) FROM registry_changes WHERE patient_id = ? AND old_value = 'Smyth'"); n != 1 {
+			t.Errorf("after rolling back 00026: %d rows, want the first kept and the consent row gone", n)
+		}
+		if n := rawTrail(ctx, t, s, p, "SELECT count(*) FROM registry_changes WHERE patient_id = ?"); n != 1 {
+			t.Errorf("after rolling back 00026: %d rows, want 1 (the consent row goes with its entity)", n)
+		}
+		if err := rawExec(ctx, s, `INSERT INTO registry_changes (registry_id, entity, entity_id, patient_id, field, version, cause, changed_at)
+			VALUES (?, 'consent', ?, ?, 'surname', 2, 'withdrawal', ?)`, reg, p, p, at(1)); err == nil {
 			t.Error("a consent row was accepted without 00026")
 		}
 		check(t, s.MigrateUp(ctx))
@@ -194,4 +204,38 @@ func TestRegistryConsentMigrationKeepsTheTrail(t *testing.T) {
 		check(t, s.InsertRegistryChange(ctx, consent))
 		trail("with a consent row", 2)
 	})
+}
+
+// rawTrail counts with a query of one ? (the patient) in the database's
+// own SQL, for a schema older than the store's queries.
+func rawTrail(ctx context.Context, t *testing.T, s store.Store, patient int64, query string) int {
+	t.Helper()
+	var n int
+	var err error
+	switch st := s.(type) {
+	case *litestore.Store:
+		err = st.DB().QueryRowContext(ctx, query, patient).Scan(&n)
+	case *pgstore.Store:
+		err = st.Pool().QueryRow(ctx, strings.Replace(query, "?", "$1", 1), patient).Scan(&n)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// rawExec runs a statement with ? arguments on either engine.
+func rawExec(ctx context.Context, s store.Store, query string, args ...any) error {
+	switch st := s.(type) {
+	case *litestore.Store:
+		_, err := st.DB().ExecContext(ctx, query, args...)
+		return err
+	case *pgstore.Store:
+		for i := 1; strings.Contains(query, "?"); i++ {
+			query = strings.Replace(query, "?", fmt.Sprintf("$%d", i), 1)
+		}
+		_, err := st.Pool().Exec(ctx, query, args...)
+		return err
+	}
+	return fmt.Errorf("no raw SQL for %T", s)
 }

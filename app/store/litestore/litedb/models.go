@@ -224,6 +224,57 @@ type EpilepsyCauseCategory struct {
 	Label string
 }
 
+type FamilyAccount struct {
+	ID              int64
+	RegistryID      int64
+	ContactID       int64
+	Email           string
+	Status          string
+	TotpSecret      *string
+	TotpConfirmedAt *time.Time
+	TotpLastStep    int64
+	LastSignInAt    *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+type FamilyInvitation struct {
+	ID                int64
+	TokenHash         string
+	RegistryID        int64
+	PatientID         int64
+	InvitedBy         int64
+	Email             string
+	RelationshipType  string
+	LegalAuthority    bool
+	CreatedAt         time.Time
+	ExpiresAt         time.Time
+	UsedAt            *time.Time
+	AcceptedAccountID *int64
+}
+
+type FamilySession struct {
+	ID          string
+	AccountID   int64
+	TwoFactorOk bool
+	CreatedAt   time.Time
+	LastSeenAt  time.Time
+	ExpiresAt   time.Time
+	Ip          string
+	UserAgent   string
+}
+
+type FamilySignInToken struct {
+	ID        int64
+	AccountID int64
+	LinkHash  string
+	CodeHash  string
+	Attempts  int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
 type File struct {
 	ID             int64
 	OwnerKind      string
@@ -601,21 +652,22 @@ type Registry struct {
 }
 
 type RegistryChange struct {
-	ID         int64
-	RegistryID int64
-	Entity     string
-	EntityID   int64
-	PatientID  *int64
-	ContactID  *int64
-	Field      string
-	OldValue   *string
-	NewValue   *string
-	Version    int64
-	Cause      string
-	Note       string
-	ChangedAt  time.Time
-	ChangedBy  *int64
-	RequestID  string
+	ID              int64
+	RegistryID      int64
+	Entity          string
+	EntityID        int64
+	PatientID       *int64
+	ContactID       *int64
+	Field           string
+	OldValue        *string
+	NewValue        *string
+	Version         int64
+	Cause           string
+	Note            string
+	ChangedAt       time.Time
+	ChangedBy       *int64
+	RequestID       string
+	ChangedByFamily *int64
 }
 
 type RegistryConsent struct {

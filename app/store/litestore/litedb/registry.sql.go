@@ -13,10 +13,13 @@ import (
 const getLastRegistryFieldChange = `-- name: GetLastRegistryFieldChange :one
 
 SELECT c.id, c.entity, c.entity_id, c.patient_id, c.contact_id, c.field, c.old_value, c.new_value, c.version,
-    c.cause, c.note, c.changed_at, c.changed_by,
-    CAST(coalesce(u.first_name || ' ' || u.surname, '') AS TEXT) AS changed_by_name, c.request_id
+    c.cause, c.note, c.changed_at, c.changed_by, c.changed_by_family,
+    CAST(coalesce(u.first_name || ' ' || u.surname, fc.first_name || ' ' || fc.surname || ' (family)', '') AS TEXT) AS changed_by_name,
+    c.request_id
 FROM registry_changes c
 LEFT JOIN users u ON u.id = c.changed_by
+LEFT JOIN family_accounts fa ON fa.id = c.changed_by_family
+LEFT JOIN registry_contacts fc ON fc.id = fa.contact_id
 WHERE c.entity = ?1 AND c.entity_id = ?2 AND c.field = ?3
 ORDER BY c.id DESC
 LIMIT 1
@@ -29,21 +32,22 @@ type GetLastRegistryFieldChangeParams struct {
 }
 
 type GetLastRegistryFieldChangeRow struct {
-	ID            int64
-	Entity        string
-	EntityID      int64
-	PatientID     *int64
-	ContactID     *int64
-	Field         string
-	OldValue      *string
-	NewValue      *string
-	Version       int64
-	Cause         string
-	Note          string
-	ChangedAt     time.Time
-	ChangedBy     *int64
-	ChangedByName string
-	RequestID     string
+	ID              int64
+	Entity          string
+	EntityID        int64
+	PatientID       *int64
+	ContactID       *int64
+	Field           string
+	OldValue        *string
+	NewValue        *string
+	Version         int64
+	Cause           string
+	Note            string
+	ChangedAt       time.Time
+	ChangedBy       *int64
+	ChangedByFamily *int64
+	ChangedByName   string
+	RequestID       string
 }
 
 // GetLastRegistryFieldChange is the latest change to one field of one
@@ -65,6 +69,7 @@ func (q *Queries) GetLastRegistryFieldChange(ctx context.Context, arg GetLastReg
 		&i.Note,
 		&i.ChangedAt,
 		&i.ChangedBy,
+		&i.ChangedByFamily,
 		&i.ChangedByName,
 		&i.RequestID,
 	)
@@ -92,26 +97,27 @@ func (q *Queries) GetRegistryBySlug(ctx context.Context, slug string) (Registry,
 
 const insertRegistryChange = `-- name: InsertRegistryChange :exec
 INSERT INTO registry_changes (registry_id, entity, entity_id, patient_id, contact_id, field, old_value, new_value,
-    version, cause, note, changed_at, changed_by, request_id)
+    version, cause, note, changed_at, changed_by, changed_by_family, request_id)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
-    ?9, ?10, ?11, ?12, ?13, ?14)
+    ?9, ?10, ?11, ?12, ?13, ?14, ?15)
 `
 
 type InsertRegistryChangeParams struct {
-	RegistryID int64
-	Entity     string
-	EntityID   int64
-	PatientID  *int64
-	ContactID  *int64
-	Field      string
-	OldValue   *string
-	NewValue   *string
-	Version    int64
-	Cause      string
-	Note       string
-	ChangedAt  time.Time
-	ChangedBy  *int64
-	RequestID  string
+	RegistryID      int64
+	Entity          string
+	EntityID        int64
+	PatientID       *int64
+	ContactID       *int64
+	Field           string
+	OldValue        *string
+	NewValue        *string
+	Version         int64
+	Cause           string
+	Note            string
+	ChangedAt       time.Time
+	ChangedBy       *int64
+	ChangedByFamily *int64
+	RequestID       string
 }
 
 func (q *Queries) InsertRegistryChange(ctx context.Context, arg InsertRegistryChangeParams) error {
@@ -129,6 +135,7 @@ func (q *Queries) InsertRegistryChange(ctx context.Context, arg InsertRegistryCh
 		arg.Note,
 		arg.ChangedAt,
 		arg.ChangedBy,
+		arg.ChangedByFamily,
 		arg.RequestID,
 	)
 	return err
@@ -171,10 +178,13 @@ const listRegistryChanges = `-- name: ListRegistryChanges :many
 
 
 SELECT c.id, c.entity, c.entity_id, c.patient_id, c.contact_id, c.field, c.old_value, c.new_value, c.version,
-    c.cause, c.note, c.changed_at, c.changed_by,
-    CAST(coalesce(u.first_name || ' ' || u.surname, '') AS TEXT) AS changed_by_name, c.request_id
+    c.cause, c.note, c.changed_at, c.changed_by, c.changed_by_family,
+    CAST(coalesce(u.first_name || ' ' || u.surname, fc.first_name || ' ' || fc.surname || ' (family)', '') AS TEXT) AS changed_by_name,
+    c.request_id
 FROM registry_changes c
 LEFT JOIN users u ON u.id = c.changed_by
+LEFT JOIN family_accounts fa ON fa.id = c.changed_by_family
+LEFT JOIN registry_contacts fc ON fc.id = fa.contact_id
 WHERE (CAST(?1 AS BIGINT) <> 0 AND c.patient_id = CAST(?1 AS BIGINT))
    OR (CAST(?2 AS BIGINT) <> 0 AND c.contact_id = CAST(?2 AS BIGINT))
 ORDER BY c.id DESC
@@ -188,25 +198,27 @@ type ListRegistryChangesParams struct {
 }
 
 type ListRegistryChangesRow struct {
-	ID            int64
-	Entity        string
-	EntityID      int64
-	PatientID     *int64
-	ContactID     *int64
-	Field         string
-	OldValue      *string
-	NewValue      *string
-	Version       int64
-	Cause         string
-	Note          string
-	ChangedAt     time.Time
-	ChangedBy     *int64
-	ChangedByName string
-	RequestID     string
+	ID              int64
+	Entity          string
+	EntityID        int64
+	PatientID       *int64
+	ContactID       *int64
+	Field           string
+	OldValue        *string
+	NewValue        *string
+	Version         int64
+	Cause           string
+	Note            string
+	ChangedAt       time.Time
+	ChangedBy       *int64
+	ChangedByFamily *int64
+	ChangedByName   string
+	RequestID       string
 }
 
 // RegistryChange is one change in the registry's trail, with the name of
-// who made it ("" for the command line or a job).
+// who made it: a staff user, or a family account (ChangedByFamily; its
+// contact's name and "(family)"), "" for the command line or a job.
 // ListRegistryChangesParams pick a patient's trail (PatientID) or a
 // contact's (ContactID); 0 leaves that side off.
 func (q *Queries) ListRegistryChanges(ctx context.Context, arg ListRegistryChangesParams) ([]ListRegistryChangesRow, error) {
@@ -232,6 +244,7 @@ func (q *Queries) ListRegistryChanges(ctx context.Context, arg ListRegistryChang
 			&i.Note,
 			&i.ChangedAt,
 			&i.ChangedBy,
+			&i.ChangedByFamily,
 			&i.ChangedByName,
 			&i.RequestID,
 		); err != nil {

@@ -414,10 +414,13 @@ func (q *Queries) ListReconsentRecipients(ctx context.Context, arg ListReconsent
 const listRegistryEntityChanges = `-- name: ListRegistryEntityChanges :many
 
 SELECT c.id, c.entity, c.entity_id, c.patient_id, c.contact_id, c.field, c.old_value, c.new_value, c.version,
-    c.cause, c.note, c.changed_at, c.changed_by,
-    CAST(coalesce(u.first_name || ' ' || u.surname, '') AS TEXT) AS changed_by_name, c.request_id
+    c.cause, c.note, c.changed_at, c.changed_by, c.changed_by_family,
+    CAST(coalesce(u.first_name || ' ' || u.surname, fc.first_name || ' ' || fc.surname || ' (family)', '') AS TEXT) AS changed_by_name,
+    c.request_id
 FROM registry_changes c
 LEFT JOIN users u ON u.id = c.changed_by
+LEFT JOIN family_accounts fa ON fa.id = c.changed_by_family
+LEFT JOIN registry_contacts fc ON fc.id = fa.contact_id
 WHERE c.registry_id = $1 AND c.entity = $2 AND c.entity_id = $3
 ORDER BY c.id DESC
 LIMIT $4
@@ -431,21 +434,22 @@ type ListRegistryEntityChangesParams struct {
 }
 
 type ListRegistryEntityChangesRow struct {
-	ID            int64
-	Entity        string
-	EntityID      int64
-	PatientID     *int64
-	ContactID     *int64
-	Field         string
-	OldValue      *string
-	NewValue      *string
-	Version       int64
-	Cause         string
-	Note          string
-	ChangedAt     time.Time
-	ChangedBy     *int64
-	ChangedByName string
-	RequestID     string
+	ID              int64
+	Entity          string
+	EntityID        int64
+	PatientID       *int64
+	ContactID       *int64
+	Field           string
+	OldValue        *string
+	NewValue        *string
+	Version         int64
+	Cause           string
+	Note            string
+	ChangedAt       time.Time
+	ChangedBy       *int64
+	ChangedByFamily *int64
+	ChangedByName   string
+	RequestID       string
 }
 
 // ListRegistryEntityChanges is one record's own trail (a submission's, a
@@ -478,6 +482,7 @@ func (q *Queries) ListRegistryEntityChanges(ctx context.Context, arg ListRegistr
 			&i.Note,
 			&i.ChangedAt,
 			&i.ChangedBy,
+			&i.ChangedByFamily,
 			&i.ChangedByName,
 			&i.RequestID,
 		); err != nil {
