@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -295,4 +296,25 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 // id, under the family session instead of a token.
 func OpenForContact(ctx context.Context, q store.Queries, contactID int64, now time.Time) ([]store.OpenSurvey, error) {
 	return q.ListOpenSurveysForContact(ctx, store.ListOpenSurveysForContactParams{ContactID: contactID, Now: now})
+}
+
+// LinkForContact is a new personal link to one of a contact's open
+// surveys, for a family signed in to the private area: it answers through
+// the same public pages as an emailed link. ErrUnknownLink unless the
+// invitation is the contact's and still open.
+func (s *Service) LinkForContact(ctx context.Context, contactID, invitationID int64) (string, error) {
+	now := s.now()
+	var out string
+	err := s.Store.InTx(ctx, func(tx store.Tx) error {
+		open, err := OpenForContact(ctx, tx, contactID, now)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(open, func(o store.OpenSurvey) bool { return o.InvitationID == invitationID }) {
+			return ErrUnknownLink
+		}
+		out, err = s.link(ctx, tx, invitationID, now)
+		return err
+	})
+	return out, err
 }

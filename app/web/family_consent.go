@@ -8,6 +8,7 @@ import (
 	"clinaudit/app/family"
 	"clinaudit/app/registry"
 	"clinaudit/app/store"
+	"clinaudit/app/survey"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -16,9 +17,12 @@ import (
 // patient (version, date, parts), a new consent when the registry
 // publishes a new version, a withdrawal, and the subject access download.
 
-// familyHomeExtra is each patient's consent as the home page summarises it.
+// familyHomeExtra is what the home page shows beside the patients: each
+// patient's consent as it summarises it, and the surveys to answer.
 type familyHomeExtra struct {
 	Consents []familyConsentRow
+	// Surveys are the family's surveys still to answer (issue 19).
+	Surveys []store.OpenSurvey
 }
 
 type familyConsentRow struct {
@@ -35,7 +39,9 @@ func (s *server) familyHomeExtra(c *fiber.Ctx, a store.FamilyAccount, ps []store
 		}
 		out.Consents = append(out.Consents, familyConsentRow{Patient: p, Consent: con})
 	}
-	return out, nil
+	var err error
+	out.Surveys, err = survey.OpenForContact(c.UserContext(), s.Store, a.ContactID, s.Now().UTC())
+	return out, err
 }
 
 type familyConsentPage struct {

@@ -287,6 +287,7 @@ var matrix = []route{
 	{"POST", "/family/patients/:id/consent", whoFamily, false},
 	{"POST", "/family/patients/:id/withdraw", whoFamily, false},
 	{"GET", "/family/data", whoFamily, false},
+	{"POST", "/family/surveys/:id", whoFamily, false},
 }
 
 // Who may see and change the registry: written out, not read from the

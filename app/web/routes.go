@@ -243,6 +243,7 @@ func (s *server) routes(app *fiber.App) {
 	fam.Post("/patients/:id/consent", fin, s.handleFamilyConsentGive)
 	fam.Post("/patients/:id/withdraw", fin, s.handleFamilyWithdraw)
 	fam.Get("/data", fin, s.handleFamilyData)
+	fam.Post("/surveys/:id", fin, s.handleFamilySurvey)
 
 	app.Use(s.notFound)
 }
