@@ -11,6 +11,7 @@ import (
 
 	"clinaudit/app/children"
 	"clinaudit/app/config"
+	"clinaudit/app/family"
 	"clinaudit/app/files"
 	"clinaudit/app/registry"
 	"clinaudit/app/store"
@@ -28,7 +29,7 @@ func newFiles(ctx context.Context, cfg *config.Config, s store.Store) (*files.Se
 		return nil, err
 	}
 	return &files.Service{Store: s, Bucket: b, Keys: keys, Registry: &registry.Service{Store: s, Now: time.Now},
-		Children: &children.Service{Store: s, Now: time.Now}, MaxSize: int64(cfg.FilesMaxMB) << 20, LinkTTL: cfg.FilesLinkTTL}, nil
+		Children: &children.Service{Store: s, Now: time.Now}, Families: &family.Service{Store: s, Now: time.Now}, MaxSize: int64(cfg.FilesMaxMB) << 20, LinkTTL: cfg.FilesLinkTTL}, nil
 }
 
 // filesKeys is --files-keys, or for a file: directory with none given, a

@@ -37,8 +37,6 @@ type Record struct {
 	URL   string // its page
 	// CanChange: the actor may upload to it and decide its proposals.
 	CanChange bool
-	// familyOnly: reached through FamilyAccess, not as staff.
-	familyOnly bool
 }
 
 // need is what a caller wants to do with a record's files.
@@ -49,35 +47,16 @@ const (
 	change             // upload, confirm or reject a proposal
 )
 
-// FamilyAccess is where a family's right to a patient's files plugs in
-// (issue 17 builds family accounts): it reports whether the user may see
-// the files of record o that are not marked staff only. nil, the default,
-// gives families nothing. Staff access never goes through it.
-type FamilyAccess func(ctx context.Context, me access.Me, o Owner) (bool, error)
-
-// authorize decides whether me may do n with o's files, asking the
-// record's own rules: a registry patient as package registry decides
-// (seeing files needs the registry's identifiers, as a report names the
-// patient; changing them needs edit rights), a child as package children
-// decides (view, and answering the audit for uploads, within the
+// authorize decides whether staff member me may do n with o's files,
+// asking the record's own rules: a registry patient as package registry
+// decides (seeing files needs the registry's identifiers, as a report
+// names the patient; changing them needs edit rights), a child as package
+// children decides (view, and answering the audit for uploads, within the
 // organisation's scope). A deleted record's files are out of reach
-// (apperr.ErrNotFound). Where staff access is refused, FamilyAccess may
-// still let a family see files not marked staff only. Errors: apperr.ErrNotFound, apperr.ErrForbidden, the store's.
+// (apperr.ErrNotFound). Families never come here: their path is
+// family.go's, with a session of their own kind. Errors:
+// apperr.ErrNotFound, apperr.ErrForbidden, the store's.
 func (s *Service) authorize(ctx context.Context, me access.Me, o Owner, n need) (Record, error) {
-	r, err := s.staffAccess(ctx, me, o, n)
-	if err == nil || n == change || s.Family == nil {
-		return r, err
-	}
-	if ok, ferr := s.Family(ctx, me, o); ferr != nil || !ok {
-		if ferr != nil {
-			return Record{}, ferr
-		}
-		return Record{}, err
-	}
-	return Record{Owner: o, Label: "Your patient", familyOnly: true}, nil
-}
-
-func (s *Service) staffAccess(ctx context.Context, me access.Me, o Owner, n need) (Record, error) {
 	switch o.Kind {
 	case store.FileOwnerRegistryPatient:
 		p, err := s.Registry.GetPatient(ctx, me.Actor, o.ID)
@@ -107,20 +86,22 @@ func (s *Service) staffAccess(ctx context.Context, me access.Me, o Owner, n need
 	return Record{}, apperr.ErrNotFound
 }
 
-// fileFor reads a file me may see: not deleted, its record reachable, not
-// staff only for a family. Errors: apperr.ErrNotFound, apperr.ErrForbidden,
-// the store's.
+// fileFor reads a file me may see: not deleted, its record reachable.
+// Errors: apperr.ErrNotFound, apperr.ErrForbidden, the store's.
 func (s *Service) fileFor(ctx context.Context, me access.Me, id int64, n need) (store.File, Record, error) {
-	f, err := s.Store.GetFile(ctx, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && f.DeletedAt != nil) {
-		return f, Record{}, apperr.ErrNotFound
-	}
+	f, err := s.liveFile(ctx, id)
 	if err != nil {
 		return f, Record{}, err
 	}
 	r, err := s.authorize(ctx, me, Owner{Kind: f.OwnerKind, ID: f.OwnerID}, n)
-	if err == nil && r.familyOnly && f.StaffOnly {
-		err = apperr.ErrNotFound
-	}
 	return f, r, err
+}
+
+// liveFile reads a file that is not deleted: apperr.ErrNotFound otherwise.
+func (s *Service) liveFile(ctx context.Context, id int64) (store.File, error) {
+	f, err := s.Store.GetFile(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && f.DeletedAt != nil) {
+		return f, apperr.ErrNotFound
+	}
+	return f, err
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"clinaudit/app/access"
 	"clinaudit/app/apperr"
 	"clinaudit/app/children"
+	"clinaudit/app/family"
 	"clinaudit/app/files"
 	"clinaudit/app/files/extract/extracttest"
 	"clinaudit/app/jobargs"
@@ -189,7 +191,7 @@ func TestLinksAndAccess(t *testing.T) {
 			t.Fatal(err)
 		}
 		logged, err := h.s.ListFileDownloads(ctx, store.ListFileDownloadsParams{FileID: id, PageLimit: 10})
-		if err != nil || len(logged) != 1 || logged[0].UserID != h.manager.ID {
+		if err != nil || len(logged) != 1 || logged[0].UserID == nil || *logged[0].UserID != h.manager.ID {
 			t.Errorf("downloads = %+v, %v", logged, err)
 		}
 		h.now = h.now.Add(files.DefaultLinkTTL)
@@ -331,10 +333,51 @@ func TestExtractionProposesAndConfirms(t *testing.T) {
 	})
 }
 
-// TestFamilyHook: the one place a family's right plugs in. With no hook a
-// non-staff user sees nothing; with one, they see the files not marked
-// staff only, and may not upload or decide.
-func TestFamilyHook(t *testing.T) {
+// family gives the harness's patient a mother with legal authority and a
+// family account, and another family with a patient of their own; files
+// ask package family's rule.
+func (h *harness) family(t *testing.T) (mother, other store.FamilyAccount, rel int64) {
+	t.Helper()
+	ctx := context.Background()
+	clock := func() time.Time { return h.now }
+	h.svc.Families = &family.Service{Store: h.s, Registry: h.svc.Registry, Now: clock}
+	reg, err := h.s.GetRegistryBySlug(ctx, "rett")
+	if err != nil {
+		t.Fatal(err)
+	}
+	account := func(first, email string, patient int64) (store.FamilyAccount, int64) {
+		c, err := h.svc.Registry.AddContact(ctx, h.manager, "rett", registry.ContactInput{FirstName: first, Surname: "Smith", Email: email}, true, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, err := h.svc.Registry.Link(ctx, h.manager, patient, c.ID, registry.RelationshipInput{Type: "mother", LegalAuthority: true}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := h.s.CreateFamilyAccount(ctx, store.CreateFamilyAccountParams{RegistryID: reg.ID, ContactID: c.ID, Email: email, CreatedAt: h.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := h.s.GetFamilyAccount(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a, rel
+	}
+	mother, rel = account("Sue", "sue@example.org", h.patient.ID)
+	p, err := h.svc.Registry.AddPatient(ctx, h.manager, "rett", registry.PatientInput{FirstName: "Ben", Surname: "Jones", Sex: "1",
+		DateOfBirth: registry.DateInput{Day: "3", Month: "5", Year: "2016"}}, true, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ = account("Ola", "ola@example.org", p.ID)
+	return mother, other, rel
+}
+
+// TestFamilyFiles: a family sees and downloads its patient's files but not
+// staff-only ones, through links of its own, checked again when used; the
+// download is logged with the family as who.
+func TestFamilyFiles(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		h := newHarness(t, s, "file:"+t.TempDir())
 		ctx := context.Background()
@@ -346,30 +389,96 @@ func TestFamilyHook(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		family := h.viewer // a viewer stands in: no right to identifiers as staff
-		if _, err := h.svc.Get(ctx, family, open); err == nil {
-			t.Fatal("no hook, yet a non-staff user opened a file")
+		if _, err := h.svc.ForFamily(ctx, store.FamilyAccount{ID: 1}, h.patient.ID); !errors.Is(err, apperr.ErrNotFound) {
+			t.Fatalf("families not set up, yet a family saw files: %v", err)
 		}
-		h.svc.Family = func(_ context.Context, me access.Me, o files.Owner) (bool, error) {
-			return me.ID == family.ID && o == h.patient, nil
+		mother, other, rel := h.family(t)
+		if _, err := h.svc.ForFamily(ctx, other, h.patient.ID); !errors.Is(err, apperr.ErrNotFound) {
+			t.Errorf("another family listed the files: %v", err)
 		}
-		sec, err := h.svc.Section(ctx, family, h.patient)
-		if err != nil || len(sec.Files) != 1 || sec.Files[0].ID != open || sec.UploadLink != "" || len(sec.Proposals) != 0 {
+		sec, err := h.svc.ForFamily(ctx, mother, h.patient.ID)
+		if err != nil || len(sec.Files) != 1 || sec.Files[0].ID != open {
+			t.Fatalf("family section = %+v, %v, want the letter only", sec, err)
+		}
+		link := sec.Files[0].Link
+		f, data, err := h.svc.FamilyDownload(ctx, mother, link)
+		if err != nil || string(data) != "Dear family\n" || f.ID != open {
+			t.Fatalf("family download: %q %v", data, err)
+		}
+		log, err := s.ListFileDownloads(ctx, store.ListFileDownloadsParams{FileID: open, PageLimit: 10})
+		if err != nil || len(log) != 1 || log[0].UserID != nil || log[0].FamilyAccountID == nil || *log[0].FamilyAccountID != mother.ID ||
+			log[0].Email != "sue@example.org" || !log[0].DownloadedAt.Equal(h.now) {
+			t.Errorf("download log = %+v, %v, want Sue's download", log, err)
+		}
+
+		refused := func(what string, err error, want *apperr.Error) {
+			t.Helper()
+			if apperr.CodeOf(err) != want.Code {
+				t.Errorf("%s: %v, want %v", what, err, want)
+			}
+		}
+		_, _, err = h.svc.FamilyDownload(ctx, other, link)
+		refused("another family's link", err, apperr.ErrForbidden)
+		_, _, err = h.svc.Download(ctx, access.Me{ID: mother.ID, Actor: h.manager.Actor}, link)
+		refused("the family's link, as staff with the same id", err, apperr.ErrNotFound)
+		_, _, err = h.svc.Download(ctx, h.manager, link)
+		refused("the family's link, as staff", err, apperr.ErrNotFound)
+		page, err := h.svc.Get(ctx, h.manager, open)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = h.svc.FamilyDownload(ctx, store.FamilyAccount{ID: h.manager.ID}, page.DownloadLink)
+		refused("a staff link, as a family with the staff id", err, apperr.ErrNotFound)
+		_, _, err = h.svc.FamilyDownload(ctx, mother, page.DownloadLink)
+		refused("a staff link, as the family", err, apperr.ErrNotFound)
+		forged := files.SignForTest(h.svc, files.PurposeFamilyDownload, strconv.FormatInt(staff, 10), mother.ID)
+		_, _, err = h.svc.FamilyDownload(ctx, mother, forged)
+		refused("a link to a staff-only file", err, apperr.ErrNotFound)
+		_, _, err = h.svc.FamilyDownload(ctx, mother, link[:len(link)-2]+"xx")
+		refused("a changed link", err, apperr.ErrNotFound)
+
+		// Expiry.
+		h.now = h.now.Add(files.DefaultLinkTTL)
+		_, _, err = h.svc.FamilyDownload(ctx, mother, link)
+		if apperr.CodeOf(err) != apperr.Gone {
+			t.Errorf("an expired link: %v, want gone", err)
+		}
+		h.now = h.now.Add(-files.DefaultLinkTTL)
+
+		// The relationship ends: the link, still in date, no longer opens.
+		if _, err := h.svc.Registry.SaveRelationshipField(ctx, h.manager, registry.SaveField{ID: rel, Field: registry.FieldEndDate,
+			Date: registry.DateInput{Day: "1", Month: "6", Year: "2026"}}); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = h.svc.FamilyDownload(ctx, mother, link)
+		refused("after the relationship ended", err, apperr.ErrNotFound)
+		_, err = h.svc.ForFamily(ctx, mother, h.patient.ID)
+		refused("listing after the relationship ended", err, apperr.ErrNotFound)
+		if log, _ := s.ListFileDownloads(ctx, store.ListFileDownloadsParams{FileID: open, PageLimit: 10}); len(log) != 1 {
+			t.Errorf("refused downloads were logged: %+v", log)
+		}
+	})
+}
+
+// TestFamilyLinkAfterThePatientIsDeleted: a family's link in date stops
+// opening when the patient is deleted.
+func TestFamilyLinkAfterThePatientIsDeleted(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		h := newHarness(t, s, "file:"+t.TempDir())
+		ctx := context.Background()
+		if _, err := h.upload(t, h.manager, files.Upload{Name: "letter.txt", Kind: "letter", Data: []byte("Dear family\n")}); err != nil {
+			t.Fatal(err)
+		}
+		mother, _, _ := h.family(t)
+		sec, err := h.svc.ForFamily(ctx, mother, h.patient.ID)
+		if err != nil || len(sec.Files) != 1 {
 			t.Fatalf("family section = %+v, %v", sec, err)
 		}
-		if _, err := h.svc.Get(ctx, family, staff); !errors.Is(err, apperr.ErrNotFound) {
-			t.Errorf("family opened a staff-only file: %v", err)
+		if err := h.svc.Registry.DeletePatient(ctx, h.manager, h.patient.ID, ""); err != nil {
+			t.Fatal(err)
 		}
-		page, err := h.svc.Get(ctx, family, open)
-		if err != nil || len(page.Downloads) != 0 {
-			t.Fatalf("family page: %+v %v", page, err)
-		}
-		if _, data, err := h.svc.Download(ctx, family, page.DownloadLink); err != nil || string(data) != "Dear family\n" {
-			t.Errorf("family download: %q %v", data, err)
-		}
-		link := files.SignForTest(h.svc, files.PurposeUpload, h.patient.String(), family.ID)
-		if _, err := h.svc.Upload(ctx, family, link, files.Upload{Name: "x.txt", Kind: "letter", Data: []byte("x")}); !errors.Is(err, apperr.ErrForbidden) {
-			t.Errorf("family upload: %v", err)
+		if _, _, err := h.svc.FamilyDownload(ctx, mother, sec.Files[0].Link); !errors.Is(err, apperr.ErrNotFound) {
+			t.Errorf("after the patient was deleted: %v, want not found", err)
 		}
 	})
 }

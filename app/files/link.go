@@ -18,10 +18,14 @@ import (
 // the user, and then checks access again (the record may have been deleted
 // or the user's role changed since).
 
-// Purposes of a link.
+// Purposes of a link. A family's download link has a purpose of its own,
+// and its UserID is the family account's id: verify wants the purpose
+// asked for, so a staff link never opens for a family session and a
+// family's never for staff, whatever the ids.
 const (
-	PurposeUpload   = "upload"
-	PurposeDownload = "download"
+	PurposeUpload         = "upload"
+	PurposeDownload       = "download"
+	PurposeFamilyDownload = "family-download"
 )
 
 // DefaultLinkTTL is how long a link lasts unless configured.
@@ -33,6 +37,8 @@ type Link struct {
 	// Subject is what the link is for: a file id (download) or a record
 	// (upload: Owner.String()).
 	Subject string
+	// UserID is the staff user's id, or the family account's for
+	// PurposeFamilyDownload.
 	UserID  int64
 	Expires time.Time
 }

@@ -16,6 +16,7 @@ import (
 	"clinaudit/app/access"
 	"clinaudit/app/apperr"
 	"clinaudit/app/children"
+	"clinaudit/app/family"
 	"clinaudit/app/jobargs"
 	"clinaudit/app/registry"
 	"clinaudit/app/store"
@@ -37,9 +38,11 @@ type Service struct {
 	MaxSize int64
 	// LinkTTL is how long a signed link lasts (DefaultLinkTTL when 0).
 	LinkTTL time.Duration
-	// Family lets families see their patients' files; nil: never.
-	Family FamilyAccess
-	Now    func() time.Time
+	// Families decides which patients a family account reaches
+	// (family.Service.PatientOf, the private area's one rule); nil:
+	// families reach no file.
+	Families *family.Service
+	Now      func() time.Time
 }
 
 func (s *Service) now() time.Time {
@@ -85,14 +88,7 @@ func (s *Service) Section(ctx context.Context, me access.Me, o Owner) (Section, 
 	if err != nil {
 		return out, err
 	}
-	for _, f := range fs {
-		if !r.familyOnly || !f.StaffOnly {
-			out.Files = append(out.Files, f)
-		}
-	}
-	if r.familyOnly {
-		return out, nil
-	}
+	out.Files = fs
 	if out.Proposals, err = s.Store.ListFileProposalsOf(ctx, store.ListFileProposalsOfParams{OwnerKind: o.Kind, OwnerID: o.ID}); err != nil {
 		return out, err
 	}
@@ -198,9 +194,7 @@ func (s *Service) Get(ctx context.Context, me access.Me, id int64) (Page, error)
 	}
 	p := Page{File: f, Record: r, Expires: s.now().Add(s.ttl())}
 	p.DownloadLink = sign(s.Keys.linkKey(), Link{Purpose: PurposeDownload, Subject: strconv.FormatInt(id, 10), UserID: me.ID, Expires: p.Expires})
-	if !r.familyOnly {
-		p.Downloads, err = s.Store.ListFileDownloads(ctx, store.ListFileDownloadsParams{FileID: id, PageLimit: 100})
-	}
+	p.Downloads, err = s.Store.ListFileDownloads(ctx, store.ListFileDownloadsParams{FileID: id, PageLimit: 100})
 	return p, err
 }
 
@@ -221,11 +215,19 @@ func (s *Service) Download(ctx context.Context, me access.Me, token string) (sto
 	if err != nil {
 		return f, nil, err
 	}
+	return s.deliver(ctx, f, store.InsertFileDownloadParams{UserID: &me.ID})
+}
+
+// deliver opens a file whose access has been checked and logs the
+// download by who (a user or a family account), staff's and families'
+// downloads alike.
+func (s *Service) deliver(ctx context.Context, f store.File, who store.InsertFileDownloadParams) (store.File, []byte, error) {
 	data, err := s.read(ctx, f.ObjectName, f.KeyID, f.WrappedKey)
 	if err != nil {
 		return f, nil, err
 	}
-	if err := s.Store.InsertFileDownload(ctx, store.InsertFileDownloadParams{FileID: id, UserID: me.ID, DownloadedAt: s.now()}); err != nil {
+	who.FileID, who.DownloadedAt = f.ID, s.now()
+	if err := s.Store.InsertFileDownload(ctx, who); err != nil {
 		return f, nil, err
 	}
 	return f, data, nil

@@ -116,9 +116,10 @@ type UpdateFileKeyParams struct {
 // InsertFileDownloadParams: the parameters of InsertFileDownload (files.sql),
 // as sqlc generates it for both engines.
 type InsertFileDownloadParams struct {
-	FileID       int64
-	UserID       int64
-	DownloadedAt time.Time
+	FileID          int64
+	UserID          *int64
+	FamilyAccountID *int64
+	DownloadedAt    time.Time
 }
 
 // ListFileDownloadsParams: the parameters of ListFileDownloads (files.sql), as
@@ -128,17 +129,19 @@ type ListFileDownloadsParams struct {
 	PageLimit int64
 }
 
-// FileDownload is one download of a file: who and when.
+// FileDownload is one download of a file: who (a staff user, or a family
+// account when UserID is nil) and when.
 //
 // FileDownload: a row of ListFileDownloads (files.sql), as sqlc generates it
 // for both engines.
 type FileDownload struct {
-	ID           int64
-	UserID       int64
-	FirstName    string
-	Surname      string
-	Email        string
-	DownloadedAt time.Time
+	ID              int64
+	UserID          *int64
+	FamilyAccountID *int64
+	FirstName       string
+	Surname         string
+	Email           string
+	DownloadedAt    time.Time
 }
 
 // InsertFileProposalParams: the parameters of InsertFileProposal (files.sql),

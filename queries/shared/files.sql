@@ -42,13 +42,16 @@ UPDATE files SET key_id = @key_id, wrapped_key = @wrapped_key WHERE id = @id AND
 DELETE FROM files WHERE id = @id;
 
 -- name: InsertFileDownload :exec
-INSERT INTO file_downloads (file_id, user_id, downloaded_at) VALUES (@file_id, @user_id, @downloaded_at);
+INSERT INTO file_downloads (file_id, user_id, family_account_id, downloaded_at)
+VALUES (@file_id, sqlc.narg(user_id), sqlc.narg(family_account_id), @downloaded_at);
 
--- FileDownload is one download of a file: who and when.
+-- FileDownload is one download of a file: who (a staff user, or a family
+-- account when UserID is nil) and when.
 
 -- name: ListFileDownloads :many
-SELECT d.id, d.user_id, u.first_name, u.surname, u.email, d.downloaded_at
-FROM file_downloads d JOIN users u ON u.id = d.user_id
+SELECT d.id, d.user_id, d.family_account_id, COALESCE(u.first_name, '') AS first_name, COALESCE(u.surname, '') AS surname,
+       COALESCE(u.email, fa.email, '') AS email, d.downloaded_at
+FROM file_downloads d LEFT JOIN users u ON u.id = d.user_id LEFT JOIN family_accounts fa ON fa.id = d.family_account_id
 WHERE d.file_id = @file_id ORDER BY d.id DESC LIMIT @page_limit;
 
 -- name: InsertFileProposal :one

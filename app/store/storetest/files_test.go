@@ -56,11 +56,21 @@ func TestFileQueries(t *testing.T) {
 		wantRows(t, "DeleteFileProposals (undecided only)", n, err, 1)
 
 		// Downloads, newest first, with who.
-		check(t, s.InsertFileDownload(ctx, store.InsertFileDownloadParams{FileID: a, UserID: ann, DownloadedAt: at(3)}))
-		check(t, s.InsertFileDownload(ctx, store.InsertFileDownloadParams{FileID: a, UserID: ann, DownloadedAt: at(4)}))
-		if ds := get[[]store.FileDownload](t)(s.ListFileDownloads(ctx, store.ListFileDownloadsParams{FileID: a, PageLimit: 10})); len(ds) != 2 ||
-			!ds[0].DownloadedAt.Equal(at(4)) || ds[0].Email != "ann@example.org" {
+		check(t, s.InsertFileDownload(ctx, store.InsertFileDownloadParams{FileID: a, UserID: &ann, DownloadedAt: at(3)}))
+		check(t, s.InsertFileDownload(ctx, store.InsertFileDownloadParams{FileID: a, UserID: &ann, DownloadedAt: at(4)}))
+		// A family's download: the family account, never a user.
+		reg := newRegistry(t, s, "rett")
+		jo := get[int64](t)(s.InsertRegistryContact(ctx, store.InsertRegistryContactParams{RegistryID: reg, FirstName: "Jo", Surname: "Smith", CreatedAt: at(0)}))
+		fam := get[int64](t)(s.CreateFamilyAccount(ctx, store.CreateFamilyAccountParams{RegistryID: reg, ContactID: jo, Email: "jo@example.org", CreatedAt: at(0)}))
+		check(t, s.InsertFileDownload(ctx, store.InsertFileDownloadParams{FileID: a, FamilyAccountID: &fam, DownloadedAt: at(5)}))
+		if ds := get[[]store.FileDownload](t)(s.ListFileDownloads(ctx, store.ListFileDownloadsParams{FileID: a, PageLimit: 10})); len(ds) != 3 ||
+			!ds[1].DownloadedAt.Equal(at(4)) || ds[1].Email != "ann@example.org" || ds[1].UserID == nil || *ds[1].UserID != ann || ds[1].FamilyAccountID != nil ||
+			ds[0].Email != "jo@example.org" || ds[0].UserID != nil || ds[0].FamilyAccountID == nil || *ds[0].FamilyAccountID != fam || ds[0].FirstName != "" {
 			t.Errorf("ListFileDownloads = %+v", ds)
+		}
+		err = s.InsertFileDownload(ctx, store.InsertFileDownloadParams{FileID: a, UserID: &ann, FamilyAccountID: &fam, DownloadedAt: at(5)})
+		if err == nil {
+			t.Error("InsertFileDownload by a user and a family at once: accepted")
 		}
 
 		// Keys: listed by id, rewrapped only from the key seen.

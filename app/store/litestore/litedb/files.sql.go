@@ -188,17 +188,24 @@ func (q *Queries) InsertFile(ctx context.Context, arg InsertFileParams) (int64, 
 }
 
 const insertFileDownload = `-- name: InsertFileDownload :exec
-INSERT INTO file_downloads (file_id, user_id, downloaded_at) VALUES (?1, ?2, ?3)
+INSERT INTO file_downloads (file_id, user_id, family_account_id, downloaded_at)
+VALUES (?1, ?2, ?3, ?4)
 `
 
 type InsertFileDownloadParams struct {
-	FileID       int64
-	UserID       int64
-	DownloadedAt time.Time
+	FileID          int64
+	UserID          *int64
+	FamilyAccountID *int64
+	DownloadedAt    time.Time
 }
 
 func (q *Queries) InsertFileDownload(ctx context.Context, arg InsertFileDownloadParams) error {
-	_, err := q.db.ExecContext(ctx, insertFileDownload, arg.FileID, arg.UserID, arg.DownloadedAt)
+	_, err := q.db.ExecContext(ctx, insertFileDownload,
+		arg.FileID,
+		arg.UserID,
+		arg.FamilyAccountID,
+		arg.DownloadedAt,
+	)
 	return err
 }
 
@@ -235,8 +242,9 @@ func (q *Queries) InsertFileProposal(ctx context.Context, arg InsertFileProposal
 
 const listFileDownloads = `-- name: ListFileDownloads :many
 
-SELECT d.id, d.user_id, u.first_name, u.surname, u.email, d.downloaded_at
-FROM file_downloads d JOIN users u ON u.id = d.user_id
+SELECT d.id, d.user_id, d.family_account_id, COALESCE(u.first_name, '') AS first_name, COALESCE(u.surname, '') AS surname,
+       COALESCE(u.email, fa.email, '') AS email, d.downloaded_at
+FROM file_downloads d LEFT JOIN users u ON u.id = d.user_id LEFT JOIN family_accounts fa ON fa.id = d.family_account_id
 WHERE d.file_id = ?1 ORDER BY d.id DESC LIMIT ?2
 `
 
@@ -246,15 +254,17 @@ type ListFileDownloadsParams struct {
 }
 
 type ListFileDownloadsRow struct {
-	ID           int64
-	UserID       int64
-	FirstName    string
-	Surname      string
-	Email        string
-	DownloadedAt time.Time
+	ID              int64
+	UserID          *int64
+	FamilyAccountID *int64
+	FirstName       string
+	Surname         string
+	Email           string
+	DownloadedAt    time.Time
 }
 
-// FileDownload is one download of a file: who and when.
+// FileDownload is one download of a file: who (a staff user, or a family
+// account when UserID is nil) and when.
 func (q *Queries) ListFileDownloads(ctx context.Context, arg ListFileDownloadsParams) ([]ListFileDownloadsRow, error) {
 	rows, err := q.db.QueryContext(ctx, listFileDownloads, arg.FileID, arg.PageLimit)
 	if err != nil {
@@ -267,6 +277,7 @@ func (q *Queries) ListFileDownloads(ctx context.Context, arg ListFileDownloadsPa
 		if err := rows.Scan(
 			&i.ID,
 			&i.UserID,
+			&i.FamilyAccountID,
 			&i.FirstName,
 			&i.Surname,
 			&i.Email,

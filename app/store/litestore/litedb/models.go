@@ -295,10 +295,11 @@ type File struct {
 }
 
 type FileDownload struct {
-	ID           int64
-	FileID       int64
-	UserID       int64
-	DownloadedAt time.Time
+	ID              int64
+	FileID          int64
+	UserID          *int64
+	DownloadedAt    time.Time
+	FamilyAccountID *int64
 }
 
 type FileProposal struct {
