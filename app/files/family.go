@@ -72,11 +72,11 @@ func (s *Service) ForFamily(ctx context.Context, a store.FamilyAccount, id int64
 func (s *Service) FamilyDownload(ctx context.Context, a store.FamilyAccount, token string) (store.File, []byte, error) {
 	l, err := verify(s.Keys.linkKey(), token, PurposeFamilyDownload, a.ID, s.now())
 	if err != nil {
-		return store.File{}, nil, linkErr(err, PurposeDownload)
+		return store.File{}, nil, linkErr(err, PurposeFamilyDownload)
 	}
 	id, err := strconv.ParseInt(l.Subject, 10, 64)
 	if err != nil {
-		return store.File{}, nil, linkErr(ErrLinkInvalid, PurposeDownload)
+		return store.File{}, nil, linkErr(ErrLinkInvalid, PurposeFamilyDownload)
 	}
 	f, err := s.liveFile(ctx, id)
 	if err != nil {

@@ -103,8 +103,12 @@ func linkErr(err error, purpose string) error {
 	switch {
 	case errors.Is(err, ErrLinkExpired) && purpose == PurposeUpload:
 		return apperr.New(apperr.Gone, "This upload form has expired: it lasts a few minutes. Go back, reload the page and choose the file again.")
+	case errors.Is(err, ErrLinkExpired) && purpose == PurposeFamilyDownload:
+		return apperr.New(apperr.Gone, "This download link has expired: links last a few minutes. Reload your patient's page for a new one.")
 	case errors.Is(err, ErrLinkExpired):
 		return apperr.New(apperr.Gone, "This download link has expired: links last a few minutes. Open the file's page again for a new one.")
+	case errors.Is(err, ErrLinkUser) && purpose == PurposeFamilyDownload:
+		return apperr.New(apperr.Forbidden, "This link was made for someone else. Sign in yourself for links of your own.")
 	case errors.Is(err, ErrLinkUser):
 		return apperr.New(apperr.Forbidden, "This link was made for someone else. Open the file's page yourself for a link of your own.")
 	}

@@ -112,6 +112,9 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		}
 		data.Heading = "You do not have access to this page"
 		data.Message = "Your account does not allow this. Ask your organisation's lead clinician or the national audit team if you need access."
+		if written { // a link made for someone else says so (docs/files.md)
+			data.Message = message
+		}
 	default:
 		if t, ok := statusTexts[status]; ok {
 			data.Heading, data.Message = t.heading, t.message

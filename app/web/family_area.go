@@ -78,6 +78,7 @@ type familyPatientPage struct {
 	Patient   registry.Patient
 	Questions []questionView
 	Links     []linkView
+	Files     *familyFilesView
 	Notice    string
 }
 
@@ -105,6 +106,9 @@ func (s *server) handleFamilyPatient(c *fiber.Ctx) error {
 		return err
 	}
 	data := familyPatientPage{page: s.familyPage(c, p.FirstName+" "+p.Surname, "family"), Patient: p, Questions: qs}
+	if data.Files, err = s.familyFiles(c, p.ID); err != nil {
+		return err
+	}
 	for _, l := range linkViews(p, false, p.Links) {
 		if l.Current {
 			data.Links = append(data.Links, l)

@@ -95,6 +95,9 @@ func TestFamilyMatrix(t *testing.T) {
 				form = url.Values{"take_part": {"yes"}, "research_contact": {"yes"}}
 			case fmt.Sprintf("/family/patients/%d/withdraw", amy):
 				form = url.Values{"part": {"share_deidentified"}}
+			case "/family/files/download/x":
+				_, link := familyFileLink(t, s, amy, "sarah@example.org", false)
+				path = "/family/files/download/" + link
 			case "/family/profile/field":
 				if r.method == "GET" {
 					path += "?key=phone"

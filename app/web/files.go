@@ -178,16 +178,13 @@ func (s *server) handleFileShow(c *fiber.Ctx) error {
 		File: fileRow{File: f, KindLabel: files.KindLabel(f.Kind), SizeText: files.Bytes(f.Size),
 			Uploaded: f.CreatedAt.In(londonTime).Format("2 January 2006 15:04"), ReadText: extractionLabels[f.Extraction]}}
 	for _, d := range p.Downloads {
-		out.Downloads = append(out.Downloads, downloadRow{Who: strings.TrimSpace(d.FirstName + " " + d.Surname + " (" + d.Email + ")"),
-			When: d.DownloadedAt.In(londonTime).Format("2 January 2006 15:04:05")})
+		out.Downloads = append(out.Downloads, downloadRow{Who: downloader(d), When: d.DownloadedAt.In(londonTime).Format("2 January 2006 15:04:05")})
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return renderPage(c, "pages/file_show", out)
 }
 
-// handleFileDownload serves a file through its signed link: always as an
-// attachment, with the type its bytes were checked to be, never sniffed,
-// never cached.
+// handleFileDownload serves a file through a staff member's signed link.
 func (s *server) handleFileDownload(c *fiber.Ctx) error {
 	if s.Files == nil {
 		return apperr.ErrNotFound
@@ -196,6 +193,25 @@ func (s *server) handleFileDownload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return sendFile(c, f, data)
+}
+
+// downloader is who a download log row names: a staff user, or a family
+// account (a family's own download, family_files.go).
+func downloader(d store.FileDownload) string {
+	switch {
+	case d.UserID != nil:
+		return strings.TrimSpace(d.FirstName + " " + d.Surname + " (" + d.Email + ")")
+	case d.FamilyAccountID != nil:
+		return "Family account " + d.Email
+	}
+	return "A family account since removed"
+}
+
+// sendFile sends a file whose link and access have been checked, staff's
+// and families' alike: always as an attachment, with the type its bytes
+// were checked to be, never sniffed, never cached.
+func sendFile(c *fiber.Ctx, f store.File, data []byte) error {
 	c.Set(fiber.HeaderContentType, f.ContentType)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+asciiName(f)+`"; filename*=UTF-8''`+pathEscape(f.Name))
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")

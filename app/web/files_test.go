@@ -15,6 +15,7 @@ import (
 
 	"clinaudit/app/access"
 	"clinaudit/app/children"
+	"clinaudit/app/family"
 	"clinaudit/app/files"
 	"clinaudit/app/registry"
 	"clinaudit/app/store"
@@ -42,7 +43,7 @@ func testFiles(t *testing.T, s store.Store) *files.Service {
 		t.Fatal(err)
 	}
 	f := &files.Service{Store: s, Bucket: b, Keys: k, Registry: &registry.Service{Store: s, Now: time.Now},
-		Children: &children.Service{Store: s, Now: time.Now}, MaxSize: 64 << 10}
+		Children: &children.Service{Store: s, Now: time.Now}, Families: &family.Service{Store: s, Now: time.Now}, MaxSize: 64 << 10}
 	appFiles.Store(s, f)
 	return f
 }

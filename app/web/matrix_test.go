@@ -288,6 +288,7 @@ var matrix = []route{
 	{"POST", "/family/patients/:id/withdraw", whoFamily, false},
 	{"GET", "/family/data", whoFamily, false},
 	{"POST", "/family/surveys/:id", whoFamily, false},
+	{"GET", "/family/files/download/:token", whoFamily, false},
 }
 
 // Who may see and change the registry: written out, not read from the

@@ -100,7 +100,7 @@ func (s *server) accessLog(c *fiber.Ctx) error {
 func loggedPath(c *fiber.Ctx) string {
 	p := c.Path()
 	for _, tokenRoute := range []string{"/account/set-password/", "/files/download/", "/files/upload/",
-		"/family/sign-in/link/", "/family/join/"} {
+		"/family/sign-in/link/", "/family/join/", "/family/files/download/"} {
 		if strings.HasPrefix(p, tokenRoute) {
 			return tokenRoute + ":token"
 		}

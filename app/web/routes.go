@@ -244,6 +244,9 @@ func (s *server) routes(app *fiber.App) {
 	fam.Post("/patients/:id/withdraw", fin, s.handleFamilyWithdraw)
 	fam.Get("/data", fin, s.handleFamilyData)
 	fam.Post("/surveys/:id", fin, s.handleFamilySurvey)
+	// A patient's files (family_files.go): links of the family's own,
+	// checked again when used.
+	fam.Get("/files/download/:token", fin, s.handleFamilyFileDownload)
 
 	app.Use(s.notFound)
 }
