@@ -110,3 +110,8 @@ func (s *Service) VerifyFamilySMSCode(ctx context.Context, id FamilyIdentity, co
 	}
 	return s.completeFamily(ctx, id, c)
 }
+
+// FamilySMSDelivery is the fate of the latest code sent to the account's number.
+func (s *Service) FamilySMSDelivery(ctx context.Context, a store.FamilyAccount) (SMSDelivery, error) {
+	return s.smsDelivery(ctx, familySMSOwner(a.ID))
+}

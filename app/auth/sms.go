@@ -195,6 +195,9 @@ func (s *Service) StartStaffSMS(ctx context.Context, id Identity, typed string, 
 // ConfirmStaffSMS checks the code sent by StartStaffSMS: right, the number
 // is verified. Errors: ErrBadCode, *LockedError.
 func (s *Service) ConfirmStaffSMS(ctx context.Context, id Identity, code string, c Client) error {
+	if !s.SMSOffered(id.User) {
+		return ErrSMSRefused
+	}
 	check, err := s.reserveTwoFactor(ctx, id.User.ID)
 	if err != nil {
 		return err
@@ -258,4 +261,42 @@ func (s *Service) VerifySMSCode(ctx context.Context, id Identity, code string, c
 		return "", check.failed(ctx, c)
 	}
 	return s.passed(ctx, id, c)
+}
+
+// SMSDelivery is what became of the latest code sent to an owner's
+// number: the outbox's status (queued, sent, delivered, failed) and the
+// provider's reason for a failure, so a failed SMS is shown, never silent.
+type SMSDelivery struct {
+	Status, Reason string
+}
+
+// Failed reports whether the latest code could not be sent.
+func (d SMSDelivery) Failed() bool { return d.Status == "failed" }
+
+func (s *Service) smsDelivery(ctx context.Context, owner string) (SMSDelivery, error) {
+	f, err := s.Store.GetSMSFactor(ctx, owner)
+	if errors.Is(err, store.ErrNotFound) {
+		return SMSDelivery{}, nil
+	}
+	if err != nil {
+		return SMSDelivery{}, err
+	}
+	phone := f.PendingPhone
+	if phone == "" {
+		phone = f.Phone
+	}
+	ms, err := s.Store.ListEmailsTo(ctx, store.ListEmailsToParams{ToAddress: phone, PageLimit: 1})
+	if err != nil || len(ms) == 0 {
+		return SMSDelivery{}, err
+	}
+	reason := ms[0].StatusReason
+	if reason == "" {
+		reason = ms[0].LastError
+	}
+	return SMSDelivery{Status: ms[0].Status, Reason: reason}, nil
+}
+
+// StaffSMSDelivery is the fate of the latest code sent to u's number.
+func (s *Service) StaffSMSDelivery(ctx context.Context, u store.User) (SMSDelivery, error) {
+	return s.smsDelivery(ctx, staffSMSOwner(u.ID))
 }
