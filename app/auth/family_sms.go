@@ -38,11 +38,25 @@ func (s *Service) familyLock(ctx context.Context, accountID int64) error {
 	return nil
 }
 
+// familySMSSetupAllowed: a complete session may set up or change the
+// number; one awaiting its second factor only when the account has none
+// yet (the registry requires one), so a new number cannot stand in for
+// the app or the number already set up.
+func (s *Service) familySMSSetupAllowed(ctx context.Context, id FamilyIdentity) error {
+	if id.Session.TwoFactorOk || !familyHasTOTP(id.Account) && !s.FamilyUsesSMS(ctx, id.Account) {
+		return nil
+	}
+	return ErrSMSRefused
+}
+
 // StartFamilySMS sends a code to a number the family typed, to verify it.
 // Errors: ErrSMSUnavailable, ErrBadPhone, *SendLimitError, *LockedError.
 func (s *Service) StartFamilySMS(ctx context.Context, id FamilyIdentity, typed string, c Client) error {
 	if !s.Config.SMS {
 		return ErrSMSUnavailable
+	}
+	if err := s.familySMSSetupAllowed(ctx, id); err != nil {
+		return err
 	}
 	phone, err := normalisePhone(typed)
 	if err != nil {
@@ -55,24 +69,37 @@ func (s *Service) StartFamilySMS(ctx context.Context, id FamilyIdentity, typed s
 }
 
 // ConfirmFamilySMS checks the code sent by StartFamilySMS and verifies the
-// number. Errors: ErrBadCode, *LockedError.
-func (s *Service) ConfirmFamilySMS(ctx context.Context, id FamilyIdentity, code string) error {
+// number. A session awaiting its second factor is then complete (the code
+// proved the phone, as an app's first code does): its new token is
+// returned; "" for a session that was complete. Errors: ErrSMSRefused,
+// ErrBadCode, *LockedError.
+func (s *Service) ConfirmFamilySMS(ctx context.Context, id FamilyIdentity, code string, c Client) (string, error) {
+	if err := s.familySMSSetupAllowed(ctx, id); err != nil {
+		return "", err
+	}
 	if err := s.familyCodeCheck(ctx, id.Account.ID); err != nil {
-		return err
+		return "", err
 	}
 	ok, err := s.confirmSMS(ctx, familySMSOwner(id.Account.ID), code)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if !ok {
-		return ErrBadCode
+		return "", ErrBadCode
 	}
-	_ = s.Store.DeleteThrottle(ctx, familyTwoFactorKey(id.Account.ID))
-	return nil
+	if id.Session.TwoFactorOk {
+		_ = s.Store.DeleteThrottle(ctx, familyTwoFactorKey(id.Account.ID))
+		return "", nil
+	}
+	return s.completeFamily(ctx, id, c)
 }
 
-// RemoveFamilySMS removes the account's SMS factor.
+// RemoveFamilySMS removes the account's SMS factor; only from a complete
+// session. Errors: ErrSMSRefused.
 func (s *Service) RemoveFamilySMS(ctx context.Context, id FamilyIdentity) error {
+	if !id.Session.TwoFactorOk {
+		return ErrSMSRefused
+	}
 	return s.Store.DeleteSMSFactor(ctx, familySMSOwner(id.Account.ID))
 }
 

@@ -217,10 +217,10 @@ func TestFamilySMSSignIn(t *testing.T) {
 			t.Fatal(err)
 		}
 		code, _ := lastSMS(t, s, mobile)
-		if err := f.svc.ConfirmFamilySMS(ctx, id, wrong(code)); !errors.Is(err, auth.ErrBadCode) {
+		if _, err := f.svc.ConfirmFamilySMS(ctx, id, wrong(code), client); !errors.Is(err, auth.ErrBadCode) {
 			t.Errorf("a wrong code: %v", err)
 		}
-		if err := f.svc.ConfirmFamilySMS(ctx, id, code); err != nil {
+		if _, err := f.svc.ConfirmFamilySMS(ctx, id, code, client); err != nil {
 			t.Fatal(err)
 		}
 		if v, _ := f.svc.FamilySMS(ctx, id.Account); v.Phone != "+44*******123" {
@@ -235,6 +235,13 @@ func TestFamilySMSSignIn(t *testing.T) {
 		id, err = f.svc.AuthenticateFamily(ctx, token)
 		if err != nil || id.Session.TwoFactorOk {
 			t.Fatalf("with SMS set up: %+v, %v, want a session awaiting the code", id.Session, err)
+		}
+		// Awaiting the code, the session cannot put another number in.
+		if err := f.svc.StartFamilySMS(ctx, id, "07700 900999", client); !errors.Is(err, auth.ErrSMSRefused) {
+			t.Errorf("a new number from a half session: %v", err)
+		}
+		if err := f.svc.RemoveFamilySMS(ctx, id); !errors.Is(err, auth.ErrSMSRefused) {
+			t.Errorf("removing from a half session: %v", err)
 		}
 		if err := f.svc.SendFamilySMSCode(ctx, id, client); err != nil {
 			t.Fatal(err)

@@ -274,6 +274,7 @@ var matrix = []route{
 	{"POST", "/family/sign-out", whoAnyone, false},
 	{"GET", "/family/two-factor", whoFamily, false},
 	{"POST", "/family/two-factor", whoFamily, false},
+	{"POST", "/family/two-factor/sms", whoFamily, false},
 	{"GET", "/family", whoFamily, false},
 	{"GET", "/family/profile", whoFamily, false},
 	{"GET", "/family/profile/field", whoFamily, false},

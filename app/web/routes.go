@@ -228,6 +228,7 @@ func (s *server) routes(app *fiber.App) {
 	fam.Post("/sign-out", s.handleFamilySignOut)
 	fam.Get("/two-factor", s.requireFamilyAny, s.handleFamilyTwoFactorForm)
 	fam.Post("/two-factor", s.requireFamilyAny, s.handleFamilyTwoFactor)
+	fam.Post("/two-factor/sms", s.requireFamilyAny, s.handleFamilySMS) // family_sms.go
 	fin := s.requireFamily
 	fam.Get("", fin, s.handleFamilyHome)
 	fam.Get("/profile", fin, s.handleFamilyProfile)
