@@ -178,6 +178,9 @@ func (s *Service) StartStaffSMS(ctx context.Context, id Identity, typed string, 
 	if !s.SMSOffered(id.User) {
 		return ErrSMSRefused
 	}
+	if err := s.staffSMSSetupAllowed(ctx, id); err != nil {
+		return err
+	}
 	phone, err := normalisePhone(typed)
 	if err != nil {
 		return err
@@ -192,25 +195,45 @@ func (s *Service) StartStaffSMS(ctx context.Context, id Identity, typed string, 
 	return nil
 }
 
+// staffSMSSetupAllowed: a complete session may set up or change the
+// number; one between password and second factor only when the user has
+// no second factor yet (first sign-in, choosing SMS instead of the app),
+// so a password alone can never put a new number in place of a factor.
+func (s *Service) staffSMSSetupAllowed(ctx context.Context, id Identity) error {
+	if id.Session.TwoFactorOk || !HasTOTP(id.User) && !s.StaffUsesSMS(ctx, id.User) {
+		return nil
+	}
+	return ErrSMSRefused
+}
+
 // ConfirmStaffSMS checks the code sent by StartStaffSMS: right, the number
-// is verified. Errors: ErrBadCode, *LockedError.
-func (s *Service) ConfirmStaffSMS(ctx context.Context, id Identity, code string, c Client) error {
+// is verified. A session awaiting its second factor is then complete (the
+// code proved the phone, as an app's first code does) and its new token
+// is returned; "" for a session that was complete. Errors: ErrSMSRefused,
+// ErrBadCode, *LockedError.
+func (s *Service) ConfirmStaffSMS(ctx context.Context, id Identity, code string, c Client) (string, error) {
 	if !s.SMSOffered(id.User) {
-		return ErrSMSRefused
+		return "", ErrSMSRefused
+	}
+	if err := s.staffSMSSetupAllowed(ctx, id); err != nil {
+		return "", err
 	}
 	check, err := s.reserveTwoFactor(ctx, id.User.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	ok, err := s.confirmSMS(ctx, staffSMSOwner(id.User.ID), code)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if !ok {
-		return check.failed(ctx, c)
+		return "", check.failed(ctx, c)
+	}
+	if !id.Session.TwoFactorOk {
+		return s.passed(ctx, id, c)
 	}
 	_ = s.Store.DeleteThrottle(ctx, twoFactorKey(id.User.ID))
-	return nil
+	return "", nil
 }
 
 // RemoveStaffSMS removes u's SMS factor (its number, verified or not).

@@ -76,7 +76,7 @@ func TestStaffSMSVerifiedThenSignIn(t *testing.T) {
 		}
 		// Expired: more than 5 minutes later.
 		f.clock.Advance(6 * time.Minute)
-		if err := f.svc.ConfirmStaffSMS(ctx, id, first, here); !errors.Is(err, auth.ErrBadCode) {
+		if _, err := f.svc.ConfirmStaffSMS(ctx, id, first, here); !errors.Is(err, auth.ErrBadCode) {
 			t.Errorf("an expired code: %v", err)
 		}
 		if err := f.svc.StartStaffSMS(ctx, id, "07700 900123", here); err != nil {
@@ -86,14 +86,24 @@ func TestStaffSMSVerifiedThenSignIn(t *testing.T) {
 		if n != 2 {
 			t.Errorf("%d SMS sent, want 2", n)
 		}
-		if err := f.svc.ConfirmStaffSMS(ctx, id, wrong(code), here); !errors.Is(err, auth.ErrBadCode) {
+		if _, err := f.svc.ConfirmStaffSMS(ctx, id, wrong(code), here); !errors.Is(err, auth.ErrBadCode) {
 			t.Errorf("a wrong code: %v", err)
 		}
-		if err := f.svc.ConfirmStaffSMS(ctx, id, code, here); err != nil {
+		// First sign-in, no app: the number's code completes the sign-in.
+		token, err := f.svc.ConfirmStaffSMS(ctx, id, code, here)
+		if err != nil {
 			t.Fatalf("the right code: %v", err)
 		}
-		if err := f.svc.ConfirmStaffSMS(ctx, id, code, here); !errors.Is(err, auth.ErrBadCode) {
+		if full, err := f.svc.Authenticate(ctx, token); err != nil || !full.Session.TwoFactorOk {
+			t.Errorf("after verifying the number: %+v, %v", full.Session, err)
+		}
+		if _, err := f.svc.ConfirmStaffSMS(ctx, full(t, f, token), code, here); !errors.Is(err, auth.ErrBadCode) {
 			t.Errorf("the code again: %v", err)
+		}
+		// A password alone cannot put another number in.
+		id = f.pending(t, u)
+		if err := f.svc.StartStaffSMS(ctx, id, "07700 900999", here); !errors.Is(err, auth.ErrSMSRefused) {
+			t.Errorf("a new number with a password alone: %v", err)
 		}
 		if v, _ := f.svc.StaffSMS(ctx, u); !v.Verified() || v.Phone != "+44*******123" || v.Pending != "" {
 			t.Errorf("after the code: %+v", v)
@@ -110,7 +120,7 @@ func TestStaffSMSVerifiedThenSignIn(t *testing.T) {
 		if _, err := f.svc.VerifySMSCode(ctx, id, wrong(code), here); !errors.Is(err, auth.ErrBadCode) {
 			t.Errorf("a wrong sign-in code: %v", err)
 		}
-		token, err := f.svc.VerifySMSCode(ctx, id, code, here)
+		token, err = f.svc.VerifySMSCode(ctx, id, code, here)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,6 +141,15 @@ func TestStaffSMSVerifiedThenSignIn(t *testing.T) {
 			t.Errorf("after removing: %v, want ErrNoSMS", err)
 		}
 	})
+}
+
+func full(t *testing.T, f *fixture, token string) auth.Identity {
+	t.Helper()
+	id, err := f.svc.Authenticate(context.Background(), token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
 
 func wrong(code string) string {
@@ -185,12 +204,12 @@ func TestSMSCodesThrottled(t *testing.T) {
 		}
 		var locked *auth.LockedError
 		for i := 1; i <= 5; i++ {
-			err := f.svc.ConfirmStaffSMS(ctx, id, wrong(code), here)
+			_, err := f.svc.ConfirmStaffSMS(ctx, id, wrong(code), here)
 			if i < 5 && !errors.Is(err, auth.ErrBadCode) || i == 5 && !errors.As(err, &locked) {
 				t.Fatalf("wrong code %d: %v", i, err)
 			}
 		}
-		if err := f.svc.ConfirmStaffSMS(ctx, id, code, here); !errors.As(err, &locked) {
+		if _, err := f.svc.ConfirmStaffSMS(ctx, id, code, here); !errors.As(err, &locked) {
 			t.Errorf("the right code while locked: %v", err)
 		}
 	})

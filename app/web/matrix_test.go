@@ -88,6 +88,7 @@ var matrix = []route{
 	{"POST", "/sign-in/two-factor", whoPending, false},
 	{"POST", "/sign-in/two-factor/start", whoPending, false},
 	{"POST", "/sign-in/two-factor/setup", whoPending, false},
+	{"POST", "/sign-in/two-factor/sms", whoPending, false},
 	{"GET", "/account", whoSignedIn, false},
 	{"POST", "/account/end-other-sessions", whoSignedIn, false},
 	{"POST", "/account/api-tokens", whoSignedIn, false},

@@ -67,6 +67,7 @@ func (s *server) routes(app *fiber.App) {
 	pending.Post("", s.handleTwoFactor)
 	pending.Post("/start", s.handleTwoFactorStart)
 	pending.Post("/setup", s.handleTwoFactorSetup)
+	pending.Post("/sms", s.handleTwoFactorSMS) // SMS codes instead of the app (sms_factor.go)
 
 	// Signed in: each route names its guard.
 	in := s.requireSignedIn

@@ -141,6 +141,9 @@ type twoFactorPage struct {
 	// SMS; SMSFailed says why the latest code was not delivered.
 	SMSPhone  string
 	SMSFailed string
+	// SMSOffered and SMSPending: the set-up page's choice of SMS codes.
+	SMSOffered bool
+	SMSPending string
 }
 
 // pendingIdentity is a session that has passed its password but not its
@@ -283,7 +286,20 @@ func (s *server) twoFactorError(c *fiber.Ctx, data twoFactorPage, err error) err
 // The secret is created by a POST (the sign-in itself, or the "Set up"
 // button): a GET never changes state.
 func (s *server) renderEnrolment(c *fiber.Ctx, id *auth.Identity, errs fieldErrs, status int) error {
-	data := twoFactorPage{page: s.page(c, "Set up your authenticator app", "signin"), Errors: errs, Next: safeNext(c.Query("next"))}
+	return s.renderEnrolmentWith(c, id, errs, status, "")
+}
+
+// renderEnrolmentWith is renderEnrolment with a notice, and the choice of
+// SMS codes instead (sms_factor.go) where offered.
+func (s *server) renderEnrolmentWith(c *fiber.Ctx, id *auth.Identity, errs fieldErrs, status int, notice string) error {
+	data := twoFactorPage{page: s.page(c, "Set up your authenticator app", "signin"), Errors: errs, Next: safeNext(c.Query("next")), Notice: notice}
+	if data.SMSOffered = s.Auth.SMSOffered(id.User); data.SMSOffered {
+		f, err := s.Auth.StaffSMS(c.UserContext(), id.User)
+		if err != nil {
+			return err
+		}
+		data.SMSPending = f.Pending
+	}
 	if e, ok := auth.PendingTOTP(id.User); ok {
 		data.Enrol = &e
 		data.QRCode = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(e.QRCodePNG))

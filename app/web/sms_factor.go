@@ -63,7 +63,7 @@ func (s *server) handleAccountSMS(c *fiber.Ctx) error {
 // handleAccountSMSConfirm checks the code sent to the new number.
 func (s *server) handleAccountSMSConfirm(c *fiber.Ctx) error {
 	id := signedIn(c)
-	err := s.Auth.ConfirmStaffSMS(c.UserContext(), *id, strings.TrimSpace(c.FormValue("sms_code")), s.client(c))
+	_, err := s.Auth.ConfirmStaffSMS(c.UserContext(), *id, strings.TrimSpace(c.FormValue("sms_code")), s.client(c))
 	return s.renderAccountSMS(c, err, "sms_code", "Your mobile number is verified. We will text you a code when you sign in.")
 }
 
@@ -92,4 +92,34 @@ func (s *server) renderAccountSMS(c *fiber.Ctx, err error, field, done string) e
 	}
 	p.SMS = sec
 	return s.renderAccount(c, p)
+}
+
+// handleTwoFactorSMS is the first sign-in's other choice: SMS codes
+// instead of an authenticator app (action start: a number; confirm: its
+// code, which completes the sign-in).
+func (s *server) handleTwoFactorSMS(c *fiber.Ctx) error {
+	id := identity(c)
+	ctx := c.UserContext()
+	next := safeNext(c.FormValue("next"))
+	if c.FormValue("action") == "confirm" {
+		token, err := s.Auth.ConfirmStaffSMS(ctx, *id, strings.TrimSpace(c.FormValue("sms_code")), s.client(c))
+		if err != nil {
+			return s.enrolmentSMSError(c, id, "sms_code", err)
+		}
+		s.setCookie(c, "session", token, 0)
+		s.newCSRF(c)
+		return c.Redirect(landing(next, id.User.Role), fiber.StatusSeeOther)
+	}
+	if err := s.Auth.StartStaffSMS(ctx, *id, c.FormValue("sms_phone"), s.client(c)); err != nil {
+		return s.enrolmentSMSError(c, id, "sms_phone", err)
+	}
+	return s.renderEnrolmentWith(c, id, nil, fiber.StatusOK, "We have sent a 6-digit code by text message. Type it below. It expires in 5 minutes.")
+}
+
+func (s *server) enrolmentSMSError(c *fiber.Ctx, id *auth.Identity, field string, err error) error {
+	msg, status, ok := s.smsError(err)
+	if !ok {
+		return err
+	}
+	return s.renderEnrolmentWith(c, id, errorOn(field, msg), status, "")
 }

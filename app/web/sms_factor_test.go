@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"clinaudit/app/access"
+	"clinaudit/app/auth"
 	"clinaudit/app/auth/totp"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
@@ -122,3 +124,60 @@ func TestStaffSMSTwoFactorPages(t *testing.T) {
 		}
 	})
 }
+
+// At first sign-in a clinician may choose SMS codes instead of an app; a
+// national admin is not offered them.
+func TestStaffSMSAtFirstSignIn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		app, a := authApp(t, s, false)
+		a.Config.SMS = true
+		makeUser(t, s, a, "sam@example.org")
+		b := newBrowser(t, app)
+		b.get("/sign-in")
+		b.post("/sign-in", url.Values{"email": {"sam@example.org"}, "password": {testPassword}, "next": {"/account"}})
+		p := b.get("/sign-in/two-factor?next=/account")
+		if p.doc.Find("#sms-instead").Length() != 1 {
+			t.Fatal("the set-up page does not offer SMS codes")
+		}
+		p = b.post("/sign-in/two-factor/sms", url.Values{"action": {"start"}, "sms_phone": {"07700 900456"}, "next": {"/account"}})
+		if p.status != 200 || !strings.Contains(p.doc.Find("label[for=sms_code]").Text(), "+44*******456") {
+			t.Fatalf("number sent: %d %q", p.status, p.doc.Find("main").Text())
+		}
+		if p = b.get("/account"); p.status != 303 {
+			t.Errorf("signed in before the code: %d", p.status)
+		}
+		code, _ := textedCode(t, s, "+447700900456")
+		p = b.post("/sign-in/two-factor/sms", url.Values{"action": {"confirm"}, "sms_code": {code}, "next": {"/account"}})
+		if p.status != 303 || p.header.Get("Location") != "/account" {
+			t.Fatalf("the code: %d %q", p.status, p.header.Get("Location"))
+		}
+		if p = b.get("/account"); p.status != 200 || !strings.Contains(p.doc.Find("#sms-verified").Text(), "+44*******456") {
+			t.Errorf("account after SMS sign-in: %d", p.status)
+		}
+
+		// A national admin: the app only.
+		ctx := context.Background()
+		var u store.User
+		err := s.InTx(ctx, func(tx store.Tx) error {
+			var err error
+			u, err = a.CreateUser(ctx, tx, auth.NewUser{Email: "nat@example.org", FirstName: "N", Surname: "At", Role: access.NationalFull})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.SetPasswordDirect(ctx, u, testPassword); err != nil {
+			t.Fatal(err)
+		}
+		nat := newBrowser(t, app)
+		nat.get("/sign-in")
+		nat.post("/sign-in", url.Values{"email": {"nat@example.org"}, "password": {testPassword}})
+		if p := nat.get("/sign-in/two-factor"); p.doc.Find("#sms-instead").Length() != 0 {
+			t.Error("SMS codes offered to a national admin")
+		}
+		if p := nat.post("/sign-in/two-factor/sms", url.Values{"action": {"start"}, "sms_phone": {"07700 900789"}}); p.status != 403 {
+			t.Errorf("a national admin's SMS set-up: %d, want 403", p.status)
+		}
+	})
+}
+
