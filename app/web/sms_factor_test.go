@@ -180,4 +180,3 @@ func TestStaffSMSAtFirstSignIn(t *testing.T) {
 		}
 	})
 }
-
