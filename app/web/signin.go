@@ -164,8 +164,13 @@ func (s *server) handleTwoFactorForm(c *fiber.Ctx) error {
 	if !auth.HasTOTP(id.User) && !usesSMS {
 		return s.renderEnrolment(c, id, nil, fiber.StatusOK)
 	}
-	method := c.Query("method", "totp")
-	if method != "email" && method != "backup" && (method != "sms" || !usesSMS) {
+	// SMS users are asked for the texted code unless they choose otherwise.
+	method := c.Query("method")
+	switch {
+	case method == "email" || method == "backup" || method == "sms" && usesSMS:
+	case usesSMS && (method == "" || !auth.HasTOTP(id.User)):
+		method = "sms"
+	default:
 		method = "totp"
 	}
 	data := twoFactorPage{page: s.page(c, "Enter your security code", "signin"), Method: method, Next: safeNext(c.Query("next")), HasTOTP: auth.HasTOTP(id.User), Email: id.User.Email}

@@ -87,6 +87,9 @@ func TestStaffSMSTwoFactorPages(t *testing.T) {
 		if !strings.Contains(p.doc.Find("label[for=code]").Text(), "texted to +44*******123") {
 			t.Errorf("code page: %q", p.doc.Find("label[for=code]").Text())
 		}
+		if p = b.get("/sign-in/two-factor"); !strings.Contains(p.doc.Find("label[for=code]").Text(), "texted to") {
+			t.Errorf("the code page without a method asks for %q", p.doc.Find("label[for=code]").Text())
+		}
 		code, msg := textedCode(t, s, "+447700900123")
 		// The provider refused it: the page says so.
 		now := time.Now()
