@@ -78,11 +78,9 @@ type FamilyIdentity struct {
 
 // NeedsAuthenticator reports whether the account must pass an
 // authenticator code to finish signing in: when its registry requires one,
-// or when the family has set one up themselves. (An SMS code is the other
-// second factor the issue names; there is no SMS provider yet (#19), so
-// none is offered. When there is, it belongs here: a confirmed mobile
-// number on the contact, a code sent through the provider, checked as
-// VerifyFamilyTOTP checks an app's.)
+// or when the family has set one up themselves. SMS codes, the other second
+// factor, need a store look-up: FamilyNeedsSecondFactor (family_sms.go)
+// is this plus a verified number, and decides where a session starts.
 func NeedsAuthenticator(a store.FamilyAccount) bool {
 	return a.FamilySecondFactor == FamilyTwoFactorRequired || familyHasTOTP(a)
 }
