@@ -38,7 +38,11 @@ type Config struct {
 
 	InviteTTL    time.Duration
 	ResetTTL     time.Duration
-	EmailCodeTTL time.Duration
+	EmailCodeTTL time.Duration // also an SMS code's life (sms.go)
+
+	// SMS: an SMS provider is configured, so SMS codes may be a second
+	// factor (sms.go); false offers no SMS anywhere.
+	SMS bool
 
 	BaseURL string // for links in emails
 

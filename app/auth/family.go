@@ -78,11 +78,9 @@ type FamilyIdentity struct {
 
 // NeedsAuthenticator reports whether the account must pass an
 // authenticator code to finish signing in: when its registry requires one,
-// or when the family has set one up themselves. (An SMS code is the other
-// second factor the issue names; there is no SMS provider yet (#19), so
-// none is offered. When there is, it belongs here: a confirmed mobile
-// number on the contact, a code sent through the provider, checked as
-// VerifyFamilyTOTP checks an app's.)
+// or when the family has set one up themselves. SMS codes, the other second
+// factor, need a store look-up: FamilyNeedsSecondFactor (family_sms.go)
+// is this plus a verified number, and decides where a session starts.
 func NeedsAuthenticator(a store.FamilyAccount) bool {
 	return a.FamilySecondFactor == FamilyTwoFactorRequired || familyHasTOTP(a)
 }
@@ -99,10 +97,7 @@ func familySubject(email string) string {
 
 // familyCodeHash binds a 6-digit code to its sign-in row, so the same code
 // sent twice hashes differently.
-func familyCodeHash(tokenSalt string, code string) string {
-	sum := sha256.Sum256([]byte(tokenSalt + ":" + secret.NormaliseCode(code)))
-	return hex.EncodeToString(sum[:])
-}
+func familyCodeHash(tokenSalt string, code string) string { return boundCodeHash(tokenSalt, code) }
 
 // QueueFamilySignIn checks the send limits for email and the client, then
 // queues the sign-in email's job. Known and unknown addresses do the same
@@ -290,7 +285,7 @@ func (s *Service) FamilySignInByCode(ctx context.Context, registry, email, code 
 // authenticator code: after an emailed link or code, or a carer's accepted
 // invitation (whose link proved the mailbox as a sign-in link does).
 func (s *Service) StartFamilySession(ctx context.Context, a store.FamilyAccount, c Client) (string, error) {
-	complete := !NeedsAuthenticator(a)
+	complete := !s.FamilyNeedsSecondFactor(ctx, a)
 	token, err := s.createFamilySession(ctx, a.ID, complete, c)
 	if err == nil && complete {
 		_ = s.Store.RecordFamilySignIn(ctx, store.RecordFamilySignInParams{At: ptr(s.now()), ID: a.ID})

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"clinaudit/app/auth/secret"
@@ -103,11 +104,19 @@ func (s *Service) useTOTPCode(ctx context.Context, q store.Queries, u store.User
 	return n == 1, err
 }
 
+// boundCodeHash is the one hash of a typed code (emailed, family or SMS):
+// normalised, bound to what it was sent for, so equal codes sent to
+// different people or sign-ins never collide. Codes are looked up by this
+// hash, never compared in the clear.
+func boundCodeHash(binding, code string) string {
+	sum := sha256.Sum256([]byte(binding + ":" + secret.NormaliseCode(code)))
+	return hex.EncodeToString(sum[:])
+}
+
 // emailCodeHash binds a six-digit code to its user, so codes of different
 // users never collide in the token table.
 func emailCodeHash(userID int64, code string) string {
-	sum := sha256.Sum256([]byte(fmt.Sprintf("%d:%s", userID, secret.NormaliseCode(code))))
-	return hex.EncodeToString(sum[:])
+	return boundCodeHash(strconv.FormatInt(userID, 10), code)
 }
 
 // SendEmailCode emails a one-time sign-in code, valid EmailCodeTTL, and
@@ -119,14 +128,9 @@ func (s *Service) SendEmailCode(ctx context.Context, id Identity, c Client) erro
 		return err
 	}
 	now := s.now()
-	for _, l := range []struct {
-		key   string
-		limit int
-	}{{fmt.Sprintf("codes:%d", id.User.ID), s.Config.CodeSendLimit}, {"codes-addr:" + c.IP, s.Config.CodeSendAddressLimit}} {
-		if _, until := s.take(ctx, l.key, l.limit, s.Config.CodeSendWindow, s.Config.CodeSendWindow, now); until != nil {
-			s.event(ctx, &id.User.ID, EventCodeSendRefused, c)
-			return &SendLimitError{Until: *until}
-		}
+	if err := s.codeSendLimit(ctx, fmt.Sprintf("codes:%d", id.User.ID), c, now); err != nil {
+		s.event(ctx, &id.User.ID, EventCodeSendRefused, c)
+		return err
 	}
 	code, err := secret.NewNumericCode(6)
 	if err != nil {
@@ -142,6 +146,21 @@ func (s *Service) SendEmailCode(ctx context.Context, id Identity, c Client) erro
 		}
 		return sendEmailCode(ctx, tx, id.User, code, now.Add(s.Config.EmailCodeTTL), now)
 	})
+}
+
+// codeSendLimit counts a code about to be sent (by email or SMS) against
+// CodeSendLimit for its account (key) and CodeSendAddressLimit for the
+// client, per CodeSendWindow: *SendLimitError past either.
+func (s *Service) codeSendLimit(ctx context.Context, key string, c Client, now time.Time) error {
+	for _, l := range []struct {
+		key   string
+		limit int
+	}{{key, s.Config.CodeSendLimit}, {"codes-addr:" + c.IP, s.Config.CodeSendAddressLimit}} {
+		if _, until := s.take(ctx, l.key, l.limit, s.Config.CodeSendWindow, s.Config.CodeSendWindow, now); until != nil {
+			return &SendLimitError{Until: *until}
+		}
+	}
+	return nil
 }
 
 // VerifyEmailCode checks an emailed code (single use, before it expires).

@@ -21,6 +21,7 @@ func newAuth(s store.Store, cfg *config.Config) (*auth.Service, error) {
 	ac := auth.DefaultConfig()
 	ac.IdleTimeout, ac.MaxLifetime = cfg.SessionIdle, cfg.SessionMax
 	ac.TwoFactorForAll = cfg.TwoFactorForAll
+	ac.SMS = cfg.SMSProvider != ""
 	ac.BaseURL = cfg.BaseURL
 	return auth.New(s, policy, ac)
 }

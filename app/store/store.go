@@ -62,6 +62,7 @@ type Queries interface {
 	ReportQueries
 	RegistryOnboardingQueries
 	NotificationQueries
+	SMSFactorQueries
 	SurveyQueries
 	FileQueries
 	FamilyQueries

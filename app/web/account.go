@@ -20,6 +20,8 @@ type accountPage struct {
 	PrefSaved bool
 	// API is the personal API tokens part (account_tokens.go).
 	API tokensSection
+	// SMS is the SMS second factor part (sms_factor.go).
+	SMS smsSection
 	// prefLoaded and apiLoaded: the caller filled Pref or API (a form shown
 	// again, a token just made); renderAccount reads the others.
 	prefLoaded, apiLoaded bool
@@ -46,6 +48,11 @@ func (s *server) renderAccount(c *fiber.Ctx, p accountPage) error {
 	}
 	if !p.apiLoaded {
 		if p.API, err = s.tokensSection(c, id.User.ID); err != nil {
+			return err
+		}
+	}
+	if !p.SMS.Offered && p.SMS.Notice == "" {
+		if p.SMS, err = s.smsSectionFor(c, ""); err != nil {
 			return err
 		}
 	}

@@ -230,6 +230,7 @@ type familyProfilePage struct {
 	Email     string
 	Questions []questionView
 	HasApp    bool
+	SMS       familySMSPart // offered, and the number when set up (family_sms.go)
 }
 
 func (s *server) familyProfileQuestions(c *fiber.Ctx) (registry.Contact, []questionView, error) {
@@ -247,8 +248,12 @@ func (s *server) handleFamilyProfile(c *fiber.Ctx) error {
 		return err
 	}
 	a := familyAccount(c)
+	sms, err := s.familySMSPart(c)
+	if err != nil {
+		return err
+	}
 	return renderPage(c, "pages/family_profile", familyProfilePage{page: s.familyPage(c, "Your details", "profile"), Email: a.Email,
-		Questions: qs, HasApp: auth.NeedsAuthenticator(a) && a.TotpConfirmedAt != nil})
+		Questions: qs, HasApp: auth.NeedsAuthenticator(a) && a.TotpConfirmedAt != nil, SMS: sms})
 }
 
 func (s *server) handleFamilyProfileField(c *fiber.Ctx) error {
@@ -364,7 +369,7 @@ func (s *server) handleFamilyJoin(c *fiber.Ctx) error {
 	}
 	s.setCookie(c, familyCookie, sess, 0)
 	s.newCSRF(c)
-	if auth.NeedsAuthenticator(a) {
+	if s.Auth.FamilyNeedsSecondFactor(c.UserContext(), a) {
 		return c.Redirect(familyTwoFactorURL, fiber.StatusSeeOther)
 	}
 	return c.Redirect("/family?done=joined", fiber.StatusSeeOther)

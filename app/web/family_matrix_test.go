@@ -27,6 +27,7 @@ func TestFamilyMatrix(t *testing.T) {
 		ctx := context.Background()
 		app, a := authApp(t, s, false)
 		a.Config.TwoFactorForAll = false
+		a.Config.SMS = true // the SMS second factor's form (family_sms.go)
 		amy := familyFixture(t, s, "sarah@example.org", "Amy")
 
 		// A family session, and a registry manager's (who sees every patient).
@@ -98,6 +99,8 @@ func TestFamilyMatrix(t *testing.T) {
 			case "/family/files/download/x":
 				_, link := familyFileLink(t, s, amy, "sarah@example.org", false)
 				path = "/family/files/download/" + link
+			case "/family/two-factor/sms":
+				form = url.Values{"action": {"start"}, "sms_phone": {"07700 900123"}}
 			case "/family/profile/field":
 				if r.method == "GET" {
 					path += "?key=phone"

@@ -101,7 +101,11 @@ func (s *server) startFamilySession(c *fiber.Ctx, token string, complete bool) e
 	s.setCookie(c, familyCookie, token, 0)
 	s.newCSRF(c)
 	if !complete {
-		return c.Redirect(familyTwoFactorURL, fiber.StatusSeeOther)
+		q, err := s.sendFamilySMSAtSignIn(c, token)
+		if err != nil {
+			return err
+		}
+		return c.Redirect(familyTwoFactorURL+q, fiber.StatusSeeOther)
 	}
 	return c.Redirect("/family", fiber.StatusSeeOther)
 }

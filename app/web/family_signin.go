@@ -93,7 +93,7 @@ func (s *server) handleFamilyCode(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	return s.startFamilySession(c, token, !auth.NeedsAuthenticator(a))
+	return s.startFamilySession(c, token, !s.Auth.FamilyNeedsSecondFactor(c.UserContext(), a))
 }
 
 // handleFamilyLinkForm shows a button, not a sign-in: a link followed by a
@@ -113,7 +113,7 @@ func (s *server) handleFamilyLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.startFamilySession(c, token, !auth.NeedsAuthenticator(a))
+	return s.startFamilySession(c, token, !s.Auth.FamilyNeedsSecondFactor(c.UserContext(), a))
 }
 
 type familyTwoFactorPage struct {
@@ -123,6 +123,9 @@ type familyTwoFactorPage struct {
 	Secret string
 	QRCode template.URL
 	Errors fieldErrs
+	SMS    familySMSPart // family_sms.go
+	// SMSCode: the session awaits a code texted to the family's number.
+	SMSCode bool
 }
 
 // handleFamilyTwoFactorForm asks for the app's code, or offers to set the
@@ -130,20 +133,49 @@ type familyTwoFactorPage struct {
 // A GET changes nothing: the secret is made by the POST that starts.
 func (s *server) handleFamilyTwoFactorForm(c *fiber.Ctx) error {
 	id := familyIdentity(c)
+	part, err := s.familySMSPart(c)
+	if err != nil {
+		return err
+	}
+	if c.Query("sms") == "manage" && part.Offered && (id.Session.TwoFactorOk || id.Account.TotpConfirmedAt == nil && !part.Uses) {
+		part.Manage = true
+		return s.renderFamilyTwoFactor(c, nil, part)
+	}
 	if id.Account.TotpConfirmedAt != nil && id.Session.TwoFactorOk {
 		return c.Redirect("/family", fiber.StatusSeeOther)
 	}
 	if id.Account.TotpConfirmedAt == nil && id.Session.TwoFactorOk && c.Query("setup") == "" {
 		return c.Redirect("/family/profile", fiber.StatusSeeOther)
 	}
-	return s.showFamilyTwoFactor(c, nil)
+	var errs fieldErrs
+	if c.Query("sms") == "not-sent" && part.Uses {
+		errs = errorOn("code", "We could not text you a code just now. Ask for a new one below.")
+	}
+	return s.renderFamilyTwoFactor(c, errs, part)
 }
 
 func (s *server) showFamilyTwoFactor(c *fiber.Ctx, errs fieldErrs) error {
+	part, err := s.familySMSPart(c)
+	if err != nil {
+		return err
+	}
+	return s.renderFamilyTwoFactor(c, errs, part)
+}
+
+// renderFamilyTwoFactor shows the app's code (or its set-up), or the SMS
+// code when that is the family's second factor, or the SMS set-up.
+func (s *server) renderFamilyTwoFactor(c *fiber.Ctx, errs fieldErrs, part familySMSPart) error {
 	id := familyIdentity(c)
-	data := familyTwoFactorPage{page: s.familyPage(c, "Your authenticator app", ""), Errors: errs}
+	data := familyTwoFactorPage{page: s.familyPage(c, "Your authenticator app", ""), Errors: errs, SMS: part}
+	if part.Manage || part.Uses && !id.Session.TwoFactorOk {
+		data.Title = "Text message codes"
+	}
 	if len(errs) > 0 {
 		data.Title = "Error: " + data.Title
+	}
+	if part.Manage || part.Uses && !id.Session.TwoFactorOk {
+		data.SMSCode = !part.Manage
+		return renderPage(c, "pages/family_two_factor", data)
 	}
 	if id.Account.TotpConfirmedAt == nil {
 		e, ok := auth.PendingFamilyTOTP(id.Account)
@@ -168,7 +200,13 @@ func (s *server) handleFamilyTwoFactor(c *fiber.Ctx) error {
 	code := c.FormValue("code")
 	var token string
 	var err error
-	if id.Account.TotpConfirmedAt != nil {
+	if c.FormValue("method") == "sms" {
+		token, err = s.Auth.VerifyFamilySMSCode(c.UserContext(), *id, code, s.client(c))
+		if errors.Is(err, auth.ErrBadCode) {
+			c.Status(fiber.StatusUnauthorized)
+			return s.showFamilyTwoFactor(c, errorOn("code", "The code is wrong or has expired. Check the newest text message, or ask for a new code."))
+		}
+	} else if id.Account.TotpConfirmedAt != nil {
 		token, err = s.Auth.VerifyFamilyTOTP(c.UserContext(), *id, code, s.client(c))
 	} else {
 		token, err = s.Auth.ConfirmFamilyTOTP(c.UserContext(), *id, code, s.client(c))

@@ -61,7 +61,8 @@ const (
 	// a session; their role × token-scope matrices are app/api's
 	// TestAPIMatrix (the registry) and TestChildrenAndAnswers (the audit).
 	whoAPIToken
-	whoFamily // a family session, and no staff one (TestFamilyMatrix)
+	whoFamily    // a family session, and no staff one (TestFamilyMatrix)
+	whoSMSFactor // set up SMS codes as the second factor: signed-in staff not in a privileged role
 )
 
 type route struct {
@@ -87,6 +88,7 @@ var matrix = []route{
 	{"POST", "/sign-in/two-factor", whoPending, false},
 	{"POST", "/sign-in/two-factor/start", whoPending, false},
 	{"POST", "/sign-in/two-factor/setup", whoPending, false},
+	{"POST", "/sign-in/two-factor/sms", whoPending, false},
 	{"GET", "/account", whoSignedIn, false},
 	{"POST", "/account/end-other-sessions", whoSignedIn, false},
 	{"POST", "/account/api-tokens", whoSignedIn, false},
@@ -119,6 +121,9 @@ var matrix = []route{
 	{"GET", "/admin/kpi-recalculation", whoRecalculate, false},
 	{"GET", "/admin/record-views", whoRecordViews, false},
 	{"POST", "/account/notifications", whoSignedIn, false},
+	{"POST", "/account/sms", whoSMSFactor, false},
+	{"POST", "/account/sms/confirm", whoSMSFactor, false},
+	{"POST", "/account/sms/remove", whoSignedIn, false},
 	{"GET", "/admin/notifications", whoViewJobs, false},
 	{"GET", "/admin/notifications/templates", whoViewJobs, false},
 	// Posted by GOV.UK Notify with a bearer token, no session: its own
@@ -270,6 +275,7 @@ var matrix = []route{
 	{"POST", "/family/sign-out", whoAnyone, false},
 	{"GET", "/family/two-factor", whoFamily, false},
 	{"POST", "/family/two-factor", whoFamily, false},
+	{"POST", "/family/two-factor/sms", whoFamily, false},
 	{"GET", "/family", whoFamily, false},
 	{"GET", "/family/profile", whoFamily, false},
 	{"GET", "/family/profile/field", whoFamily, false},
@@ -380,6 +386,7 @@ func TestAccessMatrix(t *testing.T) {
 		ctx := context.Background()
 		app, a := authApp(t, s, false)
 		a.Config.TwoFactorForAll = false
+		a.Config.SMS = true // SMS second factor routes (whoSMSFactor)
 
 		mk := func(email string, role access.Role, org string, superuser bool) store.User {
 			var u store.User
@@ -653,6 +660,8 @@ func TestAccessMatrix(t *testing.T) {
 						want = want && recalculators[act.name] // national full access and superusers
 					case whoPublish:
 						want = want && publishers[act.name]
+					case whoSMSFactor: // privileged roles keep the authenticator app
+						want = want && !act.national && !registryRoles[act.name]
 					case whoExport:
 						want = want && exporters[act.name]
 					case whoDownload:

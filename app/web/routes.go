@@ -67,6 +67,7 @@ func (s *server) routes(app *fiber.App) {
 	pending.Post("", s.handleTwoFactor)
 	pending.Post("/start", s.handleTwoFactorStart)
 	pending.Post("/setup", s.handleTwoFactorSetup)
+	pending.Post("/sms", s.handleTwoFactorSMS) // SMS codes instead of the app (sms_factor.go)
 
 	// Signed in: each route names its guard.
 	in := s.requireSignedIn
@@ -85,6 +86,9 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/admin/users/:id/api-clients/:client/revoke", in, s.handleClientRevoke)
 	app.Post("/admin/users/:id/:action", in, s.handleStaffAction)
 	app.Post("/account/notifications", in, s.handleNotificationPrefs)
+	app.Post("/account/sms", in, s.handleAccountSMS) // SMS second factor (sms_factor.go)
+	app.Post("/account/sms/confirm", in, s.handleAccountSMSConfirm)
+	app.Post("/account/sms/remove", in, s.handleAccountSMSRemove)
 	app.Get("/admin/notifications", in, s.requireAction(access.ViewJobs), s.handleNotifications)
 	app.Get("/admin/notifications/templates", in, s.requireAction(access.ViewJobs), s.handleNotificationTemplates)
 	app.Get("/admin/record-views", in, s.requireAction(access.ViewRecordViews), s.handleRecordViews)
@@ -225,6 +229,7 @@ func (s *server) routes(app *fiber.App) {
 	fam.Post("/sign-out", s.handleFamilySignOut)
 	fam.Get("/two-factor", s.requireFamilyAny, s.handleFamilyTwoFactorForm)
 	fam.Post("/two-factor", s.requireFamilyAny, s.handleFamilyTwoFactor)
+	fam.Post("/two-factor/sms", s.requireFamilyAny, s.handleFamilySMS) // family_sms.go
 	fin := s.requireFamily
 	fam.Get("", fin, s.handleFamilyHome)
 	fam.Get("/profile", fin, s.handleFamilyProfile)

@@ -71,6 +71,18 @@ func (s *server) handleSignIn(c *fiber.Ctx) error {
 	}
 	s.setCookie(c, "session", res.Token, 0)
 	s.newCSRF(c)
+	if res.NeedsTwoFactor && s.Auth.StaffUsesSMS(c.UserContext(), res.User) {
+		// The second factor is SMS: text the code now, in this POST. A
+		// refusal (limits) is shown on the code page, not here.
+		sent := "sent"
+		if err := s.Auth.SendStaffSMSCode(c.UserContext(), auth.Identity{User: res.User}, s.client(c)); err != nil {
+			if _, _, ok := s.smsError(err); !ok {
+				return err
+			}
+			sent = "not-sent"
+		}
+		return c.Redirect("/sign-in/two-factor?method=sms&sms="+sent+"&next="+urlQueryEscape(data.Next), fiber.StatusSeeOther)
+	}
 	if res.NeedsTwoFactor && !auth.HasTOTP(res.User) {
 		// First sign-in: start enrolling an authenticator app now, in this POST.
 		if _, ok := auth.PendingTOTP(res.User); !ok {
@@ -125,6 +137,13 @@ type twoFactorPage struct {
 	QRCode   template.URL // data: URL of the QR code PNG (ours, so trusted)
 	Codes    []string
 	Continue string
+	// SMSPhone is the verified number, masked, when the second factor is
+	// SMS; SMSFailed says why the latest code was not delivered.
+	SMSPhone  string
+	SMSFailed string
+	// SMSOffered and SMSPending: the set-up page's choice of SMS codes.
+	SMSOffered bool
+	SMSPending string
 }
 
 // pendingIdentity is a session that has passed its password but not its
@@ -141,14 +160,26 @@ func (s *server) requirePending(c *fiber.Ctx) error {
 
 func (s *server) handleTwoFactorForm(c *fiber.Ctx) error {
 	id := identity(c)
-	if !auth.HasTOTP(id.User) {
+	usesSMS := s.Auth.StaffUsesSMS(c.UserContext(), id.User)
+	if !auth.HasTOTP(id.User) && !usesSMS {
 		return s.renderEnrolment(c, id, nil, fiber.StatusOK)
 	}
-	method := c.Query("method", "totp")
-	if method != "email" && method != "backup" {
+	// SMS users are asked for the texted code unless they choose otherwise.
+	method := c.Query("method")
+	switch {
+	case method == "email" || method == "backup" || method == "sms" && usesSMS:
+	case usesSMS && (method == "" || !auth.HasTOTP(id.User)):
+		method = "sms"
+	default:
 		method = "totp"
 	}
-	data := twoFactorPage{page: s.page(c, "Enter your security code", "signin"), Method: method, Next: safeNext(c.Query("next")), HasTOTP: true, Email: id.User.Email}
+	data := twoFactorPage{page: s.page(c, "Enter your security code", "signin"), Method: method, Next: safeNext(c.Query("next")), HasTOTP: auth.HasTOTP(id.User), Email: id.User.Email}
+	if err := s.smsStatus(c, id, &data); err != nil {
+		return err
+	}
+	if c.Query("sms") == "not-sent" && method == "sms" {
+		data.Errors = errorOn("code", "We could not text you a code just now. Ask for a new one below, or use a backup code.")
+	}
 	return renderPage(c, "pages/two_factor", data)
 }
 
@@ -158,6 +189,17 @@ func (s *server) handleTwoFactor(c *fiber.Ctx) error {
 	method := c.FormValue("method")
 	next := safeNext(c.FormValue("next"))
 	data := twoFactorPage{page: s.page(c, "Enter your security code", "signin"), Method: method, Next: next, HasTOTP: auth.HasTOTP(id.User), Email: id.User.Email}
+	if err := s.smsStatus(c, id, &data); err != nil {
+		return err
+	}
+	if method == "send-sms" {
+		data.Method = "sms"
+		if err := s.Auth.SendStaffSMSCode(ctx, *id, s.client(c)); err != nil {
+			return s.twoFactorError(c, data, err)
+		}
+		data.Notice = "We have texted a 6-digit code to " + data.SMSPhone + ". It expires in 5 minutes."
+		return renderPage(c, "pages/two_factor", data)
+	}
 	if method == "send-email" {
 		if err := s.Auth.SendEmailCode(ctx, *id, s.client(c)); err != nil {
 			return s.twoFactorError(c, data, err)
@@ -178,6 +220,8 @@ func (s *server) handleTwoFactor(c *fiber.Ctx) error {
 		token, err = s.Auth.VerifyEmailCode(ctx, *id, code, s.client(c))
 	case "backup":
 		token, err = s.Auth.VerifyBackupCode(ctx, *id, code, s.client(c))
+	case "sms":
+		token, err = s.Auth.VerifySMSCode(ctx, *id, code, s.client(c))
 	default:
 		data.Method = "totp"
 		token, err = s.Auth.VerifyTOTP(ctx, *id, code, s.client(c))
@@ -190,6 +234,31 @@ func (s *server) handleTwoFactor(c *fiber.Ctx) error {
 	return c.Redirect(landing(next, id.User.Role), fiber.StatusSeeOther)
 }
 
+// smsStatus fills in the SMS number and the latest code's failure, if any.
+func (s *server) smsStatus(c *fiber.Ctx, id *auth.Identity, data *twoFactorPage) error {
+	if !s.Auth.StaffUsesSMS(c.UserContext(), id.User) {
+		return nil
+	}
+	f, err := s.Auth.StaffSMS(c.UserContext(), id.User)
+	if err != nil {
+		return err
+	}
+	data.SMSPhone = f.Phone
+	d, err := s.Auth.StaffSMSDelivery(c.UserContext(), id.User)
+	if d.Failed() {
+		data.SMSFailed = smsFailedMessage(d, f.Phone)
+	}
+	return err
+}
+
+func smsFailedMessage(d auth.SMSDelivery, phone string) string {
+	msg := "Our last text message to " + phone + " could not be delivered"
+	if d.Reason != "" {
+		msg += " (" + d.Reason + ")"
+	}
+	return msg + ". Ask for a new code, or use another way to sign in."
+}
+
 func (s *server) twoFactorError(c *fiber.Ctx, data twoFactorPage, err error) error {
 	var locked *auth.LockedError
 	var limited *auth.SendLimitError
@@ -198,14 +267,21 @@ func (s *server) twoFactorError(c *fiber.Ctx, data twoFactorPage, err error) err
 		data.Errors = errorOn("code", "Too many wrong codes. Try again after "+clock(locked.Until)+".")
 		c.Status(fiber.StatusTooManyRequests)
 	case errors.As(err, &limited):
-		data.Method = "email"
+		if data.Method != "sms" {
+			data.Method = "email"
+		}
 		data.Errors = errorOn("code", sendLimitMessage(limited))
 		c.Status(fiber.StatusTooManyRequests)
 	case errors.Is(err, auth.ErrBadCode):
 		data.Errors = errorOn("code", "The code is wrong or has expired. Check it and try again.")
 		c.Status(fiber.StatusUnprocessableEntity)
 	default:
-		return err
+		msg, status, ok := s.smsError(err)
+		if !ok {
+			return err
+		}
+		data.Errors = errorOn("code", msg)
+		c.Status(status)
 	}
 	return renderPage(c, "pages/two_factor", data)
 }
@@ -215,7 +291,20 @@ func (s *server) twoFactorError(c *fiber.Ctx, data twoFactorPage, err error) err
 // The secret is created by a POST (the sign-in itself, or the "Set up"
 // button): a GET never changes state.
 func (s *server) renderEnrolment(c *fiber.Ctx, id *auth.Identity, errs fieldErrs, status int) error {
-	data := twoFactorPage{page: s.page(c, "Set up your authenticator app", "signin"), Errors: errs, Next: safeNext(c.Query("next"))}
+	return s.renderEnrolmentWith(c, id, errs, status, "")
+}
+
+// renderEnrolmentWith is renderEnrolment with a notice, and the choice of
+// SMS codes instead (sms_factor.go) where offered.
+func (s *server) renderEnrolmentWith(c *fiber.Ctx, id *auth.Identity, errs fieldErrs, status int, notice string) error {
+	data := twoFactorPage{page: s.page(c, "Set up your authenticator app", "signin"), Errors: errs, Next: safeNext(c.Query("next")), Notice: notice}
+	if data.SMSOffered = s.Auth.SMSOffered(id.User); data.SMSOffered {
+		f, err := s.Auth.StaffSMS(c.UserContext(), id.User)
+		if err != nil {
+			return err
+		}
+		data.SMSPending = f.Pending
+	}
 	if e, ok := auth.PendingTOTP(id.User); ok {
 		data.Enrol = &e
 		data.QRCode = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(e.QRCodePNG))

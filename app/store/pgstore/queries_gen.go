@@ -1860,6 +1860,34 @@ func (q queries) SetNotificationPreference(ctx context.Context, arg store.SetNot
 	return mapErr(q.q.SetNotificationPreference(ctx, pgdb.SetNotificationPreferenceParams(arg)))
 }
 
+func (q queries) GetSMSFactor(ctx context.Context, arg string) (store.SmsFactor, error) {
+	row, err := q.q.GetSMSFactor(ctx, arg)
+	return store.SmsFactor(row), mapErr(err)
+}
+
+func (q queries) StartSMSFactor(ctx context.Context, arg store.StartSMSFactorParams) error {
+	return mapErr(q.q.StartSMSFactor(ctx, pgdb.StartSMSFactorParams(arg)))
+}
+
+func (q queries) SetSMSCode(ctx context.Context, arg store.SetSMSCodeParams) (int64, error) {
+	v, err := q.q.SetSMSCode(ctx, pgdb.SetSMSCodeParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) UseSMSCode(ctx context.Context, arg store.UseSMSCodeParams) (int64, error) {
+	v, err := q.q.UseSMSCode(ctx, pgdb.UseSMSCodeParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) ConfirmSMSPhone(ctx context.Context, arg store.ConfirmSMSPhoneParams) (int64, error) {
+	v, err := q.q.ConfirmSMSPhone(ctx, pgdb.ConfirmSMSPhoneParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) DeleteSMSFactor(ctx context.Context, arg string) error {
+	return mapErr(q.q.DeleteSMSFactor(ctx, arg))
+}
+
 func (q queries) InsertSurvey(ctx context.Context, arg store.InsertSurveyParams) (int64, error) {
 	v, err := q.q.InsertSurvey(ctx, pgdb.InsertSurveyParams(arg))
 	return v, mapErr(err)

@@ -857,6 +857,16 @@ type SignInThrottle struct {
 	LockedUntil *time.Time
 }
 
+type SmsFactor struct {
+	Owner         string
+	Phone         string
+	PendingPhone  string
+	VerifiedAt    *time.Time
+	CodeHash      string
+	CodeExpiresAt *time.Time
+	UpdatedAt     time.Time
+}
+
 type Survey struct {
 	ID         int64
 	RegistryID int64
