@@ -191,7 +191,7 @@ func versionOf(etag string) (int64, bool) {
 func childOf(ch children.Child) apigen.Child {
 	out := apigen.Child{Id: ch.ID, AuditId: ch.AuditID, Version: &ch.Version, FirstName: opt(ch.FirstName), Surname: opt(ch.Surname),
 		NhsNumber: opt(ch.NHSNumber), DateOfBirth: opt(registry.ISO(ch.DateOfBirth)), LeadOrganisation: ch.Organisation.ODSCode,
-		Registered: ch.RegisteredAt != nil, Locked: ch.LockedAt != nil}
+		Registered: ch.RegisteredAt != nil, Locked: ch.LockedAt != nil, OptedOut: ptr(ch.OptedOutAt != nil)}
 	if ch.Child.Cohort != nil {
 		out.Cohort = ptr(int(*ch.Child.Cohort))
 	}

@@ -50,7 +50,11 @@ func New(d Deps) (*API, error) {
 		d.RatePerMinute = DefaultRatePerMinute
 	}
 	if d.Children == nil {
-		d.Children = func() *children.Service { return &children.Service{Store: d.Store, Now: d.Now} }
+		d.Children = func() *children.Service {
+			svc := &children.Service{Store: d.Store, Now: d.Now}
+			svc.Progress = (&answers.Service{Store: d.Store, Children: svc}).AuditProgress // Lock's completeness check, as the pages'
+			return svc
+		}
 	}
 	if d.Answers == nil {
 		d.Answers = func() *answers.Service { return &answers.Service{Store: d.Store, Children: d.Children()} }
@@ -115,6 +119,15 @@ var Scopes = map[string]scope{
 	"CreateChild":   {DomainAudit, AccessWrite},
 	"RegisterChild": {DomainAudit, AccessWrite},
 	"SaveAnswer":    {DomainAudit, AccessWrite},
+
+	// The child's record after it is added (children_admin.go).
+	"UpdateChild":          {DomainAudit, AccessWrite},
+	"DeleteChild":          {DomainAudit, AccessWrite},
+	"LockChild":            {DomainAudit, AccessWrite},
+	"UnlockChild":          {DomainAudit, AccessWrite},
+	"OptOutChild":          {DomainAudit, AccessWrite},
+	"RequestChildTransfer": {DomainAudit, AccessWrite},
+	"AnswerChildTransfer":  {DomainAudit, AccessWrite},
 }
 
 // ScopeOf is the domain of an operation ("" for none).

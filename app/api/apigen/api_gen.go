@@ -19,6 +19,30 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for ChildTransferStatus.
+const (
+	Accepted  ChildTransferStatus = "accepted"
+	Cancelled ChildTransferStatus = "cancelled"
+	Pending   ChildTransferStatus = "pending"
+	Rejected  ChildTransferStatus = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the ChildTransferStatus enum.
+func (e ChildTransferStatus) Valid() bool {
+	switch e {
+	case Accepted:
+		return true
+	case Cancelled:
+		return true
+	case Pending:
+		return true
+	case Rejected:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TokenResponseTokenType.
 const (
 	Bearer TokenResponseTokenType = "Bearer"
@@ -69,8 +93,11 @@ type Child struct {
 	LeadOrganisation string  `json:"lead_organisation"`
 	Locked           bool    `json:"locked"`
 	NhsNumber        *string `json:"nhs_number,omitempty"`
-	Registered       bool    `json:"registered"`
-	Surname          *string `json:"surname,omitempty"`
+
+	// OptedOut Opted out of the audit: the details are gone for good; absent in lists
+	OptedOut   *bool   `json:"opted_out,omitempty"`
+	Registered bool    `json:"registered"`
+	Surname    *string `json:"surname,omitempty"`
 
 	// Version The child's version (its ETag); absent in lists
 	Version *int64 `json:"version,omitempty"`
@@ -102,6 +129,44 @@ type ChildPage struct {
 
 	// NextCursor Absent on the last page
 	NextCursor *string `json:"next_cursor,omitempty"`
+}
+
+// ChildPatch The case form's fields to change (the others stay as they are); its checks decide (422 names each field)
+type ChildPatch struct {
+	// DateOfBirth YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
+	DateOfBirth *Date   `json:"date_of_birth,omitempty"`
+	Ethnicity   *string `json:"ethnicity,omitempty"`
+	FirstName   *string `json:"first_name,omitempty"`
+	NhsNumber   *string `json:"nhs_number,omitempty"`
+	Postcode    *string `json:"postcode,omitempty"`
+	Sex         *string `json:"sex,omitempty"`
+	Surname     *string `json:"surname,omitempty"`
+
+	// UniqueReferenceNumber Jersey only
+	UniqueReferenceNumber *string `json:"unique_reference_number,omitempty"`
+}
+
+// ChildTransfer defines model for ChildTransfer.
+type ChildTransfer struct {
+	ChildId int64 `json:"child_id"`
+
+	// FromOrganisation ODS code
+	FromOrganisation string              `json:"from_organisation"`
+	Status           ChildTransferStatus `json:"status"`
+
+	// ToOrganisation ODS code
+	ToOrganisation string `json:"to_organisation"`
+}
+
+// ChildTransferStatus defines model for ChildTransfer.Status.
+type ChildTransferStatus string
+
+// ChildTransferInput defines model for ChildTransferInput.
+type ChildTransferInput struct {
+	// Organisation The ODS code of the organisation to move the child to (England or Wales)
+	Organisation *string `json:"organisation,omitempty"`
 }
 
 // Contact defines model for Contact.
@@ -418,10 +483,28 @@ type CreateChildParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// DeleteChildParams defines parameters for DeleteChild.
+type DeleteChildParams struct {
+	// IfMatch The ETag read; 412 when the record changed since
+	IfMatch IfMatch `json:"If-Match"`
+}
+
+// UpdateChildParams defines parameters for UpdateChild.
+type UpdateChildParams struct {
+	// IfMatch The ETag read; 412 when the record changed since
+	IfMatch IfMatch `json:"If-Match"`
+}
+
 // SaveAnswerParams defines parameters for SaveAnswer.
 type SaveAnswerParams struct {
 	// IfMatch The child's ETag when the answer was read; someone else's change to this answer since is a 409
 	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// LockChildParams defines parameters for LockChild.
+type LockChildParams struct {
+	// IfMatch The ETag read; 412 when the record changed since
+	IfMatch IfMatch `json:"If-Match"`
 }
 
 // DeleteContactParams defines parameters for DeleteContact.
@@ -481,11 +564,17 @@ type CreatePatientParams struct {
 // CreateChildJSONRequestBody defines body for CreateChild for application/json ContentType.
 type CreateChildJSONRequestBody = ChildInput
 
+// UpdateChildJSONRequestBody defines body for UpdateChild for application/json ContentType.
+type UpdateChildJSONRequestBody = ChildPatch
+
 // SaveAnswerJSONRequestBody defines body for SaveAnswer for application/json ContentType.
 type SaveAnswerJSONRequestBody = AnswerInput
 
 // RegisterChildJSONRequestBody defines body for RegisterChild for application/json ContentType.
 type RegisterChildJSONRequestBody = RegistrationInput
+
+// RequestChildTransferJSONRequestBody defines body for RequestChildTransfer for application/json ContentType.
+type RequestChildTransferJSONRequestBody = ChildTransferInput
 
 // UpdateContactJSONRequestBody defines body for UpdateContact for application/json ContentType.
 type UpdateContactJSONRequestBody = ContactPatch
@@ -513,18 +602,39 @@ type ServerInterface interface {
 	// CreateChild Add a child (the case form's checks)
 	// (POST /children)
 	CreateChild(c *fiber.Ctx, params CreateChildParams) error
+	// DeleteChild Delete a child's record (restorable by the national audit team for 30 days, as on the page; 409 while locked, past the deadline, opted out or a transfer waits)
+	// (DELETE /children/{id})
+	DeleteChild(c *fiber.Ctx, id ID, params DeleteChildParams) error
 	// GetChild Read a child
 	// (GET /children/{id})
 	GetChild(c *fiber.Ctx, id ID) error
+	// UpdateChild Change a child's details (the case form's fields and checks; 409 while locked, past the deadline or opted out)
+	// (PATCH /children/{id})
+	UpdateChild(c *fiber.Ctx, id ID, params UpdateChildParams) error
 	// SaveAnswer Save one answer (the form's checks, conflict, trail and scoring)
 	// (POST /children/{id}/forms/{form}/answers)
 	SaveAnswer(c *fiber.Ctx, id ID, form string, params SaveAnswerParams) error
 	// GetChildKPIs A child's KPI results, as its performance summary shows them
 	// (GET /children/{id}/kpis)
 	GetChildKPIs(c *fiber.Ctx, id ID) error
+	// LockChild Lock a registered child's complete record (the lock page; If-Match is the version checked)
+	// (POST /children/{id}/lock)
+	LockChild(c *fiber.Ctx, id ID, params LockChildParams) error
+	// OptOutChild Opt the child out of the audit - removes their details, registration, answers and transfers for good (spec 11.2)
+	// (POST /children/{id}/opt-out)
+	OptOutChild(c *fiber.Ctx, id ID) error
 	// RegisterChild Register a child in its cohort (the registration page's rules)
 	// (POST /children/{id}/registration)
 	RegisterChild(c *fiber.Ctx, id ID) error
+	// RequestChildTransfer Ask to move the child's lead organisation (the transfer page; the child stays until the other organisation accepts)
+	// (POST /children/{id}/transfer)
+	RequestChildTransfer(c *fiber.Ctx, id ID) error
+	// AnswerChildTransfer Answer the child's pending transfer (the transfers page's buttons)
+	// (POST /children/{id}/transfer/{answer})
+	AnswerChildTransfer(c *fiber.Ctx, id ID, answer string) error
+	// UnlockChild Unlock a locked child's record, until its cohort's submission deadline
+	// (POST /children/{id}/unlock)
+	UnlockChild(c *fiber.Ctx, id ID) error
 	// DeleteContact Delete a contact (restorable for 30 days, as on the page)
 	// (DELETE /contacts/{id})
 	DeleteContact(c *fiber.Ctx, id ID, params DeleteContactParams) error
@@ -658,6 +768,59 @@ func (siw *ServerInterfaceWrapper) CreateChild(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// DeleteChild operation middleware
+func (siw *ServerInterfaceWrapper) DeleteChild(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteChildParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Required header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName If-Match, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter If-Match: %w", err).Error())
+		}
+
+		params.IfMatch = IfMatch
+
+	} else {
+		return fiber.NewError(fiber.StatusBadRequest, "Header parameter If-Match is required, but not found")
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.DeleteChild(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // GetChild operation middleware
 func (siw *ServerInterfaceWrapper) GetChild(c *fiber.Ctx) error {
 
@@ -674,6 +837,59 @@ func (siw *ServerInterfaceWrapper) GetChild(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.GetChild(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// UpdateChild operation middleware
+func (siw *ServerInterfaceWrapper) UpdateChild(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateChildParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Required header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName If-Match, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter If-Match: %w", err).Error())
+		}
+
+		params.IfMatch = IfMatch
+
+	} else {
+		return fiber.NewError(fiber.StatusBadRequest, "Header parameter If-Match is required, but not found")
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.UpdateChild(c, id, params)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -775,6 +991,88 @@ func (siw *ServerInterfaceWrapper) GetChildKPIs(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// LockChild operation middleware
+func (siw *ServerInterfaceWrapper) LockChild(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params LockChildParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Required header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName If-Match, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter If-Match: %w", err).Error())
+		}
+
+		params.IfMatch = IfMatch
+
+	} else {
+		return fiber.NewError(fiber.StatusBadRequest, "Header parameter If-Match is required, but not found")
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.LockChild(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// OptOutChild operation middleware
+func (siw *ServerInterfaceWrapper) OptOutChild(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.OptOutChild(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // RegisterChild operation middleware
 func (siw *ServerInterfaceWrapper) RegisterChild(c *fiber.Ctx) error {
 
@@ -791,6 +1089,101 @@ func (siw *ServerInterfaceWrapper) RegisterChild(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.RegisterChild(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// RequestChildTransfer operation middleware
+func (siw *ServerInterfaceWrapper) RequestChildTransfer(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RequestChildTransfer(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// AnswerChildTransfer operation middleware
+func (siw *ServerInterfaceWrapper) AnswerChildTransfer(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// ------------- Path parameter "answer" -------------
+	var answer string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "answer", c.Params("answer"), &answer, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter answer: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.AnswerChildTransfer(c, id, answer)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// UnlockChild operation middleware
+func (siw *ServerInterfaceWrapper) UnlockChild(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.UnlockChild(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -1448,13 +1841,27 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 
 	router.Post(options.BaseURL+"/children", wrapper.CreateChild)
 
+	router.Delete(options.BaseURL+"/children/:id", wrapper.DeleteChild)
+
 	router.Get(options.BaseURL+"/children/:id", wrapper.GetChild)
+
+	router.Patch(options.BaseURL+"/children/:id", wrapper.UpdateChild)
 
 	router.Post(options.BaseURL+"/children/:id/registration", wrapper.RegisterChild)
 
 	router.Post(options.BaseURL+"/children/:id/forms/:form/answers", wrapper.SaveAnswer)
 
 	router.Get(options.BaseURL+"/children/:id/kpis", wrapper.GetChildKPIs)
+
+	router.Post(options.BaseURL+"/children/:id/lock", wrapper.LockChild)
+
+	router.Post(options.BaseURL+"/children/:id/unlock", wrapper.UnlockChild)
+
+	router.Post(options.BaseURL+"/children/:id/transfer", wrapper.RequestChildTransfer)
+
+	router.Post(options.BaseURL+"/children/:id/transfer/:answer", wrapper.AnswerChildTransfer)
+
+	router.Post(options.BaseURL+"/children/:id/opt-out", wrapper.OptOutChild)
 
 }
 
@@ -1603,6 +2010,88 @@ func (response CreateChild429ApplicationProblemPlusJSONResponse) VisitCreateChil
 	return ctx.JSON(&response)
 }
 
+type DeleteChildRequestObject struct {
+	Id     ID `json:"id"`
+	Params DeleteChildParams
+}
+
+type DeleteChildResponseObject interface {
+	VisitDeleteChildResponse(ctx *fiber.Ctx) error
+}
+
+type DeleteChild204Response struct {
+}
+
+func (response DeleteChild204Response) VisitDeleteChildResponse(ctx *fiber.Ctx) error {
+	ctx.Status(204)
+	return nil
+}
+
+type DeleteChild400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteChild400ApplicationProblemPlusJSONResponse) VisitDeleteChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type DeleteChild401ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteChild401ApplicationProblemPlusJSONResponse) VisitDeleteChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type DeleteChild403ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteChild403ApplicationProblemPlusJSONResponse) VisitDeleteChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type DeleteChild404ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteChild404ApplicationProblemPlusJSONResponse) VisitDeleteChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type DeleteChild409ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteChild409ApplicationProblemPlusJSONResponse) VisitDeleteChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type DeleteChild412ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteChild412ApplicationProblemPlusJSONResponse) VisitDeleteChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(412)
+
+	return ctx.JSON(&response)
+}
+
+type DeleteChild429ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteChild429ApplicationProblemPlusJSONResponse) VisitDeleteChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
 type GetChildRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -1671,6 +2160,109 @@ func (response GetChild404ApplicationProblemPlusJSONResponse) VisitGetChildRespo
 type GetChild429ApplicationProblemPlusJSONResponse Problem
 
 func (response GetChild429ApplicationProblemPlusJSONResponse) VisitGetChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type UpdateChildRequestObject struct {
+	Id     ID `json:"id"`
+	Params UpdateChildParams
+	Body   *UpdateChildJSONRequestBody
+}
+
+type UpdateChildResponseObject interface {
+	VisitUpdateChildResponse(ctx *fiber.Ctx) error
+}
+
+type UpdateChild200ResponseHeaders struct {
+	ETag *string
+}
+
+type UpdateChild200JSONResponse struct {
+	Body    Child
+	Headers UpdateChild200ResponseHeaders
+}
+
+func (response UpdateChild200JSONResponse) VisitUpdateChildResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ETag != nil {
+		ctx.Response().Header.Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response.Body)
+}
+
+type UpdateChild400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateChild400ApplicationProblemPlusJSONResponse) VisitUpdateChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type UpdateChild401ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateChild401ApplicationProblemPlusJSONResponse) VisitUpdateChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type UpdateChild403ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateChild403ApplicationProblemPlusJSONResponse) VisitUpdateChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type UpdateChild404ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateChild404ApplicationProblemPlusJSONResponse) VisitUpdateChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type UpdateChild409ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateChild409ApplicationProblemPlusJSONResponse) VisitUpdateChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type UpdateChild412ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateChild412ApplicationProblemPlusJSONResponse) VisitUpdateChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(412)
+
+	return ctx.JSON(&response)
+}
+
+type UpdateChild422ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateChild422ApplicationProblemPlusJSONResponse) VisitUpdateChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type UpdateChild429ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateChild429ApplicationProblemPlusJSONResponse) VisitUpdateChildResponse(ctx *fiber.Ctx) error {
 	ctx.Response().Header.Set("Content-Type", "application/problem+json")
 	ctx.Status(429)
 
@@ -1836,6 +2428,182 @@ func (response GetChildKPIs429ApplicationProblemPlusJSONResponse) VisitGetChildK
 	return ctx.JSON(&response)
 }
 
+type LockChildRequestObject struct {
+	Id     ID `json:"id"`
+	Params LockChildParams
+}
+
+type LockChildResponseObject interface {
+	VisitLockChildResponse(ctx *fiber.Ctx) error
+}
+
+type LockChild200ResponseHeaders struct {
+	ETag *string
+}
+
+type LockChild200JSONResponse struct {
+	Body    Child
+	Headers LockChild200ResponseHeaders
+}
+
+func (response LockChild200JSONResponse) VisitLockChildResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ETag != nil {
+		ctx.Response().Header.Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response.Body)
+}
+
+type LockChild400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response LockChild400ApplicationProblemPlusJSONResponse) VisitLockChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type LockChild401ApplicationProblemPlusJSONResponse Problem
+
+func (response LockChild401ApplicationProblemPlusJSONResponse) VisitLockChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type LockChild403ApplicationProblemPlusJSONResponse Problem
+
+func (response LockChild403ApplicationProblemPlusJSONResponse) VisitLockChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type LockChild404ApplicationProblemPlusJSONResponse Problem
+
+func (response LockChild404ApplicationProblemPlusJSONResponse) VisitLockChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type LockChild409ApplicationProblemPlusJSONResponse Problem
+
+func (response LockChild409ApplicationProblemPlusJSONResponse) VisitLockChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type LockChild412ApplicationProblemPlusJSONResponse Problem
+
+func (response LockChild412ApplicationProblemPlusJSONResponse) VisitLockChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(412)
+
+	return ctx.JSON(&response)
+}
+
+type LockChild429ApplicationProblemPlusJSONResponse Problem
+
+func (response LockChild429ApplicationProblemPlusJSONResponse) VisitLockChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type OptOutChildRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type OptOutChildResponseObject interface {
+	VisitOptOutChildResponse(ctx *fiber.Ctx) error
+}
+
+type OptOutChild200ResponseHeaders struct {
+	ETag *string
+}
+
+type OptOutChild200JSONResponse struct {
+	Body    Child
+	Headers OptOutChild200ResponseHeaders
+}
+
+func (response OptOutChild200JSONResponse) VisitOptOutChildResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ETag != nil {
+		ctx.Response().Header.Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response.Body)
+}
+
+type OptOutChild400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response OptOutChild400ApplicationProblemPlusJSONResponse) VisitOptOutChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type OptOutChild401ApplicationProblemPlusJSONResponse Problem
+
+func (response OptOutChild401ApplicationProblemPlusJSONResponse) VisitOptOutChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type OptOutChild403ApplicationProblemPlusJSONResponse Problem
+
+func (response OptOutChild403ApplicationProblemPlusJSONResponse) VisitOptOutChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type OptOutChild404ApplicationProblemPlusJSONResponse Problem
+
+func (response OptOutChild404ApplicationProblemPlusJSONResponse) VisitOptOutChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type OptOutChild409ApplicationProblemPlusJSONResponse Problem
+
+func (response OptOutChild409ApplicationProblemPlusJSONResponse) VisitOptOutChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type OptOutChild429ApplicationProblemPlusJSONResponse Problem
+
+func (response OptOutChild429ApplicationProblemPlusJSONResponse) VisitOptOutChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
 type RegisterChildRequestObject struct {
 	Id   ID `json:"id"`
 	Body *RegisterChildJSONRequestBody
@@ -1923,6 +2691,246 @@ func (response RegisterChild422ApplicationProblemPlusJSONResponse) VisitRegister
 type RegisterChild429ApplicationProblemPlusJSONResponse Problem
 
 func (response RegisterChild429ApplicationProblemPlusJSONResponse) VisitRegisterChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type RequestChildTransferRequestObject struct {
+	Id   ID `json:"id"`
+	Body *RequestChildTransferJSONRequestBody
+}
+
+type RequestChildTransferResponseObject interface {
+	VisitRequestChildTransferResponse(ctx *fiber.Ctx) error
+}
+
+type RequestChildTransfer201JSONResponse ChildTransfer
+
+func (response RequestChildTransfer201JSONResponse) VisitRequestChildTransferResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(201)
+
+	return ctx.JSON(&response)
+}
+
+type RequestChildTransfer400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response RequestChildTransfer400ApplicationProblemPlusJSONResponse) VisitRequestChildTransferResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type RequestChildTransfer401ApplicationProblemPlusJSONResponse Problem
+
+func (response RequestChildTransfer401ApplicationProblemPlusJSONResponse) VisitRequestChildTransferResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type RequestChildTransfer403ApplicationProblemPlusJSONResponse Problem
+
+func (response RequestChildTransfer403ApplicationProblemPlusJSONResponse) VisitRequestChildTransferResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type RequestChildTransfer404ApplicationProblemPlusJSONResponse Problem
+
+func (response RequestChildTransfer404ApplicationProblemPlusJSONResponse) VisitRequestChildTransferResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type RequestChildTransfer409ApplicationProblemPlusJSONResponse Problem
+
+func (response RequestChildTransfer409ApplicationProblemPlusJSONResponse) VisitRequestChildTransferResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type RequestChildTransfer422ApplicationProblemPlusJSONResponse Problem
+
+func (response RequestChildTransfer422ApplicationProblemPlusJSONResponse) VisitRequestChildTransferResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type RequestChildTransfer429ApplicationProblemPlusJSONResponse Problem
+
+func (response RequestChildTransfer429ApplicationProblemPlusJSONResponse) VisitRequestChildTransferResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type AnswerChildTransferRequestObject struct {
+	Id     ID     `json:"id"`
+	Answer string `json:"answer"`
+}
+
+type AnswerChildTransferResponseObject interface {
+	VisitAnswerChildTransferResponse(ctx *fiber.Ctx) error
+}
+
+type AnswerChildTransfer200JSONResponse ChildTransfer
+
+func (response AnswerChildTransfer200JSONResponse) VisitAnswerChildTransferResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response)
+}
+
+type AnswerChildTransfer400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response AnswerChildTransfer400ApplicationProblemPlusJSONResponse) VisitAnswerChildTransferResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type AnswerChildTransfer401ApplicationProblemPlusJSONResponse Problem
+
+func (response AnswerChildTransfer401ApplicationProblemPlusJSONResponse) VisitAnswerChildTransferResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type AnswerChildTransfer403ApplicationProblemPlusJSONResponse Problem
+
+func (response AnswerChildTransfer403ApplicationProblemPlusJSONResponse) VisitAnswerChildTransferResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type AnswerChildTransfer404ApplicationProblemPlusJSONResponse Problem
+
+func (response AnswerChildTransfer404ApplicationProblemPlusJSONResponse) VisitAnswerChildTransferResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type AnswerChildTransfer409ApplicationProblemPlusJSONResponse Problem
+
+func (response AnswerChildTransfer409ApplicationProblemPlusJSONResponse) VisitAnswerChildTransferResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type AnswerChildTransfer429ApplicationProblemPlusJSONResponse Problem
+
+func (response AnswerChildTransfer429ApplicationProblemPlusJSONResponse) VisitAnswerChildTransferResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type UnlockChildRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type UnlockChildResponseObject interface {
+	VisitUnlockChildResponse(ctx *fiber.Ctx) error
+}
+
+type UnlockChild200ResponseHeaders struct {
+	ETag *string
+}
+
+type UnlockChild200JSONResponse struct {
+	Body    Child
+	Headers UnlockChild200ResponseHeaders
+}
+
+func (response UnlockChild200JSONResponse) VisitUnlockChildResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ETag != nil {
+		ctx.Response().Header.Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response.Body)
+}
+
+type UnlockChild400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UnlockChild400ApplicationProblemPlusJSONResponse) VisitUnlockChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type UnlockChild401ApplicationProblemPlusJSONResponse Problem
+
+func (response UnlockChild401ApplicationProblemPlusJSONResponse) VisitUnlockChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type UnlockChild403ApplicationProblemPlusJSONResponse Problem
+
+func (response UnlockChild403ApplicationProblemPlusJSONResponse) VisitUnlockChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type UnlockChild404ApplicationProblemPlusJSONResponse Problem
+
+func (response UnlockChild404ApplicationProblemPlusJSONResponse) VisitUnlockChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type UnlockChild409ApplicationProblemPlusJSONResponse Problem
+
+func (response UnlockChild409ApplicationProblemPlusJSONResponse) VisitUnlockChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type UnlockChild429ApplicationProblemPlusJSONResponse Problem
+
+func (response UnlockChild429ApplicationProblemPlusJSONResponse) VisitUnlockChildResponse(ctx *fiber.Ctx) error {
 	ctx.Response().Header.Set("Content-Type", "application/problem+json")
 	ctx.Status(429)
 
@@ -3011,18 +4019,39 @@ type StrictServerInterface interface {
 	// CreateChild Add a child (the case form's checks)
 	// (POST /children)
 	CreateChild(ctx context.Context, request CreateChildRequestObject) (CreateChildResponseObject, error)
+	// DeleteChild Delete a child's record (restorable by the national audit team for 30 days, as on the page; 409 while locked, past the deadline, opted out or a transfer waits)
+	// (DELETE /children/{id})
+	DeleteChild(ctx context.Context, request DeleteChildRequestObject) (DeleteChildResponseObject, error)
 	// GetChild Read a child
 	// (GET /children/{id})
 	GetChild(ctx context.Context, request GetChildRequestObject) (GetChildResponseObject, error)
+	// UpdateChild Change a child's details (the case form's fields and checks; 409 while locked, past the deadline or opted out)
+	// (PATCH /children/{id})
+	UpdateChild(ctx context.Context, request UpdateChildRequestObject) (UpdateChildResponseObject, error)
 	// SaveAnswer Save one answer (the form's checks, conflict, trail and scoring)
 	// (POST /children/{id}/forms/{form}/answers)
 	SaveAnswer(ctx context.Context, request SaveAnswerRequestObject) (SaveAnswerResponseObject, error)
 	// GetChildKPIs A child's KPI results, as its performance summary shows them
 	// (GET /children/{id}/kpis)
 	GetChildKPIs(ctx context.Context, request GetChildKPIsRequestObject) (GetChildKPIsResponseObject, error)
+	// LockChild Lock a registered child's complete record (the lock page; If-Match is the version checked)
+	// (POST /children/{id}/lock)
+	LockChild(ctx context.Context, request LockChildRequestObject) (LockChildResponseObject, error)
+	// OptOutChild Opt the child out of the audit - removes their details, registration, answers and transfers for good (spec 11.2)
+	// (POST /children/{id}/opt-out)
+	OptOutChild(ctx context.Context, request OptOutChildRequestObject) (OptOutChildResponseObject, error)
 	// RegisterChild Register a child in its cohort (the registration page's rules)
 	// (POST /children/{id}/registration)
 	RegisterChild(ctx context.Context, request RegisterChildRequestObject) (RegisterChildResponseObject, error)
+	// RequestChildTransfer Ask to move the child's lead organisation (the transfer page; the child stays until the other organisation accepts)
+	// (POST /children/{id}/transfer)
+	RequestChildTransfer(ctx context.Context, request RequestChildTransferRequestObject) (RequestChildTransferResponseObject, error)
+	// AnswerChildTransfer Answer the child's pending transfer (the transfers page's buttons)
+	// (POST /children/{id}/transfer/{answer})
+	AnswerChildTransfer(ctx context.Context, request AnswerChildTransferRequestObject) (AnswerChildTransferResponseObject, error)
+	// UnlockChild Unlock a locked child's record, until its cohort's submission deadline
+	// (POST /children/{id}/unlock)
+	UnlockChild(ctx context.Context, request UnlockChildRequestObject) (UnlockChildResponseObject, error)
 	// DeleteContact Delete a contact (restorable for 30 days, as on the page)
 	// (DELETE /contacts/{id})
 	DeleteContact(ctx context.Context, request DeleteContactRequestObject) (DeleteContactResponseObject, error)
@@ -3153,6 +4182,34 @@ func (sh *strictHandler) CreateChild(ctx *fiber.Ctx, params CreateChildParams) e
 	return nil
 }
 
+// DeleteChild operation middleware
+func (sh *strictHandler) DeleteChild(ctx *fiber.Ctx, id ID, params DeleteChildParams) error {
+	var request DeleteChildRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteChild(ctx.UserContext(), request.(DeleteChildRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteChild")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteChildResponseObject); ok {
+		if err := validResponse.VisitDeleteChildResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetChild operation middleware
 func (sh *strictHandler) GetChild(ctx *fiber.Ctx, id ID) error {
 	var request GetChildRequestObject
@@ -3172,6 +4229,48 @@ func (sh *strictHandler) GetChild(ctx *fiber.Ctx, id ID) error {
 		return err
 	} else if validResponse, ok := response.(GetChildResponseObject); ok {
 		if err := validResponse.VisitGetChildResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateChild operation middleware
+func (sh *strictHandler) UpdateChild(ctx *fiber.Ctx, id ID, params UpdateChildParams) error {
+	var request UpdateChildRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateChildJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateChild(ctx.UserContext(), request.(UpdateChildRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateChild")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateChildResponseObject); ok {
+		if err := validResponse.VisitUpdateChildResponse(ctx); err != nil {
 			return err
 		}
 	} else if response != nil {
@@ -3250,6 +4349,61 @@ func (sh *strictHandler) GetChildKPIs(ctx *fiber.Ctx, id ID) error {
 	return nil
 }
 
+// LockChild operation middleware
+func (sh *strictHandler) LockChild(ctx *fiber.Ctx, id ID, params LockChildParams) error {
+	var request LockChildRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.LockChild(ctx.UserContext(), request.(LockChildRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LockChild")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(LockChildResponseObject); ok {
+		if err := validResponse.VisitLockChildResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// OptOutChild operation middleware
+func (sh *strictHandler) OptOutChild(ctx *fiber.Ctx, id ID) error {
+	var request OptOutChildRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.OptOutChild(ctx.UserContext(), request.(OptOutChildRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "OptOutChild")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(OptOutChildResponseObject); ok {
+		if err := validResponse.VisitOptOutChildResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // RegisterChild operation middleware
 func (sh *strictHandler) RegisterChild(ctx *fiber.Ctx, id ID) error {
 	var request RegisterChildRequestObject
@@ -3283,6 +4437,102 @@ func (sh *strictHandler) RegisterChild(ctx *fiber.Ctx, id ID) error {
 		return err
 	} else if validResponse, ok := response.(RegisterChildResponseObject); ok {
 		if err := validResponse.VisitRegisterChildResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RequestChildTransfer operation middleware
+func (sh *strictHandler) RequestChildTransfer(ctx *fiber.Ctx, id ID) error {
+	var request RequestChildTransferRequestObject
+
+	request.Id = id
+
+	var body RequestChildTransferJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.RequestChildTransfer(ctx.UserContext(), request.(RequestChildTransferRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RequestChildTransfer")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RequestChildTransferResponseObject); ok {
+		if err := validResponse.VisitRequestChildTransferResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AnswerChildTransfer operation middleware
+func (sh *strictHandler) AnswerChildTransfer(ctx *fiber.Ctx, id ID, answer string) error {
+	var request AnswerChildTransferRequestObject
+
+	request.Id = id
+	request.Answer = answer
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.AnswerChildTransfer(ctx.UserContext(), request.(AnswerChildTransferRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AnswerChildTransfer")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AnswerChildTransferResponseObject); ok {
+		if err := validResponse.VisitAnswerChildTransferResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UnlockChild operation middleware
+func (sh *strictHandler) UnlockChild(ctx *fiber.Ctx, id ID) error {
+	var request UnlockChildRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.UnlockChild(ctx.UserContext(), request.(UnlockChildRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnlockChild")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UnlockChildResponseObject); ok {
+		if err := validResponse.VisitUnlockChildResponse(ctx); err != nil {
 			return err
 		}
 	} else if response != nil {
@@ -3757,69 +5007,82 @@ func (sh *strictHandler) DeleteRelationship(ctx *fiber.Ctx, id ID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fx7b9s6lv8qB9oFkmDlOMnN7UWTv3qTzm62vZggzQJbtIXBSMcWJxKpklQcI/B3H5DUg7Jpy3YdT6bN",
-	"X00lijw8j9958NBPQcSznDNkSgZnT0GCJEZh/nx/S0b63xhlJGiuKGfBWXCbIAiMuIj3JDygkJSzc5DI",
-	"YqAK7kh0D5TB1bD3F1FRAopDlBA2QlD1h0EYyCjBjOjZ1STH4CyQSlA2CqbTaRjkRJAMVUnGRSEkF35C",
-	"GD6qQWQGAB+aJXIyQrjDIRd4DuROIlMw5MK8G1IhlRkRhAHVk3wvUEyCMGAk01TYqVr0ZeTxI7KRSoKz",
-	"k6OjcI7eMLi61OPMdDlRSTMb1TsV+L2gAuPgTIkC3ZmHXGRE6XFMvTkNwiCjjGZFFpwd18tQpnCEwq4T",
-	"Y5ZzhSyafMDJPEPegUAlJjCmKjHblSRDuEf7hDI4OYWEF0ICYXKMQjo8EShzziQCYTGQOJbAuP5mdA7j",
-	"hKboDKVSCzgXfCRQyhBOj95W3LTK0zDAobinSV7G14yy6v/HXi4PjUL59UCrKggk8TmcHp/AOEHm6Fup",
-	"gTFIyiJcSGypsktl5lB97NeGGxxRqcRkkeXYt3sSZFqMKlraelMN+iFKpvpjK1RjRteC36WY6T8jzhQy",
-	"pf8keZ7SiGgK+7kd8V//kJrcJ2et/xQ4DM6C/+g3WNG3b2W/mtesOKOQDG7+dgFvT3//A/J6WLUJQ9U7",
-	"o4lXLC8sOXFM9cckvRY8R6GoJn5IUolhkDuPnoIoReJBhRvM+INVV6vlQc2aO85TJCyYaqbnhcU7/4pP",
-	"AVWYyXk+ezgd6iFXdrgrCSIEmQRzTNFaoC1/T5uRpqJGp+8FSj0ohLsJaFUIAUmUAIGUSqXx7YGkBUrY",
-	"JxII3Ak+ligg51IZU84Omr3yu39gpPTq97hAFavl9qTGiBBIiQdcZGZ1CVQF4Qr41+joF7PaNw8VVs6f",
-	"yIMe9jQrSmue82QawZ85woSx3nqqLX1iHnOGMKIPyLxiLt2TF2w9AOtupPo0rKnzbesioalnQ6SIqRrQ",
-	"2OPfwiDiCRfKeVWTEAYxUTjgw8EdFSrpsrxLolB/ZGB5YLHDs54lo3P/YZAiiQdcjAijkqiSb22B/P3y",
-	"E0Q8xsBjBSmP7tHdsiMIlsgBK7I7FF4SLeChWPS5LMTC7TkyntfxSMuniVNgnyppnMVBHRtQZsxLBuHa",
-	"OmL8ey1rHwNbW6tZtFCTVsNBzzaJrEFlSDGN5TnonUYJRvcSYoxojDBOiPHe1RZg//TkpDR1AzTmUw0i",
-	"bW3eSClRJYxGVE3mMNSjOm0NnkFcn6p1a6pmix4G7rA9CY4Gt5DNs0pbaTv8bRhoHDYzrzJY4uMqjHEU",
-	"v5srBaPfCxwIHKJAFqFDfJs3/4tC4gQ4SydtNiwIafzKeq3D6Dnoq/1m/ccybbH4OZ33mU5g7wl0reVy",
-	"G+OlpInplzsnS5LX+jhTJFIeJI9jHeV6kSfGFNUiyMKM0NT72bbgOiOTQdTQ7QFdxFgOBD5QHPtH5Aln",
-	"fipcZZ5/aVRMYDzQvpFh2jEqJWxUlNqyTMWXYftG2Nw4cYfpzZJtHs4wrJHvEoXZFLCdNKDEaJ13ZSgl",
-	"GeEPA7ajtO2lP1KGEiTqBFthbOJMHKf6aRsIfvcjTMTZkIrMY5FxDPhgki5ejBKgClLO7yWk9B6BQMnj",
-	"OnSjVXpm2QD7p0dvgasExZhKPPAGc7VFdSPhuv6k25S4wlWzgdqotusxvEbXloLhUAgyk8AFpKiUSX/W",
-	"mNq11G62reGdpottaCt+pBTei/Ek11WtYk1gsNFbUzU7h6/B1wBMsqtBAnhuZ9OZjy0ZufMeL4GCbvN+",
-	"tbB5C3upxmPi7Dl9/vz58+feX3/1Li/PrWPBuMrrTV20dDbUFAwEItzxR4P9+EiyPNVLnBwdv+kdvekd",
-	"na4CHR+ur25QFqktprR1L0MiCzFjzu0hS3JCXqiIL4gLBJKyRjX3SlGV+j6aMeBy4Wp8s5zPptuQMjNT",
-	"vUvfl39/V6jkvRAWe9p7x+rxvB3qN4OWZLv2YyfzkXBNFC2LfbMFNMpoRNKBVEQVC0LcTVK/6qMYyRof",
-	"LQumY0pGjEsqB2UEQhZwxR0alxayyxIKjZEpOqQdxayIpCkKyMgEGFcgEaH+UsgQxgmNEiBCp7BDBbxQ",
-	"3oioo6qyNIavQq+ySrU4RIWrS9i/MfHpH9opCRIpFPIgWJzVPluMHwYTJKKlkKukAe5e3aTAkdbszMuj",
-	"/9KmXmb077HrThjfOLDPLSd+KLDfIcgsxJFODm0DV7qDgjVLTmsFTRuUp9q68On9/w9uP1+/N/WzMzgy",
-	"2HXP+JiFcAwZSTGEExii/euthbYco8rCth0ClVa4jfyhcpL/+vyh3tTLyB82AZNXe36p9rzFcrPXIJsj",
-	"5pkTBFSLqqEmcJX+EKRSZu0Ih4SmGIdNc4O2sz1Ze03tzv05hpnFu3b5bXd0badoPuhOEsKAMqkIixYU",
-	"PWdDbifEWZTBVEt0EWveNolNuZSP5LJVwRjNJkfwmNIRvaMpVZPKAH2B7xWUL23sm9BUBzuoJJA0tc8E",
-	"VSgo8YYH1uZygjElStBoQKREKTNkai3bXeN4sz4cvEfMbfocFUJYqO8+Opp6eZ2aRWVCc08uZksjg5UT",
-	"DWTxWptfPYORg1zQjNgGlnlppDgi6YAUKuGiPN2bH5SRyWBhpacMGVffq1RErCfq1QzFZAMONaErhrCy",
-	"o9kNN7trMetbh8w3anF5dq14dmFvLru2ZWYmhwhhSOy/o4KImBIWQkSEfmADFfNE0ruUshFwYTOPlc44",
-	"XcVw+N4l1o9Uqh8NPlvQ0FVuWhw53vJ7ZDdo2nq81Z7G6GZQT8D/3N5ew59E0gi0tHVaHFUdDMsbgMLg",
-	"scdJTnsaN0fIevioBOkpMpKV0gZnzup6P+X/JEYCVXeP5VpLlJPqZUaCMDXw61M5OhJoagAklZ1ashoZ",
-	"zqK21Y37lr8aMS4wLqtBhpY9CU2vCJjvwHTnzZ7NbcwhS8t0VqMcipeole0k9ByQRxFKOVB6lD/Ae8yp",
-	"QDmgHn/7CSPOYulHfT/nbl2GmTFnpvFTW/tYhxGh5ilrKhBcgGnR8SWghupaQ5AVmWbIn6ghxWHGApho",
-	"bb01WWvX1VbmmWsC86jQ0PpJY4Hl6J1dvmrANIBqH9UTJErlVpCUDXlnpylhse2h03zYkxATRUzXoYFH",
-	"kBOpQQX2Yx7JPsnpYRYfHH5l7x9QTEytUoOsoGi6Dg0pYDYL+wRyFNLkk++ur+zTg3OIOL83wwV+ZYwr",
-	"0KzKFcaHYIrh5s1cbyjYNEEefmV1/GoslRnC9QpO+e4sODbHBDkyktPgLPjt8OjwN+vRE8PIvgk1hdXL",
-	"kUUarbo23o3NebhUF9Wgdt/5Fz9mN0P6ZV/69NtMo+3J0dGSJtv1mmubRhtfe6090+FDqDc6DYNTu7xv",
-	"1prMpmlXjz9ec/xv640/ebvGeJOEZjYiMeJpcgaBrCov2vq5QUwSJSGc/G5KkSM0rbNlsabMkeelfiGQ",
-	"KLStR+sKfaYH3wrfuNw/eTzZrtxtyDiD10oUOJ3TuOPtruzTtrqdEkgcm3qe56qIb+ZyWN+MmYbBRx7V",
-	"6deSayAvUZWP3q6p+ie7MpV3cQyklM++mmkJtYcMB+aTGhT7TzSeLkTG/0ZVGcjzgttSVdtUyV6m8pzu",
-	"ShludDxUakMwXRviLoPptzlN6Wtdkv0n/c+0X14gMuHg2pOH3stSJkj9kQsv3xbh/SfygO+quyAz5C5u",
-	"GTdXiuqLRM71A3vNSPIMOUPAVKIxMXvHjYNKaHXByt43Av3/pbekmotHa+32ORyPex9nJc9ztOWl7RUR",
-	"DyjYF78yILxc76NlY67ilHq/r5IZ5xOaGnBKIxWCEoSmJimREdfq7PNM/fucyk739OH6Sj6ni3Lamxb4",
-	"KVG9/qU9zrsaNj9cX1U8MVfKqJI6RzTFSw2G5TcgEz62t9a25qGEc5yxmWda6EJuyspMExNtH3rnT2N2",
-	"DMDd8VgIretMr1D88qC40tQ6G6DMXgUztw4tMruGUp2jiiLFOkWw9W9Zpwi2F2reLC7N84v6AsWaFlfe",
-	"6PZUUE7na1qXZT/Wz6A+xztTB8s15wbGvkCpuCB3qfHQ8NsRxGRisbpsY9EacaDXXeh6a4E/HxZVDf0L",
-	"0Kim4DU/3Dw/rFRCJVwijBNuOlJnulEPNvTPphBre5jaCvR/eUy2BRrPUHlz72/s2gEvV/ryxyxMUKWT",
-	"SsbHv7QBrI2iO0PdC1sNqE2svpYN+6Zz13M1Y08CKRSXOpOqb2mU/piTQiX9+ojNH6JeSVngbXkWtZpl",
-	"PPbG43FPh+a9QqTIIh7b/p3V1LV14LxjU2mfSi4wmOpkzjGRCxIl2NOGJni6cgV6KyQ7d0E89N787QLe",
-	"/HH6FkxDHOxT9kBSGg9KSYZQMFnkORcK40FzZHvgWOa/kEp7InvQOtIMzr58c43CzAwnh0fl+S04h+9g",
-	"dgT79fwSIxOdnh6eHkAPiM4Xheql9AHj9hmkDmKIe3RuZ7eWU3b3rBrJVm3Ar5HsC45kqysH24hkG4E/",
-	"G1LVreV+jMprCl4j2Y0j2bxp399+pLodUNh+pNq6KbBj99uh1K+R6r9dpFqa0A9Gqi1/2xdOY6Nc2oRz",
-	"0xr5jIo717u5UINdgn714n6jHC2+mGtGZa1wc+xd0qPT6ox9oa06803eO+7YabcPd6uzr3/n37kn5ycq",
-	"3aekVas13QTYBLwOArdaesp6PkXZf6raPqd1FX9592M16EV2Pzo/ELO8/9EBoV8YqE2/JGldLy8Zs6RF",
-	"ci2p1z9u24XcG5d3d9Rf6f581647LFc62viVuyxPf7KuzOacZQa/TRNMXFhNQhgTwZp2GD+qVxH2UlS/",
-	"rga9RFR3r+0vRfV6q6+o3kb1ijE7R/WNSyG7QfXWz7LsGNVXK/O9ovrP1WKzQmju5MsrnkLMZL3dBwr2",
-	"N+/j4FevBZtf/iftZHe/XbkSZtCmPQ0zx1vNXb0v3zSmSRQP1XSFSIOzoE9y2n841p/+MwAA//8=",
+	"7F15b+PGkv8qBe4ClrGUZTtOgrH/mozn7XqT7BgeP+wOZgyhTZbEfia7me6mZcHwd1/0wUtqnZYUJeO/",
+	"RkM2+6z61dFV5ecg4lnOGTIlg/PnIEESozA/P96Sof43RhkJmivKWXAe3CYIAiMu4gMJjygk5ewCJLIY",
+	"qIJ7Ej0AZXA16P5OVJSA4hAlhA0RVPVhEAYySjAjunc1zjE4D6QSlA2Dl5eXMMiJIBkqN40PhZBc+CfC",
+	"8En1I9MA+MAMkZMhwj0OuMALIPcSmYIBF+bdgAqpTIsgDKju5I8CxTgIA0YyPQvbVWt+GXn6DdlQJcH5",
+	"6fFxODXfMLi61O1MdzlRSd0b1SsV+EdBBcbBuRIFNnsecJERpdsx9dNZEAYZZTQrsuD8pBqGMoVDFHac",
+	"GLOcK2TR+FccT2/IexCoxBhGVCVmuZJkCA9on1AGp2eQ8EJIIEyOUMjGngiUOWcSgbAYSBxLYFx/M7yA",
+	"UUJTbDSlUh9wLvhQoJQhnB2/K3fTEk+9AY0Zd/WU5+1rRln5/xPvLg8MQfnpQJMqCCTxBZydnMIoQdag",
+	"N0eBMUjKIpw5WUeyc8+sMesTPzXc4JBKJcazOMe+PZAg02JYzqVNN2WjV83kRX9sD9Ww0bXg9ylm+mfE",
+	"mUKm9E+S5ymNiJ5hL7ct/uNfUk/3uTHWvwscBOfBv/VqrOjZt7JX9mtGnCBIBjf/+ADvzn78GfKqWbkI",
+	"M6v3hhKvWF7Y6cQx1R+T9FrwHIWievIDkkoMg7zx6DmIUiQeVLjBjD9acrVUHlRbc895ioQFL3rT88Li",
+	"nX/E54AqzOT0Pnt2OtRNrmzz5kkQIcg4mNoUTQWa8w80G+lZVOj0R4FSNwrhfgyaFEJAEiVAIKVSaXx7",
+	"JGmBEjpEAoF7wUcSBeRcKsPK2WG9Vn7/L4yUHv0BZ5BiOdyB1BgRAnF4wEVmRpdAVRAugX81jX41o915",
+	"ZmHP+TN51M2eJ4/Ssuf0NM3BnzcOE0Z66anm9LF5zBnCkD4i8x6zE09esPUAbHMh5adhNTvfsj4kNPUs",
+	"iBQxVX0ae+RbGEQ84UI1XlVTCIOYKOzzQf+eCpUs4rxLolB/ZGC5b7HDM56dxsL1h0GKJO5zMSSMSqLc",
+	"vrUP5NPlZ4h4jIGHC1IePWBzyY2DYInssyK7R+GdIs8Vxn1uMWBiRP0KeKFK+W721tJEjIrQVAIRCENN",
+	"CZqThpzHleCnzPCO9FKHhVkUsyYtCzFzUxuUNc1ZkaaKWjuCDlXSiKhD38RWpUyjVVQU5ju21tKqg5lJ",
+	"v8uhr2eZRFZQNqCYxvIC9EqjBKMHCTFGNEYYJcToDOUSoHN2euoAxsCb+VRDV5uH1mIFVAmjEVXjKeT2",
+	"EGybbyZw3kfgi/lDb4tuBs1mBxIafNPCU88obVZZIOXDQKO/6XmZxhKfltmYBuEv3pWC0T8K7AscoEAW",
+	"YWPy7b35bxQSx8BZOm5vwwxFyk+s11p5nwLcSlpXP+ZRi0Xtl2lJ3TAnPOq15VxuNcuU1JbEfJFop3Q3",
+	"e0FOq3019zVsrY6RjSrRSr5UZOyE+1hD5aGPS2cyZUZZczon+8+mbww0l4FuBWFyYPufVMNoGveXVhcG",
+	"gmevUBekIqow4yLTNu/XIEcW65dhQKIItdw3kkzP3vyMCIswTVuirO5P8bUnM8Gw1T5Uk/QtdnrEu0Vb",
+	"vo6Zs1jelOsqFaTmFxoSKnvIrEs/6Xxkw1Qb+lzA/5IU5eFCueQlJ84UiZRH/Y1jgVJ6FacYU1SzNC7M",
+	"CE29n21Kx83IuB/V8/Zoqoix7At8pDjyt8gTzvyzaELJ9EvD4ALjvsZohumCVilhw8IJu3kAM081XUu1",
+	"rC2fxqbXQ7b3cGLD6vO9m00w6+qbDd+JE16ahjOUkgzx1fpmg2jbQ/9GGUqQmBNBtC2ijXMcpfppm21+",
+	"9ON7xNmAisyjUMQx4KPxVPFimABVkHL+ICGlDwgE3B5X9i4tfVp2G6BzdvzOCvkRlXjotXEqjlosh1aV",
+	"s4tZiStc1oVSMdVm5bWX6dqnYHYoBJlJDYcpKmV8Rit03eTUxdu2gm4wB3Q3oga7w9sDRbhc1Hqq8KT6",
+	"ewHfgm8BGA+hBgngue0NNJEt1mkbULCYvd84bJrD9pV5jP0xRc9fvnz50v399+7l5YUVLBiXzlBzmeSE",
+	"DTVeVoEI9/zJYD8+kSxP9RCnxyc/dY9/6h6fLQMdv15f3aAsUuuBbtNehkQWYoKd203mOdIKFfEZeoFA",
+	"4hz707ozVanvowkGdgOX7evhfDzdhpSJnqpV+r789L5QyUchuMdGwfLxNB/qN/3WyS5aj+3MN4Vroqi7",
+	"IZm8daCMRiTt1+bLtIq7jklcfhQjWeGjecp0TMmQcUll32kgZMauNJvGjkN26XemMTJFB3TBDUBE0hQF",
+	"ZGQMjCuQiFB9KWQIo4RGifEFpzhQwAvl1YgWuKLn6vCl6uWM5NkqKlxdQufG6Kc/a6EkSKRQyMNgtk9h",
+	"azp+GIyRiBZBLmMGNNfaNAoapzXZ83zt3/HUfmr/Hr5eCONrK/a53YlXKfY7BJmZOLJwhzaBKxt3+K2k",
+	"NK3hHGzTwueP/9e//XL90bhozuHYYNcD4yMWwglkJMUQTmGA9tc7C205RiWHbVoFcly4CfuhFJJ/vv1Q",
+	"LWo/7Id1wOSNn/eVnzfo7PcyZB2XM3GzYm63Z+u60q+ClMSsBeGA0BTjsI4I03x2ICupqcW538YwvXjH",
+	"dt8u1q5tF/UHi42EMKBMKsKiGU7PSZW7oeLMsmDKIRZN1rytDRs3lG/KLr7LMM06Dn1M6ZDe05SqccmA",
+	"PsX3CtzLhus+Q1QSSJraZ4IqFJR41QPLcznBmBIlaNQnUqKUGTK1Eu+uEBNSxTY8IObWfI4KISzU41o3",
+	"DDeYmkFlQnOPLWZdI8vfWCGLV1r88haM7OeCZsRG/U2fRopDkvZJoRIu3K3ndKOMjPszPT1OZVx+rVIR",
+	"sdpRL8coxhpozCZsHkNY8tHkguvVtTbrbsGZrxUXuHWq2Pphr392bc7MjA0RwoDYf4cFETElLISICP3A",
+	"KirmiaT3KWVD4MJaHkvdMLduTet9X3Ssv1GpXqt8tqBhkbtptuZ4yx+Q3aCJhfR6e2qmm0A9Af91e3sN",
+	"vxBJI9Cnrc3iqLwbnh81GQZPXU5y2tW4OUTWxSclSFeRoSyJNjhvjK7X4/4nMRKoFgemrzSE61QPMxSE",
+	"qb6fnlzrSKDxAZBULqSS5abRGNTGB3Pf8FdDxgXGzhtk5nIgoQ51A/MdmJDmybu5tXfIzuVlkqIaM55D",
+	"Vjb82nNBHkUoZV/pVn4F7ymnAmWfeuTtZ4w4i6Uf9f07d9vcMNPm3ETLa24faTUi1HvKag8EFzbOMvAG",
+	"WjwgqyikDN74BTWkeCIzJjautfRWZ61Vl0uZ3lyjmEeFhtbPGgvsjt7b4cuodQOo9lHVQaJUbg+SsgFf",
+	"GJ5PWFzHmx5IiIkiJsDUwCPIsdSgAp2YR7JHcnqUxYdH39jHRxRj46vUICsomlBtMxUwi4UOgRyFNPbk",
+	"++sr+/TwAiLOH0xzgd8Y4wrKKJgjMM5wG+c6GVBfBsEefWOV/mo4lZmJ6xEa7rvz4MTG2yIjOQ3Ogx+O",
+	"jo9+sBI9MRvZM6qmsHQ5tEijSdfqu7G5D5fqQ9monazz1Y/ZdZOeS+Z5uZvITjg9Pp6TmbBaRkIdJ+jL",
+	"SbB3OnwA1UJfwuDMDu/rtZpmnemg25+s2P6H1dqfvluhvTFCM6uRmOOpbQaBrHQvWv+5QUwSJSGc/mhc",
+	"kUM0+QbOWeNs5OlT/yCQKLSRk6se+kTikj18I3J/4fF4s+duVcYJvFaiwJcpijvZ7Mg+aquiwYHEsfHn",
+	"efLrfD27Zj3T5iUMfuNRZX7NyZ3bR1I+frci6Z/uilXexzEQdz4dNRFTay8ZDs0nFSj2nmn8YkVHilY9",
+	"b7PJpXm+Jpu4DDcPOJ5Ni6tLd9Wyl0d+tl0SOdkZidhdLqnEgKfJKOwIlIoLcp+iRk9NPIw4J7EVvApJ",
+	"ZvSFH44hJmNpEqycz1uj7gWcHb9zyZU2QyOEnDjsjpHEKWUYAq/zXwQQUC6UFEaEKk2doV9I/yeqkgi3",
+	"K2fnot66ePfydyDq9YnuRqvmjuSCl5Vh5NIgSF5ehrQJ4595TDYDUFsS4PYSZykBfrxTAS6Bmqtlxkff",
+	"NV1vHax3Bu4fbLJMDe5lQuGUMuAuVbRNaPWCpdDbONNK/PZpEj3dvew9639eei4r37gLVub40FuBwDgx",
+	"XpNFfjfLHvhMHvF9mWA9Md3ZGZEmT7/Kzm/k9Nrcfckz5AwBU4lGBbOFIziohJZVC2wSv2ZEMrf0QJ3N",
+	"v9Jqt4FrzST3HQNbM+/aA2/2xRua7SM66bMx+e2O7jsqmTBOQnNHmNJIhVoxpKkBKBlxTc5evHnIqZzp",
+	"2Cl1xl+vr+Q29cZG+OsMiSvK19+1Gvi+gs1fr6/KPQmtIiIhR2EutzQYum9AJnxkS0GsqTZOU4wWbutJ",
+	"pJmi4zcePWzcQt6lLhg6kf8GnDsrJfM/XDVuesIqdHKe5Sxq/70tWqSHNOZ8xwbQmLhQV2PFYmxGpaRs",
+	"qE16w2NEJaX7tPT/Z0SFYJz++knXPjnK4sMdeyY0FwFpXn+VaFEts/RVmDA73dz6HaraXNRGaZRlKlzu",
+	"g1dw8Fx1XX2ODSLBp1x9KvbBUdH0s3Q4S8cN0rm6NGJ1qqxDFWp++IYDO6H4T3njYmOqJAx0QZjaT4ao",
+	"qSiNubC81CO2tlJZ+8zc7zlvmqwqx0BH5hjBycnRqZcPmn1tmBluHCfX7LB5S2Q6eG3vHC0htIrXvDHW",
+	"/lkmJaVWlyeU2ZIiprKVlTdNRinDTkVhag142Eo1i1JskqUMC7XrXmzRd9ku9PBnXEJWq5zBYuVGh+YC",
+	"Qas6GvkIK4vlvTHOVi06+TBdkeNAenQLw0PVZY/V22rZJxUZSyiYojYU2IaktJUTEzwyn9t6z/bUX9Z2",
+	"ObYJzI6pFW9btaVEggjpo40trCd4GIKt52IbEflgWjCT7uTxZFbFHGf7MstQJDuNqnZMVTnGF5w0Ezqs",
+	"42waObYpF5dnXrsb3+nt7yv4z1p5TdZzRYdqXmtxnixF132hFGd+dirYFpwk/zSd7oVpZNf3po3tiEjt",
+	"yQNxvo2JyIPQwX6tbx1IkMW98VxwVvk/HKHaoGy5bNxKVdXnLXJlfyNRXFmgZgjKnDiT+TEi1YFvD2HK",
+	"KjMzMKaawVukyPqRIiVJqIRLhFHCTZmEiRIJh1uKJdkIaGzBImsWFdq1m2M+0TvH7FtIyV8oRMSeaB0L",
+	"0jH3Bp56QQcSSKG4JI+N0kFOceSkUEmvyvvwq35XUhZ46xIkluOMp+5oNDJ3Ed1CpMgiHtuk0uXItZUF",
+	"tWNWaafKzLJ83G40WOQDiRLsakYTPF06LHojU24UKPLM9+YfH+Cnn8/egblkgg5ljySlcd+dpFbgZJHn",
+	"XCiM+3Ue0WGDM//EWdo0ocNWnk1w/vWu5YjXPcPp0bFLKoJGRhiYFUGn6l9iZBwSZ0dnh9AFAlIrrd2U",
+	"PmLcTowxnqjWhVZq60toznEpp8tqsmVtijdNdo812bIOziY02frAt4ZUVb0TP0bl1QzeNNm1Ndm8rimz",
+	"eU11M6CweU21Vb5mx+J3AVG/aap/OU3VsdArNdWWvO2JRra9nJsZetNquUXCnSooMJOCmxP63iMKa+Jo",
+	"7YupfeV8hetj75zE0Va5hj3NH52uPLLjG9x2TYvF5OxLKv0rJ4r+jQIkUtLy1ZoUBqwV3gYCt/JMXdQE",
+	"Rdl7LmsRvFRe/Pkp+WWjvUzJb1Qtn5+U3wCh7xioTRI/adU8dRszJ29/pVOv/kzlIuRe2727o6T/5t+U",
+	"2HXEzVJXG99z6v/Z36xUQH3PMoHfJpw0LiwlIYyIYHUOjh/VSw17Lqpfl432EdWbtWTnonq11DdUb6N6",
+	"uTE7R/W1XSG7QfVWrfAdo/pybr43VP97BTIvoZo37OUlbyEmrN7FFwr2r1fHwffuCzYRsqRt7Hbaniub",
+	"7LFuTMPE9VZdQO7rncY0ieKx7K4QaXAe9EhOe48n+tP/DwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
