@@ -111,7 +111,7 @@ func TestChildAdmin(t *testing.T) {
 		e.users[access.LeadClinician] = e.clinician(access.LeadClinician, "RM332")
 		w := e.token(access.LeadClinician, api.AccessWrite, api.DomainAudit)
 		ro := e.token(access.LeadClinician, api.AccessRead, api.DomainAudit)
-		other := e.staffAt(access.Clinician, "RGT01", "clin@rgt.example")  // another trust: 404
+		other := e.staffAt(access.Clinician, "RGT01", "clin@rgt.example")       // another trust: 404
 		rgtLead := e.staffAt(access.LeadClinician, "RGT01", "lead@rgt.example") // a transfer's receiving side
 		viewer := e.staffAt(access.NationalView, "", "view@national.example")   // sees every child, changes none: 403
 		rng := rand.New(rand.NewPCG(21, 21))
