@@ -128,6 +128,8 @@ var Scopes = map[string]scope{
 	"OptOutChild":          {DomainAudit, AccessWrite},
 	"RequestChildTransfer": {DomainAudit, AccessWrite},
 	"AnswerChildTransfer":  {DomainAudit, AccessWrite},
+	"AddRow":               {DomainAudit, AccessWrite},
+	"RemoveRow":            {DomainAudit, AccessWrite},
 }
 
 // ScopeOf is the domain of an operation ("" for none).

@@ -428,6 +428,22 @@ type RelationshipList struct {
 	Items []Relationship `json:"items"`
 }
 
+// RowAdded defines model for RowAdded.
+type RowAdded struct {
+	// RowId The row's id: its answers' keys are <row section>.<row_id>.<field>
+	RowId   int64 `json:"row_id"`
+	Version int64 `json:"version"`
+}
+
+// RowInput defines model for RowInput.
+type RowInput struct {
+	// ClientKey A one-time key for this add: sent again, it answers the row it added and adds none (the Add button's key); absent, each call adds a row
+	ClientKey *string `json:"client_key,omitempty"`
+
+	// List The list: its row section (episodes, syndromes, comorbidities, antiepilepsy_medicines), then, for a list of the rows with one answer fixed, ':' and that answer as field=value (antiepilepsy_medicines:is_rescue_medicine=true)
+	List string `json:"list"`
+}
+
 // TokenRequest defines model for TokenRequest.
 type TokenRequest struct {
 	// ClientId Or HTTP Basic authentication
@@ -570,6 +586,9 @@ type UpdateChildJSONRequestBody = ChildPatch
 // SaveAnswerJSONRequestBody defines body for SaveAnswer for application/json ContentType.
 type SaveAnswerJSONRequestBody = AnswerInput
 
+// AddRowJSONRequestBody defines body for AddRow for application/json ContentType.
+type AddRowJSONRequestBody = RowInput
+
 // RegisterChildJSONRequestBody defines body for RegisterChild for application/json ContentType.
 type RegisterChildJSONRequestBody = RegistrationInput
 
@@ -614,6 +633,12 @@ type ServerInterface interface {
 	// SaveAnswer Save one answer (the form's checks, conflict, trail and scoring)
 	// (POST /children/{id}/forms/{form}/answers)
 	SaveAnswer(c *fiber.Ctx, id ID, form string, params SaveAnswerParams) error
+	// AddRow Add a row to one of the form's lists (the form's Add button; its answers are then saved with keys naming the row)
+	// (POST /children/{id}/forms/{form}/rows)
+	AddRow(c *fiber.Ctx, id ID, form string) error
+	// RemoveRow Remove a row of the form's lists with its answers (the form's Remove button; a row already gone is no error)
+	// (DELETE /children/{id}/forms/{form}/rows/{row})
+	RemoveRow(c *fiber.Ctx, id ID, form string, row int64) error
 	// GetChildKPIs A child's KPI results, as its performance summary shows them
 	// (GET /children/{id}/kpis)
 	GetChildKPIs(c *fiber.Ctx, id ID) error
@@ -949,6 +974,88 @@ func (siw *ServerInterfaceWrapper) SaveAnswer(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.SaveAnswer(c, id, form, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// AddRow operation middleware
+func (siw *ServerInterfaceWrapper) AddRow(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// ------------- Path parameter "form" -------------
+	var form string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "form", c.Params("form"), &form, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter form: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.AddRow(c, id, form)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// RemoveRow operation middleware
+func (siw *ServerInterfaceWrapper) RemoveRow(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// ------------- Path parameter "form" -------------
+	var form string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "form", c.Params("form"), &form, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter form: %w", err).Error())
+	}
+
+	// ------------- Path parameter "row" -------------
+	var row int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "row", c.Params("row"), &row, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter row: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RemoveRow(c, id, form, row)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -1863,6 +1970,10 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 
 	router.Post(options.BaseURL+"/children/:id/opt-out", wrapper.OptOutChild)
 
+	router.Post(options.BaseURL+"/children/:id/forms/:form/rows", wrapper.AddRow)
+
+	router.Delete(options.BaseURL+"/children/:id/forms/:form/rows/:row", wrapper.RemoveRow)
+
 }
 
 type ProblemApplicationProblemPlusJSONResponse Problem
@@ -2358,6 +2469,174 @@ func (response SaveAnswer422ApplicationProblemPlusJSONResponse) VisitSaveAnswerR
 type SaveAnswer429ApplicationProblemPlusJSONResponse Problem
 
 func (response SaveAnswer429ApplicationProblemPlusJSONResponse) VisitSaveAnswerResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type AddRowRequestObject struct {
+	Id   ID     `json:"id"`
+	Form string `json:"form"`
+	Body *AddRowJSONRequestBody
+}
+
+type AddRowResponseObject interface {
+	VisitAddRowResponse(ctx *fiber.Ctx) error
+}
+
+type AddRow201ResponseHeaders struct {
+	ETag *string
+}
+
+type AddRow201JSONResponse struct {
+	Body    RowAdded
+	Headers AddRow201ResponseHeaders
+}
+
+func (response AddRow201JSONResponse) VisitAddRowResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ETag != nil {
+		ctx.Response().Header.Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(201)
+
+	return ctx.JSON(&response.Body)
+}
+
+type AddRow400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response AddRow400ApplicationProblemPlusJSONResponse) VisitAddRowResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type AddRow401ApplicationProblemPlusJSONResponse Problem
+
+func (response AddRow401ApplicationProblemPlusJSONResponse) VisitAddRowResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type AddRow403ApplicationProblemPlusJSONResponse Problem
+
+func (response AddRow403ApplicationProblemPlusJSONResponse) VisitAddRowResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type AddRow404ApplicationProblemPlusJSONResponse Problem
+
+func (response AddRow404ApplicationProblemPlusJSONResponse) VisitAddRowResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type AddRow409ApplicationProblemPlusJSONResponse Problem
+
+func (response AddRow409ApplicationProblemPlusJSONResponse) VisitAddRowResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type AddRow422ApplicationProblemPlusJSONResponse Problem
+
+func (response AddRow422ApplicationProblemPlusJSONResponse) VisitAddRowResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type AddRow429ApplicationProblemPlusJSONResponse Problem
+
+func (response AddRow429ApplicationProblemPlusJSONResponse) VisitAddRowResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type RemoveRowRequestObject struct {
+	Id   ID     `json:"id"`
+	Form string `json:"form"`
+	Row  int64  `json:"row"`
+}
+
+type RemoveRowResponseObject interface {
+	VisitRemoveRowResponse(ctx *fiber.Ctx) error
+}
+
+type RemoveRow204Response struct {
+}
+
+func (response RemoveRow204Response) VisitRemoveRowResponse(ctx *fiber.Ctx) error {
+	ctx.Status(204)
+	return nil
+}
+
+type RemoveRow400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveRow400ApplicationProblemPlusJSONResponse) VisitRemoveRowResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type RemoveRow401ApplicationProblemPlusJSONResponse Problem
+
+func (response RemoveRow401ApplicationProblemPlusJSONResponse) VisitRemoveRowResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type RemoveRow403ApplicationProblemPlusJSONResponse Problem
+
+func (response RemoveRow403ApplicationProblemPlusJSONResponse) VisitRemoveRowResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type RemoveRow404ApplicationProblemPlusJSONResponse Problem
+
+func (response RemoveRow404ApplicationProblemPlusJSONResponse) VisitRemoveRowResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type RemoveRow409ApplicationProblemPlusJSONResponse Problem
+
+func (response RemoveRow409ApplicationProblemPlusJSONResponse) VisitRemoveRowResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type RemoveRow429ApplicationProblemPlusJSONResponse Problem
+
+func (response RemoveRow429ApplicationProblemPlusJSONResponse) VisitRemoveRowResponse(ctx *fiber.Ctx) error {
 	ctx.Response().Header.Set("Content-Type", "application/problem+json")
 	ctx.Status(429)
 
@@ -4031,6 +4310,12 @@ type StrictServerInterface interface {
 	// SaveAnswer Save one answer (the form's checks, conflict, trail and scoring)
 	// (POST /children/{id}/forms/{form}/answers)
 	SaveAnswer(ctx context.Context, request SaveAnswerRequestObject) (SaveAnswerResponseObject, error)
+	// AddRow Add a row to one of the form's lists (the form's Add button; its answers are then saved with keys naming the row)
+	// (POST /children/{id}/forms/{form}/rows)
+	AddRow(ctx context.Context, request AddRowRequestObject) (AddRowResponseObject, error)
+	// RemoveRow Remove a row of the form's lists with its answers (the form's Remove button; a row already gone is no error)
+	// (DELETE /children/{id}/forms/{form}/rows/{row})
+	RemoveRow(ctx context.Context, request RemoveRowRequestObject) (RemoveRowResponseObject, error)
 	// GetChildKPIs A child's KPI results, as its performance summary shows them
 	// (GET /children/{id}/kpis)
 	GetChildKPIs(ctx context.Context, request GetChildKPIsRequestObject) (GetChildKPIsResponseObject, error)
@@ -4314,6 +4599,77 @@ func (sh *strictHandler) SaveAnswer(ctx *fiber.Ctx, id ID, form string, params S
 		return err
 	} else if validResponse, ok := response.(SaveAnswerResponseObject); ok {
 		if err := validResponse.VisitSaveAnswerResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddRow operation middleware
+func (sh *strictHandler) AddRow(ctx *fiber.Ctx, id ID, form string) error {
+	var request AddRowRequestObject
+
+	request.Id = id
+	request.Form = form
+
+	var body AddRowJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.AddRow(ctx.UserContext(), request.(AddRowRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddRow")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddRowResponseObject); ok {
+		if err := validResponse.VisitAddRowResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RemoveRow operation middleware
+func (sh *strictHandler) RemoveRow(ctx *fiber.Ctx, id ID, form string, row int64) error {
+	var request RemoveRowRequestObject
+
+	request.Id = id
+	request.Form = form
+	request.Row = row
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.RemoveRow(ctx.UserContext(), request.(RemoveRowRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemoveRow")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RemoveRowResponseObject); ok {
+		if err := validResponse.VisitRemoveRowResponse(ctx); err != nil {
 			return err
 		}
 	} else if response != nil {
@@ -5007,82 +5363,89 @@ func (sh *strictHandler) DeleteRelationship(ctx *fiber.Ctx, id ID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7F15b+PGkv8qBe4ClrGUZTtOgrH/mozn7XqT7BgeP+wOZgyhTZbEfia7me6mZcHwd1/0wUtqnZYUJeO/",
-	"RkM2+6z61dFV5ecg4lnOGTIlg/PnIEESozA/P96Sof43RhkJmivKWXAe3CYIAiMu4gMJjygk5ewCJLIY",
-	"qIJ7Ej0AZXA16P5OVJSA4hAlhA0RVPVhEAYySjAjunc1zjE4D6QSlA2Dl5eXMMiJIBkqN40PhZBc+CfC",
-	"8En1I9MA+MAMkZMhwj0OuMALIPcSmYIBF+bdgAqpTIsgDKju5I8CxTgIA0YyPQvbVWt+GXn6DdlQJcH5",
-	"6fFxODXfMLi61O1MdzlRSd0b1SsV+EdBBcbBuRIFNnsecJERpdsx9dNZEAYZZTQrsuD8pBqGMoVDFHac",
-	"GLOcK2TR+FccT2/IexCoxBhGVCVmuZJkCA9on1AGp2eQ8EJIIEyOUMjGngiUOWcSgbAYSBxLYFx/M7yA",
-	"UUJTbDSlUh9wLvhQoJQhnB2/K3fTEk+9AY0Zd/WU5+1rRln5/xPvLg8MQfnpQJMqCCTxBZydnMIoQdag",
-	"N0eBMUjKIpw5WUeyc8+sMesTPzXc4JBKJcazOMe+PZAg02JYzqVNN2WjV83kRX9sD9Ww0bXg9ylm+mfE",
-	"mUKm9E+S5ymNiJ5hL7ct/uNfUk/3uTHWvwscBOfBv/VqrOjZt7JX9mtGnCBIBjf/+ADvzn78GfKqWbkI",
-	"M6v3hhKvWF7Y6cQx1R+T9FrwHIWievIDkkoMg7zx6DmIUiQeVLjBjD9acrVUHlRbc895ioQFL3rT88Li",
-	"nX/E54AqzOT0Pnt2OtRNrmzz5kkQIcg4mNoUTQWa8w80G+lZVOj0R4FSNwrhfgyaFEJAEiVAIKVSaXx7",
-	"JGmBEjpEAoF7wUcSBeRcKsPK2WG9Vn7/L4yUHv0BZ5BiOdyB1BgRAnF4wEVmRpdAVRAugX81jX41o915",
-	"ZmHP+TN51M2eJ4/Ssuf0NM3BnzcOE0Z66anm9LF5zBnCkD4i8x6zE09esPUAbHMh5adhNTvfsj4kNPUs",
-	"iBQxVX0ae+RbGEQ84UI1XlVTCIOYKOzzQf+eCpUs4rxLolB/ZGC5b7HDM56dxsL1h0GKJO5zMSSMSqLc",
-	"vrUP5NPlZ4h4jIGHC1IePWBzyY2DYInssyK7R+GdIs8Vxn1uMWBiRP0KeKFK+W721tJEjIrQVAIRCENN",
-	"CZqThpzHleCnzPCO9FKHhVkUsyYtCzFzUxuUNc1ZkaaKWjuCDlXSiKhD38RWpUyjVVQU5ju21tKqg5lJ",
-	"v8uhr2eZRFZQNqCYxvIC9EqjBKMHCTFGNEYYJcToDOUSoHN2euoAxsCb+VRDV5uH1mIFVAmjEVXjKeT2",
-	"EGybbyZw3kfgi/lDb4tuBs1mBxIafNPCU88obVZZIOXDQKO/6XmZxhKfltmYBuEv3pWC0T8K7AscoEAW",
-	"YWPy7b35bxQSx8BZOm5vwwxFyk+s11p5nwLcSlpXP+ZRi0Xtl2lJ3TAnPOq15VxuNcuU1JbEfJFop3Q3",
-	"e0FOq3019zVsrY6RjSrRSr5UZOyE+1hD5aGPS2cyZUZZczon+8+mbww0l4FuBWFyYPufVMNoGveXVhcG",
-	"gmevUBekIqow4yLTNu/XIEcW65dhQKIItdw3kkzP3vyMCIswTVuirO5P8bUnM8Gw1T5Uk/QtdnrEu0Vb",
-	"vo6Zs1jelOsqFaTmFxoSKnvIrEs/6Xxkw1Qb+lzA/5IU5eFCueQlJ84UiZRH/Y1jgVJ6FacYU1SzNC7M",
-	"CE29n21Kx83IuB/V8/Zoqoix7At8pDjyt8gTzvyzaELJ9EvD4ALjvsZohumCVilhw8IJu3kAM081XUu1",
-	"rC2fxqbXQ7b3cGLD6vO9m00w6+qbDd+JE16ahjOUkgzx1fpmg2jbQ/9GGUqQmBNBtC2ijXMcpfppm21+",
-	"9ON7xNmAisyjUMQx4KPxVPFimABVkHL+ICGlDwgE3B5X9i4tfVp2G6BzdvzOCvkRlXjotXEqjlosh1aV",
-	"s4tZiStc1oVSMdVm5bWX6dqnYHYoBJlJDYcpKmV8Rit03eTUxdu2gm4wB3Q3oga7w9sDRbhc1Hqq8KT6",
-	"ewHfgm8BGA+hBgngue0NNJEt1mkbULCYvd84bJrD9pV5jP0xRc9fvnz50v399+7l5YUVLBiXzlBzmeSE",
-	"DTVeVoEI9/zJYD8+kSxP9RCnxyc/dY9/6h6fLQMdv15f3aAsUuuBbtNehkQWYoKd203mOdIKFfEZeoFA",
-	"4hz707ozVanvowkGdgOX7evhfDzdhpSJnqpV+r789L5QyUchuMdGwfLxNB/qN/3WyS5aj+3MN4Vroqi7",
-	"IZm8daCMRiTt1+bLtIq7jklcfhQjWeGjecp0TMmQcUll32kgZMauNJvGjkN26XemMTJFB3TBDUBE0hQF",
-	"ZGQMjCuQiFB9KWQIo4RGifEFpzhQwAvl1YgWuKLn6vCl6uWM5NkqKlxdQufG6Kc/a6EkSKRQyMNgtk9h",
-	"azp+GIyRiBZBLmMGNNfaNAoapzXZ83zt3/HUfmr/Hr5eCONrK/a53YlXKfY7BJmZOLJwhzaBKxt3+K2k",
-	"NK3hHGzTwueP/9e//XL90bhozuHYYNcD4yMWwglkJMUQTmGA9tc7C205RiWHbVoFcly4CfuhFJJ/vv1Q",
-	"LWo/7Id1wOSNn/eVnzfo7PcyZB2XM3GzYm63Z+u60q+ClMSsBeGA0BTjsI4I03x2ICupqcW538YwvXjH",
-	"dt8u1q5tF/UHi42EMKBMKsKiGU7PSZW7oeLMsmDKIRZN1rytDRs3lG/KLr7LMM06Dn1M6ZDe05SqccmA",
-	"PsX3CtzLhus+Q1QSSJraZ4IqFJR41QPLcznBmBIlaNQnUqKUGTK1Eu+uEBNSxTY8IObWfI4KISzU41o3",
-	"DDeYmkFlQnOPLWZdI8vfWCGLV1r88haM7OeCZsRG/U2fRopDkvZJoRIu3K3ndKOMjPszPT1OZVx+rVIR",
-	"sdpRL8coxhpozCZsHkNY8tHkguvVtTbrbsGZrxUXuHWq2Pphr392bc7MjA0RwoDYf4cFETElLISICP3A",
-	"KirmiaT3KWVD4MJaHkvdMLduTet9X3Ssv1GpXqt8tqBhkbtptuZ4yx+Q3aCJhfR6e2qmm0A9Af91e3sN",
-	"vxBJI9Cnrc3iqLwbnh81GQZPXU5y2tW4OUTWxSclSFeRoSyJNjhvjK7X4/4nMRKoFgemrzSE61QPMxSE",
-	"qb6fnlzrSKDxAZBULqSS5abRGNTGB3Pf8FdDxgXGzhtk5nIgoQ51A/MdmJDmybu5tXfIzuVlkqIaM55D",
-	"Vjb82nNBHkUoZV/pVn4F7ymnAmWfeuTtZ4w4i6Uf9f07d9vcMNPm3ETLa24faTUi1HvKag8EFzbOMvAG",
-	"WjwgqyikDN74BTWkeCIzJjautfRWZ61Vl0uZ3lyjmEeFhtbPGgvsjt7b4cuodQOo9lHVQaJUbg+SsgFf",
-	"GJ5PWFzHmx5IiIkiJsDUwCPIsdSgAp2YR7JHcnqUxYdH39jHRxRj46vUICsomlBtMxUwi4UOgRyFNPbk",
-	"++sr+/TwAiLOH0xzgd8Y4wrKKJgjMM5wG+c6GVBfBsEefWOV/mo4lZmJ6xEa7rvz4MTG2yIjOQ3Ogx+O",
-	"jo9+sBI9MRvZM6qmsHQ5tEijSdfqu7G5D5fqQ9monazz1Y/ZdZOeS+Z5uZvITjg9Pp6TmbBaRkIdJ+jL",
-	"SbB3OnwA1UJfwuDMDu/rtZpmnemg25+s2P6H1dqfvluhvTFCM6uRmOOpbQaBrHQvWv+5QUwSJSGc/mhc",
-	"kUM0+QbOWeNs5OlT/yCQKLSRk6se+kTikj18I3J/4fF4s+duVcYJvFaiwJcpijvZ7Mg+aquiwYHEsfHn",
-	"efLrfD27Zj3T5iUMfuNRZX7NyZ3bR1I+frci6Z/uilXexzEQdz4dNRFTay8ZDs0nFSj2nmn8YkVHilY9",
-	"b7PJpXm+Jpu4DDcPOJ5Ni6tLd9Wyl0d+tl0SOdkZidhdLqnEgKfJKOwIlIoLcp+iRk9NPIw4J7EVvApJ",
-	"ZvSFH44hJmNpEqycz1uj7gWcHb9zyZU2QyOEnDjsjpHEKWUYAq/zXwQQUC6UFEaEKk2doV9I/yeqkgi3",
-	"K2fnot66ePfydyDq9YnuRqvmjuSCl5Vh5NIgSF5ehrQJ4595TDYDUFsS4PYSZykBfrxTAS6Bmqtlxkff",
-	"NV1vHax3Bu4fbLJMDe5lQuGUMuAuVbRNaPWCpdDbONNK/PZpEj3dvew9639eei4r37gLVub40FuBwDgx",
-	"XpNFfjfLHvhMHvF9mWA9Md3ZGZEmT7/Kzm/k9Nrcfckz5AwBU4lGBbOFIziohJZVC2wSv2ZEMrf0QJ3N",
-	"v9Jqt4FrzST3HQNbM+/aA2/2xRua7SM66bMx+e2O7jsqmTBOQnNHmNJIhVoxpKkBKBlxTc5evHnIqZzp",
-	"2Cl1xl+vr+Q29cZG+OsMiSvK19+1Gvi+gs1fr6/KPQmtIiIhR2EutzQYum9AJnxkS0GsqTZOU4wWbutJ",
-	"pJmi4zcePWzcQt6lLhg6kf8GnDsrJfM/XDVuesIqdHKe5Sxq/70tWqSHNOZ8xwbQmLhQV2PFYmxGpaRs",
-	"qE16w2NEJaX7tPT/Z0SFYJz++knXPjnK4sMdeyY0FwFpXn+VaFEts/RVmDA73dz6HaraXNRGaZRlKlzu",
-	"g1dw8Fx1XX2ODSLBp1x9KvbBUdH0s3Q4S8cN0rm6NGJ1qqxDFWp++IYDO6H4T3njYmOqJAx0QZjaT4ao",
-	"qSiNubC81CO2tlJZ+8zc7zlvmqwqx0BH5hjBycnRqZcPmn1tmBluHCfX7LB5S2Q6eG3vHC0htIrXvDHW",
-	"/lkmJaVWlyeU2ZIiprKVlTdNRinDTkVhag142Eo1i1JskqUMC7XrXmzRd9ku9PBnXEJWq5zBYuVGh+YC",
-	"Qas6GvkIK4vlvTHOVi06+TBdkeNAenQLw0PVZY/V22rZJxUZSyiYojYU2IaktJUTEzwyn9t6z/bUX9Z2",
-	"ObYJzI6pFW9btaVEggjpo40trCd4GIKt52IbEflgWjCT7uTxZFbFHGf7MstQJDuNqnZMVTnGF5w0Ezqs",
-	"42waObYpF5dnXrsb3+nt7yv4z1p5TdZzRYdqXmtxnixF132hFGd+dirYFpwk/zSd7oVpZNf3po3tiEjt",
-	"yQNxvo2JyIPQwX6tbx1IkMW98VxwVvk/HKHaoGy5bNxKVdXnLXJlfyNRXFmgZgjKnDiT+TEi1YFvD2HK",
-	"KjMzMKaawVukyPqRIiVJqIRLhFHCTZmEiRIJh1uKJdkIaGzBImsWFdq1m2M+0TvH7FtIyV8oRMSeaB0L",
-	"0jH3Bp56QQcSSKG4JI+N0kFOceSkUEmvyvvwq35XUhZ46xIkluOMp+5oNDJ3Ed1CpMgiHtuk0uXItZUF",
-	"tWNWaafKzLJ83G40WOQDiRLsakYTPF06LHojU24UKPLM9+YfH+Cnn8/egblkgg5ljySlcd+dpFbgZJHn",
-	"XCiM+3Ue0WGDM//EWdo0ocNWnk1w/vWu5YjXPcPp0bFLKoJGRhiYFUGn6l9iZBwSZ0dnh9AFAlIrrd2U",
-	"PmLcTowxnqjWhVZq60toznEpp8tqsmVtijdNdo812bIOziY02frAt4ZUVb0TP0bl1QzeNNm1Ndm8rimz",
-	"eU11M6CweU21Vb5mx+J3AVG/aap/OU3VsdArNdWWvO2JRra9nJsZetNquUXCnSooMJOCmxP63iMKa+Jo",
-	"7YupfeV8hetj75zE0Va5hj3NH52uPLLjG9x2TYvF5OxLKv0rJ4r+jQIkUtLy1ZoUBqwV3gYCt/JMXdQE",
-	"Rdl7LmsRvFRe/Pkp+WWjvUzJb1Qtn5+U3wCh7xioTRI/adU8dRszJ29/pVOv/kzlIuRe2727o6T/5t+U",
-	"2HXEzVJXG99z6v/Z36xUQH3PMoHfJpw0LiwlIYyIYHUOjh/VSw17Lqpfl432EdWbtWTnonq11DdUb6N6",
-	"uTE7R/W1XSG7QfVWrfAdo/pybr43VP97BTIvoZo37OUlbyEmrN7FFwr2r1fHwffuCzYRsqRt7Hbaniub",
-	"7LFuTMPE9VZdQO7rncY0ieKx7K4QaXAe9EhOe48n+tP/DwAA//8=",
+	"7F19b9s4k/8qhO6A2Dg5TtJsF3Xw/NFt+tzltnsN0jy4K9rAoKWxzbVEakkqjhHkux/4Iomy6dfYXu/W",
+	"f9WVKL7Oy2+GM5PnIGJpxihQKYLOczAEHAPXPz/e44H6NwYRcZJJwmjQCe6HgDhEjMcnAj0CF4TRKySA",
+	"xohI1MPRCBGKbvqt37CMhkgyFA0xHQCS5YdBGIhoCClWvctJBkEnEJITOgheXl7CIMMcpyDtND7kXDDu",
+	"nwiFJ9mNdAPE+nqIDA8A9aDPOFwh3BNAJeozrt/1CRdStwjCgKhO/siBT4IwoDhVszBd1eaX4qdPQAdy",
+	"GHQuzs7CmfmGwc21aqe7y7AcVr0RtVIOf+SEQxx0JM/B7bnPeIqlakfl28sgDFJCSZqnQee8HIZQCQPg",
+	"ZpwY0oxJoNHkV5jMbsh7xEHyCRoTOdTLFTgFNALzhFB0cYmGLOcCYSrGwIWzJxxExqgAhGmMcBwLRJn6",
+	"ZnCFxkOSgNOUCHXAGWcDDkKE6PLsXbGbhniqDXBm3FJTXrSvKaHF/8+9u9zXBOWnA0WqiAOOr9Dl+QUa",
+	"D4E69GYpMEaC0AjmTtaS7MIzc2Z97qeGOxgQIflkHueYtycCiSQfFHOp003R6FUzeVEfm0PVbHTLWS+B",
+	"VP2MGJVApfqJsywhEVYzbGemxX/8LtR0n52x/p1DP+gE/9auZEXbvBXtol894hRBUnT3zw/o3eVPP6Os",
+	"bFYsQs/qvabEG5rlZjpxTNTHOLnlLAMuiZp8HycCwiBzHj0HUQLYIxXuIGWPhlwNlQfl1vQYSwDT4EVt",
+	"epYbeecf8TkgElIxu8+enQ5VkxvT3D0JzDmeBDOboqhAcf6JYiM1i1I6/ZGDUI1C1JsgRQohAhwNEUYJ",
+	"EVLJt0ec5CBQAwuEUY+zsQCOMiakZuW0Wa2V9X6HSKrRRzCHFIvhToSSESHCVh4wnurRBSIyCFeQfxWN",
+	"ftOjPXhmYc75C35UzZ6nj9Kw5+w09cF3nMNEY7X0RHH6RD9mFNCAPAL1HrNVT15h6xGw7kKKT8Nydr5l",
+	"fRiSxLMgnMdEdkns0W9hELEh49J5VU4hDGIsocv63R7hcriM866xBPWRFstdIzs845lpLF1/GCSA4y7j",
+	"A0yJwNLuW/1APl9/QRGLIfBwQcKiEbhLdg6CDkWX5mkPuHeKLJMQd5mRAVMjqleI5bLQ73pvDU3EIDFJ",
+	"BMIc0EBRguKkAWNxqfgJ1bwjvNRhxCzweZMWOZ+7qQ5lzXJWpKiiQkeoQaTQKqrpm9i6lKlRRUlhvmOr",
+	"La08mLn0u5r09SwTi1KU9QkksbhCaqXREKKRQDFEJAY0HmKNGYoloMblxYUVMFq86U+V6Krz0EasAHJI",
+	"SUTkZEZyewi2zjdTct5H4Mv5Q22LaobcZicCOXxTk6eeUeqsskTLh4GS/rrnVRoLeFplYxzCX74rOSV/",
+	"5NDl0AcONAJn8vW9+W/gAiaI0WRS34Y5QMpPrLcKvM8I3FJblz8WUYuR2i+zmtoxJzzw2nAuM8gywZUl",
+	"sVglmik9zF+QRbWv5j7H1mpo3SiHCuQLiSdWuU+UqGz6uHQuU6aEutM5P3w2PTLQQga655iKvul/GoaR",
+	"JO6uDBf6nKWvgAtCYpnrcYEqm/dbkAGN1cswwFEESu9rTaZmr39GmEaQJDVVVvUn2caTmWLYch/KSfoW",
+	"Ozviw7It38TMWa5vinUVAMn9QomE0h7S61JPGh/pIFGGPuPof3ECorlUL3nJiVGJI+mBv3HMQQgvcIoh",
+	"ATkPcUGKSeL9bFsYN8WTblTN24NUAWLR5fBIYOxvkQ0Z9c/CFSWzLzWDc4i7SkZTSJa0SjAd5FbZLRIw",
+	"i6DpRtCysnycTa+GrO/h1IZV5/swn2A2xZuO78QqL0XDKQiBB/BqvOkQbX3oT4SCQAIyzLGyRZRxDuNE",
+	"Pa2zzU9++R4x2ic89QCKOEbwqD1VLB8MEZEoYWwkUEJGgDCye1zau6TwaZltQI3Ls3dGyY+JgKbXxik5",
+	"arkeWlfPLmclJmFVF0rJVNvV116mq5+C3qEQiVQocZiAlNpntEbXLqcu37Y1sMECobsVGGwP7wCAcLGo",
+	"zaDwNPy9Qt+D7wHSHkIlJBDLTG9IEdlyTOuIguXsfeSwWQ47VObR9scMPX/9+vVr67ffWtfXV0axQFw4",
+	"Q/VlklU2RHtZOQDqsSct++EJp1mihrg4O3/bOnvbOrtcRXT8entzByJPjAe6TnspYJHzKXauN1nkSMtl",
+	"xObgAg7YOvZnsTORie+jKQa2Axftq+F8PF0XKVM9lav0ffn5fS6HHzlnHhsFisezfKjedGsnu2w9pjPf",
+	"FG6xJPaGZPrWgVAS4aRbmS+zEHcTk7j4KAa8xkeLwHRM8IAyQUTXIhA8Z1fcprHlkH36nUkMVJI+WXID",
+	"EOEkAY5SPEGUSSQAUPklFyEaD0k01L7gBPoSsVx6EdESV/RCDF9AL2skz4eo6OYaNe40Pv1ZKSWOIwlc",
+	"NIP5PoWdYfwwmADmNYJcxQxw1+oaBc5pTfe8GP1bnjpM9O/h66VifGNgn5mdeBWw36OQmStHlu7QNuTK",
+	"1h1+a4GmDZyDdVr48vH/uvdfbz9qF00HnWnZNaJsTEN0jlKcQIguUB/Mr3dGtGUQFRy2bQhkuXAb9kOh",
+	"JP98+6Fc1GHYD5sIkyM/Hyo/b9HZ72XIKi5n6mZF327Px7rCD0EKYlaKsI9JAnFYRYQpPjsRpdZU6txv",
+	"Y+hevGPbb5eja9NF9cFyIyEMCBUS02iO03MacjsQZ54FUwyxbLL6bWXY2KF8U7bxXZppNnHoQ0IGpEcS",
+	"IicFA/qA7w2yLx3XfQogBcJJYp5xIoET7IUHhucyDDHBkpOoi4UAIVKgci3eXSMmpIxtGAFkxnyOcs6N",
+	"qIeNbhjuINGDiiHJPLaYcY2sfmMFNF5r8atbMKKbcZJiE/U3exoJDHDSxbkcMm5vPWcbpXjSnevpsZBx",
+	"9bUKifl6R70ao2hrwJlN6B5DWPDR9IKr1dU262HJmW8UF7hzqtj5YW9+dnXOTLUNEaI+Nv8OcsxjgmmI",
+	"IszVAwNU9BNBegmhA8S4sTxWumGu3ZpW+77sWD8RIV8LPmuiYZm7aT5yvGPj93HsC0rkbDzfzGfjE4FI",
+	"3NFOQRtNfYJGMDHBaN/zs7M3EWdjJCBS3+kHcFo+75K49kjrSvNklYiwV13y2YVVfczZl82CcrVcGPnD",
+	"0xmFliQ2Jt1EvRKBcBx3kFYceIAJDZW57Aaoq21Uj9QxueHp1Ia5KGu7l0tZRLKWQXY2fDZSClN/g1Vf",
+	"dcJ+e7kk8jwMEkutnkgvIqQhAeeoUQMyIlgMIkRiQmPOUvUzYinjPaJ2Uv0XU0kgIwlkYtJNISYRoSCa",
+	"oVoxDfXmVGG/dheEwXFq4TYatk+eFLw76ZzojdGYz77CNiroHzpmGDX8A3aI6HIQUQ7ls39InkNz7cBf",
+	"vUs+SrpnI6B3oKONvf7USq1N4QqO/uv+/hb9ggWJkJKnQKWNVV86vTB4ajGckZZCJgOgLXiSHLckHoiC",
+	"Z4KOM7pajv2fgIiDXJ76sdYQtlM1zIBjKrt+iW1bRxy0lw0nYqkcXm0azqAmAp/5hr8ZUMYhtv5WPZcT",
+	"gapgUqS/QzppYPr2e+MdMnN5mSYoZ8YLyMokOHhCUKIIhOhK1cpvQj1lhIPoEg+i/QIRo7Hw4yr/zt27",
+	"G6bbdHQ+itKnYwXUDWdXPj7F4HlMZOANZRoBLSmkCI/6BZTS9sQ+TW1cbem1zmqrLpYyu7na9I1yBV6+",
+	"KG1rdrRnhi/yQjRkMY/KDoZSZuYgCe2zpQkwRmTZiO4TgWIssZZ8GoAgMRFKbaNGzCLRxhk5TePm6Xf6",
+	"8RH4xEj1CHNOQCdD6KkgvVjUwCgDLrTH5v3tjXnavEIRYyPdnMN3SplERZzZKdLXTUZ5T6esFGHmp99p",
+	"aSFqTqV64moER5l2gnMT0Q4UZyToBG9Oz07fGMw81BvZ1sYcN3Q5MJJGka6xKGMdcSLkh6JRPR3umx8V",
+	"VU3aNl3u5WEq/+fi7GxB7s96OT9VJK4v68fcmrI+Khf6EgaXZnhfr+U0q1wi1f58zfZv1mt/8W6N9trN",
+	"kxrMr4+nsso50MKBb26otMTE0TBEFz9pZ/8AdEaPdYdaL9TsqX/ggCWY2OR1D30qNdAcvla5v7B4st1z",
+	"N7hwSl4r0PAyQ3Hn2x3ZR21lvoUBiEHoy2D19WybtXWblzD4xKLSwbEgO/UQSfns3Zqkf7EvVlHYHNvz",
+	"acipqHVzjdfUn5RCsf1M4hejOhIwBnCdTa718w3ZxOaQeoTj5ay6uraXmQd55Je7JZHzvZGI2eWCSrTw",
+	"1Dm7DQ5CMo57CSjpqYiHYnsNYxSvBJxqvPDmDMV4InQKo71VUlL3Cl2evbPpyyYHKkQZtrI7BhwnhEKI",
+	"WJVhpowuaYO10RgTqagz9Cvp/wRZEOFu9exCqbepvHv5OxD15kR3p6C5JbngZW0xcq0lSFZcN9YJ419Z",
+	"jLcjoHakwM016UoK/GyvClwgooM3qPbS/Lh0vXNhvTfh/sGko1XCvUjZnQED9tpS2YQGF6wkvbW7upDf",
+	"PiTRVt2L9rP656Vt3YraXbA2x4feGh/aifGaOg0P8+yBL/gR3hclDKamOz/nWFfCKOtfOFnzpjqGYCkw",
+	"CggSARqCmdIszLpiTXNdJkMxIl5Y3KOql7HWanch19wyEnsWbG5lA494My+O0uwQpZM6G9ed3pDDKeMk",
+	"1LfwCYlkqIAhSbSAEhFT5Lxc3nA2/osIm/dxfKe17i64s7xM2rPToLzcmwM7OBvba6UG48WlS3WFZS6l",
+	"TCmpcOYqqnlk6gN2OaiTkkwzt71As3ytq27UOL26P7xyr3O1L1j77IUS4ebuTd/wUpwSOigIYjUp0H7m",
+	"bLzQr2EKFxVMuMw3YVr/mL6J15h9OhnakIePLvQhu0TgEor9uqAV00sRw63rz2jbBenovOZmZuWO5L6/",
+	"W15K/G0UqHuYZYNRRsTcW47CgfLr7Y3YpRPFybaapweK1z+0T+R9aUP8entT7ElorHKBMuCaHJRlYL9B",
+	"YsjGpvLYhj6UWYpRlt5miGkutPnEotHW3cX7dIyE1v49Ao69VS78HyadsIewlPKL3Mi8usw2NTLVkNq3",
+	"3TDx2joNyZb0MwZHSoRQUKI3MTyGlfYxlntxGZ5iGSJ9A66etMyT0zRu7tlNr7hIqbwqFqSQFuUyC8e9",
+	"zupQzY0TviwFS0w8V1EVzabaevETy2TLloPboiT4nMnP+SF47d1LhwajycQhnZtrbWPOVBErMxuPhsd+",
+	"KP5z5tzyz1QgRC3ENR7URE144dkMiwgXbEp5ltYEjcurJVEWKkQNkUGEzs9PL7x84Pa1ZWa4s5xcscMO",
+	"DP+ZXImDu3UIUa1W4pGxDs+iLyi1jCQg1FSw04VUjb5xGaXIcuK5Lm3lYSvp1kDbJktpFqqXWdvhRV69",
+	"rtifEZFTrnIOixUbHerbdAV1tJONFrWZj4yzU4tOjGYLwJ0ID7bQPFRGPhjcVuk+IfFEoJxKYjLPTHxm",
+	"HZzoSMrF3NZ+Nqf+srFLvE5gZkwFvE2RwEISREAeTSpLNcFmiEz5QNMIi5FuQXWku8c1UtYOn+8dKeJy",
+	"zTTKUoVloUJfpO58/7seb1Zy7FIvrs68ZjeO7sZ1+c9YeS7r2RqXFa/VOE8Uqsv4GP3slNMdOEn+pTs9",
+	"CNPIrO+IxvZEpObkEba+jakwvNCK/QpvnQgk8p72XDBa+j8soZocQLFqEGdZRPIYxnm4YZm2CqUbj7kg",
+	"6HJxwGR54LuTMEVRwzkyppzBMWxy87DJgiTkkAlA4yHTVbmmKnI1dxRYuRWhsQOLzK1huW83x2Kit47Z",
+	"Y3zlXyhe0pxoFRjZMLnMs+UpTwTCuWQCPzqVKi1wZDiXw3aZBOmHfjdC5HBvswVX44yn1ng81ncRrZwn",
+	"QCNmU+hXI9daSvCeWaWeNzrP8rG74bDIBxwNoaUYjbNk5RyhrUzZqYfpme/dPz+gtz9fvjNhB6hB6CNO",
+	"SNy1J6kAnMizjHEJcbdKqm06nPknztJEWzVrSadB59tDzRGvekYXp2c2Ngs56dFIrwg1yv6LLPzL08sm",
+	"aiGMhAKtrYQ8QlzPEjXhXu6FVmLKmSnOsRVOVkWyRSm0I5I9YCRblF3cBpKtDnxnkqosr+eXUVk5gyOS",
+	"3RjJZlUJw+0j1e0Ihe0j1Vq1xD2r3yVEfUSqfzmkalnolUi1pm/b3CnuJBaWSbirtdwh4c7Ur5pLwe6E",
+	"fvSIwoo4avuiS61aX+HmsndBFYVadbADLaYwW+hu3+kRtRJqy8nZV2Hhr1w14W8UIJHgmq9W5/NBBXgd",
+	"CVwrumCjJgiI9nNRmOel9OIvrk9TNDrI+jTOH8lZXKHGEUI/sKDWFW1wrcS+3ZgFRWzWOvXyr6Ivk9wb",
+	"u3f3VAHH/RNm+464Welq40eug/M3S2Jz7lmm5LcOJ41zQ0mAxpjTKiHVL9ULhL1Qqt8WjQ5Rqrt/umCh",
+	"VC+XepTqdalebMzepfrGrpD9SPXan6bZs1Rfzc13lOp/r0DmFaC5Yy+veAsxZfX+WFnE28gKdo3dRt1z",
+	"ZZI9No1pmLreqqqpfntQMk0Afyy6y3kSdII2zkj78Vx9+v8BAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
