@@ -174,8 +174,8 @@ func (a *API) AnswerChildTransfer(ctx context.Context, req apigen.AnswerChildTra
 	if err != nil {
 		return nil, err
 	}
-	if t == nil { // answered between the read and the answer: the service said no then
-		return nil, children.ErrNoTransfer
+	if t == nil { // asked for between the read and the answer: answered, organisations unread
+		t = &children.Transfer{}
 	}
 	return apigen.AnswerChildTransfer200JSONResponse(transferOf(req.Id, t.ChildTransfer, status)), nil
 }
