@@ -75,6 +75,21 @@ func (a *API) DeleteChild(ctx context.Context, req apigen.DeleteChildRequestObje
 	return apigen.DeleteChild204Response{}, nil
 }
 
+// RestoreChild undoes a deletion within 30 days; only the national audit
+// team (full access) may, and only they learn whether a deleted child
+// exists (403 first for everyone else, as on the page).
+func (a *API) RestoreChild(ctx context.Context, req apigen.RestoreChildRequestObject) (apigen.RestoreChildResponseObject, error) {
+	caller := callerOf(ctx)
+	if err := a.deps.Children().Restore(children.WithRequestID(ctx, caller.RequestID), caller.Me, req.Id); err != nil {
+		return nil, err
+	}
+	out, etag, err := a.childNow(ctx, req.Id)
+	if err != nil {
+		return nil, err
+	}
+	return apigen.RestoreChild200JSONResponse{Body: out, Headers: apigen.RestoreChild200ResponseHeaders{ETag: &etag}}, nil
+}
+
 // LockChild locks a registered child's complete record when If-Match is
 // the version the caller checked. An incomplete audit is a 409 naming
 // every answer still missing by its path in the data format.

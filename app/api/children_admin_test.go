@@ -316,8 +316,42 @@ func TestChildAdmin(t *testing.T) {
 		if res = e.call("DELETE", gone, w, nil, "If-Match", "*"); res.Status != 404 {
 			t.Errorf("delete twice: %d", res.Status)
 		}
-		if err := svc.Restore(ctx, e.me(e.users[access.NationalFull]), idOf(t, gone)); err != nil {
-			t.Errorf("the deleted child cannot be restored as from the page: %v", err)
+		// Restore: the national audit team only (403 first for everyone
+		// else, as on the page), within 30 days.
+		nat := e.token(access.NationalFull, api.AccessWrite, api.DomainAudit)
+		for i, tok := range []string{w, viewer, ro, ""} {
+			res = e.call("POST", gone+"/restore", tok, nil)
+			if want := []int{403, 403, 403, 401}[i]; res.Status != want {
+				t.Errorf("restore by caller %d: %d, want %d", i, res.Status, want)
+			}
+			res.problem(t)
+		}
+		res = e.call("POST", gone+"/restore", nat, nil)
+		if res.json(t, &c); res.Status != 200 || c.Surname != "Twice" {
+			t.Errorf("restore: %d %s", res.Status, res.Body)
+		}
+		if res = e.call("GET", gone, w, nil); res.Status != 200 {
+			t.Errorf("the restored child: %d", res.Status)
+		}
+		for _, path := range []string{gone, api.Prefix + "/children/999999"} {
+			if res = e.call("POST", path+"/restore", nat, nil); res.Status != 404 {
+				t.Errorf("restore of a child not deleted: %d", res.Status)
+			}
+		}
+		if res = e.call("POST", api.Prefix+"/children/x/restore", nat, nil); res.Status != 400 {
+			t.Errorf("restore of a bad id: %d", res.Status)
+		}
+		old, _ := newChild()
+		then := &children.Service{Store: s, Now: func() time.Time { return time.Now().Add(-children.RestoreWindow - 24*time.Hour) }}
+		och, err := svc.Get(ctx, lead.Actor, idOf(t, old))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := then.Delete(ctx, lead, och.ID, och.Version); err != nil {
+			t.Fatal(err)
+		}
+		if res = e.call("POST", old+"/restore", nat, nil); res.Status != 409 {
+			t.Errorf("restore after the 30 days: %d %s", res.Status, res.Body)
 		}
 
 		// Each operation × callers: another trust (404), a role that may

@@ -123,6 +123,7 @@ var Scopes = map[string]scope{
 	// The child's record after it is added (children_admin.go).
 	"UpdateChild":          {DomainAudit, AccessWrite},
 	"DeleteChild":          {DomainAudit, AccessWrite},
+	"RestoreChild":         {DomainAudit, AccessWrite},
 	"LockChild":            {DomainAudit, AccessWrite},
 	"UnlockChild":          {DomainAudit, AccessWrite},
 	"OptOutChild":          {DomainAudit, AccessWrite},

@@ -651,6 +651,9 @@ type ServerInterface interface {
 	// RegisterChild Register a child in its cohort (the registration page's rules)
 	// (POST /children/{id}/registration)
 	RegisterChild(c *fiber.Ctx, id ID) error
+	// RestoreChild Restore a deleted child within 30 days (the national audit team's "Deleted children" page; 403 for everyone else)
+	// (POST /children/{id}/restore)
+	RestoreChild(c *fiber.Ctx, id ID) error
 	// RequestChildTransfer Ask to move the child's lead organisation (the transfer page; the child stays until the other organisation accepts)
 	// (POST /children/{id}/transfer)
 	RequestChildTransfer(c *fiber.Ctx, id ID) error
@@ -1196,6 +1199,35 @@ func (siw *ServerInterfaceWrapper) RegisterChild(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.RegisterChild(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// RestoreChild operation middleware
+func (siw *ServerInterfaceWrapper) RestoreChild(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RestoreChild(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -1969,6 +2001,8 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Post(options.BaseURL+"/children/:id/transfer/:answer", wrapper.AnswerChildTransfer)
 
 	router.Post(options.BaseURL+"/children/:id/opt-out", wrapper.OptOutChild)
+
+	router.Post(options.BaseURL+"/children/:id/restore", wrapper.RestoreChild)
 
 	router.Post(options.BaseURL+"/children/:id/forms/:form/rows", wrapper.AddRow)
 
@@ -2970,6 +3004,89 @@ func (response RegisterChild422ApplicationProblemPlusJSONResponse) VisitRegister
 type RegisterChild429ApplicationProblemPlusJSONResponse Problem
 
 func (response RegisterChild429ApplicationProblemPlusJSONResponse) VisitRegisterChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type RestoreChildRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type RestoreChildResponseObject interface {
+	VisitRestoreChildResponse(ctx *fiber.Ctx) error
+}
+
+type RestoreChild200ResponseHeaders struct {
+	ETag *string
+}
+
+type RestoreChild200JSONResponse struct {
+	Body    Child
+	Headers RestoreChild200ResponseHeaders
+}
+
+func (response RestoreChild200JSONResponse) VisitRestoreChildResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ETag != nil {
+		ctx.Response().Header.Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response.Body)
+}
+
+type RestoreChild400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response RestoreChild400ApplicationProblemPlusJSONResponse) VisitRestoreChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type RestoreChild401ApplicationProblemPlusJSONResponse Problem
+
+func (response RestoreChild401ApplicationProblemPlusJSONResponse) VisitRestoreChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type RestoreChild403ApplicationProblemPlusJSONResponse Problem
+
+func (response RestoreChild403ApplicationProblemPlusJSONResponse) VisitRestoreChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type RestoreChild404ApplicationProblemPlusJSONResponse Problem
+
+func (response RestoreChild404ApplicationProblemPlusJSONResponse) VisitRestoreChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type RestoreChild409ApplicationProblemPlusJSONResponse Problem
+
+func (response RestoreChild409ApplicationProblemPlusJSONResponse) VisitRestoreChildResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type RestoreChild429ApplicationProblemPlusJSONResponse Problem
+
+func (response RestoreChild429ApplicationProblemPlusJSONResponse) VisitRestoreChildResponse(ctx *fiber.Ctx) error {
 	ctx.Response().Header.Set("Content-Type", "application/problem+json")
 	ctx.Status(429)
 
@@ -4328,6 +4445,9 @@ type StrictServerInterface interface {
 	// RegisterChild Register a child in its cohort (the registration page's rules)
 	// (POST /children/{id}/registration)
 	RegisterChild(ctx context.Context, request RegisterChildRequestObject) (RegisterChildResponseObject, error)
+	// RestoreChild Restore a deleted child within 30 days (the national audit team's "Deleted children" page; 403 for everyone else)
+	// (POST /children/{id}/restore)
+	RestoreChild(ctx context.Context, request RestoreChildRequestObject) (RestoreChildResponseObject, error)
 	// RequestChildTransfer Ask to move the child's lead organisation (the transfer page; the child stays until the other organisation accepts)
 	// (POST /children/{id}/transfer)
 	RequestChildTransfer(ctx context.Context, request RequestChildTransferRequestObject) (RequestChildTransferResponseObject, error)
@@ -4793,6 +4913,33 @@ func (sh *strictHandler) RegisterChild(ctx *fiber.Ctx, id ID) error {
 		return err
 	} else if validResponse, ok := response.(RegisterChildResponseObject); ok {
 		if err := validResponse.VisitRegisterChildResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RestoreChild operation middleware
+func (sh *strictHandler) RestoreChild(ctx *fiber.Ctx, id ID) error {
+	var request RestoreChildRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.RestoreChild(ctx.UserContext(), request.(RestoreChildRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RestoreChild")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RestoreChildResponseObject); ok {
+		if err := validResponse.VisitRestoreChildResponse(ctx); err != nil {
 			return err
 		}
 	} else if response != nil {
@@ -5363,89 +5510,90 @@ func (sh *strictHandler) DeleteRelationship(ctx *fiber.Ctx, id ID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7F19b9s4k/8qhO6A2Dg5TtJsF3Xw/NFt+tzltnsN0jy4K9rAoKWxzbVEakkqjhHkux/4Iomy6dfYXu/W",
-	"f9WVKL7Oy2+GM5PnIGJpxihQKYLOczAEHAPXPz/e44H6NwYRcZJJwmjQCe6HgDhEjMcnAj0CF4TRKySA",
-	"xohI1MPRCBGKbvqt37CMhkgyFA0xHQCS5YdBGIhoCClWvctJBkEnEJITOgheXl7CIMMcpyDtND7kXDDu",
-	"nwiFJ9mNdAPE+nqIDA8A9aDPOFwh3BNAJeozrt/1CRdStwjCgKhO/siBT4IwoDhVszBd1eaX4qdPQAdy",
-	"GHQuzs7CmfmGwc21aqe7y7AcVr0RtVIOf+SEQxx0JM/B7bnPeIqlakfl28sgDFJCSZqnQee8HIZQCQPg",
-	"ZpwY0oxJoNHkV5jMbsh7xEHyCRoTOdTLFTgFNALzhFB0cYmGLOcCYSrGwIWzJxxExqgAhGmMcBwLRJn6",
-	"ZnCFxkOSgNOUCHXAGWcDDkKE6PLsXbGbhniqDXBm3FJTXrSvKaHF/8+9u9zXBOWnA0WqiAOOr9Dl+QUa",
-	"D4E69GYpMEaC0AjmTtaS7MIzc2Z97qeGOxgQIflkHueYtycCiSQfFHOp003R6FUzeVEfm0PVbHTLWS+B",
-	"VP2MGJVApfqJsywhEVYzbGemxX/8LtR0n52x/p1DP+gE/9auZEXbvBXtol894hRBUnT3zw/o3eVPP6Os",
-	"bFYsQs/qvabEG5rlZjpxTNTHOLnlLAMuiZp8HycCwiBzHj0HUQLYIxXuIGWPhlwNlQfl1vQYSwDT4EVt",
-	"epYbeecf8TkgElIxu8+enQ5VkxvT3D0JzDmeBDOboqhAcf6JYiM1i1I6/ZGDUI1C1JsgRQohAhwNEUYJ",
-	"EVLJt0ec5CBQAwuEUY+zsQCOMiakZuW0Wa2V9X6HSKrRRzCHFIvhToSSESHCVh4wnurRBSIyCFeQfxWN",
-	"ftOjPXhmYc75C35UzZ6nj9Kw5+w09cF3nMNEY7X0RHH6RD9mFNCAPAL1HrNVT15h6xGw7kKKT8Nydr5l",
-	"fRiSxLMgnMdEdkns0W9hELEh49J5VU4hDGIsocv63R7hcriM866xBPWRFstdIzs845lpLF1/GCSA4y7j",
-	"A0yJwNLuW/1APl9/QRGLIfBwQcKiEbhLdg6CDkWX5mkPuHeKLJMQd5mRAVMjqleI5bLQ73pvDU3EIDFJ",
-	"BMIc0EBRguKkAWNxqfgJ1bwjvNRhxCzweZMWOZ+7qQ5lzXJWpKiiQkeoQaTQKqrpm9i6lKlRRUlhvmOr",
-	"La08mLn0u5r09SwTi1KU9QkksbhCaqXREKKRQDFEJAY0HmKNGYoloMblxYUVMFq86U+V6Krz0EasAHJI",
-	"SUTkZEZyewi2zjdTct5H4Mv5Q22LaobcZicCOXxTk6eeUeqsskTLh4GS/rrnVRoLeFplYxzCX74rOSV/",
-	"5NDl0AcONAJn8vW9+W/gAiaI0WRS34Y5QMpPrLcKvM8I3FJblz8WUYuR2i+zmtoxJzzw2nAuM8gywZUl",
-	"sVglmik9zF+QRbWv5j7H1mpo3SiHCuQLiSdWuU+UqGz6uHQuU6aEutM5P3w2PTLQQga655iKvul/GoaR",
-	"JO6uDBf6nKWvgAtCYpnrcYEqm/dbkAGN1cswwFEESu9rTaZmr39GmEaQJDVVVvUn2caTmWLYch/KSfoW",
-	"Ozviw7It38TMWa5vinUVAMn9QomE0h7S61JPGh/pIFGGPuPof3ECorlUL3nJiVGJI+mBv3HMQQgvcIoh",
-	"ATkPcUGKSeL9bFsYN8WTblTN24NUAWLR5fBIYOxvkQ0Z9c/CFSWzLzWDc4i7SkZTSJa0SjAd5FbZLRIw",
-	"i6DpRtCysnycTa+GrO/h1IZV5/swn2A2xZuO78QqL0XDKQiBB/BqvOkQbX3oT4SCQAIyzLGyRZRxDuNE",
-	"Pa2zzU9++R4x2ic89QCKOEbwqD1VLB8MEZEoYWwkUEJGgDCye1zau6TwaZltQI3Ls3dGyY+JgKbXxik5",
-	"arkeWlfPLmclJmFVF0rJVNvV116mq5+C3qEQiVQocZiAlNpntEbXLqcu37Y1sMECobsVGGwP7wCAcLGo",
-	"zaDwNPy9Qt+D7wHSHkIlJBDLTG9IEdlyTOuIguXsfeSwWQ47VObR9scMPX/9+vVr67ffWtfXV0axQFw4",
-	"Q/VlklU2RHtZOQDqsSct++EJp1mihrg4O3/bOnvbOrtcRXT8entzByJPjAe6TnspYJHzKXauN1nkSMtl",
-	"xObgAg7YOvZnsTORie+jKQa2Axftq+F8PF0XKVM9lav0ffn5fS6HHzlnHhsFisezfKjedGsnu2w9pjPf",
-	"FG6xJPaGZPrWgVAS4aRbmS+zEHcTk7j4KAa8xkeLwHRM8IAyQUTXIhA8Z1fcprHlkH36nUkMVJI+WXID",
-	"EOEkAY5SPEGUSSQAUPklFyEaD0k01L7gBPoSsVx6EdESV/RCDF9AL2skz4eo6OYaNe40Pv1ZKSWOIwlc",
-	"NIP5PoWdYfwwmADmNYJcxQxw1+oaBc5pTfe8GP1bnjpM9O/h66VifGNgn5mdeBWw36OQmStHlu7QNuTK",
-	"1h1+a4GmDZyDdVr48vH/uvdfbz9qF00HnWnZNaJsTEN0jlKcQIguUB/Mr3dGtGUQFRy2bQhkuXAb9kOh",
-	"JP98+6Fc1GHYD5sIkyM/Hyo/b9HZ72XIKi5n6mZF327Px7rCD0EKYlaKsI9JAnFYRYQpPjsRpdZU6txv",
-	"Y+hevGPbb5eja9NF9cFyIyEMCBUS02iO03MacjsQZ54FUwyxbLL6bWXY2KF8U7bxXZppNnHoQ0IGpEcS",
-	"IicFA/qA7w2yLx3XfQogBcJJYp5xIoET7IUHhucyDDHBkpOoi4UAIVKgci3eXSMmpIxtGAFkxnyOcs6N",
-	"qIeNbhjuINGDiiHJPLaYcY2sfmMFNF5r8atbMKKbcZJiE/U3exoJDHDSxbkcMm5vPWcbpXjSnevpsZBx",
-	"9bUKifl6R70ao2hrwJlN6B5DWPDR9IKr1dU262HJmW8UF7hzqtj5YW9+dnXOTLUNEaI+Nv8OcsxjgmmI",
-	"IszVAwNU9BNBegmhA8S4sTxWumGu3ZpW+77sWD8RIV8LPmuiYZm7aT5yvGPj93HsC0rkbDzfzGfjE4FI",
-	"3NFOQRtNfYJGMDHBaN/zs7M3EWdjJCBS3+kHcFo+75K49kjrSvNklYiwV13y2YVVfczZl82CcrVcGPnD",
-	"0xmFliQ2Jt1EvRKBcBx3kFYceIAJDZW57Aaoq21Uj9QxueHp1Ia5KGu7l0tZRLKWQXY2fDZSClN/g1Vf",
-	"dcJ+e7kk8jwMEkutnkgvIqQhAeeoUQMyIlgMIkRiQmPOUvUzYinjPaJ2Uv0XU0kgIwlkYtJNISYRoSCa",
-	"oVoxDfXmVGG/dheEwXFq4TYatk+eFLw76ZzojdGYz77CNiroHzpmGDX8A3aI6HIQUQ7ls39InkNz7cBf",
-	"vUs+SrpnI6B3oKONvf7USq1N4QqO/uv+/hb9ggWJkJKnQKWNVV86vTB4ajGckZZCJgOgLXiSHLckHoiC",
-	"Z4KOM7pajv2fgIiDXJ76sdYQtlM1zIBjKrt+iW1bRxy0lw0nYqkcXm0azqAmAp/5hr8ZUMYhtv5WPZcT",
-	"gapgUqS/QzppYPr2e+MdMnN5mSYoZ8YLyMokOHhCUKIIhOhK1cpvQj1lhIPoEg+i/QIRo7Hw4yr/zt27",
-	"G6bbdHQ+itKnYwXUDWdXPj7F4HlMZOANZRoBLSmkCI/6BZTS9sQ+TW1cbem1zmqrLpYyu7na9I1yBV6+",
-	"KG1rdrRnhi/yQjRkMY/KDoZSZuYgCe2zpQkwRmTZiO4TgWIssZZ8GoAgMRFKbaNGzCLRxhk5TePm6Xf6",
-	"8RH4xEj1CHNOQCdD6KkgvVjUwCgDLrTH5v3tjXnavEIRYyPdnMN3SplERZzZKdLXTUZ5T6esFGHmp99p",
-	"aSFqTqV64moER5l2gnMT0Q4UZyToBG9Oz07fGMw81BvZ1sYcN3Q5MJJGka6xKGMdcSLkh6JRPR3umx8V",
-	"VU3aNl3u5WEq/+fi7GxB7s96OT9VJK4v68fcmrI+Khf6EgaXZnhfr+U0q1wi1f58zfZv1mt/8W6N9trN",
-	"kxrMr4+nsso50MKBb26otMTE0TBEFz9pZ/8AdEaPdYdaL9TsqX/ggCWY2OR1D30qNdAcvla5v7B4st1z",
-	"N7hwSl4r0PAyQ3Hn2x3ZR21lvoUBiEHoy2D19WybtXWblzD4xKLSwbEgO/UQSfns3Zqkf7EvVlHYHNvz",
-	"acipqHVzjdfUn5RCsf1M4hejOhIwBnCdTa718w3ZxOaQeoTj5ay6uraXmQd55Je7JZHzvZGI2eWCSrTw",
-	"1Dm7DQ5CMo57CSjpqYiHYnsNYxSvBJxqvPDmDMV4InQKo71VUlL3Cl2evbPpyyYHKkQZtrI7BhwnhEKI",
-	"WJVhpowuaYO10RgTqagz9Cvp/wRZEOFu9exCqbepvHv5OxD15kR3p6C5JbngZW0xcq0lSFZcN9YJ419Z",
-	"jLcjoHakwM016UoK/GyvClwgooM3qPbS/Lh0vXNhvTfh/sGko1XCvUjZnQED9tpS2YQGF6wkvbW7upDf",
-	"PiTRVt2L9rP656Vt3YraXbA2x4feGh/aifGaOg0P8+yBL/gR3hclDKamOz/nWFfCKOtfOFnzpjqGYCkw",
-	"CggSARqCmdIszLpiTXNdJkMxIl5Y3KOql7HWanch19wyEnsWbG5lA494My+O0uwQpZM6G9ed3pDDKeMk",
-	"1LfwCYlkqIAhSbSAEhFT5Lxc3nA2/osIm/dxfKe17i64s7xM2rPToLzcmwM7OBvba6UG48WlS3WFZS6l",
-	"TCmpcOYqqnlk6gN2OaiTkkwzt71As3ytq27UOL26P7xyr3O1L1j77IUS4ebuTd/wUpwSOigIYjUp0H7m",
-	"bLzQr2EKFxVMuMw3YVr/mL6J15h9OhnakIePLvQhu0TgEor9uqAV00sRw63rz2jbBenovOZmZuWO5L6/",
-	"W15K/G0UqHuYZYNRRsTcW47CgfLr7Y3YpRPFybaapweK1z+0T+R9aUP8entT7ElorHKBMuCaHJRlYL9B",
-	"YsjGpvLYhj6UWYpRlt5miGkutPnEotHW3cX7dIyE1v49Ao69VS78HyadsIewlPKL3Mi8usw2NTLVkNq3",
-	"3TDx2joNyZb0MwZHSoRQUKI3MTyGlfYxlntxGZ5iGSJ9A66etMyT0zRu7tlNr7hIqbwqFqSQFuUyC8e9",
-	"zupQzY0TviwFS0w8V1EVzabaevETy2TLloPboiT4nMnP+SF47d1LhwajycQhnZtrbWPOVBErMxuPhsd+",
-	"KP5z5tzyz1QgRC3ENR7URE144dkMiwgXbEp5ltYEjcurJVEWKkQNkUGEzs9PL7x84Pa1ZWa4s5xcscMO",
-	"DP+ZXImDu3UIUa1W4pGxDs+iLyi1jCQg1FSw04VUjb5xGaXIcuK5Lm3lYSvp1kDbJktpFqqXWdvhRV69",
-	"rtifEZFTrnIOixUbHerbdAV1tJONFrWZj4yzU4tOjGYLwJ0ID7bQPFRGPhjcVuk+IfFEoJxKYjLPTHxm",
-	"HZzoSMrF3NZ+Nqf+srFLvE5gZkwFvE2RwEISREAeTSpLNcFmiEz5QNMIi5FuQXWku8c1UtYOn+8dKeJy",
-	"zTTKUoVloUJfpO58/7seb1Zy7FIvrs68ZjeO7sZ1+c9YeS7r2RqXFa/VOE8Uqsv4GP3slNMdOEn+pTs9",
-	"CNPIrO+IxvZEpObkEba+jakwvNCK/QpvnQgk8p72XDBa+j8soZocQLFqEGdZRPIYxnm4YZm2CqUbj7kg",
-	"6HJxwGR54LuTMEVRwzkyppzBMWxy87DJgiTkkAlA4yHTVbmmKnI1dxRYuRWhsQOLzK1huW83x2Kit47Z",
-	"Y3zlXyhe0pxoFRjZMLnMs+UpTwTCuWQCPzqVKi1wZDiXw3aZBOmHfjdC5HBvswVX44yn1ng81ncRrZwn",
-	"QCNmU+hXI9daSvCeWaWeNzrP8rG74bDIBxwNoaUYjbNk5RyhrUzZqYfpme/dPz+gtz9fvjNhB6hB6CNO",
-	"SNy1J6kAnMizjHEJcbdKqm06nPknztJEWzVrSadB59tDzRGvekYXp2c2Ngs56dFIrwg1yv6LLPzL08sm",
-	"aiGMhAKtrYQ8QlzPEjXhXu6FVmLKmSnOsRVOVkWyRSm0I5I9YCRblF3cBpKtDnxnkqosr+eXUVk5gyOS",
-	"3RjJZlUJw+0j1e0Ihe0j1Vq1xD2r3yVEfUSqfzmkalnolUi1pm/b3CnuJBaWSbirtdwh4c7Ur5pLwe6E",
-	"fvSIwoo4avuiS61aX+HmsndBFYVadbADLaYwW+hu3+kRtRJqy8nZV2Hhr1w14W8UIJHgmq9W5/NBBXgd",
-	"CVwrumCjJgiI9nNRmOel9OIvrk9TNDrI+jTOH8lZXKHGEUI/sKDWFW1wrcS+3ZgFRWzWOvXyr6Ivk9wb",
-	"u3f3VAHH/RNm+464Welq40eug/M3S2Jz7lmm5LcOJ41zQ0mAxpjTKiHVL9ULhL1Qqt8WjQ5Rqrt/umCh",
-	"VC+XepTqdalebMzepfrGrpD9SPXan6bZs1Rfzc13lOp/r0DmFaC5Yy+veAsxZfX+WFnE28gKdo3dRt1z",
-	"ZZI9No1pmLreqqqpfntQMk0Afyy6y3kSdII2zkj78Vx9+v8BAAD//w==",
+	"7F17b9u4lv8qhHaBOFglTtLcGdTB/aPT9O5mp7MN0l7sFm1g0NKxzRuJ1JBUHCPId1/wJVE2/Yzt8Uz9",
+	"V12J4vM8fufwnJPnKGF5wShQKaLOczQEnALXPz98wQP1bwoi4aSQhNGoE30ZAuKQMJ4eCfQIXBBGr5AA",
+	"miIiUQ8nD4hQdNM/+Q3LZIgkQ8kQ0wEgWX0YxZFIhpBj1bscFxB1IiE5oYPo5eUljgrMcQ7STuN9yQXj",
+	"4YlQeJLdRDdArK+HKPAAUA/6jMMVwj0BVKI+4/pdn3AhdYsojojq5PcS+DiKI4pzNQvTVWN+OX76CHQg",
+	"h1Hn4uwsnppvHN1cq3a6uwLLYd0bUSvl8HtJOKRRR/IS/J77jOdYqnZU/nQZxVFOKMnLPOqcV8MQKmEA",
+	"3IyTQl4wCTQZ/wrj6Q15hzhIPkYjIod6uQLngB7APCEUXVyiISu5QJiKEXDh7QkHUTAqAGGaIpymAlGm",
+	"vhlcodGQZOA1JUIdcMHZgIMQMbo8e+t20xBPvQHejE/UlOfta06o+/95cJf7mqDCdKBIFXHA6RW6PL9A",
+	"oyFQj94sBaZIEJrAzMlakp17Zt6sz8PUcAcDIiQfz+Ic8/ZIIJGVAzeXJt24Rq+ayYv62ByqZqNbznoZ",
+	"5OpnwqgEKtVPXBQZSbCaYbswLf7jX0JN99kb69859KNO9G/tWla0zVvRdv3qEScIkqK7f7xHby//9jMq",
+	"qmZuEXpW7zQl3tCiNNNJU6I+xtktZwVwSdTk+zgTEEeF9+g5SjLAAalwBzl7NORqqDyqtqbHWAaYRi9q",
+	"04vSyLvwiM8RkZCL6X0O7HSsmtyY5v5JYM7xOJraFEUFivOPFBupWVTS6fcShGoUo94YKVKIEeBkiDDK",
+	"iJBKvj3irASBWlggjHqcjQRwVDAhNSvnx/VaWe9fkEg1+gPMIEU33JFQMiJG2MoDxnM9ukBERvES8q+m",
+	"0W96tPvALMw5f8aPqtnz5FEa9pyepj74jneYaKSWnilOH+vHjAIakEegwWO26ikobAMC1l+I+zSuZhda",
+	"1vshyQILwmVKZJekAf0WRwkbMi69V9UU4ijFErqs3+0RLoeLOO8aS1AfabHcNbIjMJ6ZxsL1x1EGOO0y",
+	"PsCUCCztvjUP5NP1Z5SwFKIAF2QseQB/yd5B0KHo0jLvAQ9OkRUS0i4zMmBiRPUKsVI6/a731tBEChKT",
+	"TCDMAQ0UJShOGjCWVoqfUM07IkgdRswCnzVpUfKZm+pR1jRnJYoqanSEWkQKraKOQxNblTI1qqgoLHRs",
+	"jaVVBzOTfpeTvoFlYlGJsj6BLBVXSK00GULyIFAKCUkBjYZYYwa3BNS6vLiwAkaLN/2pEl1NHlqLFUAO",
+	"KUmIHE9J7gDBNvlmQs6HCHwxf6htUc2Q3+xIII9vGvI0MEqTVRZo+ThS0l/3vExjAU/LbIxH+It3paTk",
+	"9xK6HPrAgSbgTb65N/8NXMAYMZqNm9swA0iFifVWgfcpgVtp6+rHPGoxUvtlWlN75kQAXhvOZQZZZri2",
+	"JOarRDOl+9kLsqj21dzn2VotrRvlUIF8IfHYKvexEpXHIS6dyZQ5of50zvefTQ8MNJeBvnBMRd/0PwnD",
+	"SJZ2l4YLfc7yV8AFIbEs9bhAlc37LSqApuplHOEkAaX3tSZTs9c/E0wTyLKGKqv7k2ztyUwwbLUP1SRD",
+	"i50e8X7Rlq9j5izWN25dDiD5XyiRUNlDel3qSesDHWTK0Gcc/S/OQBwv1EtBcmJU4kQG4G+achAiCJxS",
+	"yEDOQlyQY5IFP9sUxs3xuJvU8w4gVYBUdDk8EhiFWxRDRsOz8EXJ9EvN4BzSrpLRFLIFrTJMB6VVdvME",
+	"zDxouha0rC0fb9PrIZt7OLFh9fnezyaYdfGm5zuxykvRcA5C4AG8Gm96RNsc+iOhIJCAAnOsbBFlnMMo",
+	"U0+bbPO3sHxPGO0TngcARZoieNSeKlYOhohIlDH2IFBGHgBhZPe4sneJ82mZbUCty7O3RsmPiIDjoI1T",
+	"cdRiPbSqnl3MSkzCsi6Uiqk2q6+DTNc8Bb1DMRK5UOIwAym1z2iFrn1OXbxtK2CDOUJ3IzDYHt4eAGG3",
+	"qPWg8CT8vULfo+8R0h5CJSQQK0xvSBHZYkzriYLF7H3gsGkO21fm0fbHFD1//fr168lvv51cX18ZxQKp",
+	"c4bqyySrbIj2snIA1GNPWvbDE86LTA1xcXb+08nZTydnl8uIjl9vb+5AlJnxQDdpLwcsSj7Bzs0m8xxp",
+	"pUzYDFzAAVvH/jR2JjILfTTBwHZg174eLsTTTZEy0VO1ytCXn96VcviBcxawUcA9nuZD9abbONlF6zGd",
+	"haZwiyWxNySTtw6EkgRn3dp8mYa465jE7qMU8AofzQPTKcEDygQRXYtA8Ixd8ZumlkN26XcmKVBJ+mTB",
+	"DUCCsww4yvEYUSaRAEDVl1zEaDQkyVD7gjPoS8RKGUREC1zRczG8g17WSJ4NUdHNNWrdaXz6s1JKHCcS",
+	"uDiOZvsUtobx42gMmDcIchkzwF+rbxR4pzXZ83z0b3lqP9F/gK8XivG1gX1hduJVwH6HQmamHFm4Q5uQ",
+	"Kxt3+K0EmtZwDjZp4fOH/+t++Xr7QbtoOuhMy64HykY0RucoxxnE6AL1wfx6a0RbAYnjsE1DIMuFm7Af",
+	"nJL84+2HalH7YT+sI0wO/Lyv/LxBZ3+QIeu4nImbFX27PRvrijAEccSsFGEfkwzSuI4IU3x2JCqtqdR5",
+	"2MbQvQTHtt8uRtemi/qDxUZCHBEqJKbJDKfnJOT2IM4sC8YNsWiy+m1t2NihQlO28V2aadZx6ENGBqRH",
+	"MiLHjgFDwPcG2Zee6z4HkALhLDPPOJHACQ7CA8NzBYaUYMlJ0sVCgBA5ULkS764QE1LFNjwAFMZ8TkrO",
+	"jaiHtW4Y7iDTg4ohKQK2mHGNLH9jBTRdafHLWzCiW3CSYxP1N30aGQxw1sWlHDJubz2nG+V43J3p6bGQ",
+	"cfm1Con5ake9HKNoa8CbTewfQ+z4aHLB9eoam3W/4MzXigvcOlVs/bDXP7smZ+bahohRH5t/ByXmKcE0",
+	"Rgnm6oEBKvqJIL2M0AFi3FgeS90wN25N631fdKwfiZCvBZ8N0bDI3TQbOd6x0bs0DQUlcjaabeaz0ZFA",
+	"JO1op6CNpj5CDzA2wWjfy7OzNwlnIyQgUd/pB3BaPe+StPFI60rzZJmIsFdd8tmF1X3M2Jf1gnK1XHgI",
+	"h6czCieS2Jh0E/VKBMJp2kFaceABJjRW5rIfoK62UT1Sx+SHp1Mb5qKs7V4ppYtkrYLsbPhsohSm/gar",
+	"vpqE/dPlgsjzOMostQYivYiQhgS8o0YtKIhgKYgYiTFNOcvVz4TljPeI2kn1X0wlgYJkUIhxN4eUJISC",
+	"OI7VimmsN6cO+7W7IAyOUwu30bB98qTg3VHnSG+Mxnz2FbZRQX/XMcOoFR6wQ0SXg0hKqJ79XfISjlcO",
+	"/NW7FKKkL+wB6B3oaOOgP7VWaxO4gqP/+vLlFv2CBUmQkqdApY1VXzi9OHo6YbggJwqZDICewJPk+ETi",
+	"gXA8E3W80dVy7P8EJBzk4tSPlYawnaphBhxT2Q1LbNs64aC9bDgTC+XwctPwBjUR+Cw0/M2AMg6p9bfq",
+	"uRwJVAeTIv0d0kkDk7ffa++QmcvLJEF5M55DVibBIRCCkiQgRFeqVmET6qkgHESXBBDtZ0gYTUUYV4V3",
+	"7ou/YbpNR+ejKH06UkDdcHbt41MMXqZERsFQpgegFYW48KhfQCntQOzTxMY1lt7orLFqt5TpzdWmb1Iq",
+	"8PJZaVuzoz0zvMsL0ZDFPKo6GEpZmIMktM8WJsAYkWUjuo8ESrHEWvJpAILEWCi1jVopS0QbF+Q0T49P",
+	"v9MPj8DHRqonmHMCOhlCTwXpxaIWRgVwoT02725vzNPjK5Qw9qCbc/hOKZPIxZmdIn3dZJT3ZMqKCzM/",
+	"/U4rC1FzKtUTVyN4yrQTnZuIdqC4IFEnenN6dvrGYOah3si2Nua4ocuBkTSKdI1FmeqIEyHfu0bNdLhv",
+	"YVRUN2nbdLmX+4n8n4uzszm5P6vl/NSRuKGsH3NryvqoWuhLHF2a4UO9VtOsc4lU+/MV279Zrf3F2xXa",
+	"azdPbjC/Pp7aKudAnQPf3FBpiYmTYYwu/qad/QPQGT3WHWq9UNOn/p4DlmBik1c99InUQHP4WuX+wtLx",
+	"Zs/d4MIJea1Aw8sUxZ1vduQQtVX5FgYgRnEogzXUs23W1m1e4ugjSyoHx5zs1H0k5bO3K5L+xa5YRWFz",
+	"bM+nJSei1s013rH+pBKK7WeSvhjVkYExgJtscq2fr8kmNoc0IBwvp9XVtb3M3Msjv9wuiZzvjETMLjsq",
+	"0cJT5+y2OAjJOO5loKSnIh6K7TWMUbwScK7xwpszlOKx0CmM9lZJSd0rdHn21qYvmxyoGBXYyu4UcJoR",
+	"CjFidYaZMrqkDdZGI0ykos44rKT/E6Qjwu3q2blSb1159/JXIOr1ie5OQXNLctHLymLkWkuQwl03Ngnj",
+	"n0WKNyOgtqTAzTXpUgr8bKcKXCCigzeo9tL8uHS9dWG9M+H+3qSj1cLdpexOgQF7balsQoMLlpLe2l3t",
+	"5HcISbRV96L9rP55aVu3onYXrMzxcbDGh3ZivKZOw/0se+AzfoR3roTBxHRn5xzrShhV/Qsva95UxxAs",
+	"B0YBQSZAQzBTmoVZV6xprstkKEbEc4t71PUyVlrtNuSaX0Zix4LNr2wQEG/mxUGa7aN0Umfju9Nbcjhh",
+	"nMT6Fj4jiYwVMCSZFlAiYYqcF8sbzkZ/EmHzLk3vtNbdBndWl0k7dhpUl3szYAdnI3ut1GLcXbrUV1jm",
+	"UsqUkoqnrqKOD0y9xy4HdVKSaea2F2iWr3XVjQan1/eHV/51rvYFa5+9UCLc3L3pG16Kc0IHjiCWkwLt",
+	"Z85Gc/0apnCRY8JFvgnT+sf0TbzG7NPJ0IY8QnShD9knAp9Q7NeOVkwvLoZb15/RtgvS0XnH65mVW5L7",
+	"4W55JfE3UaDufpoNHgoiZt5yOAfKr7c3YptOFC/bapYecK9/aJ/Iu8qG+PX2xu1JbKxygQrgmhyUZWC/",
+	"QWLIRqby2Jo+lGmKUZbeeohpJrT5yJKHjbuLd+kYia39ewAcO6tc+D9MemEPcSXl57mReX2ZbWpkqiG1",
+	"b7tl4rV1GpIt6WcMjpwIoaBEb2x4DCvtYyx3dxmeYxkjfQOunpyYJ6d5erxjN73iIqXy6lgQJy2qZTrH",
+	"vc7qUM2NE74qBUtMPJerimZTbYP4iRXyxJaD26Ak+FTIT+U+eO39S4cWo9nYI52ba21jTlURqzIbD4bH",
+	"bij+U+Hd8k9VIEQniGs8qImacOfZjF2ECzalPCtrgqbV1ZKoChWiliggQefnpxdBPvD72jAz3FlOrtlh",
+	"C4b/VK7E3t06xKhRK/HAWPtn0TtKrSIJCDUV7HQhVaNvfEZxWU681KWtgmwlJOOwcY7Sve6FftF12M2F",
+	"2ggLcyHgkrMPVL4bqtXUgLDbd0u8tha7jVkw1BsIbDgS6LuLQKkCzb5HVWDDG61D4BH42N3nBEld+uX+",
+	"NknrWls0Kwpu8c66WULvjwg+q1Y5g/HcRsc6cESheu1Ppq4M+UFHbNV5IR6max0eiQCM1gxXBfkYdqph",
+	"npCKKUsqiUmyNKHITRyug4bFXG5rP5tTf1n79qdJYGZMZWOaephO6SVAHk3WVj3B4xiZSpmmERYPugXV",
+	"SR0BL2BVJn+2I9CFoJtpVFU5q5qcoaD02VdNerxpybFNbbk885rdOHjWV+U/49DwWc+Wc615rcF5wqE0",
+	"404Ps1NJt+AP/KfudC9QmlnfAZLtiEjNySNs3XgTEaexFfu1aXEkkCh72knHaOXqs4Rq0l3FsvHKVb3U",
+	"Q8Ty/kYg24KrfujxnPji+bHB1YFvT8K4+p0zZEw1g0OE8PoRwo4k5JAJQKMh0wXoJorPHW8phngjQmML",
+	"FplfrnXXHr35RG/vIA6hxH+i0GBzonUMcMuk7U9XYj0SCJeSCfzoFWW1wJHhUg7bVb5vGPrdCFHCF5sY",
+	"uxxnPJ2MRiN97XZS8gxowmy1iOXItZH9vmNWaaZIz7J87G54LPIeJ0M4UYzGWbZ0OtxGpuyVfg3M9+4f",
+	"79FPP1++NRE2qEXoI85I2rUnqQCcKIuCcQlpt84fP/Y48w+cpQksPG7kV0edb/eNOyfVM7o4PbNhiMir",
+	"BID0ilCr6t8VnLg8vTxGJwgjoUDrSUYeIW0mRJvIRv/uNjOV+xTn2GI+yyJZV/XvgGT3GMm6CqObQLL1",
+	"gW9NUlWVJMMyqqhmcECyayPZoq7WuXmkuhmhsHmk2igMumP1u4CoD0j1T4dULQu9Eqk29G2be3XMxNyK",
+	"IHeNllsk3KlSbTMp2J/Qjx48WxNHY190VWHrK1xf9s4pGNIohLendUOmazruOhOoUS1wMTmHion8mQuE",
+	"/IVigTLc8NXq1FWoAa8ngRv1RWyAEAHRfnY1qF4qL/78Ukyu0V6WYvL+HtT8YkyeEPqBBbUu3oQbf03C",
+	"bsycek0rnfqd++v9iyT32u7dHRV78v9a364jbpa62viRSz79xfI1vXuWCfmtI6fT0lASoBHmtM69Dkt1",
+	"h7DnSvVb12gfpbr/VzrmSvVqqQep3pTqbmN2LtXXdoXsRqo3/grTjqX6cm6+g1T/a8XsLwHNPXt5yVuI",
+	"Cav3x0qY30QCvG/stpqeK5PXtG5Mw8T1Vl04+Nu9kmkC+KPrruRZ1InauCDtx3P16f8HAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
