@@ -25,6 +25,10 @@ const (
 	LimitVerifyEmail   = "verify-email:"
 )
 
+// MsgCodeRefused is the answer to every typed code refused (VerifyCode's
+// ErrInvalid, whatever the reason), on the page and in the API.
+const MsgCodeRefused = "The code is not right, or it has stopped working. Check the newest email we sent you, or fill in the form again."
+
 // A submission's reference is the hash of its link's token: it names the
 // submission (for the API's code verification) without proving anything.
 // Only the token (in the email) verifies by link, and only the code (in

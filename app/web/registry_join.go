@@ -216,7 +216,7 @@ func (s *server) handleVerifyCode(c *fiber.Ctx) error {
 	}
 	err = s.registry().VerifyCode(ctx, data.Registry.Slug, email, code)
 	if errors.Is(err, verification.ErrInvalid) {
-		data.Errors = errorOn("code", "The code is not right, or it has stopped working. Check the newest email we sent you, or fill in the form again.")
+		data.Errors = errorOn("code", registry.MsgCodeRefused)
 		data.Title = "Error: " + data.Title
 		c.Status(fiber.StatusUnprocessableEntity)
 		return renderPage(c, "pages/registry_verify", data)

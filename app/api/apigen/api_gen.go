@@ -19,6 +19,39 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for EmailVerifiedStatus.
+const (
+	Verified EmailVerifiedStatus = "verified"
+)
+
+// Valid indicates whether the value is a known member of the EmailVerifiedStatus enum.
+func (e EmailVerifiedStatus) Valid() bool {
+	switch e {
+	case Verified:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SurveyResponseStateStatus.
+const (
+	Completed  SurveyResponseStateStatus = "completed"
+	InProgress SurveyResponseStateStatus = "in_progress"
+)
+
+// Valid indicates whether the value is a known member of the SurveyResponseStateStatus enum.
+func (e SurveyResponseStateStatus) Valid() bool {
+	switch e {
+	case Completed:
+		return true
+	case InProgress:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TokenResponseTokenType.
 const (
 	Bearer TokenResponseTokenType = "Bearer"
@@ -168,6 +201,27 @@ type ContactPatch struct {
 // Example: 2016-06-04
 type Date = string
 
+// EmailVerificationInput Either token (the link's), or submission_id and code
+type EmailVerificationInput struct {
+	// Code The 6-digit code in the email
+	Code *string `json:"code,omitempty"`
+
+	// Registry The registry's slug
+	Registry     string  `json:"registry"`
+	SubmissionId *string `json:"submission_id,omitempty"`
+
+	// Token The last part of the email's link
+	Token *string `json:"token,omitempty"`
+}
+
+// EmailVerified defines model for EmailVerified.
+type EmailVerified struct {
+	Status EmailVerifiedStatus `json:"status"`
+}
+
+// EmailVerifiedStatus defines model for EmailVerified.Status.
+type EmailVerifiedStatus string
+
 // KPIResults defines model for KPIResults.
 type KPIResults struct {
 	Measures []struct {
@@ -182,6 +236,52 @@ type KPIResults struct {
 type OAuthError struct {
 	Error            string  `json:"error"`
 	ErrorDescription *string `json:"error_description,omitempty"`
+}
+
+// OnboardingAccepted defines model for OnboardingAccepted.
+type OnboardingAccepted struct {
+	Detail string `json:"detail"`
+
+	// SubmissionId Names the submission for POST /onboarding/email-verifications; proves nothing by itself
+	SubmissionId string `json:"submission_id"`
+}
+
+// OnboardingSubmission The join page's fields; its checks and messages decide what is required (422 names each field)
+type OnboardingSubmission struct {
+	Address *string `json:"address,omitempty"`
+
+	// Consent Agrees to take part (required to join)
+	Consent   *bool   `json:"consent,omitempty"`
+	Email     *string `json:"email,omitempty"`
+	FirstName *string `json:"first_name,omitempty"`
+
+	// LegalAuthority Parental responsibility or other legal authority
+	LegalAuthority *bool `json:"legal_authority,omitempty"`
+
+	// PatientDateOfBirth YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
+	PatientDateOfBirth *Date   `json:"patient_date_of_birth,omitempty"`
+	PatientFirstName   *string `json:"patient_first_name,omitempty"`
+	PatientNhsNumber   *string `json:"patient_nhs_number,omitempty"`
+	PatientPostcode    *string `json:"patient_postcode,omitempty"`
+
+	// PatientSex SEX_TYPE code
+	PatientSex        *string `json:"patient_sex,omitempty"`
+	PatientSurname    *string `json:"patient_surname,omitempty"`
+	Phone             *string `json:"phone,omitempty"`
+	Postcode          *string `json:"postcode,omitempty"`
+	PreferredChannel  *string `json:"preferred_channel,omitempty"`
+	PreferredLanguage *string `json:"preferred_language,omitempty"`
+
+	// Relationship What the person is to the patient: a relationship code other than clinician
+	Relationship      *string `json:"relationship,omitempty"`
+	ResearchContact   *bool   `json:"research_contact,omitempty"`
+	ShareDeidentified *bool   `json:"share_deidentified,omitempty"`
+	Surname           *string `json:"surname,omitempty"`
+
+	// Website Leave out: the page's hidden field, which robots fill in (the form is then answered as usual, and dropped)
+	Website *string `json:"website,omitempty"`
 }
 
 // Patient defines model for Patient.
@@ -363,6 +463,42 @@ type RelationshipList struct {
 	Items []Relationship `json:"items"`
 }
 
+// SurveyAnswer defines model for SurveyAnswer.
+type SurveyAnswer struct {
+	// Choices A multiple choice question's ticked choices
+	Choices *[]string `json:"choices,omitempty"`
+
+	// Question The question's key
+	Question string `json:"question"`
+
+	// Value Text, number, scale (0-10), single choice, or a date as YYYY-MM-DD; "" clears
+	Value *string `json:"value,omitempty"`
+}
+
+// SurveyResponseInput defines model for SurveyResponseInput.
+type SurveyResponseInput struct {
+	Answers []SurveyAnswer `json:"answers"`
+
+	// Finish Finish the response after saving (every required question shown must be answered); the link then stops working
+	Finish *bool `json:"finish,omitempty"`
+
+	// Token The survey link's token (/s/<token>)
+	Token string `json:"token"`
+}
+
+// SurveyResponseState defines model for SurveyResponseState.
+type SurveyResponseState struct {
+	// Answered The questions shown that are answered
+	Answered int                       `json:"answered"`
+	Status   SurveyResponseStateStatus `json:"status"`
+
+	// Total The questions shown
+	Total int `json:"total"`
+}
+
+// SurveyResponseStateStatus defines model for SurveyResponseState.Status.
+type SurveyResponseStateStatus string
+
 // TokenRequest defines model for TokenRequest.
 type TokenRequest struct {
 	// ClientId Or HTTP Basic authentication
@@ -405,6 +541,9 @@ type IfMatch = string
 
 // Registry defines model for Registry.
 type Registry = string
+
+// PublicLimit defines model for PublicLimit.
+type PublicLimit = Problem
 
 // ListChildrenParams defines parameters for ListChildren.
 type ListChildrenParams struct {
@@ -493,6 +632,9 @@ type UpdateContactJSONRequestBody = ContactPatch
 // IssueTokenFormdataRequestBody defines body for IssueToken for application/x-www-form-urlencoded ContentType.
 type IssueTokenFormdataRequestBody = TokenRequest
 
+// VerifyOnboardingEmailJSONRequestBody defines body for VerifyOnboardingEmail for application/json ContentType.
+type VerifyOnboardingEmailJSONRequestBody = EmailVerificationInput
+
 // UpdatePatientJSONRequestBody defines body for UpdatePatient for application/json ContentType.
 type UpdatePatientJSONRequestBody = PatientPatch
 
@@ -502,8 +644,14 @@ type CreateRelationshipJSONRequestBody = RelationshipInput
 // CreateContactJSONRequestBody defines body for CreateContact for application/json ContentType.
 type CreateContactJSONRequestBody = ContactInput
 
+// SubmitOnboardingJSONRequestBody defines body for SubmitOnboarding for application/json ContentType.
+type SubmitOnboardingJSONRequestBody = OnboardingSubmission
+
 // CreatePatientJSONRequestBody defines body for CreatePatient for application/json ContentType.
 type CreatePatientJSONRequestBody = PatientInput
+
+// SubmitSurveyResponseJSONRequestBody defines body for SubmitSurveyResponse for application/json ContentType.
+type SubmitSurveyResponseJSONRequestBody = SurveyResponseInput
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -537,6 +685,9 @@ type ServerInterface interface {
 	// IssueToken OAuth 2.0 client credentials grant (RFC 6749 section 4.4) - a short-lived bearer token for a registered client
 	// (POST /oauth/token)
 	IssueToken(c *fiber.Ctx) error
+	// VerifyOnboardingEmail Confirm a submission's email by the email's link token, or by the submission_id and the 6-digit code (public)
+	// (POST /onboarding/email-verifications)
+	VerifyOnboardingEmail(c *fiber.Ctx) error
 	// DeletePatient Delete a patient (restorable for 30 days, as on the page)
 	// (DELETE /patients/{id})
 	DeletePatient(c *fiber.Ctx, id ID, params DeletePatientParams) error
@@ -558,6 +709,9 @@ type ServerInterface interface {
 	// CreateContact Add a contact (the page's checks and duplicate warning)
 	// (POST /registries/{registry}/contacts)
 	CreateContact(c *fiber.Ctx, registry Registry, params CreateContactParams) error
+	// SubmitOnboarding A family's form to join the registry (public; the join page's checks and limits)
+	// (POST /registries/{registry}/onboarding/submissions)
+	SubmitOnboarding(c *fiber.Ctx, registry Registry) error
 	// ListPatients List a registry's patients, 25 a page, by cursor
 	// (GET /registries/{registry}/patients)
 	ListPatients(c *fiber.Ctx, registry Registry, params ListPatientsParams) error
@@ -567,6 +721,9 @@ type ServerInterface interface {
 	// DeleteRelationship Remove a relationship (as the page's remove)
 	// (DELETE /relationships/{id})
 	DeleteRelationship(c *fiber.Ctx, id ID) error
+	// SubmitSurveyResponse Save answers to a survey by its personal link's token, and finish it if asked (public)
+	// (POST /survey-responses)
+	SubmitSurveyResponse(c *fiber.Ctx) error
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -957,6 +1114,24 @@ func (siw *ServerInterfaceWrapper) IssueToken(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// VerifyOnboardingEmail operation middleware
+func (siw *ServerInterfaceWrapper) VerifyOnboardingEmail(c *fiber.Ctx) error {
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.VerifyOnboardingEmail(c)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // DeletePatient operation middleware
 func (siw *ServerInterfaceWrapper) DeletePatient(c *fiber.Ctx) error {
 
@@ -1268,6 +1443,35 @@ func (siw *ServerInterfaceWrapper) CreateContact(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// SubmitOnboarding operation middleware
+func (siw *ServerInterfaceWrapper) SubmitOnboarding(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "registry" -------------
+	var registry Registry
+
+	err = runtime.BindStyledParameterWithOptions("simple", "registry", c.Params("registry"), &registry, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter registry: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.SubmitOnboarding(c, registry)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // ListPatients operation middleware
 func (siw *ServerInterfaceWrapper) ListPatients(c *fiber.Ctx) error {
 
@@ -1393,6 +1597,24 @@ func (siw *ServerInterfaceWrapper) DeleteRelationship(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// SubmitSurveyResponse operation middleware
+func (siw *ServerInterfaceWrapper) SubmitSurveyResponse(c *fiber.Ctx) error {
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.SubmitSurveyResponse(c)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // FiberServerOptions provides options for the Fiber server.
 type FiberServerOptions struct {
 	BaseURL            string
@@ -1456,9 +1678,24 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 
 	router.Get(options.BaseURL+"/children/:id/kpis", wrapper.GetChildKPIs)
 
+	router.Post(options.BaseURL+"/registries/:registry/onboarding/submissions", wrapper.SubmitOnboarding)
+
+	router.Post(options.BaseURL+"/onboarding/email-verifications", wrapper.VerifyOnboardingEmail)
+
+	router.Post(options.BaseURL+"/survey-responses", wrapper.SubmitSurveyResponse)
+
 }
 
 type ProblemApplicationProblemPlusJSONResponse Problem
+
+type PublicLimitResponseHeaders struct {
+	RetryAfter int
+}
+type PublicLimitApplicationProblemPlusJSONResponse struct {
+	Body Problem
+
+	Headers PublicLimitResponseHeaders
+}
 
 type ListChildrenRequestObject struct {
 	Params ListChildrenParams
@@ -2215,6 +2452,82 @@ func (response IssueToken401JSONResponse) VisitIssueTokenResponse(ctx *fiber.Ctx
 	return ctx.JSON(&response)
 }
 
+type VerifyOnboardingEmailRequestObject struct {
+	Body *VerifyOnboardingEmailJSONRequestBody
+}
+
+type VerifyOnboardingEmailResponseObject interface {
+	VisitVerifyOnboardingEmailResponse(ctx *fiber.Ctx) error
+}
+
+type VerifyOnboardingEmail200JSONResponse EmailVerified
+
+func (response VerifyOnboardingEmail200JSONResponse) VisitVerifyOnboardingEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response)
+}
+
+type VerifyOnboardingEmail400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyOnboardingEmail400ApplicationProblemPlusJSONResponse) VisitVerifyOnboardingEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type VerifyOnboardingEmail404ApplicationProblemPlusJSONResponse Problem
+
+func (response VerifyOnboardingEmail404ApplicationProblemPlusJSONResponse) VisitVerifyOnboardingEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type VerifyOnboardingEmail409ApplicationProblemPlusJSONResponse Problem
+
+func (response VerifyOnboardingEmail409ApplicationProblemPlusJSONResponse) VisitVerifyOnboardingEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type VerifyOnboardingEmail410ApplicationProblemPlusJSONResponse Problem
+
+func (response VerifyOnboardingEmail410ApplicationProblemPlusJSONResponse) VisitVerifyOnboardingEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(410)
+
+	return ctx.JSON(&response)
+}
+
+type VerifyOnboardingEmail422ApplicationProblemPlusJSONResponse Problem
+
+func (response VerifyOnboardingEmail422ApplicationProblemPlusJSONResponse) VisitVerifyOnboardingEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type VerifyOnboardingEmail429ApplicationProblemPlusJSONResponse struct {
+	PublicLimitApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyOnboardingEmail429ApplicationProblemPlusJSONResponse) VisitVerifyOnboardingEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response.Body)
+}
+
 type DeletePatientRequestObject struct {
 	Id     ID `json:"id"`
 	Params DeletePatientParams
@@ -2777,6 +3090,65 @@ func (response CreateContact429ApplicationProblemPlusJSONResponse) VisitCreateCo
 	return ctx.JSON(&response)
 }
 
+type SubmitOnboardingRequestObject struct {
+	Registry Registry `json:"registry"`
+	Body     *SubmitOnboardingJSONRequestBody
+}
+
+type SubmitOnboardingResponseObject interface {
+	VisitSubmitOnboardingResponse(ctx *fiber.Ctx) error
+}
+
+type SubmitOnboarding202JSONResponse OnboardingAccepted
+
+func (response SubmitOnboarding202JSONResponse) VisitSubmitOnboardingResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(202)
+
+	return ctx.JSON(&response)
+}
+
+type SubmitOnboarding400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SubmitOnboarding400ApplicationProblemPlusJSONResponse) VisitSubmitOnboardingResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type SubmitOnboarding404ApplicationProblemPlusJSONResponse Problem
+
+func (response SubmitOnboarding404ApplicationProblemPlusJSONResponse) VisitSubmitOnboardingResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type SubmitOnboarding422ApplicationProblemPlusJSONResponse Problem
+
+func (response SubmitOnboarding422ApplicationProblemPlusJSONResponse) VisitSubmitOnboardingResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type SubmitOnboarding429ApplicationProblemPlusJSONResponse struct {
+	PublicLimitApplicationProblemPlusJSONResponse
+}
+
+func (response SubmitOnboarding429ApplicationProblemPlusJSONResponse) VisitSubmitOnboardingResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response.Body)
+}
+
 type ListPatientsRequestObject struct {
 	Registry Registry `json:"registry"`
 	Params   ListPatientsParams
@@ -3003,6 +3375,70 @@ func (response DeleteRelationship429ApplicationProblemPlusJSONResponse) VisitDel
 	return ctx.JSON(&response)
 }
 
+type SubmitSurveyResponseRequestObject struct {
+	Body *SubmitSurveyResponseJSONRequestBody
+}
+
+type SubmitSurveyResponseResponseObject interface {
+	VisitSubmitSurveyResponseResponse(ctx *fiber.Ctx) error
+}
+
+type SubmitSurveyResponse200JSONResponse SurveyResponseState
+
+func (response SubmitSurveyResponse200JSONResponse) VisitSubmitSurveyResponseResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response)
+}
+
+type SubmitSurveyResponse400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SubmitSurveyResponse400ApplicationProblemPlusJSONResponse) VisitSubmitSurveyResponseResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type SubmitSurveyResponse404ApplicationProblemPlusJSONResponse Problem
+
+func (response SubmitSurveyResponse404ApplicationProblemPlusJSONResponse) VisitSubmitSurveyResponseResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type SubmitSurveyResponse409ApplicationProblemPlusJSONResponse Problem
+
+func (response SubmitSurveyResponse409ApplicationProblemPlusJSONResponse) VisitSubmitSurveyResponseResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type SubmitSurveyResponse410ApplicationProblemPlusJSONResponse Problem
+
+func (response SubmitSurveyResponse410ApplicationProblemPlusJSONResponse) VisitSubmitSurveyResponseResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(410)
+
+	return ctx.JSON(&response)
+}
+
+type SubmitSurveyResponse422ApplicationProblemPlusJSONResponse Problem
+
+func (response SubmitSurveyResponse422ApplicationProblemPlusJSONResponse) VisitSubmitSurveyResponseResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// ListChildren List the children in the caller's reach, 25 a page, by cursor
@@ -3035,6 +3471,9 @@ type StrictServerInterface interface {
 	// IssueToken OAuth 2.0 client credentials grant (RFC 6749 section 4.4) - a short-lived bearer token for a registered client
 	// (POST /oauth/token)
 	IssueToken(ctx context.Context, request IssueTokenRequestObject) (IssueTokenResponseObject, error)
+	// VerifyOnboardingEmail Confirm a submission's email by the email's link token, or by the submission_id and the 6-digit code (public)
+	// (POST /onboarding/email-verifications)
+	VerifyOnboardingEmail(ctx context.Context, request VerifyOnboardingEmailRequestObject) (VerifyOnboardingEmailResponseObject, error)
 	// DeletePatient Delete a patient (restorable for 30 days, as on the page)
 	// (DELETE /patients/{id})
 	DeletePatient(ctx context.Context, request DeletePatientRequestObject) (DeletePatientResponseObject, error)
@@ -3056,6 +3495,9 @@ type StrictServerInterface interface {
 	// CreateContact Add a contact (the page's checks and duplicate warning)
 	// (POST /registries/{registry}/contacts)
 	CreateContact(ctx context.Context, request CreateContactRequestObject) (CreateContactResponseObject, error)
+	// SubmitOnboarding A family's form to join the registry (public; the join page's checks and limits)
+	// (POST /registries/{registry}/onboarding/submissions)
+	SubmitOnboarding(ctx context.Context, request SubmitOnboardingRequestObject) (SubmitOnboardingResponseObject, error)
 	// ListPatients List a registry's patients, 25 a page, by cursor
 	// (GET /registries/{registry}/patients)
 	ListPatients(ctx context.Context, request ListPatientsRequestObject) (ListPatientsResponseObject, error)
@@ -3065,6 +3507,9 @@ type StrictServerInterface interface {
 	// DeleteRelationship Remove a relationship (as the page's remove)
 	// (DELETE /relationships/{id})
 	DeleteRelationship(ctx context.Context, request DeleteRelationshipRequestObject) (DeleteRelationshipResponseObject, error)
+	// SubmitSurveyResponse Save answers to a survey by its personal link's token, and finish it if asked (public)
+	// (POST /survey-responses)
+	SubmitSurveyResponse(ctx context.Context, request SubmitSurveyResponseRequestObject) (SubmitSurveyResponseResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx *fiber.Ctx, args any) (any, error)
@@ -3419,6 +3864,45 @@ func (sh *strictHandler) IssueToken(ctx *fiber.Ctx) error {
 	return nil
 }
 
+// VerifyOnboardingEmail operation middleware
+func (sh *strictHandler) VerifyOnboardingEmail(ctx *fiber.Ctx) error {
+	var request VerifyOnboardingEmailRequestObject
+
+	var body VerifyOnboardingEmailJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.VerifyOnboardingEmail(ctx.UserContext(), request.(VerifyOnboardingEmailRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "VerifyOnboardingEmail")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(VerifyOnboardingEmailResponseObject); ok {
+		if err := validResponse.VisitVerifyOnboardingEmailResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // DeletePatient operation middleware
 func (sh *strictHandler) DeletePatient(ctx *fiber.Ctx, id ID, params DeletePatientParams) error {
 	var request DeletePatientRequestObject
@@ -3655,6 +4139,47 @@ func (sh *strictHandler) CreateContact(ctx *fiber.Ctx, registry Registry, params
 	return nil
 }
 
+// SubmitOnboarding operation middleware
+func (sh *strictHandler) SubmitOnboarding(ctx *fiber.Ctx, registry Registry) error {
+	var request SubmitOnboardingRequestObject
+
+	request.Registry = registry
+
+	var body SubmitOnboardingJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.SubmitOnboarding(ctx.UserContext(), request.(SubmitOnboardingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SubmitOnboarding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SubmitOnboardingResponseObject); ok {
+		if err := validResponse.VisitSubmitOnboardingResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListPatients operation middleware
 func (sh *strictHandler) ListPatients(ctx *fiber.Ctx, registry Registry, params ListPatientsParams) error {
 	var request ListPatientsRequestObject
@@ -3752,74 +4277,136 @@ func (sh *strictHandler) DeleteRelationship(ctx *fiber.Ctx, id ID) error {
 	return nil
 }
 
+// SubmitSurveyResponse operation middleware
+func (sh *strictHandler) SubmitSurveyResponse(ctx *fiber.Ctx) error {
+	var request SubmitSurveyResponseRequestObject
+
+	var body SubmitSurveyResponseJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.SubmitSurveyResponse(ctx.UserContext(), request.(SubmitSurveyResponseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SubmitSurveyResponse")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SubmitSurveyResponseResponseObject); ok {
+		if err := validResponse.VisitSubmitSurveyResponseResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fx7b9s6lv8qB9oFkmDlOMnN7UWTv3qTzm62vZggzQJbtIXBSMcWJxKpklQcI/B3H5DUg7Jpy3YdT6bN",
-	"X00lijw8j9958NBPQcSznDNkSgZnT0GCJEZh/nx/S0b63xhlJGiuKGfBWXCbIAiMuIj3JDygkJSzc5DI",
-	"YqAK7kh0D5TB1bD3F1FRAopDlBA2QlD1h0EYyCjBjOjZ1STH4CyQSlA2CqbTaRjkRJAMVUnGRSEkF35C",
-	"GD6qQWQGAB+aJXIyQrjDIRd4DuROIlMw5MK8G1IhlRkRhAHVk3wvUEyCMGAk01TYqVr0ZeTxI7KRSoKz",
-	"k6OjcI7eMLi61OPMdDlRSTMb1TsV+L2gAuPgTIkC3ZmHXGRE6XFMvTkNwiCjjGZFFpwd18tQpnCEwq4T",
-	"Y5ZzhSyafMDJPEPegUAlJjCmKjHblSRDuEf7hDI4OYWEF0ICYXKMQjo8EShzziQCYTGQOJbAuP5mdA7j",
-	"hKboDKVSCzgXfCRQyhBOj95W3LTK0zDAobinSV7G14yy6v/HXi4PjUL59UCrKggk8TmcHp/AOEHm6Fup",
-	"gTFIyiJcSGypsktl5lB97NeGGxxRqcRkkeXYt3sSZFqMKlraelMN+iFKpvpjK1RjRteC36WY6T8jzhQy",
-	"pf8keZ7SiGgK+7kd8V//kJrcJ2et/xQ4DM6C/+g3WNG3b2W/mtesOKOQDG7+dgFvT3//A/J6WLUJQ9U7",
-	"o4lXLC8sOXFM9cckvRY8R6GoJn5IUolhkDuPnoIoReJBhRvM+INVV6vlQc2aO85TJCyYaqbnhcU7/4pP",
-	"AVWYyXk+ezgd6iFXdrgrCSIEmQRzTNFaoC1/T5uRpqJGp+8FSj0ohLsJaFUIAUmUAIGUSqXx7YGkBUrY",
-	"JxII3Ak+ligg51IZU84Omr3yu39gpPTq97hAFavl9qTGiBBIiQdcZGZ1CVQF4Qr41+joF7PaNw8VVs6f",
-	"yIMe9jQrSmue82QawZ85woSx3nqqLX1iHnOGMKIPyLxiLt2TF2w9AOtupPo0rKnzbesioalnQ6SIqRrQ",
-	"2OPfwiDiCRfKeVWTEAYxUTjgw8EdFSrpsrxLolB/ZGB5YLHDs54lo3P/YZAiiQdcjAijkqiSb22B/P3y",
-	"E0Q8xsBjBSmP7tHdsiMIlsgBK7I7FF4SLeChWPS5LMTC7TkyntfxSMuniVNgnyppnMVBHRtQZsxLBuHa",
-	"OmL8ey1rHwNbW6tZtFCTVsNBzzaJrEFlSDGN5TnonUYJRvcSYoxojDBOiPHe1RZg//TkpDR1AzTmUw0i",
-	"bW3eSClRJYxGVE3mMNSjOm0NnkFcn6p1a6pmix4G7rA9CY4Gt5DNs0pbaTv8bRhoHDYzrzJY4uMqjHEU",
-	"v5srBaPfCxwIHKJAFqFDfJs3/4tC4gQ4SydtNiwIafzKeq3D6Dnoq/1m/ccybbH4OZ33mU5g7wl0reVy",
-	"G+OlpInplzsnS5LX+jhTJFIeJI9jHeV6kSfGFNUiyMKM0NT72bbgOiOTQdTQ7QFdxFgOBD5QHPtH5Aln",
-	"fipcZZ5/aVRMYDzQvpFh2jEqJWxUlNqyTMWXYftG2Nw4cYfpzZJtHs4wrJHvEoXZFLCdNKDEaJ13ZSgl",
-	"GeEPA7ajtO2lP1KGEiTqBFthbOJMHKf6aRsIfvcjTMTZkIrMY5FxDPhgki5ejBKgClLO7yWk9B6BQMnj",
-	"OnSjVXpm2QD7p0dvgasExZhKPPAGc7VFdSPhuv6k25S4wlWzgdqotusxvEbXloLhUAgyk8AFpKiUSX/W",
-	"mNq11G62reGdpottaCt+pBTei/Ek11WtYk1gsNFbUzU7h6/B1wBMsqtBAnhuZ9OZjy0ZufMeL4GCbvN+",
-	"tbB5C3upxmPi7Dl9/vz58+feX3/1Li/PrWPBuMrrTV20dDbUFAwEItzxR4P9+EiyPNVLnBwdv+kdvekd",
-	"na4CHR+ur25QFqktprR1L0MiCzFjzu0hS3JCXqiIL4gLBJKyRjX3SlGV+j6aMeBy4Wp8s5zPptuQMjNT",
-	"vUvfl39/V6jkvRAWe9p7x+rxvB3qN4OWZLv2YyfzkXBNFC2LfbMFNMpoRNKBVEQVC0LcTVK/6qMYyRof",
-	"LQumY0pGjEsqB2UEQhZwxR0alxayyxIKjZEpOqQdxayIpCkKyMgEGFcgEaH+UsgQxgmNEiBCp7BDBbxQ",
-	"3oioo6qyNIavQq+ySrU4RIWrS9i/MfHpH9opCRIpFPIgWJzVPluMHwYTJKKlkKukAe5e3aTAkdbszMuj",
-	"/9KmXmb077HrThjfOLDPLSd+KLDfIcgsxJFODm0DV7qDgjVLTmsFTRuUp9q68On9/w9uP1+/N/WzMzgy",
-	"2HXP+JiFcAwZSTGEExii/euthbYco8rCth0ClVa4jfyhcpL/+vyh3tTLyB82AZNXe36p9rzFcrPXIJsj",
-	"5pkTBFSLqqEmcJX+EKRSZu0Ih4SmGIdNc4O2sz1Ze03tzv05hpnFu3b5bXd0badoPuhOEsKAMqkIixYU",
-	"PWdDbifEWZTBVEt0EWveNolNuZSP5LJVwRjNJkfwmNIRvaMpVZPKAH2B7xWUL23sm9BUBzuoJJA0tc8E",
-	"VSgo8YYH1uZygjElStBoQKREKTNkai3bXeN4sz4cvEfMbfocFUJYqO8+Opp6eZ2aRWVCc08uZksjg5UT",
-	"DWTxWptfPYORg1zQjNgGlnlppDgi6YAUKuGiPN2bH5SRyWBhpacMGVffq1RErCfq1QzFZAMONaErhrCy",
-	"o9kNN7trMetbh8w3anF5dq14dmFvLru2ZWYmhwhhSOy/o4KImBIWQkSEfmADFfNE0ruUshFwYTOPlc44",
-	"XcVw+N4l1o9Uqh8NPlvQ0FVuWhw53vJ7ZDdo2nq81Z7G6GZQT8D/3N5ew59E0gi0tHVaHFUdDMsbgMLg",
-	"scdJTnsaN0fIevioBOkpMpKV0gZnzup6P+X/JEYCVXeP5VpLlJPqZUaCMDXw61M5OhJoagAklZ1ashoZ",
-	"zqK21Y37lr8aMS4wLqtBhpY9CU2vCJjvwHTnzZ7NbcwhS8t0VqMcipeole0k9ByQRxFKOVB6lD/Ae8yp",
-	"QDmgHn/7CSPOYulHfT/nbl2GmTFnpvFTW/tYhxGh5ilrKhBcgGnR8SWghupaQ5AVmWbIn6ghxWHGApho",
-	"bb01WWvX1VbmmWsC86jQ0PpJY4Hl6J1dvmrANIBqH9UTJErlVpCUDXlnpylhse2h03zYkxATRUzXoYFH",
-	"kBOpQQX2Yx7JPsnpYRYfHH5l7x9QTEytUoOsoGi6Dg0pYDYL+wRyFNLkk++ur+zTg3OIOL83wwV+ZYwr",
-	"0KzKFcaHYIrh5s1cbyjYNEEefmV1/GoslRnC9QpO+e4sODbHBDkyktPgLPjt8OjwN+vRE8PIvgk1hdXL",
-	"kUUarbo23o3NebhUF9Wgdt/5Fz9mN0P6ZV/69NtMo+3J0dGSJtv1mmubRhtfe6090+FDqDc6DYNTu7xv",
-	"1prMpmlXjz9ec/xv640/ebvGeJOEZjYiMeJpcgaBrCov2vq5QUwSJSGc/G5KkSM0rbNlsabMkeelfiGQ",
-	"KLStR+sKfaYH3wrfuNw/eTzZrtxtyDiD10oUOJ3TuOPtruzTtrqdEkgcm3qe56qIb+ZyWN+MmYbBRx7V",
-	"6deSayAvUZWP3q6p+ie7MpV3cQyklM++mmkJtYcMB+aTGhT7TzSeLkTG/0ZVGcjzgttSVdtUyV6m8pzu",
-	"ShludDxUakMwXRviLoPptzlN6Wtdkv0n/c+0X14gMuHg2pOH3stSJkj9kQsv3xbh/SfygO+quyAz5C5u",
-	"GTdXiuqLRM71A3vNSPIMOUPAVKIxMXvHjYNKaHXByt43Av3/pbekmotHa+32ORyPex9nJc9ztOWl7RUR",
-	"DyjYF78yILxc76NlY67ilHq/r5IZ5xOaGnBKIxWCEoSmJimREdfq7PNM/fucyk739OH6Sj6ni3Lamxb4",
-	"KVG9/qU9zrsaNj9cX1U8MVfKqJI6RzTFSw2G5TcgEz62t9a25qGEc5yxmWda6EJuyspMExNtH3rnT2N2",
-	"DMDd8VgIretMr1D88qC40tQ6G6DMXgUztw4tMruGUp2jiiLFOkWw9W9Zpwi2F2reLC7N84v6AsWaFlfe",
-	"6PZUUE7na1qXZT/Wz6A+xztTB8s15wbGvkCpuCB3qfHQ8NsRxGRisbpsY9EacaDXXeh6a4E/HxZVDf0L",
-	"0Kim4DU/3Dw/rFRCJVwijBNuOlJnulEPNvTPphBre5jaCvR/eUy2BRrPUHlz72/s2gEvV/ryxyxMUKWT",
-	"SsbHv7QBrI2iO0PdC1sNqE2svpYN+6Zz13M1Y08CKRSXOpOqb2mU/piTQiX9+ojNH6JeSVngbXkWtZpl",
-	"PPbG43FPh+a9QqTIIh7b/p3V1LV14LxjU2mfSi4wmOpkzjGRCxIl2NOGJni6cgV6KyQ7d0E89N787QLe",
-	"/HH6FkxDHOxT9kBSGg9KSYZQMFnkORcK40FzZHvgWOa/kEp7InvQOtIMzr58c43CzAwnh0fl+S04h+9g",
-	"dgT79fwSIxOdnh6eHkAPiM4Xheql9AHj9hmkDmKIe3RuZ7eWU3b3rBrJVm3Ar5HsC45kqysH24hkG4E/",
-	"G1LVreV+jMprCl4j2Y0j2bxp399+pLodUNh+pNq6KbBj99uh1K+R6r9dpFqa0A9Gqi1/2xdOY6Nc2oRz",
-	"0xr5jIo717u5UINdgn714n6jHC2+mGtGZa1wc+xd0qPT6ox9oa06803eO+7YabcPd6uzr3/n37kn5ycq",
-	"3aekVas13QTYBLwOArdaesp6PkXZf6raPqd1FX9592M16EV2Pzo/ELO8/9EBoV8YqE2/JGldLy8Zs6RF",
-	"ci2p1z9u24XcG5d3d9Rf6f581647LFc62viVuyxPf7KuzOacZQa/TRNMXFhNQhgTwZp2GD+qVxH2UlS/",
-	"rga9RFR3r+0vRfV6q6+o3kb1ijE7R/WNSyG7QfXWz7LsGNVXK/O9ovrP1WKzQmju5MsrnkLMZL3dBwr2",
-	"N+/j4FevBZtf/iftZHe/XbkSZtCmPQ0zx1vNXb0v3zSmSRQP1XSFSIOzoE9y2n841p/+MwAA//8=",
+	"7D1rc9u2ln/lDHdnbM9Slu267cT+5CbprrfprcfO3d1OndFA5JGImgRYALSiyfi/7+BBEpQgUVJs1zfJ",
+	"J8sSCBwA5/3ipyjhRckZMiWjs09RhiRFYT6+fU+m+m+KMhG0VJSz6Cx6nyEITLhI9yTco5CUs3OQyFKg",
+	"CsYkuQPK4HIy+JWoJAPFIckImyKo5sEojmSSYUH07GpeYnQWSSUom0YPDw9xVBJBClQOjNeVkFyEAWH4",
+	"UY0SMwD4xCxRkinCGCdc4DmQsUSmYMKF+W1ChVRmRBRHVE/yV4ViHsURI4WGwk7Vga8gH98hm6osOjs5",
+	"OoqX4I2jyzd6nJmuJCprZ6N6pwL/qqjANDpTokJ/5gkXBVF6HFM/nEZxVFBGi6qIzo6bZShTOEVh10mx",
+	"KLlClsx/wfnygVyAQCXmMKMqM9uVpEC4Q/sNZXByChmvhATC5AyF9M5EoCw5kwiEpUDSVALj+pnpOcwy",
+	"mqM3lEp9waXgU4FSxnB69Ko+TYs87QF4EA80yOvOtaCs/v84eMoTg1BhPNCoCgJJeg6nxycwy5B5+OYw",
+	"MAVJWYIrgXUou/bOPKiPw9hwjVMqlZivohz7654EmVfTGpYu3tSDPguSB/2wvVRDRleCj3Ms9MeEM4VM",
+	"6Y+kLHOaEA3hsLQj/uNPqcH95K317wIn0Vn0b8OWVwztr3JYz2tWXEBIBtc/v4ZXp9//CGU9LI6uqnFO",
+	"k3e0oOpvhuYcCJQGGuAlCrPwnoRcgwb7NTfZkwexJaprTV+Di4kyeOOxSv+Hs09rbm2JrA2gDno94MKQ",
+	"5iUrK3siaUo1VCS/EhpERfVtTkguMY5K76tPUZIjCbDJayz4vaVfS/ZRgytjznMkTN8J1QvK1St+iqjC",
+	"Qi4jXgD1Yj3k0g73UZMIQebR0r1ostCscE/zFQ1Fw67/qlDqQTGM56BpIwYkSQYEciqVZvj3JK9Qwj6R",
+	"QGAs+EyigJJLZXhbcdDulY//xETp1e9wBW3Wy+1JzTRjII5BclGY1SVQFcUbCIT2+v8wq30IQGHv+Ybc",
+	"62GfFq/S8qtlMM3Fn3mXCTO99Vyzvrn5mjOEKb1HFrxmJ6+D0icgcfyN1I/GDXShbb3OaB7YEKlSqkY0",
+	"DQj8OEp4xoUKUUccpUThiE9GYypU1kf8b4hC/ZCRUyPLTAPrWTB69x9HOZJ0xMWUMCqJcufWvZDf3txA",
+	"wlOMAlSQ8+QO/S17F8EyOWJVMbb8YulRKwFQrHpcVmLl9rw7XsbxRN9Pq7jBPlXSSM+DRlmizJCXjOKt",
+	"ccQoPM1dhw6ws7XmiFZi0mZ8MLBNIhumMqGYp/Ic9E6TDJM7CSkmNEWYZcSoM/UWYP/05MSRumE05lHN",
+	"RLrYvBNSosoYTaiaL/HQAOp0MXiB44ZQrR9T9bHoYeAP25PgYXCHswVW6SJtjwISR5oPm5k3GSzx4yYH",
+	"4yF+/6lUjP5V4UjgBAWyBD3gu2fz3ygkzoGzfN49hhU6XhhZr7RdscT6GrnZfFiHLZZ/PizLTM/SCWj+",
+	"lnK5VXpz0ho564WTBSlIfZwpkqgAJ09TrfYHOU+KOapVLAsLQvPgY4/FrgsyHyUt3AGmi5jKkcB7irPw",
+	"iDLjLAyFj8zLPxoUE5iOtGxkmPeMygmbVg5b1qH4Ot6+E29uhbh36O2S3TNcOLD2ftcgzK4M27OLHI/W",
+	"hmiBUpIpfjbD9pC2u/Q7ylCCxJIIojA1eibOcv1tlxF8H+YwCWcTKooARaYp4L2xQnk1zYAqyDm/07bF",
+	"HQIBd8aN6kZre9UeA+yfHr0CrjIUMyrxIKjMNRTVzwm3lSf9pMQVbmoNNET1uBIjSHTdWzAnFIMsJHAB",
+	"OSpruG0xtU+p/ce2hXR6WE1DjyJH3OW9GElyVTtvtmQMVntr3YjncBvdRmCMXc0kgJd2Nm35WB+aP+/x",
+	"GlbQT97fKGyZwl4q8Rg9ewmff//9998Hv/46ePPm3AoWTGu73jiKnbChxmEgEGHMPxrejx9JUeZ6iZOj",
+	"4x8GRz8Mjk43YR1vNcr8Dwo6cY6sXSTiW6o5Pyh+h8z6oXLK7owfiguQ1bigUsvxEU2NnHT6+4ITwV3z",
+	"Mk39MEjplCrzWC15LKpvsEGxpX+zX/P3t7OBxz2OzLmssHAsxxKqDgeYfRmfHrvb2nnT7DXE2LybDvlw",
+	"pCKqMp+QVYXzoNixH/rWdc+GVv3l6vIaZZVbZ113yQKJrMSCuOgOWeNz4JVK+Aq9UyBxbtjly6AqDz20",
+	"sCW3cD2+XS60ya7IWpip2WXoyd8uKpW9FcLKtu7esf56mc/rX0YdbOrbj50sCAIbcyJSyqYXSYKlCiFH",
+	"imqVNbREDl0k/4dRdk10pxloHKZXv928hyFvFh8azB/ce6xInkMp+D02wR2t71IlMZ/0CvguWHG9g/UH",
+	"cNM8tIPk/5NT5vzvIR/OE9kHG+n80sUrFnSnqUA0qooid2i50H4DiuJmR8+uyuc4JfmIVCrjwnmfumBf",
+	"EYFMkbyOAdIxzamaa0ljDBAwM0A7Q2gDJVEUmRrt5BqrH952a/Vz2/ql3GPb6ULuIeen6h7hzdv/G73/",
+	"/eptwJF2vHaybbxZX4SSJzC3rCij5fI5/q+mX6OboZCcaVLW1GSUNXNiZ0DAn8KqMBZNVUYYJDllNKGE",
+	"babKSCQiydYr4jIjAkcp0hSZaoT9Wp98/znMcCxpSGF9h+QegVfqDNr4I2Q0TZFZ9hXDLKNJBoKPudKs",
+	"Mc+1ErffxKqokQ/MRYiswlvJiuSxYZqp4GWJhgvuomdf2ZsIBK3M0ZN81Go+yx7CXdhD/VCKZIuH1vki",
+	"U0qmjEsqR86BQ1YIfX9o6gyM54xAdXFuZSwwIXmOAgoy15IdJCI0TwpZIwwRCDlOlMauIBPvCUqtdYHW",
+	"qnJQafEtA7h8A/vXBhN/1Da9IIlCIQ+i1UGBJ3ORxtEciegg5CZeVH+vvk/Vu63Fmdc7Tx1NvUznaYCu",
+	"eznrzn5Rx+c/yy/6jExmJR/pPaHH4Cv9YmZLzWgrn9MO0b01WtMZHBnedcf4jMVwDAXJMYYTmKD99Mqy",
+	"thKTmsIe24PkqPAx3K+1kPz73a/Npl6G+3UXZvKNnl8qPT9itD5IkG3K4sbuE+OXkWEVpEZmLQgnhOaY",
+	"xm2yrNO0a6mpxXnYhWZmCa7tnu13Htkp2gf6fWBxRJlUhCUrYsaLKren4qxy0NVL9AFrfm39dmt8ky71",
+	"dQu394KDLqdT532oCTCk+F6C+9HqvhnNtbKDSgLJc/udoAoFJUH1wNJcSTClRAmajIiUKGVRuy82pd0t",
+	"ssOa3Ko7xNJ675JKCMvq+zNvHoJn3TWkF33/xqAdbWxoIEu32vzmFowclYIWxAYMlm8j4J5aHlSQ+Wil",
+	"fV47UzYGSSoitrvqzQjFWAMeNLF/DXFNR4sbbnfXOawPPXe+U4bwk2PFk1/27nfXpczC2BAxTIj9O62I",
+	"SClhMSRE6C8aR1IMko5zyqaNQ3SjFDEfMbxz77vWd1Sqz1U+O6yhL5qyWnO8qcQ9zm2e8raIlnGaoAyV",
+	"qBRVrmiZa76tx/hJ14qa8Gz9cLwy5Xz7jPN6lU0SvzfxHJq888Bk+FHFYBW0GGRCcoT9o8Hx0YHGIjZt",
+	"tm3iuAQ0HgOR4EepPf162UPXi2rNRlff6LWrCtmFg7jCoY1RsYNDnWv6PnRNE8qoDJT4/Gy+d56AulBp",
+	"olCAJPeaNPfxHsW8dW3UxwAy4zMGRSUVjLHxiB6cQx1Ut65SqXgpYcbFnT7UkNawJuYszSZdiL4O2g/l",
+	"8LY6OvouMf+bj3gQCED3lT11NDEDQ9zcQv8d3yjHKUPXiOl6cpDu9Iy+TER7fKuk6kK8m7JRXSVmZGFR",
+	"LnrA/JC+IvlG4PRnOjpI4siH18wfOrD3+lCv0awSdGq3usWCcifgv96/v4KfiKSJCY8hUy7S2ptpEEcf",
+	"B5yUdKDVwymyAX5UggwUmcpaNkdn3up6j+4/iYlA1Z8osdUSblK9zFQQpkZhselGJwKNq5PkspdbbgaG",
+	"t6gtiOKh5S+njAtMndPbwLInoa0oAPMcmDKyxQzOnU/IwvKwiGUexGvQypJhgAKTBKUcNVxl2Y79WFKB",
+	"ckQDTOcGE85SGSbD8Mm99w/MjDkz9ZJaDs20tRRbRtg4WrV8qlKqolX5Nw2G1OT+E2rNqT+5pbP1zmSd",
+	"XddbWT5c439IKq1B3mg5Y090bJevKwUN+7ZfNRNkSpX2Iimb8N4EJsJSW2mlz2FPamlNTKqFjTfKudSi",
+	"DPZTnsghKelhkR4c3rK3RhQl2hZNiBAUTW2aAaUWDsQFOEkOF1eX9tuDc0g4vzPDBd4yxhUQl0ByCCal",
+	"xfyyVMQI1hsiD29ZY6YbSmUGcL2CF6U4i45Nsk+JjJQ0Oou+Ozw6/M4aLpk5yKGxqIXFy6nlNE115GVq",
+	"sqalel0P6pZr/xHWB9ohQ1fO/fBhoT715OhoTTXodlWgbTlGqA7UZv7xCTQbfYijU7t8aNYGzLa6VI8/",
+	"3nL8d9uNP3m1xXjjayus4WWup3WNCGR1FMWGCQ3HJEkWw8n3JuIyRVNg6XzSzhW4fOuvBRKFtkBl20tf",
+	"KF23l29E7k88nT/uvVu9doFfK1HhwxLGHT/uyiFsa4rugKSpUUUCHRZCM7thQzPmIY7e8aTxMq3pnvAS",
+	"Ufno1Zaof/JcpHKRpkDc/eyrhcJBG0s9MI80THH4iaYPKznjf6KqCeRpmdtaVNsVyV4m8pw+FzJca33I",
+	"YUP0sDWLexM9fFjClKHGJTn8pP88DD3zefvJ42CPEaOkfk6fiA+r+P0NuceLumPAArirC4tNJ46m/4ZX",
+	"pG67c0heIGcImEs0JGZbw3BQGa37ktg2HaD/X9tcpO3XsdVun0Lw+F0bNpI8R4+8tG0kEGAK9oevmSG8",
+	"XOlzY1L9WEMmTQpfI3xiE+rKaaJiUILQ3BglMuEanUOSaXhXUtkrnn65upRPKaK8IoUVckrUP3/VEuei",
+	"YZu/XF3WZ2Iaj1AltY1oYjSaGbpnjAvM9jZ5NAklvKjtbpJppQi5dp6ZVid6fNa7HHR+Zgbcr4/F0Gl6",
+	"8Y0VvzxWXGNqYw1QZotNTG8ay5l9QqnTRUSVY2Mi2DCfbEwEm/K5TBZvzPevmzL7LSnONUILeFBOl31a",
+	"b1za6ZeAPsfPhg721Lw6/X2BUnFBxrmR0PDdEaRkbnm1y9bTGHGg110pepsLfzpeVJd9r+BGDQTf7MPd",
+	"7cMaJVTGJcIs4ybxfiHp/mBH+WwcsTZVs4tA/yxT8lhM4wk8b36V/3ML4PVI73pAGqVKG5WMz75qAtia",
+	"iz4b131tvQENiTWFn7BvChQCBfx7EkiluNSWVFPL7+QxJ5XKhk2ILayiXkpZ4XsXi9qMMj4OZrPZQKvm",
+	"g0rkyBKe2lD6ZujaCTg/M6l0o5IrCKaOzHkk8pokGQ40oQmeb+yBfhSQvYruALzXP7+GH348fQUm7xf2",
+	"KbsnOU1H7iZjqJisypILhemoDdkeeJT5N0JpI7IHnZBmdPbHB58ozMxwcnjk4rfgBd/B7Aj2m/klJkY7",
+	"PT08PYABEG0vCjXI6T2m3RjkxCQgeaFzO7ujnLVV5KuJyXRDmLf1329dU4mnkDgrGm08M0F1m0CsIChz",
+	"hlr0NEnN54sV/LapcqfUSSEp9iT8VWGFu6nvT2ydHR+9AEHi9RJeR0WvXcY48Q59T7qbGc+XWoVYKjFp",
+	"eu7X5a4rarGVyr7tJezEj8sE3tQcrEuGvpmDL9gcrMsTH8McbC/8ybhTU4YW5ktlA8E3c3Bnc7BsS/0e",
+	"39x7HKbw+MK3U1X4zCK3B6m/mXv/cuaeI6HPNPc68nbodwmRazPZrjsjnxBxl+o8VmKwD9DXHiFrkaNz",
+	"LqYk2Tncd+e9axLdOlU0LzTfbbkg7JnT3rqlRv3oHEqC+1dObPuC4l856QQ8un2X/JehdPPinLlKUQ4/",
+	"1abrQxMKW59CXA96kSnEXi/e9UnEHhP6ihm1STomnVY07mDW5BlvdevNi5X6OPfOMZJnSlL2O6U/d5ry",
+	"RvHBrzlV+fQLS21ug5UL/Nv2gqssJiHMiGBtTlmYq3tu4dYbtkM2a5CSFzogmyKauv7F9rWbopLte+1s",
+	"zlwMswxNOQ4XpkEQVbVXj4tbVosvKuvGQnrXS4+YBFWpuOmKpVfIOMN5yZWpirplJYqBndS8GuzgrGmg",
+	"mqFAUJjn0gSCl924h9B4gG9ZxrV1Q6yH0bxpr+NAdK9RNHnoPEXvRX6+7/GWKb5Rt9dD+AeHhVfwnQG5",
+	"ZQL11aZNt0AC0lSUeeu4xij6NPmMWfhtgdFCkrB+QrUe/ydy9gdbym7EO0+eAIamr29IMXC/uXbjMOeV",
+	"cM21n8OH/3f62C9gQgqaa9lvMMt1vF1o4GZ95DYA4rf49biSIbL1CmZt7K9VMK/qQS9RwfS7ja1VMJut",
+	"flMwuwpmfTDPrmDu7JV9HgWz003ymRXMzSIO3xTMLytldgMvgee62zAguuCA649t2jedptHXHpYy73td",
+	"6JO933WiCzPo4DNqCGzTk0HnVsKqfJNS5BpTm4oXpxZ4rVNWtEyJoX4ppR4/5un8lklue5K4AA/eo9AD",
+	"CPzz+p1trJPz6SFcuLdcE4ELsYRb5hb23wGjMizOgU4MfBNCcxk3aj6VIMl9t2eumaduTnJwCDe2FQ2Z",
+	"EsqA36MwfRXkORD7mlotyxeaZ1obZrVe3W3m8kS6dagr0DOH9EJNa1bVssG+VhFtpyBMY31hRN5hevD1",
+	"5cis0cVNaVnzmndu8l4Mxts3frT9J/yuRdY6tkdriMsdrZ/Y0l2zbbvxxwetzkgU9zUnqUQenUVDUtLh",
+	"/bHmGv8fAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
