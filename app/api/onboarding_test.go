@@ -205,7 +205,9 @@ func TestOnboardingEmailVerification(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		now := time.Now()
 		e := withClock(publicEnv(t, s), &now)
-		verify := func(body map[string]any) answer { return e.call("POST", api.Prefix+"/onboarding/email-verifications", "", body) }
+		verify := func(body map[string]any) answer {
+			return e.call("POST", api.Prefix+"/onboarding/email-verifications", "", body)
+		}
 
 		// By the code, with the submission's id; once.
 		a := e.join(joinBody("jo@example.org", "Isla"))
@@ -297,7 +299,9 @@ func TestOnboardingEmailVerification(t *testing.T) {
 func TestOnboardingCodeLimit(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		e := publicEnv(t, s)
-		verify := func(body map[string]any) answer { return e.call("POST", api.Prefix+"/onboarding/email-verifications", "", body) }
+		verify := func(body map[string]any) answer {
+			return e.call("POST", api.Prefix+"/onboarding/email-verifications", "", body)
+		}
 		a := e.join(joinBody("jo@example.org", "Isla"))
 		_, code, _ := mailTo(t, s, "jo@example.org")
 		for range registry.VerifyPerEmail {
