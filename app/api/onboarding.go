@@ -94,7 +94,7 @@ func (a *API) VerifyOnboardingEmail(ctx context.Context, req apigen.VerifyOnboar
 	if err != nil {
 		return nil, err
 	}
-	tooMany := "There have been too many tries; or use the link in the email."
+	tooMany := "There have been too many tries; the link in the email still works."
 	if err := a.limited(ctx, registry.LimitVerifyAddress+clientIPOf(ctx), registry.VerifyPerAddress, tooMany); err != nil {
 		return nil, err
 	}

@@ -105,6 +105,9 @@ func surveyValues(r survey.Response, answers []apigen.SurveyAnswer) (map[string]
 		}
 		vs := []string{}
 		switch {
+		case q.Type != survey.Multiple && an.Choices != nil:
+			errs = append(errs, children.FieldError{Field: q.Key, Message: "Only a multiple choice question takes choices: send value"})
+			continue
 		case q.Type == survey.Multiple && an.Choices != nil:
 			vs = append(vs, *an.Choices...)
 		case q.Type == survey.Date:

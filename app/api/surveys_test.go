@@ -127,6 +127,9 @@ func TestSurveyResponses(t *testing.T) {
 		if res = send(mum, false, map[string]any{"question": "seen", "value": "1 Jan 2020"}); res.Status != 422 || res.problem(t).Errors[0].Field != "seen" {
 			t.Errorf("a date not as YYYY-MM-DD: %d %s", res.Status, res.Body)
 		}
+		if res = send(mum, false, map[string]any{"question": "sleep", "choices": []string{"3"}}); res.Status != 422 || res.problem(t).Errors[0].Field != "sleep" {
+			t.Errorf("choices for a scale: %d %s", res.Status, res.Body)
+		}
 		if res = send(mum, false, map[string]any{"question": "sleep", "value": "3"}, map[string]any{"question": "sleep", "value": "4"}); res.Status != 422 {
 			t.Errorf("a question answered twice: %d", res.Status)
 		}
