@@ -27,11 +27,17 @@ func clientIPOf(ctx context.Context) string {
 // operations (by the document's routes, so a path is public only as the
 // document says).
 func (a *API) publicOperation(c *fiber.Ctx) bool {
-	if c.Method() != fiber.MethodPost {
+	return a.spec.PublicOperation(c.Method(), c.Path())
+}
+
+// PublicOperation reports whether method and path (under Prefix) are one
+// of Public's operations.
+func (s *Spec) PublicOperation(method, path string) bool {
+	if method != fiber.MethodPost {
 		return false // every public operation is a POST
 	}
-	r := &http.Request{Method: c.Method(), URL: &url.URL{Path: strings.TrimPrefix(c.Path(), Prefix)}, Header: http.Header{}}
-	route, _, err := a.spec.router.FindRoute(r)
+	r := &http.Request{Method: method, URL: &url.URL{Path: strings.TrimPrefix(path, Prefix)}, Header: http.Header{}}
+	route, _, err := s.router.FindRoute(r)
 	if err != nil || route.Operation == nil {
 		return false
 	}
