@@ -180,6 +180,9 @@ func TestRateLimit(t *testing.T) {
 				if op.OperationID == "issueToken" {
 					continue // no token to count yet: TestClientCredentials
 				}
+				if api.Public[strings.ToUpper(op.OperationID[:1])+op.OperationID[1:]] {
+					continue // no token: their pages' limits (onboarding_test.go)
+				}
 				url := api.Prefix + strings.NewReplacer("{registry}", e.slug, "{id}", "1").Replace(path)
 				res := e.call(method, url, w, ann(1), "If-Match", "*")
 				if res.Status != 429 || res.Header.Get("Retry-After") == "" {

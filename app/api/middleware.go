@@ -56,6 +56,11 @@ func (a *API) authenticate(c *fiber.Ctx) error {
 	if a.tokenEndpoint(c) {
 		return c.Next() // authenticated by the client's credentials
 	}
+	if a.publicOperation(c) {
+		// No token, and one sent is not read: the caller is its address.
+		c.SetUserContext(context.WithValue(c.UserContext(), clientIPKey{}, a.deps.ClientIP(c)))
+		return c.Next()
+	}
 	h := c.Get(fiber.HeaderAuthorization)
 	bearer, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok {

@@ -7,9 +7,11 @@ import (
 
 	"clinaudit/app/answers"
 	"clinaudit/app/api/apigen"
+	"clinaudit/app/auth"
 	"clinaudit/app/children"
 	"clinaudit/app/registry"
 	"clinaudit/app/store"
+	"clinaudit/app/survey"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -25,6 +27,14 @@ type Deps struct {
 	Answers  func() *answers.Service
 	// RatePerMinute is each token's calls a minute (0: DefaultRatePerMinute).
 	RatePerMinute int
+
+	// The public operations (public.go): Auth counts their limits with the
+	// pages' (auth.Limit; none counted when nil), ClientIP is the caller's
+	// address as the pages resolve it (trusted proxies; c.IP() when nil),
+	// Surveys answers survey links as the survey pages do.
+	Auth     *auth.Service
+	ClientIP func(*fiber.Ctx) string
+	Surveys  func() *survey.Service
 }
 
 // DefaultRatePerMinute is a token's calls a minute unless set.
@@ -58,6 +68,12 @@ func New(d Deps) (*API, error) {
 	}
 	if d.Answers == nil {
 		d.Answers = func() *answers.Service { return &answers.Service{Store: d.Store, Children: d.Children()} }
+	}
+	if d.ClientIP == nil {
+		d.ClientIP = func(c *fiber.Ctx) string { return c.IP() }
+	}
+	if d.Surveys == nil {
+		d.Surveys = func() *survey.Service { return &survey.Service{Store: d.Store, Now: d.Now} }
 	}
 	if d.Registry == nil {
 		d.Registry = &registry.Service{Store: d.Store, Now: d.Now}
@@ -133,6 +149,16 @@ var Scopes = map[string]scope{
 	"RemoveRow":            {DomainAudit, AccessWrite},
 }
 
+// Public operations (public.go, docs/api.md "Public endpoints"): no token
+// and so no scope; `security: []` in the document (a test checks that
+// every operation is in exactly one of Scopes and Public, IssueToken
+// aside, and that the document agrees). Each carries its page's limits.
+var Public = map[string]bool{
+	"SubmitOnboarding":      true,
+	"VerifyOnboardingEmail": true,
+	"SubmitSurveyResponse":  true,
+}
+
 // ScopeOf is the domain of an operation ("" for none).
 func ScopeOf(op string) string { return Scopes[op].domain }
 
@@ -142,6 +168,9 @@ func (a *API) scoped(f apigen.StrictHandlerFunc, op string) apigen.StrictHandler
 	return func(c *fiber.Ctx, req any) (any, error) {
 		if op == "IssueToken" {
 			return f(c, req) // no token yet: the client's credentials decide
+		}
+		if Public[op] {
+			return f(c, req) // no token: the operation's own limits apply
 		}
 		sc, ok := Scopes[op]
 		caller := callerOf(c.UserContext())

@@ -114,7 +114,14 @@ func (s *Service) link(path string) string { return strings.TrimRight(s.BaseURL,
 // its timing says who is in the registry. Errors: FieldErrors,
 // apperr.ErrNotFound (no such registry), the store's.
 func (s *Service) Submit(ctx context.Context, slug string, in OnboardingInput) error {
-	return s.Store.InTx(ctx, func(tx store.Tx) error {
+	_, err := s.SubmitForm(ctx, slug, in)
+	return err
+}
+
+// SubmitForm is Submit, answering the submission's reference (see
+// SubmissionRef), which the API returns.
+func (s *Service) SubmitForm(ctx context.Context, slug string, in OnboardingInput) (ref string, err error) {
+	return ref, s.Store.InTx(ctx, func(tx store.Tx) error {
 		reg, err := load(ctx, tx, slug)
 		if err != nil {
 			return err
@@ -147,6 +154,7 @@ func (s *Service) Submit(ctx context.Context, slug string, in OnboardingInput) e
 			TokenHash: is.TokenHash, CodeHash: is.CodeHash, ExpiresAt: is.ExpiresAt, CreatedAt: now}); err != nil {
 			return err
 		}
+		ref = is.TokenHash
 		_, err = outbox.Enqueue(ctx, tx, verifyEmail(reg, row.person.email, row.person.first,
 			s.link(VerifyPath(reg.Slug)+"/"+is.Token), s.link(VerifyPath(reg.Slug)), is.Code, is.ExpiresAt), now)
 		return err

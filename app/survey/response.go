@@ -16,6 +16,12 @@ var (
 	ErrCompleted   = errors.New("survey: already answered")
 )
 
+// Messages for the person answering, shared by the pages and the API.
+const (
+	MsgNotInSurvey = "This question is not in the survey"
+	MsgMissing     = "Answer this question" // a required question shown, unanswered at the finish
+)
+
 // Response is one invitation being answered.
 type Response struct {
 	Invitation store.SurveyInvitation
@@ -88,7 +94,7 @@ func (r Response) Question(key string) (Question, bool) {
 func (s *Service) Answer(ctx context.Context, r *Response, key string, values []string) (string, error) {
 	q, ok := r.Question(key)
 	if !ok {
-		return "This question is not in the survey", nil
+		return MsgNotInSurvey, nil
 	}
 	now := s.now()
 	stored, msg := Normalise(q, values, now)

@@ -116,6 +116,11 @@ var matrix = []route{
 	{"POST", "/api/v1/children/:id/registration", whoAPIToken, false},
 	{"POST", "/api/v1/children/:id/forms/:form/answers", whoAPIToken, false},
 	{"GET", "/api/v1/children/:id/kpis", whoAPIToken, false},
+	// The API's public operations (api.Public): no token; the pages'
+	// limits, honeypot and neutral answers (app/api's onboarding_test.go).
+	{"POST", "/api/v1/registries/:registry/onboarding/submissions", whoAnyone, false},
+	{"POST", "/api/v1/onboarding/email-verifications", whoAnyone, false},
+	{"POST", "/api/v1/survey-responses", whoAnyone, false},
 	{"POST", "/session/extend", whoSignedIn, false},
 	{"GET", "/admin/users", whoViewStaff, false},
 	{"GET", "/admin/kpi-recalculation", whoRecalculate, false},

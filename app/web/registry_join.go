@@ -18,14 +18,9 @@ import (
 // typed code. Nothing here says whether an email or a patient is known:
 // every accepted form gets the same redirect to the same page.
 
-// Onboarding limits, per client address and per email (hashed), counted
-// in the sign-in limits' table (auth.Limit).
-const (
-	joinPerAddress   = 20 // forms an hour from one address, then an hour's refusal
-	joinPerEmail     = 3  // emails an hour to one address; more are silently not sent
-	verifyPerAddress = 20 // typed codes an hour from one address
-	verifyPerEmail   = 10 // typed codes an hour for one email
-)
+// Onboarding's limits, per client address and per email (hashed), counted
+// in the sign-in limits' table (auth.Limit) under the keys the API's
+// onboarding uses too: registry.JoinPerAddress and the others.
 
 type joinPage struct {
 	page
@@ -88,7 +83,7 @@ func (s *server) handleJoin(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if until := s.Auth.Limit(ctx, "join-addr:"+s.clientIP(c), joinPerAddress, time.Hour, time.Hour); until != nil {
+	if until := s.Auth.Limit(ctx, registry.LimitJoinAddress+s.clientIP(c), registry.JoinPerAddress, time.Hour, time.Hour); until != nil {
 		data.Message = "Too many forms have been sent from your network in the last hour. Try again after " + clock(*until) + "."
 		c.Status(fiber.StatusTooManyRequests)
 		return renderPage(c, "pages/registry_join", data)
@@ -107,7 +102,7 @@ func (s *server) handleJoin(c *fiber.Ctx) error {
 	}
 	// An email asked for too often is not sent again, and the answer is
 	// the same: a limit's refusal must not say that anyone used the address.
-	if until := s.Auth.Limit(ctx, "join-email:"+auth.LimitKey(in.Person.Email), joinPerEmail, time.Hour, time.Hour); until != nil {
+	if until := s.Auth.Limit(ctx, registry.LimitJoinEmail+auth.LimitKey(in.Person.Email), registry.JoinPerEmail, time.Hour, time.Hour); until != nil {
 		return sent()
 	}
 	var fe registry.FieldErrors
@@ -213,15 +208,15 @@ func (s *server) handleVerifyCode(c *fiber.Ctx) error {
 	}
 	email, code := c.FormValue("email"), c.FormValue("code")
 	data.Email = email
-	if until := s.Auth.Limit(ctx, "verify-addr:"+s.clientIP(c), verifyPerAddress, time.Hour, time.Hour); until != nil {
+	if until := s.Auth.Limit(ctx, registry.LimitVerifyAddress+s.clientIP(c), registry.VerifyPerAddress, time.Hour, time.Hour); until != nil {
 		return s.codeRefused(c, data, *until)
 	}
-	if until := s.Auth.Limit(ctx, "verify-email:"+auth.LimitKey(email), verifyPerEmail, time.Hour, time.Hour); until != nil {
+	if until := s.Auth.Limit(ctx, registry.LimitVerifyEmail+auth.LimitKey(email), registry.VerifyPerEmail, time.Hour, time.Hour); until != nil {
 		return s.codeRefused(c, data, *until)
 	}
 	err = s.registry().VerifyCode(ctx, data.Registry.Slug, email, code)
 	if errors.Is(err, verification.ErrInvalid) {
-		data.Errors = errorOn("code", "The code is not right, or it has stopped working. Check the newest email we sent you, or fill in the form again.")
+		data.Errors = errorOn("code", registry.MsgCodeRefused)
 		data.Title = "Error: " + data.Title
 		c.Status(fiber.StatusUnprocessableEntity)
 		return renderPage(c, "pages/registry_verify", data)

@@ -308,17 +308,17 @@ func TestJoinHoneypotAndLimits(t *testing.T) {
 			t.Error("the honeypot's form was stored or emailed")
 		}
 		// Per email: the same answer after the limit, but no more email.
-		for i := range joinPerEmail + 2 {
+		for i := range registry.JoinPerEmail + 2 {
 			if p := join(t, newBrowser(t, app), joinValues("jo@example.org", "Isla")); p.status != 303 {
 				t.Fatalf("form %d: %d", i+1, p.status)
 			}
 		}
-		if n := len(emailsTo(t, s, "jo@example.org")); n != joinPerEmail {
-			t.Errorf("%d emails to one address in an hour, want %d", n, joinPerEmail)
+		if n := len(emailsTo(t, s, "jo@example.org")); n != registry.JoinPerEmail {
+			t.Errorf("%d emails to one address in an hour, want %d", n, registry.JoinPerEmail)
 		}
 		// Per address: refused, saying when to come back.
 		var p response
-		for range joinPerAddress {
+		for range registry.JoinPerAddress {
 			p = join(t, newBrowser(t, app), url.Values{"email": {"x"}})
 		}
 		if p.status != 429 || !strings.Contains(text(p, "#limit-message"), "Try again after") {
@@ -328,7 +328,7 @@ func TestJoinHoneypotAndLimits(t *testing.T) {
 		b := newBrowser(t, app)
 		b.get("/registries/rett/verify")
 		var last response
-		for range verifyPerEmail + 1 {
+		for range registry.VerifyPerEmail + 1 {
 			last = b.post("/registries/rett/verify", url.Values{"email": {"kim@example.org"}, "code": {"123456"}})
 		}
 		if last.status != 429 || !strings.Contains(text(last, "#limit-message"), "too many tries") {

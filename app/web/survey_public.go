@@ -160,7 +160,7 @@ func (s *server) finishSurvey(c *fiber.Ctx, r survey.Response) error {
 	if len(missing) > 0 {
 		errs := map[string]string{}
 		for _, q := range missing {
-			errs[q.Key] = "Answer this question"
+			errs[q.Key] = survey.MsgMissing
 		}
 		return s.renderSurveyAnswer(c, r, errs, surveyAnswerPage{})
 	}
@@ -187,7 +187,7 @@ func (s *server) handleSurveyAnswer(c *fiber.Ctx) error {
 	}
 	q, ok := r.Question(c.FormValue("key"))
 	if !ok {
-		return apperr.New(apperr.Invalid, "This question is not in the survey")
+		return apperr.New(apperr.Invalid, survey.MsgNotInSurvey)
 	}
 	msg, err := s.surveys().Answer(c.UserContext(), &r, q.Key, surveyValues(c, q))
 	if err != nil {

@@ -43,6 +43,39 @@ func (e ChildTransferStatus) Valid() bool {
 	}
 }
 
+// Defines values for EmailVerifiedStatus.
+const (
+	Verified EmailVerifiedStatus = "verified"
+)
+
+// Valid indicates whether the value is a known member of the EmailVerifiedStatus enum.
+func (e EmailVerifiedStatus) Valid() bool {
+	switch e {
+	case Verified:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SurveyResponseStateStatus.
+const (
+	Completed  SurveyResponseStateStatus = "completed"
+	InProgress SurveyResponseStateStatus = "in_progress"
+)
+
+// Valid indicates whether the value is a known member of the SurveyResponseStateStatus enum.
+func (e SurveyResponseStateStatus) Valid() bool {
+	switch e {
+	case Completed:
+		return true
+	case InProgress:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TokenResponseTokenType.
 const (
 	Bearer TokenResponseTokenType = "Bearer"
@@ -233,6 +266,27 @@ type ContactPatch struct {
 // Example: 2016-06-04
 type Date = string
 
+// EmailVerificationInput Either token (the link's), or submission_id and code
+type EmailVerificationInput struct {
+	// Code The 6-digit code in the email
+	Code *string `json:"code,omitempty"`
+
+	// Registry The registry's slug
+	Registry     string  `json:"registry"`
+	SubmissionId *string `json:"submission_id,omitempty"`
+
+	// Token The last part of the email's link
+	Token *string `json:"token,omitempty"`
+}
+
+// EmailVerified defines model for EmailVerified.
+type EmailVerified struct {
+	Status EmailVerifiedStatus `json:"status"`
+}
+
+// EmailVerifiedStatus defines model for EmailVerified.Status.
+type EmailVerifiedStatus string
+
 // KPIResults defines model for KPIResults.
 type KPIResults struct {
 	Measures []struct {
@@ -247,6 +301,52 @@ type KPIResults struct {
 type OAuthError struct {
 	Error            string  `json:"error"`
 	ErrorDescription *string `json:"error_description,omitempty"`
+}
+
+// OnboardingAccepted defines model for OnboardingAccepted.
+type OnboardingAccepted struct {
+	Detail string `json:"detail"`
+
+	// SubmissionId Names the submission for POST /onboarding/email-verifications; proves nothing by itself
+	SubmissionId string `json:"submission_id"`
+}
+
+// OnboardingSubmission The join page's fields; its checks and messages decide what is required (422 names each field)
+type OnboardingSubmission struct {
+	Address *string `json:"address,omitempty"`
+
+	// Consent Agrees to take part (required to join)
+	Consent   *bool   `json:"consent,omitempty"`
+	Email     *string `json:"email,omitempty"`
+	FirstName *string `json:"first_name,omitempty"`
+
+	// LegalAuthority Parental responsibility or other legal authority
+	LegalAuthority *bool `json:"legal_authority,omitempty"`
+
+	// PatientDateOfBirth YYYY-MM-DD; checked as the page checks its three boxes
+	//
+	// Example: 2016-06-04
+	PatientDateOfBirth *Date   `json:"patient_date_of_birth,omitempty"`
+	PatientFirstName   *string `json:"patient_first_name,omitempty"`
+	PatientNhsNumber   *string `json:"patient_nhs_number,omitempty"`
+	PatientPostcode    *string `json:"patient_postcode,omitempty"`
+
+	// PatientSex SEX_TYPE code
+	PatientSex        *string `json:"patient_sex,omitempty"`
+	PatientSurname    *string `json:"patient_surname,omitempty"`
+	Phone             *string `json:"phone,omitempty"`
+	Postcode          *string `json:"postcode,omitempty"`
+	PreferredChannel  *string `json:"preferred_channel,omitempty"`
+	PreferredLanguage *string `json:"preferred_language,omitempty"`
+
+	// Relationship What the person is to the patient: a relationship code other than clinician
+	Relationship      *string `json:"relationship,omitempty"`
+	ResearchContact   *bool   `json:"research_contact,omitempty"`
+	ShareDeidentified *bool   `json:"share_deidentified,omitempty"`
+	Surname           *string `json:"surname,omitempty"`
+
+	// Website Leave out: the page's hidden field, which robots fill in (the form is then answered as usual, and dropped)
+	Website *string `json:"website,omitempty"`
 }
 
 // Patient defines model for Patient.
@@ -444,6 +544,42 @@ type RowInput struct {
 	List string `json:"list"`
 }
 
+// SurveyAnswer defines model for SurveyAnswer.
+type SurveyAnswer struct {
+	// Choices A multiple choice question's ticked choices
+	Choices *[]string `json:"choices,omitempty"`
+
+	// Question The question's key
+	Question string `json:"question"`
+
+	// Value Text, number, scale (0-10), single choice, or a date as YYYY-MM-DD; "" clears
+	Value *string `json:"value,omitempty"`
+}
+
+// SurveyResponseInput defines model for SurveyResponseInput.
+type SurveyResponseInput struct {
+	Answers []SurveyAnswer `json:"answers"`
+
+	// Finish Finish the response after saving (every required question shown must be answered); the link then stops working
+	Finish *bool `json:"finish,omitempty"`
+
+	// Token The survey link's token (/s/<token>)
+	Token string `json:"token"`
+}
+
+// SurveyResponseState defines model for SurveyResponseState.
+type SurveyResponseState struct {
+	// Answered The questions shown that are answered
+	Answered int                       `json:"answered"`
+	Status   SurveyResponseStateStatus `json:"status"`
+
+	// Total The questions shown
+	Total int `json:"total"`
+}
+
+// SurveyResponseStateStatus defines model for SurveyResponseState.Status.
+type SurveyResponseStateStatus string
+
 // TokenRequest defines model for TokenRequest.
 type TokenRequest struct {
 	// ClientId Or HTTP Basic authentication
@@ -486,6 +622,9 @@ type IfMatch = string
 
 // Registry defines model for Registry.
 type Registry = string
+
+// PublicLimit defines model for PublicLimit.
+type PublicLimit = Problem
 
 // ListChildrenParams defines parameters for ListChildren.
 type ListChildrenParams struct {
@@ -601,6 +740,9 @@ type UpdateContactJSONRequestBody = ContactPatch
 // IssueTokenFormdataRequestBody defines body for IssueToken for application/x-www-form-urlencoded ContentType.
 type IssueTokenFormdataRequestBody = TokenRequest
 
+// VerifyOnboardingEmailJSONRequestBody defines body for VerifyOnboardingEmail for application/json ContentType.
+type VerifyOnboardingEmailJSONRequestBody = EmailVerificationInput
+
 // UpdatePatientJSONRequestBody defines body for UpdatePatient for application/json ContentType.
 type UpdatePatientJSONRequestBody = PatientPatch
 
@@ -610,8 +752,14 @@ type CreateRelationshipJSONRequestBody = RelationshipInput
 // CreateContactJSONRequestBody defines body for CreateContact for application/json ContentType.
 type CreateContactJSONRequestBody = ContactInput
 
+// SubmitOnboardingJSONRequestBody defines body for SubmitOnboarding for application/json ContentType.
+type SubmitOnboardingJSONRequestBody = OnboardingSubmission
+
 // CreatePatientJSONRequestBody defines body for CreatePatient for application/json ContentType.
 type CreatePatientJSONRequestBody = PatientInput
+
+// SubmitSurveyResponseJSONRequestBody defines body for SubmitSurveyResponse for application/json ContentType.
+type SubmitSurveyResponseJSONRequestBody = SurveyResponseInput
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -675,6 +823,9 @@ type ServerInterface interface {
 	// IssueToken OAuth 2.0 client credentials grant (RFC 6749 section 4.4) - a short-lived bearer token for a registered client
 	// (POST /oauth/token)
 	IssueToken(c *fiber.Ctx) error
+	// VerifyOnboardingEmail Confirm a submission's email by the email's link token, or by the submission_id and the 6-digit code (public)
+	// (POST /onboarding/email-verifications)
+	VerifyOnboardingEmail(c *fiber.Ctx) error
 	// DeletePatient Delete a patient (restorable for 30 days, as on the page)
 	// (DELETE /patients/{id})
 	DeletePatient(c *fiber.Ctx, id ID, params DeletePatientParams) error
@@ -696,6 +847,9 @@ type ServerInterface interface {
 	// CreateContact Add a contact (the page's checks and duplicate warning)
 	// (POST /registries/{registry}/contacts)
 	CreateContact(c *fiber.Ctx, registry Registry, params CreateContactParams) error
+	// SubmitOnboarding A family's form to join the registry (public; the join page's checks and limits)
+	// (POST /registries/{registry}/onboarding/submissions)
+	SubmitOnboarding(c *fiber.Ctx, registry Registry) error
 	// ListPatients List a registry's patients, 25 a page, by cursor
 	// (GET /registries/{registry}/patients)
 	ListPatients(c *fiber.Ctx, registry Registry, params ListPatientsParams) error
@@ -705,6 +859,9 @@ type ServerInterface interface {
 	// DeleteRelationship Remove a relationship (as the page's remove)
 	// (DELETE /relationships/{id})
 	DeleteRelationship(c *fiber.Ctx, id ID) error
+	// SubmitSurveyResponse Save answers to a survey by its personal link's token, and finish it if asked (public)
+	// (POST /survey-responses)
+	SubmitSurveyResponse(c *fiber.Ctx) error
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -1489,6 +1646,24 @@ func (siw *ServerInterfaceWrapper) IssueToken(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// VerifyOnboardingEmail operation middleware
+func (siw *ServerInterfaceWrapper) VerifyOnboardingEmail(c *fiber.Ctx) error {
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.VerifyOnboardingEmail(c)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // DeletePatient operation middleware
 func (siw *ServerInterfaceWrapper) DeletePatient(c *fiber.Ctx) error {
 
@@ -1800,6 +1975,35 @@ func (siw *ServerInterfaceWrapper) CreateContact(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// SubmitOnboarding operation middleware
+func (siw *ServerInterfaceWrapper) SubmitOnboarding(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "registry" -------------
+	var registry Registry
+
+	err = runtime.BindStyledParameterWithOptions("simple", "registry", c.Params("registry"), &registry, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter registry: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.SubmitOnboarding(c, registry)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // ListPatients operation middleware
 func (siw *ServerInterfaceWrapper) ListPatients(c *fiber.Ctx) error {
 
@@ -1925,6 +2129,24 @@ func (siw *ServerInterfaceWrapper) DeleteRelationship(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// SubmitSurveyResponse operation middleware
+func (siw *ServerInterfaceWrapper) SubmitSurveyResponse(c *fiber.Ctx) error {
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.SubmitSurveyResponse(c)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // FiberServerOptions provides options for the Fiber server.
 type FiberServerOptions struct {
 	BaseURL            string
@@ -2008,9 +2230,24 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 
 	router.Delete(options.BaseURL+"/children/:id/forms/:form/rows/:row", wrapper.RemoveRow)
 
+	router.Post(options.BaseURL+"/registries/:registry/onboarding/submissions", wrapper.SubmitOnboarding)
+
+	router.Post(options.BaseURL+"/onboarding/email-verifications", wrapper.VerifyOnboardingEmail)
+
+	router.Post(options.BaseURL+"/survey-responses", wrapper.SubmitSurveyResponse)
+
 }
 
 type ProblemApplicationProblemPlusJSONResponse Problem
+
+type PublicLimitResponseHeaders struct {
+	RetryAfter int
+}
+type PublicLimitApplicationProblemPlusJSONResponse struct {
+	Body Problem
+
+	Headers PublicLimitResponseHeaders
+}
 
 type ListChildrenRequestObject struct {
 	Params ListChildrenParams
@@ -3619,6 +3856,82 @@ func (response IssueToken401JSONResponse) VisitIssueTokenResponse(ctx *fiber.Ctx
 	return ctx.JSON(&response)
 }
 
+type VerifyOnboardingEmailRequestObject struct {
+	Body *VerifyOnboardingEmailJSONRequestBody
+}
+
+type VerifyOnboardingEmailResponseObject interface {
+	VisitVerifyOnboardingEmailResponse(ctx *fiber.Ctx) error
+}
+
+type VerifyOnboardingEmail200JSONResponse EmailVerified
+
+func (response VerifyOnboardingEmail200JSONResponse) VisitVerifyOnboardingEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response)
+}
+
+type VerifyOnboardingEmail400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyOnboardingEmail400ApplicationProblemPlusJSONResponse) VisitVerifyOnboardingEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type VerifyOnboardingEmail404ApplicationProblemPlusJSONResponse Problem
+
+func (response VerifyOnboardingEmail404ApplicationProblemPlusJSONResponse) VisitVerifyOnboardingEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type VerifyOnboardingEmail409ApplicationProblemPlusJSONResponse Problem
+
+func (response VerifyOnboardingEmail409ApplicationProblemPlusJSONResponse) VisitVerifyOnboardingEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type VerifyOnboardingEmail410ApplicationProblemPlusJSONResponse Problem
+
+func (response VerifyOnboardingEmail410ApplicationProblemPlusJSONResponse) VisitVerifyOnboardingEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(410)
+
+	return ctx.JSON(&response)
+}
+
+type VerifyOnboardingEmail422ApplicationProblemPlusJSONResponse Problem
+
+func (response VerifyOnboardingEmail422ApplicationProblemPlusJSONResponse) VisitVerifyOnboardingEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type VerifyOnboardingEmail429ApplicationProblemPlusJSONResponse struct {
+	PublicLimitApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyOnboardingEmail429ApplicationProblemPlusJSONResponse) VisitVerifyOnboardingEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response.Body)
+}
+
 type DeletePatientRequestObject struct {
 	Id     ID `json:"id"`
 	Params DeletePatientParams
@@ -4181,6 +4494,65 @@ func (response CreateContact429ApplicationProblemPlusJSONResponse) VisitCreateCo
 	return ctx.JSON(&response)
 }
 
+type SubmitOnboardingRequestObject struct {
+	Registry Registry `json:"registry"`
+	Body     *SubmitOnboardingJSONRequestBody
+}
+
+type SubmitOnboardingResponseObject interface {
+	VisitSubmitOnboardingResponse(ctx *fiber.Ctx) error
+}
+
+type SubmitOnboarding202JSONResponse OnboardingAccepted
+
+func (response SubmitOnboarding202JSONResponse) VisitSubmitOnboardingResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(202)
+
+	return ctx.JSON(&response)
+}
+
+type SubmitOnboarding400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SubmitOnboarding400ApplicationProblemPlusJSONResponse) VisitSubmitOnboardingResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type SubmitOnboarding404ApplicationProblemPlusJSONResponse Problem
+
+func (response SubmitOnboarding404ApplicationProblemPlusJSONResponse) VisitSubmitOnboardingResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type SubmitOnboarding422ApplicationProblemPlusJSONResponse Problem
+
+func (response SubmitOnboarding422ApplicationProblemPlusJSONResponse) VisitSubmitOnboardingResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type SubmitOnboarding429ApplicationProblemPlusJSONResponse struct {
+	PublicLimitApplicationProblemPlusJSONResponse
+}
+
+func (response SubmitOnboarding429ApplicationProblemPlusJSONResponse) VisitSubmitOnboardingResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response.Body)
+}
+
 type ListPatientsRequestObject struct {
 	Registry Registry `json:"registry"`
 	Params   ListPatientsParams
@@ -4407,6 +4779,70 @@ func (response DeleteRelationship429ApplicationProblemPlusJSONResponse) VisitDel
 	return ctx.JSON(&response)
 }
 
+type SubmitSurveyResponseRequestObject struct {
+	Body *SubmitSurveyResponseJSONRequestBody
+}
+
+type SubmitSurveyResponseResponseObject interface {
+	VisitSubmitSurveyResponseResponse(ctx *fiber.Ctx) error
+}
+
+type SubmitSurveyResponse200JSONResponse SurveyResponseState
+
+func (response SubmitSurveyResponse200JSONResponse) VisitSubmitSurveyResponseResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response)
+}
+
+type SubmitSurveyResponse400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SubmitSurveyResponse400ApplicationProblemPlusJSONResponse) VisitSubmitSurveyResponseResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type SubmitSurveyResponse404ApplicationProblemPlusJSONResponse Problem
+
+func (response SubmitSurveyResponse404ApplicationProblemPlusJSONResponse) VisitSubmitSurveyResponseResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type SubmitSurveyResponse409ApplicationProblemPlusJSONResponse Problem
+
+func (response SubmitSurveyResponse409ApplicationProblemPlusJSONResponse) VisitSubmitSurveyResponseResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type SubmitSurveyResponse410ApplicationProblemPlusJSONResponse Problem
+
+func (response SubmitSurveyResponse410ApplicationProblemPlusJSONResponse) VisitSubmitSurveyResponseResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(410)
+
+	return ctx.JSON(&response)
+}
+
+type SubmitSurveyResponse422ApplicationProblemPlusJSONResponse Problem
+
+func (response SubmitSurveyResponse422ApplicationProblemPlusJSONResponse) VisitSubmitSurveyResponseResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// ListChildren List the children in the caller's reach, 25 a page, by cursor
@@ -4469,6 +4905,9 @@ type StrictServerInterface interface {
 	// IssueToken OAuth 2.0 client credentials grant (RFC 6749 section 4.4) - a short-lived bearer token for a registered client
 	// (POST /oauth/token)
 	IssueToken(ctx context.Context, request IssueTokenRequestObject) (IssueTokenResponseObject, error)
+	// VerifyOnboardingEmail Confirm a submission's email by the email's link token, or by the submission_id and the 6-digit code (public)
+	// (POST /onboarding/email-verifications)
+	VerifyOnboardingEmail(ctx context.Context, request VerifyOnboardingEmailRequestObject) (VerifyOnboardingEmailResponseObject, error)
 	// DeletePatient Delete a patient (restorable for 30 days, as on the page)
 	// (DELETE /patients/{id})
 	DeletePatient(ctx context.Context, request DeletePatientRequestObject) (DeletePatientResponseObject, error)
@@ -4490,6 +4929,9 @@ type StrictServerInterface interface {
 	// CreateContact Add a contact (the page's checks and duplicate warning)
 	// (POST /registries/{registry}/contacts)
 	CreateContact(ctx context.Context, request CreateContactRequestObject) (CreateContactResponseObject, error)
+	// SubmitOnboarding A family's form to join the registry (public; the join page's checks and limits)
+	// (POST /registries/{registry}/onboarding/submissions)
+	SubmitOnboarding(ctx context.Context, request SubmitOnboardingRequestObject) (SubmitOnboardingResponseObject, error)
 	// ListPatients List a registry's patients, 25 a page, by cursor
 	// (GET /registries/{registry}/patients)
 	ListPatients(ctx context.Context, request ListPatientsRequestObject) (ListPatientsResponseObject, error)
@@ -4499,6 +4941,9 @@ type StrictServerInterface interface {
 	// DeleteRelationship Remove a relationship (as the page's remove)
 	// (DELETE /relationships/{id})
 	DeleteRelationship(ctx context.Context, request DeleteRelationshipRequestObject) (DeleteRelationshipResponseObject, error)
+	// SubmitSurveyResponse Save answers to a survey by its personal link's token, and finish it if asked (public)
+	// (POST /survey-responses)
+	SubmitSurveyResponse(ctx context.Context, request SubmitSurveyResponseRequestObject) (SubmitSurveyResponseResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx *fiber.Ctx, args any) (any, error)
@@ -5172,6 +5617,45 @@ func (sh *strictHandler) IssueToken(ctx *fiber.Ctx) error {
 	return nil
 }
 
+// VerifyOnboardingEmail operation middleware
+func (sh *strictHandler) VerifyOnboardingEmail(ctx *fiber.Ctx) error {
+	var request VerifyOnboardingEmailRequestObject
+
+	var body VerifyOnboardingEmailJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.VerifyOnboardingEmail(ctx.UserContext(), request.(VerifyOnboardingEmailRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "VerifyOnboardingEmail")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(VerifyOnboardingEmailResponseObject); ok {
+		if err := validResponse.VisitVerifyOnboardingEmailResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // DeletePatient operation middleware
 func (sh *strictHandler) DeletePatient(ctx *fiber.Ctx, id ID, params DeletePatientParams) error {
 	var request DeletePatientRequestObject
@@ -5408,6 +5892,47 @@ func (sh *strictHandler) CreateContact(ctx *fiber.Ctx, registry Registry, params
 	return nil
 }
 
+// SubmitOnboarding operation middleware
+func (sh *strictHandler) SubmitOnboarding(ctx *fiber.Ctx, registry Registry) error {
+	var request SubmitOnboardingRequestObject
+
+	request.Registry = registry
+
+	var body SubmitOnboardingJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.SubmitOnboarding(ctx.UserContext(), request.(SubmitOnboardingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SubmitOnboarding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SubmitOnboardingResponseObject); ok {
+		if err := validResponse.VisitSubmitOnboardingResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListPatients operation middleware
 func (sh *strictHandler) ListPatients(ctx *fiber.Ctx, registry Registry, params ListPatientsParams) error {
 	var request ListPatientsRequestObject
@@ -5505,95 +6030,157 @@ func (sh *strictHandler) DeleteRelationship(ctx *fiber.Ctx, id ID) error {
 	return nil
 }
 
+// SubmitSurveyResponse operation middleware
+func (sh *strictHandler) SubmitSurveyResponse(ctx *fiber.Ctx) error {
+	var request SubmitSurveyResponseRequestObject
+
+	var body SubmitSurveyResponseJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.SubmitSurveyResponse(ctx.UserContext(), request.(SubmitSurveyResponseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SubmitSurveyResponse")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SubmitSurveyResponseResponseObject); ok {
+		if err := validResponse.VisitSubmitSurveyResponseResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7F17b9u4lv8qhHaBOFglTtLcGdTB/aPT9O5mp7MN0l7sFm1g0NKxzRuJ1JBUHCPId1/wJVE2/Yzt8Uz9",
-	"V12J4vM8fufwnJPnKGF5wShQKaLOczQEnALXPz98wQP1bwoi4aSQhNGoE30ZAuKQMJ4eCfQIXBBGr5AA",
-	"miIiUQ8nD4hQdNM/+Q3LZIgkQ8kQ0wEgWX0YxZFIhpBj1bscFxB1IiE5oYPo5eUljgrMcQ7STuN9yQXj",
-	"4YlQeJLdRDdArK+HKPAAUA/6jMMVwj0BVKI+4/pdn3AhdYsojojq5PcS+DiKI4pzNQvTVWN+OX76CHQg",
-	"h1Hn4uwsnppvHN1cq3a6uwLLYd0bUSvl8HtJOKRRR/IS/J77jOdYqnZU/nQZxVFOKMnLPOqcV8MQKmEA",
-	"3IyTQl4wCTQZ/wrj6Q15hzhIPkYjIod6uQLngB7APCEUXVyiISu5QJiKEXDh7QkHUTAqAGGaIpymAlGm",
-	"vhlcodGQZOA1JUIdcMHZgIMQMbo8e+t20xBPvQHejE/UlOfta06o+/95cJf7mqDCdKBIFXHA6RW6PL9A",
-	"oyFQj94sBaZIEJrAzMlakp17Zt6sz8PUcAcDIiQfz+Ic8/ZIIJGVAzeXJt24Rq+ayYv62ByqZqNbznoZ",
-	"5OpnwqgEKtVPXBQZSbCaYbswLf7jX0JN99kb69859KNO9G/tWla0zVvRdv3qEScIkqK7f7xHby//9jMq",
-	"qmZuEXpW7zQl3tCiNNNJU6I+xtktZwVwSdTk+zgTEEeF9+g5SjLAAalwBzl7NORqqDyqtqbHWAaYRi9q",
-	"04vSyLvwiM8RkZCL6X0O7HSsmtyY5v5JYM7xOJraFEUFivOPFBupWVTS6fcShGoUo94YKVKIEeBkiDDK",
-	"iJBKvj3irASBWlggjHqcjQRwVDAhNSvnx/VaWe9fkEg1+gPMIEU33JFQMiJG2MoDxnM9ukBERvES8q+m",
-	"0W96tPvALMw5f8aPqtnz5FEa9pyepj74jneYaKSWnilOH+vHjAIakEegwWO26ikobAMC1l+I+zSuZhda",
-	"1vshyQILwmVKZJekAf0WRwkbMi69V9UU4ijFErqs3+0RLoeLOO8aS1AfabHcNbIjMJ6ZxsL1x1EGOO0y",
-	"PsCUCCztvjUP5NP1Z5SwFKIAF2QseQB/yd5B0KHo0jLvAQ9OkRUS0i4zMmBiRPUKsVI6/a731tBEChKT",
-	"TCDMAQ0UJShOGjCWVoqfUM07IkgdRswCnzVpUfKZm+pR1jRnJYoqanSEWkQKraKOQxNblTI1qqgoLHRs",
-	"jaVVBzOTfpeTvoFlYlGJsj6BLBVXSK00GULyIFAKCUkBjYZYYwa3BNS6vLiwAkaLN/2pEl1NHlqLFUAO",
-	"KUmIHE9J7gDBNvlmQs6HCHwxf6htUc2Q3+xIII9vGvI0MEqTVRZo+ThS0l/3vExjAU/LbIxH+It3paTk",
-	"9xK6HPrAgSbgTb65N/8NXMAYMZqNm9swA0iFifVWgfcpgVtp6+rHPGoxUvtlWlN75kQAXhvOZQZZZri2",
-	"JOarRDOl+9kLsqj21dzn2VotrRvlUIF8IfHYKvexEpXHIS6dyZQ5of50zvefTQ8MNJeBvnBMRd/0PwnD",
-	"SJZ2l4YLfc7yV8AFIbEs9bhAlc37LSqApuplHOEkAaX3tSZTs9c/E0wTyLKGKqv7k2ztyUwwbLUP1SRD",
-	"i50e8X7Rlq9j5izWN25dDiD5XyiRUNlDel3qSesDHWTK0Gcc/S/OQBwv1EtBcmJU4kQG4G+achAiCJxS",
-	"yEDOQlyQY5IFP9sUxs3xuJvU8w4gVYBUdDk8EhiFWxRDRsOz8EXJ9EvN4BzSrpLRFLIFrTJMB6VVdvME",
-	"zDxouha0rC0fb9PrIZt7OLFh9fnezyaYdfGm5zuxykvRcA5C4AG8Gm96RNsc+iOhIJCAAnOsbBFlnMMo",
-	"U0+bbPO3sHxPGO0TngcARZoieNSeKlYOhohIlDH2IFBGHgBhZPe4sneJ82mZbUCty7O3RsmPiIDjoI1T",
-	"cdRiPbSqnl3MSkzCsi6Uiqk2q6+DTNc8Bb1DMRK5UOIwAym1z2iFrn1OXbxtK2CDOUJ3IzDYHt4eAGG3",
-	"qPWg8CT8vULfo+8R0h5CJSQQK0xvSBHZYkzriYLF7H3gsGkO21fm0fbHFD1//fr168lvv51cX18ZxQKp",
-	"c4bqyySrbIj2snIA1GNPWvbDE86LTA1xcXb+08nZTydnl8uIjl9vb+5AlJnxQDdpLwcsSj7Bzs0m8xxp",
-	"pUzYDFzAAVvH/jR2JjILfTTBwHZg174eLsTTTZEy0VO1ytCXn96VcviBcxawUcA9nuZD9abbONlF6zGd",
-	"haZwiyWxNySTtw6EkgRn3dp8mYa465jE7qMU8AofzQPTKcEDygQRXYtA8Ixd8ZumlkN26XcmKVBJ+mTB",
-	"DUCCsww4yvEYUSaRAEDVl1zEaDQkyVD7gjPoS8RKGUREC1zRczG8g17WSJ4NUdHNNWrdaXz6s1JKHCcS",
-	"uDiOZvsUtobx42gMmDcIchkzwF+rbxR4pzXZ83z0b3lqP9F/gK8XivG1gX1hduJVwH6HQmamHFm4Q5uQ",
-	"Kxt3+K0EmtZwDjZp4fOH/+t++Xr7QbtoOuhMy64HykY0RucoxxnE6AL1wfx6a0RbAYnjsE1DIMuFm7Af",
-	"nJL84+2HalH7YT+sI0wO/Lyv/LxBZ3+QIeu4nImbFX27PRvrijAEccSsFGEfkwzSuI4IU3x2JCqtqdR5",
-	"2MbQvQTHtt8uRtemi/qDxUZCHBEqJKbJDKfnJOT2IM4sC8YNsWiy+m1t2NihQlO28V2aadZx6ENGBqRH",
-	"MiLHjgFDwPcG2Zee6z4HkALhLDPPOJHACQ7CA8NzBYaUYMlJ0sVCgBA5ULkS764QE1LFNjwAFMZ8TkrO",
-	"jaiHtW4Y7iDTg4ohKQK2mHGNLH9jBTRdafHLWzCiW3CSYxP1N30aGQxw1sWlHDJubz2nG+V43J3p6bGQ",
-	"cfm1Con5ake9HKNoa8CbTewfQ+z4aHLB9eoam3W/4MzXigvcOlVs/bDXP7smZ+bahohRH5t/ByXmKcE0",
-	"Rgnm6oEBKvqJIL2M0AFi3FgeS90wN25N631fdKwfiZCvBZ8N0bDI3TQbOd6x0bs0DQUlcjaabeaz0ZFA",
-	"JO1op6CNpj5CDzA2wWjfy7OzNwlnIyQgUd/pB3BaPe+StPFI60rzZJmIsFdd8tmF1X3M2Jf1gnK1XHgI",
-	"h6czCieS2Jh0E/VKBMJp2kFaceABJjRW5rIfoK62UT1Sx+SHp1Mb5qKs7V4ppYtkrYLsbPhsohSm/gar",
-	"vpqE/dPlgsjzOMostQYivYiQhgS8o0YtKIhgKYgYiTFNOcvVz4TljPeI2kn1X0wlgYJkUIhxN4eUJISC",
-	"OI7VimmsN6cO+7W7IAyOUwu30bB98qTg3VHnSG+Mxnz2FbZRQX/XMcOoFR6wQ0SXg0hKqJ79XfISjlcO",
-	"/NW7FKKkL+wB6B3oaOOgP7VWaxO4gqP/+vLlFv2CBUmQkqdApY1VXzi9OHo6YbggJwqZDICewJPk+ETi",
-	"gXA8E3W80dVy7P8EJBzk4tSPlYawnaphBhxT2Q1LbNs64aC9bDgTC+XwctPwBjUR+Cw0/M2AMg6p9bfq",
-	"uRwJVAeTIv0d0kkDk7ffa++QmcvLJEF5M55DVibBIRCCkiQgRFeqVmET6qkgHESXBBDtZ0gYTUUYV4V3",
-	"7ou/YbpNR+ejKH06UkDdcHbt41MMXqZERsFQpgegFYW48KhfQCntQOzTxMY1lt7orLFqt5TpzdWmb1Iq",
-	"8PJZaVuzoz0zvMsL0ZDFPKo6GEpZmIMktM8WJsAYkWUjuo8ESrHEWvJpAILEWCi1jVopS0QbF+Q0T49P",
-	"v9MPj8DHRqonmHMCOhlCTwXpxaIWRgVwoT02725vzNPjK5Qw9qCbc/hOKZPIxZmdIn3dZJT3ZMqKCzM/",
-	"/U4rC1FzKtUTVyN4yrQTnZuIdqC4IFEnenN6dvrGYOah3si2Nua4ocuBkTSKdI1FmeqIEyHfu0bNdLhv",
-	"YVRUN2nbdLmX+4n8n4uzszm5P6vl/NSRuKGsH3NryvqoWuhLHF2a4UO9VtOsc4lU+/MV279Zrf3F2xXa",
-	"azdPbjC/Pp7aKudAnQPf3FBpiYmTYYwu/qad/QPQGT3WHWq9UNOn/p4DlmBik1c99InUQHP4WuX+wtLx",
-	"Zs/d4MIJea1Aw8sUxZ1vduQQtVX5FgYgRnEogzXUs23W1m1e4ugjSyoHx5zs1H0k5bO3K5L+xa5YRWFz",
-	"bM+nJSei1s013rH+pBKK7WeSvhjVkYExgJtscq2fr8kmNoc0IBwvp9XVtb3M3Msjv9wuiZzvjETMLjsq",
-	"0cJT5+y2OAjJOO5loKSnIh6K7TWMUbwScK7xwpszlOKx0CmM9lZJSd0rdHn21qYvmxyoGBXYyu4UcJoR",
-	"CjFidYaZMrqkDdZGI0ykos44rKT/E6Qjwu3q2blSb1159/JXIOr1ie5OQXNLctHLymLkWkuQwl03Ngnj",
-	"n0WKNyOgtqTAzTXpUgr8bKcKXCCigzeo9tL8uHS9dWG9M+H+3qSj1cLdpexOgQF7balsQoMLlpLe2l3t",
-	"5HcISbRV96L9rP55aVu3onYXrMzxcbDGh3ZivKZOw/0se+AzfoR3roTBxHRn5xzrShhV/Qsva95UxxAs",
-	"B0YBQSZAQzBTmoVZV6xprstkKEbEc4t71PUyVlrtNuSaX0Zix4LNr2wQEG/mxUGa7aN0Umfju9Nbcjhh",
-	"nMT6Fj4jiYwVMCSZFlAiYYqcF8sbzkZ/EmHzLk3vtNbdBndWl0k7dhpUl3szYAdnI3ut1GLcXbrUV1jm",
-	"UsqUkoqnrqKOD0y9xy4HdVKSaea2F2iWr3XVjQan1/eHV/51rvYFa5+9UCLc3L3pG16Kc0IHjiCWkwLt",
-	"Z85Gc/0apnCRY8JFvgnT+sf0TbzG7NPJ0IY8QnShD9knAp9Q7NeOVkwvLoZb15/RtgvS0XnH65mVW5L7",
-	"4W55JfE3UaDufpoNHgoiZt5yOAfKr7c3YptOFC/bapYecK9/aJ/Iu8qG+PX2xu1JbKxygQrgmhyUZWC/",
-	"QWLIRqby2Jo+lGmKUZbeeohpJrT5yJKHjbuLd+kYia39ewAcO6tc+D9MemEPcSXl57mReX2ZbWpkqiG1",
-	"b7tl4rV1GpIt6WcMjpwIoaBEb2x4DCvtYyx3dxmeYxkjfQOunpyYJ6d5erxjN73iIqXy6lgQJy2qZTrH",
-	"vc7qUM2NE74qBUtMPJerimZTbYP4iRXyxJaD26Ak+FTIT+U+eO39S4cWo9nYI52ba21jTlURqzIbD4bH",
-	"bij+U+Hd8k9VIEQniGs8qImacOfZjF2ECzalPCtrgqbV1ZKoChWiliggQefnpxdBPvD72jAz3FlOrtlh",
-	"C4b/VK7E3t06xKhRK/HAWPtn0TtKrSIJCDUV7HQhVaNvfEZxWU681KWtgmwlJOOwcY7Sve6FftF12M2F",
-	"2ggLcyHgkrMPVL4bqtXUgLDbd0u8tha7jVkw1BsIbDgS6LuLQKkCzb5HVWDDG61D4BH42N3nBEld+uX+",
-	"NknrWls0Kwpu8c66WULvjwg+q1Y5g/HcRsc6cESheu1Ppq4M+UFHbNV5IR6max0eiQCM1gxXBfkYdqph",
-	"npCKKUsqiUmyNKHITRyug4bFXG5rP5tTf1n79qdJYGZMZWOaephO6SVAHk3WVj3B4xiZSpmmERYPugXV",
-	"SR0BL2BVJn+2I9CFoJtpVFU5q5qcoaD02VdNerxpybFNbbk885rdOHjWV+U/49DwWc+Wc615rcF5wqE0",
-	"404Ps1NJt+AP/KfudC9QmlnfAZLtiEjNySNs3XgTEaexFfu1aXEkkCh72knHaOXqs4Rq0l3FsvHKVb3U",
-	"Q8Ty/kYg24KrfujxnPji+bHB1YFvT8K4+p0zZEw1g0OE8PoRwo4k5JAJQKMh0wXoJorPHW8phngjQmML",
-	"FplfrnXXHr35RG/vIA6hxH+i0GBzonUMcMuk7U9XYj0SCJeSCfzoFWW1wJHhUg7bVb5vGPrdCFHCF5sY",
-	"uxxnPJ2MRiN97XZS8gxowmy1iOXItZH9vmNWaaZIz7J87G54LPIeJ0M4UYzGWbZ0OtxGpuyVfg3M9+4f",
-	"79FPP1++NRE2qEXoI85I2rUnqQCcKIuCcQlpt84fP/Y48w+cpQksPG7kV0edb/eNOyfVM7o4PbNhiMir",
-	"BID0ilCr6t8VnLg8vTxGJwgjoUDrSUYeIW0mRJvIRv/uNjOV+xTn2GI+yyJZV/XvgGT3GMm6CqObQLL1",
-	"gW9NUlWVJMMyqqhmcECyayPZoq7WuXmkuhmhsHmk2igMumP1u4CoD0j1T4dULQu9Eqk29G2be3XMxNyK",
-	"IHeNllsk3KlSbTMp2J/Qjx48WxNHY190VWHrK1xf9s4pGNIohLendUOmazruOhOoUS1wMTmHion8mQuE",
-	"/IVigTLc8NXq1FWoAa8ngRv1RWyAEAHRfnY1qF4qL/78Ukyu0V6WYvL+HtT8YkyeEPqBBbUu3oQbf03C",
-	"bsycek0rnfqd++v9iyT32u7dHRV78v9a364jbpa62viRSz79xfI1vXuWCfmtI6fT0lASoBHmtM69Dkt1",
-	"h7DnSvVb12gfpbr/VzrmSvVqqQep3pTqbmN2LtXXdoXsRqo3/grTjqX6cm6+g1T/a8XsLwHNPXt5yVuI",
-	"Cav3x0qY30QCvG/stpqeK5PXtG5Mw8T1Vl04+Nu9kmkC+KPrruRZ1InauCDtx3P16f8HAAD//w==",
+	"7H1rb9s4uvBfIfS+QGwc5TqZWTTBfui23XNyprsTpN2zZzApDEZ6bHMikRqSimsU+e8HfEhKlE1fG3sy",
+	"03xqKlPi7blfvySZKCvBgWuVXHxJxkBzkPjnu490ZP7NQWWSVZoJnlwkH8dAJGRC5geKPIBUTPBLooDn",
+	"hGlyR7N7wji5Gh7+g+psTLQg2ZjyERDdvJikicrGUFLzdT2tILlIlJaMj5LHx8c0qaikJWi3jDe1VELG",
+	"F8Lhsx5kOICIIU5R0RGQOxgKCZeE3ingmgyFxN+GTCqNI5I0YeYjv9Ugp0macFqaVdhPddZX0s/vgY/0",
+	"OLk4OzlJ59abJldvzTj8XEX1uP0aMzuV8FvNJOTJhZY1hF8eCllSbcZx/cN5kiYl46ysy+TitJmGcQ0j",
+	"kHaeHMpKaODZ9EeYzh/IayJByymZMD3G7SpaArkH+4RxcnZOxqKWilCuJiBVcCYSVCW4AkJ5TmieK8KF",
+	"eWd0SSZjVkAwlClzwZUUIwlKpeT85JU/TQs87QEEKz40S152riXj/v+n0VMeIkDF4cCAKpFA80tyfnpG",
+	"JmPgAbw5CMyJYjyDhYt1ILv0zoJVn8ah4QZGTGk5XYQ59tcDRVRRj/xaunDjB33VSh7Ny/ZSEY2upbgr",
+	"oDR/ZoJr4Nr8SauqYBk1Kzyu7Ij/+FWZ5X4J5vr/EobJRfL/jltacWx/Vcf+uzjjDEBycvP3N+TV+fd/",
+	"IZUflibX9V3BsvesZPp3Xs0loaTC1RBRgcSJDxQpzNJIz1OTA9VPLVLdGPw6fD3UCDcBqQx/uPiy5Nbm",
+	"0BoX6lZvBrxG1LziVW1PJM+ZWRUtrqVZombmNoe0UJAmVfDoS5IVQCNk8gZK8WDx16J90sDKnRAFUG7u",
+	"hJkJ1eIZvyRMQ6nmAS8CeqkZcmWHh6BJpaTTZO5eDFoYUnhg6IpZRUOuf6tBmUEpuZsSgxspAZqNCSUF",
+	"U9oQ/Ada1KBIjypCyZ0UEwWSVEJppG1lv92ruPsVMm1mv4cFuOmnO1CGaKaEOgIpZImzK8J0kq7BENrr",
+	"/wVn+xRZhb3nD/TBDPsye5WWXs0vEy/+IrhMMjFbLwzpm+JjwYGM2APw6DU7fh3lPhGOE27Ev5o2q4tt",
+	"682YFZEN0TpnesDyCMNPk0yMhdQx7EiTnGoYiOHgjkk9XoX8b6kG8xLyqYElppH57DJW7j9NCqD5QMgR",
+	"5UxR7c6teyE/vf1AMpFDEsGCQmT3EG45uAg+VgNel3eWXsy9KioN+UBYGjAzo/mJiFp7gQfP1sJEDpqy",
+	"QhEqgYwMJBhMGgmRN5IQ44g7Kgodlu+AXLRoVcuFhxpA1jxmZQYqWnGR9JhWyLP7sYVtCpkoZjUQFru2",
+	"ztaai1kIv+tR38g2qWpI2ZBBkatLYnaajSG7VySHjOVAJmOKQpTfAumdn505AoPkDV81pKuLQ1uhAugx",
+	"ZxnT0znKHQHYLt7M0PkYgK/GD3MsZhgJhx0oEuBNh55GZumiygqxJ00M9ccvrzNYwed1DiYA/NWnUnP2",
+	"Ww0DCUOQwDMIFt89m/8GqWBKBC+m3WNYIFnGgfXaaDNzBLfh1s0fy6DFUu3HeU4d6FcRfcNirrCidkFb",
+	"1Wo5S7RL+rR4Q07M/2rsC5RPFOaEHhutR2k6dcx9akhlP4alC5GyZDxczunzR9MXBFqKQB8l5Wpovz8r",
+	"hrEiH6wtLgylKL9CXFCa6hrnBV6XBlEq4Ln5MU1oloHh+8jJzOrxz4zyDIqiw8ra72mx9WJmELY5h2aR",
+	"sc3Oz/hp1ZFvo+as5jd+X15ACt8wJKHRh3Bf5knvHR8VlBsuRf5NC1D9lXwpCk6Ca5rpiPib5xKUigpO",
+	"ORSgF0lcUFJWRF97Khm3pNNB1q47IqkC5Gog4YHBJD6iGgseX0VISuZ/RASXkA8MjeZQrBhVUD6qHbNb",
+	"RmCWiaZbiZat5hMcejtl9wxnDqy930+LAWZbeTMwJjnmZWC4BKXoCL5a3gyAtjv1e8ZBEQUVldToIkY5",
+	"h0lhnnbR5vs4fc8EHzJZRgSKPCfwgKY7UY/GhGlSCHGvSMHugVDizrjRd5k38tljIL3zk1eWyU+Ygn5U",
+	"x2kwajUf2pTPrkYloWFdE0qDVE/Lr6NI170FPKGUqFIZcliAttauDT4dYurqY9tANlhCdJ9EDHaX9wwE",
+	"Yb+p7UThWfH3ktwmtwlBC6EhEkRU9mvEANlqmTYgBavR+wXD5jHsuSIP6h9z8Pzzzz//fPiPfxy+fXtp",
+	"GQvk3hiK3jXHbBhaWSUAuROfkfbDZ1pWhZni7OT0h8OTHw5PztchHe8MyPwPSDZ01v9tOOI7Zig/0eIe",
+	"uNX3Csbv0XgvJFH1XcmU4eMDliOfdKLvjMjvrnkep344zNmIaStZOs5jQX2NDcoNnUKr9a5wO2u4KY1w",
+	"fg+LDDSWYsnGpIj7QkcIv9/Y4t3sNUbYgpuOGb7ndaAHP/bTqnndu7FZf7y+ugFVF9bD0Z2yBKpqOcMu",
+	"ukOWGWprnYkFcqcE6nxX85fBdBF7aWZLbmI/vp0utskuy5r5UrPL2Js/va71+J2UIqIDg388T+fNL4MO",
+	"NK3aj/1YdAn8TlBptN3XXtWdW4q1bi8Q/2fQoQvk/0RhF13izUC0jV//9OEjORbN5McI+YcPASlSl6SS",
+	"4gEaj7iRd5lWUAxXMvjuslK/g+UH8KF5aQvO/6tg3DktYyboHekHa8n8yjl5Z2SnkQRAUUXTe7BUqNcs",
+	"RQvc0d5F+QJGtBjQWo+FdFa57rKvqQSuaeEDJ9gdK5ieGk6DCgjBL5D2C7ENVFQz4HqwlcnQv7zp1vx7",
+	"m1oF3WubyULuJWcl7B7hh3f/O/j48/W7iB/gdOnHNrEl/imEPAmFJUVjVs2f478N/qJsBlIJblDZYBMK",
+	"a3hiF4SS8BPOOGalpTHlJCsYZxmjfD1RRgGV2Xi5IK7GVMIgB5YD1w2zX+pSXH0OE7hTLCawvgf6AETU",
+	"zg3q6N+Y5TlwS75SMhmzbEykuBPakMaiMEJcr3HwM+QP3LnVrcBbq5oWKRLNXIqqgrw/d0LrydnX9iYi",
+	"JmY8eloMWsln3kK4DXnwL+VAN3hpmS0yZ3TEhWJq4Aw4dAHTD4fmTsHYp9u+C3MLAygyWhQgSUmnhrMT",
+	"BUCaN6XyAEMlkAKG2kBXlIiv8OQvNYF6UTkqtISaAbl6S3o3CIl/MTq9pJkGqfrJYpfMzkykaTIFKjsA",
+	"uY4VNdxraFMNbmv2y8uNpw6nnqfxNILXKynr1nZRR+e/yi66RyKzkI6sPKGnoCtP7i/dyOa0hW91idR0",
+	"QU6Qdt1zMeEpOSUlLSAlZ2QI9q9XlrRVkHkMe2oLksPCpzC/eib5+5tfm009D/PrNsTkBZ+fKz4/YaxE",
+	"FCHbOO+1zSdol1FxEcQDs2GEQ8oKyNM2w8BJ2p5rGnYeN6HhV6Jzu3dXG4/sJ9oXVtvA0oRxpSnPFviM",
+	"Z0XuQMRZZKDzU6xaLP7a2u2W2CZdvsAGZu8ZA13BRs764BEwJvheEfdjEPlQAmhFaFHYZ5JpkIxGxQOL",
+	"cxWFnFEtWTagSoFSpTdfrIu7G4TUNqGh9wCVtd5ltZSW1MNWARo3M4r0rO0fFdr1A36A5xttfn0NRg0q",
+	"yUpqHQbztxExT80PKul0sFA/98aUtZekNJWbXfV6iILaQLCaNLyG1OPR7Ibb3XUO69OKO98qrWLnULHz",
+	"y97+7rqYWaIOkZIhtf+OaipzRnlKMirNg8aQlBLF7grGR41BdK0AvU7QWXvuq671PVP6a4XPDmlY5U1Z",
+	"LDneiMnrPI95L6SYLFbzxeRAEZZfoK3eZecdkHuY2lj+2/rk5LtMiglRkJn38AEcNc8HLO88Ql5pn6wT",
+	"UP9VMVJuY+03FpzLdjlNSBfu4+mOgsOhZi7H0SYNMUVonl8QZBx0RBlPjbocJjyaYzSPzDWF6Y7cRQkb",
+	"bfuu1tonAjU5Ci77KDMME9+h5ltdwP7hfEUmY5oUDlojflimtAWB4KpJDyqmRA4qJWrKcylK82cmSiHv",
+	"mDlJ81/KNYOKFVCp6aCEnGWMg+qnaNRM8XDarCl3CsrKcWbjLployD4b8e7g4gAPBmU+9xN1/qS/YsoV",
+	"6cUnvGBqIEFlNTTP/qplDf2Nvch4SjFI+lDLB5ja9KlNoWksWAYqBkplXWhWFUYyMmPCXDDNMADCv5wu",
+	"zITbPBHOz7JOPto6tnm8m8jH4LNOiVWBUqIyWgDpnRyenvQNneajZtsYKUGJ4RTmwsM4kECDnbeBr7zN",
+	"ZqOLb/TGJatuQyYceq9N7Dsw1Lmm72PXNGScqUjm8d/xubO1+fzpoQZJFH0wzK8HDyCnrfHQHwNRYzHh",
+	"pKyVJnfQ+Bz6l8SHrVhnhNKiUmQi5L0NA59n7UuiOhRu0gXB+LCYY3VsOQT+33KIGHKuysbu6Dq4hrS5",
+	"hdV3/EE7WSR2jZAvRwflTs9SJ9ke3yK5dSaihPGBT15HabOsZm3MYdCMpsVay1nNJ5vQ+XC9+P3YgX00",
+	"h3oDOEvUbdRK7zPqkyT/9fHjNfkbVSxDBzRw7WIZVlLhNPl8KGjFDo0CNgJ+CJ+1pIeajpQXDZKLYHaz",
+	"R/c/BZkEvToUaaMp3EfNNCNJuR7EBVM3OpOAzgRaqJXUcr1lBJPaPG0Rm/5qxIWE3LmVcC0HirQphwTf",
+	"I5jdPhsjvfUJ2bU8zkJZsOIlYGXRMIKBWQZKDRqqMm8p+lwxCWrAIkTnA2SC5yqOhvGT+xgeGI65wDIO",
+	"hg9NJNNgBZjWlWH4U50znSyKcGsgxKP738DoJqvDxzpb73yss2u/lfnDRQtfVhsd7YPhM/ZE7+z0voAB",
+	"km/7qPnAWOvKXiTjQ7EyRNBKZi7v90AZbk1RwLMefTVVhpWRXi4ydUwrdlTm/aNb/g5ZEQqvGZWSAabM",
+	"41I8c6AuhIAW5PX1lX3aTwl8zqDCEINbPlstQZGe3/QF+eVTSoJZya0r9UCA55VgXKvbpH95yzMh7nF+",
+	"Ceif8NlNRwSD0OwPs7UafHLz0S1vDGuI+RwPwqw40EEuklObRw2cViy5SL47Ojn6zpoaxngxx2gDkxbO",
+	"R5ZyNdu6yjHPQek3flC3Ks0vcfmiHXLsqtY8fpopw3F2crKk6MVmxS7a/M9YuQsbqyuGpNnoY5qc2+lj",
+	"X22W2RbRMONPNxz/3Wbjz15tMB6t46U1leD1tMZMCdz7Pa1jHykwzcYpOfsefaQjwDoSzovkjPfzt/5G",
+	"AtVgM2I3vfSZCj328pGF/03k06e9dysnz9B/o2s9zkHc6dPOHIO2Jsvf6tXd6ii+kFTsy27YMY55TJP3",
+	"ImvswkuKRD1HUD55tSHon+0LVV7nOaHufnp6JlfaRj/08ZWGKB5/YfmjZUVGOp5Hk7f4fEs0caWcIsTx",
+	"fJ79vXUxIM/yys93CyKnewMRe8oeSpB4YumsngSlhaR3BRjqaYCHU+e9toxXAy1R/vjuhOR0qrBwjnPG",
+	"G6p7Sc5PXrkqYrbyRkoq6mh3DjQvGIeUiLauiSSUaJciTCaUaQOdaZxJ/ydoD4S75bNLqd629O7xzwDU",
+	"2wPdjRH1HcgljxuTkbdIQSofpdEFjH9VOX0aArUjBm6jS9Zi4Cd7ZeCKMIx542jc/nbheufEem/E/Y0t",
+	"gtISd18oak4YcNEemB+HcsFa1Bu9fJ5+xySJY/N5dfzF/PN4HJhrN8f4NFpqE40iX1Mu8dMifeADfYDX",
+	"vnDezHIXV7rCgpRNGcqgVpstUqlECYIDgUIBimC2QqpwHiw7HKtVGkSkS2tstmUrN9rtLuhaWLxwz4Qt",
+	"rKcXIW/2hxdq9hyp0wdM3mi9kE1SRqOcpBi8VLBMp0YwZAUSKJUJA86r6Y0Ukz8IsXmd5zfIdXeBnY0P",
+	"fs9GgyYmYoHYIcXEeeN7Qnpfdev5t758W9E5nfPg91+Q+hmbHMxNaYHI7eIOHF5jrccOprdhF5dhFAza",
+	"gq0z1JBwG7KAgTGcloyPPECsRwWOv0gxWWrXsOVyPRKusk3Y0d+mbeJr1D4swWXBIwYXeMkhEISA4t72",
+	"sGK/4lNfsOop6i4Eg5r726mVO6L78c/KhuI/RZ34T/NocF8xtdDL4Q0oP15fqV0aUYIaDIv4gP/5m7aJ",
+	"vG50iB+vr/yZpFYrV6QCieBgNAP3DsYf2HrXW9pQ5iHGaHrbSUwLRZv3Irt/cnPxPg0jqdN/XwSOvZXs",
+	"/6fQQRhF2lD5ZWZk2TrHbasKH+FDejbNBbM3XSF5q3BguY2msAcx1Nn7Er1zvaTa+bbNk0P75KjM+3s2",
+	"0xsswnT+JrbEU4tmm95wj6FkZrg1wjcdWWyme1OL2xV4ispPotKHrgj5E1KCnyr9U/0crPah06EneDEN",
+	"QOfqLeqYc7Wrm4TwF8VjPxD/UxV4+efq3pNDIlEeRKBm0ls2Ux8xQ20DiUab4HnjWlJNeXzSUxVk5PT0",
+	"6CyKB+G3nhgZbhwmt+iwA8V/LsXs2XkdUtKp0P+CWM9Po/eQ2kQSMG5LS2H7DstvQkTxyaGyxoLKUbRS",
+	"Wkh4cozCrz4L/oLt0KxDbUKVdQj4mhYvUL4fqEVoINSfuwNe1xLNxSxY6I0ENhwocusjUJpAs9ukCWz4",
+	"DnkIhvl7f04U1HVYZP4pYR25RbeO/Q591t3C7b9H8FmzywWI5w86xcARI9WjPdkXdkpeeMROjRfqfr7C",
+	"/oGKiNGIcE2Qj0WnVsxT2iBlzTWzuek2tLkrh2PQsFqKbcdf7K0/bu396QKYndPomLYLg2d6GbAHm+za",
+	"LrCfEtufwQ6i6h5HcEy3iVgBm+Zsiw2BPqTdLqPpBdF0gogFuS92NeF885Rjl9xyfeRtcmReuN1G+GcN",
+	"GiHquSYiLa51ME95Kc2a0+PoVPMd2AP/hR99FlKa3d+LSLYnILU3T6gz481EnKaO7LeqxYEKy/Z6U58D",
+	"VFslQK0br9x06XiJWH6+EciuzUcYerwkvnh5bHBz4bujML5rxAIa06zgJUJ4+whhDxJ6LBSQyVhg3c6Z",
+	"mp39HcUQPwnR2IFGFjYJ2bdFbznQOx/ESyjxHyg02N5oGwPcs9VO5vt/HChCay0UfQhagTjBUdBaj4+b",
+	"/OG46HelVA0fXaLtepjx+XAymaDb7bCWBfBMuCI764FrJ5t+z6jSTblepPm40whQ5A3NxnBoEE2KYu10",
+	"uCdZctAQIrLem7+/IT/85fyVjbAhPcYfaMHygbtJI8CpuqqE1JAP2nz0foCZv+MqbWBhv5OvnVz88qnj",
+	"czJfJmdHJy4MkQSVBQjuiPSa7/s6PedH531ySChRRmg9LNgD5N0EaxvZGPpuC1vwFDFnaROKxciEzVSm",
+	"bfuId64nzS44zoI+PXtGqG4PmQUIhWdoWE9TE/FytgEIRgd0KyU7k+9vNdSwnfi+6xyTk2fASDCp/z0r",
+	"mV6KRW9cwUkaHPqBcjfjcgnDTkMWSzCEw/0637RJz3Zi6tmKBI79uEKC66qDvuLwizr4jNVBX938KdTB",
+	"9sJ3Rp2aKtZxulQ1K3hRB7dWB6u2UvjTq3tPQxSenvl2ipLvmeWuAOoXde8Pp+45FPpKda/Db4/DJkNq",
+	"aVmdm87IHQLuXJnYhRAcLuhbj0BvgaNzLtjRwBnct6e9S6rudIrwPtPiO/P1pPedTtepVLwanGMVef7I",
+	"VXb+RAF1Be04PLpt26yj1lHgTpEep64yUMdfvOr62LjCltcz84OeZT2zoJX38opmARH6hgk1VkCjnU5W",
+	"7mCWFD3b6NZvfC/fVZR7ax/Jniqm2eX9PmFra/kHv+W6aX+ypOfAWTlDv20rydpCEpAJlbwtYBCn6oFZ",
+	"uLWGbVHNIIrJMw3UsUKoL8Zp22KOQLvGybT0BRpSMhmDC8jD+p1Me6uekLfcsy+mfF8ys+u5VzAgGmNz",
+	"Xa7SWHCYVkKnrtIoyEP70YKVTPcvmv7LY5BANBSFQkfwvBn3iDQW4Fs+FljQxloYsdx/x4B4SRQ4uyLa",
+	"E5vWRh3b4y3XYq1m0Ufkn4IERO3wR5heEHrLJZirzZtmo5QoLJcbzJO2ec9iwu36bbXTmYo05g3dWvx3",
+	"ZOyPdqRei3ae7WANTVvwmGDgfru0aEamopauN/8+bPi/p439NRnSkhWG9yNkuYbZM/0frY3cOkDCDuEB",
+	"VUIkWy5gemV/qYB57Qc9RwEzbFa4VMBstvoiYHYFTH8wexcwt7bK7kfA7DSj3bOAuZ7H4UXA/HPl4K1h",
+	"JQhMd2s6RGcMcN9WAZynKGgT2t16XSO6zVPuf0WNDtvR5bBzK3FRvgkp8tn+WBaHO8G26QuzoB9Maktu",
+	"ufF3Ip/eciVswxXn4IEHkGYAJf+6eW8r9hZidEReB1Wbur6EW+4mRh7rJA89hvKSsCGub2gTt72Yz5Qr",
+	"+RS03Mbv+M4r/SPywfbZwUZfRDyAxKYR6pJQYvtUieFs712rwyyWq7udanYkW8daHu3ZpRfryLOocCLp",
+	"GRHRtkGCPDUXRpUtGvGtxcgskcWxjmHTaU5g3AtCvK8r4ptrhC2ZrHZsjxaRyx1tGNjSnbPtKfLLJyPO",
+	"KJAPnpLUskgukmNaseOHU0M1/i8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
