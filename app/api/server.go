@@ -8,6 +8,7 @@ import (
 	"clinaudit/app/answers"
 	"clinaudit/app/api/apigen"
 	"clinaudit/app/children"
+	"clinaudit/app/files"
 	"clinaudit/app/registry"
 	"clinaudit/app/store"
 
@@ -23,6 +24,9 @@ type Deps struct {
 	// Children and Answers build the audit's services as the pages do.
 	Children func() *children.Service
 	Answers  func() *answers.Service
+	// Files is the files' service the pages use (nil: files are not set
+	// up, and their operations answer 404).
+	Files *files.Service
 	// RatePerMinute is each token's calls a minute (0: DefaultRatePerMinute).
 	RatePerMinute int
 }
@@ -115,6 +119,15 @@ var Scopes = map[string]scope{
 	"CreateChild":   {DomainAudit, AccessWrite},
 	"RegisterChild": {DomainAudit, AccessWrite},
 	"SaveAnswer":    {DomainAudit, AccessWrite},
+
+	// Files and notifications (issue #20): a registry patient's files,
+	// messages to a registry contact.
+	"ListPatientFiles":  {DomainRegistry, AccessRead},
+	"GetFile":           {DomainRegistry, AccessRead},
+	"GetFileContent":    {DomainRegistry, AccessRead},
+	"UploadPatientFile": {DomainRegistry, AccessWrite},
+	"SendEmail":         {DomainRegistry, AccessWrite},
+	"SendSMS":           {DomainRegistry, AccessWrite},
 }
 
 // ScopeOf is the domain of an operation ("" for none).

@@ -9,15 +9,37 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gofiber/fiber/v2"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
+
+// Defines values for NotificationQueuedChannel.
+const (
+	Email NotificationQueuedChannel = "email"
+	Sms   NotificationQueuedChannel = "sms"
+)
+
+// Valid indicates whether the value is a known member of the NotificationQueuedChannel enum.
+func (e NotificationQueuedChannel) Valid() bool {
+	switch e {
+	case Email:
+		return true
+	case Sms:
+		return true
+	default:
+		return false
+	}
+}
 
 // Defines values for TokenResponseTokenType.
 const (
@@ -168,6 +190,54 @@ type ContactPatch struct {
 // Example: 2016-06-04
 type Date = string
 
+// EmailInput A template with its values, or a subject and body (the registry_message template)
+type EmailInput struct {
+	Body      *string            `json:"body,omitempty"`
+	ContactId int64              `json:"contact_id"`
+	Subject   *string            `json:"subject,omitempty"`
+	Template  *string            `json:"template,omitempty"`
+	Values    *map[string]string `json:"values,omitempty"`
+}
+
+// File defines model for File.
+type File struct {
+	// ContentType Decided from the bytes at upload
+	ContentType string `json:"content_type"`
+
+	// ContentUrl GET it for the bytes
+	ContentUrl string `json:"content_url"`
+
+	// Extraction A genetic report's reading: pending, done, no_text or failed
+	Extraction *string   `json:"extraction,omitempty"`
+	Id         int64     `json:"id"`
+	Kind       string    `json:"kind"`
+	Name       string    `json:"name"`
+	PatientId  int64     `json:"patient_id"`
+	Size       int64     `json:"size"`
+	StaffOnly  bool      `json:"staff_only"`
+	UploadedAt time.Time `json:"uploaded_at"`
+}
+
+// FilePage defines model for FilePage.
+type FilePage struct {
+	Items []File `json:"items"`
+
+	// NextCursor Absent on the last page
+	NextCursor *string `json:"next_cursor,omitempty"`
+}
+
+// FileUpload The upload form's fields; its checks decide what is required (422, or 413 too big, 415 not an accepted type)
+type FileUpload struct {
+	// File The file; its name is the part's filename
+	File *openapi_types.File `json:"file,omitempty"`
+
+	// Kind genetic_report, letter, consent or other
+	Kind *string `json:"kind,omitempty"`
+
+	// StaffOnly Never shown to a family
+	StaffOnly *bool `json:"staff_only,omitempty"`
+}
+
 // KPIResults defines model for KPIResults.
 type KPIResults struct {
 	Measures []struct {
@@ -177,6 +247,21 @@ type KPIResults struct {
 		Title   string  `json:"title"`
 	} `json:"measures"`
 }
+
+// NotificationQueued defines model for NotificationQueued.
+type NotificationQueued struct {
+	Channel NotificationQueuedChannel `json:"channel"`
+
+	// Id The outbox message's id
+	Id int64 `json:"id"`
+
+	// Status queued, then sent, delivered or failed
+	Status   string `json:"status"`
+	Template string `json:"template"`
+}
+
+// NotificationQueuedChannel defines model for NotificationQueued.Channel.
+type NotificationQueuedChannel string
 
 // OAuthError defines model for OAuthError.
 type OAuthError struct {
@@ -363,6 +448,14 @@ type RelationshipList struct {
 	Items []Relationship `json:"items"`
 }
 
+// SMSInput A template with its values, or a body (the registry_message template)
+type SMSInput struct {
+	Body      *string            `json:"body,omitempty"`
+	ContactId int64              `json:"contact_id"`
+	Template  *string            `json:"template,omitempty"`
+	Values    *map[string]string `json:"values,omitempty"`
+}
+
 // TokenRequest defines model for TokenRequest.
 type TokenRequest struct {
 	// ClientId Or HTTP Basic authentication
@@ -436,6 +529,18 @@ type UpdateContactParams struct {
 	IfMatch IfMatch `json:"If-Match"`
 }
 
+// SendEmailParams defines parameters for SendEmail.
+type SendEmailParams struct {
+	// IdempotencyKey A retry with the same key within 24 hours answers the first response and adds nothing; while the first is in progress, 409
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// SendSMSParams defines parameters for SendSMS.
+type SendSMSParams struct {
+	// IdempotencyKey A retry with the same key within 24 hours answers the first response and adds nothing; while the first is in progress, 409
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // DeletePatientParams defines parameters for DeletePatient.
 type DeletePatientParams struct {
 	// IfMatch The ETag read; 412 when the record changed since
@@ -446,6 +551,18 @@ type DeletePatientParams struct {
 type UpdatePatientParams struct {
 	// IfMatch The ETag read; 412 when the record changed since
 	IfMatch IfMatch `json:"If-Match"`
+}
+
+// ListPatientFilesParams defines parameters for ListPatientFiles.
+type ListPatientFilesParams struct {
+	// Cursor The next_cursor of the page before; absent for the first page
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// UploadPatientFileParams defines parameters for UploadPatientFile.
+type UploadPatientFileParams struct {
+	// IdempotencyKey A retry with the same key within 24 hours answers the first response and adds nothing; while the first is in progress, 409
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // CreateRelationshipParams defines parameters for CreateRelationship.
@@ -490,11 +607,20 @@ type RegisterChildJSONRequestBody = RegistrationInput
 // UpdateContactJSONRequestBody defines body for UpdateContact for application/json ContentType.
 type UpdateContactJSONRequestBody = ContactPatch
 
+// SendEmailJSONRequestBody defines body for SendEmail for application/json ContentType.
+type SendEmailJSONRequestBody = EmailInput
+
+// SendSMSJSONRequestBody defines body for SendSMS for application/json ContentType.
+type SendSMSJSONRequestBody = SMSInput
+
 // IssueTokenFormdataRequestBody defines body for IssueToken for application/x-www-form-urlencoded ContentType.
 type IssueTokenFormdataRequestBody = TokenRequest
 
 // UpdatePatientJSONRequestBody defines body for UpdatePatient for application/json ContentType.
 type UpdatePatientJSONRequestBody = PatientPatch
+
+// UploadPatientFileMultipartRequestBody defines body for UploadPatientFile for multipart/form-data ContentType.
+type UploadPatientFileMultipartRequestBody = FileUpload
 
 // CreateRelationshipJSONRequestBody defines body for CreateRelationship for application/json ContentType.
 type CreateRelationshipJSONRequestBody = RelationshipInput
@@ -534,6 +660,18 @@ type ServerInterface interface {
 	// UpdateContact Change a contact's fields (each checked as the page's autosave checks it)
 	// (PATCH /contacts/{id})
 	UpdateContact(c *fiber.Ctx, id ID, params UpdateContactParams) error
+	// GetFile A file's metadata (as its page shows it)
+	// (GET /files/{id})
+	GetFile(c *fiber.Ctx, id ID) error
+	// GetFileContent The file's bytes, as an attachment of the type decided at upload; the download is logged with the token's account
+	// (GET /files/{id}/content)
+	GetFileContent(c *fiber.Ctx, id ID) error
+	// SendEmail Queue an email to a registry contact (by id, never an address), in the one outbox
+	// (POST /notifications/emails)
+	SendEmail(c *fiber.Ctx, params SendEmailParams) error
+	// SendSMS Queue a text message to a registry contact (by id, never a number), in the one outbox
+	// (POST /notifications/sms)
+	SendSMS(c *fiber.Ctx, params SendSMSParams) error
 	// IssueToken OAuth 2.0 client credentials grant (RFC 6749 section 4.4) - a short-lived bearer token for a registered client
 	// (POST /oauth/token)
 	IssueToken(c *fiber.Ctx) error
@@ -546,6 +684,12 @@ type ServerInterface interface {
 	// UpdatePatient Change a patient's fields (each checked as the page's autosave checks it)
 	// (PATCH /patients/{id})
 	UpdatePatient(c *fiber.Ctx, id ID, params UpdatePatientParams) error
+	// ListPatientFiles A registry patient's files, 25 a page, by cursor (who may see the registry's identifiers)
+	// (GET /patients/{id}/files)
+	ListPatientFiles(c *fiber.Ctx, id ID, params ListPatientFilesParams) error
+	// UploadPatientFile Upload one file for a registry patient (the upload form's checks, encryption and extraction job)
+	// (POST /patients/{id}/files)
+	UploadPatientFile(c *fiber.Ctx, id ID, params UploadPatientFileParams) error
 	// ListRelationships A patient's relationships to contacts
 	// (GET /patients/{id}/relationships)
 	ListRelationships(c *fiber.Ctx, id ID) error
@@ -939,6 +1083,150 @@ func (siw *ServerInterfaceWrapper) UpdateContact(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// GetFile operation middleware
+func (siw *ServerInterfaceWrapper) GetFile(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetFile(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// GetFileContent operation middleware
+func (siw *ServerInterfaceWrapper) GetFileContent(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetFileContent(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// SendEmail operation middleware
+func (siw *ServerInterfaceWrapper) SendEmail(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SendEmailParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.SendEmail(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// SendSMS operation middleware
+func (siw *ServerInterfaceWrapper) SendSMS(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SendSMSParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.SendSMS(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // IssueToken operation middleware
 func (siw *ServerInterfaceWrapper) IssueToken(c *fiber.Ctx) error {
 
@@ -1079,6 +1367,102 @@ func (siw *ServerInterfaceWrapper) UpdatePatient(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.UpdatePatient(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListPatientFiles operation middleware
+func (siw *ServerInterfaceWrapper) ListPatientFiles(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPatientFilesParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListPatientFiles(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// UploadPatientFile operation middleware
+func (siw *ServerInterfaceWrapper) UploadPatientFile(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UploadPatientFileParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.UploadPatientFile(c, id, params)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -1455,6 +1839,18 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Post(options.BaseURL+"/children/:id/forms/:form/answers", wrapper.SaveAnswer)
 
 	router.Get(options.BaseURL+"/children/:id/kpis", wrapper.GetChildKPIs)
+
+	router.Get(options.BaseURL+"/patients/:id/files", wrapper.ListPatientFiles)
+
+	router.Post(options.BaseURL+"/patients/:id/files", wrapper.UploadPatientFile)
+
+	router.Get(options.BaseURL+"/files/:id", wrapper.GetFile)
+
+	router.Get(options.BaseURL+"/files/:id/content", wrapper.GetFileContent)
+
+	router.Post(options.BaseURL+"/notifications/emails", wrapper.SendEmail)
+
+	router.Post(options.BaseURL+"/notifications/sms", wrapper.SendSMS)
 
 }
 
@@ -2170,6 +2566,380 @@ func (response UpdateContact429ApplicationProblemPlusJSONResponse) VisitUpdateCo
 	return ctx.JSON(&response)
 }
 
+type GetFileRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetFileResponseObject interface {
+	VisitGetFileResponse(ctx *fiber.Ctx) error
+}
+
+type GetFile200JSONResponse File
+
+func (response GetFile200JSONResponse) VisitGetFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response)
+}
+
+type GetFile400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetFile400ApplicationProblemPlusJSONResponse) VisitGetFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type GetFile401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetFile401ApplicationProblemPlusJSONResponse) VisitGetFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type GetFile403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetFile403ApplicationProblemPlusJSONResponse) VisitGetFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type GetFile404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetFile404ApplicationProblemPlusJSONResponse) VisitGetFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type GetFile429ApplicationProblemPlusJSONResponse Problem
+
+func (response GetFile429ApplicationProblemPlusJSONResponse) VisitGetFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type GetFileContentRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetFileContentResponseObject interface {
+	VisitGetFileContentResponse(ctx *fiber.Ctx) error
+}
+
+type GetFileContent200ResponseHeaders struct {
+	ContentDisposition *string
+}
+
+type GetFileContent200ApplicationpdfResponse struct {
+	Body          io.Reader
+	Headers       GetFileContent200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetFileContent200ApplicationpdfResponse) VisitGetFileContentResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ContentDisposition != nil {
+		ctx.Response().Header.Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		ctx.Response().Header.Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	ctx.Status(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(ctx.Response().BodyWriter(), response.Body)
+	return err
+}
+
+type GetFileContent200ImagejpegResponse struct {
+	Body          io.Reader
+	Headers       GetFileContent200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetFileContent200ImagejpegResponse) VisitGetFileContentResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ContentDisposition != nil {
+		ctx.Response().Header.Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	ctx.Response().Header.Set("Content-Type", "image/jpeg")
+	if response.ContentLength != 0 {
+		ctx.Response().Header.Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	ctx.Status(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(ctx.Response().BodyWriter(), response.Body)
+	return err
+}
+
+type GetFileContent200ImagepngResponse struct {
+	Body          io.Reader
+	Headers       GetFileContent200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetFileContent200ImagepngResponse) VisitGetFileContentResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ContentDisposition != nil {
+		ctx.Response().Header.Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	ctx.Response().Header.Set("Content-Type", "image/png")
+	if response.ContentLength != 0 {
+		ctx.Response().Header.Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	ctx.Status(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(ctx.Response().BodyWriter(), response.Body)
+	return err
+}
+
+type GetFileContent200TextResponse struct {
+	Body    openapi_types.File
+	Headers GetFileContent200ResponseHeaders
+}
+
+func (response GetFileContent200TextResponse) VisitGetFileContentResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ContentDisposition != nil {
+		ctx.Response().Header.Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	ctx.Response().Header.Set("Content-Type", "text/plain")
+	ctx.Status(200)
+
+	_, err := ctx.WriteString(fmt.Sprint(response.Body))
+	return err
+}
+
+type GetFileContent400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetFileContent400ApplicationProblemPlusJSONResponse) VisitGetFileContentResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type GetFileContent401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetFileContent401ApplicationProblemPlusJSONResponse) VisitGetFileContentResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type GetFileContent403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetFileContent403ApplicationProblemPlusJSONResponse) VisitGetFileContentResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type GetFileContent404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetFileContent404ApplicationProblemPlusJSONResponse) VisitGetFileContentResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type GetFileContent429ApplicationProblemPlusJSONResponse Problem
+
+func (response GetFileContent429ApplicationProblemPlusJSONResponse) VisitGetFileContentResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type SendEmailRequestObject struct {
+	Params SendEmailParams
+	Body   *SendEmailJSONRequestBody
+}
+
+type SendEmailResponseObject interface {
+	VisitSendEmailResponse(ctx *fiber.Ctx) error
+}
+
+type SendEmail202JSONResponse NotificationQueued
+
+func (response SendEmail202JSONResponse) VisitSendEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(202)
+
+	return ctx.JSON(&response)
+}
+
+type SendEmail400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SendEmail400ApplicationProblemPlusJSONResponse) VisitSendEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type SendEmail401ApplicationProblemPlusJSONResponse Problem
+
+func (response SendEmail401ApplicationProblemPlusJSONResponse) VisitSendEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type SendEmail403ApplicationProblemPlusJSONResponse Problem
+
+func (response SendEmail403ApplicationProblemPlusJSONResponse) VisitSendEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type SendEmail404ApplicationProblemPlusJSONResponse Problem
+
+func (response SendEmail404ApplicationProblemPlusJSONResponse) VisitSendEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type SendEmail409ApplicationProblemPlusJSONResponse Problem
+
+func (response SendEmail409ApplicationProblemPlusJSONResponse) VisitSendEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type SendEmail422ApplicationProblemPlusJSONResponse Problem
+
+func (response SendEmail422ApplicationProblemPlusJSONResponse) VisitSendEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type SendEmail429ApplicationProblemPlusJSONResponse Problem
+
+func (response SendEmail429ApplicationProblemPlusJSONResponse) VisitSendEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type SendSMSRequestObject struct {
+	Params SendSMSParams
+	Body   *SendSMSJSONRequestBody
+}
+
+type SendSMSResponseObject interface {
+	VisitSendSMSResponse(ctx *fiber.Ctx) error
+}
+
+type SendSMS202JSONResponse NotificationQueued
+
+func (response SendSMS202JSONResponse) VisitSendSMSResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(202)
+
+	return ctx.JSON(&response)
+}
+
+type SendSMS400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SendSMS400ApplicationProblemPlusJSONResponse) VisitSendSMSResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type SendSMS401ApplicationProblemPlusJSONResponse Problem
+
+func (response SendSMS401ApplicationProblemPlusJSONResponse) VisitSendSMSResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type SendSMS403ApplicationProblemPlusJSONResponse Problem
+
+func (response SendSMS403ApplicationProblemPlusJSONResponse) VisitSendSMSResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type SendSMS404ApplicationProblemPlusJSONResponse Problem
+
+func (response SendSMS404ApplicationProblemPlusJSONResponse) VisitSendSMSResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type SendSMS409ApplicationProblemPlusJSONResponse Problem
+
+func (response SendSMS409ApplicationProblemPlusJSONResponse) VisitSendSMSResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type SendSMS422ApplicationProblemPlusJSONResponse Problem
+
+func (response SendSMS422ApplicationProblemPlusJSONResponse) VisitSendSMSResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type SendSMS429ApplicationProblemPlusJSONResponse Problem
+
+func (response SendSMS429ApplicationProblemPlusJSONResponse) VisitSendSMSResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
 type IssueTokenRequestObject struct {
 	Body *IssueTokenFormdataRequestBody
 }
@@ -2450,6 +3220,183 @@ func (response UpdatePatient422ApplicationProblemPlusJSONResponse) VisitUpdatePa
 type UpdatePatient429ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdatePatient429ApplicationProblemPlusJSONResponse) VisitUpdatePatientResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type ListPatientFilesRequestObject struct {
+	Id     ID `json:"id"`
+	Params ListPatientFilesParams
+}
+
+type ListPatientFilesResponseObject interface {
+	VisitListPatientFilesResponse(ctx *fiber.Ctx) error
+}
+
+type ListPatientFiles200JSONResponse FilePage
+
+func (response ListPatientFiles200JSONResponse) VisitListPatientFilesResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response)
+}
+
+type ListPatientFiles400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListPatientFiles400ApplicationProblemPlusJSONResponse) VisitListPatientFilesResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type ListPatientFiles401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListPatientFiles401ApplicationProblemPlusJSONResponse) VisitListPatientFilesResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type ListPatientFiles403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListPatientFiles403ApplicationProblemPlusJSONResponse) VisitListPatientFilesResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type ListPatientFiles404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListPatientFiles404ApplicationProblemPlusJSONResponse) VisitListPatientFilesResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type ListPatientFiles429ApplicationProblemPlusJSONResponse Problem
+
+func (response ListPatientFiles429ApplicationProblemPlusJSONResponse) VisitListPatientFilesResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type UploadPatientFileRequestObject struct {
+	Id     ID `json:"id"`
+	Params UploadPatientFileParams
+	Body   *multipart.Reader
+}
+
+type UploadPatientFileResponseObject interface {
+	VisitUploadPatientFileResponse(ctx *fiber.Ctx) error
+}
+
+type UploadPatientFile201ResponseHeaders struct {
+	Location *string
+}
+
+type UploadPatientFile201JSONResponse struct {
+	Body    File
+	Headers UploadPatientFile201ResponseHeaders
+}
+
+func (response UploadPatientFile201JSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
+	if response.Headers.Location != nil {
+		ctx.Response().Header.Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(201)
+
+	return ctx.JSON(&response.Body)
+}
+
+type UploadPatientFile400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UploadPatientFile400ApplicationProblemPlusJSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type UploadPatientFile401ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadPatientFile401ApplicationProblemPlusJSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type UploadPatientFile403ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadPatientFile403ApplicationProblemPlusJSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type UploadPatientFile404ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadPatientFile404ApplicationProblemPlusJSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type UploadPatientFile409ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadPatientFile409ApplicationProblemPlusJSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type UploadPatientFile413ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadPatientFile413ApplicationProblemPlusJSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(413)
+
+	return ctx.JSON(&response)
+}
+
+type UploadPatientFile415ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadPatientFile415ApplicationProblemPlusJSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(415)
+
+	return ctx.JSON(&response)
+}
+
+type UploadPatientFile422ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadPatientFile422ApplicationProblemPlusJSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type UploadPatientFile429ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadPatientFile429ApplicationProblemPlusJSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
 	ctx.Response().Header.Set("Content-Type", "application/problem+json")
 	ctx.Status(429)
 
@@ -3032,6 +3979,18 @@ type StrictServerInterface interface {
 	// UpdateContact Change a contact's fields (each checked as the page's autosave checks it)
 	// (PATCH /contacts/{id})
 	UpdateContact(ctx context.Context, request UpdateContactRequestObject) (UpdateContactResponseObject, error)
+	// GetFile A file's metadata (as its page shows it)
+	// (GET /files/{id})
+	GetFile(ctx context.Context, request GetFileRequestObject) (GetFileResponseObject, error)
+	// GetFileContent The file's bytes, as an attachment of the type decided at upload; the download is logged with the token's account
+	// (GET /files/{id}/content)
+	GetFileContent(ctx context.Context, request GetFileContentRequestObject) (GetFileContentResponseObject, error)
+	// SendEmail Queue an email to a registry contact (by id, never an address), in the one outbox
+	// (POST /notifications/emails)
+	SendEmail(ctx context.Context, request SendEmailRequestObject) (SendEmailResponseObject, error)
+	// SendSMS Queue a text message to a registry contact (by id, never a number), in the one outbox
+	// (POST /notifications/sms)
+	SendSMS(ctx context.Context, request SendSMSRequestObject) (SendSMSResponseObject, error)
 	// IssueToken OAuth 2.0 client credentials grant (RFC 6749 section 4.4) - a short-lived bearer token for a registered client
 	// (POST /oauth/token)
 	IssueToken(ctx context.Context, request IssueTokenRequestObject) (IssueTokenResponseObject, error)
@@ -3044,6 +4003,12 @@ type StrictServerInterface interface {
 	// UpdatePatient Change a patient's fields (each checked as the page's autosave checks it)
 	// (PATCH /patients/{id})
 	UpdatePatient(ctx context.Context, request UpdatePatientRequestObject) (UpdatePatientResponseObject, error)
+	// ListPatientFiles A registry patient's files, 25 a page, by cursor (who may see the registry's identifiers)
+	// (GET /patients/{id}/files)
+	ListPatientFiles(ctx context.Context, request ListPatientFilesRequestObject) (ListPatientFilesResponseObject, error)
+	// UploadPatientFile Upload one file for a registry patient (the upload form's checks, encryption and extraction job)
+	// (POST /patients/{id}/files)
+	UploadPatientFile(ctx context.Context, request UploadPatientFileRequestObject) (UploadPatientFileResponseObject, error)
 	// ListRelationships A patient's relationships to contacts
 	// (GET /patients/{id}/relationships)
 	ListRelationships(ctx context.Context, request ListRelationshipsRequestObject) (ListRelationshipsResponseObject, error)
@@ -3388,6 +4353,142 @@ func (sh *strictHandler) UpdateContact(ctx *fiber.Ctx, id ID, params UpdateConta
 	return nil
 }
 
+// GetFile operation middleware
+func (sh *strictHandler) GetFile(ctx *fiber.Ctx, id ID) error {
+	var request GetFileRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.GetFile(ctx.UserContext(), request.(GetFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetFile")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetFileResponseObject); ok {
+		if err := validResponse.VisitGetFileResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetFileContent operation middleware
+func (sh *strictHandler) GetFileContent(ctx *fiber.Ctx, id ID) error {
+	var request GetFileContentRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.GetFileContent(ctx.UserContext(), request.(GetFileContentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetFileContent")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetFileContentResponseObject); ok {
+		if err := validResponse.VisitGetFileContentResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SendEmail operation middleware
+func (sh *strictHandler) SendEmail(ctx *fiber.Ctx, params SendEmailParams) error {
+	var request SendEmailRequestObject
+
+	request.Params = params
+
+	var body SendEmailJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.SendEmail(ctx.UserContext(), request.(SendEmailRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SendEmail")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SendEmailResponseObject); ok {
+		if err := validResponse.VisitSendEmailResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SendSMS operation middleware
+func (sh *strictHandler) SendSMS(ctx *fiber.Ctx, params SendSMSParams) error {
+	var request SendSMSRequestObject
+
+	request.Params = params
+
+	var body SendSMSJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.SendSMS(ctx.UserContext(), request.(SendSMSRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SendSMS")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SendSMSResponseObject); ok {
+		if err := validResponse.VisitSendSMSResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // IssueToken operation middleware
 func (sh *strictHandler) IssueToken(ctx *fiber.Ctx) error {
 	var request IssueTokenRequestObject
@@ -3508,6 +4609,64 @@ func (sh *strictHandler) UpdatePatient(ctx *fiber.Ctx, id ID, params UpdatePatie
 		return err
 	} else if validResponse, ok := response.(UpdatePatientResponseObject); ok {
 		if err := validResponse.VisitUpdatePatientResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListPatientFiles operation middleware
+func (sh *strictHandler) ListPatientFiles(ctx *fiber.Ctx, id ID, params ListPatientFilesParams) error {
+	var request ListPatientFilesRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPatientFiles(ctx.UserContext(), request.(ListPatientFilesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPatientFiles")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPatientFilesResponseObject); ok {
+		if err := validResponse.VisitListPatientFilesResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UploadPatientFile operation middleware
+func (sh *strictHandler) UploadPatientFile(ctx *fiber.Ctx, id ID, params UploadPatientFileParams) error {
+	var request UploadPatientFileRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	request.Body = multipart.NewReader(bytes.NewReader(ctx.Request().Body()), string(ctx.Request().Header.MultipartFormBoundary()))
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.UploadPatientFile(ctx.UserContext(), request.(UploadPatientFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UploadPatientFile")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UploadPatientFileResponseObject); ok {
+		if err := validResponse.VisitUploadPatientFileResponse(ctx); err != nil {
 			return err
 		}
 	} else if response != nil {
@@ -3757,69 +4916,85 @@ func (sh *strictHandler) DeleteRelationship(ctx *fiber.Ctx, id ID) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fx7b9s6lv8qB9oFkmDlOMnN7UWTv3qTzm62vZggzQJbtIXBSMcWJxKpklQcI/B3H5DUg7Jpy3YdT6bN",
-	"X00lijw8j9958NBPQcSznDNkSgZnT0GCJEZh/nx/S0b63xhlJGiuKGfBWXCbIAiMuIj3JDygkJSzc5DI",
-	"YqAK7kh0D5TB1bD3F1FRAopDlBA2QlD1h0EYyCjBjOjZ1STH4CyQSlA2CqbTaRjkRJAMVUnGRSEkF35C",
-	"GD6qQWQGAB+aJXIyQrjDIRd4DuROIlMw5MK8G1IhlRkRhAHVk3wvUEyCMGAk01TYqVr0ZeTxI7KRSoKz",
-	"k6OjcI7eMLi61OPMdDlRSTMb1TsV+L2gAuPgTIkC3ZmHXGRE6XFMvTkNwiCjjGZFFpwd18tQpnCEwq4T",
-	"Y5ZzhSyafMDJPEPegUAlJjCmKjHblSRDuEf7hDI4OYWEF0ICYXKMQjo8EShzziQCYTGQOJbAuP5mdA7j",
-	"hKboDKVSCzgXfCRQyhBOj95W3LTK0zDAobinSV7G14yy6v/HXi4PjUL59UCrKggk8TmcHp/AOEHm6Fup",
-	"gTFIyiJcSGypsktl5lB97NeGGxxRqcRkkeXYt3sSZFqMKlraelMN+iFKpvpjK1RjRteC36WY6T8jzhQy",
-	"pf8keZ7SiGgK+7kd8V//kJrcJ2et/xQ4DM6C/+g3WNG3b2W/mtesOKOQDG7+dgFvT3//A/J6WLUJQ9U7",
-	"o4lXLC8sOXFM9cckvRY8R6GoJn5IUolhkDuPnoIoReJBhRvM+INVV6vlQc2aO85TJCyYaqbnhcU7/4pP",
-	"AVWYyXk+ezgd6iFXdrgrCSIEmQRzTNFaoC1/T5uRpqJGp+8FSj0ohLsJaFUIAUmUAIGUSqXx7YGkBUrY",
-	"JxII3Ak+ligg51IZU84Omr3yu39gpPTq97hAFavl9qTGiBBIiQdcZGZ1CVQF4Qr41+joF7PaNw8VVs6f",
-	"yIMe9jQrSmue82QawZ85woSx3nqqLX1iHnOGMKIPyLxiLt2TF2w9AOtupPo0rKnzbesioalnQ6SIqRrQ",
-	"2OPfwiDiCRfKeVWTEAYxUTjgw8EdFSrpsrxLolB/ZGB5YLHDs54lo3P/YZAiiQdcjAijkqiSb22B/P3y",
-	"E0Q8xsBjBSmP7tHdsiMIlsgBK7I7FF4SLeChWPS5LMTC7TkyntfxSMuniVNgnyppnMVBHRtQZsxLBuHa",
-	"OmL8ey1rHwNbW6tZtFCTVsNBzzaJrEFlSDGN5TnonUYJRvcSYoxojDBOiPHe1RZg//TkpDR1AzTmUw0i",
-	"bW3eSClRJYxGVE3mMNSjOm0NnkFcn6p1a6pmix4G7rA9CY4Gt5DNs0pbaTv8bRhoHDYzrzJY4uMqjHEU",
-	"v5srBaPfCxwIHKJAFqFDfJs3/4tC4gQ4SydtNiwIafzKeq3D6Dnoq/1m/ccybbH4OZ33mU5g7wl0reVy",
-	"G+OlpInplzsnS5LX+jhTJFIeJI9jHeV6kSfGFNUiyMKM0NT72bbgOiOTQdTQ7QFdxFgOBD5QHPtH5Aln",
-	"fipcZZ5/aVRMYDzQvpFh2jEqJWxUlNqyTMWXYftG2Nw4cYfpzZJtHs4wrJHvEoXZFLCdNKDEaJ13ZSgl",
-	"GeEPA7ajtO2lP1KGEiTqBFthbOJMHKf6aRsIfvcjTMTZkIrMY5FxDPhgki5ejBKgClLO7yWk9B6BQMnj",
-	"OnSjVXpm2QD7p0dvgasExZhKPPAGc7VFdSPhuv6k25S4wlWzgdqotusxvEbXloLhUAgyk8AFpKiUSX/W",
-	"mNq11G62reGdpottaCt+pBTei/Ek11WtYk1gsNFbUzU7h6/B1wBMsqtBAnhuZ9OZjy0ZufMeL4GCbvN+",
-	"tbB5C3upxmPi7Dl9/vz58+feX3/1Li/PrWPBuMrrTV20dDbUFAwEItzxR4P9+EiyPNVLnBwdv+kdvekd",
-	"na4CHR+ur25QFqktprR1L0MiCzFjzu0hS3JCXqiIL4gLBJKyRjX3SlGV+j6aMeBy4Wp8s5zPptuQMjNT",
-	"vUvfl39/V6jkvRAWe9p7x+rxvB3qN4OWZLv2YyfzkXBNFC2LfbMFNMpoRNKBVEQVC0LcTVK/6qMYyRof",
-	"LQumY0pGjEsqB2UEQhZwxR0alxayyxIKjZEpOqQdxayIpCkKyMgEGFcgEaH+UsgQxgmNEiBCp7BDBbxQ",
-	"3oioo6qyNIavQq+ySrU4RIWrS9i/MfHpH9opCRIpFPIgWJzVPluMHwYTJKKlkKukAe5e3aTAkdbszMuj",
-	"/9KmXmb077HrThjfOLDPLSd+KLDfIcgsxJFODm0DV7qDgjVLTmsFTRuUp9q68On9/w9uP1+/N/WzMzgy",
-	"2HXP+JiFcAwZSTGEExii/euthbYco8rCth0ClVa4jfyhcpL/+vyh3tTLyB82AZNXe36p9rzFcrPXIJsj",
-	"5pkTBFSLqqEmcJX+EKRSZu0Ih4SmGIdNc4O2sz1Ze03tzv05hpnFu3b5bXd0badoPuhOEsKAMqkIixYU",
-	"PWdDbifEWZTBVEt0EWveNolNuZSP5LJVwRjNJkfwmNIRvaMpVZPKAH2B7xWUL23sm9BUBzuoJJA0tc8E",
-	"VSgo8YYH1uZygjElStBoQKREKTNkai3bXeN4sz4cvEfMbfocFUJYqO8+Opp6eZ2aRWVCc08uZksjg5UT",
-	"DWTxWptfPYORg1zQjNgGlnlppDgi6YAUKuGiPN2bH5SRyWBhpacMGVffq1RErCfq1QzFZAMONaErhrCy",
-	"o9kNN7trMetbh8w3anF5dq14dmFvLru2ZWYmhwhhSOy/o4KImBIWQkSEfmADFfNE0ruUshFwYTOPlc44",
-	"XcVw+N4l1o9Uqh8NPlvQ0FVuWhw53vJ7ZDdo2nq81Z7G6GZQT8D/3N5ew59E0gi0tHVaHFUdDMsbgMLg",
-	"scdJTnsaN0fIevioBOkpMpKV0gZnzup6P+X/JEYCVXeP5VpLlJPqZUaCMDXw61M5OhJoagAklZ1ashoZ",
-	"zqK21Y37lr8aMS4wLqtBhpY9CU2vCJjvwHTnzZ7NbcwhS8t0VqMcipeole0k9ByQRxFKOVB6lD/Ae8yp",
-	"QDmgHn/7CSPOYulHfT/nbl2GmTFnpvFTW/tYhxGh5ilrKhBcgGnR8SWghupaQ5AVmWbIn6ghxWHGApho",
-	"bb01WWvX1VbmmWsC86jQ0PpJY4Hl6J1dvmrANIBqH9UTJErlVpCUDXlnpylhse2h03zYkxATRUzXoYFH",
-	"kBOpQQX2Yx7JPsnpYRYfHH5l7x9QTEytUoOsoGi6Dg0pYDYL+wRyFNLkk++ur+zTg3OIOL83wwV+ZYwr",
-	"0KzKFcaHYIrh5s1cbyjYNEEefmV1/GoslRnC9QpO+e4sODbHBDkyktPgLPjt8OjwN+vRE8PIvgk1hdXL",
-	"kUUarbo23o3NebhUF9Wgdt/5Fz9mN0P6ZV/69NtMo+3J0dGSJtv1mmubRhtfe6090+FDqDc6DYNTu7xv",
-	"1prMpmlXjz9ec/xv640/ebvGeJOEZjYiMeJpcgaBrCov2vq5QUwSJSGc/G5KkSM0rbNlsabMkeelfiGQ",
-	"KLStR+sKfaYH3wrfuNw/eTzZrtxtyDiD10oUOJ3TuOPtruzTtrqdEkgcm3qe56qIb+ZyWN+MmYbBRx7V",
-	"6deSayAvUZWP3q6p+ie7MpV3cQyklM++mmkJtYcMB+aTGhT7TzSeLkTG/0ZVGcjzgttSVdtUyV6m8pzu",
-	"ShludDxUakMwXRviLoPptzlN6Wtdkv0n/c+0X14gMuHg2pOH3stSJkj9kQsv3xbh/SfygO+quyAz5C5u",
-	"GTdXiuqLRM71A3vNSPIMOUPAVKIxMXvHjYNKaHXByt43Av3/pbekmotHa+32ORyPex9nJc9ztOWl7RUR",
-	"DyjYF78yILxc76NlY67ilHq/r5IZ5xOaGnBKIxWCEoSmJimREdfq7PNM/fucyk739OH6Sj6ni3Lamxb4",
-	"KVG9/qU9zrsaNj9cX1U8MVfKqJI6RzTFSw2G5TcgEz62t9a25qGEc5yxmWda6EJuyspMExNtH3rnT2N2",
-	"DMDd8VgIretMr1D88qC40tQ6G6DMXgUztw4tMruGUp2jiiLFOkWw9W9Zpwi2F2reLC7N84v6AsWaFlfe",
-	"6PZUUE7na1qXZT/Wz6A+xztTB8s15wbGvkCpuCB3qfHQ8NsRxGRisbpsY9EacaDXXeh6a4E/HxZVDf0L",
-	"0Kim4DU/3Dw/rFRCJVwijBNuOlJnulEPNvTPphBre5jaCvR/eUy2BRrPUHlz72/s2gEvV/ryxyxMUKWT",
-	"SsbHv7QBrI2iO0PdC1sNqE2svpYN+6Zz13M1Y08CKRSXOpOqb2mU/piTQiX9+ojNH6JeSVngbXkWtZpl",
-	"PPbG43FPh+a9QqTIIh7b/p3V1LV14LxjU2mfSi4wmOpkzjGRCxIl2NOGJni6cgV6KyQ7d0E89N787QLe",
-	"/HH6FkxDHOxT9kBSGg9KSYZQMFnkORcK40FzZHvgWOa/kEp7InvQOtIMzr58c43CzAwnh0fl+S04h+9g",
-	"dgT79fwSIxOdnh6eHkAPiM4Xheql9AHj9hmkDmKIe3RuZ7eWU3b3rBrJVm3Ar5HsC45kqysH24hkG4E/",
-	"G1LVreV+jMprCl4j2Y0j2bxp399+pLodUNh+pNq6KbBj99uh1K+R6r9dpFqa0A9Gqi1/2xdOY6Nc2oRz",
-	"0xr5jIo717u5UINdgn714n6jHC2+mGtGZa1wc+xd0qPT6ox9oa06803eO+7YabcPd6uzr3/n37kn5ycq",
-	"3aekVas13QTYBLwOArdaesp6PkXZf6raPqd1FX9592M16EV2Pzo/ELO8/9EBoV8YqE2/JGldLy8Zs6RF",
-	"ci2p1z9u24XcG5d3d9Rf6f581647LFc62viVuyxPf7KuzOacZQa/TRNMXFhNQhgTwZp2GD+qVxH2UlS/",
-	"rga9RFR3r+0vRfV6q6+o3kb1ijE7R/WNSyG7QfXWz7LsGNVXK/O9ovrP1WKzQmju5MsrnkLMZL3dBwr2",
-	"N+/j4FevBZtf/iftZHe/XbkSZtCmPQ0zx1vNXb0v3zSmSRQP1XSFSIOzoE9y2n841p/+MwAA//8=",
+	"7F19c9s2k/8qO7ybsT1HR7bjtBPnrzROn/O1eR6fnc5cpsloIHIloiYBBgAt6zL67s/ghW8SKEqK7Lq1",
+	"/4ojgcBisfvbF+xS34KIZzlnyJQMzr4FCZIYhfnz/Ucy0f/GKCNBc0U5C86CjwmCwIiLeE/CLQpJOXsD",
+	"ElkMVMGIRDdAGVyMDz8QFSWgOEQJYRMEVT0YhIGMEsyInl3NcgzOAqkEZZNgPp+HQU4EyVA5Mt4VQnLh",
+	"J4ThnRpGZgDwsVkiJxOEEY65wDdARhKZgjEX5rsxFVKZEUEYUD3J1wLFLAgDRjJNhZ2qRV9G7n5FNlFJ",
+	"cHZydBQu0RsGF+d6nJkuJyqpZ6N6pwK/FlRgHJwpUWBz5jEXGVF6HFM/nAZhkFFGsyILzo6rZShTOEFh",
+	"14kxy7lCFs1+wdkyQ96CQCVmMKUqMduVJEO4QfsJZXByCgkvhATC5BSFbPBEoMw5kwiExUDiWALj+pnJ",
+	"G5gmNMXGUCr1AeeCTwRKGcLp0euSm1Z4agY0KD7UJK/ia0ZZ+f9jL5fHRqD8cqBFFQSS+A2cHp/ANEHW",
+	"kDcngTFIyiLsJNaJ7Moza1B97JeGK5xQqcSsS3Pst3sSZFpMSlraclMO+i5K5vphe6hGjS4FH6WY6T8j",
+	"zhQypf8keZ7SiGgKB7kd8V9/SE3ut8Za/ylwHJwF/zGosWJgv5WDcl6z4oJAMrj6+R28Pn31I+TVsHIT",
+	"hqq3RhIvWF5YcuKY6odJeil4jkJRTfyYpBLDIG989C2IUiQeVLjCjN9acbVSHlSsGXGeImHBXDM9Lyze",
+	"+Vf8FlCFmVzms4fToR5yYYc3T4IIQWbBElO0FGjN39NqpKmo0OlrgVIPCmE0Ay0KISCJEiCQUqk0vt2S",
+	"tEAJ+0QCgZHgU4kCci6VUeXsoN4rH/2BkdKr32CHKJbL7UmNESEQhwdcZGZ1CVQF4Rr4V8vo72a1Lx4q",
+	"7Dlfk1s97NviUVr1XCbTHPxZ4zBhqreeak2fmY85Q5jQW2TeY3bmyQu2HoBtbqR8NKyo823rXUJTz4ZI",
+	"EVM1pLHHvoVBxBMuVOOrioQwiInCIR8PR1SopE/zzolC/ZCB5aHFDs96loze/YdBiiQecjEhjEqiHN/a",
+	"B/Kv82uIeIyBRwtSHt1gc8uNg2CJHLIiG6HwkmgBD0XX47IQndtrnPGyjEf6fGo/BfapksZYHFS+AWVG",
+	"vWQQbiwjxr5XZ+1jYGtrFYs6JWk9HPRsk8gKVMYU01i+Ab3TKMHoRkKMEY0Rpgkx1rvcAuyfnpw4VTdA",
+	"Yx7VINKW5q2EElXCaETVbAlDPaLTluAFxPWJWr+karboYdActiehIcEtZPOs0hbaHnsbBhqHzczrDJZ4",
+	"tw5jGoLfz5WC0a8FDgWOUSCLsEF8mzf/g0LiDDhLZ202dLg0fmG91G70EvRVdrP6Y5W0WPycL9vMhmPv",
+	"cXSt5nLr46Wk9ulXGydLklf7OFMkUh4kj2Pt5XqRJ8YUVRdkYUZo6n1sV3Cdkdkwqun2gC5iLIcCbylO",
+	"/SPyhDM/FU1hXv7SiJjAeKhtI8O0Z1RK2KRw0rJKxFdh+1bYXBvxBtPrJds8XGBYfb4rBGZbwG6EAQ6j",
+	"ddyVoZRkgt8N2A2hbS/9K2UoQaIOsBXGxs/Eaao/bQPBKz/CRJyNqcg8GhnHgLcm6OLFJAGqIOX8RkJK",
+	"bxAIOB5XrhstwzPLBtg/PXoNXCUoplTigdeZqzSqHwk3tSf9qsQVrhsNVEq1W4vhVbr2KRgOhSAzCVxA",
+	"ikqZ8GeDqZua2s+2DazTvFuHdmJH3OE9GktyWeYqNgQG673VWbM38Dn4HIAJdjVIAM/tbDrysSmj5rzH",
+	"K6CgX72fNWxZwx6r8hg/e0meP3369Onww4fD8/M31rBgXMb1Ji/qjA01CQOBCCN+Z7Af70iWp3qJk6Pj",
+	"Hw6Pfjg8Ol0HOt5rkdnGCr4FhVmeEoU2X6lJsumNUIMXAVmYvRrDOOLxDPabFmPobGU1y7IV1A8tJxq7",
+	"7JqWzOHavpcjbr2TLklcS5wsD1Zlpvr1OCN3zUcawU0pPwtw1ti/D9N+pqkHoV0WcWiHL0riuXFhYhgL",
+	"nhn5G80USiAKijzlJA46jkHPWAiPcfvH+4/arSiTZWY63yR4pwSJ/EHhW5ggQ0UjEJhzofakSRpTNjmD",
+	"HJn+I4SYMwyB8aHCO6VlcUxoil6C15aXG8r8yaBO1zcnimperC+S9P9x3aGKjMdDE/55sdieEMZDoloz",
+	"xkThoaLZGvZRs6uxBbdRx4iwLTuO9hZdbSLaotElortwJIyo//lehCbjN6snm/sQlnNb5oMM+p4evwTF",
+	"OYzoJITT41fAuAZiIFGEuQ4cNMHLiDt2OOFza1K0JGg50Itak2RUUH/pxKMStRFlxFyALClGqUrtRZxe",
+	"D61eh875DXXgYc9G2PBiHZvWVo/2Ov/EWxQgEz5l2kkjMCYZTWeegMVntH+5vLhCWaT26qHNvAyJLMSC",
+	"zLaHrMig8kJFvANKBBJ3o7NsmqhKfQ8tCKpbuBxfL+eT3bbqLMxU7dL35D+5omN3G/W/BRZddwXONUNW",
+	"ZHpO67aGgWwp0yJKLwslL9SI35VR954EA1Tr4acqPOH1V0NzqGWbgRa7EGJM6S1q5VppSJouwhrIWjKh",
+	"IqUxg4+x/3pbqOS9EBa82gzF8uNlS6q/Gba22EedncxHwqU1Bp4DTSmjEUmHNVeXM23bZKDLh2IkGzy0",
+	"KqcXUzJhXFI5dIkQ0sGV5tDYHetD3uTQGJlWpZ47tYikKQrIyMwAvESE6kkhQ5gmNEqACIQUx0rrizcx",
+	"03O5szKVWPnzXUpapYguzmH/ykQDP+rYWPt4KORB0J1cv7dUYxjMkIiWQK6TjWzutZmbbJzW4syrk5BO",
+	"px5nEtKj172Wd+v8onM1vyu/+IAg04kjvRzaBa70R6wb3nxtlLvZ4pasLQvX7/9v+PHT5XtzjXcGRwa7",
+	"bhifshCOISMphnACY7R/vbbQlmNUatiuMzFOC3cRfZRG8s8PQKpNPY405jZg8qzPj1Wfd3jr7VXIutJt",
+	"oZABVdelrHFcZVfwaoVZG0Lrwod1jWVuQ4fSampz7g/ezCzetd2z/d61naJ+oD/6CgPKpCIs6rh7XXS5",
+	"Gy5OV2hYLtFHrEvtlBGjW8pHsquYNEqzTSUgpnRCRzSlalYqoM/xvQD3pfV9E5pqZweVBJKm9jNBFQpK",
+	"vO6B1bmcYEyJEjQaEilRygyZ2kh3N6iyqmqUbhBzmzKJCiEs1PdXsMy9vE7NojKhuT+lu1EeHFm80ebX",
+	"j2DkMBc0I6IjRZnihKRDUqiEC1dktDwoI7Nh54XT5glWRcRmR72eoiznShvHEJZ6tLjhenctZn3pOfOt",
+	"Km3vXSru/bC3P7u2ZmYmhghhTOy/k4KImBIWQkSEyTcaR8V8IukopWyyQepxs1uZ5rH+SqX6XuezBQ19",
+	"ebxuz/H6w/W93Afu6g7w1Y6uAP/yt3of+Q2yKzRl4N60XI2OC+ZJwH9//HgJPxFJI9BqiUy5tG1vwXgY",
+	"3B1yktNDbeAmyA7Nfd2hIhNZMj44a6yuN+X+JzESqPp7cjZawk2ql5kI0nmd6UZHAk2yhqSyV53XI6Ox",
+	"qG2N4L7lLyaMC4xd2s7QYu4uy9piMM+B6eZYrOXamkOWlvmiWDUoXiFWtvPEU1AZRSjlUOlRfk/8LqcC",
+	"5ZB6HKNrjDiLpd88+zn3sckwM+bM3PlqUJlqf8+l66tUkQabIqbKm6bXVFcSUt4//IQa+z1XDwuMa229",
+	"NVlr1+VWvvj0W2JUaBt4rUHbYZxdvmzYMZbPflRNkCiV24OkbMx7O5MIi23PhebDnoSYKGIu3o0dAzmT",
+	"Gv1hP+aRHJCcvsjigxef2ftbFDOTVNbWUFA0XSqGFDCbhX0COQppAv+3lxf204M3EHF+Y4YL/MzMXaO7",
+	"aHwB5tbCfLPUSwQ2npMvPrMq0DCaygzheoVGnvUsODYXZTkyktPgLHj54ujFS+t6JYaRAxMTCCuXE4s0",
+	"WnRtYBKb+kmp3pWD2n2Kv/uNaz1k4PoY518WGrNOjo5WNGVt1oxVF2b72rFsDRAfQ7XReRic2uV9s1Zk",
+	"1k1eevzxhuNfbjb+5PUG4022ILOuozmeOrgTyMo8sL3osNUeURLCySuTM56gabVyWTWXzFg+9XcCiUJb",
+	"qr7poS/0bNrDNyb3J+ea7O7crdu1gNdKFDhfkrjj3a7sk7aq/QZIHJvEq6e12DezGzYwY+Zh8CuPqjh5",
+	"RdvwYxTlo9cbiv7JQ6nK2zgG4s5nXy20ENnboAPzSAWKg280nnci4z9QlQpyv+C2UtS2FbLHKTynDyUM",
+	"V9ofctIQzDeGuPNg/mVJUgZaluTgm/5nPnAN58Yd3Hjy0Ntcb5zU72mQ/tKF99fkFt+WvcML5Ha3GJoW",
+	"9KrxvNGuatvSJc+QMwRMJRoVs+9E4KASWjbk2/500P9f2VVfN6pvtNv7MDzN/u21LM/Rjpe2LcUeULBf",
+	"PGVAeLzWR5+Nad12cr+vkgXjYyr3ximNVAhKEJqaoERGXIuzzzINbnIqe83TL5cX8j5NVKPAr8NOifLr",
+	"J21x3law+cvlRckT8woCqqSOEU0CToOhe8aUXNq3HOzMQonGvdN2lqnThFy5zEztE+0eepevzR4YgPv9",
+	"sRBa7e/PUPz4oLiU1CoaoMyWipu3VLQS7kZGygtvUaRYhQg20SyrEMEWrS2rxbn5/F3VcLuhxrk3AHky",
+	"KKe+BhRbOPd3EJ/jBxMHy7VGx+6+QKm4IKPUWGh4eQQxmVmsdvVGWiIO9Lqdprc68PvDorIBtAONKgqe",
+	"48Pt48NSJFTCJcI04aZ0eKFs+GBL+2wSsbbYrC1Av+Ux2RVo3EPmrdnv+9AGeLXQu5efGadKB5WMT5+0",
+	"AmyMog+Guu9sNqBSsaptC/ZNibWnlXdPAikUlzqSqrp6nT0e0xRlb77OtLrdo3TaVjq/aI5dm92TDoE0",
+	"E0zpoCLmhm2/DH/IBF28Y45063CnloNB40RXycM7N2wjscjjcVsqerv45mFAMzLBwR85TrZ9NmdbPKrw",
+	"Tg3ylFC26bPdctzCVMfBw3Mqcy7pX/Xi4sHUoOTinrQt3caxJAyIUiRKMlPraF/sqhnnmlLiuo/8jfku",
+	"5lNmml6phJRPJhjXFbrmklnDZRTxwhbXb6lPrNGfKAem7dCmtP1pZGTxe9ea+CgvDRvvbljLcTnZ2cqe",
+	"Rk+PgpXfPMf/96h/hsla4Yw4257mqham8vhHM6BxCMx0P2vttK+VOQjLG3bOyn5a64K0VUVmPXpy/eH6",
+	"sWpJVc/4rCNPXEfAvBCkKjpdR1PAdt106wknhUoGVTWcX0MupCzwoysbW0/G7w6n0+mh9moOC5Eii3hs",
+	"eyLWE75WbegDR7XtAsIOx6ssomt6XiRK8FD7X4Kna/tcOyG50V/voffq53fww4+nr8E0GcE+ZbckpfHQ",
+	"nWQIBZNFnnOhMB7W1ZUHDS39E6m0xZMHrerD4Oz3L00FMTPDyYsjV2oJjTpZMDuC/Wp+iebtPHD64vQA",
+	"DoHoUEeow5TeYtwuFxybwu9Glaud3WqO65hYN+lctlY+J50fcdK5bOPeRdK5PvB7Q6qqXdePUXlFwXPS",
+	"eeukc163RO8+qbwbUNi9z9nqvn5g89sj1M9J5b9cUtmp0HcmlVv21qYWV9bJOzn62Qx8jLXy1SvjVpbK",
+	"m41qf36KUtlfwHnyiesq6mlKlmGTr7Ae9ps3hardarKbi0Nv1GTfn9cQw/vNMGRFqmhOhDKVr4cxUWQz",
+	"WXTv+3vg+v2+WxrQjthi9c5fuST/nrMSxxvSc/zqsdoPK48mY2EEoRmN1bpvK4Tar5wsSziRRWJmBMpU",
+	"b9ZvZoU/+MhrVkSjB3m1eblqjbxHM7HUZt3pGDUJeuomorYMLb6YNwK5arEdw73t0mo1sT/SjPLy+xge",
+	"GPPbnf794uzr4Ho2AY+ieNO8MKEuzTL9JNjGZufYt5q6HIpTlINvJaLPqzrO1f2v5aBH2f/a+EmJ1R2w",
+	"DRB6wkBtOmZJ602QjjErmmQ3OvXq5zD7kHvrAr8H6rBt/uDPQ/fYrlXc+pT7bE//Zn25daXtAn4bRzou",
+	"rCQhTIlgdUOUH9VLD3udbM3jRPXmGzZXonq11WdUb6N6yZgHR/WtM+wPg+qtNyg/MKqvd3v0jOp/ryar",
+	"NVzzRry85uX2QtTbf09tfyU7Dp76FaP5rXDSDnb32xciwgzaugy7XTVRv63p9y8a0ySK23I686tHwYDk",
+	"dHB7rB/9dwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
