@@ -208,4 +208,3 @@ func fileOf(f store.File) apigen.File {
 		StaffOnly: f.StaffOnly, Extraction: opt(f.Extraction), UploadedAt: f.CreatedAt.UTC(),
 		ContentUrl: Prefix + "/files/" + strconv.FormatInt(f.ID, 10) + "/content"}
 }
-

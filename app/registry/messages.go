@@ -47,9 +47,9 @@ type Queued struct {
 
 // Message form fields.
 const (
-	FieldTemplate  = "template"
-	FieldSubject   = "subject"
-	FieldBody      = "body"
+	FieldTemplate = "template"
+	FieldSubject  = "subject"
+	FieldBody     = "body"
 )
 
 // MessageContact queues m for contact id, by whoever may edit the

@@ -115,6 +115,12 @@ func (s *server) newFiber() *fiber.App {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           2 * time.Minute,
 		BodyLimit:             s.bodyLimit(),
+		// A multipart body is kept as it came, not pre-parsed: fasthttp
+		// would otherwise re-serialise the whole form (file included, in
+		// random part order) at every read of the body, which the API's
+		// validation, Idempotency-Key and upload each make. The pages'
+		// FormFile parses it on demand from the body as read.
+		DisablePreParseMultipartForm: true,
 		// Handlers may keep request strings past the handler (logs, jobs);
 		// fasthttp reuses their buffers otherwise.
 		Immutable: true,
