@@ -85,6 +85,18 @@ func (t Template) Channels() []outbox.Channel {
 	return out
 }
 
+// Uses reports whether the template's text for ch uses field f (an SMS
+// has no subject, say).
+func (t Template) Uses(ch outbox.Channel, f string) bool {
+	for _, ext := range []string{".txt", ".html"} {
+		src, err := files.ReadFile("templates/" + t.Name + "." + string(ch) + ext)
+		if err == nil && strings.Contains(string(src), "{{."+f+"}}") {
+			return true
+		}
+	}
+	return false
+}
+
 // Rendered is a message ready for the outbox.
 type Rendered struct {
 	Channel outbox.Channel

@@ -120,6 +120,8 @@ func messageOf(m ContactMessage, c store.RegistryContact, registryName string) (
 			values["subject"] = strings.TrimSpace(m.Subject)
 		} else if m.Subject != "" {
 			add(FieldSubject, "A text message has no subject: leave it out")
+		} else {
+			values["subject"] = ""
 		}
 		body := strings.TrimSpace(m.Body)
 		switch max := map[bool]int{true: 459, false: 5000}[m.Channel == outbox.SMS]; {
@@ -145,6 +147,8 @@ func messageOf(m ContactMessage, c store.RegistryContact, registryName string) (
 			for _, f := range t.Fields {
 				v, given := m.Values[f]
 				switch {
+				case !t.Uses(m.Channel, f) && !given:
+					values[f] = "" // not in this channel's text (an SMS's subject)
 				case f == "contact_name" || f == "registry":
 					if given {
 						add("values/"+f, f+" is filled in from the contact and its registry: leave it out")
