@@ -202,6 +202,12 @@ func TestFiles(t *testing.T) {
 		if res := e.call("POST", list, w, map[string]any{"kind": "letter"}); res.Status != 400 {
 			t.Errorf("JSON to the upload: %d", res.Status)
 		}
+		if res := e.call("GET", api.Prefix+"/patients/abc/files", r, nil); res.Status != 400 {
+			t.Errorf("a patient id not a number: %d", res.Status)
+		}
+		if res := e.call("GET", list+"?cursor=not-a-cursor", r, nil); res.Status != 400 {
+			t.Errorf("a cursor not ours: %d", res.Status)
+		}
 		if res := e.call("GET", api.Prefix+"/files/abc", r, nil); res.Status != 400 {
 			t.Errorf("a file id not a number: %d", res.Status)
 		}
