@@ -1,11 +1,14 @@
 package api_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"mime/multipart"
+	"io"
 	"net"
+	"net/http"
 	"net/textproto"
 	"os"
 	"os/exec"
@@ -366,4 +369,39 @@ func TestUploadWithCurl(t *testing.T) {
 			t.Errorf("downloaded %d bytes (%v), want the %d sent", len(got), err, len(pdf))
 		}
 	})
+}
+
+// A body over the server's own limit (twice the files' limit, at least
+// 4 MB) is refused by the server before the API runs: a problem still,
+// not a page.
+func TestUploadOverServerLimit(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	e := newEnv(t, s, 0)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = e.app.Listener(ln) }()
+	t.Cleanup(func() { _ = e.app.Shutdown() })
+	// The headers alone, announcing 5 MB: the server answers before
+	// reading a body it will not take (a client writing the body would
+	// see its connection reset before it could read the answer).
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST %s/patients/1/files HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: %d\r\n\r\n",
+		api.Prefix, e.token(access.RegistryManager, api.AccessWrite, api.DomainRegistry), 5<<20)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	res := answer{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	if pr := res.problem(t); res.Status != 413 || !strings.Contains(pr.Detail, "over the server's limit of 4 MB") {
+		t.Errorf("a body over the server's limit: %d %s", res.Status, b)
+	}
 }
