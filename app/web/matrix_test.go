@@ -116,6 +116,13 @@ var matrix = []route{
 	{"POST", "/api/v1/children/:id/registration", whoAPIToken, false},
 	{"POST", "/api/v1/children/:id/forms/:form/answers", whoAPIToken, false},
 	{"GET", "/api/v1/children/:id/kpis", whoAPIToken, false},
+	// Files and notifications (app/api/files.go, notifications.go).
+	{"GET", "/api/v1/patients/:id/files", whoAPIToken, false},
+	{"POST", "/api/v1/patients/:id/files", whoAPIToken, false},
+	{"GET", "/api/v1/files/:id", whoAPIToken, false},
+	{"GET", "/api/v1/files/:id/content", whoAPIToken, false},
+	{"POST", "/api/v1/notifications/emails", whoAPIToken, false},
+	{"POST", "/api/v1/notifications/sms", whoAPIToken, false},
 	{"POST", "/session/extend", whoSignedIn, false},
 	{"GET", "/admin/users", whoViewStaff, false},
 	{"GET", "/admin/kpi-recalculation", whoRecalculate, false},
