@@ -38,6 +38,19 @@ func TestAPIMatrix(t *testing.T) {
 		var rel relationship
 		e.call("POST", rels, mgr, map[string]any{"contact_id": newContact(1), "type": "carer"}).json(t, &rel)
 		aRel := fmt.Sprintf("%s/relationships/%d", api.Prefix, rel.ID)
+		// Files and notifications: a file of the patient, a contact the
+		// registry writes to.
+		if err := s.ConfigureJobs(store.JobsConfig{}); err != nil {
+			t.Fatal(err)
+		}
+		fileList := one + "/files"
+		var f apiFile
+		e.upload(mgr, p.ID, part{"file", "a.txt", "text"}, part{"kind", "", "letter"}).json(t, &f)
+		aFile := fmt.Sprintf("%s/files/%d", api.Prefix, f.ID)
+		var reachable contact
+		e.call("POST", contacts, mgr, map[string]any{"first_name": "R", "surname": "Each", "email": "r@example.org", "phone": "07700 900123",
+			"may_contact": true, "confirm": true}).json(t, &reachable)
+		e.call("POST", rels, mgr, map[string]any{"contact_id": reachable.ID, "type": "mother"})
 
 		type caller struct {
 			name  string
@@ -69,6 +82,12 @@ func TestAPIMatrix(t *testing.T) {
 			{"ListRelationships", "GET", rels, nil, []int{200, 200, 403, 200, 403, 401, 401}},
 			{"CreateRelationship", "POST", rels, nil, []int{201, 403, 403, 403, 403, 401, 401}},
 			{"DeleteRelationship", "DELETE", aRel, nil, []int{204, 403, 403, 403, 403, 401, 401}},
+			{"ListPatientFiles", "GET", fileList, nil, []int{200, 200, 403, 403, 403, 401, 401}},
+			{"GetFile", "GET", aFile, nil, []int{200, 200, 403, 403, 403, 401, 401}},
+			{"GetFileContent", "GET", aFile + "/content", nil, []int{200, 200, 403, 403, 403, 401, 401}},
+			{"UploadPatientFile", "POST", fileList, nil, []int{201, 403, 403, 403, 403, 401, 401}},
+			{"SendEmail", "POST", api.Prefix + "/notifications/emails", map[string]any{"contact_id": reachable.ID, "subject": "S", "body": "B"}, []int{202, 403, 403, 403, 403, 401, 401}},
+			{"SendSMS", "POST", api.Prefix + "/notifications/sms", map[string]any{"contact_id": reachable.ID, "body": "B"}, []int{202, 403, 403, 403, 403, 401, 401}},
 			{"UpdatePatient", "PATCH", one, nil, []int{200, 403, 403, 403, 403, 401, 401}},
 			{"DeletePatient", "DELETE", one, nil, []int{204, 403, 403, 403, 403, 401, 401}},
 		}
@@ -102,6 +121,10 @@ func TestAPIMatrix(t *testing.T) {
 					body = map[string]any{"notes": fmt.Sprint("note ", i)}
 				case "CreateRelationship":
 					body = map[string]any{"contact_id": newContact(100 + i), "type": "other"}
+				case "UploadPatientFile":
+					var ct string
+					body, ct = form(part{"file", "b.txt", fmt.Sprint("text ", i)}, part{"kind", "", "other"})
+					hdr = []string{"Content-Type", ct}
 				}
 				res := e.call(o.method, o.path, c.token, body, hdr...)
 				if res.Status != o.want[i] {

@@ -21,6 +21,7 @@ import (
 	"clinaudit/app/api"
 	"clinaudit/app/auth"
 	"clinaudit/app/auth/password"
+	"clinaudit/app/files"
 	"clinaudit/app/registry"
 	"clinaudit/app/store"
 	"clinaudit/app/store/storetest"
@@ -83,12 +84,13 @@ type env struct {
 	users  map[access.Role]int64
 	slug   string
 	auth   *auth.Service
+	files  *files.Service
 }
 
 // newEnvLogged is e's app again, logging as JSON to w.
 func newEnvLogged(t *testing.T, e *env, w io.Writer) *env {
 	c := *e
-	c.app = web.New(web.Deps{Store: e.s, Version: "test", Auth: e.auth, Logger: slog.New(slog.NewJSONHandler(w, nil))})
+	c.app = web.New(web.Deps{Store: e.s, Version: "test", Auth: e.auth, Logger: slog.New(slog.NewJSONHandler(w, nil)), Files: e.files})
 	return &c
 }
 
@@ -101,7 +103,8 @@ func newEnv(t *testing.T, s store.Store, rate int) *env {
 	if err := registry.Install(ctx, s, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, s: s, app: web.New(web.Deps{Store: s, Version: "test", Auth: a, APIRatePerMinute: rate}),
+	fs := newFiles(t, s)
+	e := &env{t: t, s: s, app: web.New(web.Deps{Store: s, Version: "test", Auth: a, APIRatePerMinute: rate, Files: fs}), files: fs,
 		tokens: &api.Tokens{Store: s, Now: time.Now}, users: map[access.Role]int64{}, slug: registry.Slugs()[0], auth: a}
 	if e.spec, err = api.LoadSpec(); err != nil {
 		t.Fatal(err)

@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"strings"
@@ -109,10 +107,18 @@ func (a *API) validate(c *fiber.Ctx) error {
 	if err != nil {
 		return problem(fiber.StatusNotFound, "No such operation: see "+Prefix+"/docs")
 	}
+	// A multipart body (a file) is validated from the request's buffer
+	// without copies (multipart.go); kin-openapi checks the rest.
+	_, multi := isMultipart(c.Get(fiber.HeaderContentType))
 	err = openapi3filter.ValidateRequest(c.UserContext(), &openapi3filter.RequestValidationInput{Request: &r, PathParams: params, Route: route,
-		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true}})
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true, ExcludeRequestBody: multi}})
 	if err != nil {
 		return contractProblem(err)
+	}
+	if multi {
+		if p := validateMultipart(route, c.Get(fiber.HeaderContentType), c.Body()); p != nil {
+			return p
+		}
 	}
 	return c.Next()
 }
@@ -168,8 +174,7 @@ func (a *API) idempotent(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	token := callerOf(ctx).TokenID
-	sum := sha256.Sum256(c.Body())
-	fp := c.Method() + " " + c.Path() + " " + hex.EncodeToString(sum[:])
+	fp := c.Method() + " " + c.Path() + " " + bodyDigest(c.Get(fiber.HeaderContentType), c.Body())
 	now := a.deps.Now().UTC()
 	// Claim the key first, so that two copies of a request arriving at once
 	// cannot both create: the second finds the claim (409, retry later).

@@ -123,3 +123,10 @@ func send(c *fiber.Ctx, p *Problem) error {
 	c.Set(fiber.HeaderContentType, "application/problem+json")
 	return c.Status(p.Status).Send(b)
 }
+
+// WriteProblem answers a refusal made before the API's middleware ran (a
+// body over the server's limit) as a problem, for the app's error
+// handler: a client of the API gets problem details, never a page.
+func WriteProblem(c *fiber.Ctx, status int, detail string) error {
+	return send(c, problem(status, detail))
+}

@@ -9,6 +9,7 @@ import (
 	"clinaudit/app/api/apigen"
 	"clinaudit/app/auth"
 	"clinaudit/app/children"
+	"clinaudit/app/files"
 	"clinaudit/app/registry"
 	"clinaudit/app/store"
 	"clinaudit/app/survey"
@@ -25,6 +26,9 @@ type Deps struct {
 	// Children and Answers build the audit's services as the pages do.
 	Children func() *children.Service
 	Answers  func() *answers.Service
+	// Files is the files' service the pages use (nil: files are not set
+	// up, and their operations answer 404).
+	Files *files.Service
 	// RatePerMinute is each token's calls a minute (0: DefaultRatePerMinute).
 	RatePerMinute int
 
@@ -147,6 +151,14 @@ var Scopes = map[string]scope{
 	"AnswerChildTransfer":  {DomainAudit, AccessWrite},
 	"AddRow":               {DomainAudit, AccessWrite},
 	"RemoveRow":            {DomainAudit, AccessWrite},
+	// Files and notifications (issue #20): a registry patient's files,
+	// messages to a registry contact.
+	"ListPatientFiles":  {DomainRegistry, AccessRead},
+	"GetFile":           {DomainRegistry, AccessRead},
+	"GetFileContent":    {DomainRegistry, AccessRead},
+	"UploadPatientFile": {DomainRegistry, AccessWrite},
+	"SendEmail":         {DomainRegistry, AccessWrite},
+	"SendSMS":           {DomainRegistry, AccessWrite},
 }
 
 // Public operations (public.go, docs/api.md "Public endpoints"): no token

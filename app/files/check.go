@@ -3,6 +3,7 @@ package files
 import (
 	"bytes"
 	"fmt"
+	"mime"
 	"path"
 	"strings"
 	"unicode"
@@ -99,6 +100,13 @@ type Upload struct {
 	Size int64
 }
 
+// MsgType refuses a file whose bytes are of no accepted type (the API
+// answers it 415).
+const MsgType = "The selected file must be a PDF, a PNG or JPEG image, or plain text"
+
+// TooBig refuses a file over maxSize (the API answers it 413).
+func TooBig(maxSize int64) string { return "The selected file must be smaller than " + Bytes(maxSize) }
+
 // Check decides whether an upload may be stored: it returns its content
 // type, or the problems by field ("file", "kind"). Nothing is stored
 // unless this passes.
@@ -116,18 +124,30 @@ func Check(u Upload, maxSize int64) (string, FieldErrors) {
 	case size == 0:
 		add("file", "The selected file is empty")
 	case size > maxSize:
-		add("file", "The selected file must be smaller than "+Bytes(maxSize))
+		add("file", TooBig(maxSize))
 	case badName(u.Name) != "":
 		add("file", badName(u.Name))
 	default:
 		if ct = Sniff(u.Data); ct == "" {
-			add("file", "The selected file must be a PDF, a PNG or JPEG image, or plain text")
+			add("file", MsgType)
 		}
 	}
 	if KindLabel(u.Kind) == u.Kind {
 		add("kind", "Select what the document is")
 	}
 	return ct, errs
+}
+
+// SentName is the file name as the client sent it in the part's
+// Content-Disposition: Go's multipart reader keeps only its last path
+// element, which would store "../../etc/passwd" as "passwd" without a
+// word; the name is refused instead (Check), with a message. parsed is
+// the reader's name, used when the header has none.
+func SentName(disposition, parsed string) string {
+	if _, params, err := mime.ParseMediaType(disposition); err == nil && params["filename"] != "" {
+		return params["filename"]
+	}
+	return parsed
 }
 
 // badName is the problem with a file's name, or "": a name is shown on

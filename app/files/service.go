@@ -140,6 +140,12 @@ func (s *Service) Upload(ctx context.Context, me access.Me, token string, u Uplo
 	if err != nil {
 		return 0, err
 	}
+	return s.put(ctx, me, o, u)
+}
+
+// put stores u for o once access is checked again: the upload's one path,
+// through a link (Upload) or the API (UploadTo).
+func (s *Service) put(ctx context.Context, me access.Me, o Owner, u Upload) (int64, error) {
 	if _, err := s.authorize(ctx, me, o, change); err != nil {
 		return 0, err
 	}
@@ -153,7 +159,7 @@ func (s *Service) Upload(ctx context.Context, me access.Me, token string, u Uplo
 		return 0, fmt.Errorf("files: store object: %w", err)
 	}
 	var id int64
-	err = s.Store.InTx(ctx, func(tx store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx store.Tx) error {
 		// Only a registry patient has genetic findings to propose into.
 		extraction := ""
 		if u.Kind == "genetic_report" && o.Kind == store.FileOwnerRegistryPatient {

@@ -32,6 +32,10 @@ type Template struct {
 	Essential bool
 	Fields    []string
 	Sample    map[string]string
+	// OnRequest: the registry's staff may send it to a contact on request
+	// (the API's notifications), giving its fields but contact_name and
+	// registry, which come from the contact and its registry.
+	OnRequest bool
 }
 
 // Identifying are the fields that name a person. They may appear in an
@@ -40,6 +44,9 @@ type Template struct {
 var Identifying = map[string]bool{"contact_name": true, "patient_name": true, "nhs_number": true, "date_of_birth": true}
 
 var catalogue = []Template{
+	{Name: "registry_message", Title: "Message from the registry team", OnRequest: true, Fields: []string{"contact_name", "registry", "subject", "body"},
+		Sample: map[string]string{"contact_name": "Jane Smith", "registry": "Rett syndrome registry", "subject": "Family day on 12 June",
+			"body": "Our family day is on 12 June; details are on our website."}},
 	{Name: "sign_in_code", Title: "Sign-in code", Essential: true, Fields: []string{"code", "expires"},
 		Sample: map[string]string{"code": "123456", "expires": "14:05 UTC"}},
 	{Name: "survey_invite", Title: "Survey invitation", Fields: []string{"contact_name", "registry", "survey", "link", "closes"},
@@ -76,6 +83,18 @@ func (t Template) Channels() []outbox.Channel {
 		}
 	}
 	return out
+}
+
+// Uses reports whether the template's text for ch uses field f (an SMS
+// has no subject, say).
+func (t Template) Uses(ch outbox.Channel, f string) bool {
+	for _, ext := range []string{".txt", ".html"} {
+		src, err := files.ReadFile("templates/" + t.Name + "." + string(ch) + ext)
+		if err == nil && strings.Contains(string(src), "{{."+f+"}}") {
+			return true
+		}
+	}
+	return false
 }
 
 // Rendered is a message ready for the outbox.

@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	"clinaudit/app/aggregate"
+	"clinaudit/app/api"
 	"clinaudit/app/apperr"
+	"clinaudit/app/files"
 	"clinaudit/app/store"
 
 	"github.com/gofiber/fiber/v2"
@@ -92,6 +94,14 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	}
 	if status >= 500 && !unavailable {
 		s.log(c).Error("request failed", "err", err)
+	}
+	if strings.HasPrefix(c.Path(), api.Prefix+"/") {
+		// Refused before the API's middleware (a body over the limit):
+		// the API's clients read problem details, not pages.
+		if status == http.StatusRequestEntityTooLarge {
+			message = "The request body is over the server's limit of " + files.Bytes(int64(s.bodyLimit()))
+		}
+		return api.WriteProblem(c, status, message)
 	}
 	// A message written for the user by the code that refused: what is
 	// not there, why it conflicts. Fiber's own repeat the status's name.

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"io"
-	"mime"
 	"strconv"
 	"strings"
 
@@ -86,7 +85,7 @@ func (s *server) handleFileUpload(c *fiber.Ctx) error {
 	}
 	u := files.Upload{Kind: c.FormValue("kind"), StaffOnly: c.FormValue("staff_only") == "yes"}
 	if fh, err := c.FormFile("file"); err == nil {
-		u.Name, u.Size = sentName(fh.Header.Get(fiber.HeaderContentDisposition), fh.Filename), fh.Size
+		u.Name, u.Size = files.SentName(fh.Header.Get(fiber.HeaderContentDisposition), fh.Filename), fh.Size
 		if fh.Size > 0 && fh.Size <= s.Files.Max() {
 			r, err := fh.Open()
 			if err != nil {
@@ -112,17 +111,6 @@ func (s *server) handleFileUpload(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect(sec.URL+"?done=uploaded#files", fiber.StatusSeeOther)
-}
-
-// sentName is the file name as the browser sent it: Go's multipart
-// reader keeps only its last path element, which would store
-// "../../etc/passwd" as "passwd" without a word; the name is refused
-// instead, with a message.
-func sentName(disposition, parsed string) string {
-	if _, params, err := mime.ParseMediaType(disposition); err == nil && params["filename"] != "" {
-		return params["filename"]
-	}
-	return parsed
 }
 
 type fileUploadPage struct {
@@ -209,46 +197,13 @@ func downloader(d store.FileDownload) string {
 }
 
 // sendFile sends a file whose link and access have been checked, staff's
-// and families' alike: always as an attachment, with the type its bytes
-// were checked to be, never sniffed, never cached.
+// and families' alike, with the headers of every download
+// (files.DownloadHeaders: attachment, checked type, nosniff, no-store).
 func sendFile(c *fiber.Ctx, f store.File, data []byte) error {
-	c.Set(fiber.HeaderContentType, f.ContentType)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+asciiName(f)+`"; filename*=UTF-8''`+pathEscape(f.Name))
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	for k, v := range files.DownloadHeaders(f) {
+		c.Set(k, v)
+	}
 	return c.Send(data)
-}
-
-// asciiName is the file's name for old clients: ASCII letters, digits and
-// . _ - only, with the extension its type has.
-func asciiName(f store.File) string {
-	var b strings.Builder
-	base := strings.TrimSuffix(f.Name, f.Name[strings.LastIndex(f.Name, ".")+1:])
-	for _, r := range strings.TrimSuffix(base, ".") {
-		if r < 128 && (r == '.' || r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('_')
-		}
-	}
-	if b.Len() == 0 {
-		b.WriteString("file-" + strconv.FormatInt(f.ID, 10))
-	}
-	return b.String() + files.Extension(f.ContentType)
-}
-
-// pathEscape is RFC 5987's encoding of a filename.
-func pathEscape(s string) string {
-	var b strings.Builder
-	for _, c := range []byte(s) {
-		if c < 128 && (c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0) {
-			b.WriteByte(c)
-		} else {
-			b.WriteString("%" + strings.ToUpper(strconv.FormatInt(int64(c)|0x100, 16)[1:]))
-		}
-	}
-	return b.String()
 }
 
 // handleProposal confirms or rejects a proposal, and goes back to the

@@ -121,6 +121,13 @@ var matrix = []route{
 	{"POST", "/api/v1/registries/:registry/onboarding/submissions", whoAnyone, false},
 	{"POST", "/api/v1/onboarding/email-verifications", whoAnyone, false},
 	{"POST", "/api/v1/survey-responses", whoAnyone, false},
+	// Files and notifications (app/api/files.go, notifications.go).
+	{"GET", "/api/v1/patients/:id/files", whoAPIToken, false},
+	{"POST", "/api/v1/patients/:id/files", whoAPIToken, false},
+	{"GET", "/api/v1/files/:id", whoAPIToken, false},
+	{"GET", "/api/v1/files/:id/content", whoAPIToken, false},
+	{"POST", "/api/v1/notifications/emails", whoAPIToken, false},
+	{"POST", "/api/v1/notifications/sms", whoAPIToken, false},
 	{"POST", "/session/extend", whoSignedIn, false},
 	{"GET", "/admin/users", whoViewStaff, false},
 	{"GET", "/admin/kpi-recalculation", whoRecalculate, false},

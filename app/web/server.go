@@ -94,7 +94,7 @@ func New(d Deps) *fiber.App {
 	// The contract is embedded and checked by app/api's tests: failing to
 	// load it is a build that must not start.
 	if s.api, err = api.New(api.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, RatePerMinute: d.APIRatePerMinute,
-		Children: s.children, Answers: s.answers,
+		Children: s.children, Answers: s.answers, Files: d.Files,
 		// The public operations: the pages' services, limits and client address.
 		Registry: s.registry(), Surveys: s.surveys, Auth: d.Auth, ClientIP: s.clientIP}); err != nil {
 		panic(err)
@@ -117,6 +117,12 @@ func (s *server) newFiber() *fiber.App {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           2 * time.Minute,
 		BodyLimit:             s.bodyLimit(),
+		// A multipart body is kept as it came, not pre-parsed: fasthttp
+		// would otherwise re-serialise the whole form (file included, in
+		// random part order) at every read of the body, which the API's
+		// validation, Idempotency-Key and upload each make. The pages'
+		// FormFile parses it on demand from the body as read.
+		DisablePreParseMultipartForm: true,
 		// Handlers may keep request strings past the handler (logs, jobs);
 		// fasthttp reuses their buffers otherwise.
 		Immutable: true,

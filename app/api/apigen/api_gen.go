@@ -9,14 +9,18 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gofiber/fiber/v2"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for ChildTransferStatus.
@@ -52,6 +56,24 @@ const (
 func (e EmailVerifiedStatus) Valid() bool {
 	switch e {
 	case Verified:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NotificationQueuedChannel.
+const (
+	Email NotificationQueuedChannel = "email"
+	Sms   NotificationQueuedChannel = "sms"
+)
+
+// Valid indicates whether the value is a known member of the NotificationQueuedChannel enum.
+func (e NotificationQueuedChannel) Valid() bool {
+	switch e {
+	case Email:
+		return true
+	case Sms:
 		return true
 	default:
 		return false
@@ -266,6 +288,15 @@ type ContactPatch struct {
 // Example: 2016-06-04
 type Date = string
 
+// EmailInput A template with its values, or a subject and body (the registry_message template)
+type EmailInput struct {
+	Body      *string            `json:"body,omitempty"`
+	ContactId int64              `json:"contact_id"`
+	Subject   *string            `json:"subject,omitempty"`
+	Template  *string            `json:"template,omitempty"`
+	Values    *map[string]string `json:"values,omitempty"`
+}
+
 // EmailVerificationInput Either token (the link's), or submission_id and code
 type EmailVerificationInput struct {
 	// Code The 6-digit code in the email
@@ -287,6 +318,45 @@ type EmailVerified struct {
 // EmailVerifiedStatus defines model for EmailVerified.Status.
 type EmailVerifiedStatus string
 
+// File defines model for File.
+type File struct {
+	// ContentType Decided from the bytes at upload
+	ContentType string `json:"content_type"`
+
+	// ContentUrl GET it for the bytes
+	ContentUrl string `json:"content_url"`
+
+	// Extraction A genetic report's reading: pending, done, no_text or failed
+	Extraction *string   `json:"extraction,omitempty"`
+	Id         int64     `json:"id"`
+	Kind       string    `json:"kind"`
+	Name       string    `json:"name"`
+	PatientId  int64     `json:"patient_id"`
+	Size       int64     `json:"size"`
+	StaffOnly  bool      `json:"staff_only"`
+	UploadedAt time.Time `json:"uploaded_at"`
+}
+
+// FilePage defines model for FilePage.
+type FilePage struct {
+	Items []File `json:"items"`
+
+	// NextCursor Absent on the last page
+	NextCursor *string `json:"next_cursor,omitempty"`
+}
+
+// FileUpload The upload form's fields; its checks decide what is required (422, or 413 too big, 415 not an accepted type)
+type FileUpload struct {
+	// File The file; its name is the part's filename
+	File *openapi_types.File `json:"file,omitempty"`
+
+	// Kind genetic_report, letter, consent or other
+	Kind *string `json:"kind,omitempty"`
+
+	// StaffOnly Never shown to a family
+	StaffOnly *bool `json:"staff_only,omitempty"`
+}
+
 // KPIResults defines model for KPIResults.
 type KPIResults struct {
 	Measures []struct {
@@ -296,6 +366,21 @@ type KPIResults struct {
 		Title   string  `json:"title"`
 	} `json:"measures"`
 }
+
+// NotificationQueued defines model for NotificationQueued.
+type NotificationQueued struct {
+	Channel NotificationQueuedChannel `json:"channel"`
+
+	// Id The outbox message's id
+	Id int64 `json:"id"`
+
+	// Status queued, then sent, delivered or failed
+	Status   string `json:"status"`
+	Template string `json:"template"`
+}
+
+// NotificationQueuedChannel defines model for NotificationQueued.Channel.
+type NotificationQueuedChannel string
 
 // OAuthError defines model for OAuthError.
 type OAuthError struct {
@@ -544,6 +629,14 @@ type RowInput struct {
 	List string `json:"list"`
 }
 
+// SMSInput A template with its values, or a body (the registry_message template)
+type SMSInput struct {
+	Body      *string            `json:"body,omitempty"`
+	ContactId int64              `json:"contact_id"`
+	Template  *string            `json:"template,omitempty"`
+	Values    *map[string]string `json:"values,omitempty"`
+}
+
 // SurveyAnswer defines model for SurveyAnswer.
 type SurveyAnswer struct {
 	// Choices A multiple choice question's ticked choices
@@ -674,6 +767,18 @@ type UpdateContactParams struct {
 	IfMatch IfMatch `json:"If-Match"`
 }
 
+// SendEmailParams defines parameters for SendEmail.
+type SendEmailParams struct {
+	// IdempotencyKey A retry with the same key within 24 hours answers the first response and adds nothing; while the first is in progress, 409
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// SendSMSParams defines parameters for SendSMS.
+type SendSMSParams struct {
+	// IdempotencyKey A retry with the same key within 24 hours answers the first response and adds nothing; while the first is in progress, 409
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // DeletePatientParams defines parameters for DeletePatient.
 type DeletePatientParams struct {
 	// IfMatch The ETag read; 412 when the record changed since
@@ -684,6 +789,18 @@ type DeletePatientParams struct {
 type UpdatePatientParams struct {
 	// IfMatch The ETag read; 412 when the record changed since
 	IfMatch IfMatch `json:"If-Match"`
+}
+
+// ListPatientFilesParams defines parameters for ListPatientFiles.
+type ListPatientFilesParams struct {
+	// Cursor The next_cursor of the page before; absent for the first page
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// UploadPatientFileParams defines parameters for UploadPatientFile.
+type UploadPatientFileParams struct {
+	// IdempotencyKey A retry with the same key within 24 hours answers the first response and adds nothing; while the first is in progress, 409
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // CreateRelationshipParams defines parameters for CreateRelationship.
@@ -737,6 +854,12 @@ type RequestChildTransferJSONRequestBody = ChildTransferInput
 // UpdateContactJSONRequestBody defines body for UpdateContact for application/json ContentType.
 type UpdateContactJSONRequestBody = ContactPatch
 
+// SendEmailJSONRequestBody defines body for SendEmail for application/json ContentType.
+type SendEmailJSONRequestBody = EmailInput
+
+// SendSMSJSONRequestBody defines body for SendSMS for application/json ContentType.
+type SendSMSJSONRequestBody = SMSInput
+
 // IssueTokenFormdataRequestBody defines body for IssueToken for application/x-www-form-urlencoded ContentType.
 type IssueTokenFormdataRequestBody = TokenRequest
 
@@ -745,6 +868,9 @@ type VerifyOnboardingEmailJSONRequestBody = EmailVerificationInput
 
 // UpdatePatientJSONRequestBody defines body for UpdatePatient for application/json ContentType.
 type UpdatePatientJSONRequestBody = PatientPatch
+
+// UploadPatientFileMultipartRequestBody defines body for UploadPatientFile for multipart/form-data ContentType.
+type UploadPatientFileMultipartRequestBody = FileUpload
 
 // CreateRelationshipJSONRequestBody defines body for CreateRelationship for application/json ContentType.
 type CreateRelationshipJSONRequestBody = RelationshipInput
@@ -820,6 +946,18 @@ type ServerInterface interface {
 	// UpdateContact Change a contact's fields (each checked as the page's autosave checks it)
 	// (PATCH /contacts/{id})
 	UpdateContact(c *fiber.Ctx, id ID, params UpdateContactParams) error
+	// GetFile A file's metadata (as its page shows it)
+	// (GET /files/{id})
+	GetFile(c *fiber.Ctx, id ID) error
+	// GetFileContent The file's bytes, as an attachment of the type decided at upload; the download is logged with the token's account
+	// (GET /files/{id}/content)
+	GetFileContent(c *fiber.Ctx, id ID) error
+	// SendEmail Queue an email to a registry contact (by id, never an address), in the one outbox
+	// (POST /notifications/emails)
+	SendEmail(c *fiber.Ctx, params SendEmailParams) error
+	// SendSMS Queue a text message to a registry contact (by id, never a number), in the one outbox
+	// (POST /notifications/sms)
+	SendSMS(c *fiber.Ctx, params SendSMSParams) error
 	// IssueToken OAuth 2.0 client credentials grant (RFC 6749 section 4.4) - a short-lived bearer token for a registered client
 	// (POST /oauth/token)
 	IssueToken(c *fiber.Ctx) error
@@ -835,6 +973,12 @@ type ServerInterface interface {
 	// UpdatePatient Change a patient's fields (each checked as the page's autosave checks it)
 	// (PATCH /patients/{id})
 	UpdatePatient(c *fiber.Ctx, id ID, params UpdatePatientParams) error
+	// ListPatientFiles A registry patient's files, 25 a page, by cursor (who may see the registry's identifiers)
+	// (GET /patients/{id}/files)
+	ListPatientFiles(c *fiber.Ctx, id ID, params ListPatientFilesParams) error
+	// UploadPatientFile Upload one file for a registry patient (the upload form's checks, encryption and extraction job)
+	// (POST /patients/{id}/files)
+	UploadPatientFile(c *fiber.Ctx, id ID, params UploadPatientFileParams) error
 	// ListRelationships A patient's relationships to contacts
 	// (GET /patients/{id}/relationships)
 	ListRelationships(c *fiber.Ctx, id ID) error
@@ -1628,6 +1772,150 @@ func (siw *ServerInterfaceWrapper) UpdateContact(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// GetFile operation middleware
+func (siw *ServerInterfaceWrapper) GetFile(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetFile(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// GetFileContent operation middleware
+func (siw *ServerInterfaceWrapper) GetFileContent(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetFileContent(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// SendEmail operation middleware
+func (siw *ServerInterfaceWrapper) SendEmail(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SendEmailParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.SendEmail(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// SendSMS operation middleware
+func (siw *ServerInterfaceWrapper) SendSMS(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SendSMSParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.SendSMS(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // IssueToken operation middleware
 func (siw *ServerInterfaceWrapper) IssueToken(c *fiber.Ctx) error {
 
@@ -1786,6 +2074,102 @@ func (siw *ServerInterfaceWrapper) UpdatePatient(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.UpdatePatient(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListPatientFiles operation middleware
+func (siw *ServerInterfaceWrapper) ListPatientFiles(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPatientFilesParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListPatientFiles(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// UploadPatientFile operation middleware
+func (siw *ServerInterfaceWrapper) UploadPatientFile(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UploadPatientFileParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.UploadPatientFile(c, id, params)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -2235,6 +2619,18 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Post(options.BaseURL+"/onboarding/email-verifications", wrapper.VerifyOnboardingEmail)
 
 	router.Post(options.BaseURL+"/survey-responses", wrapper.SubmitSurveyResponse)
+
+	router.Get(options.BaseURL+"/patients/:id/files", wrapper.ListPatientFiles)
+
+	router.Post(options.BaseURL+"/patients/:id/files", wrapper.UploadPatientFile)
+
+	router.Get(options.BaseURL+"/files/:id", wrapper.GetFile)
+
+	router.Get(options.BaseURL+"/files/:id/content", wrapper.GetFileContent)
+
+	router.Post(options.BaseURL+"/notifications/emails", wrapper.SendEmail)
+
+	router.Post(options.BaseURL+"/notifications/sms", wrapper.SendSMS)
 
 }
 
@@ -3811,6 +4207,380 @@ func (response UpdateContact429ApplicationProblemPlusJSONResponse) VisitUpdateCo
 	return ctx.JSON(&response)
 }
 
+type GetFileRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetFileResponseObject interface {
+	VisitGetFileResponse(ctx *fiber.Ctx) error
+}
+
+type GetFile200JSONResponse File
+
+func (response GetFile200JSONResponse) VisitGetFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response)
+}
+
+type GetFile400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetFile400ApplicationProblemPlusJSONResponse) VisitGetFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type GetFile401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetFile401ApplicationProblemPlusJSONResponse) VisitGetFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type GetFile403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetFile403ApplicationProblemPlusJSONResponse) VisitGetFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type GetFile404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetFile404ApplicationProblemPlusJSONResponse) VisitGetFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type GetFile429ApplicationProblemPlusJSONResponse Problem
+
+func (response GetFile429ApplicationProblemPlusJSONResponse) VisitGetFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type GetFileContentRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetFileContentResponseObject interface {
+	VisitGetFileContentResponse(ctx *fiber.Ctx) error
+}
+
+type GetFileContent200ResponseHeaders struct {
+	ContentDisposition *string
+}
+
+type GetFileContent200ApplicationpdfResponse struct {
+	Body          io.Reader
+	Headers       GetFileContent200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetFileContent200ApplicationpdfResponse) VisitGetFileContentResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ContentDisposition != nil {
+		ctx.Response().Header.Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		ctx.Response().Header.Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	ctx.Status(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(ctx.Response().BodyWriter(), response.Body)
+	return err
+}
+
+type GetFileContent200ImagejpegResponse struct {
+	Body          io.Reader
+	Headers       GetFileContent200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetFileContent200ImagejpegResponse) VisitGetFileContentResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ContentDisposition != nil {
+		ctx.Response().Header.Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	ctx.Response().Header.Set("Content-Type", "image/jpeg")
+	if response.ContentLength != 0 {
+		ctx.Response().Header.Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	ctx.Status(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(ctx.Response().BodyWriter(), response.Body)
+	return err
+}
+
+type GetFileContent200ImagepngResponse struct {
+	Body          io.Reader
+	Headers       GetFileContent200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetFileContent200ImagepngResponse) VisitGetFileContentResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ContentDisposition != nil {
+		ctx.Response().Header.Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	ctx.Response().Header.Set("Content-Type", "image/png")
+	if response.ContentLength != 0 {
+		ctx.Response().Header.Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	ctx.Status(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(ctx.Response().BodyWriter(), response.Body)
+	return err
+}
+
+type GetFileContent200TextResponse struct {
+	Body    openapi_types.File
+	Headers GetFileContent200ResponseHeaders
+}
+
+func (response GetFileContent200TextResponse) VisitGetFileContentResponse(ctx *fiber.Ctx) error {
+	if response.Headers.ContentDisposition != nil {
+		ctx.Response().Header.Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	ctx.Response().Header.Set("Content-Type", "text/plain")
+	ctx.Status(200)
+
+	_, err := ctx.WriteString(fmt.Sprint(response.Body))
+	return err
+}
+
+type GetFileContent400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetFileContent400ApplicationProblemPlusJSONResponse) VisitGetFileContentResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type GetFileContent401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetFileContent401ApplicationProblemPlusJSONResponse) VisitGetFileContentResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type GetFileContent403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetFileContent403ApplicationProblemPlusJSONResponse) VisitGetFileContentResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type GetFileContent404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetFileContent404ApplicationProblemPlusJSONResponse) VisitGetFileContentResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type GetFileContent429ApplicationProblemPlusJSONResponse Problem
+
+func (response GetFileContent429ApplicationProblemPlusJSONResponse) VisitGetFileContentResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type SendEmailRequestObject struct {
+	Params SendEmailParams
+	Body   *SendEmailJSONRequestBody
+}
+
+type SendEmailResponseObject interface {
+	VisitSendEmailResponse(ctx *fiber.Ctx) error
+}
+
+type SendEmail202JSONResponse NotificationQueued
+
+func (response SendEmail202JSONResponse) VisitSendEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(202)
+
+	return ctx.JSON(&response)
+}
+
+type SendEmail400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SendEmail400ApplicationProblemPlusJSONResponse) VisitSendEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type SendEmail401ApplicationProblemPlusJSONResponse Problem
+
+func (response SendEmail401ApplicationProblemPlusJSONResponse) VisitSendEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type SendEmail403ApplicationProblemPlusJSONResponse Problem
+
+func (response SendEmail403ApplicationProblemPlusJSONResponse) VisitSendEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type SendEmail404ApplicationProblemPlusJSONResponse Problem
+
+func (response SendEmail404ApplicationProblemPlusJSONResponse) VisitSendEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type SendEmail409ApplicationProblemPlusJSONResponse Problem
+
+func (response SendEmail409ApplicationProblemPlusJSONResponse) VisitSendEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type SendEmail422ApplicationProblemPlusJSONResponse Problem
+
+func (response SendEmail422ApplicationProblemPlusJSONResponse) VisitSendEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type SendEmail429ApplicationProblemPlusJSONResponse Problem
+
+func (response SendEmail429ApplicationProblemPlusJSONResponse) VisitSendEmailResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type SendSMSRequestObject struct {
+	Params SendSMSParams
+	Body   *SendSMSJSONRequestBody
+}
+
+type SendSMSResponseObject interface {
+	VisitSendSMSResponse(ctx *fiber.Ctx) error
+}
+
+type SendSMS202JSONResponse NotificationQueued
+
+func (response SendSMS202JSONResponse) VisitSendSMSResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(202)
+
+	return ctx.JSON(&response)
+}
+
+type SendSMS400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SendSMS400ApplicationProblemPlusJSONResponse) VisitSendSMSResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type SendSMS401ApplicationProblemPlusJSONResponse Problem
+
+func (response SendSMS401ApplicationProblemPlusJSONResponse) VisitSendSMSResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type SendSMS403ApplicationProblemPlusJSONResponse Problem
+
+func (response SendSMS403ApplicationProblemPlusJSONResponse) VisitSendSMSResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type SendSMS404ApplicationProblemPlusJSONResponse Problem
+
+func (response SendSMS404ApplicationProblemPlusJSONResponse) VisitSendSMSResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type SendSMS409ApplicationProblemPlusJSONResponse Problem
+
+func (response SendSMS409ApplicationProblemPlusJSONResponse) VisitSendSMSResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type SendSMS422ApplicationProblemPlusJSONResponse Problem
+
+func (response SendSMS422ApplicationProblemPlusJSONResponse) VisitSendSMSResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type SendSMS429ApplicationProblemPlusJSONResponse Problem
+
+func (response SendSMS429ApplicationProblemPlusJSONResponse) VisitSendSMSResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
 type IssueTokenRequestObject struct {
 	Body *IssueTokenFormdataRequestBody
 }
@@ -4167,6 +4937,183 @@ func (response UpdatePatient422ApplicationProblemPlusJSONResponse) VisitUpdatePa
 type UpdatePatient429ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdatePatient429ApplicationProblemPlusJSONResponse) VisitUpdatePatientResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type ListPatientFilesRequestObject struct {
+	Id     ID `json:"id"`
+	Params ListPatientFilesParams
+}
+
+type ListPatientFilesResponseObject interface {
+	VisitListPatientFilesResponse(ctx *fiber.Ctx) error
+}
+
+type ListPatientFiles200JSONResponse FilePage
+
+func (response ListPatientFiles200JSONResponse) VisitListPatientFilesResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(200)
+
+	return ctx.JSON(&response)
+}
+
+type ListPatientFiles400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListPatientFiles400ApplicationProblemPlusJSONResponse) VisitListPatientFilesResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type ListPatientFiles401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListPatientFiles401ApplicationProblemPlusJSONResponse) VisitListPatientFilesResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type ListPatientFiles403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListPatientFiles403ApplicationProblemPlusJSONResponse) VisitListPatientFilesResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type ListPatientFiles404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListPatientFiles404ApplicationProblemPlusJSONResponse) VisitListPatientFilesResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type ListPatientFiles429ApplicationProblemPlusJSONResponse Problem
+
+func (response ListPatientFiles429ApplicationProblemPlusJSONResponse) VisitListPatientFilesResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(429)
+
+	return ctx.JSON(&response)
+}
+
+type UploadPatientFileRequestObject struct {
+	Id     ID `json:"id"`
+	Params UploadPatientFileParams
+	Body   *multipart.Reader
+}
+
+type UploadPatientFileResponseObject interface {
+	VisitUploadPatientFileResponse(ctx *fiber.Ctx) error
+}
+
+type UploadPatientFile201ResponseHeaders struct {
+	Location *string
+}
+
+type UploadPatientFile201JSONResponse struct {
+	Body    File
+	Headers UploadPatientFile201ResponseHeaders
+}
+
+func (response UploadPatientFile201JSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
+	if response.Headers.Location != nil {
+		ctx.Response().Header.Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	ctx.Response().Header.Set("Content-Type", "application/json")
+	ctx.Status(201)
+
+	return ctx.JSON(&response.Body)
+}
+
+type UploadPatientFile400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UploadPatientFile400ApplicationProblemPlusJSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(400)
+
+	return ctx.JSON(&response)
+}
+
+type UploadPatientFile401ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadPatientFile401ApplicationProblemPlusJSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(401)
+
+	return ctx.JSON(&response)
+}
+
+type UploadPatientFile403ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadPatientFile403ApplicationProblemPlusJSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(403)
+
+	return ctx.JSON(&response)
+}
+
+type UploadPatientFile404ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadPatientFile404ApplicationProblemPlusJSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(404)
+
+	return ctx.JSON(&response)
+}
+
+type UploadPatientFile409ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadPatientFile409ApplicationProblemPlusJSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(409)
+
+	return ctx.JSON(&response)
+}
+
+type UploadPatientFile413ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadPatientFile413ApplicationProblemPlusJSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(413)
+
+	return ctx.JSON(&response)
+}
+
+type UploadPatientFile415ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadPatientFile415ApplicationProblemPlusJSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(415)
+
+	return ctx.JSON(&response)
+}
+
+type UploadPatientFile422ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadPatientFile422ApplicationProblemPlusJSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
+	ctx.Response().Header.Set("Content-Type", "application/problem+json")
+	ctx.Status(422)
+
+	return ctx.JSON(&response)
+}
+
+type UploadPatientFile429ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadPatientFile429ApplicationProblemPlusJSONResponse) VisitUploadPatientFileResponse(ctx *fiber.Ctx) error {
 	ctx.Response().Header.Set("Content-Type", "application/problem+json")
 	ctx.Status(429)
 
@@ -4902,6 +5849,18 @@ type StrictServerInterface interface {
 	// UpdateContact Change a contact's fields (each checked as the page's autosave checks it)
 	// (PATCH /contacts/{id})
 	UpdateContact(ctx context.Context, request UpdateContactRequestObject) (UpdateContactResponseObject, error)
+	// GetFile A file's metadata (as its page shows it)
+	// (GET /files/{id})
+	GetFile(ctx context.Context, request GetFileRequestObject) (GetFileResponseObject, error)
+	// GetFileContent The file's bytes, as an attachment of the type decided at upload; the download is logged with the token's account
+	// (GET /files/{id}/content)
+	GetFileContent(ctx context.Context, request GetFileContentRequestObject) (GetFileContentResponseObject, error)
+	// SendEmail Queue an email to a registry contact (by id, never an address), in the one outbox
+	// (POST /notifications/emails)
+	SendEmail(ctx context.Context, request SendEmailRequestObject) (SendEmailResponseObject, error)
+	// SendSMS Queue a text message to a registry contact (by id, never a number), in the one outbox
+	// (POST /notifications/sms)
+	SendSMS(ctx context.Context, request SendSMSRequestObject) (SendSMSResponseObject, error)
 	// IssueToken OAuth 2.0 client credentials grant (RFC 6749 section 4.4) - a short-lived bearer token for a registered client
 	// (POST /oauth/token)
 	IssueToken(ctx context.Context, request IssueTokenRequestObject) (IssueTokenResponseObject, error)
@@ -4917,6 +5876,12 @@ type StrictServerInterface interface {
 	// UpdatePatient Change a patient's fields (each checked as the page's autosave checks it)
 	// (PATCH /patients/{id})
 	UpdatePatient(ctx context.Context, request UpdatePatientRequestObject) (UpdatePatientResponseObject, error)
+	// ListPatientFiles A registry patient's files, 25 a page, by cursor (who may see the registry's identifiers)
+	// (GET /patients/{id}/files)
+	ListPatientFiles(ctx context.Context, request ListPatientFilesRequestObject) (ListPatientFilesResponseObject, error)
+	// UploadPatientFile Upload one file for a registry patient (the upload form's checks, encryption and extraction job)
+	// (POST /patients/{id}/files)
+	UploadPatientFile(ctx context.Context, request UploadPatientFileRequestObject) (UploadPatientFileResponseObject, error)
 	// ListRelationships A patient's relationships to contacts
 	// (GET /patients/{id}/relationships)
 	ListRelationships(ctx context.Context, request ListRelationshipsRequestObject) (ListRelationshipsResponseObject, error)
@@ -5586,6 +6551,142 @@ func (sh *strictHandler) UpdateContact(ctx *fiber.Ctx, id ID, params UpdateConta
 	return nil
 }
 
+// GetFile operation middleware
+func (sh *strictHandler) GetFile(ctx *fiber.Ctx, id ID) error {
+	var request GetFileRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.GetFile(ctx.UserContext(), request.(GetFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetFile")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetFileResponseObject); ok {
+		if err := validResponse.VisitGetFileResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetFileContent operation middleware
+func (sh *strictHandler) GetFileContent(ctx *fiber.Ctx, id ID) error {
+	var request GetFileContentRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.GetFileContent(ctx.UserContext(), request.(GetFileContentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetFileContent")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetFileContentResponseObject); ok {
+		if err := validResponse.VisitGetFileContentResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SendEmail operation middleware
+func (sh *strictHandler) SendEmail(ctx *fiber.Ctx, params SendEmailParams) error {
+	var request SendEmailRequestObject
+
+	request.Params = params
+
+	var body SendEmailJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.SendEmail(ctx.UserContext(), request.(SendEmailRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SendEmail")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SendEmailResponseObject); ok {
+		if err := validResponse.VisitSendEmailResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SendSMS operation middleware
+func (sh *strictHandler) SendSMS(ctx *fiber.Ctx, params SendSMSParams) error {
+	var request SendSMSRequestObject
+
+	request.Params = params
+
+	var body SendSMSJSONRequestBody
+	var err error
+	// The validation middleware stores the value a kin-openapi validator
+	// validated in the Fiber context. Bind that value, matching member
+	// names exactly, so the handler receives what was validated instead
+	// of a second, case-insensitive decode.
+	if v := ctx.Locals(validatedBodyLocalsKey); v == nil || runtime.BindJSONValue(v, &body) != nil {
+		err = ctx.BodyParser(&body)
+	}
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	request.Body = &body
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.SendSMS(ctx.UserContext(), request.(SendSMSRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SendSMS")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SendSMSResponseObject); ok {
+		if err := validResponse.VisitSendSMSResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // IssueToken operation middleware
 func (sh *strictHandler) IssueToken(ctx *fiber.Ctx) error {
 	var request IssueTokenRequestObject
@@ -5745,6 +6846,64 @@ func (sh *strictHandler) UpdatePatient(ctx *fiber.Ctx, id ID, params UpdatePatie
 		return err
 	} else if validResponse, ok := response.(UpdatePatientResponseObject); ok {
 		if err := validResponse.VisitUpdatePatientResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListPatientFiles operation middleware
+func (sh *strictHandler) ListPatientFiles(ctx *fiber.Ctx, id ID, params ListPatientFilesParams) error {
+	var request ListPatientFilesRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPatientFiles(ctx.UserContext(), request.(ListPatientFilesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPatientFiles")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPatientFilesResponseObject); ok {
+		if err := validResponse.VisitListPatientFilesResponse(ctx); err != nil {
+			return err
+		}
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UploadPatientFile operation middleware
+func (sh *strictHandler) UploadPatientFile(ctx *fiber.Ctx, id ID, params UploadPatientFileParams) error {
+	var request UploadPatientFileRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	request.Body = multipart.NewReader(bytes.NewReader(ctx.Request().Body()), string(ctx.Request().Header.MultipartFormBoundary()))
+
+	handler := func(ctx *fiber.Ctx, request interface{}) (interface{}, error) {
+		return sh.ssi.UploadPatientFile(ctx.UserContext(), request.(UploadPatientFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UploadPatientFile")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UploadPatientFileResponseObject); ok {
+		if err := validResponse.VisitUploadPatientFileResponse(ctx); err != nil {
 			return err
 		}
 	} else if response != nil {
@@ -6074,113 +7233,128 @@ func (sh *strictHandler) SubmitSurveyResponse(ctx *fiber.Ctx) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1rb9s4uvBfIfS+QGwc5TqZWTTBfui23XNyprsTpN2zZzApDEZ6bHMikRqSimsU+e8HfEhKlE1fG3sy",
-	"03xqKlPi7blfvySZKCvBgWuVXHxJxkBzkPjnu490ZP7NQWWSVZoJnlwkH8dAJGRC5geKPIBUTPBLooDn",
-	"hGlyR7N7wji5Gh7+g+psTLQg2ZjyERDdvJikicrGUFLzdT2tILlIlJaMj5LHx8c0qaikJWi3jDe1VELG",
-	"F8Lhsx5kOICIIU5R0RGQOxgKCZeE3ingmgyFxN+GTCqNI5I0YeYjv9Ugp0macFqaVdhPddZX0s/vgY/0",
-	"OLk4OzlJ59abJldvzTj8XEX1uP0aMzuV8FvNJOTJhZY1hF8eCllSbcZx/cN5kiYl46ysy+TitJmGcQ0j",
-	"kHaeHMpKaODZ9EeYzh/IayJByymZMD3G7SpaArkH+4RxcnZOxqKWilCuJiBVcCYSVCW4AkJ5TmieK8KF",
-	"eWd0SSZjVkAwlClzwZUUIwlKpeT85JU/TQs87QEEKz40S152riXj/v+n0VMeIkDF4cCAKpFA80tyfnpG",
-	"JmPgAbw5CMyJYjyDhYt1ILv0zoJVn8ah4QZGTGk5XYQ59tcDRVRRj/xaunDjB33VSh7Ny/ZSEY2upbgr",
-	"oDR/ZoJr4Nr8SauqYBk1Kzyu7Ij/+FWZ5X4J5vr/EobJRfL/jltacWx/Vcf+uzjjDEBycvP3N+TV+fd/",
-	"IZUflibX9V3BsvesZPp3Xs0loaTC1RBRgcSJDxQpzNJIz1OTA9VPLVLdGPw6fD3UCDcBqQx/uPiy5Nbm",
-	"0BoX6lZvBrxG1LziVW1PJM+ZWRUtrqVZombmNoe0UJAmVfDoS5IVQCNk8gZK8WDx16J90sDKnRAFUG7u",
-	"hJkJ1eIZvyRMQ6nmAS8CeqkZcmWHh6BJpaTTZO5eDFoYUnhg6IpZRUOuf6tBmUEpuZsSgxspAZqNCSUF",
-	"U9oQ/Ada1KBIjypCyZ0UEwWSVEJppG1lv92ruPsVMm1mv4cFuOmnO1CGaKaEOgIpZImzK8J0kq7BENrr",
-	"/wVn+xRZhb3nD/TBDPsye5WWXs0vEy/+IrhMMjFbLwzpm+JjwYGM2APw6DU7fh3lPhGOE27Ev5o2q4tt",
-	"682YFZEN0TpnesDyCMNPk0yMhdQx7EiTnGoYiOHgjkk9XoX8b6kG8xLyqYElppH57DJW7j9NCqD5QMgR",
-	"5UxR7c6teyE/vf1AMpFDEsGCQmT3EG45uAg+VgNel3eWXsy9KioN+UBYGjAzo/mJiFp7gQfP1sJEDpqy",
-	"QhEqgYwMJBhMGgmRN5IQ44g7Kgodlu+AXLRoVcuFhxpA1jxmZQYqWnGR9JhWyLP7sYVtCpkoZjUQFru2",
-	"ztaai1kIv+tR38g2qWpI2ZBBkatLYnaajSG7VySHjOVAJmOKQpTfAumdn505AoPkDV81pKuLQ1uhAugx",
-	"ZxnT0znKHQHYLt7M0PkYgK/GD3MsZhgJhx0oEuBNh55GZumiygqxJ00M9ccvrzNYwed1DiYA/NWnUnP2",
-	"Ww0DCUOQwDMIFt89m/8GqWBKBC+m3WNYIFnGgfXaaDNzBLfh1s0fy6DFUu3HeU4d6FcRfcNirrCidkFb",
-	"1Wo5S7RL+rR4Q07M/2rsC5RPFOaEHhutR2k6dcx9akhlP4alC5GyZDxczunzR9MXBFqKQB8l5Wpovz8r",
-	"hrEiH6wtLgylKL9CXFCa6hrnBV6XBlEq4Ln5MU1oloHh+8jJzOrxz4zyDIqiw8ra72mx9WJmELY5h2aR",
-	"sc3Oz/hp1ZFvo+as5jd+X15ACt8wJKHRh3Bf5knvHR8VlBsuRf5NC1D9lXwpCk6Ca5rpiPib5xKUigpO",
-	"ORSgF0lcUFJWRF97Khm3pNNB1q47IqkC5Gog4YHBJD6iGgseX0VISuZ/RASXkA8MjeZQrBhVUD6qHbNb",
-	"RmCWiaZbiZat5hMcejtl9wxnDqy930+LAWZbeTMwJjnmZWC4BKXoCL5a3gyAtjv1e8ZBEQUVldToIkY5",
-	"h0lhnnbR5vs4fc8EHzJZRgSKPCfwgKY7UY/GhGlSCHGvSMHugVDizrjRd5k38tljIL3zk1eWyU+Ygn5U",
-	"x2kwajUf2pTPrkYloWFdE0qDVE/Lr6NI170FPKGUqFIZcliAttauDT4dYurqY9tANlhCdJ9EDHaX9wwE",
-	"Yb+p7UThWfH3ktwmtwlBC6EhEkRU9mvEANlqmTYgBavR+wXD5jHsuSIP6h9z8Pzzzz//fPiPfxy+fXtp",
-	"GQvk3hiK3jXHbBhaWSUAuROfkfbDZ1pWhZni7OT0h8OTHw5PztchHe8MyPwPSDZ01v9tOOI7Zig/0eIe",
-	"uNX3Csbv0XgvJFH1XcmU4eMDliOfdKLvjMjvrnkep344zNmIaStZOs5jQX2NDcoNnUKr9a5wO2u4KY1w",
-	"fg+LDDSWYsnGpIj7QkcIv9/Y4t3sNUbYgpuOGb7ndaAHP/bTqnndu7FZf7y+ugFVF9bD0Z2yBKpqOcMu",
-	"ukOWGWprnYkFcqcE6nxX85fBdBF7aWZLbmI/vp0utskuy5r5UrPL2Js/va71+J2UIqIDg388T+fNL4MO",
-	"NK3aj/1YdAn8TlBptN3XXtWdW4q1bi8Q/2fQoQvk/0RhF13izUC0jV//9OEjORbN5McI+YcPASlSl6SS",
-	"4gEaj7iRd5lWUAxXMvjuslK/g+UH8KF5aQvO/6tg3DktYyboHekHa8n8yjl5Z2SnkQRAUUXTe7BUqNcs",
-	"RQvc0d5F+QJGtBjQWo+FdFa57rKvqQSuaeEDJ9gdK5ieGk6DCgjBL5D2C7ENVFQz4HqwlcnQv7zp1vx7",
-	"m1oF3WubyULuJWcl7B7hh3f/O/j48/W7iB/gdOnHNrEl/imEPAmFJUVjVs2f478N/qJsBlIJblDZYBMK",
-	"a3hiF4SS8BPOOGalpTHlJCsYZxmjfD1RRgGV2Xi5IK7GVMIgB5YD1w2zX+pSXH0OE7hTLCawvgf6AETU",
-	"zg3q6N+Y5TlwS75SMhmzbEykuBPakMaiMEJcr3HwM+QP3LnVrcBbq5oWKRLNXIqqgrw/d0LrydnX9iYi",
-	"JmY8eloMWsln3kK4DXnwL+VAN3hpmS0yZ3TEhWJq4Aw4dAHTD4fmTsHYp9u+C3MLAygyWhQgSUmnhrMT",
-	"BUCaN6XyAEMlkAKG2kBXlIiv8OQvNYF6UTkqtISaAbl6S3o3CIl/MTq9pJkGqfrJYpfMzkykaTIFKjsA",
-	"uY4VNdxraFMNbmv2y8uNpw6nnqfxNILXKynr1nZRR+e/yi66RyKzkI6sPKGnoCtP7i/dyOa0hW91idR0",
-	"QU6Qdt1zMeEpOSUlLSAlZ2QI9q9XlrRVkHkMe2oLksPCpzC/eib5+5tfm009D/PrNsTkBZ+fKz4/YaxE",
-	"FCHbOO+1zSdol1FxEcQDs2GEQ8oKyNM2w8BJ2p5rGnYeN6HhV6Jzu3dXG4/sJ9oXVtvA0oRxpSnPFviM",
-	"Z0XuQMRZZKDzU6xaLP7a2u2W2CZdvsAGZu8ZA13BRs764BEwJvheEfdjEPlQAmhFaFHYZ5JpkIxGxQOL",
-	"cxWFnFEtWTagSoFSpTdfrIu7G4TUNqGh9wCVtd5ltZSW1MNWARo3M4r0rO0fFdr1A36A5xttfn0NRg0q",
-	"yUpqHQbztxExT80PKul0sFA/98aUtZekNJWbXfV6iILaQLCaNLyG1OPR7Ibb3XUO69OKO98qrWLnULHz",
-	"y97+7rqYWaIOkZIhtf+OaipzRnlKMirNg8aQlBLF7grGR41BdK0AvU7QWXvuq671PVP6a4XPDmlY5U1Z",
-	"LDneiMnrPI95L6SYLFbzxeRAEZZfoK3eZecdkHuY2lj+2/rk5LtMiglRkJn38AEcNc8HLO88Ql5pn6wT",
-	"UP9VMVJuY+03FpzLdjlNSBfu4+mOgsOhZi7H0SYNMUVonl8QZBx0RBlPjbocJjyaYzSPzDWF6Y7cRQkb",
-	"bfuu1tonAjU5Ci77KDMME9+h5ltdwP7hfEUmY5oUDlojflimtAWB4KpJDyqmRA4qJWrKcylK82cmSiHv",
-	"mDlJ81/KNYOKFVCp6aCEnGWMg+qnaNRM8XDarCl3CsrKcWbjLployD4b8e7g4gAPBmU+9xN1/qS/YsoV",
-	"6cUnvGBqIEFlNTTP/qplDf2Nvch4SjFI+lDLB5ja9KlNoWksWAYqBkplXWhWFUYyMmPCXDDNMADCv5wu",
-	"zITbPBHOz7JOPto6tnm8m8jH4LNOiVWBUqIyWgDpnRyenvQNneajZtsYKUGJ4RTmwsM4kECDnbeBr7zN",
-	"ZqOLb/TGJatuQyYceq9N7Dsw1Lmm72PXNGScqUjm8d/xubO1+fzpoQZJFH0wzK8HDyCnrfHQHwNRYzHh",
-	"pKyVJnfQ+Bz6l8SHrVhnhNKiUmQi5L0NA59n7UuiOhRu0gXB+LCYY3VsOQT+33KIGHKuysbu6Dq4hrS5",
-	"hdV3/EE7WSR2jZAvRwflTs9SJ9ke3yK5dSaihPGBT15HabOsZm3MYdCMpsVay1nNJ5vQ+XC9+P3YgX00",
-	"h3oDOEvUbdRK7zPqkyT/9fHjNfkbVSxDBzRw7WIZVlLhNPl8KGjFDo0CNgJ+CJ+1pIeajpQXDZKLYHaz",
-	"R/c/BZkEvToUaaMp3EfNNCNJuR7EBVM3OpOAzgRaqJXUcr1lBJPaPG0Rm/5qxIWE3LmVcC0HirQphwTf",
-	"I5jdPhsjvfUJ2bU8zkJZsOIlYGXRMIKBWQZKDRqqMm8p+lwxCWrAIkTnA2SC5yqOhvGT+xgeGI65wDIO",
-	"hg9NJNNgBZjWlWH4U50znSyKcGsgxKP738DoJqvDxzpb73yss2u/lfnDRQtfVhsd7YPhM/ZE7+z0voAB",
-	"km/7qPnAWOvKXiTjQ7EyRNBKZi7v90AZbk1RwLMefTVVhpWRXi4ydUwrdlTm/aNb/g5ZEQqvGZWSAabM",
-	"41I8c6AuhIAW5PX1lX3aTwl8zqDCEINbPlstQZGe3/QF+eVTSoJZya0r9UCA55VgXKvbpH95yzMh7nF+",
-	"Ceif8NlNRwSD0OwPs7UafHLz0S1vDGuI+RwPwqw40EEuklObRw2cViy5SL47Ojn6zpoaxngxx2gDkxbO",
-	"R5ZyNdu6yjHPQek3flC3Ks0vcfmiHXLsqtY8fpopw3F2crKk6MVmxS7a/M9YuQsbqyuGpNnoY5qc2+lj",
-	"X22W2RbRMONPNxz/3Wbjz15tMB6t46U1leD1tMZMCdz7Pa1jHykwzcYpOfsefaQjwDoSzovkjPfzt/5G",
-	"AtVgM2I3vfSZCj328pGF/03k06e9dysnz9B/o2s9zkHc6dPOHIO2Jsvf6tXd6ii+kFTsy27YMY55TJP3",
-	"ImvswkuKRD1HUD55tSHon+0LVV7nOaHufnp6JlfaRj/08ZWGKB5/YfmjZUVGOp5Hk7f4fEs0caWcIsTx",
-	"fJ79vXUxIM/yys93CyKnewMRe8oeSpB4YumsngSlhaR3BRjqaYCHU+e9toxXAy1R/vjuhOR0qrBwjnPG",
-	"G6p7Sc5PXrkqYrbyRkoq6mh3DjQvGIeUiLauiSSUaJciTCaUaQOdaZxJ/ydoD4S75bNLqd629O7xzwDU",
-	"2wPdjRH1HcgljxuTkbdIQSofpdEFjH9VOX0aArUjBm6jS9Zi4Cd7ZeCKMIx542jc/nbheufEem/E/Y0t",
-	"gtISd18oak4YcNEemB+HcsFa1Bu9fJ5+xySJY/N5dfzF/PN4HJhrN8f4NFpqE40iX1Mu8dMifeADfYDX",
-	"vnDezHIXV7rCgpRNGcqgVpstUqlECYIDgUIBimC2QqpwHiw7HKtVGkSkS2tstmUrN9rtLuhaWLxwz4Qt",
-	"rKcXIW/2hxdq9hyp0wdM3mi9kE1SRqOcpBi8VLBMp0YwZAUSKJUJA86r6Y0Ukz8IsXmd5zfIdXeBnY0P",
-	"fs9GgyYmYoHYIcXEeeN7Qnpfdev5t758W9E5nfPg91+Q+hmbHMxNaYHI7eIOHF5jrccOprdhF5dhFAza",
-	"gq0z1JBwG7KAgTGcloyPPECsRwWOv0gxWWrXsOVyPRKusk3Y0d+mbeJr1D4swWXBIwYXeMkhEISA4t72",
-	"sGK/4lNfsOop6i4Eg5r726mVO6L78c/KhuI/RZ34T/NocF8xtdDL4Q0oP15fqV0aUYIaDIv4gP/5m7aJ",
-	"vG50iB+vr/yZpFYrV6QCieBgNAP3DsYf2HrXW9pQ5iHGaHrbSUwLRZv3Irt/cnPxPg0jqdN/XwSOvZXs",
-	"/6fQQRhF2lD5ZWZk2TrHbasKH+FDejbNBbM3XSF5q3BguY2msAcx1Nn7Er1zvaTa+bbNk0P75KjM+3s2",
-	"0xsswnT+JrbEU4tmm95wj6FkZrg1wjcdWWyme1OL2xV4ispPotKHrgj5E1KCnyr9U/0crPah06EneDEN",
-	"QOfqLeqYc7Wrm4TwF8VjPxD/UxV4+efq3pNDIlEeRKBm0ls2Ux8xQ20DiUab4HnjWlJNeXzSUxVk5PT0",
-	"6CyKB+G3nhgZbhwmt+iwA8V/LsXs2XkdUtKp0P+CWM9Po/eQ2kQSMG5LS2H7DstvQkTxyaGyxoLKUbRS",
-	"Wkh4cozCrz4L/oLt0KxDbUKVdQj4mhYvUL4fqEVoINSfuwNe1xLNxSxY6I0ENhwocusjUJpAs9ukCWz4",
-	"DnkIhvl7f04U1HVYZP4pYR25RbeO/Q591t3C7b9H8FmzywWI5w86xcARI9WjPdkXdkpeeMROjRfqfr7C",
-	"/oGKiNGIcE2Qj0WnVsxT2iBlzTWzuek2tLkrh2PQsFqKbcdf7K0/bu396QKYndPomLYLg2d6GbAHm+za",
-	"LrCfEtufwQ6i6h5HcEy3iVgBm+Zsiw2BPqTdLqPpBdF0gogFuS92NeF885Rjl9xyfeRtcmReuN1G+GcN",
-	"GiHquSYiLa51ME95Kc2a0+PoVPMd2AP/hR99FlKa3d+LSLYnILU3T6gz481EnKaO7LeqxYEKy/Z6U58D",
-	"VFslQK0br9x06XiJWH6+EciuzUcYerwkvnh5bHBz4bujML5rxAIa06zgJUJ4+whhDxJ6LBSQyVhg3c6Z",
-	"mp39HcUQPwnR2IFGFjYJ2bdFbznQOx/ESyjxHyg02N5oGwPcs9VO5vt/HChCay0UfQhagTjBUdBaj4+b",
-	"/OG46HelVA0fXaLtepjx+XAymaDb7bCWBfBMuCI764FrJ5t+z6jSTblepPm40whQ5A3NxnBoEE2KYu10",
-	"uCdZctAQIrLem7+/IT/85fyVjbAhPcYfaMHygbtJI8CpuqqE1JAP2nz0foCZv+MqbWBhv5OvnVz88qnj",
-	"czJfJmdHJy4MkQSVBQjuiPSa7/s6PedH531ySChRRmg9LNgD5N0EaxvZGPpuC1vwFDFnaROKxciEzVSm",
-	"bfuId64nzS44zoI+PXtGqG4PmQUIhWdoWE9TE/FytgEIRgd0KyU7k+9vNdSwnfi+6xyTk2fASDCp/z0r",
-	"mV6KRW9cwUkaHPqBcjfjcgnDTkMWSzCEw/0637RJz3Zi6tmKBI79uEKC66qDvuLwizr4jNVBX938KdTB",
-	"9sJ3Rp2aKtZxulQ1K3hRB7dWB6u2UvjTq3tPQxSenvl2ipLvmeWuAOoXde8Pp+45FPpKda/Db4/DJkNq",
-	"aVmdm87IHQLuXJnYhRAcLuhbj0BvgaNzLtjRwBnct6e9S6rudIrwPtPiO/P1pPedTtepVLwanGMVef7I",
-	"VXb+RAF1Be04PLpt26yj1lHgTpEep64yUMdfvOr62LjCltcz84OeZT2zoJX38opmARH6hgk1VkCjnU5W",
-	"7mCWFD3b6NZvfC/fVZR7ax/Jniqm2eX9PmFra/kHv+W6aX+ypOfAWTlDv20rydpCEpAJlbwtYBCn6oFZ",
-	"uLWGbVHNIIrJMw3UsUKoL8Zp22KOQLvGybT0BRpSMhmDC8jD+p1Me6uekLfcsy+mfF8ys+u5VzAgGmNz",
-	"Xa7SWHCYVkKnrtIoyEP70YKVTPcvmv7LY5BANBSFQkfwvBn3iDQW4Fs+FljQxloYsdx/x4B4SRQ4uyLa",
-	"E5vWRh3b4y3XYq1m0Ufkn4IERO3wR5heEHrLJZirzZtmo5QoLJcbzJO2ec9iwu36bbXTmYo05g3dWvx3",
-	"ZOyPdqRei3ae7WANTVvwmGDgfru0aEamopauN/8+bPi/p439NRnSkhWG9yNkuYbZM/0frY3cOkDCDuEB",
-	"VUIkWy5gemV/qYB57Qc9RwEzbFa4VMBstvoiYHYFTH8wexcwt7bK7kfA7DSj3bOAuZ7H4UXA/HPl4K1h",
-	"JQhMd2s6RGcMcN9WAZynKGgT2t16XSO6zVPuf0WNDtvR5bBzK3FRvgkp8tn+WBaHO8G26QuzoB9Maktu",
-	"ufF3Ip/eciVswxXn4IEHkGYAJf+6eW8r9hZidEReB1Wbur6EW+4mRh7rJA89hvKSsCGub2gTt72Yz5Qr",
-	"+RS03Mbv+M4r/SPywfbZwUZfRDyAxKYR6pJQYvtUieFs712rwyyWq7udanYkW8daHu3ZpRfryLOocCLp",
-	"GRHRtkGCPDUXRpUtGvGtxcgskcWxjmHTaU5g3AtCvK8r4ptrhC2ZrHZsjxaRyx1tGNjSnbPtKfLLJyPO",
-	"KJAPnpLUskgukmNaseOHU0M1/i8AAP//",
+	"7D1pcxu3kn8FNbtVompHZ5S8slTvg57tvPXGSbSSs29TkYsFzjRJRDPABMCI4rr037fQAOYgMbxMykqs",
+	"T5aHuNF3N7o/RYnIC8GBaxWdf4rGQFOQ+OfbD3Rk/k1BJZIVmgkenUcfxkAkJEKme4rcg1RM8AuigKeE",
+	"aTKgyR1hnLwbHvxIdTImWpBkTPkIiK46RnGkkjHk1IyupwVE55HSkvFR9Pj4GEcFlTQH7ZbxupRKyPBC",
+	"ODzofoINiBjiFAUdARnAUEi4IHSggGsyFBJ/GzKpNLaI4oiZQf4oQU6jOOI0N6uwQ7XWl9OH98BHehyd",
+	"nx4fx3PrjaN3b0w7HK6gelyPxsxOJfxRMglpdK5lCc2Rh0LmVJt2XH93FsVRzjjLyzw6P6mmYVzDCKSd",
+	"J4W8EBp4Mv0BpvMHckkkaDklE6bHuF1FcyB3YL8wTk7PyFiUUhHK1QSkapyJBFUIroBQnhKapopwYfqM",
+	"LshkzDJoNGXKXHAhxUiCUjE5O37lT9MCT30AjRUfmCUvOteccf//k+ApDxGgwnBgQJVIoOkFOTs5JZMx",
+	"8Aa8OQhMiWI8gc7FOpBdeGeNVZ+EoeEaRkxpOe3CHPvrniIqK0d+LW248Y0+ayWPprO9VESjKykGGeTm",
+	"z0RwDVybP2lRZCyhZoVHhW3xH78rs9xPjbn+XcIwOo/+7aimFUf2V3Xkx8UZZwCSk+vvX5NXZ9/+jRS+",
+	"WRxdlYOMJe9ZzvQXXs0FoaTA1RBRgMSJ9xTJzNJIz1OTPbUfW6S6Nvh1cDnUCDcNUtn84fzTglubQ2tc",
+	"qFu9aXCJqPmOF6U9kTRlZlU0u5JmiZqZ2xzSTEEcFY1Pn6IkAxogk9eQi3uLvxbtowpWBkJkQLm5E2Ym",
+	"VN0zfoqYhlzNA14A9GLT5J1t3gRNKiWdRnP3YtDCkMI9Q1fMKipy/UcJyjSKyWBKDG7EBGgyJpRkTGlD",
+	"8O9pVoIiPaoIJQMpJgokKYTSSNvy/XqvYvA7JNrMfgcduOmn21OGaMaEOgIpZI6zK8J0FK/AEOrr/w1n",
+	"+xhYhb3nG3pvmn2avUpLr+aXiRd/3rhMMjFbzwzpm+JnwYGM2D3w4DU7fh3kPgGO09yI7xpXqwtt6/WY",
+	"ZYEN0TJlus/SAMOPo0SMhdQh7IijlGroi2F/wKQeL0P+N1SD6YR8qm+JaWA+u4yl+4+jDGjaF3JEOVNU",
+	"u3NrX8jPb25IIlKIAliQieQOmltuXAQfqz4v84GlF3NdRaEh7QtLA2ZmND8RUWov8ODZWphIQVOWKUIl",
+	"kJGBBINJIyHSShJiHHFHBaHD8h2QXYtWpew81AZkzWNWYqCiFhdJj2mFPHs/tLB1IRPFrArCQtfW2lp1",
+	"MZ3wuxr1DWyTqoqUDRlkqbogZqfJGJI7RVJIWApkMqYoRPktkN7Z6akjMEjesKshXW0c2ggVQI85S5ie",
+	"zlHuAMC28WaGzocAfDl+mGMxzUiz2Z4iDbxp0dPALG1UWSL2xJGh/jjyKo0VPKxyMA3AX34qJWd/lNCX",
+	"MAQJPIHG4ttn818gFUyJ4Nm0fQwdkmUYWK+MNjNHcCtuXf2xCFos1X6c59QN/Sqgb1jMFVbUzmitWi1m",
+	"iXZJH7s35MT8z8a+hvKJwpzQY6P1KE2njrlPDancD2FpJ1LmjDeXc/L80fQFgRYi0AdJuRra8WfFMJal",
+	"/ZXFhaEU+WeIC0pTXeK8wMvcIEoBPDU/xhFNEjB8HzmZWT3+mVCeQJa1WFk9nhYbL2YGYatzqBYZ2uz8",
+	"jB+XHfkmas5yfuP35QWkZg9DEip9CPdlvvTe8lFGueFS5F80A7W/lC8FwUlwTRMdEH/TVIJSQcEphQx0",
+	"l8QFOWVZsNu2ZNycTvtJve6ApAqQqr6EewaTcItiLHh4FU1SMv8jIriEtG9oNIdsSauM8lHpmN0iArNI",
+	"NN1ItKw1n8ah11O2z3DmwOr7/dgNMJvKmw1jkmNeBoZzUIqO4LPlzQbQtqd+zzgooqCgkhpdxCjnMMnM",
+	"1zbafBum74ngQybzgECRpgTu0XQnytGYME0yIe4UydgdEErcGVf6LvNGPnsMpHd2/Moy+QlTsB/UcSqM",
+	"Ws6H1uWzy1FJaFjVhFIh1Xb5dRDp2reAJxQTlStDDjPQ1tq1xtBNTF1+bGvIBguI7lbEYHd5z0AQ9pva",
+	"TBSeFX8vyG10GxG0EBoiQURhRyMGyJbLtA1SsBy9XzBsHsOeK/Kg/jEHz7/++uuvBz/+ePDmzYVlLJB6",
+	"Yyh61xyzYWhllQBkIB6Q9sMDzYvMTHF6fPLdwfF3B8dnq5COtwZkNuGCl0RDXmRUgzXQmyVZm3BsiBcl",
+	"qsS9ImMciHRqFUHPMfqOV1ajzHNB02neXdXF1wxkrq4wuMWtdtN+iSuBkz2DReb85Xic04dml4YM7OFn",
+	"Vk2o9x+iaXjJ/wOSDZ2LZ5MLf8sMeyda3AG3d5kxfoceGiHNbedMGWGtz1K8c6ffzOh1DpfnCed3Bykb",
+	"MW3VBydeWHq2AhTLNT1/y5Xr5nZW8EUbDewOuqxwli3Jym6M+0JvF79b261R7XXJTYe8G/OK7r1v+3HZ",
+	"vK5vaNbvWRaQAJx3sW+bzx7MGxSRU2K0WTyUwVSDIlSTssgETaMONDcjljIgPP3z7QcjtnoPFg4XGgQe",
+	"tKRJWIe9JCPgoFlCJBRC6j2Frm3GR+fEmQRikgoOMeGir+FBG9gfUpZBcMEr06M7xsMemk7VqqCambNY",
+	"neSx/4NVm2o6HPbRuBPk9faGIO1T3RoxpRoONMtXkL/McTW24DbqDiJuw45be2td7UW0QaMLRLchqCKo",
+	"f3kp1SzjF4sn68uo9uQ2dJcgtT87+YZoIciAjWJydvIt4cIweuKNZcQseJ6jDx2dCInNGdglGDgwk1qR",
+	"B1HQ/OjAowK1AeMUwzTmEMOjUnsSh9d9i9exU65io9jau5FWfV2JObTQoz3PT3APkqixmKDBi5IhzVk2",
+	"DSjEIaHwh6t316DKzMYDtA8vB6pKOQOz7SaL3JqlTkQHKZFAXaTHPFdjOgt1mgFUN7FvX08Xgt026syM",
+	"VO0y1PMnoSsR5r9LKLsc+E709zzOixGqhUyzVHoeKEWpB+LBW3X2FEFCtRr9dGy2PegfuObYwDYnBuxi",
+	"kkLG7sEg10JG0hRBV6Cs/hAaVuNqhNDB/nxZ6vFbKUXAFA/+8zwnNb/0W1tctjo7WHAJfCCoNBz20lvc",
+	"55ZinewdVsgZgW0GLdHmhpF5VUMUFa5+vvlAjkQ1+RECy8F9Q1hWF6SQ4h6qwDwymBpSBdlwKQVvLyv2",
+	"O1h8ADdVpw2I+++CcRc7FSLtOzJTrmR6VC7WbIY5jiQAWkw0vbM0n/SqpWiBO3pyi2IGI5r1aanHQjrn",
+	"YHvZV1QC1zTz8ZtswDKmpxUjITgCqUcIbcBLQBt5Ln3ndbfm+63rnHTd1jPJuE7OWdk+wpu3/9v/8OvV",
+	"20A4wsnCwdZxaf4lbE0SMkuKxqyYP8d/GfxFeQmkEhylJ+EEKDyxc0JJcwjno7P6/JhykmSMs4RRvpqy",
+	"rYDKZLzYHqjGVEI/BZYC15U6ujCyafk5TGCgWMhu9h7oPTLsc1LHjpIxS1PglnzFZDJmyZhIMRAaZcqM",
+	"MGfIwDhDK3NyF91n7W6lKmkWI9FMpSgKSPfnTmg1c9+VvYmAvIJHT7N+LTTMOyo3IQ++Uwp0jU6LXKIp",
+	"oyMuFFN950eiHUy/2TR1UstTRg+2Ya4zjjOhWQaS5HSK+osCIFVPqTzAUAkkg6E20BUk4ksCChd6Yitz",
+	"aJcMWnnY3r0hvWuExL+RZEwlTTRItR91R4bszFMbR1OgsgWQqzhzm3ttunYbtzU78mIfrsOp5+nDDeD1",
+	"Usq6sXvW0fnPcs8+IZHppCNLT2gbdGXrYVtrub42CPFaIDWdk2OkXXdcTHhMTkhOM4jJKRmC/euVJW0F",
+	"JB7Dtu3Icli4DeOaZ5Jf3r5Wbep5eIE3ISYv+Pxc8XmLIZtBhKyfm61sPkG7jOqyzVpgNozQWqji+qGj",
+	"k7Q91zTsPGybxFGCc7u+y41Hdoi6w3LjYhwxrjTlSUfo2qzI3RBxuiyffopli3WeC28QXeA9c88W13DM",
+	"zhjoMjZy1gePgCHB9x1xPzYCMHMArQjNMvtNMg2S0aB4YHGuoJAyqiVL+lQpUCr35otVcXeNlz3VC5U7",
+	"gMJa75JSSkvqYaM40esZRXreY7lWGAHwdK3Nr67BqH4hWU5lhwcuYJ6ab5TTab9TP1/ff6ipXO+qV0OU",
+	"eVdg4xpij0ezG6531zqsj0vufKPXnTuHip1f9uZ318bMHHWImAyp/XdUUpkyymOSUInuNG9Iiolig4zx",
+	"0RqetfWCWprX+p4p/bnCZ4s0LHNTdUuO12JymaYh74UUk241X0zQv3SOtnqXJGCP3MHUPim8LY+Pv0mk",
+	"mBAFGLuAH+Cw+t5naesT8kr7ZTWf1WeEaruN1WN0nMtmT6uRLtyFsy4IbuMNMNWCjfxgitA0PUf3GqEj",
+	"ynhs1OVm3gVzjOaTuaZm1gXuHisZbXtQau3fI1dPJd0j6MQwTOxDzVhtwP7ubElChTjKHLQGIoWY0hYE",
+	"GldNelAwJVJQMVFTnkqRmz8TkQs5YOYkzX8p1wwKlkGhpv0cUpYwDmrfOhtjPJz68bY7BWXlOLNx96Z5",
+	"yB6MeLd3vocHgzKf+4k6f9LfMcKN9MITnjPVl6CSEqpvf9eyhP2145zwlEKQdPPjzU4CFrcVpPjtlmIU",
+	"//RhhzelvIepfW6/LtqPBUtAhXA+LzPNisyIsKZNM3eAZhgw6zvHnZkT1k+c4GdZJX/BKk4UvK/AYPCg",
+	"Y2J11ZiohGZAescHJ8f7hqHyUbVtB7OGpRvMbMYNN0wN886KpWhXbbT7Rq9dcpNN6Lmjwytz5RYMta7p",
+	"29A1DRlnKpCp5nv87oyiPt/OUIMkit4bKaUH9yCntZXXH4ML5clLpckAKufQ/gXxEbAumkOLQpGJkHf2",
+	"2eC8DLYgQFThJl08rY+wPVJHlpXj/y0rD1HRZdl7WkopriGubmH5Hd9oR4FC1wjpYnRQPhAK2Yisj29J",
+	"1IwP3GG875MdoVqQF7POgGb8rabZSstZLtBUQTPN9eL4oQP7YA71GnCWoH+vVrNm9FxJ/vPDhyvyD6pY",
+	"gpECwLULOlnKLuPo4UDQgh0YTXkE/ADjWg80HSnPX6Lzxuxmj+5/ChIJenlU81pTuEHNNCNJO8N+XetE",
+	"Anp9aKaWUsvVltGY1Ob1EaHp3424kJA6/x+uBWN8fYoKgv0IZkOafVO38QnZtTzOQlljxQvAyqJhAAOT",
+	"BJTqV1QlEOdcMAmqzwJE5wYSwVMVRsPwyX1oHhi2OcfYaMOHJpJpcGFtlc/J8KcyZTrqCpavIMSj+z/A",
+	"KJHLI9FbW28N1tq138rHkBijICmNMn1j+IwT5ez0PuEVkm/7qRpgrHVhL5LxoVj62sCK0C5PzJ4y3Jqi",
+	"JG5DL9RUGVZGeqlI1BEt2GGe7h/e8rfIilDLSKiUDDDFEi7FMwfqYj1oRi6v3tmv+zGBhwQKjAW55bPZ",
+	"tRTp+U2fk98+xqQxK7l1qcEI8LQQjGt1G+1f3PJEiDucX4KN8XWxeYcEowXtD7O5vXwynMNbXllAEfM5",
+	"HoRZcUNZPI9ObN4d4LRg0Xn0zeHx4TfWJjTGizlCY6W0cD6ylKva1rsU38Uq/do3amcx/C0sX9RNjlyW",
+	"w8ePM2nbTo+PFyRJWy85Wp0vJJQezb7tEkNSbfQxjs7s9KFRq2XWSddM+5M123+zXvvTV2u0RzdGbm1a",
+	"eD211VkC9w5qG4FhX1kk45icfovO7BFg3jHn7nNelvlbfy2BarAZVNa99JmMjvbykYX/w2l027t3KyfP",
+	"0H+jFD/OQdzJdmcOQVuVFcoaQNrZ9Hzi0dDIrtkRtnmMo/ciqQz4C5KKPkdQPn61JuifPhWqXKYpoe5+",
+	"enomt44NU9nHLhVRPPrE0kfLiox0PI8mb/D7hmjiUn8GiONZ6E2Xlc+f5ZWf7RZETp4MROwpeyhB4omp",
+	"VnsSlBaSDjIw1NMAD6cuzMAyXg00R/njm2OS0qnCRIsuasJQ3QtydvzKZZ21mdpiUlBHu1OgacY4xETU",
+	"efAkoUS7lDJkQpk20BmHmfQ/QXsg3C2fXUj1NqV3j38FoN4c6K6NqO9ALnpcm4y8QQpS+HCaNmD8UqR0",
+	"OwRqRwzchgGtxMCPn5SBK8IwOJGjF+LrheudE+snI+6vbdK8mrj7xKJzwoALy8Gn9igXrES90R3r6XdI",
+	"kjgyw6ujT+afx6OGuXZ9jI+DqdnRKPI56bU/dukDN/QeLn2i5ZnldmdGxQTmVdryRm5fm9RciRwEBwKZ",
+	"AhTBbEZ94VyNtjlmNzeISBfmZK/TnK+1213QtWay6ycmbM38ywHyZn94oWbPkTrd4Cub2l1cvZ6plBN8",
+	"UT3MWKJjIxiyDAmUSoQB5+X0RorJn4TYXKbpNXLdXWBnFSzxxEaDKnilQ+yQYuLCJnpC+qCCOkTDBl3Y",
+	"CiDxXKjF/gtSP2OTg7kpLRC5XYCIw2vMDd7C9Do+5qIZroS2YOsMNSTcRllgBBOnOeMjDxCrUYGjT1JM",
+	"Fto1bHkFj4TLbBO29ddpm/gctQ9TtlrwCMFFFUrjgaAJKK63hxU7in+jhFnyUXchGH2+v5lauSO6Hx5W",
+	"VhR/G3WFPs6jwV3BVKeXwxtQfrh6p3ZpRGlkIeniA/7nr9omclnpED9cvfNnElutXJECJIKD0QxcH4w/",
+	"sPVRNrShzEOM0fQ2k5g6RZv3Irnburn4KQ0jsdN/XwSOJyvx9JPQjTCKuKLyi8zIsnaO29JmPsKH9Ox7",
+	"JJsMyhYesgoH5kWpMrAQQ529L9E713OqnW/bfDmwXw7zdP+JzfQGizDvQhVb4qlFtU1vuMdQMtPcGuGr",
+	"Cn4uDZav3eISggblJ1HoA1e0ZouU4OdC/1w+B6t90+nQEzybNkDn3RvUMedqnVQv918Uj6eB+J+Lhpd/",
+	"rk4SOSAS5UEEaia9ZTP2ETPUFhyrtAmeVq4lVZVTIj1VQEJOTg5Pg3jQHGvLyHDtMLlGhx0o/nNvAZ+d",
+	"1yEmrYpOL4j1/DR6D6lVJAHjNgcYlntrvXGwlNK94pUlFuAIopXSQsLWMQpHfRb8BcvnWofahCrrEPDJ",
+	"R16g/GmgFqGBUH/uDnhdCV0Xs2ChNxDYsKfIrY9AqQLNbqMqsOEb5CEY5u/9OUFQ182iRNuEdeQW7bpH",
+	"O/RZtwv9fIngs2qXHYjnDzrGwBEj1aM92Wfgil54xE6NF+puviLTngqI0YhwVZCPRadazFPaIGXJNbNJ",
+	"BGxoc1sOx6BhtRDbjj7ZW3/c2PvTBjA7p9ExbdUuz/QSYPf2VXK9wP2Y2HpethFVd9iC43ObgBWwKubb",
+	"bQj0Ie12GVXtsKpyWCjIvdvVhPPNU45dcsvVkbd6I/PC7dbCP2vQaKKeyzBf41oL85SX0qw5PYxOJd+B",
+	"PfAXHPRZSGl2fy8i2RMBqb15Qp0ZbybiNHZkv1Yt9lQzv7I39TlAtY+F1arxylVVt5eI5ecbgezKwjVD",
+	"jxfEFy+ODa4ufHcUxlcZ66Ax1QpeIoQ3jxD2IKHHQgGZjAUmWJ1Jrrq/oxjirRCNHWhkzaJyT23RWwz0",
+	"zgfxEkr8JwoNtjdaxwD3bFqa+Xpxe4rQUgtF7xul45zgOGQZ1My4iypjvZsdQqetpxMGzaGrtfNVhxiY",
+	"Q8AEi5qih7PnwwvoCFw8AV7pxuEENRwcNW50ETy8ds3WAosiHbahYmkpn8c4YjkdwdHvBYw27VvwDbpq",
+	"eNBHRUYZX7dvNxy3aKo7wYM3TBVCsT/rK8onQwN/ikb7nWqwgiXlhGpNk3GOGSGtq9EcnEvdndbF5KzB",
+	"KhUTjpWvmCKZGI18jCL2E3fADblMElHaFMQb4hNvFClStpyMDWkOv1kAnr519Yme5QvmRoHQlQSX063N",
+	"HKj2FEAw/8uLsXiH+IeHbBAOwdkWNqsSfVQS/2BKWBoTjiXQDHba+kD7sQ/RweBiLKplRZA2qqh8CZ7c",
+	"/HjzXLGkykn3giNfOY4QrApaJQ5cBVNcvrduPBG01OOjKtVPGEPeKVXCB5cTZzUYfziYTCYYIXdQygx4",
+	"Ilzi0tWAr5X46om12nZ2pC4nhTuNpuRFkzEcGPlLimxlmWsrS24U2Qus9/r71+S7v529ssHwpMf4Pc1Y",
+	"2nc3GZOSq7IohNSQ9uvUUfsNLP2Cq7RvgPZbqZWi898+tsLDzMjk9PDYvRgijSRgBHdEetX4Pvfp2eHZ",
+	"Pjkg1Kg6Uh9k7B7Sdi4k+wipGWaZ2SISiDkLC/t1IxOWUJ7WJfm8iLYzCWu+OvcTI1S7cnQHQln2zxSp",
+	"8sxfzBZVxEDedvUZF52B1S83Y0K7fg5+/AyYCubfes9yphdi0WuXxJ82Dn1PuZtxaT+a9cUtlmC0tft1",
+	"vlS7nq2/3rPJw5ylyCVnX9Vz46u4vHhunrHnxleM2obnpr7wnVGnqjJQmC4V1QpePDcbe26KuvrS9j0z",
+	"2yEK22e+rUJPT8xylwD1i2fmT+eZcSj0mZ6ZFr+19vmFmS8dHH2PDZ9j9kuzsuXJL3GjRimegNIE6w19",
+	"9d6fSoZuQhYeUyhVJuk13e26nYx2O973cIAYGtkbYLhbM52tAEClxqwBBynVdD1YtOt96qDoZa5OguHv",
+	"M6Ftf+Ykm7vW2tZcz8m3z5V/WHhEsx8CQtOkUeO+DQe1Dq3ZpDvAEzktbLQ1TwmmIbcGlN/FIMhWmvXA",
+	"F7OX61bLHbKJuYpOnYJRc0FfO4uoOUPrXLD4qAu53DK5t3mXW/WynqlbZr7021MnVGoVFVsOzqGczC8s",
+	"4Fk8qcTKUXV8I2YAhDZtdoJ9K02zo+IM1NEnT9Efq2DoxRntfaNnmdHehzQuzWnfIEJfMaHGHPi0VXTe",
+	"HcyCtPdr3bp7Oz5dSrk3jpJ9opz5dnlf5uHiShHiX3Pm/L9Y2rtGuPoM/UZBOi0tJAGZUMnrFJZhqt7w",
+	"NtZOlg3yWQYxuQ2NtkaML8eC6gAZgbYGJkVzn6IzJpMxuCeZWMGFae8sEvKWe/bFFLnjYoLpN9L5Lvgk",
+	"3qqn9qTGgsO0EDp2tWZAHthBM5YzvX9u+o0ZH5ExSCAaskzhU4B57+AhqRyLt3wsMKWxdVxhZc6WX+qC",
+	"KHDuKnRTVdF7LZfWLdeCXP1884Escf8ekp8EaRC1gx9gek7oLZdgrtadKmb1VVgwqTFPXGe+ExMXF2Xr",
+	"3czELZkeunYk78iHXE9wUy3xqWOR6jVcOrAMCgbutwuLZmQqSmmP70lcw1/SdXtJhjRnmeH9CFlakN/F",
+	"rLPcuV6tXx1/nqdKiGSLBUyv7K9iOH6eAmblmVkmYFZbfREw2wKmP5gnFzA3dvY9jYDplvdFBMzVHNkv",
+	"AuZfKwvTClaChuluxTibGQPc15UCeRspjZt2t17bN2sz1X3Osypb0/egdSthUb6KVPX5HjExMneCbVUZ",
+	"uKMicGyTrrv2A5FOb7kStuSuixvAKGPGCSW/XL+3NZsyMTokl4283W0X9S13EyOPdZKHHkN+QdjQ+ils",
+	"6j4v5jPlkn73zk5PMW2nG8fX3t0/JDe20jLW5CfiHiSWDVUXhNo67IaXN2pX15mAuuXqdq3iHcnWoaLX",
+	"TxwpEqrJ3FU6g/SMiGgLYUMamwujyqYN/dpCLxfI4ljJwqeaxCh9B/E+s6wvr9osym21Y3u0iFzuaJvx",
+	"ku0566qyv3004owCee8pSSmz6Dw6ogU7uj8xVOP/AwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
