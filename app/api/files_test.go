@@ -10,9 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/textproto"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -313,60 +310,6 @@ func TestFileUploadIdempotent(t *testing.T) {
 		}
 		if res := e.call("POST", path, plain, b3, "Content-Type", ct3, "Idempotency-Key", "held"); res.Status != 409 || res.Header.Get("Retry-After") == "" {
 			t.Errorf("while the key is held: %d %s", res.Status, res.Body)
-		}
-	})
-}
-
-// The upload lines in docs/api.md, run as written with curl against a
-// server listening on a port: curl draws its own boundary and part
-// headers, and the file comes back byte for byte.
-func TestUploadWithCurl(t *testing.T) {
-	for _, tool := range []string{"bash", "curl", "jq"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("the example needs %s: %v", tool, err)
-		}
-	}
-	b, err := os.ReadFile("../../docs/api.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, after, ok := strings.Cut(string(b), "<!-- example-upload -->\n```bash\n")
-	script, _, ok2 := strings.Cut(after, "```")
-	if !ok || !ok2 {
-		t.Fatal("docs/api.md has no example upload block")
-	}
-	storetest.Each(t, func(t *testing.T, s store.Store) {
-		if err := s.ConfigureJobs(store.JobsConfig{}); err != nil {
-			t.Fatal(err)
-		}
-		e := newEnv(t, s, 0)
-		token := e.token(access.RegistryManager, api.AccessWrite, api.DomainRegistry)
-		var p patient
-		e.call("POST", api.Prefix+"/registries/"+e.slug+"/patients", token, ann(6)).json(t, &p)
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		go func() { _ = e.app.Listener(ln) }()
-		t.Cleanup(func() { _ = e.app.Shutdown() })
-		dir := t.TempDir()
-		pdf := []byte("%PDF-1.4\n% a report\n" + strings.Repeat("x", 3000) + "\n%%EOF\n")
-		if err := os.WriteFile(filepath.Join(dir, "report.pdf"), pdf, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command("bash", "-c", "set -euo pipefail\n"+script)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "api=http://"+ln.Addr().String()+api.Prefix, "CLINAUDIT_TOKEN="+token, fmt.Sprint("patient_id=", p.ID))
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("the upload example failed: %v\n%s", err, out)
-		}
-		if !strings.Contains(string(out), fmt.Sprintf("application/pdf, %d bytes", len(pdf))) {
-			t.Errorf("the example printed %s", out)
-		}
-		got, err := os.ReadFile(filepath.Join(dir, "downloaded.pdf"))
-		if err != nil || !bytes.Equal(got, pdf) {
-			t.Errorf("downloaded %d bytes (%v), want the %d sent", len(got), err, len(pdf))
 		}
 	})
 }

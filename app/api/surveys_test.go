@@ -26,7 +26,6 @@ var apiSurveyLink = regexp.MustCompile(`/s/([A-Za-z0-9_-]{20,})`)
 // returns the survey's id and each contact's link token.
 func surveyTokens(t *testing.T, e *env) (int64, *survey.Service, []string) {
 	t.Helper()
-	ctx := context.Background()
 	w := e.token(access.RegistryManager, api.AccessWrite, api.DomainRegistry)
 	var p patient
 	e.call("POST", api.Prefix+"/registries/"+e.slug+"/patients", w, ann(1)).json(t, &p)
@@ -40,6 +39,20 @@ func surveyTokens(t *testing.T, e *env) (int64, *survey.Service, []string) {
 			t.Fatalf("relationship: %d %s", res.Status, res.Body)
 		}
 	}
+	id, svc := sendSurvey(t, e, 2)
+	var tokens []string
+	for _, addr := range emails {
+		tokens = append(tokens, surveyLinkToken(t, e, addr))
+	}
+	return id, svc, tokens
+}
+
+// sendSurvey creates, publishes and sends a survey of apiSurveyQuestions
+// to the registry's contacts, as its page does, and checks how many were
+// invited.
+func sendSurvey(t *testing.T, e *env, invited int) (int64, *survey.Service) {
+	t.Helper()
+	ctx := context.Background()
 	reg, err := e.s.GetRegistryBySlug(ctx, e.slug)
 	if err != nil {
 		t.Fatal(err)
@@ -53,22 +66,24 @@ func surveyTokens(t *testing.T, e *env) (int64, *survey.Service, []string) {
 	if err := svc.Publish(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if rep, err := svc.Send(ctx, id, user, reg.Name, survey.Filter{}); err != nil || rep.Invited != 2 {
-		t.Fatalf("send: %+v %v", rep, err)
+	if rep, err := svc.Send(ctx, id, user, reg.Name, survey.Filter{}); err != nil || rep.Invited != invited {
+		t.Fatalf("send: %+v %v, want %d invited", rep, err, invited)
 	}
-	var tokens []string
-	for _, addr := range emails {
-		ms, err := e.s.ListEmailsTo(ctx, store.ListEmailsToParams{ToAddress: addr, PageLimit: 1})
-		if err != nil || len(ms) == 0 {
-			t.Fatalf("no invitation to %s (%v)", addr, err)
-		}
-		m := apiSurveyLink.FindStringSubmatch(ms[0].BodyText)
-		if m == nil {
-			t.Fatalf("no link in %q", ms[0].BodyText)
-		}
-		tokens = append(tokens, m[1])
+	return id, svc
+}
+
+// surveyLinkToken is the token in the newest email's survey link to addr.
+func surveyLinkToken(t *testing.T, e *env, addr string) string {
+	t.Helper()
+	ms, err := e.s.ListEmailsTo(context.Background(), store.ListEmailsToParams{ToAddress: addr, PageLimit: 1})
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("no invitation to %s (%v)", addr, err)
 	}
-	return id, svc, tokens
+	m := apiSurveyLink.FindStringSubmatch(ms[0].BodyText)
+	if m == nil {
+		t.Fatalf("no link in %q", ms[0].BodyText)
+	}
+	return m[1]
 }
 
 type surveyState struct {
