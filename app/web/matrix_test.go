@@ -116,6 +116,18 @@ var matrix = []route{
 	{"POST", "/api/v1/children/:id/registration", whoAPIToken, false},
 	{"POST", "/api/v1/children/:id/forms/:form/answers", whoAPIToken, false},
 	{"GET", "/api/v1/children/:id/kpis", whoAPIToken, false},
+	// The child's record after it is added (app/api/children_admin.go,
+	// rows.go; by role in children_admin_test.go and rows_test.go).
+	{"PATCH", "/api/v1/children/:id", whoAPIToken, false},
+	{"DELETE", "/api/v1/children/:id", whoAPIToken, false},
+	{"POST", "/api/v1/children/:id/restore", whoAPIToken, false},
+	{"POST", "/api/v1/children/:id/lock", whoAPIToken, false},
+	{"POST", "/api/v1/children/:id/unlock", whoAPIToken, false},
+	{"POST", "/api/v1/children/:id/opt-out", whoAPIToken, false},
+	{"POST", "/api/v1/children/:id/transfer", whoAPIToken, false},
+	{"POST", "/api/v1/children/:id/transfer/:answer", whoAPIToken, false},
+	{"POST", "/api/v1/children/:id/forms/:form/rows", whoAPIToken, false},
+	{"DELETE", "/api/v1/children/:id/forms/:form/rows/:row", whoAPIToken, false},
 	// The API's public operations (api.Public): no token; the pages'
 	// limits, honeypot and neutral answers (app/api's onboarding_test.go).
 	{"POST", "/api/v1/registries/:registry/onboarding/submissions", whoAnyone, false},
