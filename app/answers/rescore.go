@@ -26,13 +26,17 @@ const DefaultRescoreBatch = 1000
 
 // RequestRecalculation records a recalculation of every child's KPIs and
 // queues the job that runs it, in one transaction. by is the national
-// administrator who asked.
+// administrator who asked, 0 for no one (`clinaudit kpi recalculate`).
 func (s *Service) RequestRecalculation(ctx context.Context, by int64) (int64, error) {
 	var id int64
+	var who *int64
+	if by != 0 {
+		who = &by
+	}
 	err := s.Store.InTx(ctx, func(tx store.Tx) error {
 		var err error
 		id, err = tx.InsertKPIRecalculation(ctx, store.InsertKPIRecalculationParams{RulesVersion: kpi.RulesVersion,
-			RequestedBy: &by, RequestedAt: s.Children.Now().UTC()})
+			RequestedBy: who, RequestedAt: s.Children.Now().UTC()})
 		if err != nil {
 			return err
 		}
