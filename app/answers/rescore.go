@@ -21,8 +21,16 @@ import (
 )
 
 // DefaultRescoreBatch is how many children one step of a recalculation
-// reads, scores and writes: three reads and one transaction per batch.
+// reads: three reads per batch.
 const DefaultRescoreBatch = 1000
+
+// DefaultWriteChunk is how many children's results and progress one
+// transaction of a recalculation stores (a batch is stored in parts of
+// this many). On SQLite a transaction holds the database's one writer, and
+// every save waits for it: 1,000 children's upserts held it for tens of
+// milliseconds at a time, 100 for a few (docs/performance.md, "Saves while
+// a full aggregation and recalculation run").
+const DefaultWriteChunk = 100
 
 // RequestRecalculation records a recalculation of every child's KPIs and
 // queues the job that runs it, in one transaction. by is the national
@@ -85,14 +93,19 @@ func (s *Service) recalculate(ctx context.Context, r store.KpiRecalculation) err
 		if next.err != nil {
 			return next.err
 		}
-		last := next.batch[len(next.batch)-1].Child.ID
-		n := len(next.batch)
-		if err := s.storeBatch(ctx, next.batch, func(ctx context.Context, tx store.Tx) error {
-			return tx.ProgressKPIRecalculation(ctx, store.ProgressKPIRecalculationParams{ID: r.ID, Done: done + int64(n), LastChildID: last})
-		}); err != nil {
-			return err
+		// Stored a part at a time: each part's transaction is short, so the
+		// saves queued behind SQLite's one writer wait milliseconds, not the
+		// whole batch's write.
+		for part := range slices.Chunk(next.batch, s.writeChunk()) {
+			last := part[len(part)-1].Child.ID
+			n := len(part)
+			if err := s.storeBatch(ctx, part, func(ctx context.Context, tx store.Tx) error {
+				return tx.ProgressKPIRecalculation(ctx, store.ProgressKPIRecalculationParams{ID: r.ID, Done: done + int64(n), LastChildID: last})
+			}); err != nil {
+				return err
+			}
+			done += int64(n)
 		}
-		done += int64(n)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -138,8 +151,8 @@ func (s *Service) readAhead(ctx context.Context, afterID int64) <-chan readBatch
 	return out
 }
 
-// storeBatch scores a batch and stores the results in one transaction, with
-// the run's progress written by record.
+// storeBatch scores a part of a batch and stores the results in one
+// transaction, with the run's progress written by record.
 func (s *Service) storeBatch(ctx context.Context, batch []BatchRecord, record func(context.Context, store.Tx) error) error {
 	last := batch[len(batch)-1].Child.ID
 	today := s.today()
@@ -276,6 +289,13 @@ func scoreAll(batch []BatchRecord, today audit.Date) ([]kpi.Scores, []progress.S
 	}
 	wg.Wait()
 	return out, summary
+}
+
+func (s *Service) writeChunk() int {
+	if s.WriteChunk > 0 {
+		return s.WriteChunk
+	}
+	return DefaultWriteChunk
 }
 
 func (s *Service) rescoreBatch() int {

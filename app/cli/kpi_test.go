@@ -110,7 +110,11 @@ func TestKPIRecalculateAndAggregateCommands(t *testing.T) {
 		}
 		jobArgs := func(kind string) []string {
 			t.Helper()
-			rows, err := db.Query("SELECT args FROM river_job WHERE kind = $1 AND state IN ('available', 'scheduled') ORDER BY id", kind)
+			args := "args::text"
+			if e == store.SQLite {
+				args = "json(args)" // riversqlite keeps them as JSONB
+			}
+			rows, err := db.Query("SELECT "+args+" FROM river_job WHERE kind = $1 AND state IN ('available', 'scheduled') ORDER BY id", kind)
 			if err != nil {
 				t.Fatal(err)
 			}
