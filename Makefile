@@ -101,6 +101,7 @@ BENCH_DIR ?= ../shared/bench
 BENCH_REPS ?= 3
 BENCH_SECONDS ?= 20
 bench-save-sidebyside: ## the save path side by side in one run: clinaudit on both engines against the bare stack and Django (BENCH_DIR's run_product.sh, BENCH_REPS x BENCH_SECONDS), then the table with ratios (tools/benchtable); one-time setup in docs/performance.md
+	@[ -f "$(BENCH_DIR)/scripts/run_product.sh" ] || { echo "no baselines at BENCH_DIR=$(BENCH_DIR) (a worktree: BENCH_DIR=/work/shared/bench)"; exit 1; }
 	@dir=$$(mktemp -d /tmp/bench-save.XXXXXX); cp -r $(BENCH_DIR)/. $$dir/; rm -rf $$dir/results $$dir/data; \
 	bash $$dir/scripts/run_product.sh $(BENCH_REPS) $(BENCH_SECONDS) "$(CURDIR)" && \
 	go run ./tools/benchtable $$dir/results && echo "raw logs: $$dir/results"
