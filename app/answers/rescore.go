@@ -27,9 +27,9 @@ const DefaultRescoreBatch = 1000
 // DefaultWriteChunk is how many children's results and progress one
 // transaction of a recalculation stores (a batch is stored in parts of
 // this many). On SQLite a transaction holds the database's one writer, and
-// every save waits for it: 1,000 children's upserts held it for tens of
-// milliseconds at a time, 100 for a few (docs/performance.md, "Saves while
-// a full aggregation and recalculation run").
+// every save waits for it: a save then waits for one part's upsert, not a
+// whole batch's (docs/performance.md, "Saves while a full aggregation and
+// recalculation run").
 const DefaultWriteChunk = 100
 
 // RequestRecalculation records a recalculation of every child's KPIs and
