@@ -27,7 +27,6 @@ type line struct {
 	Bench   string          `json:"bench"`
 	Setup   string          `json:"setup"`
 	Clients int             `json:"clients"`
-	Rep     int             `json:"rep"`
 	RPS     json.RawMessage `json:"rps"`
 	P99     json.RawMessage `json:"p99"`
 	P99ms   json.RawMessage `json:"p99_ms"`
@@ -38,9 +37,13 @@ type line struct {
 }
 
 // Parse reads JSON lines of run_product.sh's results; blank lines are
-// skipped, and a line that is not JSON is an error naming its number.
+// skipped, and a line that is not JSON is an error naming its number. A
+// run's Rep is its place among the lines of its setup: run_product.sh runs
+// the baselines as one-repetition runs of run_http.sh, so their lines all
+// say rep 1, and the Nth line of a setup is repetition N.
 func Parse(r io.Reader) ([]Run, error) {
 	var out []Run
+	seen := map[string]int{}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for n := 1; sc.Scan(); n++ {
@@ -55,7 +58,8 @@ func Parse(r io.Reader) ([]Run, error) {
 		if l.Bench == "http" && l.Clients != 16 {
 			continue
 		}
-		run := Run{Setup: l.Setup, Rep: l.Rep, SavesPerSec: number(l.RPS), P99ms: number(l.P99), CPUms: number(l.CPUms)}
+		seen[l.Setup]++
+		run := Run{Setup: l.Setup, Rep: seen[l.Setup], SavesPerSec: number(l.RPS), P99ms: number(l.P99), CPUms: number(l.CPUms)}
 		if l.Bench == "http" {
 			run.P99ms, run.CPUms = number(l.P99ms), number(l.CPU.ServerMsPerReq)
 		}
@@ -131,7 +135,11 @@ func ratio(cpu float64, of map[int]Run, rep int) string {
 	if !ok || math.IsNaN(cpu) || math.IsNaN(base.CPUms) || base.CPUms == 0 {
 		return "–"
 	}
-	return fmt.Sprintf("%.2g×", cpu/base.CPUms)
+	r := cpu / base.CPUms
+	if r < 1 {
+		return fmt.Sprintf("%.2g×", r) // 0.053×, 0.41×
+	}
+	return fmt.Sprintf("%.1f×", r) // 6.0×, 11.3×
 }
 
 func format(f float64, layout string, how func(float64) string) string {
