@@ -63,8 +63,10 @@ run() { # $1 clinicians
   grep -E '^(saves|latency|errors):|^ +[0-9]+ ' "$dir/load.log" || tail -n 5 "$dir/load.log"
   grep -E '^interval' "$dir/load.log" | sed 's/^/   /' || true
   echo "-- the jobs (UTC; queued at $t0):"
-  sql "$dir/run.db" "SELECT printf('   recalculation %d: %d of %d children, %s to %s, %.1f s%s', id, done, total, started_at, coalesce(finished_at, 'not finished'),
-      (julianday(coalesce(finished_at, started_at)) - julianday(started_at)) * 86400, coalesce(', error: ' || nullif(error, ''), ''))
+  sql "$dir/run.db" "SELECT printf('   recalculation %d: %d of %d children, started %s, %s%s', id, done, total, started_at,
+      CASE WHEN finished_at IS NULL THEN 'not finished when the load stopped'
+        ELSE printf('finished in %.1f s', (julianday(finished_at) - julianday(started_at)) * 86400) END,
+      coalesce(', error: ' || nullif(error, ''), ''))
     FROM kpi_recalculations ORDER BY id"
   # Each aggregation run logs its cohort and milliseconds (the database
   # keeps only the latest runs): those since the queueing, the automatic
