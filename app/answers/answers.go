@@ -34,7 +34,7 @@ type Service struct {
 	// DefaultRescoreBatch.
 	RescoreBatch int
 	// WriteChunk is how many children's results one transaction of a
-	// recalculation stores; 0 means DefaultWriteChunk.
+	// recalculation stores; 0 means DefaultWriteChunk (a whole batch).
 	WriteChunk int
 }
 

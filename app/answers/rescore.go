@@ -21,16 +21,18 @@ import (
 )
 
 // DefaultRescoreBatch is how many children one step of a recalculation
-// reads: three reads per batch.
+// reads (three queries a batch), scores and, by default, stores in one
+// transaction.
 const DefaultRescoreBatch = 1000
 
 // DefaultWriteChunk is how many children's results and progress one
 // transaction of a recalculation stores (a batch is stored in parts of
-// this many). On SQLite a transaction holds the database's one writer, and
-// every save waits for it: a save then waits for one part's upsert, not a
-// whole batch's (docs/performance.md, "Saves while a full aggregation and
-// recalculation run").
-const DefaultWriteChunk = 100
+// this many); on SQLite a transaction holds the database's one writer, and
+// every save waits for it. It is a whole batch: parts of 100 gave a better
+// p99 of the saves during a recalculation in 3 runs of 4 but a worse
+// median in all 4, on a busy machine (docs/performance.md, "Saves while a
+// full aggregation and recalculation run"); set WriteChunk to try smaller.
+const DefaultWriteChunk = DefaultRescoreBatch
 
 // RequestRecalculation records a recalculation of every child's KPIs and
 // queues the job that runs it, in one transaction. by is the national
@@ -93,9 +95,9 @@ func (s *Service) recalculate(ctx context.Context, r store.KpiRecalculation) err
 		if next.err != nil {
 			return next.err
 		}
-		// Stored a part at a time: each part's transaction is short, so the
-		// saves queued behind SQLite's one writer wait milliseconds, not the
-		// whole batch's write.
+		// Stored a part at a time (WriteChunk): the shorter each
+		// transaction, the less a save queued behind SQLite's one writer
+		// waits, and the more transactions the run makes.
 		for part := range slices.Chunk(next.batch, s.writeChunk()) {
 			last := part[len(part)-1].Child.ID
 			n := len(part)

@@ -181,11 +181,11 @@ func (t *countingTx) ProgressKPIRecalculation(ctx context.Context, p store.Progr
 	return t.Tx.ProgressKPIRecalculation(ctx, p)
 }
 
-// A recalculation holds the writer (SQLite's only one) for a part of a
-// batch at a time, never for the whole run nor a whole batch: each
-// transaction stores at most WriteChunk children with the progress up to
-// its last, so a save waits for one part at most, and a retry resumes
-// after the last part stored.
+// With WriteChunk smaller than a batch, a recalculation holds the writer
+// (SQLite's only one) for a part of a batch at a time: each transaction
+// stores at most WriteChunk children with the progress up to its last, so
+// a save waits for one part at most, and a retry resumes after the last
+// part stored.
 func TestRecalculateStoresInShortTransactions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
