@@ -42,7 +42,7 @@ RACE_GCFLAGS := -gcflags='modernc.org/...=-d=checkptr=0' \
 TEST_DATABASE_URL ?= postgres://root@127.0.0.1:5432/test?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: help build run test test-sqlite test-pg test-faults bench bench-kpi bench-forms bench-aggregate load-forms lint generate precompress check-generated tools assets soak vulncheck sbom check-reproducible clean
+.PHONY: help build run test test-sqlite test-pg test-faults bench bench-kpi bench-forms bench-aggregate bench-save-sidebyside load-forms load-during-recalc lint generate precompress check-generated tools assets soak vulncheck sbom check-reproducible clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -91,6 +91,20 @@ load-forms: build ## save audit answers over HTTP in a closed loop against serve
 	./bin/clinaudit serve --demo --addr $(LOAD_ADDR) --base-url http://$(LOAD_ADDR) --database-url "$${LOAD_DATABASE_URL:-sqlite:$$dir/load.db}" --log-format json >"$$dir/serve.log" 2>&1 & pid=$$!; \
 	go run ./tools/loadforms -url http://$(LOAD_ADDR) $(ARGS); status=$$?; \
 	kill $$pid; wait $$pid; [ $$status -eq 0 ] || tail -n 20 "$$dir/serve.log"; rm -rf "$$dir"; exit $$status
+
+load-during-recalc: ## saves at a clinician's pace (-think 1s, 16 and 64 clinicians) on SQLite while a recalculation of 100,000 children and a full KPI aggregation run, against quiet saves (scripts/load-during-recalc.sh; CHILDREN=, CLINICIANS=, DURATION=)
+	scripts/load-during-recalc.sh
+
+# The baselines (bare Fiber on each engine, the Django peer) live beside the
+# checkout; run_product.sh writes beside itself, so it runs on a copy.
+BENCH_DIR ?= ../shared/bench
+BENCH_REPS ?= 3
+BENCH_SECONDS ?= 20
+bench-save-sidebyside: ## the save path side by side in one run: clinaudit on both engines against the bare stack and Django (BENCH_DIR's run_product.sh, BENCH_REPS x BENCH_SECONDS), then the table with ratios (tools/benchtable); one-time setup in docs/performance.md
+	@[ -f "$(BENCH_DIR)/scripts/run_product.sh" ] || { echo "no baselines at BENCH_DIR=$(BENCH_DIR) (a worktree: BENCH_DIR=/work/shared/bench)"; exit 1; }
+	@dir=$$(mktemp -d /tmp/bench-save.XXXXXX); cp -r $(BENCH_DIR)/. $$dir/; rm -rf $$dir/results $$dir/data; \
+	bash $$dir/scripts/run_product.sh $(BENCH_REPS) $(BENCH_SECONDS) "$(CURDIR)" && \
+	go run ./tools/benchtable $$dir/results && echo "raw logs: $$dir/results"
 
 DURATION ?= 30m
 soak: build ## 16 clinicians at a clinician's pace (-think 1s) against serve --demo with the periodic jobs on, on SQLite and a throwaway PostgreSQL database at once, for DURATION (30m); RSS every 10 s, p99 by minute, errors (scripts/soak.sh; run before a release)

@@ -33,6 +33,9 @@ type Service struct {
 	// RescoreBatch is the recalculation's batch size; 0 means
 	// DefaultRescoreBatch.
 	RescoreBatch int
+	// WriteChunk is how many children's results one transaction of a
+	// recalculation stores; 0 means DefaultWriteChunk (a whole batch).
+	WriteChunk int
 }
 
 // New is the answers service over st with its children service, whose

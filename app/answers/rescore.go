@@ -21,18 +21,32 @@ import (
 )
 
 // DefaultRescoreBatch is how many children one step of a recalculation
-// reads, scores and writes: three reads and one transaction per batch.
+// reads (three queries a batch), scores and, by default, stores in one
+// transaction.
 const DefaultRescoreBatch = 1000
+
+// DefaultWriteChunk is how many children's results and progress one
+// transaction of a recalculation stores (a batch is stored in parts of
+// this many); on SQLite a transaction holds the database's one writer, and
+// every save waits for it. It is a whole batch: parts of 100 gave a better
+// p99 of the saves during a recalculation in 3 runs of 4 but a worse
+// median in all 4, on a busy machine (docs/performance.md, "Saves while a
+// full aggregation and recalculation run"); set WriteChunk to try smaller.
+const DefaultWriteChunk = DefaultRescoreBatch
 
 // RequestRecalculation records a recalculation of every child's KPIs and
 // queues the job that runs it, in one transaction. by is the national
-// administrator who asked.
+// administrator who asked, 0 for no one (`clinaudit kpi recalculate`).
 func (s *Service) RequestRecalculation(ctx context.Context, by int64) (int64, error) {
 	var id int64
+	var who *int64
+	if by != 0 {
+		who = &by
+	}
 	err := s.Store.InTx(ctx, func(tx store.Tx) error {
 		var err error
 		id, err = tx.InsertKPIRecalculation(ctx, store.InsertKPIRecalculationParams{RulesVersion: kpi.RulesVersion,
-			RequestedBy: &by, RequestedAt: s.Children.Now().UTC()})
+			RequestedBy: who, RequestedAt: s.Children.Now().UTC()})
 		if err != nil {
 			return err
 		}
@@ -81,14 +95,19 @@ func (s *Service) recalculate(ctx context.Context, r store.KpiRecalculation) err
 		if next.err != nil {
 			return next.err
 		}
-		last := next.batch[len(next.batch)-1].Child.ID
-		n := len(next.batch)
-		if err := s.storeBatch(ctx, next.batch, func(ctx context.Context, tx store.Tx) error {
-			return tx.ProgressKPIRecalculation(ctx, store.ProgressKPIRecalculationParams{ID: r.ID, Done: done + int64(n), LastChildID: last})
-		}); err != nil {
-			return err
+		// Stored a part at a time (WriteChunk): the shorter each
+		// transaction, the less a save queued behind SQLite's one writer
+		// waits, and the more transactions the run makes.
+		for part := range slices.Chunk(next.batch, s.writeChunk()) {
+			last := part[len(part)-1].Child.ID
+			n := len(part)
+			if err := s.storeBatch(ctx, part, func(ctx context.Context, tx store.Tx) error {
+				return tx.ProgressKPIRecalculation(ctx, store.ProgressKPIRecalculationParams{ID: r.ID, Done: done + int64(n), LastChildID: last})
+			}); err != nil {
+				return err
+			}
+			done += int64(n)
 		}
-		done += int64(n)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -134,8 +153,8 @@ func (s *Service) readAhead(ctx context.Context, afterID int64) <-chan readBatch
 	return out
 }
 
-// storeBatch scores a batch and stores the results in one transaction, with
-// the run's progress written by record.
+// storeBatch scores a part of a batch and stores the results in one
+// transaction, with the run's progress written by record.
 func (s *Service) storeBatch(ctx context.Context, batch []BatchRecord, record func(context.Context, store.Tx) error) error {
 	last := batch[len(batch)-1].Child.ID
 	today := s.today()
@@ -272,6 +291,13 @@ func scoreAll(batch []BatchRecord, today audit.Date) ([]kpi.Scores, []progress.S
 	}
 	wg.Wait()
 	return out, summary
+}
+
+func (s *Service) writeChunk() int {
+	if s.WriteChunk > 0 {
+		return s.WriteChunk
+	}
+	return DefaultWriteChunk
 }
 
 func (s *Service) rescoreBatch() int {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -145,6 +146,92 @@ func TestRecalculateEveryChild(t *testing.T) {
 		list, err := s.ListKPIRecalculations(ctx, 10)
 		if err != nil || len(list) != 1 || list[0].RequestedByName != "Carl Clin" || list[0].Done != 7 {
 			t.Errorf("recalculations listed: %+v %v", list, err)
+		}
+	})
+}
+
+// writeCounter is a store whose transactions report what a recalculation
+// stores in each: how many children's results, and the progress recorded.
+type writeCounter struct {
+	store.Store
+	results []int   // children upserted, one entry per transaction that upserted
+	done    []int64 // the progress recorded, in order
+}
+
+func (c *writeCounter) InTx(ctx context.Context, fn func(store.Tx) error) error {
+	return c.Store.InTx(ctx, func(tx store.Tx) error { return fn(&countingTx{Tx: tx, c: c}) })
+}
+
+type countingTx struct {
+	store.Tx
+	c *writeCounter
+}
+
+func (t *countingTx) UpsertKPIResults(ctx context.Context, results string) (int64, error) {
+	var rows []json.RawMessage
+	if err := json.Unmarshal([]byte(results), &rows); err != nil {
+		return 0, err
+	}
+	t.c.results = append(t.c.results, len(rows))
+	return t.Tx.UpsertKPIResults(ctx, results)
+}
+
+func (t *countingTx) ProgressKPIRecalculation(ctx context.Context, p store.ProgressKPIRecalculationParams) error {
+	t.c.done = append(t.c.done, p.Done)
+	return t.Tx.ProgressKPIRecalculation(ctx, p)
+}
+
+// With WriteChunk smaller than a batch, a recalculation holds the writer
+// (SQLite's only one) for a part of a batch at a time: each transaction
+// stores at most WriteChunk children with the progress up to its last, so
+// a save waits for one part at most, and a retry resumes after the last
+// part stored.
+func TestRecalculateStoresInShortTransactions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		w := newWorld(t, s)
+		for range 7 {
+			w.child(t, childOpts{})
+		}
+		counter := &writeCounter{Store: s}
+		svc := answers.New(counter, func() time.Time { return now })
+		svc.RescoreBatch, svc.WriteChunk = 5, 2
+		id, err := svc.RequestRecalculation(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Recalculate(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.GetKPIRecalculation(ctx, id)
+		if err != nil || r.FinishedAt == nil || r.Total < 7 || r.Done != r.Total {
+			t.Fatalf("recalculation %+v %v: want every child done", r, err)
+		}
+		// Batches of 5 read, stored 2, 2, 1; the last batch likewise.
+		var want []int64
+		for start := int64(0); start < r.Total; start += 5 {
+			for d := start + 2; ; d += 2 {
+				want = append(want, min(d, start+5, r.Total))
+				if d >= start+5 || d >= r.Total {
+					break
+				}
+			}
+		}
+		if !slices.Equal(counter.done, want) {
+			t.Errorf("progress recorded %v, want %v (one transaction a part of 2)", counter.done, want)
+		}
+		total := 0
+		for _, n := range counter.results {
+			if n > 2 {
+				t.Errorf("a transaction stored %d children's results, more than WriteChunk 2: %v", n, counter.results)
+			}
+			total += n
+		}
+		if len(counter.results) != len(want) || int64(total) != r.Total {
+			t.Errorf("%d transactions stored %d results %v; want %d storing %d", len(counter.results), total, counter.results, len(want), r.Total)
+		}
+		if list, err := s.ListKPIRecalculations(ctx, 1); err != nil || len(list) != 1 || list[0].RequestedBy != nil || list[0].RequestedByName != "" {
+			t.Errorf("a recalculation asked by no one (the command line): %+v %v", list, err)
 		}
 	})
 }

@@ -36,6 +36,8 @@ var commands = []config.Command{
 	{Name: "user add --email E --role ROLE [--org ODS] [--superuser] --first-name F --surname S", Summary: "create an account and print its invite link (how the first superuser is made)"},
 	{Name: "user unlock --email E", Summary: "clear the sign-in locks on an account"},
 	{Name: "kpi score [--explain] < child.json", Summary: "score one child (the JSON document of docs/data-format.md) and print the 21 measures as JSON"},
+	{Name: "kpi recalculate", Summary: "queue a recalculation of every child's KPIs (the kpi_recalculate job, as the KPI recalculation page does) for serve or worker to run"},
+	{Name: "kpi aggregate [COHORT]", Summary: "queue a KPI aggregation now (the kpi_aggregate job) of one cohort, or of every current cohort, for serve or worker to run"},
 	{Name: "import FILE.jsonl|- --org ODS", Summary: "add children from a file of JSON documents, one a line (docs/data-format.md; - reads standard input), at an organisation, through the forms' checks; reports each line refused"},
 	{Name: "export [--format jsonl] [--org ODS] [--cohort N]", Summary: "write every child (of an organisation, of a cohort) as one JSON document a line, the format import reads"},
 	{Name: "registry import FILE.jsonl|- [--registry SLUG]", Summary: "add a patient registry's contacts and patients from JSON lines (docs/registry.md; - reads standard input) through the pages' checks; reports each line refused"},
@@ -153,7 +155,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case "user":
 		err = userCommand(ctx, cfg, rest, uf, env)
 	case "kpi":
-		err = kpiCommand(rest, kf, env)
+		err = kpiCommand(ctx, cfg, rest, kf, env)
 	case "import":
 		err = importCommand(ctx, cfg, rest, uf.org, env)
 	case "export":

@@ -3,12 +3,15 @@ package cli
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"os"
 	"strings"
 	"testing"
 
 	"clinaudit/app/kpi"
+	"clinaudit/app/store"
+	"clinaudit/app/store/storetest"
 )
 
 // docExample returns the JSON block after "<!-- example:<name> -->" in
@@ -82,5 +85,82 @@ func TestKPIScoreBadInput(t *testing.T) {
 	}
 	if code, _, errOut := runWithStdin(t, "", "kpi", "rescore"); code != 2 || !strings.Contains(errOut, "usage") {
 		t.Errorf("bad subcommand: %d %q", code, errOut)
+	}
+}
+
+// kpi recalculate and kpi aggregate queue the jobs the pages queue: a
+// recalculation row with no one named as asking and its kpi_recalculate
+// job; a kpi_aggregate job of the cohort named, or of every current one
+// (cohort 0).
+func TestKPIRecalculateAndAggregateCommands(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e store.Engine) {
+		dbURL := storetest.DatabaseURL(t, e)
+		code, out, errOut := run(t, "kpi", "recalculate", "--database-url", dbURL)
+		if code != 0 || !strings.Contains(out, "queued recalculation 1 ") {
+			t.Fatalf("kpi recalculate: exit %d, %q, %s", code, out, errOut)
+		}
+		db := openURL(t, dbURL)
+		var requestedBy sql.NullInt64
+		var rules string
+		if err := db.QueryRow("SELECT requested_by, rules_version FROM kpi_recalculations WHERE id = 1").Scan(&requestedBy, &rules); err != nil {
+			t.Fatal(err)
+		}
+		if requestedBy.Valid || rules != kpi.RulesVersion {
+			t.Errorf("recalculation: requested_by %v, rules %q; want none, %q", requestedBy, rules, kpi.RulesVersion)
+		}
+		jobArgs := func(kind string) []string {
+			t.Helper()
+			args := "args::text"
+			if e == store.SQLite {
+				args = "json(args)" // riversqlite keeps them as JSONB
+			}
+			rows, err := db.Query("SELECT "+args+" FROM river_job WHERE kind = $1 AND state IN ('available', 'scheduled') ORDER BY id", kind)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var out []string
+			for rows.Next() {
+				var a []byte
+				if err := rows.Scan(&a); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, strings.ReplaceAll(string(a), " ", ""))
+			}
+			return out
+		}
+		if got := jobArgs("kpi_recalculate"); len(got) != 1 || got[0] != `{"recalculation_id":1}` {
+			t.Errorf("kpi_recalculate jobs: %q", got)
+		}
+
+		if code, out, errOut := run(t, "kpi", "aggregate", "--database-url", dbURL); code != 0 || !strings.Contains(out, "every current cohort") {
+			t.Fatalf("kpi aggregate: exit %d, %q, %s", code, out, errOut)
+		}
+		if code, out, errOut := run(t, "kpi", "aggregate", "6", "--database-url", dbURL); code != 0 || !strings.Contains(out, "cohort 6") {
+			t.Fatalf("kpi aggregate 6: exit %d, %q, %s", code, out, errOut)
+		}
+		if got := jobArgs("kpi_aggregate"); len(got) != 2 || got[0] != `{}` || got[1] != `{"cohort":6}` {
+			t.Errorf("kpi_aggregate jobs: %q", got)
+		}
+	})
+}
+
+func TestKPICommandUsage(t *testing.T) {
+	db := storetest.DatabaseURL(t, store.SQLite)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"kpi"}, "usage: clinaudit kpi score"},
+		{[]string{"kpi", "rescore"}, "clinaudit kpi recalculate"},
+		{[]string{"kpi", "aggregate", "three"}, `cohort "three": a cohort number`},
+		{[]string{"kpi", "aggregate", "2"}, `cohort "2": a cohort number, from 4`},
+		{[]string{"kpi", "aggregate", "6", "7"}, "clinaudit kpi aggregate [COHORT]"},
+		{[]string{"kpi", "recalculate", "--explain"}, "--explain is for `clinaudit kpi score`"},
+	} {
+		code, _, errOut := run(t, append(tc.args, "--database-url", db)...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", tc.args, code, errOut, tc.want)
+		}
 	}
 }
