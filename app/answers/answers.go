@@ -56,7 +56,9 @@ type Meta struct {
 
 // Loaded is a child's record as one moment saw it.
 type Loaded struct {
-	Child        store.Child
+	Child store.Child
+	// Organisation is the child's lead organisation; after a write (Save,
+	// AddRow, RemoveRow) only its ID, trust and health board.
 	Organisation store.Organisation
 	Record       *forms.Record
 	Meta         map[forms.Key]Meta

@@ -137,7 +137,9 @@ func (s *Service) begin(ctx context.Context, tx store.Tx, me children.Me, childI
 	if err != nil {
 		return 0, nil, err
 	}
-	c, o, err := s.Children.Authorize(ctx, tx, me.Actor, childID, access.EditAudit, true)
+	// Where the organisation sits is all a write needs of it: its names
+	// (the organisation_details view) are for pages.
+	c, o, err := s.Children.AuthorizePlace(ctx, tx, me.Actor, childID, access.EditAudit, true)
 	if err != nil {
 		return 0, nil, err
 	}
