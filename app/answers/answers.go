@@ -36,6 +36,9 @@ type Service struct {
 	// WriteChunk is how many children's results one transaction of a
 	// recalculation stores; 0 means DefaultWriteChunk (a whole batch).
 	WriteChunk int
+	// Progress, when set, lets Save recompute only the saved form's
+	// progress (see ProgressCache); Load and Save fill it.
+	Progress *ProgressCache
 }
 
 // New is the answers service over st with its children service, whose
@@ -56,7 +59,9 @@ type Meta struct {
 
 // Loaded is a child's record as one moment saw it.
 type Loaded struct {
-	Child        store.Child
+	Child store.Child
+	// Organisation is the child's lead organisation; after a write (Save,
+	// AddRow, RemoveRow) only its ID, trust and health board.
 	Organisation store.Organisation
 	Record       *forms.Record
 	Meta         map[forms.Key]Meta
@@ -65,6 +70,11 @@ type Loaded struct {
 	// Problem is set when the stored answers do not decode (they always
 	// should; the page still shows what it can).
 	Problem error
+	// prior is the progress before a save, when the service's
+	// ProgressCache knew it: refresh then derives only the saved form.
+	prior *prior
+	// derivedOn is the day Progress was derived for.
+	derivedOn audit.Date
 }
 
 // Version is the child's version when it was loaded.
@@ -76,7 +86,14 @@ func (s *Service) Load(ctx context.Context, a access.Actor, childID int64) (*Loa
 	if err != nil {
 		return nil, err
 	}
-	return s.read(ctx, s.Store, c, o)
+	today := s.today()
+	l, err := s.readRecord(ctx, s.Store, c, o)
+	if err != nil {
+		return nil, err
+	}
+	l.refresh(today)
+	s.Progress.remember(l)
+	return l, nil
 }
 
 // LoadForSystem reads a child's record with no actor (background jobs).
@@ -161,8 +178,14 @@ func setAnswer(rec *forms.Record, section string, rowID int64, field, value stri
 	}
 }
 
-// refresh recomputes the audit model and progress from the record.
+// refresh recomputes the audit model and progress from the record: only
+// the saved form's when a save knew the progress before it (then Audit
+// holds only that form's sections), else every form's.
 func (l *Loaded) refresh(today audit.Date) {
+	l.derivedOn = today
+	if l.refreshForm(today) {
+		return
+	}
 	child, err := l.Record.Child(caseOf(l.Child), registrationOf(l.Child))
 	if err != nil {
 		l.Problem = err

@@ -91,10 +91,14 @@ func result(out *Saved, err error) (*Saved, error) {
 // change to the same answer.
 func (s *Service) Save(ctx context.Context, me children.Me, in Save) (*Saved, error) {
 	var out *Saved
+	today := s.today()
 	err := s.Store.InTx(ctx, func(tx store.Tx) error {
 		version, l, err := s.begin(ctx, tx, me, in.ChildID)
 		if err != nil {
 			return err
+		}
+		if before, ok := s.Progress.at(in.ChildID, version-1, today); ok {
+			l.prior = &prior{summary: before, today: today, form: in.Form}
 		}
 		if err := conflict(ctx, tx, l, in, me.ID); err != nil {
 			return err
@@ -111,7 +115,13 @@ func (s *Service) Save(ctx context.Context, me children.Me, in Save) (*Saved, er
 		out, err = s.finish(ctx, tx, in.ChildID, l, eff, version, len(eff.Changes) > 0 || len(eff.RemovedRows) > 0)
 		return err
 	})
-	return result(out, err)
+	out, err = result(out, err)
+	if err == nil {
+		// Committed, or rolled back as unchanged: either way the record
+		// out holds is the child's at out's version.
+		s.Progress.remember(out.Loaded)
+	}
+	return out, err
 }
 
 // begin starts every write to a child's answers, in its transaction: the
@@ -127,7 +137,9 @@ func (s *Service) begin(ctx context.Context, tx store.Tx, me children.Me, childI
 	if err != nil {
 		return 0, nil, err
 	}
-	c, o, err := s.Children.Authorize(ctx, tx, me.Actor, childID, access.EditAudit, true)
+	// Where the organisation sits is all a write needs of it: its names
+	// (the organisation_details view) are for pages.
+	c, o, err := s.Children.AuthorizePlace(ctx, tx, me.Actor, childID, access.EditAudit, true)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -180,6 +180,12 @@ func pastDeadline(c store.Child, today time.Time) bool {
 // load reads a child the actor may view, with its lead organisation, or
 // ErrNotFound.
 func (s *Service) load(ctx context.Context, q store.Queries, a access.Actor, id int64) (store.Child, store.Organisation, access.Place, error) {
+	return s.loadWith(ctx, q, a, id, q.GetOrganisation)
+}
+
+// loadWith is load reading the child's organisation with org.
+func (s *Service) loadWith(ctx context.Context, q store.Queries, a access.Actor, id int64,
+	org func(context.Context, int64) (store.Organisation, error)) (store.Child, store.Organisation, access.Place, error) {
 	c, err := q.GetChild(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Child{}, store.Organisation{}, access.Place{}, ErrNotFound
@@ -187,7 +193,7 @@ func (s *Service) load(ctx context.Context, q store.Queries, a access.Actor, id 
 	if err != nil {
 		return store.Child{}, store.Organisation{}, access.Place{}, err
 	}
-	o, err := q.GetOrganisation(ctx, c.LeadOrganisationID)
+	o, err := org(ctx, c.LeadOrganisationID)
 	if err != nil {
 		return store.Child{}, store.Organisation{}, access.Place{}, err
 	}
@@ -343,7 +349,24 @@ var ErrNotRegisteredForms = conflict("This child is not registered yet. Register
 // Errors: ErrNotFound, apperr.ErrForbidden, and with write the state
 // refusals and ErrNotRegisteredForms.
 func (s *Service) Authorize(ctx context.Context, q store.Queries, a access.Actor, id int64, action access.Action, write bool) (store.Child, store.Organisation, error) {
-	c, o, p, err := s.load(ctx, q, a, id)
+	return s.authorize(ctx, q, a, id, action, write, q.GetOrganisation)
+}
+
+// AuthorizePlace is Authorize reading of the child's organisation only
+// where it sits (one row of one table, GetOrganisationPlace, not the
+// organisation_details view with its names): for writes, such as a saved
+// answer, that check access and state and show no organisation. The
+// Organisation it returns holds the ID, trust and health board only.
+func (s *Service) AuthorizePlace(ctx context.Context, q store.Queries, a access.Actor, id int64, action access.Action, write bool) (store.Child, store.Organisation, error) {
+	return s.authorize(ctx, q, a, id, action, write, func(ctx context.Context, id int64) (store.Organisation, error) {
+		p, err := q.GetOrganisationPlace(ctx, id)
+		return store.Organisation{ID: p.ID, TrustODSCode: p.TrustODSCode, LocalHealthBoardODSCode: p.LocalHealthBoardODSCode}, err
+	})
+}
+
+func (s *Service) authorize(ctx context.Context, q store.Queries, a access.Actor, id int64, action access.Action, write bool,
+	org func(context.Context, int64) (store.Organisation, error)) (store.Child, store.Organisation, error) {
+	c, o, p, err := s.loadWith(ctx, q, a, id, org)
 	if err != nil {
 		return c, o, err
 	}

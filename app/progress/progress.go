@@ -267,6 +267,27 @@ func (o Options) Overall(c *audit.Child) Summary {
 	return s
 }
 
+// With is s with form p.Form's progress replaced by p, and the totals
+// summed again: the whole audit's progress after a change to one form,
+// when the others' progress is known. s is not changed.
+func (s Summary) With(p FormProgress) Summary {
+	out := Summary{Forms: make([]FormProgress, 0, len(s.Forms)), TotalForms: s.TotalForms}
+	for _, f := range s.Forms {
+		if f.Form == p.Form {
+			f = p
+		}
+		out.Forms = append(out.Forms, f)
+		out.Answered += f.Answered
+		out.Expected += f.Expected
+		if f.Status == Completed {
+			out.CompletedForms++
+		}
+	}
+	out.Complete = out.CompletedForms == out.TotalForms
+	out.Percent = percent(out.Answered, out.Expected)
+	return out
+}
+
 // resolve fills in the defaults, reading the clock at most once.
 func (o Options) resolve(c *audit.Child) Options {
 	if o.Sites == nil {

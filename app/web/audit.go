@@ -23,7 +23,7 @@ import (
 // forms decides what is valid and what an answer clears.
 
 func (s *server) answers() *answers.Service {
-	return &answers.Service{Store: s.Store, Children: s.children()}
+	return &answers.Service{Store: s.Store, Children: s.children(), Progress: s.progress}
 }
 
 // auditPage is what the task list and the form pages share.

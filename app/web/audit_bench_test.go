@@ -78,7 +78,7 @@ func newSaveWorld(b *testing.B, e store.Engine, n int) *saveWorld {
 	b.Cleanup(func() { _ = app.Shutdown() })
 	w := &saveWorld{base: "http://" + ln.Addr().String(),
 		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128}, Timeout: 30 * time.Second}}
-	w.svc = &answers.Service{Store: s, Children: &children.Service{Store: s, Now: time.Now}}
+	w.svc = &answers.Service{Store: s, Children: &children.Service{Store: s, Now: time.Now}, Progress: answers.NewProgressCache(0)}
 	org, err := s.GetOrganisationByODS(ctx, "RGT01")
 	if err != nil {
 		b.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"clinaudit/app/access"
+	"clinaudit/app/answers"
 	"clinaudit/app/api"
 	"clinaudit/app/auth"
 	"clinaudit/app/clientip"
@@ -70,6 +71,9 @@ type server struct {
 	// api serves /api/v1 (app/api); the account page issues its tokens.
 	api     *api.API
 	centres centreCache
+	// progress lets a save recompute only its form's progress
+	// (answers.ProgressCache), across the requests of this process.
+	progress *answers.ProgressCache
 	// plans are the public pages' suppression plans by publication id
 	// (publish.Plan): a publication never changes.
 	plans sync.Map
@@ -89,7 +93,7 @@ func New(d Deps) *fiber.App {
 	if d.Staff == nil && d.Auth != nil {
 		d.Staff = &staff.Service{Store: d.Store, Auth: d.Auth, Now: d.Now}
 	}
-	s := &server{Deps: d}
+	s := &server{Deps: d, progress: answers.NewProgressCache(0)}
 	var err error
 	// The contract is embedded and checked by app/api's tests: failing to
 	// load it is a build that must not start.

@@ -1,0 +1,189 @@
+package answers_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"clinaudit/app/answers"
+	"clinaudit/app/forms"
+	"clinaudit/app/store"
+	"clinaudit/app/store/storetest"
+)
+
+// cachedSvc is a service with a progress cache, as the web server's.
+func (w *world) cachedSvc() (*answers.Service, *answers.ProgressCache) {
+	svc := w.svc()
+	svc.Progress = answers.NewProgressCache(0)
+	return svc, svc.Progress
+}
+
+// sameAsRead fails the test unless what a save returned is what a fresh
+// service, with no cache, reads and derives from the store: the version,
+// every form's progress (the badges) and the overall progress.
+func (w *world) sameAsRead(t *testing.T, what string, id int64, saved *answers.Saved) {
+	t.Helper()
+	l := w.load(t, carl, id)
+	if saved.Version != 0 && saved.Version != l.Version() {
+		t.Fatalf("%s: saved version %d, read %d", what, saved.Version, l.Version())
+	}
+	if !reflect.DeepEqual(saved.Progress, l.Progress) {
+		t.Fatalf("%s: progress after the save\n%+v\nread afresh\n%+v", what, saved.Progress, l.Progress)
+	}
+}
+
+// A clinician fills in every form through a service that keeps progress
+// between saves, then answers "no" to every shown yes/no question that has
+// follow-ups (clearing them) and "yes" again: after every save, every
+// form's progress and the overall progress are what a full read derives,
+// and most saves recomputed only their form's.
+func TestCachedProgressMatchesAFullRead(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		w := newWorld(t, s)
+		me := w.me(t, carl)
+		id := w.child(t, childOpts{})
+		svc, cache := w.cachedSvc()
+		l, err := svc.Load(ctx, me.Actor, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, version := l.Record, l.Version()
+		saves := 0
+		save := func(f *forms.Form, k forms.Key, v forms.Literal) {
+			t.Helper()
+			saved, err := svc.Save(ctx, me, answers.Save{ChildID: id, Form: f, Key: k, Value: v, Seen: version})
+			if err != nil {
+				t.Fatalf("save %s = %s: %v", k, v, err)
+			}
+			saves++
+			w.sameAsRead(t, fmt.Sprintf("%s = %s", k, v), id, saved)
+			rec, version = saved.Record, saved.Version
+		}
+		for _, f := range forms.All() {
+			for i := 0; ; i++ {
+				if i > 300 {
+					t.Fatalf("%s: still unanswered questions after %d saves", f.ID, i)
+				}
+				var todo, row = (*forms.Question)(nil), (*forms.Row)(nil)
+				var add *forms.Question
+				shown(f, rec, func(q *forms.Question, r *forms.Row) {
+					switch {
+					case todo != nil || add != nil || q.Kind == forms.Derived:
+					case q.Kind == forms.Rows:
+						if len(rec.RowsOf(q.RowSection)) == 0 || q.RowFilter != nil && !hasRow(rec, q) {
+							add = q
+						}
+					case f.Answer(rec, q, r) == nil:
+						todo, row = q, r
+					}
+				})
+				switch {
+				case add != nil:
+					saved, _, err := svc.AddRow(ctx, me, answers.AddRow{ChildID: id, Form: f, List: add, ClientKey: fmt.Sprintf("%s-%d", f.ID, i)})
+					if err != nil {
+						t.Fatal(err)
+					}
+					w.sameAsRead(t, "add "+add.RowSection, id, saved)
+					rec, version = saved.Record, saved.Version
+				case todo != nil:
+					save(f, keyOf(f, todo, row), valid(todo))
+				}
+				if add == nil && todo == nil {
+					break
+				}
+			}
+		}
+		if l := w.load(t, carl, id); !l.Progress.Complete {
+			t.Fatalf("the filled child is not complete: %+v", l.Progress)
+		}
+		for _, f := range forms.All() {
+			var flip []forms.Key
+			shown(f, rec, func(q *forms.Question, r *forms.Row) {
+				if q.Kind == forms.YesNo && len(q.FollowUps) > 0 {
+					flip = append(flip, keyOf(f, q, r))
+				}
+			})
+			for _, k := range flip {
+				if _, shown := f.Locate(rec, k); !shown {
+					continue // hidden by an earlier "no"
+				}
+				save(f, k, forms.Literal("false"))
+				save(f, k, forms.Literal("true"))
+			}
+		}
+		if hits := cache.Hits(); hits < int64(saves)*3/4 {
+			t.Fatalf("%d of %d saves found the progress before them", hits, saves)
+		}
+	})
+}
+
+// A write the cache did not see (another process, a service without the
+// cache) bumps the version, so the next save derives every form again and
+// shows that write's progress too; the save after it recomputes only its
+// form's again. So does a save on another day.
+func TestCachedProgressSeesOtherWrites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		w := newWorld(t, s)
+		me := w.me(t, carl)
+		id := w.child(t, childOpts{})
+		svc, cache := w.cachedSvc()
+		if _, err := svc.Load(ctx, me.Actor, id); err != nil {
+			t.Fatal(err)
+		}
+		fpaKey := key(forms.FirstPaediatricAssessment.Section, 0, "general_examination_performed")
+		ctxKey := key(forms.EpilepsyContext.Section, 0, "previous_febrile_seizure")
+		saveWith := func(svc *answers.Service, f *forms.Form, k forms.Key, v string) *answers.Saved {
+			t.Helper()
+			saved, err := svc.Save(ctx, me, answers.Save{ChildID: id, Form: f, Key: k, Value: forms.Literal(v), Seen: w.version(t, id)})
+			if err != nil {
+				t.Fatalf("save %s: %v", k, err)
+			}
+			return saved
+		}
+		w.sameAsRead(t, "cached", id, saveWith(svc, forms.FirstPaediatricAssessment, fpaKey, "true"))
+		if cache.Hits() != 1 {
+			t.Fatalf("hits %d after a load and a save", cache.Hits())
+		}
+		// Someone else answers on the Epilepsy context form.
+		w.sameAsRead(t, "uncached", id, saveWith(w.svc(), forms.EpilepsyContext, ctxKey, string(valid(forms.EpilepsyContext.Question(ctxKey)))))
+		saved := saveWith(svc, forms.FirstPaediatricAssessment, fpaKey, "false")
+		w.sameAsRead(t, "after another write", id, saved)
+		if cache.Hits() != 1 {
+			t.Fatalf("a save after a write the cache did not see used it (hits %d)", cache.Hits())
+		}
+		if p := saved.Progress.Forms[2]; p.Form.ID() != forms.EpilepsyContext.ID || p.Answered == 0 {
+			t.Fatalf("the other write's form shows %+v", p)
+		}
+		w.sameAsRead(t, "cached again", id, saveWith(svc, forms.FirstPaediatricAssessment, fpaKey, "true"))
+		if cache.Hits() != 2 {
+			t.Fatalf("hits %d, want 2", cache.Hits())
+		}
+		// The next day: progress can change with the date alone.
+		svc.Children.Now = func() time.Time { return now.AddDate(0, 0, 1) }
+		saveWith(svc, forms.FirstPaediatricAssessment, fpaKey, "false")
+		if cache.Hits() != 2 {
+			t.Fatalf("a save on the next day used the day before's progress (hits %d)", cache.Hits())
+		}
+	})
+}
+
+// The cache's premise: no two forms store answers in the same section, so
+// a save of one form cannot change another form's progress.
+func TestFormsShareNoSection(t *testing.T) {
+	owner := map[string]string{}
+	for _, f := range forms.All() {
+		for _, s := range f.Sections() {
+			if o, ok := owner[s]; ok {
+				t.Errorf("section %s is stored by %s and %s", s, o, f.ID)
+			}
+			owner[s] = f.ID
+		}
+	}
+	if len(owner) < len(forms.All()) {
+		t.Fatalf("only %d sections", len(owner))
+	}
+}
