@@ -2,6 +2,8 @@ package aggregate_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -151,6 +153,46 @@ func TestCountReadsBesideAWriter(t *testing.T) {
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// failingDelete fails the deletion of old runs, which follows the switch
+// in a transaction of its own.
+type failingDelete struct{ store.Store }
+
+func (f failingDelete) InTx(ctx context.Context, fn func(store.Tx) error) error {
+	return f.Store.InTx(ctx, func(tx store.Tx) error { return fn(failingDeleteTx{tx}) })
+}
+
+type failingDeleteTx struct{ store.Tx }
+
+func (failingDeleteTx) DeleteKPIAggregateResultsBefore(context.Context, store.DeleteKPIAggregateResultsBeforeParams) (int64, error) {
+	return 0, errors.New("disk full")
+}
+
+// A run whose deletion of old runs fails is current all the same, and is
+// not recorded as failed; the next run deletes what it left.
+func TestDeletingOldRunsAfterTheSwitch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		insertPopulation(t, s, population)
+		r1, r2 := mustRun(t, s), mustRun(t, s)
+		r3, err := (&aggregate.Runner{Store: failingDelete{s}, Now: at(0)}).Run(ctx, testCohort)
+		if err == nil || !strings.Contains(err.Error(), "disk full") || r3.ID == 0 || r3.ID == r2.ID {
+			t.Fatalf("the run returned %+v, %v; want it, and the deletion's error", r3, err)
+		}
+		if cur, err := aggregate.Current(ctx, s, testCohort); err != nil || cur.ID != r3.ID {
+			t.Errorf("current run %d (%v), want %d", cur.ID, err, r3.ID)
+		}
+		hist, err := aggregate.History(ctx, s, testCohort, 10)
+		if err != nil || len(hist) != 3 || hist[0].ID != r3.ID || hist[2].ID != r1.ID {
+			t.Errorf("history %+v (%v), want runs %d, %d, %d, none failed", hist, err, r3.ID, r2.ID, r1.ID)
+		}
+		r4 := mustRun(t, s)
+		hist, err = aggregate.History(ctx, s, testCohort, 10)
+		if err != nil || len(hist) != 2 || hist[0].ID != r4.ID || hist[1].ID != r3.ID {
+			t.Errorf("after a good run, history %+v (%v), want %d and %d", hist, err, r4.ID, r3.ID)
 		}
 	})
 }

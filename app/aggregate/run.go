@@ -43,7 +43,7 @@ func Run(ctx context.Context, s store.Store, c cohort.Cohort) (store.KpiAggregat
 // outside any transaction: on SQLite it runs on a reader connection and
 // never holds the database's one writer, so saves go on meanwhile. Then one
 // short transaction stores those few hundred rows, sums every level from
-// them, and switches the current run.
+// them, and switches the current run; a second one deletes old runs.
 //
 // Runs of the same cohort may therefore count at the same time; the one
 // that started last wins. The transaction takes the cohort's row first (so
@@ -58,22 +58,30 @@ func (r *Runner) Run(ctx context.Context, c cohort.Cohort) (store.KpiAggregateRu
 	started := r.now().Truncate(time.Microsecond)
 	asOf := UKDate(started)
 	last := LastAssessmentCounted(asOf)
-	run, err := r.run(ctx, c, started, asOf, last)
+	run, keep, err := r.run(ctx, c, started, asOf, last)
 	if err != nil {
 		err = fmt.Errorf("aggregate: cohort %d: %w", c, err)
 		return store.KpiAggregateRun{}, errors.Join(err, r.recordFailure(ctx, c, started, asOf, last, err))
 	}
+	if keep != 0 {
+		// The run is current whatever happens here: a failure is returned
+		// (the job retries) but not recorded as a failed run.
+		if err := r.deleteOld(ctx, int64(c), keep); err != nil {
+			return run, fmt.Errorf("aggregate: cohort %d: %w", c, err)
+		}
+	}
 	return run, nil
 }
 
-func (r *Runner) run(ctx context.Context, c cohort.Cohort, started time.Time, asOf, last audit.Date) (store.KpiAggregateRun, error) {
+// run counts, then installs the run in one transaction. keep is the run
+// before it, for deleteOld (0: this run installed nothing).
+func (r *Runner) run(ctx context.Context, c cohort.Cohort, started time.Time, asOf, last audit.Date) (run store.KpiAggregateRun, keep int64, err error) {
 	computed := r.now()
 	cohortID := int64(c)
 	counts, err := r.Store.CountKPIAggregates(ctx, store.CountKPIAggregatesParams{Cohort: &cohortID, LastAssessmentCounted: &last})
 	if err != nil {
-		return store.KpiAggregateRun{}, fmt.Errorf("counting children: %w", err)
+		return run, 0, fmt.Errorf("counting children: %w", err)
 	}
-	var run store.KpiAggregateRun
 	err = r.Store.InTx(ctx, func(tx store.Tx) error {
 		previous, err := tx.LockKPIAggregateCohort(ctx, cohortID)
 		if err != nil {
@@ -105,22 +113,37 @@ func (r *Runner) run(ctx context.Context, c cohort.Cohort, started time.Time, as
 		if err := tx.SetCurrentKPIAggregateRun(ctx, store.SetCurrentKPIAggregateRunParams{Cohort: cohortID, RunID: id}); err != nil {
 			return err
 		}
-		// Keep the run readers saw until now (one may be reading it still)
-		// and everything since; older runs go with their figures.
-		keep := id
+		keep = id
 		if previous != nil {
 			keep = *previous
-		}
-		if _, err := tx.DeleteKPIAggregateResultsBefore(ctx, store.DeleteKPIAggregateResultsBeforeParams{Cohort: cohortID, BeforeID: keep}); err != nil {
-			return err
-		}
-		if _, err := tx.DeleteKPIAggregateRunsBefore(ctx, store.DeleteKPIAggregateRunsBeforeParams{Cohort: cohortID, BeforeID: keep}); err != nil {
-			return err
 		}
 		run, err = tx.GetCurrentKPIAggregateRun(ctx, cohortID)
 		return err
 	})
-	return run, err
+	if err != nil {
+		return run, 0, err
+	}
+	return run, keep, nil
+}
+
+// deleteOld deletes the cohort's runs before keep, with their figures, in
+// a transaction of its own after the switch: deleting 12,000 rows holds
+// SQLite's writer for tens of milliseconds, and saves should wait for one
+// of the two at a time. Keep is the run readers saw until the switch (one
+// may be reading it still); what this leaves, if it fails, the next run
+// deletes.
+func (r *Runner) deleteOld(ctx context.Context, cohortID, keep int64) error {
+	err := r.Store.InTx(ctx, func(tx store.Tx) error {
+		if _, err := tx.DeleteKPIAggregateResultsBefore(ctx, store.DeleteKPIAggregateResultsBeforeParams{Cohort: cohortID, BeforeID: keep}); err != nil {
+			return err
+		}
+		_, err := tx.DeleteKPIAggregateRunsBefore(ctx, store.DeleteKPIAggregateRunsBeforeParams{Cohort: cohortID, BeforeID: keep})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("deleting old runs: %w", err)
+	}
+	return nil
 }
 
 // write stores run id's figures from the per-organisation counts: staged,
