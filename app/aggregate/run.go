@@ -42,8 +42,10 @@ func Run(ctx context.Context, s store.Store, c cohort.Cohort) (store.KpiAggregat
 // the cohort's children counting them per organisation, is a plain read
 // outside any transaction: on SQLite it runs on a reader connection and
 // never holds the database's one writer, so saves go on meanwhile. Then one
-// short transaction stores those few hundred rows, sums every level from
-// them, and switches the current run; a second one deletes old runs.
+// transaction stores those few hundred rows, writes every level's figures
+// summed from them (about 12,000 rows) and switches the current run; a
+// second deletes old runs. Those two still hold SQLite's writer, for tens
+// of milliseconds each (docs/performance.md).
 //
 // Runs of the same cohort may therefore count at the same time; the one
 // that started last wins. The transaction takes the cohort's row first (so
