@@ -92,7 +92,7 @@ load-forms: build ## save audit answers over HTTP in a closed loop against serve
 	go run ./tools/loadforms -url http://$(LOAD_ADDR) $(ARGS); status=$$?; \
 	kill $$pid; wait $$pid; [ $$status -eq 0 ] || tail -n 20 "$$dir/serve.log"; rm -rf "$$dir"; exit $$status
 
-load-during-recalc: ## saves at a clinician's pace (-think 1s, 16 and 64 clinicians) on SQLite while a recalculation of 100,000 children and a full KPI aggregation run, against quiet saves (scripts/load-during-recalc.sh; CHILDREN=, CLINICIANS=, DURATION=)
+load-during-recalc: ## saves at a clinician's pace (-think 1s, 16 and 64 clinicians) on SQLite while a recalculation of 100,000 children and a full KPI aggregation run, against quiet saves (scripts/load-during-recalc.sh; CHILDREN=, CLINICIANS=, DURATION=, RECALC=0 for the aggregation alone)
 	scripts/load-during-recalc.sh
 
 # The baselines (bare Fiber on each engine, the Django peer) live beside the

@@ -15,7 +15,8 @@
 #   CHILDREN=10000 CLINICIANS=16 DURATION=20s scripts/load-during-recalc.sh
 #
 # Settings (environment): CHILDREN (100000), CLINICIANS ("16 64"), THINK
-# (1s), QUIET (20s; 0 skips the quiet run), DURATION (40s), PORT (18461),
+# (1s), QUIET (20s; 0 skips the quiet run), DURATION (40s), RECALC (1; 0
+# queues only the aggregation, to see its part alone), PORT (18461),
 # OUT (bin/recalc-load-<time>: base.db, and per run serve.log, quiet.log,
 # load.log; base.db is reused when OUT is given again).
 set -euo pipefail
@@ -24,6 +25,7 @@ CLINICIANS=${CLINICIANS:-16 64}
 THINK=${THINK:-1s}
 QUIET=${QUIET:-20s}
 DURATION=${DURATION:-40s}
+RECALC=${RECALC:-1}
 PORT=${PORT:-18461}
 OUT=${OUT:-bin/recalc-load-$(date -u +%Y%m%dT%H%M%SZ)}
 
@@ -56,7 +58,7 @@ run() { # $1 clinicians
     grep -E '^(saves|latency|errors):' "$dir/quiet.log" || tail -n 5 "$dir/quiet.log"
   fi
   local t0; t0=$(date -u '+%Y-%m-%d %H:%M:%S')
-  ./bin/clinaudit kpi recalculate --database-url "$url" --log-format json
+  if [ "$RECALC" != 0 ]; then ./bin/clinaudit kpi recalculate --database-url "$url" --log-format json; fi
   ./bin/clinaudit kpi aggregate --database-url "$url" --log-format json
   ./bin/loadforms -url http://127.0.0.1:"$PORT" -clinicians "$n" -think "$THINK" -duration "$DURATION" -every 5s >"$dir/load.log" 2>&1 || status=$?
   echo "-- during the recalculation and aggregation ($DURATION from queueing them):"

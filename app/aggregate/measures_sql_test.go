@@ -37,6 +37,7 @@ func TestMeasureQueriesFollowTheMeasureList(t *testing.T) {
 		"staging columns": all(`(?m)^    (\w+)_scored, \w+_passed, \w+_ineligible`, sql),
 		"counts":          all(`count\(k\.(\w+)\)`, sql),
 		"sums":            all(`CAST\(sum\(s\.(\w+)_scored\)`, sql),
+		"staging values":  all(`(?m)^    @(\w+)_scored, @\w+_passed, @\w+_ineligible`, sql),
 	}
 	// The per-measure picks of RollUpKPIAggregates, one CASE each: the
 	// WHEN's position must be the measure's.
@@ -48,8 +49,8 @@ func TestMeasureQueriesFollowTheMeasureList(t *testing.T) {
 		}
 		lists[fmt.Sprintf("CASE %d", i+1)] = got
 	}
-	if len(lists) != 8 {
-		t.Errorf("%d lists of measures, want 8 (3 + 5 CASEs)", len(lists))
+	if len(lists) != 9 {
+		t.Errorf("%d lists of measures, want 9 (4 + 5 CASEs)", len(lists))
 	}
 	for name, got := range lists {
 		w := want

@@ -34,67 +34,132 @@ func Run(ctx context.Context, s store.Store, c cohort.Cohort) (store.KpiAggregat
 }
 
 // Run aggregates cohort c at every level, for every measure, and makes it
-// the cohort's current run, all in one transaction: readers see the
-// previous run until this one commits, and a run that fails leaves it in
-// place (the failure is recorded as a run of its own, with its error).
+// the cohort's current run. Readers see the previous run until this one
+// commits, and a run that fails leaves it in place (the failure is
+// recorded as a run of its own, with its error).
 //
-// The work is set-based SQL: one pass over the cohort's children counts
-// them per organisation, and every level is summed from those counts. Runs
-// of the same cohort wait for each other. On SQLite the run holds the
-// database's one writer (and, as the store has one connection, every other
-// query of the process) until it commits.
+// The work is set-based SQL in two parts. The expensive one, one pass over
+// the cohort's children counting them per organisation, is a plain read
+// outside any transaction: on SQLite it runs on a reader connection and
+// never holds the database's one writer, so saves go on meanwhile. Then one
+// transaction stores those few hundred rows, writes every level's figures
+// summed from them (about 12,000 rows) and switches the current run; a
+// second deletes old runs. Those two still hold SQLite's writer, for tens
+// of milliseconds each (docs/performance.md).
+//
+// Runs of the same cohort may therefore count at the same time; the one
+// that started last wins. The transaction takes the cohort's row first (so
+// runs queue there), and a run whose cohort already has a current run that
+// started later than it did installs nothing and returns that run: older
+// data never replaces newer figures. A run reads after it starts, so the
+// current figures always include every change committed before the
+// current run's StartedAt.
 func (r *Runner) Run(ctx context.Context, c cohort.Cohort) (store.KpiAggregateRun, error) {
-	started := r.now()
+	// Microseconds, what both engines store: the comparison with a stored
+	// start below is then exact.
+	started := r.now().Truncate(time.Microsecond)
 	asOf := UKDate(started)
 	last := LastAssessmentCounted(asOf)
-	var run store.KpiAggregateRun
-	err := r.Store.InTx(ctx, func(tx store.Tx) error {
-		previous, err := tx.LockKPIAggregateCohort(ctx, int64(c))
+	run, keep, err := r.run(ctx, c, started, asOf, last)
+	if err != nil {
+		err = fmt.Errorf("aggregate: cohort %d: %w", c, err)
+		return store.KpiAggregateRun{}, errors.Join(err, r.recordFailure(ctx, c, started, asOf, last, err))
+	}
+	if keep != 0 {
+		// The run is current whatever happens here: a failure is returned
+		// (the job retries) but not recorded as a failed run.
+		if err := r.deleteOld(ctx, int64(c), keep); err != nil {
+			return run, fmt.Errorf("aggregate: cohort %d: %w", c, err)
+		}
+	}
+	return run, nil
+}
+
+// run counts, then installs the run in one transaction. keep is the run
+// before it, for deleteOld (0: this run installed nothing).
+func (r *Runner) run(ctx context.Context, c cohort.Cohort, started time.Time, asOf, last audit.Date) (run store.KpiAggregateRun, keep int64, err error) {
+	computed := r.now()
+	cohortID := int64(c)
+	counts, err := r.Store.CountKPIAggregates(ctx, store.CountKPIAggregatesParams{Cohort: &cohortID, LastAssessmentCounted: &last})
+	if err != nil {
+		return run, 0, fmt.Errorf("counting children: %w", err)
+	}
+	err = r.Store.InTx(ctx, func(tx store.Tx) error {
+		previous, err := tx.LockKPIAggregateCohort(ctx, cohortID)
 		if err != nil {
 			return err
 		}
-		id, err := tx.InsertKPIAggregateRun(ctx, store.InsertKPIAggregateRunParams{Cohort: int64(c), Status: "running",
-			AsOf: asOf, LastAssessmentCounted: last, StartedAt: started, ComputedAt: r.now()})
+		if previous != nil {
+			current, err := tx.GetCurrentKPIAggregateRun(ctx, cohortID)
+			if err != nil {
+				return err
+			}
+			if current.StartedAt.After(started) {
+				// A newer run finished while this one counted.
+				run = current
+				return nil
+			}
+		}
+		id, err := tx.InsertKPIAggregateRun(ctx, store.InsertKPIAggregateRunParams{Cohort: cohortID, Status: "running",
+			AsOf: asOf, LastAssessmentCounted: last, StartedAt: started, ComputedAt: computed})
 		if err != nil {
 			return err
 		}
-		if err := compute(ctx, tx, id); err != nil {
+		if err := write(ctx, tx, id, counts); err != nil {
 			return err
 		}
 		finished := r.now()
 		if err := tx.FinishKPIAggregateRun(ctx, store.FinishKPIAggregateRunParams{ID: id, FinishedAt: &finished}); err != nil {
 			return err
 		}
-		if err := tx.SetCurrentKPIAggregateRun(ctx, store.SetCurrentKPIAggregateRunParams{Cohort: int64(c), RunID: id}); err != nil {
+		if err := tx.SetCurrentKPIAggregateRun(ctx, store.SetCurrentKPIAggregateRunParams{Cohort: cohortID, RunID: id}); err != nil {
 			return err
 		}
-		// Keep the run readers saw until now (one may be reading it still)
-		// and everything since; older runs go with their figures.
-		keep := id
+		keep = id
 		if previous != nil {
 			keep = *previous
 		}
-		if _, err := tx.DeleteKPIAggregateResultsBefore(ctx, store.DeleteKPIAggregateResultsBeforeParams{Cohort: int64(c), BeforeID: keep}); err != nil {
-			return err
-		}
-		if _, err := tx.DeleteKPIAggregateRunsBefore(ctx, store.DeleteKPIAggregateRunsBeforeParams{Cohort: int64(c), BeforeID: keep}); err != nil {
-			return err
-		}
-		run, err = tx.GetCurrentKPIAggregateRun(ctx, int64(c))
+		run, err = tx.GetCurrentKPIAggregateRun(ctx, cohortID)
 		return err
 	})
 	if err != nil {
-		err = fmt.Errorf("aggregate: cohort %d: %w", c, err)
-		return store.KpiAggregateRun{}, errors.Join(err, r.recordFailure(ctx, c, started, asOf, last, err))
+		return run, 0, err
 	}
-	return run, nil
+	return run, keep, nil
 }
 
-// compute writes run id's figures: the one pass over the children, then
-// every level and entity summed from it.
-func compute(ctx context.Context, tx store.Tx, id int64) error {
-	if _, err := tx.StageKPIAggregates(ctx, id); err != nil {
-		return fmt.Errorf("counting children: %w", err)
+// deleteOld deletes the cohort's runs before keep, with their figures, in
+// a transaction of its own after the switch: deleting 12,000 rows holds
+// SQLite's writer for tens of milliseconds, and saves should wait for one
+// of the two at a time. Keep is the run readers saw until the switch (one
+// may be reading it still); what this leaves, if it fails, the next run
+// deletes.
+func (r *Runner) deleteOld(ctx context.Context, cohortID, keep int64) error {
+	err := r.Store.InTx(ctx, func(tx store.Tx) error {
+		if _, err := tx.DeleteKPIAggregateResultsBefore(ctx, store.DeleteKPIAggregateResultsBeforeParams{Cohort: cohortID, BeforeID: keep}); err != nil {
+			return err
+		}
+		_, err := tx.DeleteKPIAggregateRunsBefore(ctx, store.DeleteKPIAggregateRunsBeforeParams{Cohort: cohortID, BeforeID: keep})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("deleting old runs: %w", err)
+	}
+	return nil
+}
+
+// write stores run id's figures from the per-organisation counts: staged,
+// then every level and entity summed from them (reading only the staged
+// rows, so cheap).
+func write(ctx context.Context, tx store.Tx, id int64, counts []store.CountKPIAggregatesRow) error {
+	for _, row := range counts {
+		// The same columns in the same order (queries/shared/
+		// kpi_aggregate_measures.sql): the conversion compiles only then.
+		p := store.InsertKPIAggregateStagingParams(row)
+		p.RunID = id
+		if err := tx.InsertKPIAggregateStaging(ctx, p); err != nil {
+			return fmt.Errorf("storing the counts: %w", err)
+		}
 	}
 	if _, err := tx.RollUpKPIAggregateEntities(ctx, id); err != nil {
 		return fmt.Errorf("summing entities: %w", err)

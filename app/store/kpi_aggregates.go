@@ -4,7 +4,8 @@ import "context"
 
 // KPIAggregateQueries compute and read the KPI aggregation (schema 00011,
 // queries/shared/kpi_aggregates.sql). app/aggregate runs them: a run of a
-// cohort is one transaction, and readers read the cohort's current run.
+// cohort counts outside any transaction and writes in one, and readers
+// read the cohort's current run.
 type KPIAggregateQueries interface {
 	// LockKPIAggregateCohort takes the cohort's row, so runs of a cohort
 	// queue, and returns its current run's id (nil: none yet).
@@ -12,9 +13,13 @@ type KPIAggregateQueries interface {
 	// InsertKPIAggregateRun records a run (complete or failed) and returns its
 	// id.
 	InsertKPIAggregateRun(ctx context.Context, arg InsertKPIAggregateRunParams) (int64, error)
-	// StageKPIAggregates counts the run's cohort per organisation (the one
-	// pass over the children) and returns the rows staged.
-	StageKPIAggregates(ctx context.Context, runID int64) (int64, error)
+	// CountKPIAggregates counts a cohort's children per organisation (the
+	// one pass over the children). It only reads: run it outside a
+	// transaction, where SQLite sends it to a reader connection.
+	CountKPIAggregates(ctx context.Context, arg CountKPIAggregatesParams) ([]CountKPIAggregatesRow, error)
+	// InsertKPIAggregateStaging stores one of those rows as a run's staged
+	// counts, which the roll-ups sum.
+	InsertKPIAggregateStaging(ctx context.Context, arg InsertKPIAggregateStagingParams) error
 	// RollUpKPIAggregateEntities and RollUpKPIAggregates write every level
 	// from the staged counts and return the rows written.
 	RollUpKPIAggregateEntities(ctx context.Context, runID int64) (int64, error)

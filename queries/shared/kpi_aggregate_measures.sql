@@ -2,17 +2,54 @@
 -- list. DO NOT EDIT: change the generator or the measure list, then run
 -- make generate.
 --
--- The KPI aggregation's two queries that name every measure (spec 8;
+-- The KPI aggregation's queries that name every measure (spec 8;
 -- kpi_aggregates.sql has the rest of a run, docs/aggregation.md the whole).
 --
--- StageKPIAggregates counts the run's cohort's registered children per
--- lead organisation, in two groups: those 8.2 counts (audit complete and
--- the first year of care over: first assessment on or before the run's
+-- CountKPIAggregates counts a cohort's registered children per lead
+-- organisation, in two groups: those 8.2 counts (audit complete and the
+-- first year of care over: first assessment on or before
 -- last_assessment_counted) and the rest. Opted-out and deleted children
 -- are not registered for the audit. A child not scored yet (no kpi_results
--- row) is not complete.
+-- row) is not complete. It is the run's one pass over the children and
+-- only reads, so app/aggregate runs it outside the run's transaction (on
+-- SQLite, on a reader connection, without holding the writer). Its
+-- columns are kpi_aggregate_staging's, in order, with run_id 0 for the
+-- caller to set: a row converts to InsertKPIAggregateStaging's parameters.
 
--- name: StageKPIAggregates :execrows
+-- name: CountKPIAggregates :many
+SELECT CAST(0 AS BIGINT) AS run_id, c.lead_organisation_id AS organisation_id,
+    CAST(coalesce(k.audit_complete, FALSE) AND c.first_paediatric_assessment_date <= @last_assessment_counted AS BOOLEAN) AS included,
+    CAST(count(*) AS BIGINT) AS children, CAST(count(*) FILTER (WHERE k.audit_complete) AS BIGINT) AS complete,
+    CAST(count(k.paediatrician_with_expertise_in_epilepsies) AS BIGINT) AS paediatrician_with_expertise_in_epilepsies_scored, CAST(count(*) FILTER (WHERE k.paediatrician_with_expertise_in_epilepsies = 1) AS BIGINT) AS paediatrician_with_expertise_in_epilepsies_passed, CAST(count(*) FILTER (WHERE k.paediatrician_with_expertise_in_epilepsies = 2) AS BIGINT) AS paediatrician_with_expertise_in_epilepsies_ineligible,
+    CAST(count(k.epilepsy_specialist_nurse) AS BIGINT) AS epilepsy_specialist_nurse_scored, CAST(count(*) FILTER (WHERE k.epilepsy_specialist_nurse = 1) AS BIGINT) AS epilepsy_specialist_nurse_passed, CAST(count(*) FILTER (WHERE k.epilepsy_specialist_nurse = 2) AS BIGINT) AS epilepsy_specialist_nurse_ineligible,
+    CAST(count(k.tertiary_input) AS BIGINT) AS tertiary_input_scored, CAST(count(*) FILTER (WHERE k.tertiary_input = 1) AS BIGINT) AS tertiary_input_passed, CAST(count(*) FILTER (WHERE k.tertiary_input = 2) AS BIGINT) AS tertiary_input_ineligible,
+    CAST(count(k.epilepsy_surgery_referral) AS BIGINT) AS epilepsy_surgery_referral_scored, CAST(count(*) FILTER (WHERE k.epilepsy_surgery_referral = 1) AS BIGINT) AS epilepsy_surgery_referral_passed, CAST(count(*) FILTER (WHERE k.epilepsy_surgery_referral = 2) AS BIGINT) AS epilepsy_surgery_referral_ineligible,
+    CAST(count(k.ecg) AS BIGINT) AS ecg_scored, CAST(count(*) FILTER (WHERE k.ecg = 1) AS BIGINT) AS ecg_passed, CAST(count(*) FILTER (WHERE k.ecg = 2) AS BIGINT) AS ecg_ineligible,
+    CAST(count(k.mri) AS BIGINT) AS mri_scored, CAST(count(*) FILTER (WHERE k.mri = 1) AS BIGINT) AS mri_passed, CAST(count(*) FILTER (WHERE k.mri = 2) AS BIGINT) AS mri_ineligible,
+    CAST(count(k.assessment_of_mental_health_issues) AS BIGINT) AS assessment_of_mental_health_issues_scored, CAST(count(*) FILTER (WHERE k.assessment_of_mental_health_issues = 1) AS BIGINT) AS assessment_of_mental_health_issues_passed, CAST(count(*) FILTER (WHERE k.assessment_of_mental_health_issues = 2) AS BIGINT) AS assessment_of_mental_health_issues_ineligible,
+    CAST(count(k.mental_health_support) AS BIGINT) AS mental_health_support_scored, CAST(count(*) FILTER (WHERE k.mental_health_support = 1) AS BIGINT) AS mental_health_support_passed, CAST(count(*) FILTER (WHERE k.mental_health_support = 2) AS BIGINT) AS mental_health_support_ineligible,
+    CAST(count(k.sodium_valproate) AS BIGINT) AS sodium_valproate_scored, CAST(count(*) FILTER (WHERE k.sodium_valproate = 1) AS BIGINT) AS sodium_valproate_passed, CAST(count(*) FILTER (WHERE k.sodium_valproate = 2) AS BIGINT) AS sodium_valproate_ineligible,
+    CAST(count(k.comprehensive_care_planning_agreement) AS BIGINT) AS comprehensive_care_planning_agreement_scored, CAST(count(*) FILTER (WHERE k.comprehensive_care_planning_agreement = 1) AS BIGINT) AS comprehensive_care_planning_agreement_passed, CAST(count(*) FILTER (WHERE k.comprehensive_care_planning_agreement = 2) AS BIGINT) AS comprehensive_care_planning_agreement_ineligible,
+    CAST(count(k.patient_held_individualised_epilepsy_document) AS BIGINT) AS patient_held_individualised_epilepsy_document_scored, CAST(count(*) FILTER (WHERE k.patient_held_individualised_epilepsy_document = 1) AS BIGINT) AS patient_held_individualised_epilepsy_document_passed, CAST(count(*) FILTER (WHERE k.patient_held_individualised_epilepsy_document = 2) AS BIGINT) AS patient_held_individualised_epilepsy_document_ineligible,
+    CAST(count(k.patient_carer_parent_agreement_to_the_care_planning) AS BIGINT) AS patient_carer_parent_agreement_to_the_care_planning_scored, CAST(count(*) FILTER (WHERE k.patient_carer_parent_agreement_to_the_care_planning = 1) AS BIGINT) AS patient_carer_parent_agreement_to_the_care_planning_passed, CAST(count(*) FILTER (WHERE k.patient_carer_parent_agreement_to_the_care_planning = 2) AS BIGINT) AS patient_carer_parent_agreement_to_the_care_planning_ineligible,
+    CAST(count(k.care_planning_has_been_updated_when_necessary) AS BIGINT) AS care_planning_has_been_updated_when_necessary_scored, CAST(count(*) FILTER (WHERE k.care_planning_has_been_updated_when_necessary = 1) AS BIGINT) AS care_planning_has_been_updated_when_necessary_passed, CAST(count(*) FILTER (WHERE k.care_planning_has_been_updated_when_necessary = 2) AS BIGINT) AS care_planning_has_been_updated_when_necessary_ineligible,
+    CAST(count(k.comprehensive_care_planning_content) AS BIGINT) AS comprehensive_care_planning_content_scored, CAST(count(*) FILTER (WHERE k.comprehensive_care_planning_content = 1) AS BIGINT) AS comprehensive_care_planning_content_passed, CAST(count(*) FILTER (WHERE k.comprehensive_care_planning_content = 2) AS BIGINT) AS comprehensive_care_planning_content_ineligible,
+    CAST(count(k.parental_prolonged_seizures_care_plan) AS BIGINT) AS parental_prolonged_seizures_care_plan_scored, CAST(count(*) FILTER (WHERE k.parental_prolonged_seizures_care_plan = 1) AS BIGINT) AS parental_prolonged_seizures_care_plan_passed, CAST(count(*) FILTER (WHERE k.parental_prolonged_seizures_care_plan = 2) AS BIGINT) AS parental_prolonged_seizures_care_plan_ineligible,
+    CAST(count(k.water_safety) AS BIGINT) AS water_safety_scored, CAST(count(*) FILTER (WHERE k.water_safety = 1) AS BIGINT) AS water_safety_passed, CAST(count(*) FILTER (WHERE k.water_safety = 2) AS BIGINT) AS water_safety_ineligible,
+    CAST(count(k.first_aid) AS BIGINT) AS first_aid_scored, CAST(count(*) FILTER (WHERE k.first_aid = 1) AS BIGINT) AS first_aid_passed, CAST(count(*) FILTER (WHERE k.first_aid = 2) AS BIGINT) AS first_aid_ineligible,
+    CAST(count(k.general_participation_and_risk) AS BIGINT) AS general_participation_and_risk_scored, CAST(count(*) FILTER (WHERE k.general_participation_and_risk = 1) AS BIGINT) AS general_participation_and_risk_passed, CAST(count(*) FILTER (WHERE k.general_participation_and_risk = 2) AS BIGINT) AS general_participation_and_risk_ineligible,
+    CAST(count(k.service_contact_details) AS BIGINT) AS service_contact_details_scored, CAST(count(*) FILTER (WHERE k.service_contact_details = 1) AS BIGINT) AS service_contact_details_passed, CAST(count(*) FILTER (WHERE k.service_contact_details = 2) AS BIGINT) AS service_contact_details_ineligible,
+    CAST(count(k.sudep) AS BIGINT) AS sudep_scored, CAST(count(*) FILTER (WHERE k.sudep = 1) AS BIGINT) AS sudep_passed, CAST(count(*) FILTER (WHERE k.sudep = 2) AS BIGINT) AS sudep_ineligible,
+    CAST(count(k.school_individual_healthcare_plan) AS BIGINT) AS school_individual_healthcare_plan_scored, CAST(count(*) FILTER (WHERE k.school_individual_healthcare_plan = 1) AS BIGINT) AS school_individual_healthcare_plan_passed, CAST(count(*) FILTER (WHERE k.school_individual_healthcare_plan = 2) AS BIGINT) AS school_individual_healthcare_plan_ineligible
+FROM children c
+LEFT JOIN kpi_results k ON k.child_id = c.id
+WHERE c.cohort = @cohort AND c.deleted_at IS NULL AND c.opted_out_at IS NULL
+GROUP BY 2, 3;
+
+-- InsertKPIAggregateStaging stores one row of CountKPIAggregates for run
+-- run_id, inside the run's transaction, for the roll-ups below.
+
+-- name: InsertKPIAggregateStaging :exec
 INSERT INTO kpi_aggregate_staging (run_id, organisation_id, included, children, complete,
     paediatrician_with_expertise_in_epilepsies_scored, paediatrician_with_expertise_in_epilepsies_passed, paediatrician_with_expertise_in_epilepsies_ineligible,
     epilepsy_specialist_nurse_scored, epilepsy_specialist_nurse_passed, epilepsy_specialist_nurse_ineligible,
@@ -35,36 +72,28 @@ INSERT INTO kpi_aggregate_staging (run_id, organisation_id, included, children, 
     service_contact_details_scored, service_contact_details_passed, service_contact_details_ineligible,
     sudep_scored, sudep_passed, sudep_ineligible,
     school_individual_healthcare_plan_scored, school_individual_healthcare_plan_passed, school_individual_healthcare_plan_ineligible)
-SELECT r.id, c.lead_organisation_id,
-    (coalesce(k.audit_complete, FALSE) AND c.first_paediatric_assessment_date <= r.last_assessment_counted),
-    count(*), count(*) FILTER (WHERE k.audit_complete),
-    count(k.paediatrician_with_expertise_in_epilepsies), count(*) FILTER (WHERE k.paediatrician_with_expertise_in_epilepsies = 1), count(*) FILTER (WHERE k.paediatrician_with_expertise_in_epilepsies = 2),
-    count(k.epilepsy_specialist_nurse), count(*) FILTER (WHERE k.epilepsy_specialist_nurse = 1), count(*) FILTER (WHERE k.epilepsy_specialist_nurse = 2),
-    count(k.tertiary_input), count(*) FILTER (WHERE k.tertiary_input = 1), count(*) FILTER (WHERE k.tertiary_input = 2),
-    count(k.epilepsy_surgery_referral), count(*) FILTER (WHERE k.epilepsy_surgery_referral = 1), count(*) FILTER (WHERE k.epilepsy_surgery_referral = 2),
-    count(k.ecg), count(*) FILTER (WHERE k.ecg = 1), count(*) FILTER (WHERE k.ecg = 2),
-    count(k.mri), count(*) FILTER (WHERE k.mri = 1), count(*) FILTER (WHERE k.mri = 2),
-    count(k.assessment_of_mental_health_issues), count(*) FILTER (WHERE k.assessment_of_mental_health_issues = 1), count(*) FILTER (WHERE k.assessment_of_mental_health_issues = 2),
-    count(k.mental_health_support), count(*) FILTER (WHERE k.mental_health_support = 1), count(*) FILTER (WHERE k.mental_health_support = 2),
-    count(k.sodium_valproate), count(*) FILTER (WHERE k.sodium_valproate = 1), count(*) FILTER (WHERE k.sodium_valproate = 2),
-    count(k.comprehensive_care_planning_agreement), count(*) FILTER (WHERE k.comprehensive_care_planning_agreement = 1), count(*) FILTER (WHERE k.comprehensive_care_planning_agreement = 2),
-    count(k.patient_held_individualised_epilepsy_document), count(*) FILTER (WHERE k.patient_held_individualised_epilepsy_document = 1), count(*) FILTER (WHERE k.patient_held_individualised_epilepsy_document = 2),
-    count(k.patient_carer_parent_agreement_to_the_care_planning), count(*) FILTER (WHERE k.patient_carer_parent_agreement_to_the_care_planning = 1), count(*) FILTER (WHERE k.patient_carer_parent_agreement_to_the_care_planning = 2),
-    count(k.care_planning_has_been_updated_when_necessary), count(*) FILTER (WHERE k.care_planning_has_been_updated_when_necessary = 1), count(*) FILTER (WHERE k.care_planning_has_been_updated_when_necessary = 2),
-    count(k.comprehensive_care_planning_content), count(*) FILTER (WHERE k.comprehensive_care_planning_content = 1), count(*) FILTER (WHERE k.comprehensive_care_planning_content = 2),
-    count(k.parental_prolonged_seizures_care_plan), count(*) FILTER (WHERE k.parental_prolonged_seizures_care_plan = 1), count(*) FILTER (WHERE k.parental_prolonged_seizures_care_plan = 2),
-    count(k.water_safety), count(*) FILTER (WHERE k.water_safety = 1), count(*) FILTER (WHERE k.water_safety = 2),
-    count(k.first_aid), count(*) FILTER (WHERE k.first_aid = 1), count(*) FILTER (WHERE k.first_aid = 2),
-    count(k.general_participation_and_risk), count(*) FILTER (WHERE k.general_participation_and_risk = 1), count(*) FILTER (WHERE k.general_participation_and_risk = 2),
-    count(k.service_contact_details), count(*) FILTER (WHERE k.service_contact_details = 1), count(*) FILTER (WHERE k.service_contact_details = 2),
-    count(k.sudep), count(*) FILTER (WHERE k.sudep = 1), count(*) FILTER (WHERE k.sudep = 2),
-    count(k.school_individual_healthcare_plan), count(*) FILTER (WHERE k.school_individual_healthcare_plan = 1), count(*) FILTER (WHERE k.school_individual_healthcare_plan = 2)
-FROM kpi_aggregate_runs r
-JOIN children c ON c.cohort = r.cohort
-LEFT JOIN kpi_results k ON k.child_id = c.id
-WHERE r.id = @run_id AND c.deleted_at IS NULL AND c.opted_out_at IS NULL
-GROUP BY r.id, c.lead_organisation_id,
-    (coalesce(k.audit_complete, FALSE) AND c.first_paediatric_assessment_date <= r.last_assessment_counted);
+VALUES (@run_id, @organisation_id, @included, @children, @complete,
+    @paediatrician_with_expertise_in_epilepsies_scored, @paediatrician_with_expertise_in_epilepsies_passed, @paediatrician_with_expertise_in_epilepsies_ineligible,
+    @epilepsy_specialist_nurse_scored, @epilepsy_specialist_nurse_passed, @epilepsy_specialist_nurse_ineligible,
+    @tertiary_input_scored, @tertiary_input_passed, @tertiary_input_ineligible,
+    @epilepsy_surgery_referral_scored, @epilepsy_surgery_referral_passed, @epilepsy_surgery_referral_ineligible,
+    @ecg_scored, @ecg_passed, @ecg_ineligible,
+    @mri_scored, @mri_passed, @mri_ineligible,
+    @assessment_of_mental_health_issues_scored, @assessment_of_mental_health_issues_passed, @assessment_of_mental_health_issues_ineligible,
+    @mental_health_support_scored, @mental_health_support_passed, @mental_health_support_ineligible,
+    @sodium_valproate_scored, @sodium_valproate_passed, @sodium_valproate_ineligible,
+    @comprehensive_care_planning_agreement_scored, @comprehensive_care_planning_agreement_passed, @comprehensive_care_planning_agreement_ineligible,
+    @patient_held_individualised_epilepsy_document_scored, @patient_held_individualised_epilepsy_document_passed, @patient_held_individualised_epilepsy_document_ineligible,
+    @patient_carer_parent_agreement_to_the_care_planning_scored, @patient_carer_parent_agreement_to_the_care_planning_passed, @patient_carer_parent_agreement_to_the_care_planning_ineligible,
+    @care_planning_has_been_updated_when_necessary_scored, @care_planning_has_been_updated_when_necessary_passed, @care_planning_has_been_updated_when_necessary_ineligible,
+    @comprehensive_care_planning_content_scored, @comprehensive_care_planning_content_passed, @comprehensive_care_planning_content_ineligible,
+    @parental_prolonged_seizures_care_plan_scored, @parental_prolonged_seizures_care_plan_passed, @parental_prolonged_seizures_care_plan_ineligible,
+    @water_safety_scored, @water_safety_passed, @water_safety_ineligible,
+    @first_aid_scored, @first_aid_passed, @first_aid_ineligible,
+    @general_participation_and_risk_scored, @general_participation_and_risk_passed, @general_participation_and_risk_ineligible,
+    @service_contact_details_scored, @service_contact_details_passed, @service_contact_details_ineligible,
+    @sudep_scored, @sudep_passed, @sudep_ineligible,
+    @school_individual_healthcare_plan_scored, @school_individual_healthcare_plan_passed, @school_individual_healthcare_plan_ineligible);
 
 -- RollUpKPIAggregates: the four counts of 8.3 for every entity and
 -- measure: each entity's counted children summed from the staged

@@ -927,9 +927,17 @@ func (q queries) InsertKPIAggregateRun(ctx context.Context, arg store.InsertKPIA
 	return v, mapErr(err)
 }
 
-func (q queries) StageKPIAggregates(ctx context.Context, arg int64) (int64, error) {
-	v, err := q.q.StageKPIAggregates(ctx, arg)
-	return v, mapErr(err)
+func (q queries) CountKPIAggregates(ctx context.Context, arg store.CountKPIAggregatesParams) ([]store.CountKPIAggregatesRow, error) {
+	rows, err := q.q.CountKPIAggregates(ctx, pgdb.CountKPIAggregatesParams(arg))
+	out := make([]store.CountKPIAggregatesRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.CountKPIAggregatesRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) InsertKPIAggregateStaging(ctx context.Context, arg store.InsertKPIAggregateStagingParams) error {
+	return mapErr(q.q.InsertKPIAggregateStaging(ctx, pgdb.InsertKPIAggregateStagingParams(arg)))
 }
 
 func (q queries) RollUpKPIAggregateEntities(ctx context.Context, arg int64) (int64, error) {

@@ -551,18 +551,21 @@ RETURNING current_run_id
 `
 
 // KPI aggregation (spec 8; schema 00011, docs/aggregation.md). A run of
-// one cohort, all in one transaction (app/aggregate.Run):
+// one cohort (app/aggregate.Run): CountKPIAggregates (the one pass over
+// the cohort's children, a read outside any transaction), then in one
+// short transaction:
 //
-//	LockKPIAggregateCohort -> InsertKPIAggregateRun -> StageKPIAggregates (the
-//	one pass over the cohort's children) -> RollUpKPIAggregateEntities and
-//	RollUpKPIAggregates (every level at once, summed from the staged
-//	organisations) -> ClearKPIAggregateStaging -> FinishKPIAggregateRun ->
+//	LockKPIAggregateCohort -> GetCurrentKPIAggregateRun (a run that started
+//	later wins) -> InsertKPIAggregateRun -> InsertKPIAggregateStaging (the
+//	counts) -> RollUpKPIAggregateEntities and RollUpKPIAggregates (every
+//	level at once, summed from the staged organisations) ->
+//	ClearKPIAggregateStaging -> FinishKPIAggregateRun ->
 //	SetCurrentKPIAggregateRun -> DeleteKPIAggregateRunsBefore.
 //
 // Readers find the cohort's current run (GetCurrentKPIAggregateRun) and
-// read its rows by run id. StageKPIAggregates and RollUpKPIAggregates, the
-// two that name every measure, are generated from app/kpi's measure list
-// into kpi_aggregate_measures.sql (app/store/internal/measuregen).
+// read its rows by run id. The queries that name every measure are
+// generated from app/kpi's measure list into kpi_aggregate_measures.sql
+// (app/store/internal/measuregen).
 // LockKPIAggregateCohort takes the cohort's row (creating it for a first
 // run), so runs of one cohort queue behind each other, and returns the run
 // readers see now (NULL: none yet).
