@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"clinaudit/app/jobargs"
+	"clinaudit/app/scorequeue"
 	"clinaudit/app/store"
 
 	"github.com/riverqueue/river"
@@ -37,11 +38,16 @@ type ScoreWorker struct {
 
 func (w *ScoreWorker) Timeout(*river.Job[jobargs.ScoreKPIArgs]) time.Duration { return ScoreTimeout }
 
-// Work scores the child and marks the job completed in the scorer's
-// transaction, so a save after the scorer's read is never absorbed by this
-// job (scorequeue).
+// Work scores the child, takes it off the queue and marks the job
+// completed in the scorer's transaction, so a save after the scorer's read
+// is never absorbed by this job (scorequeue).
 func (w *ScoreWorker) Work(ctx context.Context, job *river.Job[jobargs.ScoreKPIArgs]) error {
-	complete := func(ctx context.Context, tx store.Tx) error { return tx.CompleteJob(ctx, job.JobRow) }
+	complete := func(ctx context.Context, tx store.Tx) error {
+		if err := scorequeue.Done(ctx, tx, job.Args.ChildID); err != nil {
+			return err
+		}
+		return tx.CompleteJob(ctx, job.JobRow)
+	}
 	if err := w.Service.ScoreChildJob(ctx, job.Args.ChildID, complete); err != nil || !w.AggregateAfter {
 		return err
 	}

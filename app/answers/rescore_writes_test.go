@@ -147,6 +147,11 @@ func TestQuickSavesAreAllScored(t *testing.T) {
 			if v := w.version(t, id); err != nil || r.DataVersion != v {
 				t.Fatalf("round %d: stored result of version %d, child at version %d (%v)", round, r.DataVersion, v, err)
 			}
+			// The job took the child off the queue, so the next burst queues
+			// a new job (scorequeue).
+			if n, err := s.CountChildrenQueuedForScoring(context.Background()); err != nil || n != 0 {
+				t.Fatalf("round %d: %d children still queued once every job ran (%v)", round, n, err)
+			}
 		}
 		checkFresh(t, svc, id)
 	})

@@ -23,7 +23,8 @@ func (s *Service) ScoreChild(ctx context.Context, childID int64) error {
 // lock. Every write to a child takes that lock too (it updates the child's
 // row), so no write can fall between the read and the job's completion:
 // one that came before is scored, one that comes after finds the job
-// completed and queues another (package scorequeue).
+// completed and the child no longer queued, and queues another (package
+// scorequeue).
 func (s *Service) ScoreChildJob(ctx context.Context, childID int64, done func(context.Context, store.Tx) error) error {
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		finish := func() error {

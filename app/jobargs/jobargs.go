@@ -26,20 +26,14 @@ var unfinished = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.Job
 	rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled}
 
 // ScoreKPIArgs rescores one child's KPIs (answers.ScoreWorker).
-// scorequeue.Later inserts it, and says what makes it coalesced but never
-// lost.
+// scorequeue.Later inserts it, at most one waiting per child (its
+// kpi_score_queue row does that, more cheaply than River's unique insert),
+// and says what makes it coalesced but never lost.
 type ScoreKPIArgs struct {
 	ChildID int64 `json:"child_id"`
 }
 
 func (ScoreKPIArgs) Kind() string { return "kpi_score" }
-
-// InsertOpts makes the job unique per child among jobs not yet finished,
-// running ones included (River requires it); scorequeue says why a running
-// job absorbs no write.
-func (ScoreKPIArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: unfinished}}
-}
 
 // RecalculateKPIsArgs rescores every child's KPIs under the current rules
 // (after a rule change), recording its progress in the kpi_recalculations

@@ -51,6 +51,7 @@ type Queries interface {
 	ChildQueries
 	AnswerQueries
 	KPIResultQueries
+	KPIScoreQueueQueries
 	KPIAggregateQueries
 	KPIRecalculationQueries
 	KPIPublicationQueries

@@ -917,6 +917,20 @@ func (q queries) ListStaleKPIChildren(ctx context.Context, arg store.ListStaleKP
 	return v, mapErr(err)
 }
 
+func (q queries) QueueChildScoring(ctx context.Context, arg store.QueueChildScoringParams) (int64, error) {
+	v, err := q.q.QueueChildScoring(ctx, pgdb.QueueChildScoringParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) DequeueChildScoring(ctx context.Context, arg int64) error {
+	return mapErr(q.q.DequeueChildScoring(ctx, arg))
+}
+
+func (q queries) CountChildrenQueuedForScoring(ctx context.Context) (int64, error) {
+	v, err := q.q.CountChildrenQueuedForScoring(ctx)
+	return v, mapErr(err)
+}
+
 func (q queries) LockKPIAggregateCohort(ctx context.Context, arg int64) (*int64, error) {
 	v, err := q.q.LockKPIAggregateCohort(ctx, arg)
 	return v, mapErr(err)

@@ -513,6 +513,12 @@ type KpiResult struct {
 	ValidUntil                                   *store.Date
 }
 
+type KpiScoreQueue struct {
+	ChildID  int64
+	QueuedAt time.Time
+	StaleAt  time.Time
+}
+
 type LocalHealthBoard struct {
 	ODSCode   string
 	GSSCode   string
