@@ -20,13 +20,18 @@ type Me struct {
 // organisation sits now (so a change applies on the next request). Errors:
 // the store's, reading the organisation.
 func ActorFor(ctx context.Context, q store.Queries, u store.User) (Actor, error) {
-	a := Actor{Role: Role(u.Role), Superuser: u.IsSuperuser}
-	if u.OrganisationID == nil {
-		return a, nil
-	}
 	p, err := PlaceOf(ctx, q, u.OrganisationID)
-	a.Organisation, a.Trust, a.HealthBoard = p.Organisation, p.Trust, p.HealthBoard
-	return a, err
+	return ActorAt(u, p), err
+}
+
+// ActorAt is the actor of user u whose organisation sits at p (read with
+// the user, as a session's identity is: store.SessionIdentity).
+func ActorAt(u store.User, p Place) Actor {
+	a := Actor{Role: Role(u.Role), Superuser: u.IsSuperuser}
+	if u.OrganisationID != nil {
+		a.Organisation, a.Trust, a.HealthBoard = p.Organisation, p.Trust, p.HealthBoard
+	}
+	return a
 }
 
 // PlaceOf is where an organisation sits; the zero Place for none. Errors:
@@ -40,7 +45,16 @@ func PlaceOf(ctx context.Context, q store.Queries, orgID *int64) (Place, error) 
 	if err != nil {
 		return Place{}, err
 	}
-	return Place{Organisation: o.ID, Trust: deref(o.TrustODSCode), HealthBoard: deref(o.LocalHealthBoardODSCode)}, nil
+	return PlaceFrom(&o.ID, o.TrustODSCode, o.LocalHealthBoardODSCode), nil
+}
+
+// PlaceFrom is the place of organisation orgID (the zero Place for none)
+// from its stored trust and health board codes.
+func PlaceFrom(orgID *int64, trust, healthBoard *string) Place {
+	if orgID == nil {
+		return Place{}
+	}
+	return Place{Organisation: *orgID, Trust: deref(trust), HealthBoard: deref(healthBoard)}
 }
 
 // PlaceOfOrganisation is where o sits for access decisions.

@@ -6,14 +6,18 @@ import (
 	"errors"
 	"time"
 
+	"clinaudit/app/access"
 	"clinaudit/app/auth/secret"
 	"clinaudit/app/store"
 )
 
 // Identity is who a request's session belongs to.
 type Identity struct {
-	User      store.User
-	Session   store.Session
+	User    store.User
+	Session store.Session
+	// Place is where the user's organisation sits, read with the session
+	// (the zero Place for none): access.ActorAt builds the actor from it.
+	Place     access.Place
 	SessionID string // the stored id (hash of the token), never the token
 	// ExpiresAt is when the session ends if the user does nothing more:
 	// the earlier of the idle timeout and the absolute lifetime.
@@ -49,21 +53,18 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Identity, err
 		return Identity{}, ErrSessionEnded
 	}
 	id := sessionID(token)
-	sess, err := s.Store.GetSession(ctx, id)
+	row, err := s.Store.GetSessionIdentity(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return Identity{}, ErrSessionEnded
 	}
 	if err != nil {
 		return Identity{}, err
 	}
+	sess, u, place := splitIdentity(row)
 	now := s.now()
 	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) >= s.Config.IdleTimeout {
 		_ = s.Store.DeleteSession(ctx, id)
 		return Identity{}, ErrSessionEnded
-	}
-	u, err := s.Store.GetUser(ctx, sess.UserID)
-	if err != nil {
-		return Identity{}, err
 	}
 	if !u.IsActive {
 		_ = s.Store.DeleteUserSessions(ctx, u.ID)
@@ -87,7 +88,21 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Identity, err
 	if sess.ExpiresAt.Before(exp) {
 		exp = sess.ExpiresAt
 	}
-	return Identity{User: u, Session: sess, SessionID: id, ExpiresAt: exp}, nil
+	return Identity{User: u, Session: sess, Place: place, SessionID: id, ExpiresAt: exp}, nil
+}
+
+// splitIdentity is the session, its user and where the user's organisation
+// sits, as GetSession, GetUser and access.PlaceOf would give them.
+func splitIdentity(r store.SessionIdentity) (store.Session, store.User, access.Place) {
+	sess := store.Session{ID: r.ID, UserID: r.UserID, TwoFactorOk: r.TwoFactorOk, CreatedAt: r.CreatedAt,
+		LastSeenAt: r.LastSeenAt, ExpiresAt: r.ExpiresAt, Ip: r.Ip, UserAgent: r.UserAgent}
+	u := store.User{ID: r.UserID, Email: r.UserEmail, FirstName: r.UserFirstName, Surname: r.UserSurname, Role: r.UserRole,
+		OrganisationID: r.UserOrganisationID, IsSuperuser: r.UserIsSuperuser, IsActive: r.UserIsActive,
+		EmailConfirmed: r.UserEmailConfirmed, PasswordHash: r.UserPasswordHash, PasswordSetAt: r.UserPasswordSetAt,
+		TotpSecret: r.UserTotpSecret, TotpConfirmedAt: r.UserTotpConfirmedAt, TotpLastStep: r.UserTotpLastStep,
+		TwoFactorExempt: r.UserTwoFactorExempt, LastSignInAt: r.UserLastSignInAt, CreatedAt: r.UserCreatedAt,
+		UpdatedAt: r.UserUpdatedAt}
+	return sess, u, access.PlaceFrom(u.OrganisationID, r.PlaceTrustOdsCode, r.PlaceLocalHealthBoardOdsCode)
 }
 
 // Extend records activity now, for the "Stay signed in" button.

@@ -39,6 +39,10 @@ type AccountQueries interface {
 	CreateSession(ctx context.Context, arg CreateSessionParams) error
 	// GetSession returns a session, expired or not; ErrNotFound if none.
 	GetSession(ctx context.Context, id string) (Session, error)
+	// GetSessionIdentity is GetSession, GetUser of its user and
+	// GetOrganisationPlace of the user's organisation in one statement.
+	// ErrNotFound when there is no such session.
+	GetSessionIdentity(ctx context.Context, id string) (SessionIdentity, error)
 	// TouchSession sets when the session was last seen. No error if gone.
 	TouchSession(ctx context.Context, arg TouchSessionParams) error
 	// DeleteSession signs one session out. No error if gone.

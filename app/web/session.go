@@ -75,10 +75,7 @@ func (s *server) loadIdentity(c *fiber.Ctx) error {
 	switch {
 	case err == nil:
 		c.Locals(localIdentity, &id)
-		actor, err := access.ActorFor(c.UserContext(), s.Store, id.User)
-		if err != nil {
-			return err
-		}
+		actor := access.ActorAt(id.User, id.Place)
 		c.Locals(localActor, &actor)
 		// Pages of a signed-in user are never cached: not by the browser's
 		// back button after sign-out, not by a shared proxy.

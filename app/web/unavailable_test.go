@@ -31,11 +31,11 @@ type downStore struct {
 	down atomic.Bool
 }
 
-func (d *downStore) GetSession(ctx context.Context, id string) (store.Session, error) {
+func (d *downStore) GetSessionIdentity(ctx context.Context, id string) (store.SessionIdentity, error) {
 	if d.down.Load() {
-		return store.Session{}, store.Unavailable(errors.New("dial tcp 127.0.0.1:5432: connect: connection refused"))
+		return store.SessionIdentity{}, store.Unavailable(errors.New("dial tcp 127.0.0.1:5432: connect: connection refused"))
 	}
-	return d.Store.GetSession(ctx, id)
+	return d.Store.GetSessionIdentity(ctx, id)
 }
 
 // logLines are the JSON log lines written to a buffer.

@@ -66,6 +66,11 @@ func (q queries) GetSession(ctx context.Context, arg string) (store.Session, err
 	return store.Session(row), mapErr(err)
 }
 
+func (q queries) GetSessionIdentity(ctx context.Context, arg string) (store.SessionIdentity, error) {
+	row, err := q.q.GetSessionIdentity(ctx, arg)
+	return store.SessionIdentity(row), mapErr(err)
+}
+
 func (q queries) TouchSession(ctx context.Context, arg store.TouchSessionParams) error {
 	return mapErr(q.q.TouchSession(ctx, pgdb.TouchSessionParams(arg)))
 }
