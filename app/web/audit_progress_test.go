@@ -26,8 +26,9 @@ func progressIDs(doc *goquery.Document) []string {
 
 // A save from a page that shows the progress just before it sends only what
 // changed of the task list: the saved form's count and status and the
-// overall line, out of band, with the version the list now shows. A save
-// from a page that missed someone else's write sends the whole list.
+// overall line, out of band, with the version the list now shows; the same
+// answer again sends none. A save from a page that missed someone else's
+// write, or that sends no version, gets the whole list.
 func TestSaveSendsOnlyTheProgressThatChanged(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		app, a := authApp(t, s, false)
@@ -105,6 +106,12 @@ func TestSaveSendsOnlyTheProgressThatChanged(t *testing.T) {
 			}
 		}
 		pv = p.doc.Find("#progress-v").AttrOr("value", "")
+
+		// The same answer again changes nothing: no line of the list is sent.
+		p = save(clin, pv, "neurological_examination_performed", "true")
+		if ids := progressIDs(p.doc); len(ids) != 0 || p.doc.Find("#progress-v").AttrOr("value", "") != pv {
+			t.Errorf("the same answer again sent %v, #progress-v %q (was %s)", ids, p.doc.Find("#progress-v").AttrOr("value", ""), pv)
+		}
 
 		// Someone else writes: this page's progress is now a version behind,
 		// so its next save gets the whole list, with the current form marked.
