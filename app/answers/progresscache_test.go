@@ -50,8 +50,8 @@ func TestCachedProgressMatchesAFullRead(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rec, version := l.Record, l.Version()
-		saves := 0
+		rec, version, prog := l.Record, l.Version(), l.Progress
+		saves, befores := 0, 0
 		save := func(f *forms.Form, k forms.Key, v forms.Literal) {
 			t.Helper()
 			saved, err := svc.Save(ctx, me, answers.Save{ChildID: id, Form: f, Key: k, Value: v, Seen: version})
@@ -60,7 +60,15 @@ func TestCachedProgressMatchesAFullRead(t *testing.T) {
 			}
 			saves++
 			w.sameAsRead(t, fmt.Sprintf("%s = %s", k, v), id, saved)
-			rec, version = saved.Record, saved.Version
+			// Before, when given, is the progress at the version before
+			// the save's (what the page showed), not the new one.
+			if saved.Before != nil {
+				befores++
+				if saved.Version != version+1 || !reflect.DeepEqual(*saved.Before, prog) {
+					t.Fatalf("%s = %s: Before at version %d is not the progress read at %d", k, v, saved.Version-1, version)
+				}
+			}
+			rec, version, prog = saved.Record, saved.Version, saved.Progress
 		}
 		for _, f := range forms.All() {
 			for i := 0; ; i++ {
@@ -117,6 +125,9 @@ func TestCachedProgressMatchesAFullRead(t *testing.T) {
 		if hits := cache.Hits(); hits < int64(saves)*3/4 {
 			t.Fatalf("%d of %d saves found the progress before them", hits, saves)
 		}
+		if befores < saves*3/4 {
+			t.Fatalf("%d of %d saves said the progress before them", befores, saves)
+		}
 	})
 }
 
@@ -152,8 +163,8 @@ func TestCachedProgressSeesOtherWrites(t *testing.T) {
 		w.sameAsRead(t, "uncached", id, saveWith(w.svc(), forms.EpilepsyContext, ctxKey, string(valid(forms.EpilepsyContext.Question(ctxKey)))))
 		saved := saveWith(svc, forms.FirstPaediatricAssessment, fpaKey, "false")
 		w.sameAsRead(t, "after another write", id, saved)
-		if cache.Hits() != 1 {
-			t.Fatalf("a save after a write the cache did not see used it (hits %d)", cache.Hits())
+		if cache.Hits() != 1 || saved.Before != nil {
+			t.Fatalf("a save after a write the cache did not see used it (hits %d, before %v)", cache.Hits(), saved.Before != nil)
 		}
 		if p := saved.Progress.Forms[2]; p.Form.ID() != forms.EpilepsyContext.ID || p.Answered == 0 {
 			t.Fatalf("the other write's form shows %+v", p)
@@ -164,9 +175,8 @@ func TestCachedProgressSeesOtherWrites(t *testing.T) {
 		}
 		// The next day: progress can change with the date alone.
 		svc.Children.Now = func() time.Time { return now.AddDate(0, 0, 1) }
-		saveWith(svc, forms.FirstPaediatricAssessment, fpaKey, "false")
-		if cache.Hits() != 2 {
-			t.Fatalf("a save on the next day used the day before's progress (hits %d)", cache.Hits())
+		if saved := saveWith(svc, forms.FirstPaediatricAssessment, fpaKey, "false"); cache.Hits() != 2 || saved.Before != nil {
+			t.Fatalf("a save on the next day used the day before's progress (hits %d, before %v)", cache.Hits(), saved.Before != nil)
 		}
 	})
 }

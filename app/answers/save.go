@@ -10,6 +10,7 @@ import (
 	"clinaudit/app/audit"
 	"clinaudit/app/children"
 	"clinaudit/app/forms"
+	"clinaudit/app/progress"
 	"clinaudit/app/scorequeue"
 	"clinaudit/app/store"
 )
@@ -37,6 +38,11 @@ type Saved struct {
 	// Version is the child's version after the save (unchanged when the
 	// answer was already the one given).
 	Version int64
+	// Before is the child's progress at Version-1, the version the write
+	// found, when the service's ProgressCache knew it for the same day
+	// and the write changed something; nil otherwise. A page that shows
+	// the progress at Version-1 needs only what differs from it.
+	Before *progress.Summary
 }
 
 // errNothingChanged rolls back a save that changed nothing (the same answer
@@ -56,7 +62,15 @@ func (s *Service) unchanged(l *Loaded, version int64) *Saved {
 func (s *Service) saved(l *Loaded, eff forms.Effect, version int64) *Saved {
 	l.Child.Version = version
 	l.refresh(audit.DateOf(s.Children.Today()))
-	return &Saved{Loaded: l, Effect: eff, Version: version}
+	out := &Saved{Loaded: l, Effect: eff, Version: version}
+	// The cached summary is at version-1 (Progress.at) and holds for the
+	// day it was derived on: another day's would differ by more than the
+	// save.
+	if l.prior != nil && l.prior.today == l.derivedOn {
+		before := l.prior.summary
+		out.Before = &before
+	}
+	return out
 }
 
 // finish is the last step of a write in its transaction: when it changed

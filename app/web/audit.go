@@ -181,6 +181,7 @@ type saveResult struct {
 	FollowUps *questionView
 	Others    []questionView
 	Progress  *progressView
+	Changes   *progressChanges
 	Version   int64
 }
 
@@ -276,10 +277,35 @@ func (s *server) renderSaved(c *fiber.Ctx, saved *answers.Saved, f *forms.Form, 
 		res.FollowUps = &qv
 	}
 	res.Others = s.changedElsewhere(v, f, saved, q)
-	pv := newProgressView(saved.Loaded, f.ID)
-	pv.OOB = true
-	res.Progress = &pv
+	if res.Changes = progressChangesFor(c, saved); res.Changes == nil {
+		pv := newProgressView(saved.Loaded, f.ID)
+		pv.OOB = true
+		res.Progress = &pv
+	}
 	return renderPartial(c, "partials/audit_saved", res)
+}
+
+// progressChangesFor is what a save changed of the task list, when the
+// page that posted it shows the progress at the version just before the
+// save (its "pv", from #progress-v) and the service knew that progress, or
+// at the save's version itself (the same answer again: nothing changed and
+// the version did not move); nil otherwise, and the whole list is sent.
+// The question's own "v" is not enough: it is the version that question
+// was last saved or loaded at, and a conflict's "Use my answer" sends
+// someone else's version.
+func progressChangesFor(c *fiber.Ctx, saved *answers.Saved) *progressChanges {
+	shown, err := strconv.ParseInt(c.FormValue("pv"), 10, 64)
+	switch {
+	case err != nil || saved.Version == 0:
+		return nil
+	case shown == saved.Version:
+		// No version after shown's can exist before this save's answer, so
+		// the save changed nothing and the page is current.
+		return newProgressChanges(saved.Progress, saved.Loaded)
+	case saved.Before != nil && shown == saved.Version-1:
+		return newProgressChanges(*saved.Before, saved.Loaded)
+	}
+	return nil
 }
 
 // changedElsewhere re-renders the shown questions, other than the one saved

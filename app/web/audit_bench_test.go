@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -53,6 +54,9 @@ type saveWorld struct {
 	me       []access.Me
 	children []int64
 	seq      atomic.Int64
+	// shown is each worker's "pv": the version of the task list its last
+	// save's answer showed, sent back as a page would.
+	shown []string
 }
 
 var benchFields = []string{"general_examination_performed", "neurological_examination_performed",
@@ -121,6 +125,7 @@ func newSaveWorld(b *testing.B, e store.Engine, n int) *saveWorld {
 		}
 		w.children = append(w.children, id)
 	}
+	w.shown = make([]string, n)
 	return w
 }
 
@@ -139,7 +144,7 @@ func (w *saveWorld) next() (field string, value string) {
 func (w *saveWorld) httpSave(worker int) error {
 	field, value := w.next()
 	key := "first_paediatric_assessment.0." + field
-	form := url.Values{"key": {key}, key: {value}, "v": {"1000000"}}
+	form := url.Values{"key": {key}, key: {value}, "v": {"1000000"}, "pv": {w.shown[worker]}}
 	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/children/%d/forms/first_paediatric_assessment/answer", w.base, w.children[worker]),
 		strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -156,8 +161,13 @@ func (w *saveWorld) httpSave(worker int) error {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), ">Saved<") {
 		return fmt.Errorf("status %d: %.200s", resp.StatusCode, body)
 	}
+	if m := progressVersionRE.FindSubmatch(body); m != nil {
+		w.shown[worker] = string(m[1])
+	}
 	return nil
 }
+
+var progressVersionRE = regexp.MustCompile(`id="progress-v" value="(\d+)"`)
 
 func (w *saveWorld) directSave(worker int) error {
 	field, value := w.next()

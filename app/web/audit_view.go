@@ -292,32 +292,87 @@ func parseISODate(s string) (string, error) {
 }
 
 // progressView is the task list: each form's status and count, and the
-// overall progress.
+// overall progress, at the child's version Version (the page sends it
+// back with each save as "pv": see progressChanges).
 type progressView struct {
 	ChildID int64
+	Version int64
 	Current string
 	Forms   []formProgressView
 	Summary progress.Summary
+	Overall string
 	OOB     bool
 }
 
+// formProgressView is one form's line of the task list. OOB marks its
+// count and status as swapped in on their own (progressChanges).
 type formProgressView struct {
 	ID, Title, URL, Status, StatusText string
 	Answered, Expected                 int
+	OOB                                bool
 }
 
 func newProgressView(l *answers.Loaded, current string) progressView {
-	pv := progressView{ChildID: l.Child.ID, Current: current, Summary: l.Progress}
+	pv := progressView{ChildID: l.Child.ID, Version: l.Child.Version, Current: current, Summary: l.Progress,
+		Overall: overallText(l.Progress)}
 	for _, p := range l.Progress.Forms {
-		url := fmt.Sprintf("/children/%d/forms/%s", l.Child.ID, p.Form.ID())
-		if p.Form == progress.Registration {
-			url = fmt.Sprintf("/children/%d/register", l.Child.ID)
-		}
-		st, _ := p.Status.MarshalText()
-		pv.Forms = append(pv.Forms, formProgressView{ID: p.Form.ID(), Title: p.Form.Title(), URL: url, Status: string(st),
-			StatusText: statusText(p.Status), Answered: p.Answered, Expected: p.Expected})
+		pv.Forms = append(pv.Forms, newFormProgressView(l.Child.ID, p))
 	}
 	return pv
+}
+
+func newFormProgressView(childID int64, p progress.FormProgress) formProgressView {
+	url := fmt.Sprintf("/children/%d/forms/%s", childID, p.Form.ID())
+	if p.Form == progress.Registration {
+		url = fmt.Sprintf("/children/%d/register", childID)
+	}
+	st, _ := p.Status.MarshalText()
+	return formProgressView{ID: p.Form.ID(), Title: p.Form.Title(), URL: url, Status: string(st),
+		StatusText: statusText(p.Status), Answered: p.Answered, Expected: p.Expected}
+}
+
+// overallText is the task list's overall line.
+func overallText(s progress.Summary) string {
+	return fmt.Sprintf("You have completed %d of %d sections (%d%% of the expected answers).", s.CompletedForms, s.TotalForms, s.Percent)
+}
+
+// progressChanges is what a save sends of the task list when the page
+// shows the progress just before it: out of band, the overall line if it
+// reads differently (Overall, else ""), and the count and status of each
+// form whose count or status changed, with the page's progress version.
+// The task list's other markup (the links, the current form's marker and
+// aria-current, aria-describedby) stays as the page has it.
+type progressChanges struct {
+	Version int64
+	Overall string
+	Forms   []formProgressView
+}
+
+// newProgressChanges is the change from before to l's progress, or nil
+// when the two summaries do not list the same forms in the same order
+// (then the whole list is sent).
+func newProgressChanges(before progress.Summary, l *answers.Loaded) *progressChanges {
+	now := l.Progress
+	if len(before.Forms) != len(now.Forms) {
+		return nil
+	}
+	pc := &progressChanges{Version: l.Child.Version}
+	if o := overallText(now); o != overallText(before) {
+		pc.Overall = o
+	}
+	for i, p := range now.Forms {
+		b := before.Forms[i]
+		if b.Form != p.Form {
+			return nil
+		}
+		if b.Answered == p.Answered && b.Expected == p.Expected && b.Status == p.Status {
+			continue
+		}
+		fv := newFormProgressView(l.Child.ID, p)
+		fv.OOB = true
+		pc.Forms = append(pc.Forms, fv)
+	}
+	return pc
 }
 
 // statusText is the task-list wording the audit's users asked for.

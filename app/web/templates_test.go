@@ -98,6 +98,7 @@ var templateData = map[string]any{
 	}{},
 	"partials/audit_question":           questionView{},
 	"partials/audit_saved":              saveResult{},
+	"partials/audit_progress_changes":   progressChanges{},
 	"partials/child_results":            childListPage{},
 	"partials/error_message":            errorPage{},
 	"partials/export_list":              exportsPage{},

@@ -71,6 +71,9 @@ var (
 	csrfHeaderRE = regexp.MustCompile(`"X-CSRF-Token": "([^"]+)"`)
 	childRE      = regexp.MustCompile(`data-child="([0-9]+)"`)
 	versionRE    = regexp.MustCompile(`id="v-` + form + `-0-[a-z_]+" value="([0-9]+)"`)
+	// shownRE is the version of the task list the page shows (#progress-v),
+	// which the page's saves send back as "pv".
+	shownRE = regexp.MustCompile(`id="progress-v" value="([0-9]+)"`)
 )
 
 func main() {
@@ -103,6 +106,7 @@ type clinician struct {
 	child   int64
 	csrf    string
 	version string
+	shown   string
 	seq     int
 }
 
@@ -324,15 +328,19 @@ func (c *clinician) takeChild(base string, cs *claims) error {
 			if tok == nil || v == nil {
 				return fmt.Errorf("child %d's form has no CSRF token or version", id)
 			}
-			c.child, c.csrf, c.version = id, tok[1], v[1]
+			c.child, c.csrf, c.version, c.shown = id, tok[1], v[1], ""
+			if m := shownRE.FindStringSubmatch(form); m != nil {
+				c.shown = m[1]
+			}
 			return nil
 		}
 	}
 	return errNoChild
 }
 
-// save saves one answer with the version last seen, as the page's autosave
-// does, and keeps the version the server answers with.
+// save saves one answer with the version last seen and the task list's
+// version, as the page's autosave does, and keeps the versions the server
+// answers with.
 func (c *clinician) save(ctx context.Context, base string) error {
 	field := fields[c.seq%len(fields)]
 	value := "true"
@@ -341,7 +349,7 @@ func (c *clinician) save(ctx context.Context, base string) error {
 	}
 	c.seq++
 	key := form + ".0." + field
-	body := url.Values{"key": {key}, key: {value}, "v": {c.version}}.Encode()
+	body := url.Values{"key": {key}, key: {value}, "v": {c.version}, "pv": {c.shown}}.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, fmt.Sprintf("%s/children/%d/forms/%s/answer", base, c.child, form), strings.NewReader(body))
 	if err != nil {
 		return err
@@ -370,6 +378,9 @@ func (c *clinician) save(ctx context.Context, base string) error {
 	}
 	if m := versionRE.FindStringSubmatch(string(out)); m != nil {
 		c.version = m[1]
+	}
+	if m := shownRE.FindStringSubmatch(string(out)); m != nil {
+		c.shown = m[1]
 	}
 	return nil
 }
