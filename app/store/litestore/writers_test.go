@@ -48,7 +48,7 @@ func TestInTxQueuesWritersInOrder(t *testing.T) {
 				t.Error(err)
 			}
 		})
-		time.Sleep(30 * time.Millisecond) // it is queued before the next asks
+		time.Sleep(50 * time.Millisecond) // it is queued before the next asks
 	}
 	close(release)
 	wg.Wait()
