@@ -37,9 +37,11 @@ const DefaultRescoreBatch = 1000
 // recalculation").
 const DefaultWriteChunk = 100
 
-// DefaultWriterPause is how long a recalculation pauses after each part it
-// stores, as a multiple of the time that part's transaction held the
-// writer: 1 leaves the writer free at least half the time.
+// DefaultWriterPause is how long a recalculation on SQLite pauses after
+// each part it stores, as a multiple of the time that part's transaction
+// held the writer: 1 leaves the writer free at least half the time. On
+// PostgreSQL, where a save waits only for the rows it writes, the default
+// is no pause.
 const DefaultWriterPause = 1.0
 
 // RequestRecalculation records a recalculation of every child's KPIs and
@@ -344,6 +346,9 @@ func (s *Service) writeChunk() int {
 func (s *Service) writerPause() float64 {
 	if s.WriterPause != 0 {
 		return s.WriterPause // negative: no pause
+	}
+	if s.Store.Engine() != store.SQLite {
+		return 0 // PostgreSQL's writers do not queue for one connection
 	}
 	return DefaultWriterPause
 }
