@@ -17,6 +17,8 @@
 # Settings (environment): CHILDREN (100000), CLINICIANS ("16 64"), THINK
 # (1s), QUIET (20s; 0 skips the quiet run), DURATION (40s), RECALC (1; 0
 # queues only the aggregation, to see its part alone), PORT (18461),
+# BIN (bin/clinaudit, built here; give another build, e.g. main's, to
+# compare: it is used as is),
 # OUT (bin/recalc-load-<time>: base.db, and per run serve.log, quiet.log,
 # load.log; base.db is reused when OUT is given again).
 set -euo pipefail
@@ -28,12 +30,13 @@ DURATION=${DURATION:-40s}
 RECALC=${RECALC:-1}
 PORT=${PORT:-18461}
 OUT=${OUT:-bin/recalc-load-$(date -u +%Y%m%dT%H%M%SZ)}
+BIN=${BIN:-}
 
-make -s build
+if [ -z "$BIN" ]; then make -s build; BIN=./bin/clinaudit; fi
 go build -o bin/loadforms ./tools/loadforms
 mkdir -p "$OUT"
 if [ ! -f "$OUT/base.db" ]; then
-  ./bin/clinaudit seed-demo --children "$CHILDREN" --database-url "sqlite:$OUT/base.db" --log-format json >"$OUT/seed.log" 2>&1 ||
+  "$BIN" seed-demo --children "$CHILDREN" --database-url "sqlite:$OUT/base.db" --log-format json >"$OUT/seed.log" 2>&1 ||
     { tail -n 20 "$OUT/seed.log"; exit 1; }
   grep -E 'synthetic|filled audits' "$OUT/seed.log" || true
 fi
@@ -46,7 +49,7 @@ run() { # $1 clinicians
   rm -rf "$dir" && mkdir -p "$dir"
   sqlite3 "$OUT/base.db" ".backup '$dir/run.db'"
   url=sqlite:$dir/run.db
-  ./bin/clinaudit serve --demo --addr 127.0.0.1:"$PORT" --base-url http://127.0.0.1:"$PORT" \
+  "$BIN" serve --demo --addr 127.0.0.1:"$PORT" --base-url http://127.0.0.1:"$PORT" \
     --database-url "$url" --log-format json >"$dir/serve.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 600); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/readyz" 2>/dev/null && break; sleep 0.1; done
@@ -58,8 +61,8 @@ run() { # $1 clinicians
     grep -E '^(saves|latency|errors):' "$dir/quiet.log" || tail -n 5 "$dir/quiet.log"
   fi
   local t0; t0=$(date -u '+%Y-%m-%d %H:%M:%S')
-  if [ "$RECALC" != 0 ]; then ./bin/clinaudit kpi recalculate --database-url "$url" --log-format json; fi
-  ./bin/clinaudit kpi aggregate --database-url "$url" --log-format json
+  if [ "$RECALC" != 0 ]; then "$BIN" kpi recalculate --database-url "$url" --log-format json; fi
+  "$BIN" kpi aggregate --database-url "$url" --log-format json
   ./bin/loadforms -url http://127.0.0.1:"$PORT" -clinicians "$n" -think "$THINK" -duration "$DURATION" -every 5s >"$dir/load.log" 2>&1 || status=$?
   echo "-- during the recalculation and aggregation ($DURATION from queueing them):"
   grep -E '^(saves|latency|errors):|^ +[0-9]+ ' "$dir/load.log" || tail -n 5 "$dir/load.log"

@@ -34,8 +34,13 @@ type Service struct {
 	// DefaultRescoreBatch.
 	RescoreBatch int
 	// WriteChunk is how many children's results one transaction of a
-	// recalculation stores; 0 means DefaultWriteChunk (a whole batch).
+	// recalculation stores; 0 means DefaultWriteChunk.
 	WriteChunk int
+	// WriterPause is how long a recalculation pauses after each of its
+	// transactions, as a multiple of the time the transaction held the
+	// writer; 0 means DefaultWriterPause on SQLite and none on
+	// PostgreSQL, a negative one no pause.
+	WriterPause float64
 	// Progress, when set, lets Save recompute only the saved form's
 	// progress (see ProgressCache); Load and Save fill it.
 	Progress *ProgressCache

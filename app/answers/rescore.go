@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"clinaudit/app/audit"
 	"clinaudit/app/forms"
@@ -28,11 +29,20 @@ const DefaultRescoreBatch = 1000
 // DefaultWriteChunk is how many children's results and progress one
 // transaction of a recalculation stores (a batch is stored in parts of
 // this many); on SQLite a transaction holds the database's one writer, and
-// every save waits for it. It is a whole batch: parts of 100 gave a better
-// p99 of the saves during a recalculation in 3 runs of 4 but a worse
-// median in all 4, on a busy machine (docs/performance.md, "Saves while a
-// full aggregation and recalculation run"); set WriteChunk to try smaller.
-const DefaultWriteChunk = DefaultRescoreBatch
+// every save waits for it. On a busy 2-core machine a part of 100 held it
+// 10 ms (median; 19 ms at the 90th percentile), a whole batch of 1000 100
+// ms (230 ms; up to 680 ms); with the pause after each part
+// (DefaultWriterPause) the saves queued behind one get the writer before
+// the next (docs/performance.md, "Where a save's time goes during a
+// recalculation").
+const DefaultWriteChunk = 100
+
+// DefaultWriterPause is how long a recalculation on SQLite pauses after
+// each part it stores, as a multiple of the time that part's transaction
+// held the writer: 1 leaves the writer free at least half the time. On
+// PostgreSQL, where a save waits only for the rows it writes, the default
+// is no pause.
+const DefaultWriterPause = 1.0
 
 // RequestRecalculation records a recalculation of every child's KPIs and
 // queues the job that runs it, in one transaction. by is the national
@@ -101,12 +111,16 @@ func (s *Service) recalculate(ctx context.Context, r store.KpiRecalculation) err
 		for part := range slices.Chunk(next.batch, s.writeChunk()) {
 			last := part[len(part)-1].Child.ID
 			n := len(part)
-			if err := s.storeBatch(ctx, part, func(ctx context.Context, tx store.Tx) error {
+			held, err := s.storeBatch(ctx, part, func(ctx context.Context, tx store.Tx) error {
 				return tx.ProgressKPIRecalculation(ctx, store.ProgressKPIRecalculationParams{ID: r.ID, Done: done + int64(n), LastChildID: last})
-			}); err != nil {
+			})
+			if err != nil {
 				return err
 			}
 			done += int64(n)
+			if err := s.yieldWriter(ctx, held); err != nil {
+				return err
+			}
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -153,9 +167,32 @@ func (s *Service) readAhead(ctx context.Context, afterID int64) <-chan readBatch
 	return out
 }
 
+// yieldWriter pauses the recalculation after a transaction that held the
+// writer for held, for held times WriterPause: on SQLite the saves queued
+// behind that transaction, and those arriving meanwhile, get the one
+// writer before the next part takes it, and the run never holds it more
+// than 1/(1+WriterPause) of the time (docs/performance.md, "Where a save's
+// time goes during a recalculation").
+func (s *Service) yieldWriter(ctx context.Context, held time.Duration) error {
+	pause := time.Duration(float64(held) * s.writerPause())
+	if pause <= 0 {
+		return nil
+	}
+	t := time.NewTimer(pause)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // storeBatch scores a part of a batch and stores the results in one
-// transaction, with the run's progress written by record.
-func (s *Service) storeBatch(ctx context.Context, batch []BatchRecord, record func(context.Context, store.Tx) error) error {
+// transaction, with the run's progress written by record. It returns how
+// long the transaction held the writer (from its first statement to its
+// commit; not the wait for the writer before it).
+func (s *Service) storeBatch(ctx context.Context, batch []BatchRecord, record func(context.Context, store.Tx) error) (time.Duration, error) {
 	last := batch[len(batch)-1].Child.ID
 	today := s.today()
 	results, summary := scoreAll(batch, today)
@@ -184,13 +221,15 @@ func (s *Service) storeBatch(ctx context.Context, batch []BatchRecord, record fu
 	}
 	payload, err := json.Marshal(bulk)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	progressPayload, err := json.Marshal(percents)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return s.Store.InTx(ctx, func(tx store.Tx) error {
+	var began time.Time
+	err = s.Store.InTx(ctx, func(tx store.Tx) error {
+		began = time.Now()
 		for _, id := range optedOut {
 			if err := tx.DeleteKPIResult(ctx, id); err != nil {
 				return err
@@ -206,6 +245,10 @@ func (s *Service) storeBatch(ctx context.Context, batch []BatchRecord, record fu
 		}
 		return record(ctx, tx)
 	})
+	if err != nil {
+		return 0, err
+	}
+	return time.Since(began), nil
 }
 
 // BatchRecord is one child's record as a recalculation reads it.
@@ -298,6 +341,16 @@ func (s *Service) writeChunk() int {
 		return s.WriteChunk
 	}
 	return DefaultWriteChunk
+}
+
+func (s *Service) writerPause() float64 {
+	if s.WriterPause != 0 {
+		return s.WriterPause // negative: no pause
+	}
+	if s.Store.Engine() != store.SQLite {
+		return 0 // PostgreSQL's writers do not queue for one connection
+	}
+	return DefaultWriterPause
 }
 
 func (s *Service) rescoreBatch() int {

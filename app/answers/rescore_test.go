@@ -235,3 +235,87 @@ func TestRecalculateStoresInShortTransactions(t *testing.T) {
 		}
 	})
 }
+
+// slowWriter is a store whose transactions hold the writer at least hold
+// each, and which notes, after each transaction that recorded a
+// recalculation's progress (one part), how long until the next
+// transaction began.
+type slowWriter struct {
+	store.Store
+	hold     time.Duration
+	partEnd  time.Time       // when the last part's transaction returned; zero if the last was no part
+	gaps     []time.Duration // from each part's transaction to the next transaction
+	progress bool
+}
+
+func (w *slowWriter) InTx(ctx context.Context, fn func(store.Tx) error) error {
+	if !w.partEnd.IsZero() {
+		w.gaps = append(w.gaps, time.Since(w.partEnd))
+		w.partEnd = time.Time{}
+	}
+	w.progress = false
+	err := w.Store.InTx(ctx, func(tx store.Tx) error {
+		err := fn(&progressTx{Tx: tx, w: w})
+		time.Sleep(w.hold)
+		return err
+	})
+	if w.progress {
+		w.partEnd = time.Now()
+	}
+	return err
+}
+
+type progressTx struct {
+	store.Tx
+	w *slowWriter
+}
+
+func (t *progressTx) ProgressKPIRecalculation(ctx context.Context, p store.ProgressKPIRecalculationParams) error {
+	t.w.progress = true
+	return t.Tx.ProgressKPIRecalculation(ctx, p)
+}
+
+// After each part it stores, a recalculation leaves the writer alone for
+// WriterPause times as long as the part held it: the saves queued behind
+// SQLite's one writer get it before the next part does. Parts holding the
+// writer 30 ms with WriterPause 2 are each followed by at least 60 ms
+// without a transaction of the run; with a negative WriterPause, by none;
+// with none set, by 30 ms on SQLite (DefaultWriterPause 1), where saves
+// queue for one writer, and by none on PostgreSQL.
+func TestRecalculatePausesAfterEachPart(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		w := newWorld(t, s)
+		for range 5 {
+			w.child(t, childOpts{})
+		}
+		for _, pause := range []float64{2, -1, 0} {
+			slow := &slowWriter{Store: s, hold: 30 * time.Millisecond}
+			svc := answers.New(slow, func() time.Time { return now })
+			svc.RescoreBatch, svc.WriteChunk, svc.WriterPause = 4, 2, pause
+			id, err := svc.RequestRecalculation(ctx, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := svc.Recalculate(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+			if len(slow.gaps) < 3 {
+				t.Fatalf("WriterPause %v: %d parts followed by a transaction, want several", pause, len(slow.gaps))
+			}
+			if pause == 0 && s.Engine() == store.SQLite {
+				pause = answers.DefaultWriterPause // the default, on SQLite only
+			}
+			for _, g := range slow.gaps {
+				if pause > 0 && g < time.Duration(pause*30)*time.Millisecond {
+					t.Errorf("WriterPause %v: a part holding the writer 30 ms was followed by the run's next transaction after %v, want at least %v ms (gaps %v)", pause, g, pause*30, slow.gaps)
+				}
+			}
+			// Without a pause the next part follows at once: the median
+			// gap, not every one, so that a busy machine's hiccup passes.
+			if gaps := slices.Sorted(slices.Values(slow.gaps)); pause <= 0 && gaps[len(gaps)/2] >= 30*time.Millisecond {
+				t.Errorf("%s, WriterPause %v: the parts were followed by the run's next transaction after %v, want no pause", s.Engine(), svc.WriterPause, slow.gaps)
+			}
+		}
+	})
+}
