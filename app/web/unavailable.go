@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 
+	"clinaudit/app/store"
+
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -28,7 +30,9 @@ func (s *server) deadline(c *fiber.Ctx) error {
 	if m := c.Method(); m == fiber.MethodGet || m == fiber.MethodHead {
 		return c.Next()
 	}
-	ctx, cancel := context.WithTimeout(c.UserContext(), writeDeadline)
+	// A person waits on this write: on SQLite it goes ahead of queued
+	// background work (store.Interactive).
+	ctx, cancel := context.WithTimeout(store.Interactive(c.UserContext()), writeDeadline)
 	defer cancel()
 	c.SetUserContext(ctx)
 	return c.Next()

@@ -27,13 +27,9 @@ type Store struct {
 	db     *sql.DB // the one writer connection; River's too
 	reader *sql.DB // read-only statements outside transactions
 	path   string
-	// writers queues InTx's callers for the writer in the order they
-	// came (a channel serves its blocked senders first come, first
-	// served): database/sql hands a freed connection to a random waiter,
-	// and a save could lose the draw to a recalculation's and an
-	// aggregation's transactions several times in a row. River's own
-	// statements on the writer are not queued here.
-	writers chan struct{}
+	// writers hands the writer to InTx's callers, people's requests first
+	// (gate.go). River's own statements on the writer do not pass it.
+	writers *gate
 	// MinFreeBytes is the free space below which Ready reports the
 	// database unavailable: SQLite needs room for its WAL and temporary
 	// files, and a save that hits a full disk fails.
@@ -69,7 +65,7 @@ func Open(path string) (*Store, error) {
 	reader.SetMaxOpenConns(readers)
 	reader.SetMaxIdleConns(readers)
 	return &Store{queries: queries{litedb.New(router{writer: db, reader: reader})}, db: db, reader: reader,
-		writers: make(chan struct{}, 1), path: path, MinFreeBytes: DefaultMinFreeBytes}, nil
+		writers: newGate(), path: path, MinFreeBytes: DefaultMinFreeBytes}, nil
 }
 
 // DSN is the modernc connection string for path: foreign keys on, a busy
@@ -108,12 +104,10 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) DB() *sql.DB { return s.db }
 
 func (s *Store) InTx(ctx context.Context, fn func(store.Tx) error) error {
-	select {
-	case s.writers <- struct{}{}:
-	case <-ctx.Done():
-		return mapErr(ctx.Err())
+	if err := s.writers.acquire(ctx, store.IsInteractive(ctx)); err != nil {
+		return mapErr(err)
 	}
-	defer func() { <-s.writers }()
+	defer s.writers.release()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return mapErr(err)
