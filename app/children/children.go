@@ -180,20 +180,28 @@ func pastDeadline(c store.Child, today time.Time) bool {
 // load reads a child the actor may view, with its lead organisation, or
 // ErrNotFound.
 func (s *Service) load(ctx context.Context, q store.Queries, a access.Actor, id int64) (store.Child, store.Organisation, access.Place, error) {
-	return s.loadWith(ctx, q, a, id, q.GetOrganisation)
+	return s.loadWith(ctx, q, a, id, withOrganisation(q))
 }
 
-// loadWith is load reading the child's organisation with org.
+// withOrganisation reads a child, then its lead organisation with its names.
+func withOrganisation(q store.Queries) func(context.Context, int64) (store.Child, store.Organisation, error) {
+	return func(ctx context.Context, id int64) (store.Child, store.Organisation, error) {
+		c, err := q.GetChild(ctx, id)
+		if err != nil {
+			return c, store.Organisation{}, err
+		}
+		o, err := q.GetOrganisation(ctx, c.LeadOrganisationID)
+		return c, o, err
+	}
+}
+
+// loadWith is load reading the child and its organisation with read.
 func (s *Service) loadWith(ctx context.Context, q store.Queries, a access.Actor, id int64,
-	org func(context.Context, int64) (store.Organisation, error)) (store.Child, store.Organisation, access.Place, error) {
-	c, err := q.GetChild(ctx, id)
+	read func(context.Context, int64) (store.Child, store.Organisation, error)) (store.Child, store.Organisation, access.Place, error) {
+	c, o, err := read(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Child{}, store.Organisation{}, access.Place{}, ErrNotFound
 	}
-	if err != nil {
-		return store.Child{}, store.Organisation{}, access.Place{}, err
-	}
-	o, err := org(ctx, c.LeadOrganisationID)
 	if err != nil {
 		return store.Child{}, store.Organisation{}, access.Place{}, err
 	}
@@ -349,7 +357,7 @@ var ErrNotRegisteredForms = conflict("This child is not registered yet. Register
 // Errors: ErrNotFound, apperr.ErrForbidden, and with write the state
 // refusals and ErrNotRegisteredForms.
 func (s *Service) Authorize(ctx context.Context, q store.Queries, a access.Actor, id int64, action access.Action, write bool) (store.Child, store.Organisation, error) {
-	return s.authorize(ctx, q, a, id, action, write, q.GetOrganisation)
+	return s.authorize(ctx, q, a, id, action, write, withOrganisation(q))
 }
 
 // AuthorizePlace is Authorize reading of the child's organisation only
@@ -358,15 +366,28 @@ func (s *Service) Authorize(ctx context.Context, q store.Queries, a access.Actor
 // answer, that check access and state and show no organisation. The
 // Organisation it returns holds the ID, trust and health board only.
 func (s *Service) AuthorizePlace(ctx context.Context, q store.Queries, a access.Actor, id int64, action access.Action, write bool) (store.Child, store.Organisation, error) {
-	return s.authorize(ctx, q, a, id, action, write, func(ctx context.Context, id int64) (store.Organisation, error) {
-		p, err := q.GetOrganisationPlace(ctx, id)
-		return store.Organisation{ID: p.ID, TrustODSCode: p.TrustODSCode, LocalHealthBoardODSCode: p.LocalHealthBoardODSCode}, err
+	return s.authorize(ctx, q, a, id, action, write, func(ctx context.Context, id int64) (store.Child, store.Organisation, error) {
+		r, err := q.GetChildAtPlace(ctx, id)
+		c, o := splitChildAtPlace(r)
+		return c, o, err
 	})
 }
 
+// splitChildAtPlace is the child and its organisation's place, as GetChild
+// and GetOrganisationPlace give them.
+func splitChildAtPlace(r store.ChildAtPlace) (store.Child, store.Organisation) {
+	c := store.Child{ID: r.ID, AuditID: r.AuditID, NHSNumber: r.NHSNumber, UniqueReferenceNumber: r.UniqueReferenceNumber,
+		FirstName: r.FirstName, Surname: r.Surname, DateOfBirth: r.DateOfBirth, Sex: r.Sex, Postcode: r.Postcode,
+		Ethnicity: r.Ethnicity, LeadOrganisationID: r.LeadOrganisationID, FirstPaediatricAssessmentDate: r.FirstPaediatricAssessmentDate,
+		EligibilityConfirmed: r.EligibilityConfirmed, Cohort: r.Cohort, RegisteredAt: r.RegisteredAt, RegisteredByName: r.RegisteredByName,
+		LockedAt: r.LockedAt, LockedByName: r.LockedByName, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		UpdatedByName: r.UpdatedByName, Version: r.Version, OptedOutAt: r.OptedOutAt}
+	return c, store.Organisation{ID: r.LeadOrganisationID, TrustODSCode: r.PlaceTrustOdsCode, LocalHealthBoardODSCode: r.PlaceLocalHealthBoardOdsCode}
+}
+
 func (s *Service) authorize(ctx context.Context, q store.Queries, a access.Actor, id int64, action access.Action, write bool,
-	org func(context.Context, int64) (store.Organisation, error)) (store.Child, store.Organisation, error) {
-	c, o, p, err := s.loadWith(ctx, q, a, id, org)
+	read func(context.Context, int64) (store.Child, store.Organisation, error)) (store.Child, store.Organisation, error) {
+	c, o, p, err := s.loadWith(ctx, q, a, id, read)
 	if err != nil {
 		return c, o, err
 	}

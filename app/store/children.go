@@ -17,6 +17,9 @@ type ChildQueries interface {
 	InsertChildIfNew(ctx context.Context, arg InsertChildIfNewParams) (int64, error)
 	// GetChild returns ErrNotFound for an unknown or deleted id.
 	GetChild(ctx context.Context, id int64) (Child, error)
+	// GetChildAtPlace is GetChild with where the child's lead organisation
+	// sits; ErrNotFound for an unknown or deleted id.
+	GetChildAtPlace(ctx context.Context, id int64) (ChildAtPlace, error)
 	// UpdateChildDemographics, RegisterChild, LockChild and UnlockChild
 	// return the rows changed: 0 when the child's version is no longer
 	// the one given (someone else changed it first), it is gone, or (lock,

@@ -89,6 +89,41 @@ type Child struct {
 	OptedOutAt                    *time.Time
 }
 
+// ChildAtPlace is GetChild's child with where its lead organisation sits
+// (GetOrganisationPlace's trust and health board): what a write reads to
+// check access, in one statement rather than two (issue 22: round trips to
+// PostgreSQL). A conformance test holds it equal to the two reads.
+//
+// ChildAtPlace: a row of GetChildAtPlace (children.sql), as sqlc generates it
+// for both engines.
+type ChildAtPlace struct {
+	ID                            int64
+	AuditID                       string
+	NHSNumber                     string
+	UniqueReferenceNumber         string
+	FirstName                     string
+	Surname                       string
+	DateOfBirth                   *Date
+	Sex                           *int64
+	Postcode                      string
+	Ethnicity                     string
+	LeadOrganisationID            int64
+	FirstPaediatricAssessmentDate *Date
+	EligibilityConfirmed          bool
+	Cohort                        *int64
+	RegisteredAt                  *time.Time
+	RegisteredByName              string
+	LockedAt                      *time.Time
+	LockedByName                  string
+	CreatedAt                     time.Time
+	UpdatedAt                     time.Time
+	UpdatedByName                 string
+	Version                       int64
+	OptedOutAt                    *time.Time
+	PlaceTrustOdsCode             *string
+	PlaceLocalHealthBoardOdsCode  *string
+}
+
 // UpdateChildDemographicsParams: the parameters of UpdateChildDemographics
 // (children.sql), as sqlc generates it for both engines.
 type UpdateChildDemographicsParams struct {

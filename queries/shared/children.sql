@@ -79,6 +79,29 @@ LEFT JOIN users l ON l.id = c.locked_by
 LEFT JOIN users u ON u.id = c.updated_by
 WHERE c.id = @id AND c.deleted_at IS NULL;
 
+-- ChildAtPlace is GetChild's child with where its lead organisation sits
+-- (GetOrganisationPlace's trust and health board): what a write reads to
+-- check access, in one statement rather than two (issue 22: round trips to
+-- PostgreSQL). A conformance test holds it equal to the two reads.
+
+-- name: GetChildAtPlace :one
+SELECT c.id, c.audit_id, coalesce(c.nhs_number, '') AS nhs_number,
+    coalesce(c.unique_reference_number, '') AS unique_reference_number,
+    coalesce(c.first_name, '') AS first_name, coalesce(c.surname, '') AS surname, c.date_of_birth, c.sex,
+    coalesce(c.postcode, '') AS postcode, coalesce(c.ethnicity, '') AS ethnicity, c.lead_organisation_id,
+    c.first_paediatric_assessment_date, c.eligibility_confirmed, c.cohort,
+    c.registered_at, CAST(coalesce(r.first_name || ' ' || r.surname, '') AS TEXT) AS registered_by_name,
+    c.locked_at, CAST(coalesce(l.first_name || ' ' || l.surname, '') AS TEXT) AS locked_by_name,
+    c.created_at, c.updated_at, CAST(coalesce(u.first_name || ' ' || u.surname, '') AS TEXT) AS updated_by_name,
+    c.version, c.opted_out_at,
+    o.trust_ods_code AS place_trust_ods_code, o.local_health_board_ods_code AS place_local_health_board_ods_code
+FROM children c
+JOIN organisations o ON o.id = c.lead_organisation_id
+LEFT JOIN users r ON r.id = c.registered_by
+LEFT JOIN users l ON l.id = c.locked_by
+LEFT JOIN users u ON u.id = c.updated_by
+WHERE c.id = @id AND c.deleted_at IS NULL;
+
 -- Writes check the version the writer read (0 rows: someone else changed
 -- the child first, or it is gone).
 

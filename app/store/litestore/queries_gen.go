@@ -382,6 +382,11 @@ func (q queries) GetChild(ctx context.Context, arg int64) (store.Child, error) {
 	return store.Child(row), mapErr(err)
 }
 
+func (q queries) GetChildAtPlace(ctx context.Context, arg int64) (store.ChildAtPlace, error) {
+	row, err := q.q.GetChildAtPlace(ctx, arg)
+	return store.ChildAtPlace(row), mapErr(err)
+}
+
 func (q queries) UpdateChildDemographics(ctx context.Context, arg store.UpdateChildDemographicsParams) (int64, error) {
 	v, err := q.q.UpdateChildDemographics(ctx, litedb.UpdateChildDemographicsParams(arg))
 	return v, mapErr(err)
