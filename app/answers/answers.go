@@ -78,6 +78,11 @@ type Loaded struct {
 	// prior is the progress before a save, when the service's
 	// ProgressCache knew it: refresh then derives only the saved form.
 	prior *prior
+	// partial: Record and Meta hold only prior's form's sections (a save
+	// whose cache knew the rest reads no more); formOnly: the last refresh
+	// derived that form alone. A partial record whose form could not be
+	// derived alone is read again in full (Service.derive).
+	partial, formOnly bool
 	// derivedOn is the day Progress was derived for.
 	derivedOn audit.Date
 }
@@ -92,7 +97,7 @@ func (s *Service) Load(ctx context.Context, a access.Actor, childID int64) (*Loa
 		return nil, err
 	}
 	today := s.today()
-	l, err := s.readRecord(ctx, s.Store, c, o)
+	l, err := s.readRecord(ctx, s.Store, c, o, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +116,7 @@ func (s *Service) LoadForSystem(ctx context.Context, q store.Queries, childID in
 }
 
 func (s *Service) read(ctx context.Context, q store.Queries, c store.Child, o store.Organisation) (*Loaded, error) {
-	l, err := s.readRecord(ctx, q, c, o)
+	l, err := s.readRecord(ctx, q, c, o, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -122,12 +127,8 @@ func (s *Service) read(ctx context.Context, q store.Queries, c store.Child, o st
 // readRecord is read without the derived audit model and progress: a write
 // checks and changes the record, then derives them once, from the record
 // as it is after the write (saved, unchanged).
-func (s *Service) readRecord(ctx context.Context, q store.Queries, c store.Child, o store.Organisation) (*Loaded, error) {
-	rows, err := q.ListChildRows(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	ans, err := q.ListAnswers(ctx, c.ID)
+func (s *Service) readRecord(ctx context.Context, q store.Queries, c store.Child, o store.Organisation, sections []string) (*Loaded, error) {
+	rows, ans, err := readAnswers(ctx, q, c.ID, sections)
 	if err != nil {
 		return nil, err
 	}
@@ -142,6 +143,25 @@ func (s *Service) readRecord(ctx context.Context, q store.Queries, c store.Child
 	}
 	l.Record = rec
 	return l, nil
+}
+
+// readAnswers reads the child's rows and answers: all of them (sections
+// nil), or those of the sections named.
+func readAnswers(ctx context.Context, q store.Queries, childID int64, sections []string) ([]store.ListChildRowsRow, []store.ListAnswersRow, error) {
+	if sections == nil {
+		rows, err := q.ListChildRows(ctx, childID)
+		if err != nil {
+			return nil, nil, err
+		}
+		ans, err := q.ListAnswers(ctx, childID)
+		return rows, ans, err
+	}
+	rows, err := q.ListChildRowsInSections(ctx, store.ListChildRowsInSectionsParams{ChildID: childID, Sections: sections})
+	if err != nil {
+		return nil, nil, err
+	}
+	ans, err := q.ListAnswersInSections(ctx, store.ListAnswersInSectionsParams{ChildID: childID, Sections: sections})
+	return rows, ans, err
 }
 
 // newRecord is an empty record of child c: the answers of the case that
@@ -188,7 +208,7 @@ func setAnswer(rec *forms.Record, section string, rowID int64, field, value stri
 // holds only that form's sections), else every form's.
 func (l *Loaded) refresh(today audit.Date) {
 	l.derivedOn = today
-	if l.refreshForm(today) {
+	if l.formOnly = l.refreshForm(today); l.formOnly {
 		return
 	}
 	child, err := l.Record.Child(caseOf(l.Child), registrationOf(l.Child))

@@ -169,9 +169,18 @@ func TestCachedProgressSeesOtherWrites(t *testing.T) {
 		if p := saved.Progress.Forms[2]; p.Form.ID() != forms.EpilepsyContext.ID || p.Answered == 0 {
 			t.Fatalf("the other write's form shows %+v", p)
 		}
-		w.sameAsRead(t, "cached again", id, saveWith(svc, forms.FirstPaediatricAssessment, fpaKey, "true"))
+		again := saveWith(svc, forms.FirstPaediatricAssessment, fpaKey, "true")
+		w.sameAsRead(t, "cached again", id, again)
 		if cache.Hits() != 2 {
 			t.Fatalf("hits %d, want 2", cache.Hits())
+		}
+		// A cached save reads only its form's sections: the other form's
+		// answer is not in its record, yet its progress is.
+		if again.Record.Get(ctxKey) != nil {
+			t.Errorf("a cached save to %s read the %s section too", forms.FirstPaediatricAssessment.ID, forms.EpilepsyContext.ID)
+		}
+		if again.Record.Get(fpaKey) == nil {
+			t.Errorf("a cached save's record lacks the answer it saved")
 		}
 		// The next day: progress can change with the date alone.
 		svc.Children.Now = func() time.Time { return now.AddDate(0, 0, 1) }
@@ -196,4 +205,55 @@ func TestFormsShareNoSection(t *testing.T) {
 	if len(owner) < len(forms.All()) {
 		t.Fatalf("only %d sections", len(owner))
 	}
+}
+
+// A cached save whose form does not decode (a stored answer of the wrong
+// type, written past the save path) cannot derive that form alone: the
+// record, read partially, is read again whole, and the progress is what a
+// service without the cache derives.
+func TestCachedSaveOfARecordThatDoesNotDecodeReadsItWhole(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		w := newWorld(t, s)
+		me := w.me(t, carl)
+		id := w.child(t, childOpts{})
+		svc, cache := w.cachedSvc()
+		fpaKey := key(forms.FirstPaediatricAssessment.Section, 0, "general_examination_performed")
+		ctxKey := key(forms.EpilepsyContext.Section, 0, "previous_febrile_seizure")
+		if _, err := svc.Save(ctx, me, answers.Save{ChildID: id, Form: forms.EpilepsyContext, Key: ctxKey,
+			Value: valid(forms.EpilepsyContext.Question(ctxKey)), Seen: w.version(t, id)}); err != nil {
+			t.Fatal(err)
+		}
+		// Not through the save path: the version does not move, so the
+		// cache still holds.
+		if err := s.UpsertAnswer(ctx, store.UpsertAnswerParams{ChildID: id, Section: forms.FirstPaediatricAssessment.Section,
+			Field: "neurological_examination_performed", Value: `"not a yes or no"`, Version: w.version(t, id), UpdatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+		saved, err := svc.Save(ctx, me, answers.Save{ChildID: id, Form: forms.FirstPaediatricAssessment, Key: fpaKey,
+			Value: forms.Literal("true"), Seen: w.version(t, id)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cache.Hits() == 0 {
+			t.Fatal("the save did not find the progress cached, so the partial read was not tried")
+		}
+		if saved.Problem == nil {
+			t.Fatal("the record with an answer that does not decode decoded")
+		}
+		if saved.Record.Get(ctxKey) == nil {
+			t.Error("the save's record was not read again whole: the other form's answer is missing")
+		}
+		// What a service without the cache derives: the same answer again
+		// changes nothing and derives everything from the whole record (a
+		// plain load refuses a record that does not decode).
+		uncached, err := w.svc().Save(ctx, me, answers.Save{ChildID: id, Form: forms.FirstPaediatricAssessment, Key: fpaKey,
+			Value: forms.Literal("true"), Seen: w.version(t, id)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(saved.Progress, uncached.Progress) {
+			t.Errorf("progress of the cached save\n%+v\nwithout the cache\n%+v", saved.Progress, uncached.Progress)
+		}
+	})
 }

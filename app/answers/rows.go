@@ -94,7 +94,9 @@ func (s *Service) RemoveRow(ctx context.Context, me children.Me, childID int64, 
 		}
 		row := l.Record.Row(rowID)
 		if row == nil || !slices.Contains(form.Sections(), row.Section) {
-			out = s.unchanged(l, version)
+			if out, err = s.unchanged(ctx, tx, l, version); err != nil {
+				return err
+			}
 			return errNothingChanged
 		}
 		removed := *row
@@ -104,8 +106,8 @@ func (s *Service) RemoveRow(ctx context.Context, me children.Me, childID int64, 
 		if err := s.write(ctx, tx, w, eff); err != nil {
 			return err
 		}
-		out = s.saved(l, eff, version)
-		return nil
+		out, err = s.saved(ctx, tx, l, eff, version)
+		return err
 	})
 	return result(out, err)
 }

@@ -51,17 +51,21 @@ var errNothingChanged = errors.New("answers: nothing changed")
 
 // unchanged is what a write that changed nothing returns, with
 // errNothingChanged: the version bump is rolled back.
-func (s *Service) unchanged(l *Loaded, version int64) *Saved {
+func (s *Service) unchanged(ctx context.Context, q store.Queries, l *Loaded, version int64) (*Saved, error) {
 	l.Child.Version = version - 1
-	l.refresh(audit.DateOf(s.Children.Today()))
-	return &Saved{Loaded: l, Version: version - 1}
+	if err := s.derive(ctx, q, l); err != nil {
+		return nil, err
+	}
+	return &Saved{Loaded: l, Version: version - 1}, nil
 }
 
 // saved is what a write that changed something returns: the record at the
 // new version, its derived state refreshed.
-func (s *Service) saved(l *Loaded, eff forms.Effect, version int64) *Saved {
+func (s *Service) saved(ctx context.Context, q store.Queries, l *Loaded, eff forms.Effect, version int64) (*Saved, error) {
 	l.Child.Version = version
-	l.refresh(audit.DateOf(s.Children.Today()))
+	if err := s.derive(ctx, q, l); err != nil {
+		return nil, err
+	}
 	out := &Saved{Loaded: l, Effect: eff, Version: version}
 	// The cached summary is at version-1 (Progress.at) and holds for the
 	// day it was derived on: another day's would differ by more than the
@@ -70,7 +74,28 @@ func (s *Service) saved(l *Loaded, eff forms.Effect, version int64) *Saved {
 		before := l.prior.summary
 		out.Before = &before
 	}
-	return out
+	return out, nil
+}
+
+// derive refreshes l's derived state in the write's transaction q. A
+// partial record (only the saved form's sections: beginWith) whose form
+// could not be derived alone (the day changed during the save, or the
+// record does not decode) is read again whole, with the write's changes,
+// and derived from that: the other forms' progress is never derived from
+// a record that lacks them.
+func (s *Service) derive(ctx context.Context, q store.Queries, l *Loaded) error {
+	today := audit.DateOf(s.Children.Today())
+	l.refresh(today)
+	if !l.partial || l.formOnly {
+		return nil
+	}
+	whole, err := s.readRecord(ctx, q, l.Child, l.Organisation, nil)
+	if err != nil {
+		return err
+	}
+	l.Record, l.Meta, l.partial, l.prior = whole.Record, whole.Meta, false, nil
+	l.refresh(today)
+	return nil
 }
 
 // finish is the last step of a write in its transaction: when it changed
@@ -79,12 +104,16 @@ func (s *Service) saved(l *Loaded, eff forms.Effect, version int64) *Saved {
 // version bump.
 func (s *Service) finish(ctx context.Context, tx store.Tx, childID int64, l *Loaded, eff forms.Effect, version int64, changed bool) (*Saved, error) {
 	if !changed {
-		return s.unchanged(l, version), errNothingChanged
+		out, err := s.unchanged(ctx, tx, l, version)
+		if err != nil {
+			return nil, err
+		}
+		return out, errNothingChanged
 	}
 	if err := s.scoreLater(ctx, tx, childID); err != nil {
 		return nil, err
 	}
-	return s.saved(l, eff, version), nil
+	return s.saved(ctx, tx, l, eff, version)
 }
 
 // result ends a write's transaction: errNothingChanged rolled it back on
@@ -107,12 +136,15 @@ func (s *Service) Save(ctx context.Context, me children.Me, in Save) (*Saved, er
 	var out *Saved
 	today := s.today()
 	err := s.Store.InTx(ctx, func(tx store.Tx) error {
-		version, l, err := s.begin(ctx, tx, me, in.ChildID)
+		version, l, err := s.beginWith(ctx, tx, me, in.ChildID, func(found int64) *prior {
+			before, ok := s.Progress.at(in.ChildID, found, today)
+			if _, form := progressForm(in.Form); !ok || !form {
+				return nil
+			}
+			return &prior{summary: before, today: today, form: in.Form}
+		})
 		if err != nil {
 			return err
-		}
-		if before, ok := s.Progress.at(in.ChildID, version-1, today); ok {
-			l.prior = &prior{summary: before, today: today, form: in.Form}
 		}
 		if err := conflict(ctx, tx, l, in, me.ID); err != nil {
 			return err
@@ -144,6 +176,15 @@ func (s *Service) Save(ctx context.Context, me children.Me, in Save) (*Saved, er
 // its progress not yet derived (saved and unchanged derive it once, after
 // the write). It returns the version the write makes.
 func (s *Service) begin(ctx context.Context, tx store.Tx, me children.Me, childID int64) (int64, *Loaded, error) {
+	return s.beginWith(ctx, tx, me, childID, nil)
+}
+
+// beginWith is begin for a save whose progress before the write may be
+// known: known, given the version the write found, returns it (nil when
+// not known). When it is, only the saved form's sections are read (the
+// rest of the progress is known, and a save reads and changes nothing
+// else: TestFormsShareNoSection), and the record is partial.
+func (s *Service) beginWith(ctx context.Context, tx store.Tx, me children.Me, childID int64, known func(found int64) *prior) (int64, *Loaded, error) {
 	version, err := tx.BumpChildVersion(ctx, store.BumpChildVersionParams{ID: childID, UpdatedAt: s.Children.Now().UTC(), UpdatedBy: &me.ID})
 	if errors.Is(err, store.ErrNotFound) {
 		return 0, nil, children.ErrNotFound
@@ -157,10 +198,19 @@ func (s *Service) begin(ctx context.Context, tx store.Tx, me children.Me, childI
 	if err != nil {
 		return 0, nil, err
 	}
-	l, err := s.readRecord(ctx, tx, c, o)
+	var p *prior
+	if known != nil {
+		p = known(version - 1)
+	}
+	var sections []string
+	if p != nil {
+		sections = p.form.Sections()
+	}
+	l, err := s.readRecord(ctx, tx, c, o, sections)
 	if err != nil {
 		return 0, nil, err
 	}
+	l.prior, l.partial = p, p != nil
 	return version, l, nil
 }
 

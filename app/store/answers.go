@@ -13,6 +13,10 @@ type AnswerQueries interface {
 	ListAnswers(ctx context.Context, childID int64) ([]ListAnswersRow, error)
 	// ListChildRows returns the child's repeated rows in the order added.
 	ListChildRows(ctx context.Context, childID int64) ([]ListChildRowsRow, error)
+	// ListAnswersInSections is ListAnswers of the named sections only.
+	ListAnswersInSections(ctx context.Context, arg ListAnswersInSectionsParams) ([]ListAnswersRow, error)
+	// ListChildRowsInSections is ListChildRows of the named sections only.
+	ListChildRowsInSections(ctx context.Context, arg ListChildRowsInSectionsParams) ([]ListChildRowsRow, error)
 	// UpsertAnswer writes one answer, replacing the stored value.
 	UpsertAnswer(ctx context.Context, arg UpsertAnswerParams) error
 	// DeleteAnswer deletes one answer. No error if it is not stored.

@@ -14,8 +14,8 @@ type BumpChildVersionParams struct {
 	ID        int64
 }
 
-// ListAnswersRow: a row of ListAnswers (answers.sql), as sqlc generates it for
-// both engines.
+// ListAnswersRow: a row of ListAnswers, ListAnswersInSections (answers.sql),
+// as sqlc generates it for both engines.
 type ListAnswersRow struct {
 	Section       string
 	RowID         int64
@@ -27,8 +27,8 @@ type ListAnswersRow struct {
 	UpdatedByName string
 }
 
-// ListChildRowsRow: a row of ListChildRows (answers.sql), as sqlc generates it
-// for both engines.
+// ListChildRowsRow: a row of ListChildRows, ListChildRowsInSections
+// (answers.sql), as sqlc generates it for both engines.
 type ListChildRowsRow struct {
 	ID      int64
 	Section string

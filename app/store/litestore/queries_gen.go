@@ -832,6 +832,24 @@ func (q queries) ListChildRows(ctx context.Context, arg int64) ([]store.ListChil
 	return out, mapErr(err)
 }
 
+func (q queries) ListAnswersInSections(ctx context.Context, arg store.ListAnswersInSectionsParams) ([]store.ListAnswersRow, error) {
+	rows, err := q.q.ListAnswersInSections(ctx, litedb.ListAnswersInSectionsParams(arg))
+	out := make([]store.ListAnswersRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.ListAnswersRow(r)
+	}
+	return out, mapErr(err)
+}
+
+func (q queries) ListChildRowsInSections(ctx context.Context, arg store.ListChildRowsInSectionsParams) ([]store.ListChildRowsRow, error) {
+	rows, err := q.q.ListChildRowsInSections(ctx, litedb.ListChildRowsInSectionsParams(arg))
+	out := make([]store.ListChildRowsRow, len(rows))
+	for i, r := range rows {
+		out[i] = store.ListChildRowsRow(r)
+	}
+	return out, mapErr(err)
+}
+
 func (q queries) UpsertAnswer(ctx context.Context, arg store.UpsertAnswerParams) error {
 	return mapErr(q.q.UpsertAnswer(ctx, litedb.UpsertAnswerParams(arg)))
 }

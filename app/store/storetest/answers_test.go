@@ -49,6 +49,19 @@ func TestAnswerQueries(t *testing.T) {
 		if len(as) != 4 || as[0].RowID != row || as[2].Field != "a" || as[3].Value != "new" || !as[3].UpdatedAt.Equal(at(2)) || as[3].UpdatedByName != "Ann Ann" {
 			t.Errorf("ListAnswers = %+v, want 4 by section, row and field", as)
 		}
+		in := func(sections ...string) ([]store.ListAnswersRow, []store.ListChildRowsRow) {
+			return get[[]store.ListAnswersRow](t)(s.ListAnswersInSections(ctx, store.ListAnswersInSectionsParams{ChildID: a, Sections: sections})),
+				get[[]store.ListChildRowsRow](t)(s.ListChildRowsInSections(ctx, store.ListChildRowsInSectionsParams{ChildID: a, Sections: sections}))
+		}
+		if as, rs := in("first"); len(as) != 2 || as[0].Field != "a" || as[1].Value != "new" || len(rs) != 0 {
+			t.Errorf("in section first: ListAnswersInSections = %+v, ListChildRowsInSections = %+v; want its 2 answers, no rows", as, rs)
+		}
+		if as, rs := in("antiepilepsy_medicines", "nowhere"); len(as) != 2 || as[0].RowID != row || len(rs) != 2 || rs[1].ID != row2 {
+			t.Errorf("in the medicines: ListAnswersInSections = %+v, ListChildRowsInSections = %+v; want 2 answers, 2 rows", as, rs)
+		}
+		if as, rs := in("first", "antiepilepsy_medicines"); len(as) != 4 || len(rs) != 2 {
+			t.Errorf("in both sections: %d answers, %d rows; want 4 and 2", len(as), len(rs))
+		}
 		check(t, s.DeleteAnswer(ctx, store.DeleteAnswerParams{ChildID: a, Section: "first", RowID: 0, Field: "a"}))
 		check(t, s.DeleteRowAnswers(ctx, store.DeleteRowAnswersParams{ChildID: a, RowID: row2}))
 		n, err := s.DeleteChildRow(ctx, store.DeleteChildRowParams{ID: row2, ChildID: a})
