@@ -566,11 +566,20 @@ FROM (
     GROUP BY l.level, l.entity
 ) a
 CROSS JOIN kpi_measures m
+WHERE m.position IN (
+    SELECT k.position FROM kpi_measures k
+    WHERE NOT EXISTS (SELECT 1 FROM kpi_aggregate_results w
+        WHERE w.run_id = $1 AND w.level = 'national' AND w.entity = 'national' AND w.measure = k.code)
+    ORDER BY k.position LIMIT 3)
 `
 
-// RollUpKPIAggregates: the four counts of 8.3 for every entity and
-// measure: each entity's counted children summed from the staged
-// organisations (a), then one row per measure.
+// RollUpKPIAggregates: the four counts of 8.3 for every entity, for the
+// next few measures (in the spec's order) the run has no figures for yet:
+// each entity's counted children summed from the staged organisations
+// (a), then one row per measure. A run calls it until it writes no rows,
+// each call in a short transaction of its own (on SQLite saves get the
+// writer between them). The national entity, which every organisation
+// belongs to, tells which measures are written.
 func (q *Queries) RollUpKPIAggregates(ctx context.Context, runID int64) (int64, error) {
 	result, err := q.db.Exec(ctx, rollUpKPIAggregates, runID)
 	if err != nil {
