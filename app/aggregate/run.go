@@ -197,23 +197,33 @@ func stage(ctx context.Context, tx store.Tx, id int64, counts []store.CountKPIAg
 // (reading only the staged rows, so cheap), then deletes the staged rows.
 // No reader sees them before the switch.
 func (r *Runner) write(ctx context.Context, id int64) error {
+	var entities int64
 	if err := r.part(ctx, func(tx store.Tx) error {
-		_, err := tx.RollUpKPIAggregateEntities(ctx, id)
+		var err error
+		entities, err = tx.RollUpKPIAggregateEntities(ctx, id)
 		return err
 	}); err != nil {
 		return fmt.Errorf("summing entities: %w", err)
 	}
-	for done := false; !done; {
+	// Every entity has a row per measure: the parts are done when they
+	// have written that many (a call that writes none would cost as much
+	// as a part, summing every entity again, to say so).
+	for written, want := int64(0), entities*int64(kpi.NumMeasures); written < want; {
+		var n int64
 		if err := r.part(ctx, func(tx store.Tx) error {
-			n, err := tx.RollUpKPIAggregates(ctx, id)
-			if err != nil || n > 0 {
-				return err
-			}
-			done = true
-			return tx.ClearKPIAggregateStaging(ctx, id)
+			var err error
+			n, err = tx.RollUpKPIAggregates(ctx, id)
+			return err
 		}); err != nil {
 			return fmt.Errorf("summing measures: %w", err)
 		}
+		if n == 0 {
+			return fmt.Errorf("summing measures: %d rows of %d written, then none", written, want)
+		}
+		written += n
+	}
+	if err := r.part(ctx, func(tx store.Tx) error { return tx.ClearKPIAggregateStaging(ctx, id) }); err != nil {
+		return fmt.Errorf("clearing the staged counts: %w", err)
 	}
 	return nil
 }
@@ -374,8 +384,8 @@ func CurrentCohorts(ctx context.Context, q store.Queries, today time.Time) ([]co
 	return out, nil
 }
 
-// RunCurrent runs every cohort of CurrentCohorts, each in its own
-// transaction; a cohort that fails does not stop the others, and the
+// RunCurrent runs every cohort of CurrentCohorts, each a run of its own
+// (see Run); a cohort that fails does not stop the others, and the
 // errors are returned together.
 func (r *Runner) RunCurrent(ctx context.Context) ([]store.KpiAggregateRun, error) {
 	cohorts, err := CurrentCohorts(ctx, r.Store, r.now().In(london))
