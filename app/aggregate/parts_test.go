@@ -224,3 +224,35 @@ func TestDeleteOldInParts(t *testing.T) {
 		}
 	})
 }
+
+// A run whose context ends in the pause after its switch stays current
+// with every figure: the switch committed, and only deleting old runs is
+// left to a later run.
+func TestCancelAfterTheSwitchKeepsTheRun(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		insertPopulation(t, s, population)
+		first := mustRun(t, s)
+		want, _, _ := rowsOfRun(t, s, first.ID)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		w := &watched{Store: s}
+		w.after = func(int) {
+			if cur, err := aggregate.Current(context.Background(), s, testCohort); err == nil && cur.ID != first.ID {
+				cancel() // in the pause after the switch
+			}
+		}
+		r := runner(w)
+		r.WriterPause = 5
+		run, err := r.Run(ctx, testCohort)
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("the run returned %v, want the deletion cancelled", err)
+		}
+		cur, cerr := aggregate.Current(context.Background(), s, testCohort)
+		if cerr != nil || cur.ID == first.ID || cur.ID != run.ID {
+			t.Fatalf("current run %d (%v), want the new run %d", cur.ID, cerr, run.ID)
+		}
+		if got, _, _ := rowsOfRun(t, s, cur.ID); got != want {
+			t.Errorf("the current run has %d result rows, want %d", got, want)
+		}
+	})
+}

@@ -144,7 +144,9 @@ func (r *Runner) run(ctx context.Context, c cohort.Cohort, started time.Time, as
 }
 
 // part runs fn in a write transaction of its own, then pauses for as long
-// as it held the writer times the WriterPause.
+// as it held the writer times the WriterPause. The pause ends early when
+// ctx does, without an error: the transaction committed (it may have been
+// the switch), and the next part fails on ctx.
 func (r *Runner) part(ctx context.Context, fn func(store.Tx) error) error {
 	var began time.Time
 	if err := r.Store.InTx(ctx, func(tx store.Tx) error {
@@ -161,10 +163,9 @@ func (r *Runner) part(ctx context.Context, fn func(store.Tx) error) error {
 	defer t.Stop()
 	select {
 	case <-t.C:
-		return nil
 	case <-ctx.Done():
-		return ctx.Err()
 	}
+	return nil
 }
 
 func (r *Runner) writerPause() float64 {

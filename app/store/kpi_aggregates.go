@@ -45,7 +45,7 @@ type KPIAggregateQueries interface {
 	// DeleteKPIAggregateRunsBefore deletes those runs, after their figures.
 	DeleteKPIAggregateRunsBefore(ctx context.Context, arg DeleteKPIAggregateRunsBeforeParams) (int64, error)
 	// DeleteKPIAggregateRunResults deletes the figures of measures
-	// FirstMeasure to LastMeasure of one run that never switched.
+	// FirstMeasure to LastMeasure of one run that is still running.
 	DeleteKPIAggregateRunResults(ctx context.Context, arg DeleteKPIAggregateRunResultsParams) (int64, error)
 	// DeleteKPIAggregateRun deletes a running run, after its figures.
 	DeleteKPIAggregateRun(ctx context.Context, id int64) (int64, error)

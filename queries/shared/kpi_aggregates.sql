@@ -88,10 +88,12 @@ DELETE FROM kpi_aggregate_runs WHERE kpi_aggregate_runs.cohort = @cohort AND kpi
 
 -- DeleteKPIAggregateRunResults and then DeleteKPIAggregateRun delete one
 -- run that never switched (it failed, or a later-started run won) with its
--- figures, a few measures at a time.
+-- figures, a few measures at a time; only while it is still running, so
+-- never a run that switched after all.
 
 -- name: DeleteKPIAggregateRunResults :execrows
 DELETE FROM kpi_aggregate_results WHERE run_id = @run_id
+  AND EXISTS (SELECT 1 FROM kpi_aggregate_runs r WHERE r.id = @run_id AND r.status = 'running')
   AND measure IN (SELECT m.code FROM kpi_measures m
     WHERE m.position BETWEEN CAST(@first_measure AS BIGINT) AND CAST(@last_measure AS BIGINT));
 

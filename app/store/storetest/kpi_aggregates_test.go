@@ -277,7 +277,7 @@ func TestKPIAggregateDeletionInParts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		scoredChildren(t, s)
-		aggregate(t, s, 10)
+		kept := aggregate(t, s, 10)
 		results := func(run int64) int {
 			return len(get[[]store.KPIAggregateRow](t)(s.ListKPIAggregatesForEntity(ctx, store.ListKPIAggregatesForEntityParams{RunID: run, Level: "national", Entity: "national"})))
 		}
@@ -299,7 +299,9 @@ func TestKPIAggregateDeletionInParts(t *testing.T) {
 		if n := results(orphan); n != 3 {
 			t.Fatalf("the orphan has %d national figures, want 3", n)
 		}
-		n, err := s.DeleteKPIAggregateRunResults(ctx, store.DeleteKPIAggregateRunResultsParams{RunID: orphan, FirstMeasure: 1, LastMeasure: 2})
+		n, err := s.DeleteKPIAggregateRunResults(ctx, store.DeleteKPIAggregateRunResultsParams{RunID: kept, FirstMeasure: 1, LastMeasure: 21})
+		wantRows(t, "DeleteKPIAggregateRunResults of a complete run", n, err, 0)
+		n, err = s.DeleteKPIAggregateRunResults(ctx, store.DeleteKPIAggregateRunResultsParams{RunID: orphan, FirstMeasure: 1, LastMeasure: 2})
 		if err != nil || n == 0 || results(orphan) != 1 {
 			t.Errorf("DeleteKPIAggregateRunResults(1-2) = %d, %v; %d national figures left, want 1", n, err, results(orphan))
 		}

@@ -98,6 +98,7 @@ func (q *Queries) DeleteKPIAggregateRun(ctx context.Context, id int64) (int64, e
 const deleteKPIAggregateRunResults = `-- name: DeleteKPIAggregateRunResults :execrows
 
 DELETE FROM kpi_aggregate_results WHERE run_id = $1
+  AND EXISTS (SELECT 1 FROM kpi_aggregate_runs r WHERE r.id = $1 AND r.status = 'running')
   AND measure IN (SELECT m.code FROM kpi_measures m
     WHERE m.position BETWEEN CAST($2 AS BIGINT) AND CAST($3 AS BIGINT))
 `
@@ -110,7 +111,8 @@ type DeleteKPIAggregateRunResultsParams struct {
 
 // DeleteKPIAggregateRunResults and then DeleteKPIAggregateRun delete one
 // run that never switched (it failed, or a later-started run won) with its
-// figures, a few measures at a time.
+// figures, a few measures at a time; only while it is still running, so
+// never a run that switched after all.
 func (q *Queries) DeleteKPIAggregateRunResults(ctx context.Context, arg DeleteKPIAggregateRunResultsParams) (int64, error) {
 	result, err := q.db.Exec(ctx, deleteKPIAggregateRunResults, arg.RunID, arg.FirstMeasure, arg.LastMeasure)
 	if err != nil {
