@@ -1,7 +1,7 @@
 // Package aggregate counts each cohort's KPI results per organisation and
 // per every level above it (spec §8): trust, local health board, ICB, NHS
 // England region, OPEN UK network, country and nationally. A run is
-// computed set-based in SQL, in one transaction, by a background job
+// computed set-based in SQL, in short transactions, by a background job
 // (decisions.md: never on page load); dashboards read the stored figures of
 // the cohort's current run and say when it was computed.
 //

@@ -23,20 +23,32 @@ type KPIAggregateQueries interface {
 	// RollUpKPIAggregateEntities and RollUpKPIAggregates write every level
 	// from the staged counts and return the rows written.
 	RollUpKPIAggregateEntities(ctx context.Context, runID int64) (int64, error)
-	// RollUpKPIAggregates writes every level's figures per measure.
+	// RollUpKPIAggregates writes every level's figures for the next few
+	// measures the run has none for; call it until it returns 0.
 	RollUpKPIAggregates(ctx context.Context, runID int64) (int64, error)
 	// ClearKPIAggregateStaging deletes the run's staged counts.
 	ClearKPIAggregateStaging(ctx context.Context, runID int64) error
-	// FinishKPIAggregateRun marks a run complete with its national count.
-	FinishKPIAggregateRun(ctx context.Context, arg FinishKPIAggregateRunParams) error
+	// FinishKPIAggregateRun marks a running run complete with its national
+	// count; 0 rows when it is no longer running (abandoned).
+	FinishKPIAggregateRun(ctx context.Context, arg FinishKPIAggregateRunParams) (int64, error)
 	// SetCurrentKPIAggregateRun makes a run the one readers see for its
 	// cohort. No error for an unknown cohort.
 	SetCurrentKPIAggregateRun(ctx context.Context, arg SetCurrentKPIAggregateRunParams) error
-	// DeleteKPIAggregateResultsBefore, then DeleteKPIAggregateRunsBefore,
-	// delete the cohort's runs older than BeforeID with their figures.
+	// AbandonKPIAggregateRunsBefore marks the cohort's runs older than
+	// BeforeID that are still running (not the current one) failed, so
+	// they never switch while DeleteKPIAggregateResultsBefore deletes them.
+	AbandonKPIAggregateRunsBefore(ctx context.Context, arg AbandonKPIAggregateRunsBeforeParams) (int64, error)
+	// DeleteKPIAggregateResultsBefore deletes the figures of measures
+	// FirstMeasure to LastMeasure (positions) of the cohort's runs older
+	// than BeforeID, except the current run and running ones.
 	DeleteKPIAggregateResultsBefore(ctx context.Context, arg DeleteKPIAggregateResultsBeforeParams) (int64, error)
 	// DeleteKPIAggregateRunsBefore deletes those runs, after their figures.
 	DeleteKPIAggregateRunsBefore(ctx context.Context, arg DeleteKPIAggregateRunsBeforeParams) (int64, error)
+	// DeleteKPIAggregateRunResults deletes the figures of measures
+	// FirstMeasure to LastMeasure of one run that is still running.
+	DeleteKPIAggregateRunResults(ctx context.Context, arg DeleteKPIAggregateRunResultsParams) (int64, error)
+	// DeleteKPIAggregateRun deletes a running run, after its figures.
+	DeleteKPIAggregateRun(ctx context.Context, id int64) (int64, error)
 	// DeleteOldFailedKPIAggregateRuns keeps the cohort's ten latest failed runs.
 	DeleteOldFailedKPIAggregateRuns(ctx context.Context, cohort int64) (int64, error)
 

@@ -33,12 +33,23 @@ type SetCurrentKPIAggregateRunParams struct {
 	Cohort int64
 }
 
+// AbandonKPIAggregateRunsBeforeParams: the parameters of
+// AbandonKPIAggregateRunsBefore (kpi_aggregates.sql), as sqlc generates it for
+// both engines.
+type AbandonKPIAggregateRunsBeforeParams struct {
+	FinishedAt *time.Time
+	Cohort     int64
+	BeforeID   int64
+}
+
 // DeleteKPIAggregateResultsBeforeParams: the parameters of
 // DeleteKPIAggregateResultsBefore (kpi_aggregates.sql), as sqlc generates it
 // for both engines.
 type DeleteKPIAggregateResultsBeforeParams struct {
-	Cohort   int64
-	BeforeID int64
+	Cohort       int64
+	BeforeID     int64
+	FirstMeasure int64
+	LastMeasure  int64
 }
 
 // DeleteKPIAggregateRunsBeforeParams: the parameters of
@@ -47,6 +58,15 @@ type DeleteKPIAggregateResultsBeforeParams struct {
 type DeleteKPIAggregateRunsBeforeParams struct {
 	Cohort   int64
 	BeforeID int64
+}
+
+// DeleteKPIAggregateRunResultsParams: the parameters of
+// DeleteKPIAggregateRunResults (kpi_aggregates.sql), as sqlc generates it for
+// both engines.
+type DeleteKPIAggregateRunResultsParams struct {
+	RunID        int64
+	FirstMeasure int64
+	LastMeasure  int64
 }
 
 // KpiAggregateRun is one aggregation of a cohort (Status "complete" or

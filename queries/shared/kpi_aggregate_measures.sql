@@ -95,13 +95,21 @@ VALUES (@run_id, @organisation_id, @included, @children, @complete,
     @sudep_scored, @sudep_passed, @sudep_ineligible,
     @school_individual_healthcare_plan_scored, @school_individual_healthcare_plan_passed, @school_individual_healthcare_plan_ineligible);
 
--- RollUpKPIAggregates: the four counts of 8.3 for every entity and
--- measure: each entity's counted children summed from the staged
--- organisations (a), then one row per measure.
+-- RollUpKPIAggregates: the four counts of 8.3 for every entity of the
+-- run (written first by RollUpKPIAggregateEntities), for the next few
+-- measures (in the spec's order) the run has no figures for yet: the
+-- counted children of the entities that have some summed from the staged
+-- organisations (a; the others get zeros), then one row per measure. A
+-- run calls it until every entity has every measure, each call in a short
+-- transaction of its own (on SQLite saves get the writer between them).
+-- The national entity, which every organisation belongs to, tells which
+-- measures are written. Summing only the staged rows of counted children
+-- (not every entity's, mostly none while a cohort is being audited) keeps
+-- each call cheap.
 
 -- name: RollUpKPIAggregates :execrows
 INSERT INTO kpi_aggregate_results (run_id, level, entity, measure, passed, total_eligible, ineligible, incomplete)
-SELECT CAST(@run_id AS BIGINT), a.level, a.entity, m.code,
+SELECT CAST(@run_id AS BIGINT), e.level, e.entity, m.code,
     coalesce(CASE m.position
         WHEN 1 THEN a.paediatrician_with_expertise_in_epilepsies_passed
         WHEN 2 THEN a.epilepsy_specialist_nurse_passed
@@ -216,7 +224,8 @@ SELECT CAST(@run_id AS BIGINT), a.level, a.entity, m.code,
         WHEN 20 THEN a.sudep_scored
         WHEN 21 THEN a.school_individual_healthcare_plan_scored
     END, 0)
-FROM (
+FROM kpi_aggregate_entities e
+LEFT JOIN (
     SELECT l.level, l.entity, CAST(sum(s.children) AS BIGINT) AS children,
         CAST(sum(s.paediatrician_with_expertise_in_epilepsies_scored) AS BIGINT) AS paediatrician_with_expertise_in_epilepsies_scored, CAST(sum(s.paediatrician_with_expertise_in_epilepsies_passed) AS BIGINT) AS paediatrician_with_expertise_in_epilepsies_passed, CAST(sum(s.paediatrician_with_expertise_in_epilepsies_ineligible) AS BIGINT) AS paediatrician_with_expertise_in_epilepsies_ineligible,
         CAST(sum(s.epilepsy_specialist_nurse_scored) AS BIGINT) AS epilepsy_specialist_nurse_scored, CAST(sum(s.epilepsy_specialist_nurse_passed) AS BIGINT) AS epilepsy_specialist_nurse_passed, CAST(sum(s.epilepsy_specialist_nurse_ineligible) AS BIGINT) AS epilepsy_specialist_nurse_ineligible,
@@ -239,8 +248,14 @@ FROM (
         CAST(sum(s.service_contact_details_scored) AS BIGINT) AS service_contact_details_scored, CAST(sum(s.service_contact_details_passed) AS BIGINT) AS service_contact_details_passed, CAST(sum(s.service_contact_details_ineligible) AS BIGINT) AS service_contact_details_ineligible,
         CAST(sum(s.sudep_scored) AS BIGINT) AS sudep_scored, CAST(sum(s.sudep_passed) AS BIGINT) AS sudep_passed, CAST(sum(s.sudep_ineligible) AS BIGINT) AS sudep_ineligible,
         CAST(sum(s.school_individual_healthcare_plan_scored) AS BIGINT) AS school_individual_healthcare_plan_scored, CAST(sum(s.school_individual_healthcare_plan_passed) AS BIGINT) AS school_individual_healthcare_plan_passed, CAST(sum(s.school_individual_healthcare_plan_ineligible) AS BIGINT) AS school_individual_healthcare_plan_ineligible
-    FROM organisation_levels l
-    LEFT JOIN kpi_aggregate_staging s ON s.run_id = @run_id AND s.organisation_id = l.organisation_id AND s.included
+    FROM kpi_aggregate_staging s
+    JOIN organisation_levels l ON l.organisation_id = s.organisation_id
+    WHERE s.run_id = @run_id AND s.included
     GROUP BY l.level, l.entity
-) a
-CROSS JOIN kpi_measures m;
+) a ON a.level = e.level AND a.entity = e.entity
+CROSS JOIN kpi_measures m
+WHERE e.run_id = @run_id AND m.position IN (
+    SELECT k.position FROM kpi_measures k
+    WHERE NOT EXISTS (SELECT 1 FROM kpi_aggregate_results w
+        WHERE w.run_id = @run_id AND w.level = 'national' AND w.entity = 'national' AND w.measure = k.code)
+    ORDER BY k.position LIMIT 3);

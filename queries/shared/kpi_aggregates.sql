@@ -1,13 +1,14 @@
 -- KPI aggregation (spec 8; schema 00011, docs/aggregation.md). A run of
 -- one cohort (app/aggregate.Run): CountKPIAggregates (the one pass over
--- the cohort's children, a read outside any transaction), then in one
--- short transaction:
---   LockKPIAggregateCohort -> GetCurrentKPIAggregateRun (a run that started
---   later wins) -> InsertKPIAggregateRun -> InsertKPIAggregateStaging (the
---   counts) -> RollUpKPIAggregateEntities and RollUpKPIAggregates (every
---   level at once, summed from the staged organisations) ->
---   ClearKPIAggregateStaging -> FinishKPIAggregateRun ->
---   SetCurrentKPIAggregateRun -> DeleteKPIAggregateRunsBefore.
+-- the cohort's children, a read outside any transaction), then short
+-- transactions that write rows no reader sees yet:
+--   InsertKPIAggregateRun (status running) and InsertKPIAggregateStaging
+--   (the counts) -> RollUpKPIAggregateEntities -> RollUpKPIAggregates
+--   (a few measures a call, every level) until it writes nothing ->
+--   ClearKPIAggregateStaging;
+-- then the switch: LockKPIAggregateCohort -> GetCurrentKPIAggregateRun (a
+-- run that started later wins) -> FinishKPIAggregateRun ->
+-- SetCurrentKPIAggregateRun; then the old runs are deleted in parts.
 -- Readers find the cohort's current run (GetCurrentKPIAggregateRun) and
 -- read its rows by run id. The queries that name every measure are
 -- generated from app/kpi's measure list into kpi_aggregate_measures.sql
@@ -43,25 +44,61 @@ GROUP BY l.level, l.entity;
 -- name: ClearKPIAggregateStaging :exec
 DELETE FROM kpi_aggregate_staging WHERE run_id = @run_id;
 
--- name: FinishKPIAggregateRun :exec
+-- FinishKPIAggregateRun marks a running run complete, in the transaction
+-- that switches to it; no row when the run is no longer running (another
+-- run's deleteOld abandoned it: its figures may be half deleted).
+
+-- name: FinishKPIAggregateRun :execrows
 UPDATE kpi_aggregate_runs SET status = 'complete', finished_at = @finished_at,
     children = (SELECT e.counted FROM kpi_aggregate_entities e WHERE e.run_id = @id AND e.level = 'national')
-WHERE id = @id;
+WHERE id = @id AND status = 'running';
 
 -- name: SetCurrentKPIAggregateRun :exec
 UPDATE kpi_aggregate_cohorts SET current_run_id = CAST(@run_id AS BIGINT) WHERE cohort = @cohort;
 
--- DeleteKPIAggregateResultsBefore and then DeleteKPIAggregateRunsBefore
--- delete the cohort's runs older than before_id, with their figures (the
--- entities go with their run). A run keeps the one readers saw until now
--- (they may still be reading it) and every run since.
+-- Deleting old runs (app/aggregate deleteOld), in short transactions:
+-- AbandonKPIAggregateRunsBefore, then DeleteKPIAggregateResultsBefore for
+-- a few measures at a time, then DeleteKPIAggregateRunsBefore (the
+-- entities and staged rows go with their run). They take the cohort's
+-- runs older than before_id (the run readers saw until the last switch,
+-- which one may still be reading), except the current run: runs write
+-- their figures before they switch, so a run with a lower id may have
+-- switched after a higher one.
+
+-- AbandonKPIAggregateRunsBefore marks those that are still running
+-- (a run that died, or one far slower than two later runs) failed, so
+-- they never switch (FinishKPIAggregateRun) while their rows are deleted.
+
+-- name: AbandonKPIAggregateRunsBefore :execrows
+UPDATE kpi_aggregate_runs SET status = 'failed', finished_at = @finished_at,
+    error = 'abandoned: two later runs finished first'
+WHERE kpi_aggregate_runs.cohort = @cohort AND kpi_aggregate_runs.id < @before_id AND status = 'running'
+  AND kpi_aggregate_runs.id <> coalesce((SELECT c.current_run_id FROM kpi_aggregate_cohorts c WHERE c.cohort = kpi_aggregate_runs.cohort), 0);
 
 -- name: DeleteKPIAggregateResultsBefore :execrows
 DELETE FROM kpi_aggregate_results WHERE run_id IN (
-    SELECT r.id FROM kpi_aggregate_runs r WHERE r.cohort = @cohort AND r.id < @before_id);
+    SELECT r.id FROM kpi_aggregate_runs r WHERE r.cohort = @cohort AND r.id < @before_id AND r.status <> 'running'
+      AND r.id <> coalesce((SELECT c.current_run_id FROM kpi_aggregate_cohorts c WHERE c.cohort = r.cohort), 0))
+  AND measure IN (SELECT m.code FROM kpi_measures m
+    WHERE m.position BETWEEN CAST(@first_measure AS BIGINT) AND CAST(@last_measure AS BIGINT));
 
 -- name: DeleteKPIAggregateRunsBefore :execrows
-DELETE FROM kpi_aggregate_runs WHERE cohort = @cohort AND id < @before_id;
+DELETE FROM kpi_aggregate_runs WHERE kpi_aggregate_runs.cohort = @cohort AND kpi_aggregate_runs.id < @before_id AND status <> 'running'
+  AND kpi_aggregate_runs.id <> coalesce((SELECT c.current_run_id FROM kpi_aggregate_cohorts c WHERE c.cohort = kpi_aggregate_runs.cohort), 0);
+
+-- DeleteKPIAggregateRunResults and then DeleteKPIAggregateRun delete one
+-- run that never switched (it failed, or a later-started run won) with its
+-- figures, a few measures at a time; only while it is still running, so
+-- never a run that switched after all.
+
+-- name: DeleteKPIAggregateRunResults :execrows
+DELETE FROM kpi_aggregate_results WHERE run_id = @run_id
+  AND EXISTS (SELECT 1 FROM kpi_aggregate_runs r WHERE r.id = @run_id AND r.status = 'running')
+  AND measure IN (SELECT m.code FROM kpi_measures m
+    WHERE m.position BETWEEN CAST(@first_measure AS BIGINT) AND CAST(@last_measure AS BIGINT));
+
+-- name: DeleteKPIAggregateRun :execrows
+DELETE FROM kpi_aggregate_runs WHERE id = @id AND status = 'running';
 
 -- DeleteOldFailedKPIAggregateRuns keeps a cohort's ten latest failed runs.
 

@@ -996,12 +996,18 @@ func (q queries) ClearKPIAggregateStaging(ctx context.Context, arg int64) error 
 	return mapErr(q.q.ClearKPIAggregateStaging(ctx, arg))
 }
 
-func (q queries) FinishKPIAggregateRun(ctx context.Context, arg store.FinishKPIAggregateRunParams) error {
-	return mapErr(q.q.FinishKPIAggregateRun(ctx, litedb.FinishKPIAggregateRunParams(arg)))
+func (q queries) FinishKPIAggregateRun(ctx context.Context, arg store.FinishKPIAggregateRunParams) (int64, error) {
+	v, err := q.q.FinishKPIAggregateRun(ctx, litedb.FinishKPIAggregateRunParams(arg))
+	return v, mapErr(err)
 }
 
 func (q queries) SetCurrentKPIAggregateRun(ctx context.Context, arg store.SetCurrentKPIAggregateRunParams) error {
 	return mapErr(q.q.SetCurrentKPIAggregateRun(ctx, litedb.SetCurrentKPIAggregateRunParams(arg)))
+}
+
+func (q queries) AbandonKPIAggregateRunsBefore(ctx context.Context, arg store.AbandonKPIAggregateRunsBeforeParams) (int64, error) {
+	v, err := q.q.AbandonKPIAggregateRunsBefore(ctx, litedb.AbandonKPIAggregateRunsBeforeParams(arg))
+	return v, mapErr(err)
 }
 
 func (q queries) DeleteKPIAggregateResultsBefore(ctx context.Context, arg store.DeleteKPIAggregateResultsBeforeParams) (int64, error) {
@@ -1011,6 +1017,16 @@ func (q queries) DeleteKPIAggregateResultsBefore(ctx context.Context, arg store.
 
 func (q queries) DeleteKPIAggregateRunsBefore(ctx context.Context, arg store.DeleteKPIAggregateRunsBeforeParams) (int64, error) {
 	v, err := q.q.DeleteKPIAggregateRunsBefore(ctx, litedb.DeleteKPIAggregateRunsBeforeParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) DeleteKPIAggregateRunResults(ctx context.Context, arg store.DeleteKPIAggregateRunResultsParams) (int64, error) {
+	v, err := q.q.DeleteKPIAggregateRunResults(ctx, litedb.DeleteKPIAggregateRunResultsParams(arg))
+	return v, mapErr(err)
+}
+
+func (q queries) DeleteKPIAggregateRun(ctx context.Context, arg int64) (int64, error) {
+	v, err := q.q.DeleteKPIAggregateRun(ctx, arg)
 	return v, mapErr(err)
 }
 

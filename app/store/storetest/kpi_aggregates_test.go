@@ -39,20 +39,38 @@ func aggregate(t *testing.T, s store.Store, m int) int64 {
 		if n, err := tx.RollUpKPIAggregateEntities(ctx, id); err != nil || n == 0 {
 			t.Errorf("RollUpKPIAggregateEntities = %d, %v; want rows", n, err)
 		}
-		if n, err := tx.RollUpKPIAggregates(ctx, id); err != nil || n == 0 {
-			t.Errorf("RollUpKPIAggregates = %d, %v; want rows", n, err)
+		// A few measures a call, until it writes none: 21 measures, every
+		// entity's row each.
+		entities := rowsOf(t, tx)
+		for call := 0; ; call++ {
+			n, err := tx.RollUpKPIAggregates(ctx, id)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				if call != 7 {
+					t.Errorf("RollUpKPIAggregates wrote in %d calls, want 7 (3 measures each)", call)
+				}
+				break
+			}
+			if n != 3*entities {
+				t.Errorf("RollUpKPIAggregates call %d wrote %d rows, want 3 measures of %d entities", call, n, entities)
+			}
 		}
 		if err := tx.ClearKPIAggregateStaging(ctx, id); err != nil {
 			return err
 		}
-		if err := tx.FinishKPIAggregateRun(ctx, store.FinishKPIAggregateRunParams{FinishedAt: ptr(at(m + 1)), ID: id}); err != nil {
-			return err
+		if n, err := tx.FinishKPIAggregateRun(ctx, store.FinishKPIAggregateRunParams{FinishedAt: ptr(at(m + 1)), ID: id}); err != nil || n != 1 {
+			t.Errorf("FinishKPIAggregateRun = %d, %v; want the run", n, err)
+		}
+		if n, err := tx.FinishKPIAggregateRun(ctx, store.FinishKPIAggregateRunParams{FinishedAt: ptr(at(m + 1)), ID: id}); err != nil || n != 0 {
+			t.Errorf("FinishKPIAggregateRun of a complete run = %d, %v; want none", n, err)
 		}
 		if err := tx.SetCurrentKPIAggregateRun(ctx, store.SetCurrentKPIAggregateRunParams{RunID: id, Cohort: 7}); err != nil {
 			return err
 		}
 		if previous != nil {
-			if _, err := tx.DeleteKPIAggregateResultsBefore(ctx, store.DeleteKPIAggregateResultsBeforeParams{Cohort: 7, BeforeID: *previous}); err != nil {
+			if _, err := tx.DeleteKPIAggregateResultsBefore(ctx, store.DeleteKPIAggregateResultsBeforeParams{Cohort: 7, BeforeID: *previous, FirstMeasure: 1, LastMeasure: 21}); err != nil {
 				return err
 			}
 			if _, err := tx.DeleteKPIAggregateRunsBefore(ctx, store.DeleteKPIAggregateRunsBeforeParams{Cohort: 7, BeforeID: *previous}); err != nil {
@@ -234,5 +252,82 @@ func TestKPIPublicationQueries(t *testing.T) {
 		if n, found := passed(trusts, "trust", "RGT"); n != 1 || found != 21 || len(trusts)%21 != 0 {
 			t.Errorf("ListKPIAggregatesOfLevel(trust): RGT has %d rows, %d passed, of %d; want 21, 1", found, n, len(trusts))
 		}
+	})
+}
+
+// rowsOf counts the entities of every level (one row of a measure each).
+func rowsOf(t *testing.T, tx store.Tx) int64 {
+	t.Helper()
+	ols, err := tx.ListOrganisationLevels(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[[2]string]bool{}
+	for _, l := range ols {
+		seen[[2]string{l.Level, l.Entity}] = true
+	}
+	return int64(len(seen))
+}
+
+// A run that never switched is deleted in parts: its figures a few
+// measures at a time, then the run (its entities go with it); a running run
+// before another is abandoned (marked failed) before its figures go, and
+// never switches then; the current run is never deleted.
+func TestKPIAggregateDeletionInParts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		scoredChildren(t, s)
+		kept := aggregate(t, s, 10)
+		results := func(run int64) int {
+			return len(get[[]store.KPIAggregateRow](t)(s.ListKPIAggregatesForEntity(ctx, store.ListKPIAggregatesForEntityParams{RunID: run, Level: "national", Entity: "national"})))
+		}
+		// A run written but not switched.
+		var orphan int64
+		check(t, s.InTx(ctx, func(tx store.Tx) error {
+			var err error
+			orphan, err = tx.InsertKPIAggregateRun(ctx, store.InsertKPIAggregateRunParams{Cohort: 7, Status: "running", AsOf: *day(2025, 3, 1),
+				LastAssessmentCounted: *day(2025, 2, 28), StartedAt: at(11), ComputedAt: at(11)})
+			if err != nil {
+				return err
+			}
+			if _, err := tx.RollUpKPIAggregateEntities(ctx, orphan); err != nil {
+				return err
+			}
+			_, err = tx.RollUpKPIAggregates(ctx, orphan)
+			return err
+		}))
+		if n := results(orphan); n != 3 {
+			t.Fatalf("the orphan has %d national figures, want 3", n)
+		}
+		n, err := s.DeleteKPIAggregateRunResults(ctx, store.DeleteKPIAggregateRunResultsParams{RunID: kept, FirstMeasure: 1, LastMeasure: 21})
+		wantRows(t, "DeleteKPIAggregateRunResults of a complete run", n, err, 0)
+		n, err = s.DeleteKPIAggregateRunResults(ctx, store.DeleteKPIAggregateRunResultsParams{RunID: orphan, FirstMeasure: 1, LastMeasure: 2})
+		if err != nil || n == 0 || results(orphan) != 1 {
+			t.Errorf("DeleteKPIAggregateRunResults(1-2) = %d, %v; %d national figures left, want 1", n, err, results(orphan))
+		}
+		// Two later runs: the orphan is before the one kept.
+		aggregate(t, s, 20)
+		current := aggregate(t, s, 30)
+		n, err = s.AbandonKPIAggregateRunsBefore(ctx, store.AbandonKPIAggregateRunsBeforeParams{Cohort: 7, BeforeID: current + 1, FinishedAt: ptr(at(40))})
+		wantRows(t, "AbandonKPIAggregateRunsBefore", n, err, 1)
+		n, err = s.FinishKPIAggregateRun(ctx, store.FinishKPIAggregateRunParams{ID: orphan, FinishedAt: ptr(at(40))})
+		wantRows(t, "FinishKPIAggregateRun of an abandoned run", n, err, 0)
+		n, err = s.DeleteKPIAggregateRun(ctx, orphan)
+		wantRows(t, "DeleteKPIAggregateRun of a run no longer running", n, err, 0)
+		// Everything before current+1 but the current run goes.
+		n, err = s.DeleteKPIAggregateResultsBefore(ctx, store.DeleteKPIAggregateResultsBeforeParams{Cohort: 7, BeforeID: current + 1, FirstMeasure: 3, LastMeasure: 3})
+		if err != nil || results(orphan) != 0 || results(current) != 21 {
+			t.Errorf("DeleteKPIAggregateResultsBefore(3) = %d, %v; the orphan keeps %d, the current %d national figures", n, err, results(orphan), results(current))
+		}
+		n, err = s.DeleteKPIAggregateRunsBefore(ctx, store.DeleteKPIAggregateRunsBeforeParams{Cohort: 7, BeforeID: current + 1})
+		wantRows(t, "DeleteKPIAggregateRunsBefore", n, err, 2) // the orphan and the run at 20 (the third run deleted the first)
+		if cur := get[store.KpiAggregateRun](t)(s.GetCurrentKPIAggregateRun(ctx, 7)); cur.ID != current {
+			t.Errorf("current run %d, want %d", cur.ID, current)
+		}
+		// A running run is deleted by DeleteKPIAggregateRun.
+		running := get[int64](t)(s.InsertKPIAggregateRun(ctx, store.InsertKPIAggregateRunParams{Cohort: 7, Status: "running", AsOf: *day(2025, 3, 1),
+			LastAssessmentCounted: *day(2025, 2, 28), StartedAt: at(50), ComputedAt: at(50)}))
+		n, err = s.DeleteKPIAggregateRun(ctx, running)
+		wantRows(t, "DeleteKPIAggregateRun", n, err, 1)
 	})
 }

@@ -128,23 +128,38 @@ INSERT INTO kpi_aggregate_staging (run_id, organisation_id, included, children, 
 VALUES (@run_id, @organisation_id, @included, @children, @complete,
 {{staging values}});
 
--- RollUpKPIAggregates: the four counts of 8.3 for every entity and
--- measure: each entity's counted children summed from the staged
--- organisations (a), then one row per measure.
+-- RollUpKPIAggregates: the four counts of 8.3 for every entity of the
+-- run (written first by RollUpKPIAggregateEntities), for the next few
+-- measures (in the spec's order) the run has no figures for yet: the
+-- counted children of the entities that have some summed from the staged
+-- organisations (a; the others get zeros), then one row per measure. A
+-- run calls it until every entity has every measure, each call in a short
+-- transaction of its own (on SQLite saves get the writer between them).
+-- The national entity, which every organisation belongs to, tells which
+-- measures are written. Summing only the staged rows of counted children
+-- (not every entity's, mostly none while a cohort is being audited) keeps
+-- each call cheap.
 
 -- name: RollUpKPIAggregates :execrows
 INSERT INTO kpi_aggregate_results (run_id, level, entity, measure, passed, total_eligible, ineligible, incomplete)
-SELECT CAST(@run_id AS BIGINT), a.level, a.entity, m.code,
+SELECT CAST(@run_id AS BIGINT), e.level, e.entity, m.code,
     coalesce({{passed}}, 0),
     coalesce({{scored}} - {{ineligible}}, 0),
     coalesce({{ineligible}}, 0),
     coalesce(a.children - {{scored}}, 0)
-FROM (
+FROM kpi_aggregate_entities e
+LEFT JOIN (
     SELECT l.level, l.entity, CAST(sum(s.children) AS BIGINT) AS children,
 {{sums}}
-    FROM organisation_levels l
-    LEFT JOIN kpi_aggregate_staging s ON s.run_id = @run_id AND s.organisation_id = l.organisation_id AND s.included
+    FROM kpi_aggregate_staging s
+    JOIN organisation_levels l ON l.organisation_id = s.organisation_id
+    WHERE s.run_id = @run_id AND s.included
     GROUP BY l.level, l.entity
-) a
-CROSS JOIN kpi_measures m;
+) a ON a.level = e.level AND a.entity = e.entity
+CROSS JOIN kpi_measures m
+WHERE e.run_id = @run_id AND m.position IN (
+    SELECT k.position FROM kpi_measures k
+    WHERE NOT EXISTS (SELECT 1 FROM kpi_aggregate_results w
+        WHERE w.run_id = @run_id AND w.level = 'national' AND w.entity = 'national' AND w.measure = k.code)
+    ORDER BY k.position LIMIT 3);
 `

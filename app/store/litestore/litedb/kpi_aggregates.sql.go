@@ -12,6 +12,40 @@ import (
 	"clinaudit/app/store"
 )
 
+const abandonKPIAggregateRunsBefore = `-- name: AbandonKPIAggregateRunsBefore :execrows
+
+
+UPDATE kpi_aggregate_runs SET status = 'failed', finished_at = ?1,
+    error = 'abandoned: two later runs finished first'
+WHERE kpi_aggregate_runs.cohort = ?2 AND kpi_aggregate_runs.id < ?3 AND status = 'running'
+  AND kpi_aggregate_runs.id <> coalesce((SELECT c.current_run_id FROM kpi_aggregate_cohorts c WHERE c.cohort = kpi_aggregate_runs.cohort), 0)
+`
+
+type AbandonKPIAggregateRunsBeforeParams struct {
+	FinishedAt *time.Time
+	Cohort     int64
+	BeforeID   int64
+}
+
+// Deleting old runs (app/aggregate deleteOld), in short transactions:
+// AbandonKPIAggregateRunsBefore, then DeleteKPIAggregateResultsBefore for
+// a few measures at a time, then DeleteKPIAggregateRunsBefore (the
+// entities and staged rows go with their run). They take the cohort's
+// runs older than before_id (the run readers saw until the last switch,
+// which one may still be reading), except the current run: runs write
+// their figures before they switch, so a run with a lower id may have
+// switched after a higher one.
+// AbandonKPIAggregateRunsBefore marks those that are still running
+// (a run that died, or one far slower than two later runs) failed, so
+// they never switch (FinishKPIAggregateRun) while their rows are deleted.
+func (q *Queries) AbandonKPIAggregateRunsBefore(ctx context.Context, arg AbandonKPIAggregateRunsBeforeParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, abandonKPIAggregateRunsBefore, arg.FinishedAt, arg.Cohort, arg.BeforeID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const clearKPIAggregateStaging = `-- name: ClearKPIAggregateStaging :exec
 DELETE FROM kpi_aggregate_staging WHERE run_id = ?1
 `
@@ -22,22 +56,65 @@ func (q *Queries) ClearKPIAggregateStaging(ctx context.Context, runID int64) err
 }
 
 const deleteKPIAggregateResultsBefore = `-- name: DeleteKPIAggregateResultsBefore :execrows
-
 DELETE FROM kpi_aggregate_results WHERE run_id IN (
-    SELECT r.id FROM kpi_aggregate_runs r WHERE r.cohort = ?1 AND r.id < ?2)
+    SELECT r.id FROM kpi_aggregate_runs r WHERE r.cohort = ?1 AND r.id < ?2 AND r.status <> 'running'
+      AND r.id <> coalesce((SELECT c.current_run_id FROM kpi_aggregate_cohorts c WHERE c.cohort = r.cohort), 0))
+  AND measure IN (SELECT m.code FROM kpi_measures m
+    WHERE m.position BETWEEN CAST(?3 AS BIGINT) AND CAST(?4 AS BIGINT))
 `
 
 type DeleteKPIAggregateResultsBeforeParams struct {
-	Cohort   int64
-	BeforeID int64
+	Cohort       int64
+	BeforeID     int64
+	FirstMeasure int64
+	LastMeasure  int64
 }
 
-// DeleteKPIAggregateResultsBefore and then DeleteKPIAggregateRunsBefore
-// delete the cohort's runs older than before_id, with their figures (the
-// entities go with their run). A run keeps the one readers saw until now
-// (they may still be reading it) and every run since.
 func (q *Queries) DeleteKPIAggregateResultsBefore(ctx context.Context, arg DeleteKPIAggregateResultsBeforeParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteKPIAggregateResultsBefore, arg.Cohort, arg.BeforeID)
+	result, err := q.db.ExecContext(ctx, deleteKPIAggregateResultsBefore,
+		arg.Cohort,
+		arg.BeforeID,
+		arg.FirstMeasure,
+		arg.LastMeasure,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const deleteKPIAggregateRun = `-- name: DeleteKPIAggregateRun :execrows
+DELETE FROM kpi_aggregate_runs WHERE id = ?1 AND status = 'running'
+`
+
+func (q *Queries) DeleteKPIAggregateRun(ctx context.Context, id int64) (int64, error) {
+	result, err := q.db.ExecContext(ctx, deleteKPIAggregateRun, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const deleteKPIAggregateRunResults = `-- name: DeleteKPIAggregateRunResults :execrows
+
+DELETE FROM kpi_aggregate_results WHERE run_id = ?1
+  AND EXISTS (SELECT 1 FROM kpi_aggregate_runs r WHERE r.id = ?1 AND r.status = 'running')
+  AND measure IN (SELECT m.code FROM kpi_measures m
+    WHERE m.position BETWEEN CAST(?2 AS BIGINT) AND CAST(?3 AS BIGINT))
+`
+
+type DeleteKPIAggregateRunResultsParams struct {
+	RunID        int64
+	FirstMeasure int64
+	LastMeasure  int64
+}
+
+// DeleteKPIAggregateRunResults and then DeleteKPIAggregateRun delete one
+// run that never switched (it failed, or a later-started run won) with its
+// figures, a few measures at a time; only while it is still running, so
+// never a run that switched after all.
+func (q *Queries) DeleteKPIAggregateRunResults(ctx context.Context, arg DeleteKPIAggregateRunResultsParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, deleteKPIAggregateRunResults, arg.RunID, arg.FirstMeasure, arg.LastMeasure)
 	if err != nil {
 		return 0, err
 	}
@@ -45,7 +122,8 @@ func (q *Queries) DeleteKPIAggregateResultsBefore(ctx context.Context, arg Delet
 }
 
 const deleteKPIAggregateRunsBefore = `-- name: DeleteKPIAggregateRunsBefore :execrows
-DELETE FROM kpi_aggregate_runs WHERE cohort = ?1 AND id < ?2
+DELETE FROM kpi_aggregate_runs WHERE kpi_aggregate_runs.cohort = ?1 AND kpi_aggregate_runs.id < ?2 AND status <> 'running'
+  AND kpi_aggregate_runs.id <> coalesce((SELECT c.current_run_id FROM kpi_aggregate_cohorts c WHERE c.cohort = kpi_aggregate_runs.cohort), 0)
 `
 
 type DeleteKPIAggregateRunsBeforeParams struct {
@@ -77,10 +155,11 @@ func (q *Queries) DeleteOldFailedKPIAggregateRuns(ctx context.Context, cohort in
 	return result.RowsAffected()
 }
 
-const finishKPIAggregateRun = `-- name: FinishKPIAggregateRun :exec
+const finishKPIAggregateRun = `-- name: FinishKPIAggregateRun :execrows
+
 UPDATE kpi_aggregate_runs SET status = 'complete', finished_at = ?1,
     children = (SELECT e.counted FROM kpi_aggregate_entities e WHERE e.run_id = ?2 AND e.level = 'national')
-WHERE id = ?2
+WHERE id = ?2 AND status = 'running'
 `
 
 type FinishKPIAggregateRunParams struct {
@@ -88,9 +167,15 @@ type FinishKPIAggregateRunParams struct {
 	ID         int64
 }
 
-func (q *Queries) FinishKPIAggregateRun(ctx context.Context, arg FinishKPIAggregateRunParams) error {
-	_, err := q.db.ExecContext(ctx, finishKPIAggregateRun, arg.FinishedAt, arg.ID)
-	return err
+// FinishKPIAggregateRun marks a running run complete, in the transaction
+// that switches to it; no row when the run is no longer running (another
+// run's deleteOld abandoned it: its figures may be half deleted).
+func (q *Queries) FinishKPIAggregateRun(ctx context.Context, arg FinishKPIAggregateRunParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, finishKPIAggregateRun, arg.FinishedAt, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const getCurrentKPIAggregateRun = `-- name: GetCurrentKPIAggregateRun :one
@@ -552,16 +637,17 @@ RETURNING current_run_id
 
 // KPI aggregation (spec 8; schema 00011, docs/aggregation.md). A run of
 // one cohort (app/aggregate.Run): CountKPIAggregates (the one pass over
-// the cohort's children, a read outside any transaction), then in one
-// short transaction:
+// the cohort's children, a read outside any transaction), then short
+// transactions that write rows no reader sees yet:
 //
-//	LockKPIAggregateCohort -> GetCurrentKPIAggregateRun (a run that started
-//	later wins) -> InsertKPIAggregateRun -> InsertKPIAggregateStaging (the
-//	counts) -> RollUpKPIAggregateEntities and RollUpKPIAggregates (every
-//	level at once, summed from the staged organisations) ->
-//	ClearKPIAggregateStaging -> FinishKPIAggregateRun ->
-//	SetCurrentKPIAggregateRun -> DeleteKPIAggregateRunsBefore.
+//	InsertKPIAggregateRun (status running) and InsertKPIAggregateStaging
+//	(the counts) -> RollUpKPIAggregateEntities -> RollUpKPIAggregates
+//	(a few measures a call, every level) until it writes nothing ->
+//	ClearKPIAggregateStaging;
 //
+// then the switch: LockKPIAggregateCohort -> GetCurrentKPIAggregateRun (a
+// run that started later wins) -> FinishKPIAggregateRun ->
+// SetCurrentKPIAggregateRun; then the old runs are deleted in parts.
 // Readers find the cohort's current run (GetCurrentKPIAggregateRun) and
 // read its rows by run id. The queries that name every measure are
 // generated from app/kpi's measure list into kpi_aggregate_measures.sql
