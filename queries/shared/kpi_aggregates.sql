@@ -127,8 +127,8 @@ FROM kpi_aggregate_cohorts c
 JOIN kpi_aggregate_runs r ON r.id = c.current_run_id
 ORDER BY c.cohort DESC;
 
--- ListKPIAggregateRuns: a cohort's recent runs, complete and failed,
--- newest first.
+-- ListKPIAggregateRuns: a cohort's recent runs, complete and failed, and
+-- one still being written in parts (running), newest first.
 
 -- name: ListKPIAggregateRuns :many
 SELECT id, cohort, status, as_of, last_assessment_counted, started_at, computed_at, finished_at, children, error

@@ -293,8 +293,8 @@ type ListKPIAggregateRunsParams struct {
 	MaxRuns int64
 }
 
-// ListKPIAggregateRuns: a cohort's recent runs, complete and failed,
-// newest first.
+// ListKPIAggregateRuns: a cohort's recent runs, complete and failed, and
+// one still being written in parts (running), newest first.
 func (q *Queries) ListKPIAggregateRuns(ctx context.Context, arg ListKPIAggregateRunsParams) ([]KpiAggregateRun, error) {
 	rows, err := q.db.Query(ctx, listKPIAggregateRuns, arg.Cohort, arg.MaxRuns)
 	if err != nil {
