@@ -22,16 +22,10 @@ type Runner struct {
 	Now func() time.Time
 	// WriterPause is how long a run pauses after each of its write
 	// transactions, as a multiple of the time the transaction held the
-	// writer: 0 means DefaultWriterPause on SQLite and none on PostgreSQL,
+	// writer: 0 means store.DefaultWriterPause on SQLite and none on PostgreSQL,
 	// negative none.
 	WriterPause float64
 }
-
-// DefaultWriterPause is how long a run on SQLite pauses after each write
-// transaction, as a multiple of the time it held the database's one
-// writer: the saves queued behind a part get the writer before the next
-// part (as answers.DefaultWriterPause does for the recalculation).
-const DefaultWriterPause = 1.0
 
 // measuresPerPart is how many measures' figures (about 560 rows each, one
 // per entity) one write or deletion transaction holds: RollUpKPIAggregates
@@ -155,27 +149,8 @@ func (r *Runner) part(ctx context.Context, fn func(store.Tx) error) error {
 	}); err != nil {
 		return err
 	}
-	pause := time.Duration(float64(time.Since(began)) * r.writerPause())
-	if pause <= 0 {
-		return nil
-	}
-	t := time.NewTimer(pause)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
+	_ = store.PauseAfterWrite(ctx, r.Store.Engine(), r.WriterPause, time.Since(began)) // ended early: see above
 	return nil
-}
-
-func (r *Runner) writerPause() float64 {
-	if r.WriterPause != 0 {
-		return r.WriterPause // negative: no pause
-	}
-	if r.Store.Engine() != store.SQLite {
-		return 0 // PostgreSQL's writers do not queue for one connection
-	}
-	return DefaultWriterPause
 }
 
 // stage stores the per-organisation counts for run id, which the roll-ups

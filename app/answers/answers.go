@@ -38,7 +38,7 @@ type Service struct {
 	WriteChunk int
 	// WriterPause is how long a recalculation pauses after each of its
 	// transactions, as a multiple of the time the transaction held the
-	// writer; 0 means DefaultWriterPause on SQLite and none on
+	// writer; 0 means store.DefaultWriterPause on SQLite and none on
 	// PostgreSQL, a negative one no pause.
 	WriterPause float64
 	// Progress, when set, lets Save recompute only the saved form's

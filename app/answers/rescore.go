@@ -32,17 +32,10 @@ const DefaultRescoreBatch = 1000
 // every save waits for it. On a busy 2-core machine a part of 100 held it
 // 10 ms (median; 19 ms at the 90th percentile), a whole batch of 1000 100
 // ms (230 ms; up to 680 ms); with the pause after each part
-// (DefaultWriterPause) the saves queued behind one get the writer before
+// (store.DefaultWriterPause) the saves queued behind one get the writer before
 // the next (docs/performance.md, "Where a save's time goes during a
 // recalculation").
 const DefaultWriteChunk = 100
-
-// DefaultWriterPause is how long a recalculation on SQLite pauses after
-// each part it stores, as a multiple of the time that part's transaction
-// held the writer: 1 leaves the writer free at least half the time. On
-// PostgreSQL, where a save waits only for the rows it writes, the default
-// is no pause.
-const DefaultWriterPause = 1.0
 
 // RequestRecalculation records a recalculation of every child's KPIs and
 // queues the job that runs it, in one transaction. by is the national
@@ -118,7 +111,7 @@ func (s *Service) recalculate(ctx context.Context, r store.KpiRecalculation) err
 				return err
 			}
 			done += int64(n)
-			if err := s.yieldWriter(ctx, held); err != nil {
+			if err := store.PauseAfterWrite(ctx, s.Store.Engine(), s.WriterPause, held); err != nil {
 				return err
 			}
 		}
@@ -165,27 +158,6 @@ func (s *Service) readAhead(ctx context.Context, afterID int64) <-chan readBatch
 		}
 	}()
 	return out
-}
-
-// yieldWriter pauses the recalculation after a transaction that held the
-// writer for held, for held times WriterPause: on SQLite the saves queued
-// behind that transaction, and those arriving meanwhile, get the one
-// writer before the next part takes it, and the run never holds it more
-// than 1/(1+WriterPause) of the time (docs/performance.md, "Where a save's
-// time goes during a recalculation").
-func (s *Service) yieldWriter(ctx context.Context, held time.Duration) error {
-	pause := time.Duration(float64(held) * s.writerPause())
-	if pause <= 0 {
-		return nil
-	}
-	t := time.NewTimer(pause)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // storeBatch scores a part of a batch and stores the results in one
@@ -341,16 +313,6 @@ func (s *Service) writeChunk() int {
 		return s.WriteChunk
 	}
 	return DefaultWriteChunk
-}
-
-func (s *Service) writerPause() float64 {
-	if s.WriterPause != 0 {
-		return s.WriterPause // negative: no pause
-	}
-	if s.Store.Engine() != store.SQLite {
-		return 0 // PostgreSQL's writers do not queue for one connection
-	}
-	return DefaultWriterPause
 }
 
 func (s *Service) rescoreBatch() int {

@@ -280,7 +280,7 @@ func (t *progressTx) ProgressKPIRecalculation(ctx context.Context, p store.Progr
 // SQLite's one writer get it before the next part does. Parts holding the
 // writer 30 ms with WriterPause 2 are each followed by at least 60 ms
 // without a transaction of the run; with a negative WriterPause, by none;
-// with none set, by 30 ms on SQLite (DefaultWriterPause 1), where saves
+// with none set, by 30 ms on SQLite (store.DefaultWriterPause 1), where saves
 // queue for one writer, and by none on PostgreSQL.
 func TestRecalculatePausesAfterEachPart(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s store.Store) {
@@ -304,7 +304,7 @@ func TestRecalculatePausesAfterEachPart(t *testing.T) {
 				t.Fatalf("WriterPause %v: %d parts followed by a transaction, want several", pause, len(slow.gaps))
 			}
 			if pause == 0 && s.Engine() == store.SQLite {
-				pause = answers.DefaultWriterPause // the default, on SQLite only
+				pause = store.DefaultWriterPause // the default, on SQLite only
 			}
 			for _, g := range slow.gaps {
 				if pause > 0 && g < time.Duration(pause*30)*time.Millisecond {
